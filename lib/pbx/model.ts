@@ -1,0 +1,208 @@
+/**
+ * The live model of one PBX. Every collection is a flat record keyed by a
+ * stable id, so that a change travels as one small op and a React row can
+ * select exactly its own entity.
+ *
+ * Times are milliseconds since the epoch on the PBX's clock (AMI `Timestamp`).
+ */
+
+export interface Channel {
+  /** Asterisk's Uniqueid. */
+  id: string;
+  name: string;
+  /** ast_channel_state: 0 Down, 4 Ring, 5 Ringing, 6 Up, 7 Busy, … */
+  state: number;
+  stateDesc: string;
+  callerNum: string;
+  callerName: string;
+  connectedNum: string;
+  connectedName: string;
+  context: string;
+  exten: string;
+  priority: number;
+  app: string;
+  appData: string;
+  linkedId: string;
+  /** '' when not in a bridge. */
+  bridgeId: string;
+  startedAt: number;
+  /** Queue this channel is waiting in, '' when none. */
+  queue: string;
+  /** Uniqueid of the other side of a Dial in progress, '' when none. */
+  dialPeer: string;
+  onHold: boolean;
+}
+
+export interface Bridge {
+  id: string;
+  type: string;
+  technology: string;
+  creator: string;
+  name: string;
+  /** Uniqueids of the member channels, in order of entry. */
+  channels: string[];
+}
+
+export type CallDirection = 'internal' | 'inbound' | 'outbound' | 'unknown';
+export type CallState = 'dialing' | 'ringing' | 'queued' | 'talking' | 'hold' | 'ended';
+
+export interface CallParty {
+  /** Uniqueid of the channel that represents this party. */
+  channel: string;
+  name: string;
+  num: string;
+}
+
+export interface Call {
+  /** Stable for the whole conversation (the Linkedid that started it). */
+  id: string;
+  direction: CallDirection;
+  state: CallState;
+  from: CallParty;
+  to: CallParty;
+  /** Uniqueids of every channel in this conversation, Local legs included. */
+  channels: string[];
+  /** Queue the call went through, kept after the agent answers. */
+  queue: string;
+  /** Dialled number on entry (DID for inbound calls), kept for the whole call. */
+  did: string;
+  startedAt: number;
+  answeredAt: number;
+}
+
+export interface Queue {
+  /** Queue name. */
+  id: string;
+  strategy: string;
+  max: number;
+  calls: number;
+  holdtime: number;
+  talktime: number;
+  completed: number;
+  abandoned: number;
+  serviceLevel: number;
+  serviceLevelPerf: number;
+  serviceLevelPerf2: number;
+  weight: number;
+}
+
+export interface QueueMember {
+  /** `${queue}|${interface}` */
+  id: string;
+  queue: string;
+  name: string;
+  interface: string;
+  stateInterface: string;
+  membership: string;
+  penalty: number;
+  callsTaken: number;
+  /** Seconds since the epoch, as Asterisk reports it; 0 = never. */
+  lastCall: number;
+  lastPause: number;
+  loginTime: number;
+  inCall: boolean;
+  /** AST_DEVICE_*: 0 unknown, 1 not in use, 2 in use, 3 busy, 4 invalid, 5 unavailable, 6 ringing, 7 ringinuse, 8 onhold */
+  status: number;
+  paused: boolean;
+  pausedReason: string;
+  /** ms since the epoch when the pause (or unpause) was learnt; 0 = unknown. */
+  pausedSince: number;
+  wrapuptime: number;
+  ringinuse: boolean;
+  /** ms since the epoch of the last status change we saw; 0 = unknown. */
+  statusSince: number;
+}
+
+export interface QueueCaller {
+  /** `${queue}|${uniqueid}` */
+  id: string;
+  queue: string;
+  uniqueid: string;
+  channel: string;
+  position: number;
+  callerNum: string;
+  callerName: string;
+  connectedNum: string;
+  connectedName: string;
+  waitingSince: number;
+}
+
+export interface Device {
+  /** Device name (`PJSIP/101`, `Custom:2001`) or `exten@context` for hints. */
+  id: string;
+  kind: 'device' | 'extension';
+  state: string;
+  /** ExtensionStatus numeric status, -1 when not known. */
+  status: number;
+  since: number;
+}
+
+export type LinkState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed';
+
+export interface PbxStatus {
+  link: LinkState;
+  linkSince: number;
+  /** Last time the link was known good; data is stale from here while the link is down. */
+  lastLiveAt: number;
+  version: string;
+  fullyBooted: boolean;
+  lastResync: number;
+  /** Human-readable problems, e.g. a manager.conf permission that is missing. */
+  warnings: string[];
+  demo: boolean;
+  /** A short label for this PBX, e.g. its host. */
+  label: string;
+}
+
+export interface PbxState {
+  channels: Record<string, Channel>;
+  bridges: Record<string, Bridge>;
+  calls: Record<string, Call>;
+  queues: Record<string, Queue>;
+  members: Record<string, QueueMember>;
+  callers: Record<string, QueueCaller>;
+  devices: Record<string, Device>;
+  pbx: PbxStatus;
+}
+
+export type EntityKind = Exclude<keyof PbxState, 'pbx'>;
+
+export const ENTITY_KINDS: readonly EntityKind[] = [
+  'channels',
+  'bridges',
+  'calls',
+  'queues',
+  'members',
+  'callers',
+  'devices',
+];
+
+export function emptyPbxStatus(): PbxStatus {
+  return {
+    link: 'connecting',
+    linkSince: 0,
+    lastLiveAt: 0,
+    version: '',
+    fullyBooted: false,
+    lastResync: 0,
+    warnings: [],
+    demo: false,
+    label: '',
+  };
+}
+
+export function emptyState(): PbxState {
+  return {
+    channels: {},
+    bridges: {},
+    calls: {},
+    queues: {},
+    members: {},
+    callers: {},
+    devices: {},
+    pbx: emptyPbxStatus(),
+  };
+}
+
+export const memberId = (queue: string, iface: string): string => `${queue}|${iface}`;
+export const callerId = (queue: string, uniqueid: string): string => `${queue}|${uniqueid}`;

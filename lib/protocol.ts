@@ -1,0 +1,127 @@
+/**
+ * The wire between the server and the browser. Both sides import this file;
+ * it must not import from server/ or React.
+ *
+ * State travels once as a snapshot, then as numbered batches of small ops.
+ * The browser's state is always `snapshot(seq N) + batches N+1…M`, applied by
+ * the same `applyOps` the server uses, so the two can never drift apart
+ * without a visible gap in `seq`.
+ */
+import type { EntityKind, PbxState, PbxStatus } from './pbx/model';
+import { ENTITY_KINDS } from './pbx/model';
+
+export type { EntityKind, PbxState } from './pbx/model';
+
+/** Merge `fields` into entity `id` of `kind`, creating it if absent. */
+export type UpsertOp = readonly ['u', EntityKind, string, Record<string, unknown>];
+/** Remove entity `id` of `kind`; harmless when absent. */
+export type DeleteOp = readonly ['d', EntityKind, string];
+/** Merge `fields` into the PBX status. */
+export type StatusOp = readonly ['s', Partial<PbxStatus>];
+export type Op = UpsertOp | DeleteOp | StatusOp;
+
+export const upsert = (kind: EntityKind, id: string, fields: Record<string, unknown>): UpsertOp => ['u', kind, id, fields];
+export const remove = (kind: EntityKind, id: string): DeleteOp => ['d', kind, id];
+export const status = (fields: Partial<PbxStatus>): StatusOp => ['s', fields];
+
+export interface OpBatch {
+  seq: number;
+  ops: Op[];
+}
+
+export interface Snapshot {
+  seq: number;
+  state: PbxState;
+  /** Server clock (ms since the epoch) when the snapshot was taken, for the browser's clock offset. */
+  serverTime: number;
+}
+
+/**
+ * Applies ops to `state` in place. Entity objects are never mutated, only
+ * replaced, so a consumer that holds an old entity keeps a consistent value and
+ * reference equality tells what changed.
+ */
+export function applyOps(state: PbxState, ops: readonly Op[]): void {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    switch (op[0]) {
+      case 'u': {
+        const table = state[op[1]] as Record<string, object>;
+        const prev = table[op[2]];
+        table[op[2]] = prev === undefined ? { id: op[2], ...op[3] } : { ...prev, ...op[3] };
+        break;
+      }
+      case 'd':
+        delete (state[op[1]] as Record<string, object>)[op[2]];
+        break;
+      case 's':
+        state.pbx = { ...state.pbx, ...op[1] };
+        break;
+    }
+  }
+}
+
+/**
+ * A shallow copy of `state` in which every collection that `ops` touch is a
+ * fresh object, so that an immutable consumer (the zustand store) can
+ * `applyOps` to it and still see new references exactly where things changed.
+ */
+export function copyForOps(state: PbxState, ops: readonly Op[]): PbxState {
+  const next = { ...state };
+  const copied = new Set<EntityKind>();
+  for (const op of ops) {
+    if (op[0] === 's') continue;
+    const kind = op[1];
+    if (copied.has(kind)) continue;
+    copied.add(kind);
+    (next as Record<EntityKind, unknown>)[kind] = { ...state[kind] };
+  }
+  return next;
+}
+
+export function cloneState(state: PbxState): PbxState {
+  const next = { ...state, pbx: { ...state.pbx } };
+  for (const kind of ENTITY_KINDS) (next as Record<EntityKind, unknown>)[kind] = { ...state[kind] };
+  return next;
+}
+
+// ---- actions -------------------------------------------------------------
+
+export type ActionRequest =
+  | { type: 'hangup'; channel: string }
+  | { type: 'hangup'; call: string }
+  | { type: 'originate'; from: string; to: string; callerId?: string };
+
+export type ActionErrorCode =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'rate-limited'
+  | 'link-down'
+  | 'timeout'
+  | 'ami';
+
+export type ActionResult =
+  | { ok: true; message: string; /** For originate: the Uniqueid of the new channel, when Asterisk gave one. */ uniqueid?: string }
+  | { ok: false; code: ActionErrorCode; /** Asterisk's own text when it refused, else ours. */ message: string };
+
+// ---- socket.io event maps ---------------------------------------------------
+
+export interface ServerToClientEvents {
+  snapshot: (snapshot: Snapshot) => void;
+  ops: (batch: OpBatch) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Ask for a fresh snapshot, e.g. after a gap in `seq`. */
+  resync: () => void;
+  action: (request: ActionRequest, ack: (result: ActionResult) => void) => void;
+}
+
+export type Role = 'viewer' | 'supervisor' | 'admin' | 'wallboard';
+
+export interface SocketData {
+  user: string;
+  role: Role;
+  address: string;
+}
