@@ -1,0 +1,293 @@
+'use client';
+/**
+ * The live calls table. Virtualised: only the rows in view exist. Each row
+ * selects its own call by id, so an update to one call re-renders one row,
+ * and only the duration cells tick.
+ */
+import { memo, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { usePbx } from '@/lib/store';
+import type { CallState } from '@/lib/pbx/model';
+import { STATE_LABEL, defaultCallView, visibleCallIds, type CallView, type SortKey } from '@/lib/ui/calls';
+import { useMediaQuery } from '@/lib/ui/media';
+import { CallStateChip, DirectionIcon } from './CallState';
+import { LiveDuration } from './LiveDuration';
+import { HangupDialog } from './HangupDialog';
+import { OriginateDialog } from './OriginateDialog';
+import { buttonStyles, inputStyles } from './Dialog';
+import { IconArrowSort, IconPhoneCall, IconPhoneOff, IconSearch } from './icons';
+
+const COLS = 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem_6.5rem] items-center gap-x-3';
+const ROW_WIDE = 48;
+const ROW_NARROW = 72;
+
+const STATES: CallState[] = ['ringing', 'dialing', 'queued', 'talking', 'hold'];
+
+function Party({ name, num }: { name: string; num: string }) {
+  if (!name || name === num) return <span className="truncate font-medium tabular">{num || '—'}</span>;
+  return (
+    <span className="flex min-w-0 flex-col leading-tight">
+      <span className="truncate font-medium">{name}</span>
+      <span className="truncate text-xs text-zinc-500 tabular dark:text-zinc-400">{num}</span>
+    </span>
+  );
+}
+
+const CallRow = memo(function CallRow({
+  id,
+  start,
+  height,
+  wide,
+  canAct,
+  onHangup,
+}: {
+  id: string;
+  start: number;
+  height: number;
+  wide: boolean;
+  canAct: boolean;
+  onHangup: (id: string) => void;
+}) {
+  const call = usePbx((s) => s.state.calls[id]);
+  if (!call) return null;
+  const hangup = canAct && (
+    <button
+      type="button"
+      onClick={() => onHangup(id)}
+      className="inline-flex h-7 items-center gap-1 rounded-md px-2 text-xs font-medium text-rose-600 ring-1 ring-inset ring-rose-200 hover:bg-rose-50 dark:text-rose-400 dark:ring-rose-900 dark:hover:bg-rose-950/50"
+      aria-label={`Hang up call from ${call.from.name || call.from.num}`}
+    >
+      <IconPhoneOff width={13} height={13} /> Hang up
+    </button>
+  );
+  const style = { height, transform: `translateY(${start}px)` };
+  if (wide) {
+    return (
+      <div
+        role="row"
+        data-call-id={id}
+        data-testid="call-row"
+        style={style}
+        className={`${COLS} absolute inset-x-0 top-0 border-b border-zinc-100 px-4 text-sm hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40`}
+      >
+        <span role="cell">
+          <DirectionIcon direction={call.direction} />
+        </span>
+        <span role="cell" className="min-w-0">
+          <Party name={call.from.name} num={call.from.num} />
+        </span>
+        <span role="cell" className="min-w-0">
+          <Party name={call.to.name} num={call.to.num || call.did} />
+        </span>
+        <span role="cell">
+          <CallStateChip state={call.state} />
+        </span>
+        <span role="cell" className="truncate text-zinc-600 dark:text-zinc-300">
+          {call.queue || <span className="text-zinc-300 dark:text-zinc-600">—</span>}
+        </span>
+        <span role="cell" className="text-right font-medium">
+          <LiveDuration since={call.startedAt} />
+        </span>
+        <span role="cell" className="flex justify-end">
+          {hangup}
+        </span>
+      </div>
+    );
+  }
+  return (
+    <div
+      role="row"
+      data-call-id={id}
+      data-testid="call-row"
+      style={style}
+      className="absolute inset-x-0 top-0 flex flex-col justify-center gap-1.5 border-b border-zinc-100 px-4 text-sm dark:border-zinc-800/70"
+    >
+      <div className="flex items-center gap-2">
+        <DirectionIcon direction={call.direction} />
+        <span role="cell" className="min-w-0 truncate font-medium">
+          {call.from.name || call.from.num}
+          <span className="mx-1.5 text-zinc-400">→</span>
+          {call.to.name || call.to.num || call.did}
+        </span>
+        <LiveDuration since={call.startedAt} className="ml-auto font-medium" />
+      </div>
+      <div className="flex items-center gap-2">
+        <CallStateChip state={call.state} />
+        {call.queue && <span className="truncate text-xs text-zinc-500">{call.queue}</span>}
+        <span className="ml-auto">{hangup}</span>
+      </div>
+    </div>
+  );
+});
+
+function SortHeader({ label, k, view, onSort, align = 'left' }: { label: string; k: SortKey; view: CallView; onSort: (k: SortKey) => void; align?: 'left' | 'right' }) {
+  const active = view.sort === k;
+  return (
+    <span role="columnheader" aria-sort={active ? (view.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={align === 'right' ? 'text-right' : ''}>
+      <button
+        type="button"
+        onClick={() => onSort(k)}
+        className={`inline-flex items-center gap-1 rounded hover:text-zinc-900 dark:hover:text-zinc-100 ${active ? 'text-zinc-900 dark:text-zinc-100' : ''}`}
+      >
+        {label}
+        <IconArrowSort width={12} height={12} className={active ? 'opacity-100' : 'opacity-40'} />
+      </button>
+    </span>
+  );
+}
+
+export function CallsPanel({ canAct }: { canAct: boolean }) {
+  const calls = usePbx((s) => s.state.calls);
+  const queues = usePbx((s) => s.state.queues);
+  const ready = usePbx((s) => s.ready);
+  const [view, setView] = useState<CallView>(defaultCallView);
+  const search = useDeferredValue(view.search);
+  const ids = useMemo(() => visibleCallIds(calls, { ...view, search }), [calls, view, search]);
+  const queueNames = useMemo(() => Object.keys(queues).sort(), [queues]);
+  const wide = useMediaQuery('(min-width: 768px)');
+  const rowHeight = wide ? ROW_WIDE : ROW_NARROW;
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: ids.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 8,
+    getItemKey: (i) => ids[i],
+  });
+
+  const [hangupId, setHangupId] = useState<string | null>(null);
+  const [originateOpen, setOriginateOpen] = useState(false);
+  const onHangup = useCallback((id: string) => setHangupId(id), []);
+  const onSort = useCallback(
+    (k: SortKey) => setView((v) => ({ ...v, sort: k, dir: v.sort === k && v.dir === 'desc' ? 'asc' : 'desc' })),
+    [],
+  );
+  const filtered = view.search !== '' || view.state !== 'all' || view.queue !== '';
+  const total = useMemo(() => Object.keys(calls).length, [calls]);
+
+  return (
+    <section aria-label="Calls" className="flex min-w-0 flex-col rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+      <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
+        <h2 className="mr-1 text-sm font-semibold">
+          Calls <span className="ml-1 font-normal text-zinc-500 tabular" data-testid="calls-shown">{ids.length}</span>
+        </h2>
+        <label className="relative min-w-[10rem] flex-1">
+          <span className="sr-only">Search calls</span>
+          <IconSearch className="pointer-events-none absolute left-2.5 top-1/2 -translate-y-1/2 text-zinc-400" width={14} height={14} />
+          <input
+            type="search"
+            placeholder="Search name, number, queue"
+            value={view.search}
+            onChange={(e) => setView((v) => ({ ...v, search: e.target.value }))}
+            className={`${inputStyles} h-8 pl-8`}
+          />
+        </label>
+        <label>
+          <span className="sr-only">Filter by state</span>
+          <select
+            value={view.state}
+            onChange={(e) => setView((v) => ({ ...v, state: e.target.value as CallView['state'] }))}
+            className={`${inputStyles} h-8 w-auto pr-7`}
+          >
+            <option value="all">All states</option>
+            {STATES.map((s) => (
+              <option key={s} value={s}>
+                {STATE_LABEL[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="sr-only">Filter by queue</span>
+          <select
+            value={view.queue}
+            onChange={(e) => setView((v) => ({ ...v, queue: e.target.value }))}
+            className={`${inputStyles} h-8 w-auto pr-7`}
+          >
+            <option value="">All queues</option>
+            {queueNames.map((q) => (
+              <option key={q} value={q}>
+                {q}
+              </option>
+            ))}
+          </select>
+        </label>
+        {canAct && (
+          <button type="button" onClick={() => setOriginateOpen(true)} className={`${buttonStyles.primary} h-8`}>
+            <IconPhoneCall width={14} height={14} /> New call
+          </button>
+        )}
+      </div>
+
+      <div role="table" aria-label="Active calls" aria-rowcount={ids.length} className="flex min-h-0 flex-1 flex-col">
+        {wide && (
+          <div role="rowgroup">
+            <div role="row" className={`${COLS} border-b border-zinc-200 px-4 py-2 text-xs font-medium text-zinc-500 dark:border-zinc-800 dark:text-zinc-400`}>
+              <span role="columnheader">
+                <span className="sr-only">Direction</span>
+              </span>
+              <SortHeader label="From" k="from" view={view} onSort={onSort} />
+              <SortHeader label="To" k="to" view={view} onSort={onSort} />
+              <SortHeader label="State" k="state" view={view} onSort={onSort} />
+              <SortHeader label="Queue" k="queue" view={view} onSort={onSort} />
+              <SortHeader label="Duration" k="duration" view={view} onSort={onSort} align="right" />
+              <span role="columnheader">
+                <span className="sr-only">Actions</span>
+              </span>
+            </div>
+          </div>
+        )}
+        <div ref={scroller} role="rowgroup" data-testid="calls-scroller" className="relative h-[min(62vh,640px)] min-h-72 overflow-auto overscroll-contain">
+          {ids.length === 0 ? (
+            <EmptyCalls ready={ready} filtered={filtered && total > 0} onClear={() => setView(defaultCallView)} />
+          ) : (
+            <div style={{ height: virtualizer.getTotalSize() }} className="relative">
+              {virtualizer.getVirtualItems().map((item) => (
+                <CallRow
+                  key={item.key}
+                  id={ids[item.index]}
+                  start={item.start}
+                  height={rowHeight}
+                  wide={wide}
+                  canAct={canAct}
+                  onHangup={onHangup}
+                />
+              ))}
+            </div>
+          )}
+        </div>
+      </div>
+
+      {canAct && <HangupDialog callId={hangupId} onClose={() => setHangupId(null)} />}
+      {canAct && <OriginateDialog open={originateOpen} onClose={() => setOriginateOpen(false)} />}
+    </section>
+  );
+}
+
+function EmptyCalls({ ready, filtered, onClear }: { ready: boolean; filtered: boolean; onClear: () => void }) {
+  return (
+    <div className="grid h-full place-items-center p-8 text-center" data-testid="calls-empty">
+      <div>
+        <div className="mx-auto grid size-10 place-items-center rounded-full bg-zinc-100 text-zinc-400 dark:bg-zinc-800">
+          <IconPhoneCall />
+        </div>
+        {!ready ? (
+          <p className="mt-3 text-sm text-zinc-500">Loading live calls…</p>
+        ) : filtered ? (
+          <>
+            <p className="mt-3 text-sm font-medium">No calls match these filters</p>
+            <button type="button" onClick={onClear} className={`${buttonStyles.ghost} mt-2 h-8`}>
+              Clear filters
+            </button>
+          </>
+        ) : (
+          <>
+            <p className="mt-3 text-sm font-medium">No active calls</p>
+            <p className="mt-1 text-sm text-zinc-500">Calls appear here the moment they start ringing.</p>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+'use client';
+import { useEffect } from 'react';
+import { connectPbx, usePbx } from '@/lib/store';
+import { canAct, goToLogin, useMe } from '@/lib/ui/session';
+import { AgentGrid } from './AgentGrid';
+import { CallsPanel } from './CallsPanel';
+import { LinkBadge } from './LinkBadge';
+import { PbxNotices } from './PbxNotices';
+import { QueueCards } from './QueueCards';
+import { StatStrip } from './StatStrip';
+import { Toasts } from './Toasts';
+import { UserMenu } from './UserMenu';
+import { Logo } from './Logo';
+
+export function Dashboard() {
+  const me = useMe();
+  const label = usePbx((s) => s.state.pbx.label);
+  const version = usePbx((s) => s.state.pbx.version);
+  useEffect(() => connectPbx({ onUnauthorized: goToLogin }), []);
+  const actions = canAct(me?.role);
+
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/85 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/85">
+        <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-3 px-4">
+          <Logo />
+          {label && (
+            <span className="hidden truncate text-sm text-zinc-500 md:inline" title={version ? `Asterisk ${version}` : undefined}>
+              <span className="mr-3 text-zinc-300 dark:text-zinc-700">/</span>
+              {label}
+            </span>
+          )}
+          <div className="ml-auto flex items-center gap-3">
+            <LinkBadge />
+            <UserMenu me={me} />
+          </div>
+        </div>
+        <PbxNotices />
+      </header>
+
+      <main className="mx-auto w-full max-w-[1600px] flex-1 space-y-4 p-4">
+        <h1 className="sr-only">Live calls</h1>
+        <StatStrip />
+        <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_22rem]">
+          <CallsPanel canAct={actions} />
+          <QueueCards />
+        </div>
+        <AgentGrid />
+      </main>
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+'use client';
+import { useState } from 'react';
+import { sendAction, usePbx } from '@/lib/store';
+import { showToast, updateToast } from '@/lib/ui/toasts';
+import { buttonStyles, Dialog } from './Dialog';
+import { CallStateChip } from './CallState';
+import { LiveDuration } from './LiveDuration';
+import { IconPhoneOff } from './icons';
+
+/** The confirm step before a hangup; the toast carries Asterisk's own answer. */
+export function HangupDialog({ callId, onClose }: { callId: string | null; onClose: () => void }) {
+  const call = usePbx((s) => (callId ? s.state.calls[callId] : undefined));
+  const [busy, setBusy] = useState(false);
+  const who = call ? `${call.from.name || call.from.num} → ${call.to.name || call.to.num || call.did}` : '';
+
+  const confirm = async () => {
+    if (!callId) return;
+    setBusy(true);
+    const toast = showToast({ tone: 'pending', title: 'Hanging up…', detail: who });
+    const result = await sendAction({ type: 'hangup', call: callId });
+    setBusy(false);
+    onClose();
+    updateToast(
+      toast,
+      result.ok
+        ? { tone: 'success', title: 'Call hung up', detail: result.message }
+        : { tone: 'error', title: 'Hangup failed', detail: result.message },
+    );
+  };
+
+  return (
+    <Dialog open={callId !== null} onClose={onClose} title="Hang up this call?" description="Every party on the call is disconnected.">
+      {call ? (
+        <div className="flex items-center justify-between gap-3 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5 text-sm dark:border-zinc-800 dark:bg-zinc-950">
+          <span className="min-w-0 truncate font-medium">{who}</span>
+          <span className="flex shrink-0 items-center gap-2">
+            <CallStateChip state={call.state} />
+            <LiveDuration since={call.startedAt} className="text-zinc-500" />
+          </span>
+        </div>
+      ) : (
+        <p className="text-sm text-zinc-500">This call has already ended.</p>
+      )}
+      <div className="mt-5 flex justify-end gap-2">
+        <button type="button" className={buttonStyles.secondary} onClick={onClose} autoFocus>
+          Cancel
+        </button>
+        <button type="button" className={buttonStyles.danger} onClick={() => void confirm()} disabled={!call || busy}>
+          <IconPhoneOff width={14} height={14} /> Hang up
+        </button>
+      </div>
+    </Dialog>
+  );
+}

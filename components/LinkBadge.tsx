@@ -1,0 +1,64 @@
+'use client';
+import { usePbx } from '@/lib/store';
+import { formatClock } from '@/lib/ui/format';
+
+/**
+ * Live when both the socket and the AMI link are up. Otherwise the data is
+ * stale from the moment we last knew it was good, and we say since when.
+ */
+export function LinkBadge({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
+  const connection = usePbx((s) => s.connection);
+  const socketDownSince = usePbx((s) => s.socketDownSince);
+  const link = usePbx((s) => s.state.pbx.link);
+  const lastLiveAt = usePbx((s) => s.state.pbx.lastLiveAt);
+  const offset = usePbx((s) => s.clockOffset);
+
+  let label: string;
+  let tone: 'live' | 'warn' | 'down' | 'idle';
+  let stale = 0;
+  if (connection === 'connecting') {
+    label = 'Connecting…';
+    tone = 'idle';
+  } else if (connection === 'reconnecting') {
+    label = 'Reconnecting';
+    tone = 'warn';
+    stale = socketDownSince;
+  } else if (link !== 'connected') {
+    label = link === 'auth-failed' ? 'PBX login failed' : 'PBX link down';
+    tone = 'down';
+    // lastLiveAt is on the server's clock; show it on ours.
+    stale = lastLiveAt ? lastLiveAt - offset : 0;
+  } else {
+    label = 'Live';
+    tone = 'live';
+  }
+
+  const styles = {
+    live: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20 dark:bg-emerald-500/10 dark:text-emerald-400 dark:ring-emerald-400/20',
+    warn: 'bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-400/20',
+    down: 'bg-rose-50 text-rose-700 ring-rose-600/20 dark:bg-rose-500/10 dark:text-rose-300 dark:ring-rose-400/20',
+    idle: 'bg-zinc-100 text-zinc-600 ring-zinc-500/20 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-400/20',
+  }[tone];
+  const dot = { live: 'bg-emerald-500', warn: 'bg-amber-500 animate-ring', down: 'bg-rose-500', idle: 'bg-zinc-400 animate-ring' }[tone];
+  const big = size === 'lg';
+
+  return (
+    <div
+      data-testid="link-badge"
+      data-state={tone}
+      role="status"
+      aria-live="polite"
+      className={`inline-flex items-center gap-2 rounded-full font-medium ring-1 ring-inset ${styles} ${
+        big ? 'px-[1.2vw] py-[0.5vw] text-[clamp(0.9rem,1.4vw,2rem)]' : 'px-2.5 py-1 text-xs'
+      }`}
+    >
+      <span className={`inline-block rounded-full ${dot} ${big ? 'size-[0.8vw] min-w-2 min-h-2' : 'size-2'}`} />
+      <span>{label}</span>
+      {stale > 0 && (
+        <span className="font-normal opacity-80 tabular" data-testid="stale-since">
+          · Stale since {formatClock(stale)}
+        </span>
+      )}
+    </div>
+  );
+}

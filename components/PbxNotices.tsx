@@ -1,0 +1,31 @@
+'use client';
+import { usePbx } from '@/lib/store';
+import { IconAlert } from './icons';
+
+/** The demo banner and the PBX's own warnings (e.g. a missing manager.conf permission). */
+export function PbxNotices() {
+  const demo = usePbx((s) => s.state.pbx.demo);
+  const warnings = usePbx((s) => s.state.pbx.warnings);
+  if (!demo && warnings.length === 0) return null;
+  return (
+    <div className="space-y-px">
+      {demo && (
+        <div
+          data-testid="demo-banner"
+          className="border-b border-sky-200 bg-sky-50 px-4 py-1.5 text-center text-xs text-sky-800 dark:border-sky-900/60 dark:bg-sky-950/40 dark:text-sky-300"
+        >
+          <strong className="font-semibold">Demo mode.</strong> The calls, queues and agents come from a simulated PBX — connect a real Asterisk by setting AMI_HOST.
+        </div>
+      )}
+      {warnings.map((w) => (
+        <div
+          key={w}
+          role="alert"
+          className="flex items-center justify-center gap-2 border-b border-amber-200 bg-amber-50 px-4 py-1.5 text-xs text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/40 dark:text-amber-200"
+        >
+          <IconAlert width={14} height={14} /> {w}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+'use client';
+/**
+ * The wall screen: per queue, numbers readable across a room. No controls,
+ * always dark, sized from the viewport so any screen works, and it
+ * reconnects by itself forever.
+ */
+import { useEffect, useMemo } from 'react';
+import { connectPbx, usePbx } from '@/lib/store';
+import { countAgents } from '@/lib/ui/agents';
+import { countCalls } from '@/lib/ui/calls';
+import { useNow } from '@/lib/ui/clock';
+import { elapsed, formatClock, formatPercent } from '@/lib/ui/format';
+import { waitLevel, type QueueStats } from '@/lib/ui/queues';
+import { useAgents, useQueueStats } from '@/lib/ui/selectors';
+import { goToLogin } from '@/lib/ui/session';
+import { LinkBadge } from './LinkBadge';
+
+const WAIT = { ok: 'text-emerald-400', warn: 'text-amber-400', bad: 'text-rose-400' };
+
+function Clock() {
+  const now = useNow();
+  const offset = usePbx((s) => s.clockOffset);
+  return <span className="tabular text-zinc-400">{now ? formatClock(now - offset) : ''}</span>;
+}
+
+function Wait({ since, serviceLevel }: { since: number; serviceLevel: number }) {
+  const now = useNow();
+  if (!since) return <span className="text-zinc-600">0:00</span>;
+  return <span className={WAIT[waitLevel(now - since, serviceLevel)]}>{elapsed(since, now)}</span>;
+}
+
+function Metric({ label, children, tone = '' }: { label: string; children: React.ReactNode; tone?: string }) {
+  return (
+    <div className="min-w-0">
+      <div className="truncate text-[clamp(0.7rem,1.3vmin,1.4rem)] font-medium uppercase tracking-wider text-zinc-500">{label}</div>
+      <div className={`font-semibold leading-none tracking-tight tabular text-[clamp(1.6rem,5vmin,5.5rem)] ${tone}`}>{children}</div>
+    </div>
+  );
+}
+
+function QueuePanel({ q }: { q: QueueStats }) {
+  return (
+    <section
+      data-testid="wallboard-queue"
+      data-queue={q.id}
+      className="flex min-h-0 flex-col justify-between gap-[2vmin] rounded-[1.5vmin] border border-zinc-800 bg-zinc-900/70 p-[2.5vmin]"
+    >
+      <header className="flex items-baseline justify-between gap-4">
+        <h2 className="truncate text-[clamp(1rem,3vmin,3rem)] font-semibold tracking-tight">{q.id}</h2>
+        <span className="text-[clamp(0.8rem,2vmin,2rem)] text-zinc-400 tabular">
+          SLA <span className={`font-semibold ${q.sla >= 80 ? 'text-emerald-400' : q.sla >= 60 ? 'text-amber-400' : 'text-rose-400'}`}>{formatPercent(q.sla)}</span>
+        </span>
+      </header>
+      <div className="grid grid-cols-2 gap-[2vmin]">
+        <div>
+          <div className="text-[clamp(0.7rem,1.5vmin,1.6rem)] font-medium uppercase tracking-wider text-zinc-500">Waiting</div>
+          <div data-testid="wallboard-waiting" className={`font-bold leading-none tracking-tighter tabular text-[clamp(3rem,13vmin,14rem)] ${q.waiting ? 'text-violet-300' : 'text-zinc-300'}`}>
+            {q.waiting}
+          </div>
+        </div>
+        <div>
+          <div className="text-[clamp(0.7rem,1.5vmin,1.6rem)] font-medium uppercase tracking-wider text-zinc-500">Longest wait</div>
+          <div className="font-bold leading-none tracking-tighter tabular text-[clamp(3rem,13vmin,14rem)]">
+            <Wait since={q.longestSince} serviceLevel={q.serviceLevel} />
+          </div>
+        </div>
+      </div>
+      <div className="grid grid-cols-3 gap-[2vmin] border-t border-zinc-800 pt-[2vmin]">
+        <Metric label="Free" tone="text-emerald-400">
+          <span data-testid="wallboard-free">{q.agents.free}</span>
+        </Metric>
+        <Metric label="Busy" tone="text-rose-400">
+          <span data-testid="wallboard-busy">{q.agents.busy}</span>
+        </Metric>
+        <Metric label="Paused" tone="text-amber-400">
+          <span data-testid="wallboard-paused">{q.agents.paused}</span>
+        </Metric>
+      </div>
+    </section>
+  );
+}
+
+function Totals() {
+  const calls = usePbx((s) => s.state.calls);
+  const callers = usePbx((s) => s.state.callers);
+  const agents = useAgents();
+  const active = useMemo(() => countCalls(calls).active, [calls]);
+  const a = useMemo(() => countAgents(agents.map((x) => x.status)), [agents]);
+  const item = (label: string, value: number, tone: string) => (
+    <span className="whitespace-nowrap">
+      <span className={`font-semibold tabular ${tone}`}>{value}</span> <span className="text-zinc-500">{label}</span>
+    </span>
+  );
+  return (
+    <div className="flex flex-wrap gap-x-[3vmin] text-[clamp(0.9rem,2.2vmin,2.4rem)]">
+      {item('calls', active, 'text-zinc-100')}
+      {item('waiting', Object.keys(callers).length, 'text-violet-300')}
+      {item('free', a.free, 'text-emerald-400')}
+      {item('busy', a.busy, 'text-rose-400')}
+      {item('paused', a.paused, 'text-amber-400')}
+    </div>
+  );
+}
+
+export function Wallboard() {
+  const stats = useQueueStats();
+  const ready = usePbx((s) => s.ready);
+  const label = usePbx((s) => s.state.pbx.label);
+  const demo = usePbx((s) => s.state.pbx.demo);
+
+  useEffect(() => {
+    const token = new URLSearchParams(location.search).get('token') ?? undefined;
+    return connectPbx({ token, onUnauthorized: goToLogin });
+  }, []);
+
+  // Few queues get big panels; many get a denser grid.
+  const cols = stats.length <= 1 ? 1 : stats.length <= 4 ? 2 : stats.length <= 9 ? 3 : 4;
+
+  return (
+    <div className="dark flex h-dvh flex-col gap-[2vmin] overflow-hidden bg-zinc-950 p-[2.5vmin] text-zinc-100" style={{ colorScheme: 'dark' }}>
+      <header className="flex flex-wrap items-center gap-x-[3vmin] gap-y-2">
+        <span className="text-[clamp(1rem,2.6vmin,2.8rem)] font-semibold tracking-tight">
+          Callboard{label && <span className="font-normal text-zinc-500"> · {label}</span>}
+          {demo && <span className="ml-3 rounded bg-sky-500/15 px-2 py-0.5 align-middle text-[0.55em] font-medium uppercase tracking-wider text-sky-300">Demo</span>}
+        </span>
+        <Totals />
+        <span className="ml-auto flex items-center gap-[2vmin] text-[clamp(0.9rem,2.2vmin,2.4rem)]">
+          <Clock />
+          <LinkBadge size="lg" />
+        </span>
+      </header>
+      {stats.length === 0 ? (
+        <div className="grid flex-1 place-items-center text-[clamp(1rem,3vmin,3rem)] text-zinc-500">{ready ? 'No queues on this PBX' : 'Connecting…'}</div>
+      ) : (
+        <main className="grid min-h-0 flex-1 gap-[2vmin]" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridAutoRows: 'minmax(0, 1fr)' }}>
+          {stats.map((q) => (
+            <QueuePanel key={q.id} q={q} />
+          ))}
+        </main>
+      )}
+    </div>
+  );
+}

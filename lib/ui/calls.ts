@@ -1,0 +1,85 @@
+/** Filtering and sorting of the calls table. Pure. */
+import type { Call, CallState } from '../pbx/model';
+
+export type SortKey = 'duration' | 'from' | 'to' | 'state' | 'queue';
+export type SortDir = 'asc' | 'desc';
+
+export interface CallView {
+  search: string;
+  state: CallState | 'all';
+  queue: string;
+  sort: SortKey;
+  dir: SortDir;
+}
+
+export const defaultCallView: CallView = { search: '', state: 'all', queue: '', sort: 'duration', dir: 'desc' };
+
+export const STATE_LABEL: Record<CallState, string> = {
+  dialing: 'Dialling',
+  ringing: 'Ringing',
+  queued: 'In queue',
+  talking: 'Talking',
+  hold: 'On hold',
+  ended: 'Ended',
+};
+
+const STATE_ORDER: Record<CallState, number> = { queued: 0, ringing: 1, dialing: 2, hold: 3, talking: 4, ended: 5 };
+
+/** Calls still worth showing: an ended call is on its way out. */
+export const isActive = (c: Call): boolean => c.state !== 'ended';
+
+function matches(c: Call, needle: string): boolean {
+  return (
+    c.from.name.toLowerCase().includes(needle) ||
+    c.from.num.includes(needle) ||
+    c.to.name.toLowerCase().includes(needle) ||
+    c.to.num.includes(needle) ||
+    c.queue.toLowerCase().includes(needle) ||
+    c.did.includes(needle)
+  );
+}
+
+const text = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
+
+export function visibleCallIds(calls: Record<string, Call>, view: CallView): string[] {
+  const needle = view.search.trim().toLowerCase();
+  const list: Call[] = [];
+  for (const id in calls) {
+    const c = calls[id];
+    if (!isActive(c)) continue;
+    if (view.state !== 'all' && c.state !== view.state) continue;
+    if (view.queue && c.queue !== view.queue) continue;
+    if (needle && !matches(c, needle)) continue;
+    list.push(c);
+  }
+  const sign = view.dir === 'asc' ? 1 : -1;
+  const cmp: (a: Call, b: Call) => number =
+    view.sort === 'duration'
+      ? (a, b) => b.startedAt - a.startedAt // asc = shortest first
+      : view.sort === 'from'
+        ? (a, b) => text(a.from.name || a.from.num, b.from.name || b.from.num)
+        : view.sort === 'to'
+          ? (a, b) => text(a.to.name || a.to.num, b.to.name || b.to.num)
+          : view.sort === 'state'
+            ? (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state]
+            : (a, b) => text(a.queue, b.queue);
+  // Ties fall back to the oldest call first, so rows don't jump around.
+  list.sort((a, b) => sign * cmp(a, b) || a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
+  return list.map((c) => c.id);
+}
+
+export interface CallCounts {
+  active: number;
+  byState: Record<CallState, number>;
+}
+
+export function countCalls(calls: Record<string, Call>): CallCounts {
+  const byState: Record<CallState, number> = { dialing: 0, ringing: 0, queued: 0, talking: 0, hold: 0, ended: 0 };
+  let active = 0;
+  for (const id in calls) {
+    const c = calls[id];
+    byState[c.state]++;
+    if (isActive(c)) active++;
+  }
+  return { active, byState };
+}

@@ -1,0 +1,41 @@
+/**
+ * Derived views of the store, computed once per change of their inputs and
+ * shared by every component that shows them (the counts and the grid use the
+ * same agents list).
+ */
+import { usePbx } from '../store';
+import type { PbxState } from '../pbx/model';
+import { agentsFromMembers, type Agent } from './agents';
+import { queueStats, type QueueStats } from './queues';
+
+function lastOne<A extends object, R>(fn: (a: A) => R): (a: A) => R {
+  let lastArg: A | null = null;
+  let last: R;
+  return (a) => {
+    if (a !== lastArg) {
+      last = fn(a);
+      lastArg = a;
+    }
+    return last;
+  };
+}
+
+const agentsOf = lastOne(agentsFromMembers);
+
+export function useAgents(): Agent[] {
+  return agentsOf(usePbx((s) => s.state.members));
+}
+
+let statsKey: [unknown, unknown, unknown] = [null, null, null];
+let stats: QueueStats[] = [];
+function statsOf(state: PbxState): QueueStats[] {
+  if (statsKey[0] !== state.queues || statsKey[1] !== state.callers || statsKey[2] !== state.members) {
+    stats = queueStats(state);
+    statsKey = [state.queues, state.callers, state.members];
+  }
+  return stats;
+}
+
+export function useQueueStats(): QueueStats[] {
+  return usePbx((s) => statsOf(s.state));
+}

@@ -1,0 +1,46 @@
+/** Who is looking at the page. The server gates pages; a 401 here means the session ended. */
+import { useEffect, useState } from 'react';
+import type { Role } from '../protocol';
+
+export interface Me {
+  user: string;
+  role: Role;
+  demo: boolean;
+}
+
+export const canAct = (role: Role | undefined): boolean => role === 'supervisor' || role === 'admin';
+
+export function goToLogin(): void {
+  const next = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+  location.assign(`/login${next}`);
+}
+
+/** Fetches /api/me once; sends the browser to /login on a 401. */
+export function useMe(): Me | null {
+  const [me, setMe] = useState<Me | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetch('/api/me', { credentials: 'same-origin', cache: 'no-store' })
+      .then(async (res) => {
+        if (res.status === 401) return goToLogin();
+        if (!res.ok) return;
+        const body = (await res.json()) as Me;
+        if (live) setMe(body);
+      })
+      .catch(() => {
+        // Server unreachable: the link badge already says so; the socket will retry.
+      });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return me;
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' });
+  } finally {
+    location.assign('/login');
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Light / dark / system theme. The choice lives in localStorage; THEME_SCRIPT
+ * runs inline before the first paint so the page never flashes the wrong one.
+ */
+import { useEffect, useState } from 'react';
+
+export type ThemeChoice = 'light' | 'dark' | 'system';
+
+const KEY = 'callboard-theme';
+
+export const THEME_SCRIPT = `(function(){try{var t=localStorage.getItem('${KEY}');var d=t==='dark'||((t!=='light')&&matchMedia('(prefers-color-scheme: dark)').matches);var e=document.documentElement;e.classList.toggle('dark',d);e.style.colorScheme=d?'dark':'light';}catch(_){}})();`;
+
+function apply(choice: ThemeChoice): void {
+  const dark = choice === 'dark' || (choice === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);
+  const el = document.documentElement;
+  el.classList.toggle('dark', dark);
+  el.style.colorScheme = dark ? 'dark' : 'light';
+}
+
+function read(): ThemeChoice {
+  try {
+    const t = localStorage.getItem(KEY);
+    return t === 'light' || t === 'dark' ? t : 'system';
+  } catch {
+    return 'system';
+  }
+}
+
+export function useTheme(): [ThemeChoice, (choice: ThemeChoice) => void] {
+  const [choice, setChoice] = useState<ThemeChoice>('system');
+  useEffect(() => setChoice(read()), []);
+  useEffect(() => {
+    if (choice !== 'system') return;
+    const mq = matchMedia('(prefers-color-scheme: dark)');
+    const onChange = () => apply('system');
+    mq.addEventListener('change', onChange);
+    return () => mq.removeEventListener('change', onChange);
+  }, [choice]);
+  const set = (next: ThemeChoice) => {
+    try {
+      if (next === 'system') localStorage.removeItem(KEY);
+      else localStorage.setItem(KEY, next);
+    } catch {
+      // private mode: the choice lasts for this page only
+    }
+    apply(next);
+    setChoice(next);
+  };
+  return [choice, set];
+}
