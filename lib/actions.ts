@@ -1,0 +1,101 @@
+/**
+ * Validation of action requests, shared by the server (which enforces it) and
+ * the UI (which uses it for form feedback). Every pattern is an allowlist: a
+ * value that passes can be written into an AMI header as it is, so CR, LF, NUL
+ * and every other control character are refused here, before anything else.
+ */
+import { z } from 'zod';
+import type { ActionRequest } from './protocol';
+
+/** An extension to call from: digits and the keypad's `*`, `#`, `+`. */
+export const extensionSchema = z
+  .string()
+  .regex(/^[0-9*#+]{1,20}$/, 'An extension is 1 to 20 digits, *, # or +');
+
+/** A number to dial: the keypad's characters. */
+export const dialNumberSchema = z
+  .string()
+  .regex(/^[0-9*#+]{1,32}$/, 'A number is 1 to 32 digits, *, # or +');
+
+/**
+ * Caller ID as Asterisk's `CallerID` header takes it: `NUMBER`, or
+ * `Name <NUMBER>` with a name of letters, digits, spaces and `.,'_-`.
+ */
+export const callerIdSchema = z
+  .string()
+  .max(80)
+  .regex(
+    /^(?:[0-9*#+]{1,32}|[\p{L}\p{N}][\p{L}\p{N} .,'_-]{0,39} <[0-9*#+]{1,32}>)$/u,
+    'Caller ID is a number, or Name <number>',
+  );
+
+/**
+ * A channel name as Asterisk prints it (`PJSIP/101-0000002a`,
+ * `Local/201@agents-00000003;1`). A leading `/` is refused: Asterisk's Hangup
+ * reads `/…/` as a regular expression over every channel.
+ */
+export const channelNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9@._;:+*#-][A-Za-z0-9/@._;:+*#-]{0,119}$/, 'Not a channel name');
+
+/** An Asterisk Uniqueid/Linkedid, e.g. `1795664596.106` (optionally `system-name-` prefixed). */
+export const uniqueidSchema = z.string().regex(/^(?:[A-Za-z0-9_-]{1,64}-)?[0-9]{1,20}\.[0-9]{1,10}$/, 'Not a Uniqueid');
+
+/** A call id: the Linkedid that started the conversation. */
+export const callIdSchema = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'Not a call id');
+
+/** Hang up one channel: its Uniqueid or its name, as the state shows it. */
+export const hangupChannelSchema = z.strictObject({
+  type: z.literal('hangup'),
+  channel: z.union([uniqueidSchema, channelNameSchema]),
+});
+
+/** Hang up every channel of one call. */
+export const hangupCallSchema = z.strictObject({
+  type: z.literal('hangup'),
+  call: callIdSchema,
+});
+
+export const originateSchema = z.strictObject({
+  type: z.literal('originate'),
+  from: extensionSchema,
+  to: dialNumberSchema,
+  callerId: callerIdSchema.optional(),
+});
+
+export const actionRequestSchema = z.union([hangupChannelSchema, hangupCallSchema, originateSchema]);
+
+/** The REST body of `POST /api/originate`. */
+export const originateBodySchema = originateSchema.omit({ type: true });
+
+export type ParsedAction = z.infer<typeof actionRequestSchema>;
+
+// Keep the schemas and the wire type in step: a parsed request is an ActionRequest.
+const _sameShape: (parsed: ParsedAction) => ActionRequest = (parsed) => parsed;
+void _sameShape;
+
+/** Parses an untrusted value; the error message names the first offending field. */
+export function parseActionRequest(value: unknown): { ok: true; request: ParsedAction } | { ok: false; message: string } {
+  const result = actionRequestSchema.safeParse(value);
+  if (result.success) return { ok: true, request: result.data };
+  return { ok: false, message: describeIssues(value, result.error) };
+}
+
+function describeIssues(value: unknown, error: z.ZodError): string {
+  // A union reports every branch; pick the branch the request meant by its type.
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  const branch =
+    type === 'originate'
+      ? originateSchema
+      : type === 'hangup'
+        ? typeof (value as { call?: unknown }).call === 'string'
+          ? hangupCallSchema
+          : hangupChannelSchema
+        : null;
+  if (!branch) return 'Unknown action type';
+  const specific = branch.safeParse(value);
+  const issue = specific.success ? error.issues[0] : specific.error.issues[0];
+  if (!issue) return 'Invalid request';
+  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue.message}`;
+}

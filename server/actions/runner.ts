@@ -1,0 +1,168 @@
+/**
+ * Every action, from socket.io or REST, goes through the same steps in the
+ * same order: validate → authorise → rate-limit → audit → AMI → result.
+ * Asterisk's own message comes back verbatim; a dropped link is reported as
+ * `link-down` and the action is never retried behind the user's back.
+ */
+import { parseActionRequest, type ParsedAction } from '@/lib/actions';
+import { AmiActionError, AmiConnectionError, AmiTimeoutError } from '@/lib/ami/errors';
+import type { AmiAction } from '@/lib/ami/serialize';
+import type { ActionErrorCode, ActionResult, PbxState, Role } from '@/lib/protocol';
+import type { Logger } from '../log';
+import { RateLimiter } from '../rate-limit';
+import { boundedCopy, type AuditLog } from './audit';
+
+export interface Actor {
+  user: string;
+  role: Role;
+  address: string;
+}
+
+/** What the runner needs from the PBX session. */
+export interface PbxCommands {
+  readonly state: PbxState;
+  readonly connected: boolean;
+  /** Resolves with the packet that answered (for Originate: the OriginateResponse). */
+  command(action: AmiAction, timeoutMs: number): Promise<{ fields: Record<string, string> }>;
+}
+
+export interface ActionRunnerOptions {
+  pbx: PbxCommands;
+  audit: AuditLog;
+  log: Logger;
+  originate: { context: string; channelTemplate: string };
+  /** Actions per user per window. */
+  rateLimit?: { limit: number; windowMs: number };
+  now?: () => number;
+}
+
+const ACTING_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
+const HANGUP_TIMEOUT_MS = 10_000;
+/** Originate answers when the far end picks up or gives up: longer than any ring timeout. */
+const ORIGINATE_TIMEOUT_MS = 60_000;
+const ORIGINATE_RING_MS = 30_000;
+
+class Refusal extends Error {
+  constructor(
+    readonly code: ActionErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ActionRunner {
+  private readonly limiter: RateLimiter;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ActionRunnerOptions) {
+    const rl = opts.rateLimit ?? { limit: 10, windowMs: 10_000 };
+    this.limiter = new RateLimiter(rl.limit, rl.windowMs);
+    this.now = opts.now ?? Date.now;
+  }
+
+  async run(actor: Actor, raw: unknown): Promise<ActionResult> {
+    const actionName = describeType(raw);
+    const params = boundedCopy(raw);
+    let result: ActionResult;
+    try {
+      const parsed = parseActionRequest(raw);
+      if (!parsed.ok) throw new Refusal('invalid', parsed.message);
+      if (!ACTING_ROLES.has(actor.role)) throw new Refusal('forbidden', `Role ${actor.role} may not ${parsed.request.type}`);
+      const limit = this.limiter.hit(actor.user, this.now());
+      if (!limit.ok) throw new Refusal('rate-limited', `Too many actions. Try again in ${Math.ceil(limit.retryAfterMs / 1000)} s.`);
+      result = await this.execute(parsed.request);
+    } catch (err) {
+      result = toFailure(err);
+      if (result.code === 'ami' && !(err instanceof AmiActionError)) this.opts.log.error({ err }, 'action failed unexpectedly');
+    }
+    this.opts.audit.write({
+      time: new Date(this.now()).toISOString(),
+      who: actor.user,
+      role: actor.role,
+      address: actor.address,
+      action: actionName,
+      params,
+      result: result.ok ? 'ok' : result.code,
+      message: result.message,
+    });
+    return result;
+  }
+
+  private execute(request: ParsedAction): Promise<ActionResult> {
+    if (request.type === 'originate') return this.originate(request.from, request.to, request.callerId);
+    if ('call' in request) return this.hangupCall(request.call);
+    return this.hangupChannel(request.channel);
+  }
+
+  private requireLink(): void {
+    if (!this.opts.pbx.connected) throw new Refusal('link-down', 'The PBX link is down; nothing was sent.');
+  }
+
+  private async hangupChannel(idOrName: string): Promise<ActionResult> {
+    const { channels } = this.opts.pbx.state;
+    const byId = channels[idOrName];
+    const name = byId ? byId.name : Object.values(channels).find((c) => c.name === idOrName)?.name;
+    if (!name) throw new Refusal('invalid', `No channel ${idOrName} in the current state`);
+    this.requireLink();
+    const answer = await this.opts.pbx.command({ Action: 'Hangup', Channel: name }, HANGUP_TIMEOUT_MS);
+    return { ok: true, message: answer.fields.Message ?? 'Channel Hungup' };
+  }
+
+  /** Hangs up every channel of the call that still exists; the call is gone when the last one is. */
+  private async hangupCall(callId: string): Promise<ActionResult> {
+    const call = this.opts.pbx.state.calls[callId];
+    if (!call) throw new Refusal('invalid', `No call ${callId} in the current state`);
+    this.requireLink();
+    let done = 0;
+    let lastError: unknown;
+    for (const id of call.channels) {
+      const channel = this.opts.pbx.state.channels[id];
+      // Hanging up one leg often takes the others with it.
+      if (!channel) continue;
+      try {
+        await this.opts.pbx.command({ Action: 'Hangup', Channel: channel.name }, HANGUP_TIMEOUT_MS);
+        done++;
+      } catch (err) {
+        if (err instanceof AmiActionError && /no such channel/i.test(err.amiMessage) && done > 0) continue;
+        lastError = err;
+        if (!(err instanceof AmiActionError)) break;
+      }
+    }
+    if (done === 0 && lastError) throw lastError;
+    return { ok: true, message: `Hung up ${done} channel${done === 1 ? '' : 's'}` };
+  }
+
+  private async originate(from: string, to: string, callerId?: string): Promise<ActionResult> {
+    this.requireLink();
+    const { context, channelTemplate } = this.opts.originate;
+    const answer = await this.opts.pbx.command(
+      {
+        Action: 'Originate',
+        Channel: channelTemplate.replaceAll('{extension}', from),
+        Context: context,
+        Exten: to,
+        Priority: 1,
+        CallerID: callerId,
+        Timeout: ORIGINATE_RING_MS,
+        Async: 'true',
+      },
+      ORIGINATE_TIMEOUT_MS,
+    );
+    const uniqueid = answer.fields.Uniqueid;
+    return { ok: true, message: 'Call answered', ...(uniqueid && uniqueid !== '<null>' ? { uniqueid } : {}) };
+  }
+}
+
+function describeType(raw: unknown): string {
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && /^[a-z-]{1,20}$/.test(type) ? type : 'unknown';
+}
+
+function toFailure(err: unknown): Extract<ActionResult, { ok: false }> {
+  if (err instanceof Refusal) return { ok: false, code: err.code, message: err.message };
+  if (err instanceof AmiActionError) return { ok: false, code: 'ami', message: err.amiMessage };
+  if (err instanceof AmiConnectionError) return { ok: false, code: 'link-down', message: `The PBX link dropped: ${err.reason}. The action may or may not have happened.` };
+  if (err instanceof AmiTimeoutError) return { ok: false, code: 'timeout', message: `The PBX did not answer within ${Math.round(err.timeoutMs / 1000)} s.` };
+  return { ok: false, code: 'ami', message: 'The action failed on the server' };
+}

@@ -1,0 +1,151 @@
+/**
+ * The Callboard server without Next: HTTP (API and page gate), socket.io,
+ * the PBX session, auth and actions. `server/index.ts` adds Next and the
+ * demo PBX; tests run this directly on port 0.
+ */
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Server } from 'socket.io';
+import type { Config, AmiConfig } from './config';
+import { Auth, DEMO_ACCOUNTS, type DemoAccount, type LoginLimits } from './auth/auth';
+import { ensureFirstAdmin } from './auth/bootstrap';
+import { loadOrCreateKey, SessionSigner } from './auth/session-cookie';
+import { UserStore } from './auth/user-store';
+import { AuditLog } from './actions/audit';
+import { ActionRunner } from './actions/runner';
+import { handleApi } from './http/api';
+import { gatePage, listPublicFiles } from './http/page-gate';
+import { sendError } from './http/util';
+import type { Logger } from './log';
+import { PbxSession, type PbxSessionOptions } from './pbx-session';
+import { Fanout, type CallboardServer } from './realtime/fanout';
+import { wireSockets } from './realtime/sockets';
+
+export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface CallboardOptions {
+  log: Logger;
+  /** Where the AMI session connects (the configured PBX, or the demo PBX). */
+  ami: AmiConfig;
+  demo: boolean;
+  nextHandler?: NextHandler;
+  /** Called once when the first admin was created, with its one-time password. */
+  onFirstAdmin?: (account: { user: string; password: string }) => void;
+  demoAccounts?: readonly DemoAccount[];
+  loginLimits?: LoginLimits;
+  actionRateLimit?: { limit: number; windowMs: number };
+  maxBufferedBytes?: number;
+  amiClient?: PbxSessionOptions['client'];
+  now?: () => number;
+}
+
+export interface Callboard {
+  httpServer: HttpServer;
+  io: CallboardServer;
+  session: PbxSession;
+  fanout: Fanout;
+  auth: Auth;
+  audit: AuditLog;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+export async function createCallboard(config: Config, opts: CallboardOptions): Promise<Callboard> {
+  const { log, demo } = opts;
+  const now = opts.now ?? Date.now;
+  const store = new UserStore(config.dataDir);
+  if (!demo) {
+    const first = await ensureFirstAdmin(store);
+    if (first) opts.onFirstAdmin?.(first);
+  }
+  const auth = new Auth(
+    store,
+    new SessionSigner(loadOrCreateKey(config.dataDir)),
+    demo ? (opts.demoAccounts ?? DEMO_ACCOUNTS) : [],
+    opts.loginLimits,
+  );
+  const audit = new AuditLog(config.dataDir);
+  const session = new PbxSession({
+    ami: opts.ami,
+    log,
+    label: demo ? 'Demo PBX' : opts.ami.host,
+    demo,
+    now,
+    client: opts.amiClient,
+  });
+  const runner = new ActionRunner({
+    pbx: session,
+    audit,
+    log: log.child({ module: 'actions' }),
+    originate: config.originate,
+    rateLimit: opts.actionRateLimit,
+    now,
+  });
+
+  const publicFiles = listPublicFiles(path.resolve('public'));
+  const apiContext = { auth, session, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now } as const;
+  let fanout: Fanout;
+
+  const httpServer = createServer((req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://callboard.invalid');
+    } catch {
+      sendError(res, 400, 'Bad URL');
+      return;
+    }
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      void handleApi({ ...apiContext, fanout }, req, res, url.pathname);
+      return;
+    }
+    const gate = gatePage(auth, req, url, publicFiles, now());
+    if (!gate.allow) {
+      res.writeHead(302, { location: gate.redirect, 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    if (opts.nextHandler) {
+      Promise.resolve(opts.nextHandler(req, res)).catch((err: unknown) => {
+        log.error({ err }, 'Next handler failed');
+        if (!res.headersSent) sendError(res, 500, 'Internal error');
+      });
+    } else {
+      sendError(res, 404, 'Not found');
+    }
+  });
+
+  const io: CallboardServer = new Server(httpServer, {
+    serveClient: false,
+    // Next's dev server shares the upgrade event (HMR); leave other upgrades alone.
+    destroyUpgrade: false,
+    maxHttpBufferSize: 64 * 1024,
+  });
+  fanout = new Fanout(io, session, { batchMs: config.batchMs, maxBufferedBytes: opts.maxBufferedBytes, log, now });
+  wireSockets({ io, auth, fanout, runner, allowedOrigins: config.allowedOrigins, log, now });
+  session.start();
+
+  return {
+    httpServer,
+    io,
+    session,
+    fanout,
+    auth,
+    audit,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      });
+    },
+    async close() {
+      fanout.close();
+      session.stop();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeAllConnections();
+    },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The REST API under /api. Every answer is JSON; errors are `{error}` with a
+ * message a person can act on. Identity: the session cookie, or
+ * `Authorization: Bearer <token>`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { originateBodySchema } from '@/lib/actions';
+import type { ActionErrorCode, ActionResult } from '@/lib/protocol';
+import type { Auth, Identity } from '../auth/auth';
+import { clearedSessionCookie, sessionCookie } from '../auth/session-cookie';
+import type { ActionRunner } from '../actions/runner';
+import type { AuditLog } from '../actions/audit';
+import type { PbxSession } from '../pbx-session';
+import type { Fanout } from '../realtime/fanout';
+import type { Logger } from '../log';
+import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson } from './util';
+
+export interface ApiContext {
+  auth: Auth;
+  session: PbxSession;
+  fanout: Fanout;
+  runner: ActionRunner;
+  audit: AuditLog;
+  demo: boolean;
+  allowedOrigins: readonly string[];
+  log: Logger;
+  now: () => number;
+}
+
+const loginBody = z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
+
+const STATUS_OF: Record<ActionErrorCode, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'rate-limited': 429,
+  'link-down': 503,
+  timeout: 504,
+  ami: 409,
+};
+
+type Handler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) => Promise<void> | void;
+
+const routes: [method: string, path: RegExp, handler: Handler][] = [
+  ['POST', /^\/api\/login$/, login],
+  ['POST', /^\/api\/logout$/, logout],
+  ['GET', /^\/api\/me$/, me],
+  ['GET', /^\/api\/login-info$/, loginInfo],
+  ['GET', /^\/api\/health$/, health],
+  ['GET', /^\/api\/snapshot$/, snapshot],
+  ['POST', /^\/api\/calls\/([^/]+)\/hangup$/, (ctx, req, res, m) => act(ctx, req, res, { type: 'hangup', call: decode(m[1]) })],
+  ['POST', /^\/api\/channels\/([^/]+)\/hangup$/, (ctx, req, res, m) => act(ctx, req, res, { type: 'hangup', channel: decode(m[1]) })],
+  ['POST', /^\/api\/originate$/, originate],
+  ['GET', /^\/api\/audit$/, audit],
+];
+
+/** Handles a request under /api; always answers. */
+export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  try {
+    let pathMatched = false;
+    for (const [method, pattern, handler] of routes) {
+      const match = pattern.exec(pathname);
+      if (!match) continue;
+      pathMatched = true;
+      if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) continue;
+      if (method === 'POST' && !originAllowed(req.headers.origin, req.headers.host, ctx.allowedOrigins)) {
+        throw new HttpError(403, 'Cross-origin request refused');
+      }
+      await handler(ctx, req, res, match);
+      return;
+    }
+    if (pathMatched) throw new HttpError(405, `Method ${req.method} not allowed here`);
+    throw new HttpError(404, `No such API endpoint: ${pathname.slice(0, 100)}`);
+  } catch (err) {
+    if (res.headersSent) return;
+    if (err instanceof HttpError) sendError(res, err.status, err.message);
+    else {
+      ctx.log.error({ err }, 'API request failed');
+      sendError(res, 500, 'Internal error');
+    }
+  }
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function requireIdentity(ctx: ApiContext, req: IncomingMessage): Identity {
+  const identity = ctx.auth.fromRequest(req, ctx.now());
+  if (!identity) throw new HttpError(401, 'Not logged in (or the token is not valid)');
+  return identity;
+}
+
+async function login(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const parsed = loginBody.safeParse(await readJson(req));
+  if (!parsed.success) throw new HttpError(400, 'Expected {"username": "…", "password": "…"}');
+  const { username, password } = parsed.data;
+  const result = await ctx.auth.login(username, password, clientAddress(req), ctx.now());
+  if (!result.ok) {
+    ctx.log.info({ user: username.slice(0, 64), address: clientAddress(req), status: result.status }, 'login refused');
+    const seconds = /in (\d+) s/.exec(result.error)?.[1];
+    sendError(res, result.status, result.error, seconds ? { 'retry-after': seconds } : {});
+    return;
+  }
+  ctx.log.info({ user: result.identity.user, role: result.identity.role, address: clientAddress(req) }, 'login');
+  const secure = Boolean((req.socket as { encrypted?: boolean }).encrypted);
+  sendJson(res, 200, { user: result.identity.user, role: result.identity.role }, {
+    'set-cookie': sessionCookie(result.cookieValue, Math.floor(ctx.auth.signer.ttlMs / 1000), secure),
+  });
+}
+
+function logout(_ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
+  const secure = Boolean((req.socket as { encrypted?: boolean }).encrypted);
+  res.writeHead(204, { 'set-cookie': clearedSessionCookie(secure), 'cache-control': 'no-store' });
+  res.end();
+}
+
+function me(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
+  const identity = requireIdentity(ctx, req);
+  sendJson(res, 200, { user: identity.user, role: identity.role, demo: ctx.demo });
+}
+
+function loginInfo(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): void {
+  if (!ctx.demo) return sendJson(res, 200, { demo: false });
+  sendJson(res, 200, {
+    demo: true,
+    accounts: ctx.auth.demoAccounts.map(({ username, password, role }) => ({ username, password, role })),
+  });
+}
+
+function health(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): void {
+  const { link, linkSince } = ctx.session.state.pbx;
+  sendJson(res, 200, { ok: true, link, since: linkSince });
+}
+
+function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
+  requireIdentity(ctx, req);
+  ctx.fanout.flush();
+  sendJson(res, 200, { seq: ctx.fanout.currentSeq, state: ctx.session.state, serverTime: ctx.now() });
+}
+
+async function originate(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const identity = requireIdentity(ctx, req);
+  const body = await readJson(req);
+  // Validate the body's shape here for a precise message; the runner validates again (and audits).
+  const shape = originateBodySchema.safeParse(body);
+  const request = shape.success ? { ...shape.data, type: 'originate' } : { ...(isObject(body) ? body : { body }), type: 'originate' };
+  await runAction(ctx, req, res, identity, request);
+}
+
+async function act(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, request: unknown): Promise<void> {
+  await runAction(ctx, req, res, requireIdentity(ctx, req), request);
+}
+
+async function runAction(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, identity: Identity, request: unknown): Promise<void> {
+  const result: ActionResult = await ctx.runner.run({ user: identity.user, role: identity.role, address: clientAddress(req) }, request);
+  sendJson(res, result.ok ? 200 : STATUS_OF[result.code], result);
+}
+
+async function audit(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const identity = requireIdentity(ctx, req);
+  if (identity.role !== 'admin') throw new HttpError(403, 'Only an admin may read the audit log');
+  const url = new URL(req.url ?? '/', 'http://x');
+  const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit')) || 200));
+  sendJson(res, 200, { entries: await ctx.audit.tail(limit) });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

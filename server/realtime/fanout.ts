@@ -1,0 +1,161 @@
+/**
+ * State to browsers: a snapshot on connect (and on request), then the ops of
+ * each window as one numbered batch, serialised once and broadcast to every
+ * client that is keeping up. A client whose unsent bytes pass a bound leaves
+ * the broadcast, loses its backlog, and gets a fresh snapshot once it has
+ * drained; nobody else waits for it.
+ */
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, Op, PbxState, ServerToClientEvents, SocketData, Snapshot } from '@/lib/protocol';
+import type { Logger } from '../log';
+
+export type CallboardServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type CallboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface OpSource {
+  readonly state: PbxState;
+  onOps(listener: (ops: readonly Op[]) => void): () => void;
+}
+
+export interface FanoutOptions {
+  batchMs: number;
+  /** Unsent bytes past which a client is cut off from the broadcast. */
+  maxBufferedBytes?: number;
+  /** Unsent bytes below which a cut-off client gets its fresh snapshot. */
+  resumeBelowBytes?: number;
+  now?: () => number;
+  log: Logger;
+}
+
+/** Clients that receive batches. A socket leaves it while it is too far behind. */
+const LIVE_ROOM = 'live';
+const DRAIN_CHECK_MS = 100;
+
+/** The engine.io internals we read: the queue not yet handed to the transport, and ws's own buffer. */
+interface EngineConn {
+  writeBuffer: { type: string; data?: unknown }[];
+  packetsFn: unknown[];
+  transport?: { name?: string; socket?: { bufferedAmount?: number } };
+}
+
+export class Fanout {
+  private seq = 0;
+  private pending: Op[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private drainTimer: NodeJS.Timeout | null = null;
+  private readonly lagging = new Set<CallboardSocket>();
+  private readonly unsubscribe: () => void;
+  private readonly maxBuffered: number;
+  private readonly resumeBelow: number;
+  private readonly now: () => number;
+  /** Counters for tests and health. */
+  readonly stats = { batches: 0, snapshots: 0, cutOffs: 0 };
+
+  constructor(
+    private readonly io: CallboardServer,
+    private readonly source: OpSource,
+    private readonly opts: FanoutOptions,
+  ) {
+    this.maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+    this.resumeBelow = opts.resumeBelowBytes ?? Math.min(64 * 1024, this.maxBuffered / 2);
+    this.now = opts.now ?? Date.now;
+    this.unsubscribe = source.onOps((ops) => this.enqueue(ops));
+  }
+
+  get currentSeq(): number {
+    return this.seq;
+  }
+
+  /** Starts a client: snapshot now, batches after; `resync` asks for a new snapshot. */
+  attach(socket: CallboardSocket): void {
+    this.sendSnapshot(socket);
+    socket.on('resync', () => {
+      if (this.lagging.has(socket)) return; // it gets one when it has drained
+      this.sendSnapshot(socket);
+    });
+    socket.on('disconnect', () => this.lagging.delete(socket));
+  }
+
+  private enqueue(ops: readonly Op[]): void {
+    if (!ops.length) return;
+    for (const op of ops) this.pending.push(op);
+    this.timer ??= setTimeout(() => this.flush(), this.opts.batchMs);
+  }
+
+  /** Sends the pending ops as one batch. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (!this.pending.length) return;
+    const batch = { seq: ++this.seq, ops: this.pending };
+    this.pending = [];
+    // One broadcast: socket.io encodes the packet once for every member of the room.
+    this.io.to(LIVE_ROOM).emit('ops', batch);
+    this.stats.batches++;
+    this.checkBacklogs();
+  }
+
+  private sendSnapshot(socket: CallboardSocket): void {
+    // The state already holds the pending ops: send them first so the snapshot's seq covers them.
+    this.flush();
+    const snapshot: Snapshot = { seq: this.seq, state: this.source.state, serverTime: this.now() };
+    socket.emit('snapshot', snapshot);
+    socket.join(LIVE_ROOM);
+    this.stats.snapshots++;
+  }
+
+  private checkBacklogs(): void {
+    for (const socket of this.io.of('/').adapter.rooms.get(LIVE_ROOM) ?? []) {
+      const s = this.io.of('/').sockets.get(socket);
+      if (s && unsentBytes(s) > this.maxBuffered) this.cutOff(s);
+    }
+  }
+
+  private cutOff(socket: CallboardSocket): void {
+    socket.leave(LIVE_ROOM);
+    this.lagging.add(socket);
+    this.stats.cutOffs++;
+    const conn = socket.conn as unknown as EngineConn;
+    // Drop our own queued state packets; acks and engine.io's pings stay.
+    conn.writeBuffer = conn.writeBuffer.filter((p) => !(typeof p.data === 'string' && /^2(?:\/[^,]*,)?\["(?:ops|snapshot)"/.test(p.data)));
+    this.opts.log.warn({ socket: socket.id, user: socket.data.user }, 'client too far behind: backlog dropped, snapshot when it drains');
+    this.drainTimer ??= setInterval(() => this.resumeDrained(), DRAIN_CHECK_MS);
+  }
+
+  private resumeDrained(): void {
+    for (const socket of this.lagging) {
+      if (socket.disconnected) {
+        this.lagging.delete(socket);
+      } else if (unsentBytes(socket) < this.resumeBelow) {
+        this.lagging.delete(socket);
+        this.sendSnapshot(socket);
+      }
+    }
+    if (!this.lagging.size && this.drainTimer) {
+      clearInterval(this.drainTimer);
+      this.drainTimer = null;
+    }
+  }
+
+  close(): void {
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    if (this.drainTimer) clearInterval(this.drainTimer);
+    this.timer = this.drainTimer = null;
+    this.lagging.clear();
+  }
+}
+
+/** Bytes queued for a client but not yet on the wire: engine.io's write buffer plus the WebSocket's. */
+export function unsentBytes(socket: CallboardSocket): number {
+  const conn = socket.conn as unknown as EngineConn;
+  let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+  for (const packet of conn.writeBuffer) {
+    const data = packet.data;
+    if (typeof data === 'string') bytes += data.length;
+    else if (data && typeof (data as ArrayBufferLike).byteLength === 'number') bytes += (data as ArrayBufferLike).byteLength;
+  }
+  return bytes;
+}
