@@ -1,0 +1,18 @@
+import type { AmiPacket } from './packet';
+
+/** An AMI event: a packet with an `Event` header. */
+export interface AmiEvent extends AmiPacket {
+  readonly fields: Record<string, string> & { readonly Event: string };
+}
+
+export function asEvent(packet: AmiPacket): AmiEvent | undefined {
+  return packet.fields.Event === undefined ? undefined : (packet as AmiEvent);
+}
+
+/** Narrows an event by name, e.g. `if (isEventNamed(e, 'Hangup')) e.fields.Cause`. */
+export function isEventNamed<N extends string>(
+  event: AmiEvent,
+  name: N,
+): event is AmiEvent & { readonly fields: { readonly Event: N } } {
+  return event.fields.Event === name;
+}
