@@ -1,24 +1,81 @@
-import { createServer } from 'node:http';
+/**
+ * Entry point: configuration, the demo PBX when no AMI_HOST is set, the
+ * Callboard server, and Next for the pages.
+ */
+import dotenv from 'dotenv';
 import next from 'next';
-import { Server } from 'socket.io';
+import { ConfigError, loadConfig, type AmiConfig, type Config } from './config';
+import { createCallboard } from './app';
+import { createLogger } from './log';
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '0.0.0.0';
-const dev = process.env.NODE_ENV !== 'production';
+dotenv.config({ quiet: true });
 
-const app = next({ dev, hostname: host, port });
-const handle = app.getRequestHandler();
-
-await app.prepare();
-const httpServer = createServer((req, res) => {
-  if (req.url === '/api/health') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ok: true }));
-    return;
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
   }
-  void handle(req, res);
-});
-new Server(httpServer);
-httpServer.listen(port, host, () => {
-  console.log(`Callboard on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
+  throw err;
+}
+
+const log = createLogger(config.logLevel);
+const closers: (() => Promise<void> | void)[] = [];
+
+async function main(): Promise<void> {
+  let ami: AmiConfig;
+  const demo = config.ami === null;
+  if (config.ami) {
+    ami = config.ami;
+  } else {
+    const { startDemoPbx } = await import('./demo-pbx/index');
+    const pbx = await startDemoPbx({ port: 0, seed: config.seed });
+    closers.push(() => pbx.close());
+    const account = pbx.users[0];
+    ami = { host: pbx.host, port: pbx.port, username: account.username, secret: account.secret, tls: false };
+    log.warn(`DEMO PBX: no AMI_HOST set, so an embedded demo PBX with simulated calls runs on ${pbx.host}:${pbx.port} (seed ${config.seed}). Set AMI_HOST to monitor a real Asterisk.`);
+  }
+
+  const app = next({ dev: config.dev, hostname: config.host, port: config.port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const callboard = await createCallboard(config, {
+    log,
+    ami,
+    demo,
+    nextHandler: (req, res) => handle(req, res),
+    onFirstAdmin: ({ user, password }) => {
+      const line = '='.repeat(64);
+      process.stdout.write(`\n${line}\n First start: created user "${user}" with password\n\n   ${password}\n\n Log in and change it (npm run user -- passwd ${user}). It is not shown again.\n${line}\n\n`);
+    },
+  });
+  closers.unshift(() => callboard.close());
+  const address = await callboard.listen(config.port, config.host);
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  log.info(`Callboard on http://${shownHost}:${address.port}${demo ? ' (demo mode: log in as admin/admin, supervisor/supervisor or viewer/viewer)' : ''}`);
+}
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info(`${signal}: shutting down`);
+  for (const close of closers) {
+    try {
+      await close();
+    } catch (err) {
+      log.error({ err }, 'error while shutting down');
+    }
+  }
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+main().catch((err: unknown) => {
+  log.fatal({ err }, 'Callboard could not start');
+  process.exit(1);
 });
