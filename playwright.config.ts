@@ -1,6 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-const port = Number(process.env.E2E_PORT ?? 3100);
+import { E2E_DATA, E2E_PORT as port } from './e2e/env';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -26,7 +25,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: `NODE_ENV=production PORT=${port} HOST=127.0.0.1 CALLBOARD_DATA=./test-results/e2e-data CALLBOARD_SEED=1 npx tsx server/index.ts`,
+    command: `NODE_ENV=production PORT=${port} HOST=127.0.0.1 CALLBOARD_DATA=${E2E_DATA} CALLBOARD_SEED=1 npx tsx server/index.ts`,
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

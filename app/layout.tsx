@@ -1,5 +1,5 @@
 import type { Metadata, Viewport } from 'next';
-import { THEME_SCRIPT } from '@/lib/ui/theme';
+import { THEME_SCRIPT } from '@/lib/ui/theme-script';
 import './globals.css';
 
 export const metadata: Metadata = {

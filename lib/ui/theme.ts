@@ -1,14 +1,9 @@
-/**
- * Light / dark / system theme. The choice lives in localStorage; THEME_SCRIPT
- * runs inline before the first paint so the page never flashes the wrong one.
- */
+/** Light / dark / system theme, stored in localStorage (read before paint by THEME_SCRIPT). */
 import { useEffect, useState } from 'react';
+import { THEME_KEY as KEY } from './theme-script';
 
 export type ThemeChoice = 'light' | 'dark' | 'system';
 
-const KEY = 'callboard-theme';
-
-export const THEME_SCRIPT = `(function(){try{var t=localStorage.getItem('${KEY}');var d=t==='dark'||((t!=='light')&&matchMedia('(prefers-color-scheme: dark)').matches);var e=document.documentElement;e.classList.toggle('dark',d);e.style.colorScheme=d?'dark':'light';}catch(_){}})();`;
 
 function apply(choice: ThemeChoice): void {
   const dark = choice === 'dark' || (choice === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);

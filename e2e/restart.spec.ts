@@ -1,0 +1,64 @@
+import { test, expect } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { E2E_PORT } from './env';
+import { expectCountsMatchServer, loggedIn } from './helpers';
+
+const port = E2E_PORT + 1;
+const baseURL = `http://127.0.0.1:${port}`;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-restart-'));
+
+/** A second, private server (same build), which this test may kill. */
+function startServer(): ChildProcess {
+  const child = spawn('npx', ['tsx', 'server/index.ts'], {
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', CALLBOARD_DATA: dataDir, CALLBOARD_SEED: '2', LOG_LEVEL: 'warn' },
+    detached: true, // its own process group, so npx and tsx go down together
+    stdio: 'ignore',
+  });
+  return child;
+}
+
+async function waitHealthy(): Promise<void> {
+  await expect
+    .poll(async () => fetch(`${baseURL}/api/health`).then((r) => r.status, () => 0), { timeout: 60_000, intervals: [200] })
+    .toBe(200);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  process.kill(-child.pid!, 'SIGTERM');
+  await exited;
+}
+
+let server: ChildProcess | null = null;
+
+test.afterAll(async () => {
+  if (server) await stop(server);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('after a server restart the page shows Reconnecting, then Live with the right state', async ({ browser }) => {
+  test.setTimeout(120_000);
+  server = startServer();
+  await waitHealthy();
+  const context = await loggedIn(browser, 'admin', baseURL);
+  const page = await context.newPage();
+  await page.goto('/');
+  const badge = page.getByTestId('link-badge');
+  await expect(badge).toHaveText('Live');
+  await expectCountsMatchServer(page, context.request);
+
+  await stop(server);
+  await expect(badge).toContainText('Reconnecting');
+  await expect(page.getByTestId('stale-since')).toBeVisible();
+
+  server = startServer();
+  await waitHealthy();
+  await expect(badge).toHaveText('Live', { timeout: 30_000 });
+  await expectCountsMatchServer(page, context.request);
+  await context.close();
+});
