@@ -1,0 +1,99 @@
+/**
+ * The fan-out on its own, with a real socket.io server and real clients and a
+ * synthetic op source that can produce far more bytes than the demo PBX.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyOps, upsert, type Op } from '@/lib/protocol';
+import { emptyState } from '@/lib/pbx/model';
+import { createLogger } from '@/server/log';
+import { Fanout, type CallboardServer, type OpSource } from '@/server/realtime/fanout';
+import { MirrorClient, waitFor, wireCopy } from './mirror';
+
+class TestSource implements OpSource {
+  readonly state = emptyState();
+  private listeners = new Set<(ops: readonly Op[]) => void>();
+  onOps(l: (ops: readonly Op[]) => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  push(ops: Op[]) {
+    applyOps(this.state, ops);
+    for (const l of this.listeners) l(ops);
+  }
+}
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function serve(maxBufferedBytes: number) {
+  const http = createServer();
+  const io: CallboardServer = new Server(http, { serveClient: false });
+  const source = new TestSource();
+  const fanout = new Fanout(io, source, { batchMs: 10, maxBufferedBytes, resumeBelowBytes: 16 * 1024, log: createLogger('silent') });
+  io.on('connection', (s) => {
+    s.data = { user: 't', role: 'viewer', address: '' };
+    fanout.attach(s);
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => io.close(() => r())), () => fanout.close());
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, source, fanout };
+}
+
+describe('fan-out', () => {
+  it('coalesces a window of ops into one numbered batch for everyone', async () => {
+    const { url, source, fanout } = await serve(1 << 20);
+    const a = new MirrorClient(url, {});
+    const b = new MirrorClient(url, {});
+    cleanups.push(() => a.close(), () => b.close());
+    await waitFor(() => a.snapshots === 1 && b.snapshots === 1, 'snapshots');
+    for (let i = 0; i < 100; i++) source.push([upsert('devices', `d${i}`, { state: 'INUSE', kind: 'device', status: -1, since: i })]);
+    fanout.flush();
+    await waitFor(() => a.seq === fanout.currentSeq && b.seq === fanout.currentSeq, 'batch');
+    expect(fanout.currentSeq).toBe(1);
+    expect(a.batches).toBe(1);
+    expect(a.state).toEqual(wireCopy(source.state));
+    expect(b.state).toEqual(wireCopy(source.state));
+  });
+
+  it('cuts off a client that stops reading, without delaying the others, and resyncs it once it drains', async () => {
+    const { url, source, fanout } = await serve(256 * 1024);
+    const fast = new MirrorClient(url, {});
+    const slow = new MirrorClient(url, {});
+    cleanups.push(() => fast.close(), () => slow.close());
+    await waitFor(() => fast.snapshots === 1 && slow.snapshots === 1 && slow.socket.io.engine?.transport?.name === 'websocket', 'both connected');
+    // Stop reading the slow client's TCP socket: the kernel buffers fill, then the server's.
+    const tcp = (slow.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
+    tcp.pause();
+
+    const blob = 'x'.repeat(16 * 1024);
+    const latencies: number[] = [];
+    for (let round = 0; round < 600 && fanout.stats.cutOffs === 0; round++) {
+      const ops: Op[] = [];
+      for (let i = 0; i < 8; i++) ops.push(upsert('devices', `d${i}`, { state: blob, since: round }));
+      source.push(ops);
+      fanout.flush();
+      const sent = Date.now();
+      const target = fanout.currentSeq;
+      await waitFor(() => fast.seq >= target, `fast client at seq ${target}`, 5_000);
+      latencies.push(Date.now() - sent);
+    }
+    expect(fanout.stats.cutOffs).toBe(1);
+    expect(fast.gaps).toBe(0);
+    latencies.sort((x, y) => x - y);
+    // The fast client kept receiving every batch promptly while the slow one was stuck.
+    expect(latencies[Math.floor(latencies.length * 0.99)]).toBeLessThan(500);
+
+    tcp.resume();
+    await waitFor(() => slow.snapshots === 2, 'fresh snapshot for the slow client', 10_000);
+    source.push([upsert('devices', 'after', { state: 'NOT_INUSE' })]);
+    fanout.flush();
+    await waitFor(() => slow.seq === fanout.currentSeq && fast.seq === fanout.currentSeq, 'both caught up');
+    expect(slow.state).toEqual(wireCopy(source.state));
+    expect(fast.state).toEqual(wireCopy(source.state));
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * A real Callboard (no Next) on 127.0.0.1:0 against a real demo PBX, and
+ * socket.io clients that mirror the state exactly as the browser does.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCallboard, type Callboard, type CallboardOptions } from '@/server/app';
+import { loadConfig } from '@/server/config';
+import { startDemoPbx } from '@/server/demo-pbx/index';
+import { createLogger } from '@/server/log';
+import { waitFor } from './mirror';
+
+export { MirrorClient, waitFor, wireCopy } from './mirror';
+
+export type DemoPbx = Awaited<ReturnType<typeof startDemoPbx>>;
+export type DemoPbxOptions = Parameters<typeof startDemoPbx>[0];
+
+export interface Stack {
+  pbx: DemoPbx;
+  app: Callboard;
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startStack(
+  opts: { pbx?: Partial<DemoPbxOptions>; app?: Partial<CallboardOptions>; env?: Record<string, string>; demo?: boolean } = {},
+): Promise<Stack> {
+  const pbx = await startDemoPbx({ port: 0, seed: 7, ...opts.pbx } as DemoPbxOptions);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-server-'));
+  const config = loadConfig({ CALLBOARD_DATA: dataDir, CALLBOARD_BATCH_MS: '20', ...opts.env });
+  const account = pbx.users[0];
+  const app = await createCallboard(config, {
+    log: createLogger(process.env.TEST_LOG ?? 'silent'),
+    ami: { host: pbx.host, port: pbx.port, username: account.username, secret: account.secret, tls: false },
+    demo: opts.demo ?? true,
+    amiClient: { backoff: { initialMs: 50, maxMs: 200 } },
+    ...opts.app,
+  });
+  const address = await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${address.port}`;
+  await waitFor(() => app.session.state.pbx.link === 'connected' && app.session.state.pbx.lastResync > 0, 'first resync');
+  return {
+    pbx,
+    app,
+    url,
+    dataDir,
+    async close() {
+      await app.close();
+      await pbx.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function login(url: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+

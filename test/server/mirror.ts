@@ -1,0 +1,71 @@
+/** A socket.io client that mirrors the state as the browser does, and small waiting helpers. */
+import { io as connect, type Socket } from 'socket.io-client';
+import { applyOps, type ClientToServerEvents, type OpBatch, type PbxState, type ServerToClientEvents, type Snapshot } from '@/lib/protocol';
+
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A client that keeps its own copy of the state, as lib/store does: snapshot + batches, resync on a gap. */
+export class MirrorClient {
+  state: PbxState | null = null;
+  seq = -1;
+  snapshots = 0;
+  batches = 0;
+  gaps = 0;
+  readonly socket: ClientSocket;
+
+  constructor(url: string, auth: { cookie?: string; token?: string; origin?: string }) {
+    const headers: Record<string, string> = {};
+    if (auth.cookie) headers.cookie = auth.cookie;
+    if (auth.origin) headers.origin = auth.origin;
+    this.socket = connect(url, {
+      transports: ['websocket'],
+      extraHeaders: headers,
+      auth: auth.token ? { token: auth.token } : {},
+      reconnection: false,
+      forceNew: true,
+    });
+    this.socket.on('snapshot', (s: Snapshot) => {
+      this.state = s.state;
+      this.seq = s.seq;
+      this.snapshots++;
+    });
+    this.socket.on('ops', (b: OpBatch) => {
+      if (this.state === null) return;
+      if (b.seq !== this.seq + 1) {
+        if (b.seq > this.seq + 1) {
+          this.gaps++;
+          this.socket.emit('resync');
+        }
+        return;
+      }
+      applyOps(this.state, b.ops);
+      this.seq = b.seq;
+      this.batches++;
+    });
+  }
+
+  connected(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.socket.connected) return resolve();
+      this.socket.once('connect', () => resolve());
+      this.socket.once('connect_error', (err) => reject(err));
+    });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+/** The server's state as a client receives it (through JSON). */
+export function wireCopy(state: PbxState): PbxState {
+  return JSON.parse(JSON.stringify(state)) as PbxState;
+}
