@@ -3,7 +3,7 @@
  * A modal on the native <dialog>: the browser makes the rest of the page
  * inert (focus stays inside), Esc closes it, and focus returns to the opener.
  */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { IconX } from './icons';
 
 export function Dialog({
@@ -22,6 +22,7 @@ export function Dialog({
   className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -36,14 +37,14 @@ export function Dialog({
         // A click on the backdrop lands on the dialog element itself.
         if (e.target === e.currentTarget) onClose();
       }}
-      aria-labelledby="dialog-title"
+      aria-labelledby={titleId}
       className={`m-auto w-[min(100vw-2rem,28rem)] rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-2xl shadow-black/20 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100 ${className}`}
     >
       {open && (
         <div className="p-5">
           <div className="flex items-start justify-between gap-4">
             <div>
-              <h2 id="dialog-title" className="text-base font-semibold tracking-tight">
+              <h2 id={titleId} className="text-base font-semibold tracking-tight">
                 {title}
               </h2>
               {description && <div className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">{description}</div>}

@@ -56,6 +56,8 @@ export const usePbx = create<PbxStore>()(initial);
 type PbxSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface ConnectOptions {
+  /** Server URL; the page's own origin when omitted. */
+  url?: string;
   /** A wallboard token; without it the session cookie authenticates. */
   token?: string;
   /** Called when the server refuses us for want of a valid session. */
@@ -88,9 +90,11 @@ function flush(): void {
   usePbx.setState({ state: next, seq: pendingSeq });
 }
 
+const hasFrames = typeof requestAnimationFrame === 'function';
+
 function scheduleFlush(): void {
   if (frame || fallback) return;
-  frame = requestAnimationFrame(flush);
+  if (hasFrames) frame = requestAnimationFrame(flush);
   // rAF stops in a hidden tab; don't let batches pile up there.
   fallback = setTimeout(flush, 250);
 }
@@ -157,16 +161,19 @@ export function connectPbx(options: ConnectOptions = {}): () => void {
   };
 }
 
-function openSocket({ token, onUnauthorized }: ConnectOptions): PbxSocket {
-  const s: PbxSocket = io({
+function openSocket({ url, token, onUnauthorized }: ConnectOptions): PbxSocket {
+  const options = {
     auth: token ? { token } : undefined,
     withCredentials: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
-  });
+  };
+  const s: PbxSocket = url ? io(url, options) : io(options);
   s.on('snapshot', onSnapshot);
   s.on('ops', onOps);
-  s.on('disconnect', () => {
+  s.on('disconnect', (reason) => {
+    // socket.io leaves a server-side disconnect (e.g. we fell too far behind) to us.
+    if (reason === 'io server disconnect') scheduleReconnect(s, 500);
     awaitingSnapshot = true;
     dropPending();
     const { socketDownSince, ready } = usePbx.getState();
@@ -189,13 +196,17 @@ function openSocket({ token, onUnauthorized }: ConnectOptions): PbxSocket {
       return;
     }
     // A wallboard keeps trying forever: the server may be restarting.
-    if (retry) clearTimeout(retry);
-    retry = setTimeout(() => {
-      retry = null;
-      if (socket === s) s.connect();
-    }, 3000);
+    scheduleReconnect(s, 3000);
   });
   return s;
+}
+
+function scheduleReconnect(s: PbxSocket, ms: number): void {
+  if (retry) clearTimeout(retry);
+  retry = setTimeout(() => {
+    retry = null;
+    if (socket === s && !s.connected) s.connect();
+  }, ms);
 }
 
 /**

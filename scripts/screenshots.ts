@@ -1,0 +1,79 @@
+/**
+ * Screenshots of the dashboard, the originate dialog and the wallboard, in
+ * light and dark, into docs/screenshots/. Needs a running demo server:
+ *
+ *   npm run build && PORT=3200 HOST=127.0.0.1 NODE_ENV=production npx tsx server/index.ts &
+ *   CALLBOARD_URL=http://127.0.0.1:3200 npx tsx scripts/screenshots.ts
+ */
+import { chromium, type Page } from 'playwright';
+import path from 'node:path';
+
+const base = process.env.CALLBOARD_URL ?? 'http://127.0.0.1:3000';
+const out = path.resolve('docs/screenshots');
+const user = process.env.CALLBOARD_USER ?? 'admin';
+const password = process.env.CALLBOARD_PASSWORD ?? user;
+
+async function settle(page: Page): Promise<void> {
+  await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor();
+  await page.getByTestId('call-row').first().waitFor({ timeout: 30_000 });
+  await page.getByTestId('agent-tile').first().waitFor();
+  // Let the durations tick once so nothing shows a blank.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="call-row"] .tabular').length > 0);
+}
+
+async function main(): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+  try {
+    for (const theme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, colorScheme: theme });
+      await context.addInitScript((t) => localStorage.setItem('callboard-theme', t), theme);
+      const login = await context.request.post('/api/login', { data: { username: user, password } });
+      if (!login.ok()) throw new Error(`login as ${user} failed: ${login.status()} ${await login.text()}`);
+      const page = await context.newPage();
+
+      await page.goto('/');
+      await settle(page);
+      await page.screenshot({ path: path.join(out, `dashboard-${theme}.png`), fullPage: true });
+
+      await page.getByRole('button', { name: 'New call' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New call' });
+      await dialog.getByLabel('From extension').fill('101');
+      await dialog.getByLabel('To number').fill('00442079460000');
+      await dialog.getByLabel('Caller ID (optional)').fill('Support <5550100>');
+      await page.screenshot({ path: path.join(out, `originate-${theme}.png`) });
+      await page.keyboard.press('Escape');
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.waitForTimeout(300); // one layout pass at the phone width
+      await page.screenshot({ path: path.join(out, `dashboard-phone-${theme}.png`) });
+
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.context().clearCookies();
+      await page.goto('/login');
+      await page.getByText('Demo accounts').waitFor();
+      await page.screenshot({ path: path.join(out, `login-${theme}.png`) });
+      await context.close();
+    }
+
+    // The wallboard is always dark; show it at TV size.
+    const context = await browser.newContext({ baseURL: base, viewport: { width: 1920, height: 1080 } });
+    await context.request.post('/api/login', { data: { username: user, password } });
+    const page = await context.newPage();
+    await page.goto('/wallboard');
+    await page.getByTestId('wallboard-queue').first().waitFor();
+    await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor();
+    await page.screenshot({ path: path.join(out, 'wallboard.png') });
+    await context.close();
+    console.log(`screenshots in ${out}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

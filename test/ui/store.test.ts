@@ -1,0 +1,119 @@
+/**
+ * The browser store against a real socket.io server that we drive by hand:
+ * batches apply in order with fresh references only where something changed,
+ * and a gap in seq makes the store ask for a snapshot and drop batches until
+ * it arrives.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Server, type Socket } from 'socket.io';
+import { emptyState, type PbxState } from '@/lib/pbx/model';
+import { upsert, remove, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/protocol';
+import { connectPbx, usePbx } from '@/lib/store';
+
+type ServerSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function stateWith(calls: string[]): PbxState {
+  const s = emptyState();
+  for (const id of calls) {
+    s.calls[id] = {
+      id,
+      direction: 'inbound',
+      state: 'talking',
+      from: { channel: `${id}.1`, name: 'Acme', num: '5550100' },
+      to: { channel: `${id}.2`, name: 'Alice', num: '201' },
+      channels: [],
+      queue: 'sales',
+      did: '5550100',
+      startedAt: 1_000,
+      answeredAt: 2_000,
+    };
+  }
+  s.pbx.link = 'connected';
+  return s;
+}
+
+describe('lib/store', () => {
+  const http = createServer();
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http);
+  let client: ServerSocket;
+  let resyncs = 0;
+  let release: () => void;
+
+  beforeAll(async () => {
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const connected = new Promise<ServerSocket>((r) => io.on('connection', r));
+    release = connectPbx({ url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` });
+    client = await connected;
+    client.on('resync', () => resyncs++);
+  });
+
+  afterAll(async () => {
+    release();
+    await io.close();
+  });
+
+  it('takes the snapshot, its server clock offset, and goes live', async () => {
+    client.emit('snapshot', { seq: 10, state: stateWith(['a', 'b']), serverTime: Date.now() + 60_000 });
+    await until(() => usePbx.getState().ready, 'snapshot');
+    const s = usePbx.getState();
+    expect(s.connection).toBe('live');
+    expect(s.seq).toBe(10);
+    expect(Object.keys(s.state.calls)).toEqual(['a', 'b']);
+    expect(s.clockOffset).toBeGreaterThan(59_000);
+    expect(s.clockOffset).toBeLessThan(61_000);
+  });
+
+  it('applies batches in order, replacing only the entities that changed', async () => {
+    const before = usePbx.getState().state;
+    client.emit('ops', { seq: 11, ops: [upsert('calls', 'a', { state: 'hold' })] });
+    client.emit('ops', { seq: 12, ops: [remove('calls', 'b'), upsert('queues', 'sales', { calls: 1 })] });
+    await until(() => usePbx.getState().seq === 12, 'seq 12');
+    const after = usePbx.getState().state;
+    expect(after.calls.a.state).toBe('hold');
+    expect(after.calls.a).not.toBe(before.calls.a);
+    expect(after.calls.b).toBeUndefined();
+    expect(after.queues.sales).toMatchObject({ id: 'sales', calls: 1 });
+    // Untouched collections keep their identity, so their selectors don't fire.
+    expect(after.members).toBe(before.members);
+    expect(after.pbx).toBe(before.pbx);
+    // The old state object was not mutated.
+    expect(before.calls.a.state).toBe('talking');
+    expect(before.calls.b).toBeDefined();
+  });
+
+  it('on a gap in seq asks for a snapshot and drops batches until it arrives', async () => {
+    client.emit('ops', { seq: 14, ops: [upsert('calls', 'lost', { state: 'ringing' })] });
+    await until(() => resyncs === 1, 'resync request');
+    client.emit('ops', { seq: 15, ops: [upsert('calls', 'also-dropped', {})] });
+    client.emit('snapshot', { seq: 20, state: stateWith(['c']), serverTime: Date.now() });
+    client.emit('ops', { seq: 21, ops: [upsert('calls', 'd', { state: 'ringing' })] });
+    await until(() => usePbx.getState().seq === 21, 'seq 21');
+    const { state } = usePbx.getState();
+    expect(Object.keys(state.calls).sort()).toEqual(['c', 'd']);
+    expect(resyncs).toBe(1);
+  });
+
+  it('shows reconnecting while the socket is down, then live again on the next snapshot', async () => {
+    const reconnected = new Promise<ServerSocket>((r) => io.once('connection', r));
+    client.disconnect(true);
+    await until(() => usePbx.getState().connection === 'reconnecting', 'reconnecting');
+    expect(usePbx.getState().socketDownSince).toBeGreaterThan(0);
+    // Batches from before the new snapshot are not applied.
+    client = await reconnected;
+    client.emit('ops', { seq: 22, ops: [upsert('calls', 'stale', {})] });
+    client.emit('snapshot', { seq: 3, state: stateWith(['e']), serverTime: Date.now() });
+    await until(() => usePbx.getState().connection === 'live', 'live');
+    expect(Object.keys(usePbx.getState().state.calls)).toEqual(['e']);
+    expect(usePbx.getState().socketDownSince).toBe(0);
+  });
+});
