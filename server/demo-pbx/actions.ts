@@ -1,0 +1,458 @@
+import { createHash } from 'node:crypto';
+import {
+  AMI_VERSION,
+  ASTERISK_VERSION,
+  bridgeHeaders,
+  channelHeaders,
+  error,
+  goodbye,
+  hms,
+  itemIdFirst,
+  itemIdLast,
+  listComplete,
+  listStart,
+  memberListHeaders,
+  success,
+  successWith,
+  type Header,
+} from './dialect';
+import { originate, parseDialTarget } from './originate';
+import { ACTION_AUTHORITY, eventMask } from './permissions';
+import type { ActionContext } from './session';
+
+/**
+ * The AMI actions the demo PBX answers, with Asterisk 22's response texts
+ * (transcripts 03, 06 and 07, and manager.c / app_queue.c for the rest).
+ */
+type Handler = (ctx: ActionContext) => void;
+
+const MAX_CALLS = 5000;
+
+export const ACTIONS: Record<string, Handler> = {
+  ping(ctx) {
+    ctx.reply(successWith(ctx.id, [['Ping', 'Pong'], ['Timestamp', ctx.timestamp()]]));
+  },
+
+  logoff(ctx) {
+    ctx.reply(goodbye(ctx.id));
+    ctx.session.end();
+  },
+
+  challenge(ctx) {
+    if ((ctx.get('AuthType') ?? '').toLowerCase() !== 'md5') return ctx.reply(error(ctx.id, 'Must specify AuthType'));
+    const challenge = ctx.session.newChallenge();
+    ctx.reply(successWith(ctx.id, [['Challenge', challenge]]));
+  },
+
+  login(ctx) {
+    const s = ctx.session;
+    if (s.authenticated) return ctx.reply(success(ctx.id, 'Already authenticated'));
+    const username = ctx.get('Username') ?? '';
+    const user = ctx.pbx.findUser(username);
+    let ok = false;
+    if (user) {
+      if ((ctx.get('AuthType') ?? '').toLowerCase() === 'md5') {
+        const key = (ctx.get('Key') ?? '').toLowerCase();
+        ok = !!s.challenge && key === createHash('md5').update(s.challenge + user.secret).digest('hex');
+      } else {
+        ok = ctx.get('Secret') === user.secret;
+      }
+    }
+    if (!user || !ok) {
+      ctx.reply(error(ctx.id, 'Authentication failed'));
+      s.end();
+      return;
+    }
+    const events = ctx.get('Events');
+    s.authenticate(user, events === undefined ? undefined : eventMask(events));
+    ctx.reply(success(ctx.id, 'Authentication accepted'));
+    s.afterLogin();
+  },
+
+  events(ctx) {
+    const mask = eventMask(ctx.get('EventMask') ?? '');
+    if (mask < 0) return ctx.reply(error(ctx.id, 'Invalid event mask'));
+    ctx.session.sendMask = mask;
+    ctx.reply(successWith(ctx.id, [['Events', mask === 0 ? 'Off' : 'On']]));
+  },
+
+  filter(ctx) {
+    const op = (ctx.get('Operation') ?? '').toLowerCase();
+    const filter = ctx.get('Filter') ?? '';
+    if (op !== 'add') return ctx.reply(error(ctx.id, 'Unknown operation'));
+    if (!ctx.session.addFilter(filter)) return ctx.reply(error(ctx.id, 'Filter did not compile'));
+    ctx.reply(success(ctx.id, 'Success'));
+  },
+
+  listcommands(ctx) {
+    const lines: Header[] = Object.keys(ACTIONS).map((a) => [NAMES[a] ?? a, `${NAMES[a] ?? a}.  (Priv: ${ACTION_AUTHORITY[a] ? 'see manager.conf' : '<none>'})`]);
+    ctx.reply(successWith(ctx.id, lines));
+  },
+
+  coresettings(ctx) {
+    ctx.reply(
+      successWith(ctx.id, [
+        ['AMIversion', AMI_VERSION],
+        ['AsteriskVersion', ASTERISK_VERSION],
+        ['SystemName', ''],
+        ['CoreMaxCalls', MAX_CALLS],
+        ['CoreMaxLoadAvg', '0.000000'],
+        ['CoreRunUser', ''],
+        ['CoreRunGroup', ''],
+        ['CoreMaxFilehandles', 0],
+        ['CoreRealTimeEnabled', 'No'],
+        ['CoreCDRenabled', 'Yes'],
+        ['CoreHTTPenabled', 'No'],
+        ['SoundsSearchCustomDir', 'No'],
+      ]),
+    );
+  },
+
+  corestatus(ctx) {
+    const core = ctx.pbx.core;
+    const [sd, st] = dateTime(core.bootMs);
+    const [rd, rt] = dateTime(core.reloadMs);
+    ctx.reply(
+      successWith(ctx.id, [
+        ['CoreStartupDate', sd],
+        ['CoreStartupTime', st],
+        ['CoreReloadDate', rd],
+        ['CoreReloadTime', rt],
+        ['CoreCurrentCalls', core.callCount()],
+        ['CoreProcessedCalls', core.processedCalls],
+      ]),
+    );
+  },
+
+  command(ctx) {
+    const cmd = (ctx.get('Command') ?? '').trim().replace(/\s+/g, ' ');
+    const out = runCommand(ctx, cmd);
+    if (!out) {
+      const word = cmd.split(' ')[0] ?? '';
+      ctx.reply(
+        [
+          'Response: Error\r\n',
+          ctx.id === undefined ? '' : `ActionID: ${ctx.id}\r\n`,
+          'Message: Command output follows\r\n',
+          `Output: No such command '${cmd}' (type 'core show help ${word}' for other possible commands)\r\n\r\n`,
+        ].join(''),
+      );
+      return;
+    }
+    ctx.reply(success(ctx.id, 'Command output follows', out.map((line) => ['Output', line] as Header)));
+  },
+
+  coreshowchannels(ctx) {
+    const core = ctx.pbx.core;
+    const now = core.now();
+    const items: string[] = [];
+    for (const ch of core.channels.values()) {
+      items.push(
+        itemIdFirst('CoreShowChannel', ctx.id, [
+          ...channelHeaders(ch),
+          ['Application', ch.app],
+          ['ApplicationData', ch.appData],
+          ['Duration', hms((now - ch.createdMs) / 1000)],
+          ['BridgeId', ch.bridge?.id ?? ''],
+        ]),
+      );
+    }
+    ctx.reply(listStart(ctx.id, 'Channels will follow') + items.join('') + listComplete('CoreShowChannelsComplete', ctx.id, items.length));
+  },
+
+  status(ctx) {
+    const core = ctx.pbx.core;
+    const wanted = ctx.get('Channel');
+    const now = core.now();
+    let chans = [...core.channels.values()];
+    if (wanted) {
+      chans = chans.filter((c) => c.name.toLowerCase() === wanted.toLowerCase());
+      if (chans.length === 0) return ctx.reply(error(ctx.id, 'No such channel'));
+    }
+    const items = chans.map((ch) =>
+      itemIdLast('Status', ctx.id, [
+        ['Privilege', 'Call'],
+        ...channelHeaders(ch),
+        ['Type', 'PJSIP'],
+        ['DNID', ''],
+        ['EffectiveConnectedLineNum', ch.connectedNum || '<unknown>'],
+        ['EffectiveConnectedLineName', ch.connectedName || '<unknown>'],
+        ['TimeToHangup', 0],
+        ['BridgeID', ch.bridge?.id ?? ''],
+        ['Application', ch.app],
+        ['Data', ch.appData],
+        ['Nativeformats', '(ulaw)'],
+        ['Readformat', 'ulaw'],
+        ['Readtrans', ''],
+        ['Writeformat', 'ulaw'],
+        ['Writetrans', ''],
+        ['Callgroup', 0],
+        ['Pickupgroup', 0],
+        ['Seconds', Math.floor((now - ch.createdMs) / 1000)],
+      ]),
+    );
+    ctx.reply(
+      listStart(ctx.id, 'Channel status will follow') + items.join('') + listComplete('StatusComplete', ctx.id, items.length, [['Items', items.length]]),
+    );
+  },
+
+  bridgelist(ctx) {
+    const type = ctx.get('BridgeType');
+    const items: string[] = [];
+    for (const b of ctx.pbx.core.bridges.values()) {
+      if (type && b.type !== type) continue;
+      items.push(itemIdFirst('BridgeListItem', ctx.id, bridgeHeaders(b)));
+    }
+    ctx.reply(listStart(ctx.id, 'Bridge listing will follow') + items.join('') + listComplete('BridgeListComplete', ctx.id, items.length));
+  },
+
+  queuestatus(ctx) {
+    const core = ctx.pbx.core;
+    const onlyQueue = ctx.get('Queue');
+    const onlyMember = ctx.get('Member');
+    const now = core.now();
+    const items: string[] = [];
+    for (const q of core.queues.values()) {
+      if (onlyQueue && q.def.name !== onlyQueue) continue;
+      const done = q.completed;
+      const perf = done + q.abandoned > 0 ? ((100 * done) / (done + q.abandoned)).toFixed(1) : '0.0';
+      items.push(
+        itemIdLast('QueueParams', ctx.id, [
+          ['Queue', q.def.name],
+          ['Max', 0],
+          ['Strategy', q.def.strategy],
+          ['Calls', q.callers.length],
+          ['Holdtime', done ? Math.round(q.holdTotal / done) : 0],
+          ['TalkTime', done ? Math.round(q.talkTotal / done) : 0],
+          ['Completed', done],
+          ['Abandoned', q.abandoned],
+          ['ServiceLevel', q.def.serviceLevel],
+          ['ServicelevelPerf', perf],
+          ['ServicelevelPerf2', perf],
+          ['Weight', 0],
+        ]),
+      );
+      for (const m of q.members) {
+        if (onlyMember && m.interface !== onlyMember && m.name !== onlyMember) continue;
+        items.push(itemIdLast('QueueMember', ctx.id, memberListHeaders(m)));
+      }
+      q.callers.forEach((e, i) =>
+        items.push(
+          itemIdLast('QueueEntry', ctx.id, [
+            ['Queue', q.def.name],
+            ['Position', i + 1],
+            ['Channel', e.ch.name],
+            ['Uniqueid', e.ch.uniqueid],
+            ['CallerIDNum', e.ch.callerNum || '<unknown>'],
+            ['CallerIDName', e.ch.callerName || '<unknown>'],
+            ['ConnectedLineNum', e.ch.connectedNum || '<unknown>'],
+            ['ConnectedLineName', e.ch.connectedName || '<unknown>'],
+            ['Wait', Math.floor((now - e.joinedMs) / 1000)],
+            ['Priority', 0],
+          ]),
+        ),
+      );
+    }
+    ctx.reply(listStart(ctx.id, 'Queue status will follow') + items.join('') + listComplete('QueueStatusComplete', ctx.id, items.length));
+  },
+
+  hangup(ctx) {
+    const core = ctx.pbx.core;
+    const name = ctx.get('Channel') ?? '';
+    if (!name) return ctx.reply(error(ctx.id, 'No channel specified'));
+    const causeText = ctx.get('Cause');
+    const cause = causeText && /^\d+$/.test(causeText) ? Number(causeText) : 16;
+    if (name.length > 2 && name.startsWith('/') && name.endsWith('/')) {
+      let re: RegExp;
+      try {
+        re = new RegExp(name.slice(1, -1));
+      } catch {
+        return ctx.reply(error(ctx.id, `Regex compile failed on: ${name.slice(1, -1)}`));
+      }
+      const matched = [...core.channels.values()].filter((c) => re.test(c.name));
+      let text = listStart(ctx.id, 'Channels will be hungup');
+      for (const ch of matched) {
+        if (!ch.alive) continue;
+        core.requestHangup(ch, cause, 'action');
+        text += itemIdLast('ChannelHungup', ctx.id, [['Channel', ch.name]]);
+      }
+      ctx.reply(text + listComplete('ChannelsHungupListComplete', ctx.id, matched.length));
+      return;
+    }
+    const ch = findChannel(ctx, name);
+    if (!ch) return ctx.reply(error(ctx.id, 'No such channel'));
+    ctx.reply(success(ctx.id, 'Channel Hungup'));
+    core.requestHangup(ch, cause, 'action');
+  },
+
+  redirect(ctx) {
+    const name = ctx.get('Channel');
+    const context = ctx.get('Context');
+    const exten = ctx.get('Exten');
+    const priority = ctx.get('Priority');
+    if (!name) return ctx.reply(error(ctx.id, 'Channel not specified'));
+    if (!context) return ctx.reply(error(ctx.id, 'Context not specified'));
+    if (!exten) return ctx.reply(error(ctx.id, 'Exten not specified'));
+    if (!priority) return ctx.reply(error(ctx.id, 'Priority not specified'));
+    if (!/^\d+$/.test(priority) || Number(priority) < 1) return ctx.reply(error(ctx.id, 'Priority is invalid'));
+    const ch = findChannel(ctx, name);
+    if (!ch) return ctx.reply(error(ctx.id, `Channel does not exist: ${name}`));
+    ctx.reply(success(ctx.id, 'Redirect successful'));
+    ctx.pbx.plan.redirect(ch, context, exten);
+  },
+
+  originate(ctx) {
+    const { core, plan } = ctx.pbx;
+    const channel = ctx.get('Channel') ?? '';
+    if (!channel) return ctx.reply(error(ctx.id, 'Channel not specified'));
+    const context = ctx.get('Context') ?? 'default';
+    const exten = ctx.get('Exten') ?? 's';
+    const timeoutText = ctx.get('Timeout');
+    if (timeoutText !== undefined && !/^\d+$/.test(timeoutText)) return ctx.reply(error(ctx.id, 'Invalid timeout'));
+    if (!/^[^/\s]+\/\S+$/.test(channel)) return ctx.reply(error(ctx.id, 'Invalid channel'));
+    if (!plan.route(context, exten)) return ctx.reply(error(ctx.id, 'Extension does not exist.'));
+    const [callerNum, callerName] = parseCallerId(ctx.get('CallerID') ?? '');
+    const variables: Record<string, string> = {};
+    for (const v of ctx.all('Variable').flatMap((x) => x.split(','))) {
+      const eq = v.indexOf('=');
+      if (eq > 0) variables[v.slice(0, eq).trim()] = v.slice(eq + 1);
+    }
+    const async = /^(1|yes|true|on|y|t)$/i.test(ctx.get('Async') ?? '');
+    const id = ctx.id;
+    const req = { channel, context, exten, callerNum, callerName, variables, timeoutSec: timeoutText ? Number(timeoutText) / 1000 : 30 };
+    if (async) ctx.reply(success(id, 'Originate successfully queued'));
+    const known = parseDialTarget(channel, plan) !== undefined;
+    if (known) core.processedCalls++;
+    originate(core, plan, req, (outcome) => {
+      if (!async) {
+        ctx.reply(outcome.ok ? success(id, 'Originate successfully queued') : error(id, 'Originate failed'));
+        return;
+      }
+      const ch = outcome.ch;
+      core.emit('OriginateResponse', [
+        ...(id === undefined ? [] : ([['ActionID', id]] as Header[])),
+        ['Response', outcome.ok ? 'Success' : 'Failure'],
+        ['Channel', ch ? ch.name : channel],
+        ['Context', context],
+        ['Exten', exten],
+        ['Reason', outcome.ok ? 4 : outcome.reason],
+        ['Uniqueid', ch ? ch.uniqueid : '<unknown>'],
+        ['CallerIDNum', (ch?.callerNum || callerNum) || '<unknown>'],
+        ['CallerIDName', (ch?.callerName || callerName) || '<unknown>'],
+      ]);
+    });
+  },
+
+  queuepause(ctx) {
+    const core = ctx.pbx.core;
+    const iface = ctx.get('Interface');
+    const pausedText = ctx.get('Paused');
+    if (!iface || pausedText === undefined) return ctx.reply(error(ctx.id, "Need 'Interface' and 'Paused' parameters."));
+    const paused = /^(1|yes|true|on|y|t)$/i.test(pausedText);
+    const members = core.findMembers(iface, ctx.get('Queue'));
+    if (members.length === 0) return ctx.reply(error(ctx.id, 'Interface not found'));
+    ctx.reply(success(ctx.id, paused ? 'Interface paused successfully' : 'Interface unpaused successfully'));
+    for (const m of members) core.setPaused(m, paused, ctx.get('Reason') ?? '');
+    if (!paused) ctx.pbx.plan.kickQueues();
+  },
+
+  queueadd(ctx) {
+    const core = ctx.pbx.core;
+    const queue = ctx.get('Queue');
+    const iface = ctx.get('Interface');
+    if (!queue || !iface) return ctx.reply(error(ctx.id, "'Queue' and 'Interface' must be specified."));
+    const q = core.queues.get(queue);
+    if (!q) return ctx.reply(error(ctx.id, 'Unable to add interface to queue: No such queue'));
+    if (!/^[A-Za-z]+\/[^\s,]+$/.test(iface)) return ctx.reply(error(ctx.id, 'Unable to add interface: Invalid interface'));
+    if (core.findMembers(iface, queue).length) return ctx.reply(error(ctx.id, 'Unable to add interface: Already there'));
+    const paused = /^(1|yes|true|on|y|t)$/i.test(ctx.get('Paused') ?? '');
+    ctx.reply(success(ctx.id, 'Added interface to queue'));
+    core.addMember(q, iface, ctx.get('MemberName') || iface, paused, ctx.get('Reason') ?? '');
+    ctx.pbx.plan.kickQueue(q);
+  },
+
+  queueremove(ctx) {
+    const core = ctx.pbx.core;
+    const queue = ctx.get('Queue');
+    const iface = ctx.get('Interface');
+    if (!queue || !iface) return ctx.reply(error(ctx.id, "Need 'Queue' and 'Interface' parameters."));
+    const q = core.queues.get(queue);
+    if (!q) return ctx.reply(error(ctx.id, 'Unable to remove interface from queue: No such queue'));
+    const m = core.findMembers(iface, queue)[0];
+    if (!m) return ctx.reply(error(ctx.id, 'Unable to remove interface: Not there'));
+    if (m.membership !== 'dynamic') return ctx.reply(error(ctx.id, 'Member not dynamic'));
+    ctx.reply(success(ctx.id, 'Removed interface from queue'));
+    core.removeMember(q, m);
+  },
+};
+
+/** Action names as Asterisk registers them, for ListCommands. */
+const NAMES: Record<string, string> = {
+  ping: 'Ping', logoff: 'Logoff', challenge: 'Challenge', login: 'Login', events: 'Events', filter: 'Filter',
+  listcommands: 'ListCommands', coresettings: 'CoreSettings', corestatus: 'CoreStatus', command: 'Command',
+  coreshowchannels: 'CoreShowChannels', status: 'Status', bridgelist: 'BridgeList', queuestatus: 'QueueStatus',
+  hangup: 'Hangup', redirect: 'Redirect', originate: 'Originate', queuepause: 'QueuePause', queueadd: 'QueueAdd',
+  queueremove: 'QueueRemove',
+};
+
+function findChannel(ctx: ActionContext, name: string) {
+  const core = ctx.pbx.core;
+  return core.channels.get(name) ?? [...core.channels.values()].find((c) => c.name.toLowerCase() === name.toLowerCase());
+}
+
+/** `"Name" <123>`, `Name <123>` or `123` → [num, name]. */
+export function parseCallerId(text: string): [string, string] {
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$/.exec(text);
+  if (m) return [m[2].trim(), m[1].trim()];
+  return [text.trim(), ''];
+}
+
+function dateTime(ms: number): [string, string] {
+  const iso = new Date(ms).toISOString();
+  return [iso.slice(0, 10), iso.slice(11, 19)];
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function duration(seconds: number): string {
+  const parts: string[] = [];
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.floor(seconds % 60);
+  if (d) parts.push(plural(d, 'day'));
+  if (h) parts.push(plural(h, 'hour'));
+  if (m) parts.push(plural(m, 'minute'));
+  if (s || parts.length === 0) parts.push(plural(s, 'second'));
+  return parts.join(', ');
+}
+
+/** The few read-only CLI commands the demo knows; undefined for anything else. */
+function runCommand(ctx: ActionContext, cmd: string): string[] | undefined {
+  const core = ctx.pbx.core;
+  const now = core.now();
+  switch (cmd.toLowerCase()) {
+    case 'core show channels count': {
+      const chans = core.channels.size;
+      const calls = core.callCount();
+      const pct = ((100 * calls) / MAX_CALLS).toFixed(2).padStart(5);
+      return [
+        `${plural(chans, 'active channel')}`,
+        `${calls} of ${MAX_CALLS} max active call${calls === 1 ? '' : 's'} (${pct}% of capacity)`,
+        `${plural(core.processedCalls, 'call')} processed`,
+      ];
+    }
+    case 'core show uptime':
+      return [`System uptime: ${duration((now - core.bootMs) / 1000)}`, `Last reload: ${duration((now - core.reloadMs) / 1000)}`];
+    case 'core show version':
+      return [`Asterisk ${ASTERISK_VERSION} built by callboard @ demo-pbx on a x86_64 running Linux`];
+    case 'queue show':
+      return [...core.queues.values()].map(
+        (q) => `${q.def.name} has ${q.callers.length} calls (max unlimited) in '${q.def.strategy}' strategy (${q.completed} completed, ${q.abandoned} abandoned)`,
+      );
+    default:
+      return undefined;
+  }
+}

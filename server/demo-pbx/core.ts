@@ -1,0 +1,458 @@
+import {
+  CAUSE_TEXT,
+  DEVICE_STATE,
+  bridgeHeaders,
+  channelHeaders,
+  formatEvent,
+  memberEventHeaders,
+  type AmiEvent,
+  type BridgeSnapshot,
+  type ChannelSnapshot,
+  type DeviceState,
+  type EventName,
+  type Header,
+  type QueueMemberSnapshot,
+} from './dialect';
+import type { AgentDef, QueueDef } from './directory';
+import { Rng } from './rng';
+
+/**
+ * The demo PBX's own truth: channels, bridges, queues. It plays Asterisk, so it
+ * never looks at lib/pbx. Every mutation emits the events Asterisk would, in
+ * Asterisk's order; the call flows (calls.ts) decide when.
+ */
+
+/** Whatever drives a channel right now (a dial, a queue wait, a hold) and must hear of its hangup. */
+export interface ChannelOwner {
+  /** The channel is being hung up from outside (its phone, an action, a restart). */
+  onHangup(ch: Channel, cause: number, by: 'remote' | 'action'): void;
+  /** The channel is being moved elsewhere in the dialplan; release it and end what it leaves behind. */
+  onRedirect?(ch: Channel): void;
+}
+
+export interface Channel extends ChannelSnapshot {
+  endpoint: string;
+  app: string;
+  appData: string;
+  bridge?: Bridge;
+  createdMs: number;
+  answeredMs?: number;
+  owner?: ChannelOwner;
+  alive: boolean;
+  /** Seconds this party talks before hanging up (Originate `Variable: TALK=`), if set. */
+  talk?: number;
+}
+
+export interface Bridge extends BridgeSnapshot {
+  channels: Set<Channel>;
+}
+
+export interface Member extends QueueMemberSnapshot {
+  /** The waiting caller this member is being rung for, if any. */
+  ringing?: unknown;
+}
+
+export interface QueueCaller {
+  ch: Channel;
+  joinedMs: number;
+  originalPosition: number;
+}
+
+export interface Queue {
+  def: QueueDef;
+  members: Member[];
+  callers: QueueCaller[];
+  completed: number;
+  abandoned: number;
+  holdTotal: number;
+  talkTotal: number;
+  lastMember: number;
+}
+
+export interface CoreOptions {
+  seed: number;
+  queues: QueueDef[];
+  agents: AgentDef[];
+  emit(event: AmiEvent): void;
+  now?: () => number;
+}
+
+export class PbxCore {
+  readonly rng: Rng;
+  readonly channels = new Map<string, Channel>();
+  readonly bridges = new Map<string, Bridge>();
+  readonly queues = new Map<string, Queue>();
+  readonly bootMs: number;
+  readonly reloadMs: number;
+  processedCalls = 0;
+  eventsEmitted = 0;
+  private uniqueSeq = 0;
+  private chanSeq = 0;
+  private readonly deviceStates = new Map<string, DeviceState>();
+  /** Per endpoint: how many of its channels ring and how many do anything else. */
+  private readonly endpointUse = new Map<string, { ringing: number; other: number }>();
+  private readonly emitEvent: (event: AmiEvent) => void;
+  readonly now: () => number;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Told (a moment later) when an endpoint goes idle, so queues can ring it. */
+  onDeviceIdle?: (endpoint: string) => void;
+  /** Time runs this much faster than the wall clock in the simulated phones (tests). */
+  speed = 1;
+
+  constructor(options: CoreOptions) {
+    this.rng = new Rng(options.seed);
+    this.emitEvent = options.emit;
+    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
+    this.bootMs = this.now();
+    this.reloadMs = this.bootMs;
+    const loginTime = Math.floor(this.bootMs / 1000);
+    for (const def of options.queues) {
+      this.queues.set(def.name, { def, members: [], callers: [], completed: 0, abandoned: 0, holdTotal: 0, talkTotal: 0, lastMember: -1 });
+    }
+    for (const a of options.agents) {
+      for (const q of a.queues) {
+        this.queues.get(q)?.members.push(newMember(q, a.name, `PJSIP/${a.exten}`, 'static', loginTime));
+      }
+    }
+  }
+
+  // ── time ────────────────────────────────────────────────────────────────
+
+  /** Runs `fn` after `seconds` of simulated time. Cancelled all at once by `stopTimers`. */
+  after(seconds: number, fn: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, Math.max(0, (seconds * 1000) / this.speed));
+    this.timers.add(t);
+    return t;
+  }
+
+  cancel(t: NodeJS.Timeout | undefined): void {
+    if (!t) return;
+    clearTimeout(t);
+    this.timers.delete(t);
+  }
+
+  stopTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  // ── events ──────────────────────────────────────────────────────────────
+
+  emit(name: EventName, body: readonly Header[]): void {
+    this.eventsEmitted++;
+    this.emitEvent(formatEvent(name, body, this.now()));
+  }
+
+  chanEvent(name: EventName, ch: Channel, extra: readonly Header[] = []): void {
+    this.emit(name, [...channelHeaders(ch), ...extra]);
+  }
+
+  /** An event about a channel and the one it dials; either may be gone (AgentComplete after a hangup). */
+  pairEvent(name: EventName, ch: Channel | undefined, dest: Channel | undefined, extra: readonly Header[]): void {
+    this.emit(name, [...(ch ? channelHeaders(ch) : []), ...(dest ? channelHeaders(dest, 'Dest') : []), ...extra]);
+  }
+
+  // ── channels ────────────────────────────────────────────────────────────
+
+  newUniqueid(): string {
+    return `${Math.floor(this.now() / 1000)}.${this.uniqueSeq++}`;
+  }
+
+  /** `PJSIP/101-0000001a`: the endpoint and an 8-hex-digit channel sequence, as chan_pjsip names them. */
+  newChannel(init: {
+    endpoint: string;
+    state: number;
+    context: string;
+    exten: string;
+    callerNum?: string;
+    callerName?: string;
+    linkedid?: string;
+    accountCode?: string;
+  }): Channel {
+    const uniqueid = this.newUniqueid();
+    const name = `PJSIP/${init.endpoint}-${(this.chanSeq++).toString(16).padStart(8, '0')}`;
+    const ch: Channel = {
+      name,
+      state: init.state,
+      callerNum: init.callerNum ?? '',
+      callerName: init.callerName ?? '',
+      connectedNum: '',
+      connectedName: '',
+      accountCode: init.accountCode ?? '',
+      context: init.context,
+      exten: init.exten,
+      priority: 1,
+      uniqueid,
+      linkedid: init.linkedid ?? uniqueid,
+      endpoint: init.endpoint,
+      app: '',
+      appData: '',
+      createdMs: this.now(),
+      alive: true,
+    };
+    this.channels.set(name, ch);
+    this.countUse(ch, 1);
+    this.chanEvent('Newchannel', ch);
+    this.updateDevice(ch.endpoint);
+    return ch;
+  }
+
+  newexten(ch: Channel, app: string, appData: string, where?: { context: string; exten: string; priority?: number }): void {
+    if (where) {
+      ch.context = where.context;
+      ch.exten = where.exten;
+      ch.priority = where.priority ?? 1;
+    } else {
+      ch.priority++;
+    }
+    ch.app = app;
+    ch.appData = appData;
+    this.chanEvent('Newexten', ch, [
+      ['Extension', ch.exten],
+      ['Application', app],
+      ['AppData', appData],
+    ]);
+  }
+
+  /** The pseudo-application a dialled channel shows until it joins a bridge. */
+  outgoingLine(ch: Channel, app: 'AppDial' | 'AppDial2' | 'AppQueue'): void {
+    ch.app = app;
+    ch.appData = '(Outgoing Line)';
+    this.chanEvent('Newexten', ch, [
+      ['Extension', ch.exten],
+      ['Application', app],
+      ['AppData', '(Outgoing Line)'],
+    ]);
+  }
+
+  varSet(ch: Channel, variable: string, value: string | number): void {
+    this.chanEvent('VarSet', ch, [
+      ['Variable', variable],
+      ['Value', value],
+    ]);
+  }
+
+  setCallerId(ch: Channel, num: string, name: string): void {
+    ch.callerNum = num;
+    ch.callerName = name;
+    this.chanEvent('NewCallerid', ch, [['CID-CallingPres', '0 (Presentation Allowed, Not Screened)']]);
+  }
+
+  setConnected(ch: Channel, num: string, name: string): void {
+    ch.connectedNum = num;
+    ch.connectedName = name;
+    this.chanEvent('NewConnectedLine', ch);
+  }
+
+  setState(ch: Channel, state: number): void {
+    if (ch.state === state) return;
+    this.countUse(ch, -1);
+    ch.state = state;
+    this.countUse(ch, 1);
+    if (state === 6 && ch.answeredMs === undefined) ch.answeredMs = this.now();
+    this.chanEvent('Newstate', ch);
+    this.updateDevice(ch.endpoint);
+  }
+
+  hangupRequest(ch: Channel, cause: number): void {
+    this.chanEvent('HangupRequest', ch, [['Cause', cause]]);
+  }
+
+  softHangupRequest(ch: Channel, cause: number): void {
+    this.chanEvent('SoftHangupRequest', ch, [['Cause', cause]]);
+  }
+
+  /** The channel is destroyed. Leaves its bridge first if the caller forgot. */
+  hangup(ch: Channel, cause: number): void {
+    if (!ch.alive) return;
+    if (ch.bridge) this.bridgeLeave(ch);
+    ch.alive = false;
+    ch.owner = undefined;
+    this.channels.delete(ch.name);
+    this.countUse(ch, -1);
+    this.chanEvent('Hangup', ch, [
+      ['Cause', cause],
+      ['Cause-txt', CAUSE_TEXT[cause] ?? 'Unknown'],
+    ]);
+    this.updateDevice(ch.endpoint);
+  }
+
+  /** Hang up a channel from outside: its owner decides what else that ends. */
+  requestHangup(ch: Channel, cause: number, by: 'remote' | 'action'): void {
+    if (!ch.alive) return;
+    if (ch.owner) ch.owner.onHangup(ch, cause, by);
+    else {
+      if (by === 'action') this.softHangupRequest(ch, cause);
+      else this.hangupRequest(ch, cause);
+      this.hangup(ch, cause);
+    }
+  }
+
+  // ── dialing ─────────────────────────────────────────────────────────────
+
+  dialBegin(caller: Channel | undefined, dest: Channel, dialString: string): void {
+    this.pairEvent('DialBegin', caller, dest, [['DialString', dialString]]);
+  }
+
+  dialState(caller: Channel, dest: Channel, status: string): void {
+    this.pairEvent('DialState', caller, dest, [['DialStatus', status]]);
+  }
+
+  dialEnd(caller: Channel | undefined, dest: Channel, status: string): void {
+    this.pairEvent('DialEnd', caller, dest, [['DialStatus', status]]);
+  }
+
+  // ── bridges ─────────────────────────────────────────────────────────────
+
+  bridgeCreate(): Bridge {
+    const b: Bridge = {
+      id: this.rng.uuid(),
+      type: 'basic',
+      technology: 'simple_bridge',
+      creator: '',
+      name: '',
+      numChannels: 0,
+      channels: new Set(),
+    };
+    this.bridges.set(b.id, b);
+    this.emit('BridgeCreate', bridgeHeaders(b));
+    return b;
+  }
+
+  bridgeEnter(b: Bridge, ch: Channel): void {
+    b.channels.add(ch);
+    b.numChannels = b.channels.size;
+    ch.bridge = b;
+    this.emit('BridgeEnter', [...bridgeHeaders(b), ...channelHeaders(ch)]);
+  }
+
+  bridgeLeave(ch: Channel): void {
+    const b = ch.bridge;
+    if (!b) return;
+    b.channels.delete(ch);
+    b.numChannels = b.channels.size;
+    ch.bridge = undefined;
+    this.emit('BridgeLeave', [...bridgeHeaders(b), ...channelHeaders(ch)]);
+  }
+
+  bridgeDestroy(b: Bridge): void {
+    if (!this.bridges.has(b.id)) return;
+    for (const ch of [...b.channels]) this.bridgeLeave(ch);
+    this.bridges.delete(b.id);
+    this.emit('BridgeDestroy', bridgeHeaders(b));
+  }
+
+  /** Two answered channels talking, as Dial and Queue bridge them. */
+  bridgePair(first: Channel, second: Channel): Bridge {
+    const b = this.bridgeCreate();
+    this.bridgeEnter(b, first);
+    this.bridgeEnter(b, second);
+    this.varSet(first, 'BRIDGEPEER', second.name);
+    this.varSet(second, 'BRIDGEPEER', first.name);
+    return b;
+  }
+
+  // ── devices and queue members ───────────────────────────────────────────
+
+  deviceState(endpoint: string): DeviceState {
+    return this.deviceStates.get(endpoint) ?? 'NOT_INUSE';
+  }
+
+  /** Recomputes an endpoint's device state from its channels, as chan_pjsip reports it. */
+  private countUse(ch: Channel, delta: number): void {
+    let use = this.endpointUse.get(ch.endpoint);
+    if (!use) this.endpointUse.set(ch.endpoint, (use = { ringing: 0, other: 0 }));
+    if (ch.state === 5) use.ringing += delta;
+    else use.other += delta;
+  }
+
+  private updateDevice(endpoint: string): void {
+    const use = this.endpointUse.get(endpoint);
+    const ringing = !!use && use.ringing > 0;
+    const busy = !!use && use.other > 0;
+    const state: DeviceState = ringing && busy ? 'RINGINUSE' : ringing ? 'RINGING' : busy ? 'INUSE' : 'NOT_INUSE';
+    if (this.deviceState(endpoint) === state) return;
+    this.deviceStates.set(endpoint, state);
+    const device = `PJSIP/${endpoint}`;
+    if (state === 'NOT_INUSE' && this.onDeviceIdle) this.after(1, () => this.onDeviceIdle?.(endpoint));
+    this.emit('DeviceStateChange', [
+      ['Device', device],
+      ['State', state],
+    ]);
+    for (const q of this.queues.values()) {
+      for (const m of q.members) {
+        if (m.stateInterface !== device) continue;
+        m.status = DEVICE_STATE[state];
+        m.inCall = state === 'INUSE' || state === 'RINGINUSE' || (m.inCall && state !== 'NOT_INUSE');
+        if (state === 'NOT_INUSE') m.inCall = false;
+        this.emit('QueueMemberStatus', memberEventHeaders(m));
+      }
+    }
+  }
+
+  memberEvent(name: 'QueueMemberStatus' | 'QueueMemberPause' | 'QueueMemberAdded' | 'QueueMemberRemoved', m: Member): void {
+    this.emit(name, memberEventHeaders(m));
+  }
+
+  findMembers(iface: string, queue?: string): Member[] {
+    const found: Member[] = [];
+    for (const q of this.queues.values()) {
+      if (queue && q.def.name !== queue) continue;
+      for (const m of q.members) if (m.interface.toLowerCase() === iface.toLowerCase()) found.push(m);
+    }
+    return found;
+  }
+
+  setPaused(m: Member, paused: boolean, reason: string): void {
+    m.paused = paused;
+    m.pausedReason = reason;
+    if (paused) m.lastPause = Math.floor(this.now() / 1000);
+    this.memberEvent('QueueMemberPause', m);
+  }
+
+  addMember(queue: Queue, iface: string, name: string, paused: boolean, reason: string): Member {
+    const m = newMember(queue.def.name, name, iface, 'dynamic', Math.floor(this.now() / 1000));
+    m.paused = paused;
+    m.pausedReason = reason;
+    const endpoint = iface.startsWith('PJSIP/') ? iface.slice(6) : '';
+    m.status = DEVICE_STATE[endpoint ? this.deviceState(endpoint) : 'UNKNOWN'];
+    queue.members.push(m);
+    this.memberEvent('QueueMemberAdded', m);
+    return m;
+  }
+
+  removeMember(queue: Queue, m: Member): void {
+    queue.members = queue.members.filter((x) => x !== m);
+    this.memberEvent('QueueMemberRemoved', m);
+  }
+
+  /** Number of distinct calls (Linkedid groups) alive now. */
+  callCount(): number {
+    const ids = new Set<string>();
+    for (const ch of this.channels.values()) ids.add(ch.linkedid);
+    return ids.size;
+  }
+}
+
+function newMember(queue: string, name: string, iface: string, membership: 'static' | 'dynamic', loginTime: number): Member {
+  return {
+    queue,
+    name,
+    interface: iface,
+    stateInterface: iface,
+    membership,
+    penalty: 0,
+    callsTaken: 0,
+    lastCall: 0,
+    lastPause: 0,
+    loginTime,
+    inCall: false,
+    status: DEVICE_STATE.NOT_INUSE,
+    paused: false,
+    pausedReason: '',
+    wrapuptime: 0,
+  };
+}

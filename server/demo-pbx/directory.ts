@@ -1,0 +1,49 @@
+/** Who lives on the demo PBX: phones, agents, queues and the trunk. */
+
+export interface Phone {
+  exten: string;
+  name: string;
+}
+
+export interface AgentDef {
+  exten: string;
+  name: string;
+  queues: string[];
+}
+
+export interface QueueDef {
+  name: string;
+  strategy: 'ringall' | 'rrmemory';
+  /** Seconds a caller may wait before the dialplan moves on (Queue's timeout argument). */
+  timeout: number;
+  /** Seconds each member rings before the queue tries again (queues.conf `timeout`). */
+  memberTimeout: number;
+  serviceLevel: number;
+}
+
+export const PHONES: Phone[] = [
+  'Ann Lee', 'Bo Chen', 'Cy Diaz', 'Di Okafor', 'Ed Novak', 'Fay Ito', 'Gus Moreau', 'Hal Berg',
+  'Ivy Santos', 'Jo Park', 'Kai Müller', 'Lea Rossi', 'Max Dubois', 'Nia Adams', 'Oz Kaplan', 'Pia Costa',
+].map((name, i) => ({ exten: String(101 + i), name }));
+
+export const DEFAULT_QUEUES: QueueDef[] = [
+  { name: 'sales', strategy: 'ringall', timeout: 120, memberTimeout: 15, serviceLevel: 30 },
+  { name: 'support', strategy: 'rrmemory', timeout: 120, memberTimeout: 15, serviceLevel: 60 },
+];
+
+export const DEFAULT_AGENTS: AgentDef[] = [
+  { exten: '201', name: 'Alice', queues: ['sales'] },
+  { exten: '202', name: 'Bob', queues: ['sales'] },
+  { exten: '203', name: 'Carol', queues: ['sales'] },
+  { exten: '204', name: 'Dave', queues: ['sales', 'support'] },
+  { exten: '205', name: 'Erin', queues: ['support'] },
+  { exten: '206', name: 'Frank', queues: ['support'] },
+  { exten: '207', name: 'Grace', queues: ['support'] },
+  { exten: '208', name: 'Heidi', queues: ['support', 'sales'] },
+];
+
+export const TRUNK = 'carrier';
+/** Inbound numbers and where the trunk dialplan sends them. */
+export const DIDS: Record<string, string> = { '5550100': 'sales', '5550200': 'support' };
+export const PAUSE_REASONS = ['Break', 'Lunch', 'Training', 'Meeting'];
+export const CUSTOMER_NAMES = ['Acme Corp', 'J Smith', 'M Garcia', 'Globex', 'K Tanaka', 'Initech', 'R Patel', 'S Novak'];
