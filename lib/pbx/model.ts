@@ -31,6 +31,8 @@ export interface Channel {
   /** Uniqueid of the other side of a Dial in progress, '' when none. */
   dialPeer: string;
   onHold: boolean;
+  /** Uniqueid of the other half of a Local channel pair (`;1` ↔ `;2`), '' when none. */
+  localPeer: string;
 }
 
 export interface Bridge {
@@ -84,6 +86,9 @@ export interface Queue {
   serviceLevelPerf: number;
   serviceLevelPerf2: number;
   weight: number;
+  /** Calls answered (and abandoned) within the service level; Asterisk derives both percentages from them. */
+  completedInSl: number;
+  abandonedInSl: number;
 }
 
 export interface QueueMember {
@@ -111,6 +116,22 @@ export interface QueueMember {
   ringinuse: boolean;
   /** ms since the epoch of the last status change we saw; 0 = unknown. */
   statusSince: number;
+  /**
+   * Start of the queue call the member is in (whole seconds, in ms), 0 when
+   * none or unknown (a call already running when we joined). app_queue counts
+   * a call as completed only for the call it started last, so this decides
+   * whether an AgentComplete counts.
+   */
+  callStartedAt: number;
+  /** That call was answered within the queue's service level. */
+  callInSl: boolean;
+  /**
+   * Bookkeeping for calls whose start we never saw: the TalkTime of an
+   * AgentComplete not yet matched to a completion (-1 none), and a completion
+   * already counted whose talk time is still to come.
+   */
+  pendingTalkTime: number;
+  awaitingTalkTime: boolean;
 }
 
 export interface QueueCaller {

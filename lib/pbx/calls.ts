@@ -1,0 +1,191 @@
+/**
+ * Calls are derived, never reported: one row per conversation (Linkedid),
+ * built from its channels, the bridges they sit in and the dials between them.
+ * Local channel pairs are walked through, so a call between two parties shows
+ * those two parties, however many Local legs carry it.
+ */
+import type { Changes } from './changes';
+import { cleanId, deviceOf, isLocal, numberOf } from './fields';
+import type { Call, CallDirection, CallParty, CallState, Channel, PbxState } from './model';
+import type { TrunkPredicate } from './trunk';
+
+const MAX_HOPS = 16;
+
+/** Writes the call rows of every Linkedid touched during this reduction. */
+export function flushCalls(ch: Changes): void {
+  for (const linkedId of ch.touchedCalls) {
+    const ids = ch.callChannels.get(linkedId) ?? ch.state.calls[linkedId]?.channels ?? [];
+    writeCall(ch, linkedId, ids);
+  }
+  ch.touchedCalls.clear();
+  ch.callChannels.clear();
+}
+
+export function writeCall(ch: Changes, linkedId: string, ids: readonly string[]): void {
+  const channels: Channel[] = [];
+  for (const id of ids) {
+    const c = ch.state.channels[id];
+    if (c !== undefined) channels.push(c);
+  }
+  if (channels.length === 0) {
+    ch.del('calls', linkedId);
+    return;
+  }
+  const call = deriveCall(ch.state, linkedId, channels, ch.state.calls[linkedId], ch.at, ch.isTrunk);
+  ch.put('calls', linkedId, call as unknown as Record<string, unknown>);
+}
+
+export function deriveCall(
+  state: PbxState,
+  linkedId: string,
+  channels: Channel[],
+  prev: Call | undefined,
+  at: number,
+  isTrunk: TrunkPredicate,
+): Call {
+  const origin = originOf(linkedId, channels);
+  const path = walk(state, origin);
+  const end = path.end;
+
+  let callState: CallState;
+  let queue = prev?.queue ?? '';
+  for (const c of channels) if (c.queue && !queue) queue = c.queue;
+  if (end !== origin && path.answered) {
+    callState = channels.some((c) => c.onHold) ? 'hold' : 'talking';
+  } else if (origin.queue || (localTwin(state, origin)?.queue ?? '')) {
+    callState = 'queued';
+  } else if (end !== origin) {
+    callState = path.ringing ? 'ringing' : 'dialing';
+  } else {
+    callState = origin.state === 6 && !DIALLING_APPS.has(origin.app) ? 'talking' : 'dialing';
+  }
+
+  let direction: CallDirection = 'internal';
+  if (isTrunk(origin.name)) direction = 'inbound';
+  else if (channels.some((c) => isTrunk(c.name))) direction = 'outbound';
+
+  const did = prev?.did || dialledNumber(origin);
+  const from = party(origin, cleanId(origin.callerNum) || numberOf(origin.name), cleanId(origin.callerName));
+  const to = end !== origin ? farParty(state, origin, end, did, isTrunk) : target(origin, queue, did);
+
+  const startedAt = prev?.startedAt || Math.min(...channels.map((c) => c.startedAt || at));
+  const answeredAt = prev?.answeredAt || (callState === 'talking' ? at : 0);
+
+  return {
+    id: linkedId,
+    direction,
+    state: callState,
+    from,
+    to,
+    channels: channels.map((c) => c.id),
+    queue,
+    did,
+    startedAt,
+    answeredAt,
+  };
+}
+
+const DIALLING_APPS = new Set(['Dial', 'Queue', 'AppDial', 'AppDial2', 'AppQueue', '']);
+
+/** The channel that started the conversation: the one whose Uniqueid is the Linkedid, else the oldest. */
+function originOf(linkedId: string, channels: Channel[]): Channel {
+  let best = channels[0];
+  for (const c of channels) {
+    if (c.id === linkedId) return c;
+    if (c.startedAt < best.startedAt) best = c;
+  }
+  return best;
+}
+
+interface Path {
+  end: Channel;
+  /** Every hop went through a bridge: the parties talk. */
+  answered: boolean;
+  /** The far side of a dial is ringing. */
+  ringing: boolean;
+}
+
+/** Follows bridges, dials and Local pairs from the originator to the far party. */
+function walk(state: PbxState, origin: Channel): Path {
+  const seen = new Set<string>([origin.id]);
+  let cur = origin;
+  let answered = true;
+  let ringing = false;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    let next = bridgePeer(state, cur, seen);
+    if (next === undefined) {
+      const peer = cur.dialPeer ? state.channels[cur.dialPeer] : undefined;
+      if (peer === undefined || seen.has(peer.id)) break;
+      next = peer;
+      answered = false;
+    }
+    seen.add(next.id);
+    cur = next;
+    if (cur.state === 5) ringing = true;
+    const twin = localTwin(state, cur);
+    if (twin !== undefined && !seen.has(twin.id)) {
+      seen.add(twin.id);
+      cur = twin;
+      if (cur.state === 5) ringing = true;
+    }
+  }
+  return { end: cur, answered, ringing };
+}
+
+function bridgePeer(state: PbxState, c: Channel, seen: Set<string>): Channel | undefined {
+  if (!c.bridgeId) return undefined;
+  const bridge = state.bridges[c.bridgeId];
+  if (bridge === undefined) return undefined;
+  for (const id of bridge.channels) {
+    if (seen.has(id)) continue;
+    const peer = state.channels[id];
+    if (peer !== undefined) return peer;
+  }
+  return undefined;
+}
+
+function localTwin(state: PbxState, c: Channel): Channel | undefined {
+  return c.localPeer ? state.channels[c.localPeer] : undefined;
+}
+
+function party(c: Channel | undefined, num: string, name: string): CallParty {
+  return { channel: c?.id ?? '', name, num };
+}
+
+function farParty(state: PbxState, origin: Channel, end: Channel, did: string, isTrunk: TrunkPredicate): CallParty {
+  if (isTrunk(end.name)) {
+    return party(end, did || cleanId(end.connectedNum) || cleanId(end.callerNum), '');
+  }
+  const num = numberOf(end.name);
+  return party(end, num, nameFor(state, origin, end, num));
+}
+
+/** A name for the far party: a queue member's name, else a caller ID that carries its number. */
+function nameFor(state: PbxState, origin: Channel, end: Channel, num: string): string {
+  const device = deviceOf(end.name);
+  for (const key in state.members) {
+    const m = state.members[key];
+    if (m.interface === device || m.interface === `${device}/n` || m.stateInterface === device) return m.name;
+  }
+  if (cleanId(end.callerNum) === num) return cleanId(end.callerName);
+  if (cleanId(origin.connectedNum) === num) return cleanId(origin.connectedName);
+  return '';
+}
+
+/** Nobody answered yet: the far side is the queue, or the number dialled. */
+function target(origin: Channel, queue: string, did: string): CallParty {
+  if (origin.queue || queue) return { channel: '', name: origin.queue || queue, num: did };
+  return { channel: '', name: '', num: did || cleanId(origin.exten) };
+}
+
+/**
+ * The number dialled on entry. A Local channel starts in its own
+ * `exten@context`, which is where it comes from rather than what it dialled,
+ * so it only counts once the dialplan moved on.
+ */
+function dialledNumber(origin: Channel): string {
+  const exten = origin.exten;
+  if (!exten || exten === 's') return '';
+  if (isLocal(origin.name) && origin.name.startsWith(`Local/${exten}@${origin.context}-`)) return '';
+  return exten;
+}

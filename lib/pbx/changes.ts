@@ -1,0 +1,80 @@
+/**
+ * Collects the ops of one reduction. Every write goes through `put`, which
+ * compares field by field and emits only what differs, then applies the op at
+ * once so later steps of the same reduction read the new state.
+ */
+import type { EntityKind, PbxState, PbxStatus } from './model';
+import { applyOps, remove, status, upsert, type Op } from '../protocol';
+import type { TrunkPredicate } from './trunk';
+
+export class Changes {
+  readonly ops: Op[] = [];
+  /** Linkedids whose call row must be derived again before the ops go out. */
+  readonly touchedCalls = new Set<string>();
+  /** Call membership changed during this reduction, by Linkedid, before the call row is written. */
+  readonly callChannels = new Map<string, string[]>();
+
+  constructor(
+    readonly state: PbxState,
+    /** Event time in ms since the epoch. */
+    readonly at: number,
+    readonly isTrunk: TrunkPredicate,
+  ) {}
+
+  /** Upserts only the fields of `fields` that differ from the stored entity; returns whether anything changed. */
+  put(kind: EntityKind, id: string, fields: Record<string, unknown>): boolean {
+    const prev = (this.state[kind] as unknown as Record<string, Record<string, unknown>>)[id];
+    let changed: Record<string, unknown> | undefined;
+    if (prev === undefined) {
+      changed = fields;
+    } else {
+      for (const key in fields) {
+        const next = fields[key];
+        if (!sameValue(prev[key], next)) (changed ??= {})[key] = next;
+      }
+      if (changed === undefined) return false;
+    }
+    this.push(upsert(kind, id, changed));
+    return true;
+  }
+
+  del(kind: EntityKind, id: string): boolean {
+    if ((this.state[kind] as Record<string, unknown>)[id] === undefined) return false;
+    this.push(remove(kind, id));
+    return true;
+  }
+
+  status(fields: Partial<PbxStatus>): void {
+    const prev = this.state.pbx as unknown as Record<string, unknown>;
+    let changed: Record<string, unknown> | undefined;
+    for (const key in fields) {
+      const next = (fields as Record<string, unknown>)[key];
+      if (!sameValue(prev[key], next)) (changed ??= {})[key] = next;
+    }
+    if (changed) this.push(status(changed as Partial<PbxStatus>));
+  }
+
+  private push(op: Op): void {
+    this.ops.push(op);
+    applyOps(this.state, [op]);
+  }
+}
+
+/** Equality for model values: primitives, and flat arrays of primitives. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null) {
+    // Call parties: small flat objects.
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    for (const k in ao) if (ao[k] !== bo[k]) return false;
+    for (const k in bo) if (!(k in ao)) return false;
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,41 @@
+/**
+ * Human text for an action Asterisk refused. Asterisk authorises a manager
+ * action against the user's *write* classes in manager.conf, and any one of
+ * the action's classes is enough (main/manager.c: `writeperm & authority`).
+ * The classes below are those each action is registered with.
+ */
+const WRITE_CLASSES: Record<string, readonly string[]> = {
+  coreshowchannels: ['system', 'reporting'], // main/manager.c
+  status: ['system', 'call', 'reporting'], // main/manager.c
+  corestatus: ['system', 'reporting'],
+  coresettings: ['system', 'reporting'],
+  hangup: ['system', 'call'],
+  redirect: ['call'],
+  originate: ['originate'],
+  command: ['command'],
+  queuestatus: [], // apps/app_queue.c: registered with no class
+  queuesummary: [],
+  queuepause: ['agent'],
+  queueadd: ['agent'],
+  queueremove: ['agent'],
+  bridgelist: [], // main/manager_bridges.c: registered with no class
+  ping: [],
+  extensionstatelist: ['call', 'reporting'],
+};
+
+export function requiredWriteClasses(action: string): readonly string[] | undefined {
+  return WRITE_CLASSES[action.toLowerCase()];
+}
+
+export function describeRefusal(action: string, message: string): string {
+  if (message.trim().toLowerCase() !== 'permission denied') return `${action} failed: ${message}`;
+  const classes = requiredWriteClasses(action);
+  if (classes === undefined) {
+    return `${action} refused (Permission denied): the manager user in manager.conf lacks the write permission this action needs`;
+  }
+  if (classes.length === 0) {
+    return `${action} refused (Permission denied) although it needs no write permission: the session is not logged in, or the module that provides it is not loaded`;
+  }
+  const options = classes.map((c) => `"${c}"`).join(' or ');
+  return `${action} refused (Permission denied): add ${options} to this manager user's write= permissions in manager.conf`;
+}

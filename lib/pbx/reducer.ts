@@ -1,0 +1,204 @@
+/**
+ * The reducer: one AMI event in, the ops it causes out (already applied).
+ * Events that do not touch the model are skipped with one map lookup.
+ */
+import type { AmiPacket } from '../ami/packet';
+import type { Op } from '../protocol';
+import { onBridgeCreate, onBridgeDestroy, onBridgeEnter, onBridgeLeave, onBridgeMerge } from './bridges';
+import { flushCalls } from './calls';
+import { Changes } from './changes';
+import { applySnapshot, createChannel, destroyChannel, updateChannel } from './channels';
+import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, eventTime, int, newChannel, readSnapshot, type Fields } from './fields';
+import type { Channel, PbxState } from './model';
+import {
+  onAgentComplete,
+  onAgentConnect,
+  onCallerAbandon,
+  onCallerJoin,
+  onCallerLeave,
+  onMember,
+  onMemberRemoved,
+} from './queues';
+import { isTrunkChannel, type TrunkPredicate } from './trunk';
+
+export interface StepOptions {
+  /** Recognises trunk channels for call direction; `isTrunkChannel` by default. */
+  isTrunk?: TrunkPredicate;
+}
+
+type Handler = (ch: Changes, f: Fields) => void;
+
+const HANDLERS = new Map<string, Handler>([
+  ['Newchannel', onNewchannel],
+  ['Newstate', (ch, f) => void applySnapshot(ch, f, SELF, true)],
+  // Caller-ID updates also arrive for a channel that just hung up: they must not bring it back.
+  ['NewCallerid', (ch, f) => void applySnapshot(ch, f, SELF, false)],
+  ['NewConnectedLine', (ch, f) => void applySnapshot(ch, f, SELF, false)],
+  ['Newexten', onNewexten],
+  ['Rename', onRename],
+  ['Hangup', (ch, f) => f.Uniqueid && destroyChannel(ch, f.Uniqueid)],
+  ['DialBegin', onDialBegin],
+  ['DialState', onDialState],
+  ['DialEnd', onDialEnd],
+  ['BridgeCreate', onBridgeCreate],
+  ['BridgeEnter', onBridgeEnter],
+  ['BridgeLeave', onBridgeLeave],
+  ['BridgeDestroy', onBridgeDestroy],
+  ['BridgeMerge', onBridgeMerge],
+  ['LocalBridge', (ch, f) => pairLocal(ch, f, true)],
+  ['LocalOptimizationBegin', (ch, f) => pairLocal(ch, f, false)],
+  ['LocalOptimizationEnd', (ch, f) => pairLocal(ch, f, false)],
+  ['QueueCallerJoin', onQueueCallerJoin],
+  ['QueueCallerLeave', onQueueCallerLeave],
+  ['QueueCallerAbandon', onCallerAbandon],
+  ['QueueMemberAdded', onMember],
+  ['QueueMemberStatus', onMember],
+  ['QueueMemberPause', onMember],
+  ['QueueMemberPaused', onMember],
+  ['QueueMemberPenalty', onMember],
+  ['QueueMemberRinginuse', onMember],
+  ['QueueMemberRemoved', onMemberRemoved],
+  ['AgentConnect', onAgentConnect],
+  ['AgentComplete', onAgentComplete],
+  ['DeviceStateChange', onDeviceState],
+  ['ExtensionStatus', onExtensionStatus],
+  ['Hold', (ch, f) => setHold(ch, f, true)],
+  ['Unhold', (ch, f) => setHold(ch, f, false)],
+  ['MusicOnHoldStart', (ch, f) => setHold(ch, f, true)],
+  ['MusicOnHoldStop', (ch, f) => setHold(ch, f, false)],
+  ['FullyBooted', (ch) => ch.status({ fullyBooted: true })],
+  ['Shutdown', (ch) => ch.status({ fullyBooted: false })],
+]);
+
+/** Reduces one AMI event: computes its ops, applies them to `state`, returns them. */
+export function step(state: PbxState, event: AmiPacket, now: number, options: StepOptions = {}): Op[] {
+  const f = event.fields;
+  const name = f.Event;
+  const handler = name === undefined ? undefined : HANDLERS.get(name);
+  // List items (CoreShowChannel, QueueMember, Status, …) have no handler: they belong to resync.
+  if (handler === undefined) return [];
+  const ch = new Changes(state, eventTime(f, now), options.isTrunk ?? isTrunkChannel);
+  handler(ch, f);
+  if (ch.touchedCalls.size > 0) flushCalls(ch);
+  return ch.ops;
+}
+
+function onNewchannel(ch: Changes, f: Fields): void {
+  const uid = f.Uniqueid;
+  if (!uid) return;
+  const prev = ch.state.channels[uid];
+  if (prev === undefined) createChannel(ch, newChannel(uid, readSnapshot(f, SELF), ch.at));
+  else applySnapshot(ch, f, SELF, false);
+}
+
+/** The most frequent channel event: only the dialplan location and application move. */
+function onNewexten(ch: Changes, f: Fields): void {
+  const uid = f.Uniqueid;
+  if (!uid) return;
+  const c = ch.state.channels[uid];
+  if (c === undefined) {
+    applySnapshot(ch, f, SELF, true);
+    const created = ch.state.channels[uid];
+    if (created) ch.put('channels', uid, { app: f.Application ?? '', appData: f.AppData ?? '' });
+    return;
+  }
+  const app = f.Application ?? c.app;
+  const appData = f.AppData ?? c.appData;
+  const context = f.Context ?? c.context;
+  const exten = f.Exten ?? c.exten;
+  const priority = f.Priority === undefined ? c.priority : int(f.Priority);
+  if (app === c.app && appData === c.appData && context === c.context && exten === c.exten && priority === c.priority) return;
+  if (context === c.context && exten === c.exten) {
+    // Nothing a call row shows has changed.
+    ch.put('channels', uid, { app, appData, priority });
+  } else {
+    updateChannel(ch, c, { app, appData, context, exten, priority });
+  }
+}
+
+function onRename(ch: Changes, f: Fields): void {
+  const c = f.Uniqueid ? ch.state.channels[f.Uniqueid] : undefined;
+  if (c !== undefined && f.Newname) updateChannel(ch, c, { name: f.Newname });
+}
+
+function onDialBegin(ch: Changes, f: Fields): void {
+  const caller = applySnapshot(ch, f, SELF, true);
+  const dest = applySnapshot(ch, f, DEST, true);
+  if (dest === undefined) return;
+  if (caller !== undefined) {
+    updateChannel(ch, dest, { dialPeer: caller.id });
+    updateChannel(ch, ch.state.channels[caller.id], { dialPeer: dest.id });
+  }
+}
+
+function onDialState(ch: Changes, f: Fields): void {
+  applySnapshot(ch, f, SELF, true);
+  applySnapshot(ch, f, DEST, true);
+}
+
+function onDialEnd(ch: Changes, f: Fields): void {
+  const caller = applySnapshot(ch, f, SELF, false);
+  const dest = applySnapshot(ch, f, DEST, false);
+  const destId = f.DestUniqueid;
+  if (dest !== undefined && dest.dialPeer) updateChannel(ch, dest, { dialPeer: '' });
+  if (caller !== undefined && caller.dialPeer === destId) {
+    // A queue or a Dial to several phones still rings the others.
+    updateChannel(ch, ch.state.channels[caller.id], { dialPeer: stillDialled(ch, caller) });
+  }
+}
+
+function stillDialled(ch: Changes, caller: Channel): string {
+  const call = ch.state.calls[caller.linkedId];
+  for (const uid of ch.callChannels.get(caller.linkedId) ?? call?.channels ?? []) {
+    if (ch.state.channels[uid]?.dialPeer === caller.id) return uid;
+  }
+  return '';
+}
+
+/** LocalBridge and LocalOptimization*: the two halves of one Local channel. */
+function pairLocal(ch: Changes, f: Fields, create: boolean): void {
+  const one = applySnapshot(ch, f, LOCAL_ONE, create);
+  const two = applySnapshot(ch, f, LOCAL_TWO, create);
+  if (one === undefined || two === undefined) return;
+  updateChannel(ch, one, { localPeer: two.id });
+  updateChannel(ch, ch.state.channels[two.id], { localPeer: one.id });
+}
+
+function onQueueCallerJoin(ch: Changes, f: Fields): void {
+  const c = applySnapshot(ch, f, SELF, true);
+  onCallerJoin(ch, f);
+  if (c !== undefined && f.Queue) updateChannel(ch, ch.state.channels[c.id], { queue: f.Queue });
+}
+
+function onQueueCallerLeave(ch: Changes, f: Fields): void {
+  const c = applySnapshot(ch, f, SELF, false);
+  onCallerLeave(ch, f);
+  if (c !== undefined && c.queue === f.Queue) updateChannel(ch, ch.state.channels[c.id], { queue: '' });
+}
+
+function setHold(ch: Changes, f: Fields, onHold: boolean): void {
+  const c = applySnapshot(ch, f, SELF, onHold);
+  if (c === undefined) return;
+  // Music while waiting in a queue is not a hold: only a bridged party can be held.
+  if (onHold && f.Event?.startsWith('MusicOnHold') && !c.bridgeId) return;
+  updateChannel(ch, c, { onHold });
+}
+
+function onDeviceState(ch: Changes, f: Fields): void {
+  const id = f.Device;
+  const state = f.State ?? '';
+  if (!id) return;
+  const prev = ch.state.devices[id];
+  if (prev !== undefined && prev.state === state) return;
+  ch.put('devices', id, { kind: 'device', state, status: prev?.status ?? -1, since: ch.at });
+}
+
+function onExtensionStatus(ch: Changes, f: Fields): void {
+  if (f.Exten === undefined) return;
+  const id = `${f.Exten}@${f.Context ?? ''}`;
+  const status = int(f.Status, -1);
+  const state = f.StatusText ?? '';
+  const prev = ch.state.devices[id];
+  if (prev !== undefined && prev.status === status && prev.state === state) return;
+  ch.put('devices', id, { kind: 'extension', state, status, since: ch.at });
+}

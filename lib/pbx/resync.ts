@@ -1,0 +1,207 @@
+/**
+ * Resync: make the state equal to Asterisk's own lists, emitting only the
+ * differences, so nothing is cleared and rebuilt under the users' eyes.
+ */
+import type { AmiPacket } from '../ami/packet';
+import type { Op } from '../protocol';
+import { bridgeFields } from './bridges';
+import { flushCalls } from './calls';
+import { Changes } from './changes';
+import { createChannel, destroyChannel, removeQueueCaller, updateChannel } from './channels';
+import { SELF, hms, int, isLocal, newChannel, readSnapshot, type Fields } from './fields';
+import type { Channel, PbxState } from './model';
+import { callerId, memberId } from './model';
+import { describeRefusal } from './permissions';
+import { memberFields, queueFromParams } from './queues';
+import type { StepOptions } from './reducer';
+import { isTrunkChannel } from './trunk';
+
+export interface ResyncLists {
+  /** CoreShowChannel events (list items), or undefined when refused. */
+  channels?: AmiPacket[];
+  /** Status events (fallback when CoreShowChannels is refused). */
+  status?: AmiPacket[];
+  /** QueueParams / QueueMember / QueueEntry events. */
+  queues?: AmiPacket[];
+  /** BridgeListItem events. */
+  bridges?: AmiPacket[];
+  refused?: { action: string; message: string }[];
+}
+
+export function resync(state: PbxState, lists: ResyncLists, now: number, options: StepOptions = {}): Op[] {
+  const ch = new Changes(state, now, options.isTrunk ?? isTrunkChannel);
+  const channelList = lists.channels ?? lists.status;
+  if (channelList !== undefined) syncChannels(ch, channelList.map((p) => p.fields));
+  if (lists.bridges !== undefined || channelList !== undefined) {
+    syncBridges(ch, lists.bridges?.map((p) => p.fields), channelList !== undefined);
+  }
+  if (lists.queues !== undefined) syncQueues(ch, lists.queues.map((p) => p.fields));
+  rebuildCalls(ch);
+  flushCalls(ch);
+
+  if (lists.refused !== undefined) {
+    ch.status({ lastResync: now, warnings: lists.refused.map((r) => describeRefusal(r.action, r.message)) });
+  } else {
+    ch.status({ lastResync: now });
+  }
+  return ch.ops;
+}
+
+function syncChannels(ch: Changes, items: Fields[]): void {
+  const listed = new Map<string, Fields>();
+  for (const f of items) if (f.Uniqueid) listed.set(f.Uniqueid, f);
+
+  for (const uid of Object.keys(ch.state.channels)) if (!listed.has(uid)) destroyChannel(ch, uid);
+
+  const byName = new Map<string, string>();
+  for (const [uid, f] of listed) {
+    const snap = readSnapshot(f, SELF);
+    byName.set(snap.name, uid);
+    // Status says BridgeID, Data and Seconds where CoreShowChannel says BridgeId, ApplicationData and Duration.
+    const fields: Partial<Channel> = {
+      ...snap,
+      app: f.Application ?? '',
+      appData: f.ApplicationData ?? f.Data ?? '',
+      bridgeId: f.BridgeId ?? f.BridgeID ?? '',
+    };
+    const prev = ch.state.channels[uid];
+    if (prev === undefined) {
+      // The list's age is relative to the moment it was taken.
+      const seconds = f.Duration !== undefined ? hms(f.Duration) : int(f.Seconds);
+      createChannel(ch, { ...newChannel(uid, snap, ch.at - seconds * 1000), ...fields });
+    } else {
+      updateChannel(ch, prev, fields);
+    }
+  }
+
+  // Local halves pair up by name (`…;1` with `…;2`).
+  for (const [name, uid] of byName) {
+    if (!isLocal(name) || !name.endsWith(';1')) continue;
+    const twin = byName.get(`${name.slice(0, -1)}2`);
+    if (twin === undefined) continue;
+    updateChannel(ch, ch.state.channels[uid], { localPeer: twin });
+    updateChannel(ch, ch.state.channels[twin], { localPeer: uid });
+  }
+
+  // A dial we remember towards a channel that is gone is over.
+  for (const uid of listed.keys()) {
+    const c = ch.state.channels[uid];
+    if (c.dialPeer && ch.state.channels[c.dialPeer] === undefined) updateChannel(ch, c, { dialPeer: '' });
+  }
+}
+
+/**
+ * Bridges from BridgeList (when given) and their members from the channel
+ * list (when given): each list corrects what it knows about.
+ */
+function syncBridges(ch: Changes, items: Fields[] | undefined, membersKnown: boolean): void {
+  const listed = new Set<string>(items === undefined ? Object.keys(ch.state.bridges) : []);
+  for (const f of items ?? []) {
+    const id = f.BridgeUniqueid;
+    if (!id) continue;
+    listed.add(id);
+    const prev = ch.state.bridges[id];
+    const meta = bridgeFields(f);
+    if (prev === undefined) ch.put('bridges', id, { ...meta, channels: [] });
+    else ch.put('bridges', id, meta);
+  }
+  if (items !== undefined) for (const id of Object.keys(ch.state.bridges)) if (!listed.has(id)) ch.del('bridges', id);
+  if (!membersKnown) {
+    // Without a channel list, only drop members that no longer exist.
+    for (const id of listed) {
+      const prev = ch.state.bridges[id].channels;
+      ch.put('bridges', id, { channels: prev.filter((uid) => ch.state.channels[uid]?.bridgeId === id) });
+    }
+    return;
+  }
+
+  // BridgeListItem has no members: they come from the channels' own bridge ids.
+  const members = new Map<string, string[]>();
+  for (const uid in ch.state.channels) {
+    const c = ch.state.channels[uid];
+    if (!c.bridgeId) continue;
+    // A channel may name a bridge the bridge list has not caught up with; the next events settle it.
+    if (!listed.has(c.bridgeId)) continue;
+    let list = members.get(c.bridgeId);
+    if (list === undefined) members.set(c.bridgeId, (list = []));
+    list.push(uid);
+  }
+  for (const id of listed) {
+    const now = members.get(id) ?? [];
+    const prev = ch.state.bridges[id].channels;
+    // Keep the order of entry we know; newcomers go last.
+    const ordered = prev.filter((uid) => now.includes(uid)).concat(now.filter((uid) => !prev.includes(uid)));
+    ch.put('bridges', id, { channels: ordered });
+    for (const uid of ordered) ch.touchedCalls.add(ch.state.channels[uid].linkedId);
+  }
+}
+
+function syncQueues(ch: Changes, items: Fields[]): void {
+  const queues = new Set<string>();
+  const members = new Set<string>();
+  const callers = new Map<string, Fields>();
+  for (const f of items) {
+    const queue = f.Queue;
+    if (!queue) continue;
+    switch (f.Event) {
+      case 'QueueParams':
+        queues.add(queue);
+        ch.put('queues', queue, queueFromParams(f));
+        break;
+      case 'QueueMember': {
+        const id = memberId(queue, f.Location ?? f.Interface ?? '');
+        members.add(id);
+        // Resync corrects the counters: no talk time is owed any more.
+        ch.put('members', id, { ...memberFields(f, ch.state.members[id], ch.at, true), awaitingTalkTime: false });
+        break;
+      }
+      case 'QueueEntry':
+        if (f.Uniqueid) callers.set(callerId(queue, f.Uniqueid), f);
+        break;
+    }
+  }
+  for (const id of Object.keys(ch.state.members)) if (!members.has(id)) ch.del('members', id);
+  for (const id of Object.keys(ch.state.callers)) {
+    if (!callers.has(id)) removeQueueCaller(ch, ch.state.callers[id].queue, ch.state.callers[id].uniqueid);
+  }
+  for (const [id, f] of callers) {
+    const prev = ch.state.callers[id];
+    ch.put('callers', id, {
+      queue: f.Queue,
+      uniqueid: f.Uniqueid,
+      channel: f.Channel ?? '',
+      position: int(f.Position),
+      callerNum: f.CallerIDNum ?? '',
+      callerName: f.CallerIDName ?? '',
+      connectedNum: f.ConnectedLineNum ?? '',
+      connectedName: f.ConnectedLineName ?? '',
+      waitingSince: prev?.waitingSince || ch.at - int(f.Wait) * 1000,
+    });
+  }
+  for (const id of Object.keys(ch.state.queues)) if (!queues.has(id)) ch.del('queues', id);
+
+  // The queue each channel waits in.
+  for (const uid in ch.state.channels) {
+    const c = ch.state.channels[uid];
+    let queue = '';
+    for (const q of queues) if (callers.has(callerId(q, uid))) queue = q;
+    if (c.queue !== queue) updateChannel(ch, c, { queue });
+  }
+}
+
+/** Call membership straight from the channels, keeping the order each call already has. */
+function rebuildCalls(ch: Changes): void {
+  const groups = new Map<string, string[]>();
+  for (const uid in ch.state.channels) {
+    const lid = ch.state.channels[uid].linkedId;
+    let list = groups.get(lid);
+    if (list === undefined) groups.set(lid, (list = []));
+    list.push(uid);
+  }
+  for (const lid of Object.keys(ch.state.calls)) if (!groups.has(lid)) groups.set(lid, []);
+  for (const [lid, now] of groups) {
+    const prev = ch.state.calls[lid]?.channels ?? [];
+    ch.callChannels.set(lid, prev.filter((uid) => now.includes(uid)).concat(now.filter((uid) => !prev.includes(uid))));
+    ch.touchedCalls.add(lid);
+  }
+}

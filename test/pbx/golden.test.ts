@@ -1,0 +1,258 @@
+/**
+ * Golden tests: replaying a recorded session up to its final lists must give a
+ * state equal to those lists, Asterisk's own view of the PBX at the end.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AmiPacket } from '../../lib/ami/packet';
+import { emptyState, resync, step, type PbxState, type ResyncLists } from '../../lib/pbx';
+import { callerId, memberId } from '../../lib/pbx/model';
+import { clockAfter, segments, type ListAction, type Segment } from './transcripts';
+
+interface Replay {
+  state: PbxState;
+  final: Partial<Record<ListAction, AmiPacket[]>>;
+  resyncs: number;
+}
+
+/**
+ * Feeds events through `step` and every list (or run of lists) through
+ * `resync`, as the server does, stopping at the final lists.
+ * `channelsFrom` picks which channel list the session relies on.
+ */
+function replay(name: string, opts: { channelsFrom?: 'CoreShowChannels' | 'Status'; refused?: Record<string, string> } = {}): Replay {
+  const segs = segments(name);
+  const channelsFrom = opts.channelsFrom ?? 'CoreShowChannels';
+  // The final lists: the last of each kind; replay stops before the first of them.
+  const final: Partial<Record<ListAction, AmiPacket[]>> = {};
+  let stop = segs.length;
+  for (const action of ['CoreShowChannels', 'QueueStatus', 'BridgeList'] as const) {
+    for (let i = segs.length - 1; i >= 0; i--) {
+      const s = segs[i];
+      if (s.kind === 'list' && s.action === action) {
+        final[action] = s.items;
+        stop = Math.min(stop, i);
+        break;
+      }
+      if (s.kind === 'refused' && opts.refused?.[s.actionId] === action) {
+        stop = Math.min(stop, i);
+        break;
+      }
+    }
+  }
+  const state = emptyState();
+  let resyncs = 0;
+  let pending: ResyncLists | undefined;
+  const flush = (i: number) => {
+    if (pending === undefined) return;
+    resync(state, pending, clockAfter(segs, i, 1));
+    resyncs++;
+    pending = undefined;
+  };
+  for (let i = 0; i < stop; i++) {
+    const s: Segment = segs[i];
+    if (s.kind === 'event') {
+      flush(i);
+      step(state, s.packet, clockAfter(segs, i, 1));
+      continue;
+    }
+    pending ??= {};
+    if (s.kind === 'refused') {
+      const action = opts.refused?.[s.actionId];
+      if (action) (pending.refused ??= []).push({ action, message: s.message });
+      continue;
+    }
+    if (s.action === 'CoreShowChannels' && channelsFrom === 'CoreShowChannels') pending.channels = s.items;
+    if (s.action === 'Status' && channelsFrom === 'Status') pending.status = s.items;
+    if (s.action === 'QueueStatus') pending.queues = s.items;
+    if (s.action === 'BridgeList') pending.bridges = s.items;
+  }
+  flush(stop);
+  return { state, final, resyncs };
+}
+
+function expectChannels(state: PbxState, items: AmiPacket[]): void {
+  const want = Object.fromEntries(
+    items.map(({ fields: f }) => [
+      f.Uniqueid,
+      {
+        name: f.Channel,
+        state: Number(f.ChannelState),
+        callerNum: f.CallerIDNum,
+        callerName: f.CallerIDName,
+        connectedNum: f.ConnectedLineNum,
+        connectedName: f.ConnectedLineName,
+        context: f.Context,
+        exten: f.Exten,
+        app: f.Application,
+        appData: f.ApplicationData,
+        bridgeId: f.BridgeId,
+        linkedId: f.Linkedid,
+      },
+    ]),
+  );
+  const got = Object.fromEntries(
+    Object.values(state.channels).map((c) => [
+      c.id,
+      {
+        name: c.name,
+        state: c.state,
+        callerNum: c.callerNum,
+        callerName: c.callerName,
+        connectedNum: c.connectedNum,
+        connectedName: c.connectedName,
+        context: c.context,
+        exten: c.exten,
+        app: c.app,
+        appData: c.appData,
+        bridgeId: c.bridgeId,
+        linkedId: c.linkedId,
+      },
+    ]),
+  );
+  expect(got).toEqual(want);
+}
+
+function expectQueues(state: PbxState, items: AmiPacket[]): void {
+  const queues: Record<string, unknown> = {};
+  const members: Record<string, unknown> = {};
+  const callers: Record<string, unknown> = {};
+  for (const { fields: f } of items) {
+    if (f.Event === 'QueueParams') {
+      queues[f.Queue] = {
+        strategy: f.Strategy,
+        max: Number(f.Max),
+        calls: Number(f.Calls),
+        holdtime: Number(f.Holdtime),
+        talktime: Number(f.TalkTime),
+        completed: Number(f.Completed),
+        abandoned: Number(f.Abandoned),
+        serviceLevel: Number(f.ServiceLevel),
+        serviceLevelPerf: Number(f.ServicelevelPerf),
+        serviceLevelPerf2: Number(f.ServicelevelPerf2),
+        weight: Number(f.Weight),
+      };
+    } else if (f.Event === 'QueueMember') {
+      members[memberId(f.Queue, f.Location)] = {
+        name: f.Name,
+        stateInterface: f.StateInterface,
+        membership: f.Membership,
+        penalty: Number(f.Penalty),
+        callsTaken: Number(f.CallsTaken),
+        lastCall: Number(f.LastCall),
+        lastPause: Number(f.LastPause),
+        loginTime: Number(f.LoginTime),
+        inCall: f.InCall === '1',
+        status: Number(f.Status),
+        paused: f.Paused === '1',
+        pausedReason: f.PausedReason,
+        wrapuptime: Number(f.Wrapuptime),
+      };
+    } else if (f.Event === 'QueueEntry') {
+      callers[callerId(f.Queue, f.Uniqueid)] = {
+        position: Number(f.Position),
+        channel: f.Channel,
+        callerNum: f.CallerIDNum,
+        callerName: f.CallerIDName,
+        connectedNum: f.ConnectedLineNum,
+        connectedName: f.ConnectedLineName,
+      };
+    }
+  }
+  const pick = <T extends object>(table: Record<string, T>, like: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(table).map(([id, e]) => {
+        const shape = Object.values(like)[0] as Record<string, unknown> | undefined;
+        const keys = shape ? Object.keys(shape) : [];
+        return [id, Object.fromEntries(keys.map((k) => [k, (e as Record<string, unknown>)[k]]))];
+      }),
+    );
+  expect(pick(state.queues, queues)).toEqual(queues);
+  expect(pick(state.members, members)).toEqual(members);
+  expect(pick(state.callers, callers)).toEqual(callers);
+}
+
+function expectBridges(state: PbxState, items: AmiPacket[], channelItems: AmiPacket[] | undefined): void {
+  const want: Record<string, unknown> = {};
+  for (const { fields: f } of items) {
+    const members = (channelItems ?? []).filter((c) => c.fields.BridgeId === f.BridgeUniqueid).map((c) => c.fields.Uniqueid);
+    want[f.BridgeUniqueid] = {
+      type: f.BridgeType,
+      technology: f.BridgeTechnology,
+      creator: f.BridgeCreator,
+      name: f.BridgeName,
+      count: Number(f.BridgeNumChannels),
+      ...(channelItems ? { channels: members.sort() } : {}),
+    };
+  }
+  const got = Object.fromEntries(
+    Object.values(state.bridges).map((b) => [
+      b.id,
+      {
+        type: b.type,
+        technology: b.technology,
+        creator: b.creator,
+        name: b.name,
+        count: b.channels.length,
+        ...(channelItems ? { channels: [...b.channels].sort() } : {}),
+      },
+    ]),
+  );
+  expect(got).toEqual(want);
+}
+
+/** Every call row must account for exactly the live channels, each once. */
+function expectCallsCoverChannels(state: PbxState): void {
+  const seen: string[] = [];
+  for (const call of Object.values(state.calls)) {
+    expect(call.channels.length).toBeGreaterThan(0);
+    for (const uid of call.channels) {
+      expect(state.channels[uid]?.linkedId).toBe(call.id);
+      seen.push(uid);
+    }
+  }
+  expect(seen.sort()).toEqual(Object.keys(state.channels).sort());
+}
+
+describe('golden: replay equals the final lists', () => {
+  for (const name of ['01-internal-call', '02-queue-answered-and-abandoned', '03-dashboard-actions', '04-busy-hour', '05-join-midcall']) {
+    it(name, () => {
+      const { state, final } = replay(name);
+      expect(final.CoreShowChannels).toBeDefined();
+      expectChannels(state, final.CoreShowChannels!);
+      expectQueues(state, final.QueueStatus!);
+      expectBridges(state, final.BridgeList!, final.CoreShowChannels);
+      expectCallsCoverChannels(state);
+    });
+  }
+
+  it('05-join-midcall starts from lists that already hold calls', () => {
+    const segs = segments('05-join-midcall');
+    const first = segs.find((s) => s.kind === 'list' && s.action === 'CoreShowChannels');
+    expect(first?.kind === 'list' && first.items.length).toBeGreaterThan(0);
+  });
+
+  it('06-permission-denied: CoreShowChannels refused, events still build the state', () => {
+    const { state, final, resyncs } = replay('06-permission-denied', {
+      refused: { 'ceo-2': 'CoreShowChannels', 'ceo-7': 'CoreShowChannels' },
+    });
+    expect(resyncs).toBeGreaterThan(0);
+    expect(state.pbx.warnings).toEqual([
+      'CoreShowChannels refused (Permission denied): add "system" or "reporting" to this manager user\'s write= permissions in manager.conf',
+    ]);
+    expect(final.CoreShowChannels).toBeUndefined();
+    // The call seen through events has ended: no ghost remains.
+    expect(state.channels).toEqual({});
+    expect(state.calls).toEqual({});
+    expectQueues(state, final.QueueStatus!);
+    expectBridges(state, final.BridgeList!, []);
+  });
+
+  it('07-status-list: channels kept from Status lists alone', () => {
+    const { state, final, resyncs } = replay('07-status-list', { channelsFrom: 'Status' });
+    expect(resyncs).toBeGreaterThanOrEqual(3);
+    expectChannels(state, final.CoreShowChannels!);
+    expectQueues(state, final.QueueStatus!);
+    expectBridges(state, final.BridgeList!, final.CoreShowChannels);
+    expectCallsCoverChannels(state);
+  });
+});
