@@ -1,0 +1,152 @@
+/**
+ * UI benchmark (not a test): the dashboard in Chromium under load — the demo
+ * PBX with ~2,000 live calls and 500 events/s — while the calls table is
+ * scrolled for 10 s. Measures the longest main-thread task (PerformanceObserver
+ * 'longtask') and the frames that took over 50 ms. Goal: no task over 100 ms.
+ *
+ * Runs its own server in-process (demo PBX in load mode + Callboard + Next
+ * production build), so `npm run build` must have run first.
+ *
+ *   npm run build && npm run bench:ui
+ *   BENCH_CHANNELS=4000 BENCH_EPS=500 BENCH_SECONDS=10 npm run bench:ui
+ *
+ * The last line printed is one JSON object with the figures.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import next from 'next';
+import { chromium } from 'playwright';
+import { createCallboard } from '../server/app';
+import { loadConfig } from '../server/config';
+import { startDemoPbx } from '../server/demo-pbx/index';
+import { createLogger } from '../server/log';
+
+const channels = Number(process.env.BENCH_CHANNELS ?? 4000);
+const eventsPerSec = Number(process.env.BENCH_EPS ?? 500);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+interface PageFigures {
+  longestTaskMs: number;
+  longTasks: number;
+  frames: number;
+  framesOver50ms: number;
+  worstFrameMs: number;
+  rowsRendered: number;
+  callsInStore: number;
+  scrolledPx: number;
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-bench-ui-'));
+  const log = createLogger('warn');
+  const pbx = await startDemoPbx({ port: 0, seed: 1, load: { channels, eventsPerSec } });
+  const config = loadConfig({ ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', CALLBOARD_DATA: dataDir, LOG_LEVEL: 'warn' });
+  const app = next({ dev: false, hostname: '127.0.0.1', port: 0 });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const account = pbx.users[0];
+  const callboard = await createCallboard(config, {
+    log,
+    demo: true,
+    ami: { host: pbx.host, port: pbx.port, username: account.username, secret: account.secret, tls: false },
+    nextHandler: (req, res) => handle(req, res),
+  });
+  const address = await callboard.listen(0, '127.0.0.1');
+  const baseURL = `http://127.0.0.1:${address.port}`;
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-timer-throttling'],
+  });
+  try {
+    const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 } });
+    const login = await context.request.post('/api/login', { data: { username: 'admin', password: 'admin' } });
+    if (!login.ok()) throw new Error(`login failed: ${login.status()}`);
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor({ timeout: 60_000 });
+    // Wait until the load has built up: most of the expected calls are live.
+    const target = Math.floor(channels / 2 * 0.8);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="count-active"]')?.textContent) >= n, target, { timeout: 120_000, polling: 250 });
+
+    const figures = await page.evaluate(async (ms): Promise<PageFigures> => {
+      let longestTaskMs = 0;
+      let longTasks = 0;
+      const observer = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          longTasks++;
+          longestTaskMs = Math.max(longestTaskMs, e.duration);
+        }
+      });
+      observer.observe({ type: 'longtask', buffered: false });
+      const scroller = document.querySelector('[data-testid="calls-scroller"]') as HTMLElement;
+      let frames = 0;
+      let framesOver50ms = 0;
+      let worstFrameMs = 0;
+      let scrolledPx = 0;
+      let direction = 1;
+      let rowsRendered = 0;
+      await new Promise<void>((resolve) => {
+        const start = performance.now();
+        let last = start;
+        const step = (t: number) => {
+          const dt = t - last;
+          last = t;
+          frames++;
+          if (dt > 50) framesOver50ms++;
+          worstFrameMs = Math.max(worstFrameMs, dt);
+          // A supervisor flicking through the list: ~1,500 px/s, back and forth.
+          const before = scroller.scrollTop;
+          scroller.scrollTop += direction * 24;
+          scrolledPx += Math.abs(scroller.scrollTop - before);
+          if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1) direction = -1;
+          else if (scroller.scrollTop <= 0) direction = 1;
+          rowsRendered = Math.max(rowsRendered, document.querySelectorAll('[data-testid="call-row"]').length);
+          if (t - start < ms) requestAnimationFrame(step);
+          else resolve();
+        };
+        requestAnimationFrame(step);
+      });
+      observer.disconnect();
+      return {
+        longestTaskMs: Math.round(longestTaskMs),
+        longTasks,
+        frames,
+        framesOver50ms,
+        worstFrameMs: Math.round(worstFrameMs),
+        rowsRendered,
+        callsInStore: Number(document.querySelector('[data-testid="count-active"]')?.textContent),
+        scrolledPx: Math.round(scrolledPx),
+      };
+    }, seconds * 1000);
+
+    const result = {
+      bench: 'ui',
+      channels,
+      eventsPerSec,
+      seconds,
+      ...figures,
+      fps: Math.round(figures.frames / seconds),
+      goal: 'longestTaskMs <= 100',
+      pass: figures.longestTaskMs <= 100,
+    };
+    console.log(`dashboard under load: ${figures.callsInStore} calls, ${eventsPerSec} events/s, ${seconds} s of scrolling`);
+    console.log(`  longest task ${figures.longestTaskMs} ms (${figures.longTasks} tasks over 50 ms), ${figures.framesOver50ms}/${figures.frames} frames over 50 ms, worst frame ${figures.worstFrameMs} ms`);
+    console.log(JSON.stringify(result));
+    await context.close();
+  } finally {
+    await browser.close();
+    await callboard.close();
+    await pbx.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
