@@ -52,7 +52,8 @@ export function onBridgeEnter(ch: Changes, f: Fields): void {
   if (channel.bridgeId && channel.bridgeId !== id) takeOut(ch, channel.bridgeId, channel.id);
   const bridge = ch.state.bridges[id];
   if (!bridge.channels.includes(channel.id)) ch.put('bridges', id, { channels: [...bridge.channels, channel.id] });
-  updateChannel(ch, ch.state.channels[channel.id], { bridgeId: id });
+  // In a bridge, the dial that brought the channel here is over.
+  updateChannel(ch, ch.state.channels[channel.id], { bridgeId: id, dialPeer: '' });
   touchMembers(ch, ch.state.bridges[id]);
 }
 

@@ -47,26 +47,42 @@ export function deriveCall(
   const path = walk(state, origin);
   const end = path.end;
 
-  let callState: CallState;
   let queue = prev?.queue ?? '';
   for (const c of channels) if (c.queue && !queue) queue = c.queue;
+  const did = prev?.did || dialledNumber(origin);
+
+  let callState: CallState;
+  let to: CallParty;
   if (end !== origin && path.answered) {
     callState = channels.some((c) => c.onHold) ? 'hold' : 'talking';
+    to = farParty(state, origin, end, did, isTrunk);
   } else if (origin.queue || (localTwin(state, origin)?.queue ?? '')) {
     callState = 'queued';
+    to = { channel: '', name: origin.queue || localTwin(state, origin)!.queue, num: did };
   } else if (end !== origin) {
     callState = path.ringing ? 'ringing' : 'dialing';
+    to = farParty(state, origin, end, did, isTrunk);
+  } else if (origin.state === 6 && APPLICATIONS.has(origin.app)) {
+    // Answered by the PBX itself: a recording, voicemail, a conference, a redirect to a waiting room.
+    callState = 'talking';
+    to = { channel: '', name: '', num: cleanId(origin.exten) };
+  } else if (prev !== undefined && prev.answeredAt > 0) {
+    // Was talking and lost its peer: a transfer in progress or the hangup under way. Keep the row steady.
+    callState = prev.state;
+    to = prev.to;
   } else {
-    callState = origin.state === 6 && !DIALLING_APPS.has(origin.app) ? 'talking' : 'dialing';
+    callState = 'dialing';
+    to = { channel: '', name: '', num: did || cleanId(origin.exten) };
   }
 
   let direction: CallDirection = 'internal';
   if (isTrunk(origin.name)) direction = 'inbound';
   else if (channels.some((c) => isTrunk(c.name))) direction = 'outbound';
+  if (prev !== undefined && prev.direction !== 'internal' && direction === 'internal') direction = prev.direction;
 
-  const did = prev?.did || dialledNumber(origin);
-  const from = party(origin, cleanId(origin.callerNum) || numberOf(origin.name), cleanId(origin.callerName));
-  const to = end !== origin ? farParty(state, origin, end, did, isTrunk) : target(origin, queue, did);
+  // Once the originator is gone the call is ending: it keeps its caller.
+  const originGone = prev !== undefined && prev.from.channel !== '' && !channels.some((c) => c.id === prev.from.channel);
+  const from = originGone ? prev.from : party(origin, cleanId(origin.callerNum) || numberOf(origin.name), cleanId(origin.callerName));
 
   const startedAt = prev?.startedAt || Math.min(...channels.map((c) => c.startedAt || at));
   const answeredAt = prev?.answeredAt || (callState === 'talking' ? at : 0);
@@ -85,7 +101,12 @@ export function deriveCall(
   };
 }
 
-const DIALLING_APPS = new Set(['Dial', 'Queue', 'AppDial', 'AppDial2', 'AppQueue', '']);
+/** Applications an answered caller talks to (or listens to), rather than dialplan on its way somewhere. */
+const APPLICATIONS = new Set([
+  'Wait', 'Playback', 'Background', 'BackGround', 'MusicOnHold', 'StartMusicOnHold', 'Echo', 'Milliwatt',
+  'VoiceMail', 'VoiceMailMain', 'ConfBridge', 'MeetMe', 'Record', 'Read', 'WaitExten', 'AGI', 'EAGI',
+  'Stasis', 'SayDigits', 'SayNumber', 'Playtones', 'Page', 'ChanSpy', 'ExtenSpy', 'Park', 'ParkedCall',
+]);
 
 /** The channel that started the conversation: the one whose Uniqueid is the Linkedid, else the oldest. */
 function originOf(linkedId: string, channels: Channel[]): Channel {
@@ -117,7 +138,8 @@ function walk(state: PbxState, origin: Channel): Path {
       const peer = cur.dialPeer ? state.channels[cur.dialPeer] : undefined;
       if (peer === undefined || seen.has(peer.id)) break;
       next = peer;
-      answered = false;
+      // A dialled channel that is up has answered, and only waits to be bridged.
+      if (peer.state !== 6) answered = false;
     }
     seen.add(next.id);
     cur = next;
@@ -170,12 +192,6 @@ function nameFor(state: PbxState, origin: Channel, end: Channel, num: string): s
   if (cleanId(end.callerNum) === num) return cleanId(end.callerName);
   if (cleanId(origin.connectedNum) === num) return cleanId(origin.connectedName);
   return '';
-}
-
-/** Nobody answered yet: the far side is the queue, or the number dialled. */
-function target(origin: Channel, queue: string, did: string): CallParty {
-  if (origin.queue || queue) return { channel: '', name: origin.queue || queue, num: did };
-  return { channel: '', name: '', num: did || cleanId(origin.exten) };
 }
 
 /**

@@ -140,6 +140,11 @@ function onDialEnd(ch: Changes, f: Fields): void {
   const caller = applySnapshot(ch, f, SELF, false);
   const dest = applySnapshot(ch, f, DEST, false);
   const destId = f.DestUniqueid;
+  if (f.DialStatus === 'ANSWER') {
+    // Answered: the two stay paired until they meet in a bridge.
+    if (caller !== undefined && dest !== undefined) updateChannel(ch, caller, { dialPeer: dest.id });
+    return;
+  }
   if (dest !== undefined && dest.dialPeer) updateChannel(ch, dest, { dialPeer: '' });
   if (caller !== undefined && caller.dialPeer === destId) {
     // A queue or a Dial to several phones still rings the others.

@@ -5,11 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AmiPacket } from '../../lib/ami/packet';
 import { emptyState, resync, step, type PbxState, type ResyncLists } from '../../lib/pbx';
+import { applyOps } from '../../lib/protocol';
 import { callerId, memberId } from '../../lib/pbx/model';
 import { clockAfter, segments, type ListAction, type Segment } from './transcripts';
 
 interface Replay {
   state: PbxState;
+  /** A browser's copy: nothing but the returned ops, applied with applyOps. */
+  mirror: PbxState;
   final: Partial<Record<ListAction, AmiPacket[]>>;
   resyncs: number;
 }
@@ -40,11 +43,12 @@ function replay(name: string, opts: { channelsFrom?: 'CoreShowChannels' | 'Statu
     }
   }
   const state = emptyState();
+  const mirror = emptyState();
   let resyncs = 0;
   let pending: ResyncLists | undefined;
   const flush = (i: number) => {
     if (pending === undefined) return;
-    resync(state, pending, clockAfter(segs, i, 1));
+    applyOps(mirror, resync(state, pending, clockAfter(segs, i, 1)));
     resyncs++;
     pending = undefined;
   };
@@ -52,7 +56,7 @@ function replay(name: string, opts: { channelsFrom?: 'CoreShowChannels' | 'Statu
     const s: Segment = segs[i];
     if (s.kind === 'event') {
       flush(i);
-      step(state, s.packet, clockAfter(segs, i, 1));
+      applyOps(mirror, step(state, s.packet, clockAfter(segs, i, 1)));
       continue;
     }
     pending ??= {};
@@ -67,7 +71,7 @@ function replay(name: string, opts: { channelsFrom?: 'CoreShowChannels' | 'Statu
     if (s.action === 'BridgeList') pending.bridges = s.items;
   }
   flush(stop);
-  return { state, final, resyncs };
+  return { state, mirror, final, resyncs };
 }
 
 function expectChannels(state: PbxState, items: AmiPacket[]): void {
@@ -216,7 +220,8 @@ function expectCallsCoverChannels(state: PbxState): void {
 describe('golden: replay equals the final lists', () => {
   for (const name of ['01-internal-call', '02-queue-answered-and-abandoned', '03-dashboard-actions', '04-busy-hour', '05-join-midcall']) {
     it(name, () => {
-      const { state, final } = replay(name);
+      const { state, mirror, final } = replay(name);
+      expect(mirror).toEqual(state);
       expect(final.CoreShowChannels).toBeDefined();
       expectChannels(state, final.CoreShowChannels!);
       expectQueues(state, final.QueueStatus!);
@@ -248,7 +253,8 @@ describe('golden: replay equals the final lists', () => {
   });
 
   it('07-status-list: channels kept from Status lists alone', () => {
-    const { state, final, resyncs } = replay('07-status-list', { channelsFrom: 'Status' });
+    const { state, mirror, final, resyncs } = replay('07-status-list', { channelsFrom: 'Status' });
+    expect(mirror).toEqual(state);
     expect(resyncs).toBeGreaterThanOrEqual(3);
     expectChannels(state, final.CoreShowChannels!);
     expectQueues(state, final.QueueStatus!);
