@@ -21,6 +21,7 @@ try {
   throw err;
 }
 
+const DEMO_ORIGINATE_CONTEXT = 'internal';
 const log = createLogger(config.logLevel);
 const closers: (() => Promise<void> | void)[] = [];
 
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     closers.push(() => pbx.close());
     const account = pbx.users[0];
     ami = { host: pbx.host, port: pbx.port, username: account.username, secret: account.secret, tls: false };
+    // The demo dialplan routes extensions in `internal`, where a real PBX would use from-internal.
+    if (!process.env.ORIGINATE_CONTEXT) config = { ...config, originate: { ...config.originate, context: DEMO_ORIGINATE_CONTEXT } };
     log.warn(`DEMO PBX: no AMI_HOST set, so an embedded demo PBX with simulated calls runs on ${pbx.host}:${pbx.port} (seed ${config.seed}). Set AMI_HOST to monitor a real Asterisk.`);
   }
 

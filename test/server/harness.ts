@@ -14,7 +14,7 @@ import { waitFor } from './mirror';
 export { MirrorClient, waitFor, wireCopy } from './mirror';
 
 export type DemoPbx = Awaited<ReturnType<typeof startDemoPbx>>;
-export type DemoPbxOptions = Parameters<typeof startDemoPbx>[0];
+export type DemoPbxOptions = NonNullable<Parameters<typeof startDemoPbx>[0]>;
 
 export interface Stack {
   pbx: DemoPbx;
@@ -27,9 +27,10 @@ export interface Stack {
 export async function startStack(
   opts: { pbx?: Partial<DemoPbxOptions>; app?: Partial<CallboardOptions>; env?: Record<string, string>; demo?: boolean } = {},
 ): Promise<Stack> {
-  const pbx = await startDemoPbx({ port: 0, seed: 7, ...opts.pbx } as DemoPbxOptions);
+  // Ten times faster phones and busy traffic: many ops in little time.
+  const pbx = await startDemoPbx({ port: 0, seed: 7, speed: 10, traffic: { callsPerMinute: 300, maxConcurrentCalls: 24 }, ...opts.pbx });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-server-'));
-  const config = loadConfig({ CALLBOARD_DATA: dataDir, CALLBOARD_BATCH_MS: '20', ...opts.env });
+  const config = loadConfig({ CALLBOARD_DATA: dataDir, CALLBOARD_BATCH_MS: '20', ORIGINATE_CONTEXT: 'internal', ...opts.env });
   const account = pbx.users[0];
   const app = await createCallboard(config, {
     log: createLogger(process.env.TEST_LOG ?? 'silent'),
@@ -64,3 +65,26 @@ export async function login(url: string, username: string, password: string): Pr
   return res.headers.get('set-cookie')!.split(';')[0];
 }
 
+
+/**
+ * Flushes the server's pending ops, notes its state at that seq, and returns
+ * what the client held at the same seq; retried if the client skipped it.
+ */
+export async function stateAtSameSeq(app: Callboard, client: import('./mirror').MirrorClient): Promise<{ server: unknown; client: unknown; seq: number }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    app.fanout.flush();
+    const seq = app.fanout.currentSeq;
+    const server = JSON.parse(JSON.stringify(app.session.state));
+    const held = await Promise.race([
+      client.stateAt(seq),
+      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5_000)),
+    ]);
+    if (held === 'timeout') throw new Error(`client never reached seq ${seq} (at ${client.seq})`);
+    if (held) return { server, client: held, seq };
+  }
+  throw new Error('client kept skipping the compared seq');
+}
+
+export async function json(res: Response): Promise<Record<string, unknown>> {
+  return (await res.json()) as Record<string, unknown>;
+}

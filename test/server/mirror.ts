@@ -20,6 +20,9 @@ export class MirrorClient {
   batches = 0;
   gaps = 0;
   readonly socket: ClientSocket;
+  /** Every payload received, as JSON text (for leak checks). */
+  readonly received: string[] = [];
+  private captures: { target: number; resolve: (state: PbxState | null) => void }[] = [];
 
   constructor(url: string, auth: { cookie?: string; token?: string; origin?: string }) {
     const headers: Record<string, string> = {};
@@ -32,10 +35,12 @@ export class MirrorClient {
       reconnection: false,
       forceNew: true,
     });
+    this.socket.onAny((event: string, payload: unknown) => this.received.push(`${event} ${JSON.stringify(payload)}`));
     this.socket.on('snapshot', (s: Snapshot) => {
       this.state = s.state;
       this.seq = s.seq;
       this.snapshots++;
+      this.settleCaptures();
     });
     this.socket.on('ops', (b: OpBatch) => {
       if (this.state === null) return;
@@ -49,6 +54,22 @@ export class MirrorClient {
       applyOps(this.state, b.ops);
       this.seq = b.seq;
       this.batches++;
+      this.settleCaptures();
+    });
+  }
+
+  /** The state exactly at `seq` (null if the client jumped past it with a snapshot). */
+  stateAt(seq: number): Promise<PbxState | null> {
+    if (this.seq === seq && this.state) return Promise.resolve(structuredClone(this.state));
+    if (this.seq > seq) return Promise.resolve(null);
+    return new Promise((resolve) => this.captures.push({ target: seq, resolve }));
+  }
+
+  private settleCaptures(): void {
+    this.captures = this.captures.filter((c) => {
+      if (c.target > this.seq) return true;
+      c.resolve(c.target === this.seq && this.state ? structuredClone(this.state) : null);
+      return false;
     });
   }
 

@@ -1,0 +1,149 @@
+import { io as connect } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, login, startStack, type Stack } from './harness';
+
+let demo: Stack;
+let real: Stack;
+let firstAdmin: { user: string; password: string } | null = null;
+beforeAll(async () => {
+  [demo, real] = await Promise.all([
+    startStack({ app: { loginLimits: { perAddress: 100, perUser: 3, windowMs: 60_000 } } }),
+    startStack({ demo: false, app: { onFirstAdmin: (a) => (firstAdmin = a) } }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([demo?.close(), real?.close()]);
+});
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+function connectError(url: string, opts: { cookie?: string; origin?: string; token?: string }): Promise<string> {
+  return new Promise((resolve) => {
+    const headers: Record<string, string> = {};
+    if (opts.cookie) headers.cookie = opts.cookie;
+    if (opts.origin) headers.origin = opts.origin;
+    const s = connect(url, { transports: ['websocket'], extraHeaders: headers, auth: opts.token ? { token: opts.token } : {}, reconnection: false, forceNew: true });
+    s.on('connect', () => {
+      s.disconnect();
+      resolve('connected');
+    });
+    s.on('connect_error', (e) => {
+      s.disconnect();
+      resolve(e.message);
+    });
+  });
+}
+
+describe('login endpoints', () => {
+  it('logs in with a signed HttpOnly SameSite=Strict cookie, and /api/me knows who it is', async () => {
+    const res = await post(`${demo.url}/api/login`, { username: 'supervisor', password: 'supervisor' });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({ user: 'supervisor', role: 'supervisor' });
+    const setCookie = res.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/^cb_session=[^;]+; HttpOnly; SameSite=Strict; Path=\//);
+    const cookie = setCookie.split(';')[0];
+    expect(await json(await fetch(`${demo.url}/api/me`, { headers: { cookie } }))).toEqual({ user: 'supervisor', role: 'supervisor', demo: true });
+    expect((await fetch(`${demo.url}/api/me`, { headers: { cookie: `${cookie}x` } })).status).toBe(401);
+    const out = await post(`${demo.url}/api/logout`, {}, { cookie });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^cb_session=; .*Max-Age=0/);
+  });
+
+  it('answers wrong passwords, malformed and oversized bodies with clear JSON errors', async () => {
+    const wrong = await post(`${demo.url}/api/login`, { username: 'viewer', password: 'nope' });
+    expect(wrong.status).toBe(401);
+    expect(await json(wrong)).toEqual({ error: 'Wrong username or password' });
+    const bad = await post(`${demo.url}/api/login`, '{"username": ');
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error).toMatch(/JSON/);
+    expect((await post(`${demo.url}/api/login`, { username: 'viewer' })).status).toBe(400);
+    const big = await post(`${demo.url}/api/login`, { username: 'viewer', password: 'x'.repeat(100_000) });
+    expect(big.status).toBe(413);
+    expect((await json(big)).error).toMatch(/larger than/);
+    const unknown = await fetch(`${demo.url}/api/nothing`);
+    expect(unknown.status).toBe(404);
+    expect((await json(unknown)).error).toMatch(/No such API endpoint/);
+  });
+
+  it('rate-limits login attempts per user name with 429 and a retry time', async () => {
+    for (let i = 0; i < 3; i++) expect((await post(`${demo.url}/api/login`, { username: 'admin', password: `guess${i}` })).status).toBe(401);
+    const limited = await post(`${demo.url}/api/login`, { username: 'admin', password: 'admin' });
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).error).toMatch(/^Too many login attempts\. Try again in \d+ s\.$/);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Other users are not locked out.
+    expect((await post(`${demo.url}/api/login`, { username: 'viewer', password: 'viewer' })).status).toBe(200);
+  });
+
+  it('shows demo accounts only in demo mode; outside it they do not exist and a first admin is created', async () => {
+    expect(await json(await fetch(`${demo.url}/api/login-info`))).toEqual({
+      demo: true,
+      accounts: [
+        { username: 'admin', password: 'admin', role: 'admin' },
+        { username: 'supervisor', password: 'supervisor', role: 'supervisor' },
+        { username: 'viewer', password: 'viewer', role: 'viewer' },
+      ],
+    });
+    expect(await json(await fetch(`${real.url}/api/login-info`))).toEqual({ demo: false });
+    expect((await post(`${real.url}/api/login`, { username: 'viewer', password: 'viewer' })).status).toBe(401);
+    expect(firstAdmin?.user).toBe('admin');
+    const cookie = await login(real.url, 'admin', firstAdmin!.password);
+    expect(await json(await fetch(`${real.url}/api/me`, { headers: { cookie } }))).toEqual({ user: 'admin', role: 'admin', demo: false });
+  });
+});
+
+describe('health, snapshot and tokens', () => {
+  it('serves health publicly with nothing sensitive', async () => {
+    const body = await json(await fetch(`${demo.url}/api/health`));
+    expect(body).toEqual({ ok: true, link: 'connected', since: expect.any(Number) });
+  });
+
+  it('serves the snapshot to a session or a Bearer token, not to strangers or revoked tokens', async () => {
+    expect((await fetch(`${demo.url}/api/snapshot`)).status).toBe(401);
+    const { id, token } = demo.app.auth.store.createToken('api', 'viewer');
+    const res = await fetch(`${demo.url}/api/snapshot`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const snap = await json(res);
+    expect(snap).toMatchObject({ seq: expect.any(Number), serverTime: expect.any(Number) });
+    expect(Object.keys((snap.state as { queues: object }).queues).length).toBeGreaterThan(0);
+    demo.app.auth.store.revokeToken(id);
+    expect((await fetch(`${demo.url}/api/snapshot`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+});
+
+describe('page gate', () => {
+  it('sends strangers to /login and lets sessions and wallboard tokens through', async () => {
+    const noFollow = { redirect: 'manual' } as const;
+    const home = await fetch(`${demo.url}/`, noFollow);
+    expect(home.status).toBe(302);
+    expect(home.headers.get('location')).toBe('/login');
+    expect((await fetch(`${demo.url}/wallboard`, noFollow)).status).toBe(302);
+    expect((await fetch(`${demo.url}/wallboard?token=cbt_nope.nope`, noFollow)).status).toBe(302);
+    // Open paths reach Next (absent in tests: 404).
+    for (const open of ['/login', '/_next/static/x.js', '/favicon.ico']) expect((await fetch(`${demo.url}${open}`, noFollow)).status).toBe(404);
+    const cookie = await login(demo.url, 'viewer', 'viewer');
+    expect((await fetch(`${demo.url}/`, { ...noFollow, headers: { cookie } })).status).toBe(404);
+    const { token } = demo.app.auth.store.createToken('tv', 'wallboard');
+    expect((await fetch(`${demo.url}/wallboard?token=${token}`, noFollow)).status).toBe(404);
+    expect((await fetch(`${demo.url}/?token=${token}`, noFollow)).status).toBe(302);
+  });
+});
+
+describe('socket admission', () => {
+  it('refuses sockets without credentials or from a foreign origin', async () => {
+    expect(await connectError(demo.url, {})).toBe('unauthorized');
+    expect(await connectError(demo.url, { token: 'cbt_0000000000.forged' })).toBe('unauthorized');
+    const cookie = await login(demo.url, 'viewer', 'viewer');
+    expect(await connectError(demo.url, { cookie, origin: 'https://evil.example' })).toBe('forbidden origin');
+    expect(await connectError(demo.url, { cookie, origin: demo.url })).toBe('connected');
+    const { token } = demo.app.auth.store.createToken('wall', 'wallboard');
+    expect(await connectError(demo.url, { token })).toBe('connected');
+  });
+
+  it('refuses cross-origin POSTs', async () => {
+    const cookie = await login(demo.url, 'supervisor', 'supervisor');
+    const res = await post(`${demo.url}/api/originate`, { from: '101', to: '102' }, { cookie, origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+  });
+});

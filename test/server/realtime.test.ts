@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, MirrorClient, startStack, stateAtSameSeq, waitFor, type Stack } from './harness';
+
+let stack: Stack;
+const clients: MirrorClient[] = [];
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await stack?.close();
+});
+
+function client(auth: ConstructorParameters<typeof MirrorClient>[1]): MirrorClient {
+  const c = new MirrorClient(stack.url, auth);
+  clients.push(c);
+  return c;
+}
+
+describe('realtime state over socket.io', () => {
+  it('starts every client with a snapshot of the live demo PBX', async () => {
+    const c = client({ cookie: await login(stack.url, 'viewer', 'viewer') });
+    await waitFor(() => c.snapshots === 1, 'snapshot');
+    expect(c.state!.pbx).toMatchObject({ link: 'connected', demo: true });
+    expect(Object.keys(c.state!.queues).length).toBeGreaterThan(0);
+  });
+
+  it('keeps clients equal to the server through many batches, reconnects and PBX link drops', async () => {
+    const { token } = stack.app.auth.store.createToken('lobby', 'wallboard');
+    const a = client({ cookie: await login(stack.url, 'supervisor', 'supervisor') });
+    const b = client({ token });
+    await waitFor(() => a.batches >= 20 && b.batches >= 20, 'twenty batches of live traffic', 20_000);
+    let same = await stateAtSameSeq(stack.app, a);
+    expect(same.client).toEqual(same.server);
+
+    // A client that reconnects starts over from a snapshot and converges again.
+    b.close();
+    const b2 = client({ token });
+    await waitFor(() => b2.snapshots === 1, 'snapshot after reconnect');
+
+    // The PBX drops every AMI connection: the state stays (stale), then the resync's diff goes out as ops.
+    const before = stack.app.session.state.pbx.lastResync;
+    stack.pbx.faults.dropAll();
+    await waitFor(() => a.state!.pbx.link !== 'connected', 'link down seen by the client');
+    expect(Object.keys(a.state!.queues).length).toBeGreaterThan(0);
+    await waitFor(() => stack.app.session.state.pbx.lastResync > before && a.state!.pbx.link === 'connected', 'resync after reconnect');
+    const batchesBefore = a.batches;
+    await waitFor(() => a.batches >= batchesBefore + 10, 'more traffic', 20_000);
+
+    same = await stateAtSameSeq(stack.app, a);
+    expect(same.client).toEqual(same.server);
+    same = await stateAtSameSeq(stack.app, b2);
+    expect(same.client).toEqual(same.server);
+    expect(a.gaps + b2.gaps).toBe(0);
+    expect(a.snapshots).toBe(1);
+  });
+
+  it('answers a resync request with a snapshot at the current seq', async () => {
+    const c = client({ cookie: await login(stack.url, 'viewer', 'viewer') });
+    await waitFor(() => c.snapshots === 1, 'snapshot');
+    c.socket.emit('resync');
+    await waitFor(() => c.snapshots === 2, 'second snapshot');
+    const same = await stateAtSameSeq(stack.app, c);
+    expect(same.client).toEqual(same.server);
+  });
+
+  it('marks the state stale but keeps it while the link is down', async () => {
+    const c = client({ cookie: await login(stack.url, 'viewer', 'viewer') });
+    await waitFor(() => c.snapshots === 1, 'snapshot');
+    const queuesBefore = Object.keys(stack.app.session.state.queues).length;
+    stack.pbx.faults.dropAll();
+    await waitFor(() => c.state!.pbx.link !== 'connected', 'link down');
+    const pbx = c.state!.pbx;
+    expect(pbx.lastLiveAt).toBeGreaterThan(0);
+    expect(pbx.linkSince).toBeGreaterThanOrEqual(pbx.lastLiveAt);
+    expect(Object.keys(c.state!.queues).length).toBe(queuesBefore);
+    await waitFor(() => c.state!.pbx.link === 'connected', 'link back');
+  });
+});
