@@ -166,11 +166,11 @@ export class PbxSession {
     const held: AmiEvent[] = (this.held ??= []);
     const started = this.now();
     const list = (action: string) => this.client.send({ Action: action }, { timeoutMs: LIST_TIMEOUT_MS });
-    const refused: string[] = [];
+    const refused: { action: string; message: string }[] = [];
     const items = (action: string, r: PromiseSettledResult<AmiResult>): AmiPacket[] | undefined => {
       if (r.status === 'fulfilled') return r.value.events;
       if (r.reason instanceof AmiActionError) {
-        refused.push(action);
+        refused.push({ action, message: r.reason.amiMessage });
         this.log.warn({ action, message: r.reason.amiMessage }, 'list refused by Asterisk');
       } else if (!(r.reason instanceof AmiConnectionError)) {
         this.log.warn({ action, err: String(r.reason) }, 'list failed');
@@ -194,7 +194,7 @@ export class PbxSession {
       const ops = resyncOps(this.state, { channels, status: statusItems, queues, bridges, refused }, now);
       this.emit(ops);
       this.log.info(
-        { ms: now - started, ops: ops.length, channels: Object.keys(this.state.channels).length, held: held.length, refused },
+        { ms: now - started, ops: ops.length, channels: Object.keys(this.state.channels).length, held: held.length, refused: refused.map((r) => r.action) },
         'resync done',
       );
     } finally {
