@@ -15,6 +15,8 @@ export interface Timing {
   talk: [number, number];
   /** Chance that a rung phone is not picked up at all. */
   noAnswer: number;
+  /** Per endpoint (`201`), a ring time that overrides `answerAfter` (tests script who answers first). */
+  answerAfterFor?: Record<string, [number, number]>;
 }
 
 export const DEFAULT_TIMING: Timing = { answerAfter: [2, 8], talk: [20, 120], noAnswer: 0.15 };
@@ -108,6 +110,14 @@ export class Dialplan {
   armTalk(ch: Channel, seconds = ch.talk): void {
     if (seconds === undefined) return;
     this.core.after(seconds, () => this.core.requestHangup(ch, 16, 'remote'));
+  }
+
+  /** Seconds until this endpoint picks up, or undefined if it will not. */
+  ringTime(endpoint: string): number | undefined {
+    const rng = this.core.rng;
+    const [min, max] = this.timing.answerAfterFor?.[endpoint] ?? this.timing.answerAfter;
+    if (rng.chance(this.timing.noAnswer)) return undefined;
+    return rng.int(min, max);
   }
 
   randomTalk(): number {
@@ -229,10 +239,8 @@ class DialFlow implements ChannelOwner {
     core.varSet(caller, 'RINGTIME', 0);
     core.varSet(caller, 'RINGTIME_MS', 0);
     core.dialState(caller, callee, 'RINGING');
-    const t = plan.timing;
-    const picksUp = !core.rng.chance(t.noAnswer);
-    const after = core.rng.int(t.answerAfter[0], t.answerAfter[1]);
-    if (picksUp && after < timeout) this.ringTimer = core.after(after, () => this.answer());
+    const after = plan.ringTime(callee.endpoint);
+    if (after !== undefined && after < timeout) this.ringTimer = core.after(after, () => this.answer());
     else this.ringTimer = core.after(timeout, () => this.fail('NOANSWER', 16));
   }
 
@@ -407,10 +415,8 @@ class QueueFlow implements ChannelOwner {
     core.dialBegin(caller, agent, m.interface);
     core.setState(agent, 5);
     agent.owner = { onHangup: (_c, cause, by) => this.memberRejected(m, cause, by) };
-    const t = this.plan.timing;
-    const after = core.rng.int(t.answerAfter[0], t.answerAfter[1]);
-    const answers = !core.rng.chance(t.noAnswer) && after < this.q.def.memberTimeout;
-    const timer = answers ? core.after(after, () => this.connect(m)) : core.after(this.q.def.memberTimeout, () => this.noAnswer(m));
+    const after = this.plan.ringTime(endpoint);
+    const timer = after !== undefined && after < this.q.def.memberTimeout ? core.after(after, () => this.connect(m)) : core.after(this.q.def.memberTimeout, () => this.noAnswer(m));
     this.ringing.set(m, { ch: agent, timer, startedMs: core.now() });
   }
 

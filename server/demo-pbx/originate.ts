@@ -47,7 +47,9 @@ export function originate(core: PbxCore, plan: Dialplan, req: OriginateRequest, 
   core.setConnected(ch, num, name);
   core.dialBegin(undefined, ch, target.number ?? target.endpoint);
   let settled = false;
-  const ringFor = core.rng.int(plan.timing.answerAfter[0], plan.timing.answerAfter[1]);
+  // Whoever is originated to picks up (the click-to-call user expects the ring).
+  const [min, max] = plan.timing.answerAfterFor?.[target.endpoint] ?? plan.timing.answerAfter;
+  const ringFor = core.rng.int(min, max);
   const answerTimer = ringFor < req.timeoutSec ? core.after(ringFor, () => answered()) : undefined;
   const noAnswerTimer = core.after(req.timeoutSec, () => failed('NOANSWER', 3, 16));
 
