@@ -42,7 +42,7 @@ const AgentTile = memo(function AgentTile({ a }: { a: Agent }) {
           {a.status === 'paused' && a.pausedReason && <span className="font-normal text-zinc-500"> · {a.pausedReason}</span>}
         </span>
         <span className="shrink-0 text-zinc-500 tabular" title="Calls taken">
-          {a.callsTaken} calls
+          {a.callsTaken} {a.callsTaken === 1 ? 'call' : 'calls'}
         </span>
       </div>
       <div className="truncate text-[11px] text-zinc-400 dark:text-zinc-500">{a.queues.join(' · ')}</div>

@@ -14,7 +14,8 @@ export function PbxNotices() {
           data-testid="demo-banner"
           className="border-b border-sky-200 bg-sky-50 px-4 py-1.5 text-center text-xs text-sky-800 dark:border-sky-900/60 dark:bg-sky-950/40 dark:text-sky-300"
         >
-          <strong className="font-semibold">Demo mode.</strong> The calls, queues and agents come from a simulated PBX — connect a real Asterisk by setting AMI_HOST.
+          <strong className="font-semibold">Demo mode.</strong> Calls, queues and agents come from a simulated PBX
+          <span className="hidden sm:inline"> — set AMI_HOST to monitor a real Asterisk</span>.
         </div>
       )}
       {warnings.map((w) => (

@@ -26,7 +26,7 @@ function QueueCard({ q }: { q: QueueStats }) {
       <header className="flex items-baseline justify-between gap-2">
         <h3 className="truncate text-sm font-semibold">{q.id}</h3>
         <span className="text-xs text-zinc-500 tabular" title={`Answered within ${q.serviceLevel || '—'} s`}>
-          SLA <span className="font-medium text-zinc-700 dark:text-zinc-300">{formatPercent(q.sla)}</span>
+          SLA <span className="font-medium text-zinc-700 dark:text-zinc-300">{q.completed + q.abandoned === 0 ? '—' : formatPercent(q.sla)}</span>
         </span>
       </header>
       <dl className="mt-3 grid grid-cols-2 gap-3">

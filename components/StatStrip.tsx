@@ -6,7 +6,7 @@ import { countCalls } from '@/lib/ui/calls';
 
 function Stat({ label, value, tone, testId }: { label: string; value: number; tone?: string; testId: string }) {
   return (
-    <div className="min-w-0 px-4 py-3">
+    <div className="min-w-0 px-3 py-2.5 sm:px-4 sm:py-3">
       <div className="flex items-center gap-1.5 truncate text-xs font-medium text-zinc-500 dark:text-zinc-400">
         {tone && <span className={`size-1.5 rounded-full ${tone}`} />}
         {label}
@@ -31,13 +31,13 @@ export function StatStrip() {
     <section
       aria-label="Totals"
       data-ready={ready}
-      className="grid grid-cols-2 divide-zinc-200 rounded-xl border border-zinc-200 bg-white sm:grid-cols-5 sm:divide-x dark:divide-zinc-800 dark:border-zinc-800 dark:bg-zinc-900"
+      className="grid grid-cols-3 divide-zinc-200 rounded-xl border border-zinc-200 bg-white sm:grid-cols-5 sm:divide-x dark:divide-zinc-800 dark:border-zinc-800 dark:bg-zinc-900"
     >
       <Stat label="Active calls" value={active} testId="count-active" />
-      <Stat label="Callers waiting" value={waiting} tone={waiting > 0 ? 'bg-violet-500' : 'bg-zinc-300'} testId="count-waiting" />
-      <Stat label="Agents free" value={agents.free} tone="bg-emerald-500" testId="count-free" />
-      <Stat label="Agents busy" value={agents.busy} tone="bg-rose-500" testId="count-busy" />
-      <Stat label="Agents paused" value={agents.paused} tone="bg-amber-500" testId="count-paused" />
+      <Stat label="Waiting" value={waiting} tone={waiting > 0 ? 'bg-violet-500' : 'bg-zinc-300'} testId="count-waiting" />
+      <Stat label="Free agents" value={agents.free} tone="bg-emerald-500" testId="count-free" />
+      <Stat label="Busy agents" value={agents.busy} tone="bg-rose-500" testId="count-busy" />
+      <Stat label="Paused agents" value={agents.paused} tone="bg-amber-500" testId="count-paused" />
     </section>
   );
 }

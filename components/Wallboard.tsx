@@ -33,7 +33,7 @@ function Metric({ label, children, tone = '' }: { label: string; children: React
   return (
     <div className="min-w-0">
       <div className="truncate text-[clamp(0.7rem,1.3vmin,1.4rem)] font-medium uppercase tracking-wider text-zinc-500">{label}</div>
-      <div className={`font-semibold leading-none tracking-tight tabular text-[clamp(1.6rem,5vmin,5.5rem)] ${tone}`}>{children}</div>
+      <div className={`font-semibold leading-none tracking-tight tabular text-[length:calc(var(--wb-big)*0.5)] ${tone}`}>{children}</div>
     </div>
   );
 }
@@ -48,19 +48,24 @@ function QueuePanel({ q }: { q: QueueStats }) {
       <header className="flex items-baseline justify-between gap-4">
         <h2 className="truncate text-[clamp(1rem,3vmin,3rem)] font-semibold tracking-tight">{q.id}</h2>
         <span className="text-[clamp(0.8rem,2vmin,2rem)] text-zinc-400 tabular">
-          SLA <span className={`font-semibold ${q.sla >= 80 ? 'text-emerald-400' : q.sla >= 60 ? 'text-amber-400' : 'text-rose-400'}`}>{formatPercent(q.sla)}</span>
+          SLA{' '}
+          {q.completed + q.abandoned === 0 ? (
+            <span className="font-semibold text-zinc-500">—</span>
+          ) : (
+            <span className={`font-semibold ${q.sla >= 80 ? 'text-emerald-400' : q.sla >= 60 ? 'text-amber-400' : 'text-rose-400'}`}>{formatPercent(q.sla)}</span>
+          )}
         </span>
       </header>
-      <div className="grid grid-cols-2 gap-[2vmin]">
+      <div className="grid grid-cols-2 items-center gap-[2vmin]">
         <div>
           <div className="text-[clamp(0.7rem,1.5vmin,1.6rem)] font-medium uppercase tracking-wider text-zinc-500">Waiting</div>
-          <div data-testid="wallboard-waiting" className={`font-bold leading-none tracking-tighter tabular text-[clamp(3rem,13vmin,14rem)] ${q.waiting ? 'text-violet-300' : 'text-zinc-300'}`}>
+          <div data-testid="wallboard-waiting" className={`font-bold leading-none tracking-tighter tabular text-[length:var(--wb-big)] ${q.waiting ? 'text-violet-300' : 'text-zinc-300'}`}>
             {q.waiting}
           </div>
         </div>
         <div>
           <div className="text-[clamp(0.7rem,1.5vmin,1.6rem)] font-medium uppercase tracking-wider text-zinc-500">Longest wait</div>
-          <div className="font-bold leading-none tracking-tighter tabular text-[clamp(3rem,13vmin,14rem)]">
+          <div className="font-bold leading-none tracking-tighter tabular text-[length:var(--wb-big)]">
             <Wait since={q.longestSince} serviceLevel={q.serviceLevel} />
           </div>
         </div>
@@ -115,6 +120,9 @@ export function Wallboard() {
 
   // Few queues get big panels; many get a denser grid.
   const cols = stats.length <= 1 ? 1 : stats.length <= 4 ? 2 : stats.length <= 9 ? 3 : 4;
+  const rows = Math.max(1, Math.ceil(stats.length / cols));
+  // The headline numbers grow to fill a panel: fewer panels, bigger digits.
+  const big = `clamp(2.5rem, min(${(16 / cols).toFixed(1)}vw, ${Math.round(30 / rows)}vh), 22rem)`;
 
   return (
     <div className="dark flex h-dvh flex-col gap-[2vmin] overflow-hidden bg-zinc-950 p-[2.5vmin] text-zinc-100" style={{ colorScheme: 'dark' }}>
@@ -132,7 +140,7 @@ export function Wallboard() {
       {stats.length === 0 ? (
         <div className="grid flex-1 place-items-center text-[clamp(1rem,3vmin,3rem)] text-zinc-500">{ready ? 'No queues on this PBX' : 'Connecting…'}</div>
       ) : (
-        <main className="grid min-h-0 flex-1 gap-[2vmin]" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridAutoRows: 'minmax(0, 1fr)' }}>
+        <main className="grid min-h-0 flex-1 gap-[2vmin]" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridAutoRows: 'minmax(0, 1fr)', ['--wb-big' as string]: big }}>
           {stats.map((q) => (
             <QueuePanel key={q.id} q={q} />
           ))}
