@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,4 +148,20 @@ export function readTranscript(text: string): { greeting: string; packets: { nam
     packets.push({ names, fields });
   }
   return { greeting, packets };
+}
+
+/** The transcript-recorded packets, by file name without `.ami`. */
+export function loadTranscripts(): Map<string, ReturnType<typeof readTranscript>> {
+  const map = new Map<string, ReturnType<typeof readTranscript>>();
+  for (const file of readdirSync(transcriptsDir).filter((f) => f.endsWith('.ami'))) {
+    map.set(file.replace('.ami', ''), readTranscript(readFileSync(path.join(transcriptsDir, file), 'latin1')));
+  }
+  return map;
+}
+
+/** The recorded response to one ActionID of a transcript. */
+export function recordedResponse(t: ReturnType<typeof readTranscript>, actionId: string) {
+  const p = t.packets.find((x) => x.fields.ActionID === actionId && x.fields.Response !== undefined);
+  if (!p) throw new Error(`no recorded response ${actionId}`);
+  return p;
 }
