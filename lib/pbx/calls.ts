@@ -53,7 +53,10 @@ export function deriveCall(
 
   let callState: CallState;
   let to: CallParty;
-  if (end !== origin && path.answered) {
+  if (path.dangling && prev !== undefined && prev.answeredAt > 0) {
+    callState = prev.state;
+    to = prev.to;
+  } else if (end !== origin && path.answered) {
     callState = channels.some((c) => c.onHold) ? 'hold' : 'talking';
     to = farParty(state, origin, end, did, isTrunk);
   } else if (origin.queue || (localTwin(state, origin)?.queue ?? '')) {
@@ -101,6 +104,9 @@ export function deriveCall(
   };
 }
 
+/** Whether a channel running `app` is answered by the PBX itself (a call row shows it as talking). */
+export const isPbxApplication = (app: string): boolean => APPLICATIONS.has(app);
+
 /** Applications an answered caller talks to (or listens to), rather than dialplan on its way somewhere. */
 const APPLICATIONS = new Set([
   'Wait', 'Playback', 'Background', 'BackGround', 'MusicOnHold', 'StartMusicOnHold', 'Echo', 'Milliwatt',
@@ -124,6 +130,11 @@ interface Path {
   answered: boolean;
   /** The far side of a dial is ringing. */
   ringing: boolean;
+  /**
+   * The walk stopped at a Local leg that sits alone in its bridge: its far
+   * party is moving (a Local optimisation, a transfer), not gone.
+   */
+  dangling: boolean;
 }
 
 /** Follows bridges, dials and Local pairs from the originator to the far party. */
@@ -151,7 +162,8 @@ function walk(state: PbxState, origin: Channel): Path {
       if (cur.state === 5) ringing = true;
     }
   }
-  return { end: cur, answered, ringing };
+  const dangling = cur !== origin && isLocal(cur.name) && cur.bridgeId !== '';
+  return { end: cur, answered, ringing, dangling };
 }
 
 function bridgePeer(state: PbxState, c: Channel, seen: Set<string>): Channel | undefined {

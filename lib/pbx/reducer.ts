@@ -5,7 +5,7 @@
 import type { AmiPacket } from '../ami/packet';
 import type { Op } from '../protocol';
 import { onBridgeCreate, onBridgeDestroy, onBridgeEnter, onBridgeLeave, onBridgeMerge } from './bridges';
-import { flushCalls } from './calls';
+import { flushCalls, isPbxApplication } from './calls';
 import { Changes } from './changes';
 import { applySnapshot, createChannel, destroyChannel, updateChannel } from './channels';
 import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, eventTime, int, newChannel, readSnapshot, type Fields } from './fields';
@@ -108,7 +108,7 @@ function onNewexten(ch: Changes, f: Fields): void {
   const exten = f.Exten ?? c.exten;
   const priority = f.Priority === undefined ? c.priority : int(f.Priority);
   if (app === c.app && appData === c.appData && context === c.context && exten === c.exten && priority === c.priority) return;
-  if (context === c.context && exten === c.exten) {
+  if (context === c.context && exten === c.exten && isPbxApplication(app) === isPbxApplication(c.app)) {
     // Nothing a call row shows has changed.
     ch.put('channels', uid, { app, appData, priority });
   } else {

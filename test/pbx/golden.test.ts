@@ -4,75 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AmiPacket } from '../../lib/ami/packet';
-import { emptyState, resync, step, type PbxState, type ResyncLists } from '../../lib/pbx';
-import { applyOps } from '../../lib/protocol';
+import type { PbxState } from '../../lib/pbx';
 import { callerId, memberId } from '../../lib/pbx/model';
-import { clockAfter, segments, type ListAction, type Segment } from './transcripts';
-
-interface Replay {
-  state: PbxState;
-  /** A browser's copy: nothing but the returned ops, applied with applyOps. */
-  mirror: PbxState;
-  final: Partial<Record<ListAction, AmiPacket[]>>;
-  resyncs: number;
-}
-
-/**
- * Feeds events through `step` and every list (or run of lists) through
- * `resync`, as the server does, stopping at the final lists.
- * `channelsFrom` picks which channel list the session relies on.
- */
-function replay(name: string, opts: { channelsFrom?: 'CoreShowChannels' | 'Status'; refused?: Record<string, string> } = {}): Replay {
-  const segs = segments(name);
-  const channelsFrom = opts.channelsFrom ?? 'CoreShowChannels';
-  // The final lists: the last of each kind; replay stops before the first of them.
-  const final: Partial<Record<ListAction, AmiPacket[]>> = {};
-  let stop = segs.length;
-  for (const action of ['CoreShowChannels', 'QueueStatus', 'BridgeList'] as const) {
-    for (let i = segs.length - 1; i >= 0; i--) {
-      const s = segs[i];
-      if (s.kind === 'list' && s.action === action) {
-        final[action] = s.items;
-        stop = Math.min(stop, i);
-        break;
-      }
-      if (s.kind === 'refused' && opts.refused?.[s.actionId] === action) {
-        stop = Math.min(stop, i);
-        break;
-      }
-    }
-  }
-  const state = emptyState();
-  const mirror = emptyState();
-  let resyncs = 0;
-  let pending: ResyncLists | undefined;
-  const flush = (i: number) => {
-    if (pending === undefined) return;
-    applyOps(mirror, resync(state, pending, clockAfter(segs, i, 1)));
-    resyncs++;
-    pending = undefined;
-  };
-  for (let i = 0; i < stop; i++) {
-    const s: Segment = segs[i];
-    if (s.kind === 'event') {
-      flush(i);
-      applyOps(mirror, step(state, s.packet, clockAfter(segs, i, 1)));
-      continue;
-    }
-    pending ??= {};
-    if (s.kind === 'refused') {
-      const action = opts.refused?.[s.actionId];
-      if (action) (pending.refused ??= []).push({ action, message: s.message });
-      continue;
-    }
-    if (s.action === 'CoreShowChannels' && channelsFrom === 'CoreShowChannels') pending.channels = s.items;
-    if (s.action === 'Status' && channelsFrom === 'Status') pending.status = s.items;
-    if (s.action === 'QueueStatus') pending.queues = s.items;
-    if (s.action === 'BridgeList') pending.bridges = s.items;
-  }
-  flush(stop);
-  return { state, mirror, final, resyncs };
-}
+import { replay, segments } from './transcripts';
 
 function expectChannels(state: PbxState, items: AmiPacket[]): void {
   const want = Object.fromEntries(

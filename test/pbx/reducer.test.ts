@@ -1,0 +1,361 @@
+import { describe, expect, it } from 'vitest';
+import type { AmiPacket } from '../../lib/ami/packet';
+import { emptyState, resync, step, type PbxState } from '../../lib/pbx';
+import { applyOps, type Op } from '../../lib/protocol';
+import { segments, clockAfter } from './transcripts';
+import {
+  bridgeCreate,
+  bridgeDestroy,
+  bridgeEnter,
+  bridgeLeave,
+  chanEv,
+  dialBegin,
+  dialEnd,
+  ev,
+  hangup,
+  localBridge,
+  snapshot,
+  type Chan,
+} from './events';
+
+const NOW = 1_795_000_000_000;
+
+function run(state: PbxState, events: AmiPacket[]): Op[] {
+  const ops: Op[] = [];
+  for (const e of events) ops.push(...step(state, e, NOW));
+  return ops;
+}
+
+/** Replays a transcript's events until `until` says stop (after the event it matched). */
+function replayUntil(name: string, until: (p: AmiPacket) => boolean): PbxState {
+  const segs = segments(name);
+  const state = emptyState();
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    if (s.kind === 'list') {
+      resync(state, s.action === 'QueueStatus' ? { queues: s.items } : s.action === 'BridgeList' ? { bridges: s.items } : { channels: s.items }, clockAfter(segs, i, 1));
+      continue;
+    }
+    if (s.kind !== 'event') continue;
+    step(state, s.packet, clockAfter(segs, i, 1));
+    if (until(s.packet)) break;
+  }
+  return state;
+}
+
+describe('call grouping from the transcripts', () => {
+  it('01: one call, Ann Lee (21001) talks to extension 101, four Local legs glued', () => {
+    let entered = 0;
+    const state = replayUntil('01-internal-call', (p) => p.fields.Event === 'BridgeEnter' && ++entered === 2);
+    const calls = Object.values(state.calls);
+    expect(calls).toHaveLength(1);
+    const [call] = calls;
+    expect(call).toMatchObject({
+      id: '1795664553.94',
+      direction: 'internal',
+      state: 'talking',
+      from: { channel: '1795664553.94', num: '21001', name: 'Ann Lee' },
+      to: { channel: '1795664553.97', num: '101' },
+      did: '101',
+      queue: '',
+    });
+    expect(call.channels).toHaveLength(4);
+    expect(call.answeredAt).toBeGreaterThan(0);
+    expect(call.startedAt).toBe(1795664553031);
+  });
+
+  it('01: while the phone rings the call is ringing towards 101', () => {
+    const state = replayUntil('01-internal-call', (p) => p.fields.Event === 'DialState');
+    expect(state.calls['1795664553.94']).toMatchObject({ state: 'ringing', to: { num: '101' } });
+  });
+
+  it('01: the call is gone when its last channel hangs up', () => {
+    const state = replayUntil('01-internal-call', () => false);
+    expect(state.calls).toEqual({});
+    expect(state.channels).toEqual({});
+    expect(state.bridges).toEqual({});
+  });
+
+  it('02: the sales caller waits in the queue, then talks to Bob, and the queue stays on the row', () => {
+    const queued = replayUntil('02-queue-answered-and-abandoned', (p) => p.fields.Event === 'QueueCallerJoin');
+    expect(queued.calls['1795664569.98']).toMatchObject({ state: 'queued', queue: 'sales', to: { name: 'sales' }, did: '520' });
+    expect(queued.callers['sales|1795664569.98']).toMatchObject({ position: 1, callerNum: '22001' });
+
+    const talking = replayUntil('02-queue-answered-and-abandoned', (p) => p.fields.Event === 'AgentConnect');
+    expect(talking.callers).toEqual({});
+    const call = talking.calls['1795664569.98'];
+    expect(call).toMatchObject({
+      state: 'talking',
+      queue: 'sales',
+      did: '520',
+      from: { num: '22001', name: 'Customer 520' },
+      to: { num: '2002', name: 'Bob' },
+    });
+    // Alice's legs rang too and are gone; Bob's two legs and the caller's two remain.
+    expect(call.channels).toHaveLength(4);
+  });
+
+  it('02: the support caller abandons: counted, removed from the queue, no ghost left', () => {
+    const waiting = replayUntil('02-queue-answered-and-abandoned', (p) => p.fields.Event === 'QueueCallerJoin' && p.fields.Queue === 'support');
+    expect(waiting.calls['1795664570.104']).toMatchObject({ state: 'queued', queue: 'support', to: { name: 'support' } });
+    expect(waiting.queues.support.calls).toBe(1);
+
+    const abandoned = replayUntil('02-queue-answered-and-abandoned', (p) => p.fields.Event === 'QueueCallerAbandon');
+    expect(abandoned.queues.support).toMatchObject({ abandoned: 1, abandonedInSl: 1, serviceLevelPerf2: 100 });
+
+    const after = replayUntil('02-queue-answered-and-abandoned', (p) => p.fields.Event === 'Hangup' && p.fields.Uniqueid === '1795664570.105');
+    expect(after.calls['1795664570.104']).toBeUndefined();
+    expect(after.callers).toEqual({});
+    expect(after.queues.support.calls).toBe(0);
+  });
+});
+
+describe('reducer robustness', () => {
+  const phone: Chan = { uid: '100.1', name: 'PJSIP/101-00000001', num: '101', cname: 'Alice', context: 'from-internal', exten: '102', state: 4 };
+
+  it('skips VarSet and other unknown events without touching the state', () => {
+    const state = emptyState();
+    const before = JSON.stringify(state);
+    expect(step(state, chanEv('VarSet', phone, { Variable: 'X', Value: '1' }), NOW)).toEqual([]);
+    expect(step(state, ev('SomethingNew', { Foo: 'bar' }), NOW)).toEqual([]);
+    expect(step(state, { fields: { Response: 'Success' } }, NOW)).toEqual([]);
+    expect(JSON.stringify(state)).toBe(before);
+  });
+
+  it('creates a channel whose Newchannel was missed, from its first state event', () => {
+    const state = emptyState();
+    const ops = step(state, chanEv('Newstate', { ...phone, state: 6 }), NOW);
+    expect(ops.length).toBeGreaterThan(0);
+    expect(state.channels['100.1']).toMatchObject({ name: 'PJSIP/101-00000001', state: 6, callerNum: '101', context: 'from-internal' });
+    expect(state.calls['100.1'].channels).toEqual(['100.1']);
+
+    const other = emptyState();
+    step(other, chanEv('Newexten', phone, { Extension: '102', Application: 'Dial', AppData: 'PJSIP/102,30' }), NOW);
+    expect(other.channels['100.1']).toMatchObject({ app: 'Dial', appData: 'PJSIP/102,30' });
+  });
+
+  it('takes the start time from the Timestamp header, else from now', () => {
+    const state = emptyState();
+    step(state, { fields: { ...chanEv('Newchannel', phone).fields, Timestamp: '1795664553.031378' } }, NOW);
+    expect(state.channels['100.1'].startedAt).toBe(1795664553031);
+    const { Timestamp: _, ...noTs } = chanEv('Newchannel', { ...phone, uid: '100.9' }).fields;
+    step(state, { fields: noTs }, NOW);
+    expect(state.channels['100.9'].startedAt).toBe(NOW);
+  });
+
+  it('emits nothing for a duplicate event', () => {
+    const state = emptyState();
+    const events = [
+      chanEv('Newchannel', phone),
+      chanEv('Newexten', phone, { Application: 'Dial', AppData: 'PJSIP/102' }),
+      chanEv('Newstate', { ...phone, state: 6 }),
+      ev('DeviceStateChange', { Device: 'PJSIP/101', State: 'INUSE' }),
+      ev('ExtensionStatus', { Exten: '101', Context: 'hints', Hint: 'PJSIP/101', Status: '1', StatusText: 'InUse' }),
+    ];
+    for (const e of events) {
+      expect(step(state, e, NOW).length).toBeGreaterThan(0);
+      expect(step(state, e, NOW)).toEqual([]);
+    }
+    expect(state.devices['PJSIP/101']).toMatchObject({ kind: 'device', state: 'INUSE' });
+    expect(state.devices['101@hints']).toMatchObject({ kind: 'extension', status: 1, state: 'InUse' });
+  });
+
+  it('ignores late events for a channel that already hung up, and unknown hangups', () => {
+    const state = emptyState();
+    const callee: Chan = { uid: '100.2', name: 'PJSIP/102-00000002', num: '102', linkedid: '100.1', state: 0 };
+    run(state, [chanEv('Newchannel', phone), chanEv('Newchannel', callee), dialBegin(phone, callee), hangup(callee)]);
+    expect(state.channels['100.2']).toBeUndefined();
+    const late = [
+      chanEv('NewConnectedLine', callee),
+      chanEv('NewCallerid', callee),
+      dialEnd(phone, callee, 'CANCEL'),
+      bridgeLeave('b-1', callee),
+      chanEv('HangupRequest', callee),
+      hangup(callee),
+      hangup({ uid: '999.9', name: 'PJSIP/999-00000009' }),
+      bridgeDestroy('b-unknown'),
+      ev('QueueCallerLeave', snapshot(callee), { Queue: 'sales', Position: '1', Count: '0' }),
+    ];
+    const before = JSON.stringify(state);
+    for (const e of late) step(state, e, NOW);
+    expect(state.channels['100.2']).toBeUndefined();
+    // The DialEnd cleared the caller's dial to the dead channel; nothing else moved.
+    expect(state.channels['100.1'].dialPeer).toBe('');
+    expect(Object.keys(state.channels)).toEqual(['100.1']);
+    expect(JSON.parse(before).channels['100.2']).toBeUndefined();
+  });
+
+  it('answers a reordered bridge teardown: leave after destroy, enter before create', () => {
+    const state = emptyState();
+    const callee: Chan = { uid: '100.2', name: 'PJSIP/102-00000002', num: '102', linkedid: '100.1' };
+    run(state, [chanEv('Newchannel', phone), chanEv('Newchannel', callee)]);
+    // BridgeEnter without a BridgeCreate creates the bridge from the event's own bridge fields.
+    run(state, [bridgeEnter('b-1', phone), bridgeEnter('b-1', callee)]);
+    expect(state.bridges['b-1']).toMatchObject({ type: 'basic', channels: ['100.1', '100.2'] });
+    expect(state.calls['100.1']).toMatchObject({ state: 'talking', to: { channel: '100.2', num: '102' } });
+    expect(run(state, [bridgeCreate('b-1')])).toEqual([]);
+    run(state, [bridgeDestroy('b-1')]);
+    expect(state.bridges['b-1']).toBeUndefined();
+    expect(state.channels['100.1'].bridgeId).toBe('');
+    expect(run(state, [bridgeLeave('b-1', phone), bridgeLeave('b-1', callee)])).toEqual([]);
+  });
+
+  it('keeps queue positions in step when a caller in the middle leaves', () => {
+    const state = emptyState();
+    const callers = ['1', '2', '3'].map((n): Chan => ({ uid: `200.${n}`, name: `PJSIP/30${n}-0000000${n}`, num: `30${n}` }));
+    callers.forEach((c, i) => step(state, ev('QueueCallerJoin', snapshot(c), { Queue: 'sales', Position: String(i + 1), Count: String(i + 1) }), NOW));
+    expect(state.queues.sales.calls).toBe(3);
+    step(state, hangup(callers[1]), NOW);
+    expect(state.callers['sales|200.2']).toBeUndefined();
+    expect(state.callers['sales|200.3'].position).toBe(2);
+    step(state, ev('QueueCallerLeave', snapshot(callers[1]), { Queue: 'sales', Position: '2', Count: '2' }), NOW);
+    expect(state.queues.sales.calls).toBe(2);
+    expect(state.callers['sales|200.3'].position).toBe(2);
+  });
+
+  it('tracks a member pause with its reason and since when', () => {
+    const state = emptyState();
+    const member = {
+      Queue: 'sales',
+      MemberName: 'Alice',
+      Interface: 'PJSIP/101',
+      StateInterface: 'PJSIP/101',
+      Membership: 'dynamic',
+      Penalty: '0',
+      CallsTaken: '0',
+      LastCall: '0',
+      LastPause: '0',
+      LoginTime: '1795000000',
+      InCall: '0',
+      Status: '1',
+      Paused: '0',
+      PausedReason: '',
+      Ringinuse: '0',
+      Wrapuptime: '0',
+    };
+    step(state, ev('QueueMemberAdded', member), NOW);
+    const pause = ev('QueueMemberPause', member, { Paused: '1', PausedReason: 'Lunch', LastPause: '1795000001' });
+    step(state, pause, NOW);
+    expect(state.members['sales|PJSIP/101']).toMatchObject({
+      name: 'Alice',
+      paused: true,
+      pausedReason: 'Lunch',
+      pausedSince: Math.round(Number(pause.fields.Timestamp) * 1000),
+    });
+    step(state, ev('QueueMemberRemoved', member), NOW);
+    expect(state.members).toEqual({});
+  });
+
+  it('marks hold from Hold/Unhold, and ignores queue music as hold', () => {
+    const state = emptyState();
+    const callee: Chan = { uid: '100.2', name: 'PJSIP/102-00000002', num: '102', linkedid: '100.1' };
+    run(state, [chanEv('Newchannel', phone), chanEv('Newchannel', callee), bridgeEnter('b-1', phone), bridgeEnter('b-1', callee)]);
+    run(state, [chanEv('Hold', callee, { MusicClass: 'default' })]);
+    expect(state.channels['100.2'].onHold).toBe(true);
+    expect(state.calls['100.1'].state).toBe('hold');
+    run(state, [chanEv('Unhold', callee)]);
+    expect(state.calls['100.1'].state).toBe('talking');
+
+    const waiting: Chan = { uid: '300.1', name: 'PJSIP/301-00000003', num: '301' };
+    run(state, [chanEv('Newchannel', waiting), chanEv('MusicOnHoldStart', waiting, { Class: 'default' })]);
+    expect(state.channels['300.1'].onHold).toBe(false);
+  });
+
+  it('follows FullyBooted and Shutdown', () => {
+    const state = emptyState();
+    step(state, { fields: { Event: 'FullyBooted', Privilege: 'system,all', Uptime: '5', LastReload: '5', Status: 'Fully Booted' } }, NOW);
+    expect(state.pbx.fullyBooted).toBe(true);
+    step(state, { fields: { Event: 'Shutdown', Privilege: 'system,all', Shutdown: 'Uncleanly', Restart: 'True' } }, NOW);
+    expect(state.pbx.fullyBooted).toBe(false);
+  });
+});
+
+describe('Local channel optimisation', () => {
+  // PJSIP/101 calls a ring group: Local/600@ringgroup;1 in its bridge, ;2 bridged with PJSIP/102.
+  const caller: Chan = { uid: '1.1', name: 'PJSIP/101-00000001', num: '101', cname: 'Alice', context: 'from-internal', exten: '600' };
+  const one: Chan = { uid: '1.2', name: 'Local/600@ringgroup-00000001;1', num: '600', linkedid: '1.1', context: 'ringgroup', exten: '600' };
+  const two: Chan = { uid: '1.3', name: 'Local/600@ringgroup-00000001;2', num: '101', linkedid: '1.1', context: 'ringgroup', exten: '600' };
+  const callee: Chan = { uid: '1.4', name: 'PJSIP/102-00000002', num: '102', cname: 'Bob', linkedid: '1.1' };
+
+  function talking(): PbxState {
+    const state = emptyState();
+    run(state, [
+      chanEv('Newchannel', caller),
+      chanEv('Newchannel', { ...one, state: 0 }),
+      chanEv('Newchannel', { ...two, state: 4 }),
+      localBridge(one, two),
+      dialBegin(caller, one),
+      chanEv('Newchannel', { ...callee, state: 0 }),
+      dialBegin(two, callee),
+      chanEv('Newstate', { ...callee, state: 5 }),
+    ]);
+    return state;
+  }
+
+  it('shows the real callee ringing behind the Local pair', () => {
+    const state = talking();
+    expect(Object.keys(state.calls)).toEqual(['1.1']);
+    expect(state.calls['1.1']).toMatchObject({ state: 'ringing', from: { channel: '1.1', num: '101', name: 'Alice' }, to: { channel: '1.4', num: '102' } });
+  });
+
+  it('keeps one row, 101 talking to 102, through the optimisation and the Local hangups', () => {
+    const state = talking();
+    run(state, [
+      chanEv('Newstate', callee),
+      dialEnd(two, callee, 'ANSWER'),
+      dialEnd(caller, one, 'ANSWER'),
+      bridgeCreate('A'),
+      bridgeEnter('A', caller),
+      bridgeEnter('A', one),
+      bridgeCreate('B'),
+      bridgeEnter('B', two),
+      bridgeEnter('B', callee),
+    ]);
+    const expected = { state: 'talking', from: { channel: '1.1', num: '101' }, to: { channel: '1.4', num: '102', name: 'Bob' } };
+    expect(state.calls['1.1']).toMatchObject(expected);
+
+    const source = snapshot(callee, 'Source');
+    const rows: unknown[] = [];
+    for (const e of [
+      ev('LocalOptimizationBegin', snapshot(one, 'LocalOne'), snapshot(two, 'LocalTwo'), source, { DestUniqueId: '1.1', Id: '1' }),
+      bridgeLeave('B', callee),
+      bridgeEnter('A', callee, '1.2'),
+      bridgeLeave('A', one),
+      ev('LocalOptimizationEnd', snapshot(one, 'LocalOne'), snapshot(two, 'LocalTwo'), { Success: 'Yes', Id: '1' }),
+      bridgeLeave('B', two),
+      bridgeDestroy('B'),
+      hangup(one),
+      hangup(two),
+    ]) {
+      step(state, e, NOW);
+      rows.push(state.calls['1.1']);
+    }
+    for (const row of rows) expect(row).toMatchObject({ from: { channel: '1.1' }, to: { num: '102' } });
+    expect(state.calls['1.1']).toMatchObject(expected);
+    expect(state.calls['1.1'].channels.sort()).toEqual(['1.1', '1.4']);
+    expect(state.bridges.A.channels).toEqual(['1.1', '1.4']);
+  });
+});
+
+describe('direction', () => {
+  it('a trunk as originator is inbound and keeps its DID; dialling a trunk is outbound', () => {
+    const state = emptyState();
+    const trunk: Chan = { uid: '5.1', name: 'PJSIP/carrier-0000000a', num: '+4930123456', cname: 'Caller', context: 'from-trunk', exten: '4930999' };
+    const phone: Chan = { uid: '5.2', name: 'PJSIP/101-0000000b', num: '101', linkedid: '5.1', state: 0 };
+    run(state, [chanEv('Newchannel', trunk), chanEv('Newchannel', phone), dialBegin(trunk, phone)]);
+    expect(state.calls['5.1']).toMatchObject({ direction: 'inbound', did: '4930999', from: { num: '+4930123456' }, to: { num: '101' }, state: 'dialing' });
+
+    const out = emptyState();
+    const desk: Chan = { uid: '6.1', name: 'PJSIP/102-0000000c', num: '102', context: 'from-internal', exten: '004930555' };
+    const line: Chan = { uid: '6.2', name: 'PJSIP/carrier-0000000d', num: '004930555', linkedid: '6.1', state: 0 };
+    run(out, [chanEv('Newchannel', desk), chanEv('Newchannel', line), dialBegin(desk, line)]);
+    expect(out.calls['6.1']).toMatchObject({ direction: 'outbound', to: { num: '004930555' } });
+  });
+
+  it('uses the trunk predicate it is given', () => {
+    const state = emptyState();
+    const sip: Chan = { uid: '7.1', name: 'PJSIP/sipgate-00000001', num: '0301234', exten: '100' };
+    step(state, chanEv('Newchannel', sip), NOW, { isTrunk: (n) => n.startsWith('PJSIP/sipgate-') });
+    expect(state.calls['7.1'].direction).toBe('inbound');
+  });
+});
