@@ -37,6 +37,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { AmiParser } from './parser';
 import type { AmiPacket } from './packet';
+import { headerOf } from './decode';
 import { serializeActionText, type AmiAction } from './serialize';
 import { Correlator, type AmiResult, type Settle } from './correlator';
 import { AmiActionError, AmiConnectionError, AmiTimeoutError } from './errors';
@@ -342,7 +343,7 @@ export class AmiClient {
       return;
     }
     if (correlator.accept(packet)) return;
-    if (packet.fields.Event === undefined) return;
+    if (headerOf(packet, 'Event') === undefined) return;
     for (const listener of this.eventListeners) {
       try {
         listener(packet as AmiEvent);

@@ -1,5 +1,6 @@
 import { AmiActionError } from './errors';
 import type { AmiPacket } from './packet';
+import { headerOf } from './decode';
 
 /** What `send` resolves with. */
 export interface AmiResult {
@@ -58,11 +59,10 @@ export class Correlator {
    * event for subscribers (responses, list items, stale answers of ours).
    */
   accept(packet: AmiPacket): boolean {
-    const f = packet.fields;
-    const event = f.Event;
-    const id = f.ActionID;
+    const event = headerOf(packet, 'Event');
+    const id = headerOf(packet, 'ActionID');
     if (event === undefined) {
-      if (f.Response === undefined || id === undefined) return true;
+      if (id === undefined || headerOf(packet, 'Response') === undefined) return true;
       const p = this.pending.get(id);
       if (p !== undefined && p.stage === 'response') this.onResponse(id, p, packet);
       return true;
@@ -72,7 +72,7 @@ export class Correlator {
       const p = this.pending.get(id);
       if (p !== undefined && p.stage === 'originate') {
         this.pending.delete(id);
-        if (f.Response === 'Success') p.settle(null, { response: p.response!, events: p.events, originateResponse: packet });
+        if (headerOf(packet, 'Response') === 'Success') p.settle(null, { response: p.response!, events: p.events, originateResponse: packet });
         else p.settle(new AmiActionError(p.action, originateFailure(packet), packet), null);
       }
       // Still an ordinary call event for subscribers, ours or not.
@@ -80,7 +80,7 @@ export class Correlator {
     }
     const p = this.pending.get(id);
     if (p !== undefined && p.stage === 'list') {
-      if (isListEnd(f)) {
+      if (isListEnd(headerOf(packet, 'EventList'))) {
         this.pending.delete(id);
         p.settle(null, { response: p.response!, events: p.events, complete: packet });
       } else {
@@ -128,9 +128,8 @@ export class Correlator {
   }
 }
 
-function isListEnd(f: Record<string, string>): boolean {
-  const e = f.EventList;
-  return e !== undefined && e.toLowerCase() === 'complete';
+function isListEnd(eventList: string | undefined): boolean {
+  return eventList !== undefined && eventList.toLowerCase() === 'complete';
 }
 
 /** OriginateResponse has no Message; its Reason is Asterisk's AST_CONTROL code (0: no channel, 5: busy, 8: congestion…). */

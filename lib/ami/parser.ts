@@ -1,12 +1,29 @@
+import { isAscii } from 'node:buffer';
 import type { AmiPacket } from './packet';
+import { END_COMMAND, FOLLOWS, LazyPacket } from './decode';
+
+export { decodePacket } from './decode';
 
 export const DEFAULT_MAX_PACKET_BYTES = 1024 * 1024;
 
+/** Node's undocumented direct decoders: the fastest way from bytes to a string. */
+type FastBuffer = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
+
 const LF = 0x0a;
 const CR = 0x0d;
-const END_COMMAND = '--END COMMAND--';
-const FOLLOWS_HEADERS = new Set(['Response', 'Privilege', 'ActionID', 'Message']);
-const FOLLOWS_PREFIX = Buffer.from('Response: Follows');
+
+/** What ends the unit (greeting line, packet, or skipped packet) being assembled. */
+const enum Awaiting {
+  Line,
+  BlankLine,
+  EndCommand,
+}
+
+/** Look-back a terminator needs: `--END COMMAND--\r\n`. */
+const TAIL = END_COMMAND.length + 2;
+/** An unfinished packet grows by at most this much per step, so completing it never copies a whole chunk. */
+const PIECE = 1024;
+const SMALL_CAPACITY = 4096;
 
 export interface AmiParserHandlers {
   onPacket(packet: AmiPacket): void;
@@ -25,197 +42,277 @@ export interface AmiParserOptions {
 /**
  * Incremental AMI parser over raw bytes.
  *
- * Packets are only decoded once their terminating blank line has arrived, so a
- * UTF-8 character split across TCP chunks is always decoded whole: the
- * terminator is ASCII and can never fall inside a multi-byte sequence.
+ * A chunk is framed as one latin1 string, whose offsets equal byte offsets, so
+ * framing never allocates per line. Each packet is then decoded once from its
+ * own bytes (latin1 when pure ASCII, else UTF-8), so a character split across
+ * chunks is always decoded whole and field strings never pin a whole chunk.
+ *
+ * An unfinished packet is kept as a list of chunks and only joined once a chunk
+ * holds its terminator, so input that trickles in byte by byte costs linear
+ * time; past `maxPacketBytes` the packet is dropped and only counted.
  */
 export class AmiParser {
   private readonly maxPacketBytes: number;
   private readonly handlers: AmiParserHandlers;
   private awaitingGreeting: boolean;
-  private pending: Buffer = Buffer.alloc(0);
-  /** Skipping an oversized packet until its blank line. */
-  private skipping = false;
-  private skippedBytes = 0;
-  /** Where to resume searching for a line end inside `pending`. */
+  /**
+   * The unfinished unit (a packet, or the greeting line), from its first byte.
+   * While skipping an oversized packet it holds only the last few bytes, as
+   * look-back for the terminator.
+   */
+  private asm: Buffer = Buffer.allocUnsafe(SMALL_CAPACITY);
+  private asmLen = 0;
+  /** Bytes of `asm` before this were already scanned and hold no terminator. */
   private scanFrom = 0;
-  /** Start of the current line inside `pending`. */
-  private lineStart = 0;
-  /** Inside a legacy `Response: Follows` body, where blank lines do not end the packet. */
-  private inFollows = false;
+  private skipping = false;
+  private skipAwaiting: Awaiting = Awaiting.BlankLine;
+  private skippedBytes = 0;
 
   constructor(handlers: AmiParserHandlers, options: AmiParserOptions = {}) {
     this.handlers = handlers;
-    this.maxPacketBytes = options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
+    this.maxPacketBytes = Math.max(64, options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES);
     this.awaitingGreeting = options.expectGreeting ?? false;
   }
 
-  push(chunk: Uint8Array): void {
-    const incoming = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.pending = this.pending.length === 0 ? incoming : Buffer.concat([this.pending, incoming]);
-    this.drain();
+  /** Bytes held while waiting for the rest of a packet: at most `maxPacketBytes`. */
+  get bufferedBytes(): number {
+    return this.asmLen;
   }
 
   /** Forget everything buffered, e.g. when the connection is replaced. */
   reset(expectGreeting = this.awaitingGreeting): void {
-    this.pending = Buffer.alloc(0);
+    this.clearAsm();
     this.skipping = false;
     this.skippedBytes = 0;
-    this.scanFrom = 0;
-    this.lineStart = 0;
-    this.inFollows = false;
     this.awaitingGreeting = expectGreeting;
   }
 
-  /** Bytes held while waiting for the rest of a packet. */
-  get bufferedBytes(): number {
-    return this.pending.length;
-  }
-
-  private drain(): void {
-    const buf = this.pending;
-    let packetStart = 0;
-    let lineStart = this.lineStart;
-    let scan = this.scanFrom;
-
-    for (;;) {
-      const nl = buf.indexOf(LF, scan);
-      if (nl === -1) break;
-      const lineEnd = nl > lineStart && buf[nl - 1] === CR ? nl - 1 : nl;
-      const blank = lineEnd === lineStart;
-
-      if (this.awaitingGreeting && packetStart === lineStart && !blank) {
-        this.awaitingGreeting = false;
-        if (looksLikeBanner(buf, lineStart, lineEnd)) {
-          this.handlers.onGreeting?.(buf.toString('utf8', lineStart, lineEnd));
-          packetStart = lineStart = scan = nl + 1;
-          continue;
+  push(chunk: Uint8Array): void {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let offset = 0;
+    // Complete the unfinished unit piece by piece: only bytes up to its terminator are copied.
+    while (this.asmLen > 0 && offset < buf.length) {
+      const piece = Math.min(PIECE, buf.length - offset);
+      this.append(buf, offset, offset + piece);
+      const awaiting = this.skipping ? this.skipAwaiting : this.unitAwaiting();
+      const end = scanEnd(this.asm, this.scanFrom, this.asmLen, awaiting);
+      if (end === -1) {
+        offset += piece;
+        this.scanFrom = this.asmLen;
+        if (this.skipping) {
+          this.skippedBytes += piece;
+          this.keepTail();
+        } else if (this.asmLen > this.maxPacketBytes) {
+          this.beginSkip(this.asmLen, awaiting);
         }
+        continue;
       }
-
+      const used = piece - (this.asmLen - end);
+      offset += used;
       if (this.skipping) {
-        this.skippedBytes += nl + 1 - lineStart;
-        if (blank) {
-          this.skipping = false;
-          this.handlers.onOversize?.(this.skippedBytes);
-          this.skippedBytes = 0;
-        }
-        packetStart = lineStart = scan = nl + 1;
+        const skipped = this.skippedBytes + used;
+        this.skipping = false;
+        this.skippedBytes = 0;
+        this.clearAsm();
+        this.handlers.onOversize?.(skipped);
         continue;
       }
+      this.asmLen = end;
+      const unit = this.asm.subarray(0, end);
+      const rest = this.frame(unit);
+      if (this.skipping) continue;
+      if (rest === end) {
+        this.clearAsm();
+      } else {
+        // Not finished after all (a Follows packet only ends at --END COMMAND--): keep what is left.
+        this.asm.copyWithin(0, rest, end);
+        this.asmLen = end - rest;
+        this.scanFrom = this.asmLen;
+      }
+    }
+    if (offset >= buf.length) return;
+    const rest = offset + this.frame(buf.subarray(offset));
+    if (rest < buf.length) {
+      this.append(buf, rest, buf.length);
+      this.scanFrom = this.asmLen;
+    }
+  }
 
-      if (lineStart === packetStart) {
-        if (blank) {
-          // Stray blank line between packets (the `\r\n\n` habit of some proxies).
-          packetStart = lineStart = scan = nl + 1;
+  /** What the unfinished unit in `asm` waits for. */
+  private unitAwaiting(): Awaiting {
+    if (this.awaitingGreeting) return Awaiting.Line;
+    if (this.asmLen >= FOLLOWS.length && (this.asm as FastBuffer).latin1Slice(0, FOLLOWS.length) === FOLLOWS) return Awaiting.EndCommand;
+    return Awaiting.BlankLine;
+  }
+
+  private append(buf: Buffer, start: number, end: number): void {
+    const need = this.asmLen + (end - start);
+    if (need > this.asm.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.asm.length * 2));
+      this.asm.copy(grown, 0, 0, this.asmLen);
+      this.asm = grown;
+    }
+    buf.copy(this.asm, this.asmLen, start, end);
+    this.asmLen = need;
+  }
+
+  private clearAsm(): void {
+    this.asmLen = 0;
+    this.scanFrom = 0;
+    // Give back the memory of a big packet once it is done.
+    if (this.asm.length > 16 * SMALL_CAPACITY) this.asm = Buffer.allocUnsafe(SMALL_CAPACITY);
+  }
+
+  /** While skipping, keep only the look-back a terminator needs. */
+  private keepTail(): void {
+    if (this.asmLen <= TAIL) return;
+    this.asm.copyWithin(0, this.asmLen - TAIL, this.asmLen);
+    this.asmLen = TAIL;
+    this.scanFrom = TAIL;
+    if (this.asm.length > 16 * SMALL_CAPACITY) {
+      const small = Buffer.allocUnsafe(SMALL_CAPACITY);
+      this.asm.copy(small, 0, 0, TAIL);
+      this.asm = small;
+    }
+  }
+
+  /** Drops the unit in `asm` (`bytesSoFar` long) and skips the rest of it as it arrives. */
+  private beginSkip(bytesSoFar: number, awaiting: Awaiting): void {
+    this.skipping = true;
+    this.awaitingGreeting = false;
+    // A greeting line that never ends is skipped like a packet: up to a blank line.
+    this.skipAwaiting = awaiting === Awaiting.Line ? Awaiting.BlankLine : awaiting;
+    this.skippedBytes = bytesSoFar;
+    this.keepTail();
+  }
+
+  /**
+   * Emits every complete unit at the start of `buf` and returns the offset of
+   * the first byte that is not part of one. If that remainder alone is over the
+   * limit, starts skipping it and returns `buf.length`.
+   */
+  private frame(buf: Buffer): number {
+    const s = (buf as FastBuffer).latin1Slice(0, buf.length);
+    const ascii = isAscii(buf);
+    const len = s.length;
+    let p = 0;
+    // Cached positions of the next `\n\n` / `\n\r\n` at or after p (len when none).
+    let lflf = -2;
+    let lfcrlf = -2;
+
+    while (p < len) {
+      if (this.awaitingGreeting) {
+        const nl = s.indexOf('\n', p);
+        if (nl === -1) break;
+        this.awaitingGreeting = false;
+        const end = nl > p && s.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
+        if (end > p && looksLikeBanner(s, p, end)) {
+          this.handlers.onGreeting?.(decodeText(buf, p, end, ascii));
+          p = nl + 1;
           continue;
         }
-        this.inFollows = startsWith(buf, lineStart, lineEnd, FOLLOWS_PREFIX);
       }
-
-      if (this.inFollows) {
-        if (lineEnd - lineStart === END_COMMAND.length && buf.toString('latin1', lineStart, lineEnd) === END_COMMAND) {
-          this.inFollows = false;
-          // The packet still ends at the blank line that follows.
-        }
-        lineStart = scan = nl + 1;
-        if (lineStart - packetStart > this.maxPacketBytes) this.beginSkip(lineStart - packetStart), (packetStart = lineStart);
+      // Blank lines between packets (the `\r\n\n` habit of some proxies).
+      const c = s.charCodeAt(p);
+      if (c === LF) {
+        p++;
         continue;
       }
-
-      if (blank) {
-        this.handlers.onPacket(decodePacket(buf.toString('utf8', packetStart, lineStart)));
-        packetStart = lineStart = scan = nl + 1;
+      if (c === CR && p + 1 < len && s.charCodeAt(p + 1) === LF) {
+        p += 2;
         continue;
       }
+      if (c === CR && p + 1 === len) break;
 
-      lineStart = scan = nl + 1;
-      if (lineStart - packetStart > this.maxPacketBytes) {
-        this.beginSkip(lineStart - packetStart);
-        packetStart = lineStart;
+      let bodyEnd: number;
+      let next: number;
+      if (s.startsWith(FOLLOWS, p) || (len - p < FOLLOWS.length && FOLLOWS.startsWith(s.slice(p)))) {
+        const a = s.indexOf(`${END_COMMAND}\n`, p);
+        const b = s.indexOf(`${END_COMMAND}\r\n`, p);
+        if (a === -1 && b === -1) break;
+        const at = a === -1 ? b : b === -1 ? a : Math.min(a, b);
+        next = s.indexOf('\n', at) + 1;
+        bodyEnd = next;
+      } else {
+        if (lflf !== -1 && lflf < p) lflf = s.indexOf('\n\n', p);
+        if (lfcrlf !== -1 && lfcrlf < p) lfcrlf = s.indexOf('\n\r\n', p);
+        if (lflf === -1 && lfcrlf === -1) break;
+        const useLf = lfcrlf === -1 || (lflf !== -1 && lflf < lfcrlf);
+        const at = useLf ? lflf : lfcrlf;
+        bodyEnd = at + 1;
+        next = at + (useLf ? 2 : 3);
       }
+
+      if (next - p > this.maxPacketBytes) {
+        this.handlers.onOversize?.(next - p);
+      } else {
+        this.handlers.onPacket(decodeBytes(buf, p, bodyEnd, ascii));
+      }
+      p = next;
     }
 
-    // Keep only the unfinished packet. While skipping, keep only the unfinished line.
-    let keepFrom = this.skipping ? lineStart : packetStart;
-    if (this.skipping && buf.length - lineStart > this.maxPacketBytes) {
-      // A single endless line: count it and drop it, keeping memory bounded.
-      this.skippedBytes += buf.length - lineStart;
-      keepFrom = buf.length;
-      lineStart = buf.length;
-    } else if (!this.skipping && buf.length - packetStart > this.maxPacketBytes) {
-      this.beginSkip(buf.length - packetStart);
-      keepFrom = buf.length;
-      lineStart = buf.length;
-      packetStart = buf.length;
+    if (len - p > this.maxPacketBytes) {
+      const awaiting = s.startsWith(FOLLOWS, p) ? Awaiting.EndCommand : Awaiting.BlankLine;
+      // `buf` may be a view of `asm` itself; copying within one buffer is safe.
+      const tail = buf.subarray(Math.max(p, len - TAIL));
+      tail.copy(this.asm, 0);
+      this.asmLen = tail.length;
+      this.scanFrom = tail.length;
+      this.beginSkip(len - p, awaiting);
+      return len;
     }
-    this.pending = keepFrom >= buf.length ? Buffer.alloc(0) : buf.subarray(keepFrom);
-    this.lineStart = lineStart - keepFrom;
-    this.scanFrom = Math.max(0, buf.length - keepFrom);
-    if (this.lineStart < 0) this.lineStart = 0;
-  }
-
-  private beginSkip(bytesSoFar: number): void {
-    this.skipping = true;
-    this.inFollows = false;
-    this.skippedBytes = bytesSoFar;
+    return p;
   }
 }
 
-/** The banner is the one line of the stream that is not a `Key: Value` header. */
-function looksLikeBanner(buf: Buffer, start: number, end: number): boolean {
-  const text = buf.toString('latin1', start, Math.min(end, start + 128));
-  return text.includes('Call Manager/') || !/^[^:\s]+:/.test(text);
+/**
+ * Offset just past the first terminator in `buf[from, to)`, looking back
+ * before `from` for its first bytes; -1 when none. A plain byte loop: it sees
+ * each byte once however the input is chunked.
+ */
+function scanEnd(buf: Buffer, from: number, to: number, awaiting: Awaiting): number {
+  for (let i = from; i < to; i++) {
+    if (buf[i] !== LF) continue;
+    if (awaiting === Awaiting.Line) return i + 1;
+    let j = i - 1;
+    if (awaiting === Awaiting.BlankLine) {
+      if (j >= 0 && buf[j] === CR) j--;
+      if (j >= 0 && buf[j] === LF) return i + 1;
+      continue;
+    }
+    if (j >= 0 && buf[j] === CR) j--;
+    if (j + 1 >= END_COMMAND.length && endsWithEndCommand(buf, j + 1)) return i + 1;
+  }
+  return -1;
 }
 
-function startsWith(buf: Buffer, start: number, end: number, prefix: Buffer): boolean {
-  if (end - start < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (buf[start + i] !== prefix[i]) return false;
+function endsWithEndCommand(buf: Buffer, end: number): boolean {
+  const start = end - END_COMMAND.length;
+  for (let k = 0; k < END_COMMAND.length; k++) if (buf[start + k] !== END_COMMAND.charCodeAt(k)) return false;
   return true;
 }
 
-/** Turns one packet's text (lines, without the closing blank line) into an AmiPacket. */
-export function decodePacket(text: string): AmiPacket {
-  // A legacy Follows body is free text, even where a line happens to hold a colon.
-  const follows = text.startsWith('Response: Follows');
-  let inBody = false;
-  const fields: Record<string, string> = Object.create(null);
-  let repeated: Record<string, string[]> | undefined;
-  let output: string[] | undefined;
-  let pos = 0;
-  const len = text.length;
-  while (pos < len) {
-    let nl = text.indexOf('\n', pos);
-    if (nl === -1) nl = len;
-    const end = nl > pos && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
-    const colon = inBody ? -1 : text.indexOf(':', pos);
-    if (follows && !inBody && colon !== -1 && colon < end && !FOLLOWS_HEADERS.has(text.slice(pos, colon))) inBody = true;
-    if (inBody || colon === -1 || colon >= end || colon === pos) {
-      if (follows) inBody = true;
-      const line = text.slice(pos, end);
-      if (line !== END_COMMAND) (output ??= []).push(line);
-    } else {
-      const key = text.slice(pos, colon);
-      const valueStart = text.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
-      const value = valueStart >= end ? '' : text.slice(valueStart, end);
-      const prior = fields[key];
-      if (prior === undefined) {
-        fields[key] = value;
-      } else {
-        repeated ??= Object.create(null) as Record<string, string[]>;
-        (repeated[key] ??= [prior]).push(value);
-      }
-    }
-    pos = nl + 1;
-  }
-  const packet: { fields: Record<string, string>; repeated?: Record<string, string[]>; output?: string[] } = { fields };
-  if (repeated) packet.repeated = repeated;
-  if (output) packet.output = output;
-  return packet;
+/** The banner is the one line of the stream that is not a `Key: Value` header. */
+function looksLikeBanner(s: string, start: number, end: number): boolean {
+  const text = s.slice(start, Math.min(end, start + 128));
+  return text.includes('Call Manager/') || !/^[^:\s]+:/.test(text);
+}
+
+function decodeText(buf: Buffer, start: number, end: number, ascii: boolean): string {
+  const fast = buf as FastBuffer;
+  return ascii || isAscii(buf.subarray(start, end)) ? fast.latin1Slice(start, end) : fast.utf8Slice(start, end);
+}
+
+function decodeBytes(buf: Buffer, start: number, end: number, ascii: boolean): AmiPacket {
+  // Decoding each packet on its own keeps field strings from pinning the whole chunk in memory.
+  return new LazyPacket(decodeText(buf, start, end, ascii));
 }
 
 /** Parses a whole byte stream at once (tests, transcripts, tools). */
-export function parseAll(bytes: Uint8Array, options: AmiParserOptions = { expectGreeting: true }): {
+export function parseAll(
+  bytes: Uint8Array,
+  options: AmiParserOptions = { expectGreeting: true },
+): {
   greeting?: string;
   packets: AmiPacket[];
   oversize: number[];
