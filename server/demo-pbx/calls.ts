@@ -1,3 +1,4 @@
+import type { TimerHandle } from './scheduler';
 import type { Channel, ChannelOwner, Member, PbxCore, Queue, QueueCaller } from './core';
 import { DIDS, PHONES, TRUNK } from './directory';
 
@@ -221,7 +222,7 @@ export class Dialplan {
 
 /** A Dial from `caller` to `callee`: ringing, then a bridged conversation. */
 class DialFlow implements ChannelOwner {
-  private ringTimer?: NodeJS.Timeout;
+  private ringTimer?: TimerHandle;
   private answered = false;
   private readonly startedMs: number;
 
@@ -382,8 +383,8 @@ class Talk implements ChannelOwner {
 
 /** A caller waiting in a queue, and the members being rung for it. */
 class QueueFlow implements ChannelOwner {
-  private readonly ringing = new Map<Member, { ch: Channel; timer: NodeJS.Timeout; startedMs: number }>();
-  private readonly timeout: NodeJS.Timeout;
+  private readonly ringing = new Map<Member, { ch: Channel; timer: TimerHandle; startedMs: number }>();
+  private readonly timeout: TimerHandle;
   private done = false;
 
   constructor(

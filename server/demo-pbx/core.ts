@@ -15,6 +15,7 @@ import {
 } from './dialect';
 import type { AgentDef, QueueDef } from './directory';
 import { Rng } from './rng';
+import { Scheduler, type TimerHandle } from './scheduler';
 
 /**
  * The demo PBX's own truth: channels, bridges, queues. It plays Asterisk, so it
@@ -93,11 +94,16 @@ export class PbxCore {
   private readonly endpointUse = new Map<string, { ringing: number; other: number }>();
   private readonly emitEvent: (event: AmiEvent) => void;
   readonly now: () => number;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  readonly scheduler = new Scheduler();
   /** Told (a moment later) when an endpoint goes idle, so queues can ring it. */
   onDeviceIdle?: (endpoint: string) => void;
   /** Time runs this much faster than the wall clock in the simulated phones (tests). */
-  speed = 1;
+  get speed(): number {
+    return this.scheduler.speed;
+  }
+  set speed(value: number) {
+    this.scheduler.speed = value;
+  }
 
   constructor(options: CoreOptions) {
     this.rng = new Rng(options.seed);
@@ -119,24 +125,16 @@ export class PbxCore {
   // ── time ────────────────────────────────────────────────────────────────
 
   /** Runs `fn` after `seconds` of simulated time. Cancelled all at once by `stopTimers`. */
-  after(seconds: number, fn: () => void): NodeJS.Timeout {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(0, (seconds * 1000) / this.speed));
-    this.timers.add(t);
-    return t;
+  after(seconds: number, fn: () => void): TimerHandle {
+    return this.scheduler.after(seconds, fn);
   }
 
-  cancel(t: NodeJS.Timeout | undefined): void {
-    if (!t) return;
-    clearTimeout(t);
-    this.timers.delete(t);
+  cancel(t: TimerHandle | undefined): void {
+    this.scheduler.cancel(t);
   }
 
   stopTimers(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.scheduler.stop();
   }
 
   // ── events ──────────────────────────────────────────────────────────────

@@ -1,3 +1,4 @@
+import type { TimerHandle } from './scheduler';
 import type { Dialplan } from './calls';
 import type { Channel, PbxCore } from './core';
 import { CUSTOMER_NAMES, DIDS, PAUSE_REASONS, PHONES, TRUNK } from './directory';
@@ -19,9 +20,9 @@ export const DEFAULT_TRAFFIC: Required<TrafficOptions> = { callsPerMinute: 12, m
  */
 export class Traffic {
   private options: Required<TrafficOptions>;
-  private nextCall?: NodeJS.Timeout;
-  private nextPause?: NodeJS.Timeout;
-  private nextTransfer?: NodeJS.Timeout;
+  private nextCall?: TimerHandle;
+  private nextPause?: TimerHandle;
+  private nextTransfer?: TimerHandle;
 
   constructor(
     private readonly core: PbxCore,

@@ -26,6 +26,8 @@ export class TestAmi {
   greeting?: string;
   readonly packets: Received[] = [];
   closed = false;
+  /** Every byte received, as latin1 text. */
+  raw = '';
   private readonly socket: Socket;
   private readonly parser: AmiParser;
   private waiters: (() => void)[] = [];
@@ -41,6 +43,7 @@ export class TestAmi {
       { expectGreeting: true },
     );
     this.socket.on('data', (chunk: Buffer) => {
+      this.raw += chunk.toString('latin1');
       this.parser.push(chunk);
       this.wake();
     });

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDemoPbx, type DemoPbx } from '../../server/demo-pbx/index';
+import { TestAmi } from './ami-test-client';
+
+const pbxs: DemoPbx[] = [];
+const clients: TestAmi[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  for (const p of pbxs.splice(0)) await p.close();
+});
+
+async function started(options: Parameters<typeof startDemoPbx>[0]): Promise<{ pbx: DemoPbx; ami: TestAmi }> {
+  const pbx = await startDemoPbx(options);
+  pbxs.push(pbx);
+  const u = pbx.users[0];
+  const ami = await TestAmi.login(pbx.port, u.username, u.secret);
+  clients.push(ami);
+  return { pbx, ami };
+}
+
+/** The calls a PBX started, in order: who called where. */
+const callStarts = (c: TestAmi) =>
+  c
+    .events('Newchannel')
+    .filter((e) => e.fields.Uniqueid === e.fields.Linkedid)
+    .map((e) => `${e.fields.Channel} ${e.fields.CallerIDNum} ${e.fields.Exten}`);
+
+describe('traffic', () => {
+  it('the same seed gives the same calls; another seed does not', async () => {
+    const options = { seed: 1234, speed: 30, traffic: { callsPerMinute: 60 } };
+    const [a, b, other] = await Promise.all([started(options), started(options), started({ ...options, seed: 99 })]);
+    await Promise.all([a, b, other].map(({ ami }) => ami.until(() => callStarts(ami).length >= 12, '12 calls')));
+    expect(callStarts(a.ami).slice(0, 12)).toEqual(callStarts(b.ami).slice(0, 12));
+    expect(callStarts(other.ami).slice(0, 12)).not.toEqual(callStarts(a.ami).slice(0, 12));
+  });
+
+  it('is lively: internal, trunk, queue, outbound calls, transfers and pauses', async () => {
+    const { pbx, ami } = await started({ seed: 5, speed: 60, traffic: { callsPerMinute: 30, maxConcurrentCalls: 14 } });
+    await ami.until(
+      () =>
+        ami.events('AgentConnect').length > 0 &&
+        ami.events('QueueMemberPause').some((e) => e.fields.Paused === '1' && e.fields.PausedReason !== '') &&
+        ami.events('DialBegin').some((e) => e.fields.DialString?.endsWith('@carrier')) &&
+        ami.events('DialBegin').some((e) => /^PJSIP\/1\d\d-/.test(e.fields.DestChannel ?? '') && /^PJSIP\/1\d\d-/.test(e.fields.Channel ?? '')) &&
+        ami.events('Newchannel').some((e) => e.fields.Channel.startsWith('PJSIP/carrier-') && e.fields.Context === 'from-trunk') &&
+        // A blind transfer: a channel leaves its bridge alive and dials someone else.
+        ami.events('DialBegin').some((d) => ami.events('BridgeLeave').some((l) => l.fields.Channel === d.fields.Channel)),
+      'every kind of traffic',
+      20_000,
+    );
+    const s = pbx.snapshot();
+    expect(s.calls).toBeGreaterThan(0);
+    expect(s.calls).toBeLessThanOrEqual(14 + 2);
+    // Linkedid propagation: every leg of a call carries its first channel's Uniqueid.
+    const firsts = new Set(ami.events('Newchannel').map((e) => e.fields.Uniqueid));
+    for (const e of ami.events('Newchannel')) expect(firsts.has(e.fields.Linkedid) || e.fields.Linkedid === e.fields.Uniqueid).toBe(true);
+  });
+
+  it('pauses and resumes at runtime for quiet points', async () => {
+    const { pbx, ami } = await started({ seed: 8, speed: 60, traffic: { callsPerMinute: 120, maxConcurrentCalls: 10 } });
+    await ami.until(() => pbx.snapshot().calls > 0, 'calls');
+    pbx.setTraffic({ enabled: false });
+    await ami.until(() => pbx.snapshot().channels === 0, 'all calls to end', 20_000);
+    const n = ami.events('Newchannel').length;
+    pbx.setTraffic({ enabled: true });
+    await ami.until(() => ami.events('Newchannel').length > n, 'traffic again');
+  });
+});
+
+describe('load mode', () => {
+  it('holds thousands of channels and paces the event rate', async () => {
+    const { pbx, ami } = await started({ seed: 2, load: { channels: 4000, eventsPerSec: 2000 } });
+    expect(pbx.snapshot().channels).toBeGreaterThanOrEqual(3990);
+    const list = await ami.list({ Action: 'CoreShowChannels' });
+    expect(list.items.length).toBeGreaterThanOrEqual(3990);
+    const from = ami.events().length;
+    const t0 = performance.now();
+    await ami.until(() => ami.events().length - from >= 1500, '1500 events');
+    const seconds = (performance.now() - t0) / 1000;
+    const rate = (ami.events().length - from) / seconds;
+    expect(rate).toBeGreaterThan(1000);
+    expect(rate).toBeLessThan(4000);
+    const kinds = new Set(ami.events().slice(from).map((e) => e.fields.Event));
+    for (const k of ['Newchannel', 'Newstate', 'NewCallerid', 'Newexten', 'DialBegin', 'Hangup', 'BridgeEnter']) expect(kinds).toContain(k);
+  });
+});
