@@ -2,16 +2,19 @@
  * One PBX: one AMI client and the live state built from its events.
  *
  * On every (re)connect the three lists run (CoreShowChannels, QueueStatus,
- * BridgeList; `Status` when CoreShowChannels is refused) and their
+ * BridgeList; `Status` when CoreShowChannels is refused; CoreSettings once
+ * for Asterisk's version) and their
  * difference to the state we hold goes out as ordinary ops: nothing is
  * cleared under the users' eyes, and while the link is down the last state
  * stays, marked stale by the link status. Steady state sends nothing but the
  * client's Ping keepalive.
  *
- * Events that arrive while the lists run are held back and applied after the
- * resync: Asterisk's session thread writes a list's items before it flushes
- * the events queued meanwhile, so the held events are the ones that happened
- * after (or while) the lists were taken and belong on top of them.
+ * Events that arrive while the lists run are held back and replayed, in
+ * order, on top of the resync. Some of them may predate the lists (Asterisk
+ * flushes the events queued before it reads an action ahead of the answer);
+ * replaying those is harmless because events set fields to absolute values:
+ * whatever an event touched ends at the value of the last event that touched
+ * it, which is the live value, and everything else keeps the lists' value.
  */
 import { AmiActionError, AmiClient, AmiConnectionError, type AmiAction, type AmiEvent, type AmiResult, type AmiStatus } from '@/lib/ami/client';
 import type { AmiPacket } from '@/lib/ami/packet';
@@ -121,8 +124,9 @@ export class PbxSession {
       case 'connected':
         this.generation++;
         this.log.info({ version: s.version }, 'AMI link up');
-        this.setLink('connected', now, { lastLiveAt: now, version: s.version ?? '' });
+        this.setLink('connected', now, { lastLiveAt: now, version: this.state.pbx.version || (s.version ? `AMI ${s.version}` : '') });
         void this.resync();
+        void this.learnVersion();
         break;
       case 'connecting':
         // A retry loop alternates connecting/disconnected; the UI only needs "down since".
@@ -144,6 +148,17 @@ export class PbxSession {
         this.setLink('auth-failed', now);
         this.abandonHeld();
         break;
+    }
+  }
+
+  /** Asterisk's own version (the greeting only names the AMI protocol's). Optional: needs system or reporting write. */
+  private async learnVersion(): Promise<void> {
+    try {
+      const answer = await this.client.send({ Action: 'CoreSettings' }, { timeoutMs: LIST_TIMEOUT_MS });
+      const version = answer.response.fields.AsteriskVersion;
+      if (version && version !== this.state.pbx.version) this.apply([status({ version })]);
+    } catch {
+      // Refused or link gone: the AMI version stays.
     }
   }
 

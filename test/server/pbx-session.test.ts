@@ -51,7 +51,8 @@ describe('PbxSession', () => {
   });
 
   it('subscribes with the narrow event mask the state engine needs', async () => {
-    const { pbx } = await sessionAs(['all'], ['all']);
+    const { pbx, session } = await sessionAs(['all'], ['all']);
+    await waitFor(() => /^\d+\.\d+/.test(session.state.pbx.version), "Asterisk's version from CoreSettings");
     expect(pbx.received()).toMatch(/Action: Login\r\n(?:[^\r\n]+\r\n)*Events: call,agent,system,dialplan\r\n/);
     expect(pbx.received()).not.toContain('pw-Secret-1');
   });
