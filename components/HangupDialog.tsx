@@ -42,7 +42,7 @@ export function HangupDialog({ callId, onClose }: { callId: string | null; onClo
         <p className="text-sm text-zinc-500">This call has already ended.</p>
       )}
       <div className="mt-5 flex justify-end gap-2">
-        <button type="button" className={buttonStyles.secondary} onClick={onClose} autoFocus>
+        <button type="button" className={buttonStyles.secondary} onClick={onClose} data-autofocus>
           Cancel
         </button>
         <button type="button" className={buttonStyles.danger} onClick={() => void confirm()} disabled={!call || busy}>

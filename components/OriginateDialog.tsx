@@ -56,7 +56,7 @@ export function OriginateDialog({ open, onClose }: { open: boolean; onClose: () 
     );
   };
 
-  const field = (name: Field, label: string, hint: string, props: React.InputHTMLAttributes<HTMLInputElement>) => (
+  const field = (name: Field, label: string, hint: string, props: React.InputHTMLAttributes<HTMLInputElement> & { 'data-autofocus'?: boolean }) => (
     <div>
       <label htmlFor={`${uid}-${name}`} className="block text-sm font-medium">
         {label}
@@ -85,7 +85,7 @@ export function OriginateDialog({ open, onClose }: { open: boolean; onClose: () 
           inputMode: 'tel',
           placeholder: extensions[0] ?? '101',
           list: `${uid}-extensions`,
-          autoFocus: true,
+          'data-autofocus': true,
         })}
         <datalist id={`${uid}-extensions`}>
           {extensions.map((x) => (

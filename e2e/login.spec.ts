@@ -5,7 +5,7 @@ test('a wrong password gets a clear error and stays on the login page', async ({
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('Wrong username or password');
+  await expect(page.locator('#login-error')).toHaveText('Wrong username or password');
   await expect(page).toHaveURL(/\/login/);
 });
 
