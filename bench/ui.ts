@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     const login = await context.request.post('/api/login', { data: { username: 'admin', password: 'admin' } });
     if (!login.ok()) throw new Error(`login failed: ${login.status()}`);
     const page = await context.newPage();
+    // tsx (esbuild keepNames) wraps named functions in __name(); give the page a no-op one for page.evaluate.
+    await page.addInitScript('window.__name = (f) => f');
     await page.goto('/');
     await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor({ timeout: 60_000 });
     // Wait until the load has built up: most of the expected calls are live.
