@@ -38,8 +38,8 @@ export interface ActionRunnerOptions {
 
 const ACTING_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
 const HANGUP_TIMEOUT_MS = 10_000;
-/** Originate answers when the far end picks up or gives up: longer than any ring timeout. */
-const ORIGINATE_TIMEOUT_MS = 60_000;
+/** Originate answers when the far end picks up or the ring timeout ends; the browser waits 40 s. */
+const ORIGINATE_TIMEOUT_MS = 35_000;
 const ORIGINATE_RING_MS = 30_000;
 
 class Refusal extends Error {
