@@ -1,0 +1,95 @@
+/**
+ * Browser clients under faults: one goes away for 30 s while traffic goes
+ * on, one stops reading. Each must converge to the server (and the server to
+ * the PBX's lists) without slowing anybody else.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { login, MirrorClient, startStack, waitFor, type Stack } from '../server/harness';
+import { expectTruth, quietPoint } from './truth';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function viewer(stack: Stack): Promise<MirrorClient> {
+  const c = new MirrorClient(stack.url, { cookie: await login(stack.url, 'viewer', 'viewer') });
+  cleanups.push(() => c.close());
+  await waitFor(() => c.snapshots === 1, 'snapshot');
+  return c;
+}
+
+describe('browser clients under faults', () => {
+  it('a client away for 30 s (server clock) while traffic goes on starts over from a snapshot and converges', async () => {
+    // The server's clock jumps 30 s while the client is away, instead of the test waiting 30 s.
+    let skew = 0;
+    const stack = await startStack({ app: { now: () => Date.now() + skew } });
+    cleanups.push(() => stack.close());
+    const stay = await viewer(stack);
+    const away = await viewer(stack);
+    await waitFor(() => away.batches >= 5, 'live batches');
+
+    away.socket.disconnect();
+    const seqAtLeave = away.seq;
+    const channelsAtLeave = JSON.stringify(Object.keys(away.state!.channels).sort());
+    // While it is away the PBX keeps changing: many batches and a different set of channels.
+    await waitFor(
+      () => stack.app.fanout.currentSeq >= seqAtLeave + 20 && JSON.stringify(Object.keys(stack.app.session.state.channels).sort()) !== channelsAtLeave,
+      'traffic while the client is away',
+      20_000,
+    );
+    skew += 30_000;
+    const returnedAt = Date.now() + skew;
+
+    let snapshotTime = 0;
+    away.socket.once('snapshot', (s) => (snapshotTime = s.serverTime));
+    away.socket.connect();
+    await waitFor(() => away.snapshots === 2, 'a fresh snapshot on return');
+    // The browser's clock offset comes from this: it must be the server's (skewed) clock.
+    expect(snapshotTime).toBeGreaterThanOrEqual(returnedAt);
+    // Batches it missed are never replayed: it starts from the snapshot's seq.
+    expect(away.seq).toBeGreaterThanOrEqual(seqAtLeave + 20);
+
+    const quiet = await quietPoint(stack, [stay, away]);
+    expect(quiet.channels).toBeGreaterThan(0);
+    expectTruth(quiet);
+    expect(stay.gaps + away.gaps).toBe(0);
+  });
+
+  it('a client that stops reading loses its backlog without slowing the others, and converges once it drains', async () => {
+    const stack = await startStack({ app: { maxBufferedBytes: 256 * 1024 } });
+    cleanups.push(() => stack.close());
+    const fast = await viewer(stack);
+    const slow = await viewer(stack);
+    await waitFor(() => slow.socket.io.engine?.transport?.name === 'websocket', 'websocket');
+    const tcp = (slow.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
+    tcp.pause();
+
+    // A client that stops reading fills the kernel buffers first; asking for
+    // snapshots (as a confused tab might) fills them in a moment instead of minutes.
+    const lags: number[] = [];
+    const deadline = Date.now() + 15_000;
+    while (stack.app.fanout.stats.cutOffs === 0 && Date.now() < deadline) {
+      for (let i = 0; i < 20; i++) slow.socket.emit('resync');
+      await new Promise((r) => setTimeout(r, 5));
+      // The fast client keeps up meanwhile.
+      stack.app.fanout.flush();
+      const target = stack.app.fanout.currentSeq;
+      const sent = Date.now();
+      await waitFor(() => fast.seq >= target, `fast client at seq ${target}`, 5_000);
+      lags.push(Date.now() - sent);
+    }
+    expect(stack.app.fanout.stats.cutOffs).toBe(1);
+    expect(fast.gaps).toBe(0);
+    lags.sort((a, b) => a - b);
+    expect(lags[Math.floor(lags.length * 0.99)]).toBeLessThan(500);
+
+    const snapshotsBefore = slow.snapshots;
+    tcp.resume();
+    // After the backlog it had already received, a fresh snapshot once the server sees it drained.
+    await waitFor(() => slow.snapshots > snapshotsBefore && slow.seq >= stack.app.fanout.currentSeq - 1, 'slow client drained and resynced', 15_000);
+    const quiet = await quietPoint(stack, [fast, slow]);
+    expectTruth(quiet);
+    expect(slow.gaps).toBe(0);
+  });
+});
