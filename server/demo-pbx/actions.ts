@@ -215,20 +215,22 @@ export const ACTIONS: Record<string, Handler> = {
     for (const q of core.queues.values()) {
       if (onlyQueue && q.def.name !== onlyQueue) continue;
       const done = q.completed;
-      const perf = done + q.abandoned > 0 ? ((100 * done) / (done + q.abandoned)).toFixed(1) : '0.0';
+      const perf = (done > 0 ? (100 * q.completedInSl) / done : 0).toFixed(1);
+      const all = done + q.abandoned;
+      const perf2 = (all > 0 ? (100 * (q.completedInSl + q.abandonedInSl)) / all : 0).toFixed(1);
       items.push(
         itemIdLast('QueueParams', ctx.id, [
           ['Queue', q.def.name],
           ['Max', 0],
           ['Strategy', q.def.strategy],
           ['Calls', q.callers.length],
-          ['Holdtime', done ? Math.round(q.holdTotal / done) : 0],
-          ['TalkTime', done ? Math.round(q.talkTotal / done) : 0],
+          ['Holdtime', q.holdtime],
+          ['TalkTime', q.talktime],
           ['Completed', done],
           ['Abandoned', q.abandoned],
           ['ServiceLevel', q.def.serviceLevel],
           ['ServicelevelPerf', perf],
-          ['ServicelevelPerf2', perf],
+          ['ServicelevelPerf2', perf2],
           ['Weight', 0],
         ]),
       );

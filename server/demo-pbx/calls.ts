@@ -1,5 +1,5 @@
 import type { TimerHandle } from './scheduler';
-import type { Channel, ChannelOwner, Member, PbxCore, Queue, QueueCaller } from './core';
+import { recordAbandoned, recordCompleted, recordHold, type Channel, type ChannelOwner, type Member, type PbxCore, type Queue, type QueueCaller } from './core';
 import { DIDS, PHONES, TRUNK } from './directory';
 
 /**
@@ -499,6 +499,7 @@ class QueueFlow implements ChannelOwner {
     const pos = this.leave();
     this.callerLeave(pos);
     const holdTime = Math.round((core.now() - this.entry.joinedMs) / 1000);
+    recordHold(this.q, holdTime);
     core.pairEvent('AgentConnect', caller, agent, [
       ['Queue', this.q.def.name],
       ['Interface', m.interface],
@@ -507,10 +508,11 @@ class QueueFlow implements ChannelOwner {
       ['RingTime', Math.round((core.now() - r.startedMs) / 1000)],
     ]);
     core.bridgePair(agent, caller);
+    m.inCall = true;
     new Talk(this.plan, caller, agent, this.entry.joinedMs, (reason, talk) => {
-      this.q.completed++;
-      this.q.holdTotal += holdTime;
-      this.q.talkTotal += talk;
+      // app_queue's update_queue: the member's call is over and counted.
+      recordCompleted(this.q, holdTime, talk);
+      m.inCall = false;
       m.callsTaken++;
       m.lastCall = Math.floor(core.now() / 1000);
       core.pairEvent('AgentComplete', caller.alive ? caller : undefined, agent.alive ? agent : undefined, [
@@ -549,7 +551,7 @@ class QueueFlow implements ChannelOwner {
       ['OriginalPosition', this.entry.originalPosition],
       ['HoldTime', holdTime],
     ]);
-    this.q.abandoned++;
+    recordAbandoned(this.q, holdTime);
     this.leave();
     this.callerLeave(pos);
     if (by === 'action') core.softHangupRequest(ch, cause);

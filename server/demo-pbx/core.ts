@@ -65,8 +65,11 @@ export interface Queue {
   callers: QueueCaller[];
   completed: number;
   abandoned: number;
-  holdTotal: number;
-  talkTotal: number;
+  /** app_queue's exponential averages, in seconds. */
+  holdtime: number;
+  talktime: number;
+  completedInSl: number;
+  abandonedInSl: number;
   lastMember: number;
 }
 
@@ -113,7 +116,7 @@ export class PbxCore {
     this.reloadMs = this.bootMs;
     const loginTime = Math.floor(this.bootMs / 1000);
     for (const def of options.queues) {
-      this.queues.set(def.name, { def, members: [], callers: [], completed: 0, abandoned: 0, holdTotal: 0, talkTotal: 0, lastMember: -1 });
+      this.queues.set(def.name, { def, members: [], callers: [], completed: 0, abandoned: 0, holdtime: 0, talktime: 0, completedInSl: 0, abandonedInSl: 0, lastMember: -1 });
     }
     for (const a of options.agents) {
       for (const q of a.queues) {
@@ -383,9 +386,8 @@ export class PbxCore {
     for (const q of this.queues.values()) {
       for (const m of q.members) {
         if (m.stateInterface !== device) continue;
+        // InCall is app_queue's own flag (set on connect, cleared by update_queue), not the device's.
         m.status = DEVICE_STATE[state];
-        m.inCall = state === 'INUSE' || state === 'RINGINUSE' || (m.inCall && state !== 'NOT_INUSE');
-        if (state === 'NOT_INUSE') m.inCall = false;
         this.emit('QueueMemberStatus', memberEventHeaders(m));
       }
     }
@@ -433,6 +435,26 @@ export class PbxCore {
     for (const ch of this.channels.values()) ids.add(ch.linkedid);
     return ids.size;
   }
+}
+
+/** app_queue's exponential average (filter coefficient 4). */
+const average = (old: number, sample: number): number => (old * 3 + sample) >> 2;
+
+/** recalc_holdtime, when a caller is connected to a member. */
+export function recordHold(q: Queue, hold: number): void {
+  q.holdtime = q.completed + q.abandoned === 0 ? hold : average(q.holdtime, hold);
+}
+
+/** update_queue, when a member's call is over. */
+export function recordCompleted(q: Queue, hold: number, talk: number): void {
+  q.completed++;
+  if (hold <= q.def.serviceLevel) q.completedInSl++;
+  q.talktime = q.completed === 1 ? talk : average(q.talktime, talk);
+}
+
+export function recordAbandoned(q: Queue, hold: number): void {
+  q.abandoned++;
+  if (hold <= q.def.serviceLevel) q.abandonedInSl++;
 }
 
 function newMember(queue: string, name: string, iface: string, membership: 'static' | 'dynamic', loginTime: number): Member {

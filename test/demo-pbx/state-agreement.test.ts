@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptyState, resync, step, type PbxState } from '../../lib/pbx';
+import { startDemoPbx, type DemoPbx } from '../../server/demo-pbx/index';
+import { TestAmi } from './ami-test-client';
+
+/**
+ * Invariant 1 with the demo PBX as Asterisk: our state engine, fed the demo's
+ * event stream, equals the demo's own CoreShowChannels / QueueStatus / BridgeList
+ * at quiet moments, so a resync there finds nothing to change.
+ */
+let pbx: DemoPbx | undefined;
+let ami: TestAmi | undefined;
+afterEach(async () => {
+  ami?.close();
+  await pbx?.close();
+  pbx = ami = undefined;
+});
+
+async function lists(c: TestAmi) {
+  const [channels, queues, bridges] = [await c.list({ Action: 'CoreShowChannels' }), await c.list({ Action: 'QueueStatus' }), await c.list({ Action: 'BridgeList' })];
+  return { channels: channels.items.map((i) => i.packet), queues: queues.items.map((i) => i.packet), bridges: bridges.items.map((i) => i.packet) };
+}
+
+/** Steps every event not yet fed to the engine; list items are skipped by `step` itself. */
+function feed(c: TestAmi, state: PbxState, from: number): number {
+  for (let i = from; i < c.packets.length; i++) {
+    const p = c.packets[i];
+    if (p.fields.Event !== undefined && p.fields.ActionID === undefined) step(state, p.packet, Date.now());
+  }
+  return c.packets.length;
+}
+
+/** Waits until no event has arrived for `quietMs`, then takes the lists; retries if events slipped in meanwhile. */
+async function quietLists(c: TestAmi) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    let seen = c.packets.length;
+    await c.until(
+      () => {
+        if (c.packets.length !== seen) {
+          seen = c.packets.length;
+          return false;
+        }
+        return true;
+      },
+      'quiet',
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    if (c.packets.length !== seen) continue;
+    const before = c.events().filter((e) => e.fields.ActionID === undefined).length;
+    const l = await lists(c);
+    if (c.events().filter((e) => e.fields.ActionID === undefined).length === before) return l;
+  }
+  throw new Error('the PBX never went quiet');
+}
+
+const CASES = [
+  // Long conversations: quiet points still hold live calls, bridges and waiting callers.
+  { seed: 11, talk: [400, 600] as [number, number], noAnswer: 0, live: true },
+  { seed: 12, talk: [400, 600] as [number, number], noAnswer: 0, live: true },
+  // Short ones, with unanswered rings: queue statistics (completed, abandoned, averages) must agree too.
+  { seed: 13, talk: [3, 12] as [number, number], noAnswer: 0.2, live: false },
+];
+
+describe('lib/pbx fed by the demo PBX agrees with its lists', () => {
+  for (const c of CASES) {
+    it(`seed ${c.seed}: at quiet points, resync finds nothing to change`, async () => {
+      pbx = await startDemoPbx({
+        seed: c.seed,
+        speed: 20,
+        traffic: { enabled: false, callsPerMinute: 90, maxConcurrentCalls: 14 },
+        timing: { answerAfter: [1, 3], talk: c.talk, noAnswer: c.noAnswer },
+      });
+      const u = pbx.users[0];
+      ami = await TestAmi.login(pbx.port, u.username, u.secret);
+      const state = emptyState();
+      resync(state, await lists(ami), Date.now());
+      let fed = feed(ami, state, ami.packets.length);
+      pbx.setTraffic({ enabled: true });
+      for (let round = 0; round < 3; round++) {
+        const target = pbx.snapshot().events + 300;
+        // Until enough happened, or the concurrency cap holds traffic back.
+        await ami.until(() => (pbx!.snapshot().events >= target || pbx!.snapshot().calls >= 12) && pbx!.snapshot().calls >= 3, 'traffic to build up', 15_000);
+        pbx.setTraffic({ enabled: false });
+        const l = await quietLists(ami);
+        fed = feed(ami, state, fed);
+        expect(Object.keys(state.channels).length).toBe(l.channels.length);
+        if (c.live) expect(l.channels.length).toBeGreaterThan(0);
+        const now = Date.now();
+        expect(resync(state, l, now)).toEqual([['s', { lastResync: now }]]);
+        fed = ami.packets.length;
+        pbx.setTraffic({ enabled: true });
+      }
+      if (!c.live) expect(Object.values(state.queues).some((q) => q.completed > 0)).toBe(true);
+    });
+  }
+});
