@@ -204,6 +204,7 @@ export const EVENT_CLASS = {
   QueueMemberRemoved: 'agent',
   FullyBooted: 'system',
   Shutdown: 'system',
+  Reload: 'system',
   SuccessfulAuth: 'security',
   RequestBadFormat: 'security',
   RequestNotAllowed: 'security',

@@ -118,8 +118,14 @@ class DemoPbxHost implements SessionHost {
     this.core.stopTimers();
   }
 
+  /** Like `core restart now`: a Shutdown event, every session closed, then a fresh PBX. */
   restart(): void {
-    this.dropAll();
+    this.core.emit('Shutdown', [
+      ['Shutdown', 'Cleanly'],
+      ['Restart', 'True'],
+    ]);
+    for (const s of [...this.sessions]) s.end();
+    this.sessions.clear();
     this.shutdown();
     this.boot();
   }
@@ -180,6 +186,8 @@ export async function startDemoPbx(options: DemoPbxOptions = {}): Promise<DemoPb
       resolve();
     });
   });
+  // Errors after listening (a client reset mid-accept, EMFILE) must not crash the host process.
+  server.on('error', (err) => console.error('demo-pbx: server error', err));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   let closing: Promise<void> | undefined;

@@ -73,6 +73,9 @@ export class Scheduler {
       this.lastFired = next.due;
       try {
         fn();
+      } catch (err) {
+        // One broken call flow must not take the whole PBX (and the server hosting it) down.
+        console.error('demo-pbx: timer failed', err);
       } finally {
         this.firing = undefined;
       }

@@ -268,7 +268,8 @@ export class AmiSession {
   /** Close after everything queued so far has been written (Logoff, failed login). */
   end(): void {
     this.ending = true;
-    this.scheduleFlush();
+    if (this.host.stalled) this.socket.destroy();
+    else this.scheduleFlush();
   }
 
   drop(): void {
@@ -292,7 +293,8 @@ export class AmiSession {
 function headerMap(p: AmiPacket): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const key of Object.keys(p.fields)) {
-    const values = p.repeated?.[key] ?? [p.fields[key]];
+    // A lone CR or a NUL inside a value must never reach another packet (values are echoed in events).
+    const values = (p.repeated?.[key] ?? [p.fields[key]]).map((v) => v.replace(/[\r\n\0]/g, ''));
     const lower = key.toLowerCase();
     const prior = map.get(lower);
     map.set(lower, prior ? prior.concat(values) : [...values]);

@@ -51,6 +51,7 @@ describe('fault hooks', () => {
     expect(before.channels).toBe(2);
     pbx.faults.restart();
     await a.until(() => a.closed, 'closed by restart');
+    expect(a.events('Shutdown')[0]?.fields).toMatchObject({ Shutdown: 'Cleanly', Restart: 'True' });
     const b = await login();
     const booted = b.events('FullyBooted')[0];
     expect(booted.fields.Uptime).toBe('0');
