@@ -7,6 +7,7 @@ import next from 'next';
 import { ConfigError, loadConfig, type AmiConfig, type Config } from './config';
 import { createCallboard } from './app';
 import { createLogger } from './log';
+import { UserStoreError } from './auth/user-store';
 
 dotenv.config({ quiet: true });
 
@@ -79,6 +80,8 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 main().catch((err: unknown) => {
-  log.fatal({ err }, 'Callboard could not start');
+  // Our own startup errors carry a message meant for the operator; anything else gets its stack.
+  if (err instanceof UserStoreError) log.fatal(`Callboard could not start: ${err.message}`);
+  else log.fatal({ err }, 'Callboard could not start');
   process.exit(1);
 });

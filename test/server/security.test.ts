@@ -1,13 +1,24 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionRequest, ActionResult } from '@/lib/protocol';
+import { Writable } from 'node:stream';
+import { createLogger } from '@/server/log';
 import { json, login, MirrorClient, startStack, waitFor, type Stack } from './harness';
+
+/** Every log line the server writes during this file, at the most verbose level. */
+const logLines: string[] = [];
+const logSink = new Writable({
+  write(chunk: Buffer, _enc, done) {
+    logLines.push(chunk.toString('utf8'));
+    done();
+  },
+});
 
 let stack: Stack;
 let supervisor: MirrorClient;
 let cookie: string;
 beforeAll(async () => {
-  stack = await startStack({ app: { actionRateLimit: { limit: 100_000, windowMs: 1000 } } });
+  stack = await startStack({ app: { actionRateLimit: { limit: 100_000, windowMs: 1000 }, log: createLogger('trace', { stream: logSink, pretty: false }) } });
   cookie = await login(stack.url, 'supervisor', 'supervisor');
   supervisor = new MirrorClient(stack.url, { cookie });
   await supervisor.connected();
@@ -116,6 +127,14 @@ describe('the AMI secret never leaves the server', () => {
       const all = [...bodies, ...watcher.received, ...wall.received].join('\n');
       expect(all).toContain('"queues"');
       expect(all).not.toContain(secret);
+      // Nor in the server's own logs, with tokens and session cookies.
+      stack.pbx.faults.dropAll();
+      await waitFor(() => logLines.join('').includes('AMI link down'), 'a logged link drop');
+      const logs = logLines.join('');
+      expect(logs).toContain('"msg":"login"');
+      expect(logs).not.toContain(secret);
+      expect(logs).not.toContain(token);
+      expect(logs).not.toContain(admin.split('=')[1]);
     } finally {
       watcher.close();
       wall.close();
