@@ -38,39 +38,50 @@ function Metric({ label, children, tone = '' }: { label: string; children: React
   );
 }
 
-function QueuePanel({ q }: { q: QueueStats }) {
+function Sla({ q }: { q: QueueStats }) {
+  if (q.completed + q.abandoned === 0) return <span className="font-semibold text-zinc-500">—</span>;
+  const tone = q.sla >= 80 ? 'text-emerald-400' : q.sla >= 60 ? 'text-amber-400' : 'text-rose-400';
+  return <span className={`font-semibold ${tone}`}>{formatPercent(q.sla)}</span>;
+}
+
+const LABEL = 'text-[clamp(0.7rem,1.5vmin,1.6rem)] font-medium uppercase tracking-wider text-zinc-500';
+const BIG = 'font-bold leading-none tracking-tighter tabular text-[length:var(--wb-big)]';
+
+/**
+ * One queue. `row`: a full-width band (few queues, so each gets a wide
+ * stripe); `tile`: a card in a grid (many queues).
+ */
+function QueuePanel({ q, layout }: { q: QueueStats; layout: 'row' | 'tile' }) {
+  const row = layout === 'row';
   return (
     <section
       data-testid="wallboard-queue"
       data-queue={q.id}
-      className="flex min-h-0 flex-col justify-between gap-[2vmin] rounded-[1.5vmin] border border-zinc-800 bg-zinc-900/70 p-[2.5vmin]"
+      className={`min-h-0 gap-[2.5vmin] rounded-[1.5vmin] border border-zinc-800 bg-zinc-900/70 p-[2.5vmin] ${
+        row ? 'grid grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1.7fr)_minmax(0,1.8fr)] items-center' : 'flex flex-col justify-between'
+      }`}
     >
-      <header className="flex items-baseline justify-between gap-4">
-        <h2 className="truncate text-[clamp(1rem,3vmin,3rem)] font-semibold tracking-tight">{q.id}</h2>
-        <span className="text-[clamp(0.8rem,2vmin,2rem)] text-zinc-400 tabular">
-          SLA{' '}
-          {q.completed + q.abandoned === 0 ? (
-            <span className="font-semibold text-zinc-500">—</span>
-          ) : (
-            <span className={`font-semibold ${q.sla >= 80 ? 'text-emerald-400' : q.sla >= 60 ? 'text-amber-400' : 'text-rose-400'}`}>{formatPercent(q.sla)}</span>
-          )}
-        </span>
+      <header className={row ? 'min-w-0 space-y-[1vmin]' : 'flex items-baseline justify-between gap-4'}>
+        <h2 className={`truncate font-semibold tracking-tight ${row ? 'text-[clamp(1.2rem,5vmin,5rem)]' : 'text-[clamp(1rem,3vmin,3rem)]'}`}>{q.id}</h2>
+        <div className="text-[clamp(0.8rem,2.4vmin,2.4rem)] text-zinc-400 tabular">
+          SLA <Sla q={q} />
+        </div>
       </header>
-      <div className="grid grid-cols-2 items-center gap-[2vmin]">
+      <div className={row ? 'contents' : 'grid grid-cols-2 items-center gap-[2vmin]'}>
         <div>
-          <div className="text-[clamp(0.7rem,1.5vmin,1.6rem)] font-medium uppercase tracking-wider text-zinc-500">Waiting</div>
-          <div data-testid="wallboard-waiting" className={`font-bold leading-none tracking-tighter tabular text-[length:var(--wb-big)] ${q.waiting ? 'text-violet-300' : 'text-zinc-300'}`}>
+          <div className={LABEL}>Waiting</div>
+          <div data-testid="wallboard-waiting" className={`${BIG} ${q.waiting ? 'text-violet-300' : 'text-zinc-300'}`}>
             {q.waiting}
           </div>
         </div>
         <div>
-          <div className="text-[clamp(0.7rem,1.5vmin,1.6rem)] font-medium uppercase tracking-wider text-zinc-500">Longest wait</div>
-          <div className="font-bold leading-none tracking-tighter tabular text-[length:var(--wb-big)]">
+          <div className={LABEL}>Longest wait</div>
+          <div className={BIG}>
             <Wait since={q.longestSince} serviceLevel={q.serviceLevel} />
           </div>
         </div>
       </div>
-      <div className="grid grid-cols-3 gap-[2vmin] border-t border-zinc-800 pt-[2vmin]">
+      <div className={`grid grid-cols-3 gap-[2vmin] ${row ? 'border-l border-zinc-800 pl-[2.5vmin]' : 'border-t border-zinc-800 pt-[2vmin]'}`}>
         <Metric label="Free" tone="text-emerald-400">
           <span data-testid="wallboard-free">{q.agents.free}</span>
         </Metric>
@@ -118,11 +129,15 @@ export function Wallboard() {
     return connectPbx({ token, onUnauthorized: goToLogin });
   }, []);
 
-  // Few queues get big panels; many get a denser grid.
-  const cols = stats.length <= 1 ? 1 : stats.length <= 4 ? 2 : stats.length <= 9 ? 3 : 4;
+  // Up to three queues: one wide band each. More: a grid of cards.
+  const layout = stats.length <= 3 ? 'row' : 'tile';
+  const cols = layout === 'row' ? 1 : stats.length <= 4 ? 2 : stats.length <= 9 ? 3 : 4;
   const rows = Math.max(1, Math.ceil(stats.length / cols));
-  // The headline numbers grow to fill a panel: fewer panels, bigger digits.
-  const big = `clamp(2.5rem, min(${(16 / cols).toFixed(1)}vw, ${Math.round(30 / rows)}vh), 22rem)`;
+  // The headline digits grow to fill their space: fewer queues, bigger digits.
+  const big =
+    layout === 'row'
+      ? `clamp(2.5rem, min(10vw, ${Math.round(40 / rows)}vh), 22rem)`
+      : `clamp(2.5rem, min(${(16 / cols).toFixed(1)}vw, ${Math.round(30 / rows)}vh), 22rem)`;
 
   return (
     <div className="dark flex h-dvh flex-col gap-[2vmin] overflow-hidden bg-zinc-950 p-[2.5vmin] text-zinc-100" style={{ colorScheme: 'dark' }}>
@@ -142,7 +157,7 @@ export function Wallboard() {
       ) : (
         <main className="grid min-h-0 flex-1 gap-[2vmin]" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridAutoRows: 'minmax(0, 1fr)', ['--wb-big' as string]: big }}>
           {stats.map((q) => (
-            <QueuePanel key={q.id} q={q} />
+            <QueuePanel key={q.id} q={q} layout={layout} />
           ))}
         </main>
       )}
