@@ -183,12 +183,12 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
             className={`${inputStyles} h-8 pl-8`}
           />
         </label>
-        <label>
+        <label className="flex-1 sm:flex-none">
           <span className="sr-only">Filter by state</span>
           <select
             value={view.state}
             onChange={(e) => setView((v) => ({ ...v, state: e.target.value as CallView['state'] }))}
-            className={`${inputStyles} h-8 w-auto pr-7`}
+            className={`${inputStyles} h-8 pr-7 sm:w-auto`}
           >
             <option value="all">All states</option>
             {STATES.map((s) => (
@@ -198,12 +198,12 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
             ))}
           </select>
         </label>
-        <label>
+        <label className="flex-1 sm:flex-none">
           <span className="sr-only">Filter by queue</span>
           <select
             value={view.queue}
             onChange={(e) => setView((v) => ({ ...v, queue: e.target.value }))}
-            className={`${inputStyles} h-8 w-auto pr-7`}
+            className={`${inputStyles} h-8 pr-7 sm:w-auto`}
           >
             <option value="">All queues</option>
             {queueNames.map((q) => (

@@ -8,7 +8,7 @@ function Stat({ label, value, tone, testId }: { label: string; value: number; to
   return (
     <div className="min-w-0 px-3 py-2.5 sm:px-4 sm:py-3">
       <div className="flex items-center gap-1.5 truncate text-xs font-medium text-zinc-500 dark:text-zinc-400">
-        {tone && <span className={`size-1.5 rounded-full ${tone}`} />}
+        {tone && <span className={`size-1.5 shrink-0 rounded-full ${tone}`} />}
         {label}
       </div>
       <div className="mt-0.5 text-2xl font-semibold tracking-tight tabular" data-testid={testId}>
