@@ -65,6 +65,7 @@ export class PbxSession {
   private generation = 0;
   private runningGeneration = -1;
   private lastEventAt = 0;
+  private lastFailure = '';
 
   constructor(private readonly opts: PbxSessionOptions) {
     this.now = opts.now ?? Date.now;
@@ -123,6 +124,7 @@ export class PbxSession {
     switch (s.state) {
       case 'connected':
         this.generation++;
+        this.lastFailure = '';
         this.log.info({ version: s.version }, 'AMI link up');
         this.setLink('connected', now, { lastLiveAt: now, version: this.state.pbx.version || (s.version ? `AMI ${s.version}` : '') });
         void this.resync();
@@ -135,11 +137,20 @@ export class PbxSession {
       case 'disconnected':
         if (this.state.pbx.link === 'connected') {
           this.log.warn({ reason: s.reason }, 'AMI link down; keeping the last state as stale');
+          this.lastFailure = s.reason;
           // Silence-detected drops were already dead before now.
           const lastLiveAt = /no data/.test(s.reason) ? Math.max(this.lastEventAt, this.state.pbx.linkSince) : now;
           this.setLink('disconnected', now, { lastLiveAt });
         } else if (this.state.pbx.link !== 'disconnected') {
           this.setLink('disconnected', now);
+        }
+        // Say why the link cannot come up, once per distinct reason, not on every retry.
+        if (s.reason !== this.lastFailure && s.reason !== 'client stopped') {
+          this.lastFailure = s.reason;
+          this.log.warn(
+            { reason: s.reason, retryInMs: s.retryInMs },
+            `AMI link to ${this.opts.ami.host}:${this.opts.ami.port} is down`,
+          );
         }
         this.abandonHeld();
         break;
