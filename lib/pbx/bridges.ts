@@ -25,7 +25,7 @@ function touchMembers(ch: Changes, bridge: Bridge | undefined): void {
   if (bridge === undefined) return;
   for (const uid of bridge.channels) {
     const c = ch.state.channels[uid];
-    if (c !== undefined) ch.touchedCalls.add(c.linkedId);
+    if (c !== undefined) ch.touch(c.linkedId);
   }
 }
 

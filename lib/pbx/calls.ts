@@ -13,12 +13,14 @@ const MAX_HOPS = 16;
 
 /** Writes the call rows of every Linkedid touched during this reduction. */
 export function flushCalls(ch: Changes): void {
-  for (const linkedId of ch.touchedCalls) {
-    const ids = ch.callChannels.get(linkedId) ?? ch.state.calls[linkedId]?.channels ?? [];
+  const touched = ch.touchedCalls;
+  if (touched === undefined) return;
+  for (const linkedId of touched) {
+    const ids = ch.callChannels?.get(linkedId) ?? ch.state.calls[linkedId]?.channels ?? [];
     writeCall(ch, linkedId, ids);
   }
-  ch.touchedCalls.clear();
-  ch.callChannels.clear();
+  ch.touchedCalls = undefined;
+  ch.callChannels = undefined;
 }
 
 export function writeCall(ch: Changes, linkedId: string, ids: readonly string[]): void {
@@ -31,18 +33,17 @@ export function writeCall(ch: Changes, linkedId: string, ids: readonly string[])
     ch.del('calls', linkedId);
     return;
   }
-  const call = deriveCall(ch.state, linkedId, channels, ch.state.calls[linkedId], ch.at, ch.isTrunk);
+  const call = deriveCall(ch, linkedId, channels, ch.state.calls[linkedId]);
   ch.put('calls', linkedId, call as unknown as Record<string, unknown>);
 }
 
-export function deriveCall(
-  state: PbxState,
-  linkedId: string,
-  channels: Channel[],
-  prev: Call | undefined,
-  at: number,
-  isTrunk: TrunkPredicate,
-): Call {
+/**
+ * The call row of one conversation. Parts equal to the previous row are
+ * returned as the same objects, so that diffing them costs nothing.
+ */
+function deriveCall(ch: Changes, linkedId: string, channels: Channel[], prev: Call | undefined): Call {
+  const state = ch.state;
+  const isTrunk = ch.isTrunk;
   const origin = originOf(linkedId, channels);
   const path = walk(state, origin);
   const end = path.end;
@@ -87,16 +88,20 @@ export function deriveCall(
   const originGone = prev !== undefined && prev.from.channel !== '' && !channels.some((c) => c.id === prev.from.channel);
   const from = originGone ? prev.from : party(origin, cleanId(origin.callerNum) || numberOf(origin.name), cleanId(origin.callerName));
 
-  const startedAt = prev?.startedAt || Math.min(...channels.map((c) => c.startedAt || at));
-  const answeredAt = prev?.answeredAt || (callState === 'talking' ? at : 0);
+  let startedAt = prev?.startedAt ?? 0;
+  if (!startedAt) {
+    startedAt = Infinity;
+    for (const c of channels) startedAt = Math.min(startedAt, c.startedAt || ch.at);
+  }
+  const answeredAt = prev?.answeredAt || (callState === 'talking' ? ch.at : 0);
 
   return {
     id: linkedId,
     direction,
     state: callState,
-    from,
-    to,
-    channels: channels.map((c) => c.id),
+    from: sameParty(prev?.from, from),
+    to: sameParty(prev?.to, to),
+    channels: sameIds(prev?.channels, channels),
     queue,
     did,
     startedAt,
@@ -113,6 +118,19 @@ const APPLICATIONS = new Set([
   'VoiceMail', 'VoiceMailMain', 'ConfBridge', 'MeetMe', 'Record', 'Read', 'WaitExten', 'AGI', 'EAGI',
   'Stasis', 'SayDigits', 'SayNumber', 'Playtones', 'Page', 'ChanSpy', 'ExtenSpy', 'Park', 'ParkedCall',
 ]);
+
+function sameParty(prev: CallParty | undefined, next: CallParty): CallParty {
+  return prev !== undefined && prev.channel === next.channel && prev.name === next.name && prev.num === next.num ? prev : next;
+}
+
+function sameIds(prev: string[] | undefined, channels: Channel[]): string[] {
+  if (prev !== undefined && prev.length === channels.length) {
+    let same = true;
+    for (let i = 0; i < prev.length && same; i++) same = prev[i] === channels[i].id;
+    if (same) return prev;
+  }
+  return channels.map((c) => c.id);
+}
 
 /** The channel that started the conversation: the one whose Uniqueid is the Linkedid, else the oldest. */
 function originOf(linkedId: string, channels: Channel[]): Channel {
@@ -139,7 +157,7 @@ interface Path {
 
 /** Follows bridges, dials and Local pairs from the originator to the far party. */
 function walk(state: PbxState, origin: Channel): Path {
-  const seen = new Set<string>([origin.id]);
+  const seen: string[] = [origin.id];
   let cur = origin;
   let answered = true;
   let ringing = false;
@@ -147,17 +165,17 @@ function walk(state: PbxState, origin: Channel): Path {
     let next = bridgePeer(state, cur, seen);
     if (next === undefined) {
       const peer = cur.dialPeer ? state.channels[cur.dialPeer] : undefined;
-      if (peer === undefined || seen.has(peer.id)) break;
+      if (peer === undefined || seen.includes(peer.id)) break;
       next = peer;
       // A dialled channel that is up has answered, and only waits to be bridged.
       if (peer.state !== 6) answered = false;
     }
-    seen.add(next.id);
+    seen.push(next.id);
     cur = next;
     if (cur.state === 5) ringing = true;
     const twin = localTwin(state, cur);
-    if (twin !== undefined && !seen.has(twin.id)) {
-      seen.add(twin.id);
+    if (twin !== undefined && !seen.includes(twin.id)) {
+      seen.push(twin.id);
       cur = twin;
       if (cur.state === 5) ringing = true;
     }
@@ -166,12 +184,12 @@ function walk(state: PbxState, origin: Channel): Path {
   return { end: cur, answered, ringing, dangling };
 }
 
-function bridgePeer(state: PbxState, c: Channel, seen: Set<string>): Channel | undefined {
+function bridgePeer(state: PbxState, c: Channel, seen: string[]): Channel | undefined {
   if (!c.bridgeId) return undefined;
   const bridge = state.bridges[c.bridgeId];
   if (bridge === undefined) return undefined;
   for (const id of bridge.channels) {
-    if (seen.has(id)) continue;
+    if (seen.includes(id)) continue;
     const peer = state.channels[id];
     if (peer !== undefined) return peer;
   }

@@ -6,20 +6,34 @@
 import type { EntityKind, PbxState, PbxStatus } from './model';
 import { applyOps, remove, status, upsert, type Op } from '../protocol';
 import type { TrunkPredicate } from './trunk';
+import { eventTime } from './fields';
 
 export class Changes {
   readonly ops: Op[] = [];
-  /** Linkedids whose call row must be derived again before the ops go out. */
-  readonly touchedCalls = new Set<string>();
+  /** Linkedids whose call row must be derived again before the ops go out (few: a plain array). */
+  touchedCalls: string[] | undefined;
   /** Call membership changed during this reduction, by Linkedid, before the call row is written. */
-  readonly callChannels = new Map<string, string[]>();
+  callChannels: Map<string, string[]> | undefined;
+  #at = -1;
 
   constructor(
     readonly state: PbxState,
-    /** Event time in ms since the epoch. */
-    readonly at: number,
+    /** The event's `Timestamp` header, read only when something needs the time. */
+    private readonly timestamp: string | undefined,
+    private readonly now: number,
     readonly isTrunk: TrunkPredicate,
   ) {}
+
+  /** Event time in ms since the epoch: its Timestamp, else `now`. */
+  get at(): number {
+    if (this.#at < 0) this.#at = eventTime(this.timestamp, this.now);
+    return this.#at;
+  }
+
+  touch(linkedId: string): void {
+    const list = (this.touchedCalls ??= []);
+    if (!list.includes(linkedId)) list.push(linkedId);
+  }
 
   /** Upserts only the fields of `fields` that differ from the stored entity; returns whether anything changed. */
   put(kind: EntityKind, id: string, fields: Record<string, unknown>): boolean {
@@ -30,7 +44,8 @@ export class Changes {
     } else {
       for (const key in fields) {
         const next = fields[key];
-        if (!sameValue(prev[key], next)) (changed ??= {})[key] = next;
+        const old = prev[key];
+        if (old !== next && (typeof next !== 'object' || !sameValue(old, next))) (changed ??= {})[key] = next;
       }
       if (changed === undefined) return false;
     }

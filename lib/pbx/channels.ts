@@ -6,11 +6,12 @@ import { callerId } from './model';
 
 /** Call membership by Linkedid, as it stands within this reduction. */
 function membersOf(ch: Changes, linkedId: string): string[] {
-  let list = ch.callChannels.get(linkedId);
+  const pending = (ch.callChannels ??= new Map());
+  let list = pending.get(linkedId);
   if (list === undefined) {
     const call = ch.state.calls[linkedId];
     list = call ? call.channels.slice() : [];
-    ch.callChannels.set(linkedId, list);
+    pending.set(linkedId, list);
   }
   return list;
 }
@@ -18,14 +19,14 @@ function membersOf(ch: Changes, linkedId: string): string[] {
 export function joinCall(ch: Changes, linkedId: string, uid: string): void {
   const list = membersOf(ch, linkedId);
   if (!list.includes(uid)) list.push(uid);
-  ch.touchedCalls.add(linkedId);
+  ch.touch(linkedId);
 }
 
 export function leaveCall(ch: Changes, linkedId: string, uid: string): void {
   const list = membersOf(ch, linkedId);
   const i = list.indexOf(uid);
   if (i !== -1) list.splice(i, 1);
-  ch.touchedCalls.add(linkedId);
+  ch.touch(linkedId);
 }
 
 /** Writes a new channel, registering it with its call. */
@@ -45,7 +46,7 @@ export function updateChannel(ch: Changes, prev: Channel, fields: Partial<Channe
     leaveCall(ch, prev.linkedId, prev.id);
     joinCall(ch, linkedId, prev.id);
   } else {
-    ch.touchedCalls.add(prev.linkedId);
+    ch.touch(prev.linkedId);
   }
   return true;
 }

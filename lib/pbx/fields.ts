@@ -3,9 +3,8 @@ import type { Channel } from './model';
 
 export type Fields = Record<string, string>;
 
-/** The event's `Timestamp` (seconds with microseconds) in ms, or `now` when it has none. */
-export function eventTime(f: Fields, now: number): number {
-  const ts = f.Timestamp;
+/** A `Timestamp` header (seconds with microseconds) in ms, or `now` when there is none. */
+export function eventTime(ts: string | undefined, now: number): number {
   if (ts === undefined) return now;
   const seconds = Number(ts);
   return Number.isFinite(seconds) ? Math.round(seconds * 1000) : now;

@@ -7,5 +7,4 @@ export { step, type StepOptions } from './reducer';
 export { resync, type ResyncLists } from './resync';
 export { describeRefusal, requiredWriteClasses } from './permissions';
 export { isTrunkChannel, trunkPredicate, DEFAULT_TRUNK_PATTERN, type TrunkPredicate } from './trunk';
-export { deriveCall } from './calls';
 export * from './model';

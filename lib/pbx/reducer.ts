@@ -2,13 +2,14 @@
  * The reducer: one AMI event in, the ops it causes out (already applied).
  * Events that do not touch the model are skipped with one map lookup.
  */
+import { headerOf } from '../ami/decode';
 import type { AmiPacket } from '../ami/packet';
 import type { Op } from '../protocol';
 import { onBridgeCreate, onBridgeDestroy, onBridgeEnter, onBridgeLeave, onBridgeMerge } from './bridges';
 import { flushCalls, isPbxApplication } from './calls';
 import { Changes } from './changes';
 import { applySnapshot, createChannel, destroyChannel, updateChannel } from './channels';
-import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, eventTime, int, newChannel, readSnapshot, type Fields } from './fields';
+import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, int, newChannel, readSnapshot, type Fields } from './fields';
 import type { Channel, PbxState } from './model';
 import {
   onAgentComplete,
@@ -72,14 +73,15 @@ const HANDLERS = new Map<string, Handler>([
 
 /** Reduces one AMI event: computes its ops, applies them to `state`, returns them. */
 export function step(state: PbxState, event: AmiPacket, now: number, options: StepOptions = {}): Op[] {
-  const f = event.fields;
-  const name = f.Event;
+  // Reading one header spares decoding the packets we skip (VarSet is the most common event of all).
+  const name = headerOf(event, 'Event');
   const handler = name === undefined ? undefined : HANDLERS.get(name);
   // List items (CoreShowChannel, QueueMember, Status, …) have no handler: they belong to resync.
   if (handler === undefined) return [];
-  const ch = new Changes(state, eventTime(f, now), options.isTrunk ?? isTrunkChannel);
+  const f = event.fields;
+  const ch = new Changes(state, f.Timestamp, now, options.isTrunk ?? isTrunkChannel);
   handler(ch, f);
-  if (ch.touchedCalls.size > 0) flushCalls(ch);
+  flushCalls(ch);
   return ch.ops;
 }
 
@@ -154,7 +156,7 @@ function onDialEnd(ch: Changes, f: Fields): void {
 
 function stillDialled(ch: Changes, caller: Channel): string {
   const call = ch.state.calls[caller.linkedId];
-  for (const uid of ch.callChannels.get(caller.linkedId) ?? call?.channels ?? []) {
+  for (const uid of ch.callChannels?.get(caller.linkedId) ?? call?.channels ?? []) {
     if (ch.state.channels[uid]?.dialPeer === caller.id) return uid;
   }
   return '';

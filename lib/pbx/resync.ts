@@ -29,7 +29,7 @@ export interface ResyncLists {
 }
 
 export function resync(state: PbxState, lists: ResyncLists, now: number, options: StepOptions = {}): Op[] {
-  const ch = new Changes(state, now, options.isTrunk ?? isTrunkChannel);
+  const ch = new Changes(state, undefined, now, options.isTrunk ?? isTrunkChannel);
   const channelList = lists.channels ?? lists.status;
   if (channelList !== undefined) syncChannels(ch, channelList.map((p) => p.fields));
   if (lists.bridges !== undefined || channelList !== undefined) {
@@ -132,7 +132,7 @@ function syncBridges(ch: Changes, items: Fields[] | undefined, membersKnown: boo
     // Keep the order of entry we know; newcomers go last.
     const ordered = prev.filter((uid) => now.includes(uid)).concat(now.filter((uid) => !prev.includes(uid)));
     ch.put('bridges', id, { channels: ordered });
-    for (const uid of ordered) ch.touchedCalls.add(ch.state.channels[uid].linkedId);
+    for (const uid of ordered) ch.touch(ch.state.channels[uid].linkedId);
   }
 }
 
@@ -201,7 +201,7 @@ function rebuildCalls(ch: Changes): void {
   for (const lid of Object.keys(ch.state.calls)) if (!groups.has(lid)) groups.set(lid, []);
   for (const [lid, now] of groups) {
     const prev = ch.state.calls[lid]?.channels ?? [];
-    ch.callChannels.set(lid, prev.filter((uid) => now.includes(uid)).concat(now.filter((uid) => !prev.includes(uid))));
-    ch.touchedCalls.add(lid);
+    (ch.callChannels ??= new Map()).set(lid, prev.filter((uid) => now.includes(uid)).concat(now.filter((uid) => !prev.includes(uid))));
+    ch.touch(lid);
   }
 }
