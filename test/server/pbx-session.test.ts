@@ -3,6 +3,7 @@
  * fallback, the warnings that name the missing permission, and a quiet
  * steady state.
  */
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoPbx } from '@/server/demo-pbx/index';
 import { createLogger } from '@/server/log';
@@ -56,4 +57,59 @@ describe('PbxSession', () => {
     expect(pbx.received()).toMatch(/Action: Login\r\n(?:[^\r\n]+\r\n)*Events: call,agent,system,dialplan\r\n/);
     expect(pbx.received()).not.toContain('pw-Secret-1');
   });
+});
+
+const resyncLogs: { held: number }[] = [];
+const logSink = new Writable({
+  write(chunk: Buffer, _enc, done) {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.includes('resync done')) resyncLogs.push(JSON.parse(line));
+    done();
+  },
+});
+
+describe('PbxSession truth', () => {
+  it('loses no event that arrives during a resync: at a quiet point a fresh resync finds nothing to change', async () => {
+    const pbx = await startDemoPbx({
+      port: 0,
+      seed: 11,
+      speed: 10,
+      // Long calls: once traffic stops, the PBX holds still with calls up.
+      timing: { talk: [600, 600] },
+      traffic: { callsPerMinute: 600, maxConcurrentCalls: 30 },
+    });
+    const session = new PbxSession({
+      ami: { host: pbx.host, port: pbx.port, username: pbx.users[0].username, secret: pbx.users[0].secret, tls: false },
+      log: createLogger('info', { stream: logSink, pretty: false }),
+      label: 'test',
+      demo: true,
+      client: { backoff: { initialMs: 20, maxMs: 100 } },
+    });
+    session.start();
+    cleanups.push(() => pbx.close(), () => session.stop());
+    await waitFor(() => session.state.pbx.lastResync > 0, 'first resync');
+
+    // Slow writes stretch every resync, so live events pile up behind the lists.
+    pbx.faults.slowWrites(5);
+    for (let i = 0; i < 3; i++) {
+      const before = session.state.pbx.lastResync;
+      pbx.faults.dropAll();
+      await waitFor(() => session.state.pbx.lastResync > before, `resync ${i + 1}`, 15_000);
+    }
+    pbx.faults.slowWrites(0);
+    pbx.setTraffic({ enabled: false });
+    const held = resyncLogs.map((l) => l.held);
+    expect(Math.max(...held), `events held per resync: ${held}`).toBeGreaterThan(0);
+
+    // Quiet: no ops for a while.
+    let lastOpAt = Date.now();
+    session.onOps(() => (lastOpAt = Date.now()));
+    await waitFor(() => Date.now() - lastOpAt > 700, 'a quiet PBX', 15_000);
+    expect(Object.keys(session.state.channels).length).toBeGreaterThan(5);
+    expect(Object.keys(session.state.channels).length).toBe(pbx.snapshot().channels);
+
+    const changes: unknown[] = [];
+    session.onOps((ops) => changes.push(...ops.filter((op) => op[0] !== 's')));
+    await session.resync();
+    expect(changes).toEqual([]);
+  }, 40_000);
 });
