@@ -39,7 +39,7 @@ interface PageFigures {
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-bench-ui-'));
-  const log = createLogger('warn');
+  const log = createLogger('error');
   const pbx = await startDemoPbx({ port: 0, seed: 1, load: { channels, eventsPerSec } });
   const config = loadConfig({ ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', CALLBOARD_DATA: dataDir, LOG_LEVEL: 'warn' });
   const app = next({ dev: false, hostname: '127.0.0.1', port: 0 });
