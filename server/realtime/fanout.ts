@@ -44,6 +44,13 @@ export class Fanout {
   private timer: NodeJS.Timeout | null = null;
   private drainTimer: NodeJS.Timeout | null = null;
   private readonly lagging = new Set<CallboardSocket>();
+  /**
+   * Bytes of a client's last snapshot still unsent when it was emitted. A
+   * big state takes a while to reach a distant browser; that alone must not
+   * count as falling behind, or such a client would loop from snapshot to
+   * cut-off to snapshot.
+   */
+  private readonly snapshotBytes = new WeakMap<CallboardSocket, number>();
   private readonly unsubscribe: () => void;
   private readonly maxBuffered: number;
   private readonly resumeBelow: number;
@@ -102,6 +109,7 @@ export class Fanout {
     this.flush();
     const snapshot: Snapshot = { seq: this.seq, state: this.source.state, serverTime: this.now() };
     socket.emit('snapshot', snapshot);
+    this.snapshotBytes.set(socket, unsentBytes(socket));
     socket.join(LIVE_ROOM);
     this.stats.snapshots++;
   }
@@ -109,7 +117,11 @@ export class Fanout {
   private checkBacklogs(): void {
     for (const socket of this.io.of('/').adapter.rooms.get(LIVE_ROOM) ?? []) {
       const s = this.io.of('/').sockets.get(socket);
-      if (s && unsentBytes(s) > this.maxBuffered) this.cutOff(s);
+      if (!s) continue;
+      const unsent = unsentBytes(s);
+      const allowance = this.snapshotBytes.get(s) ?? 0;
+      if (unsent > this.maxBuffered + allowance) this.cutOff(s);
+      else if (allowance && unsent < this.resumeBelow) this.snapshotBytes.delete(s);
     }
   }
 

@@ -96,4 +96,32 @@ describe('fan-out', () => {
     expect(slow.state).toEqual(wireCopy(source.state));
     expect(fast.state).toEqual(wireCopy(source.state));
   });
+
+  it('does not count a big snapshot still on its way as falling behind', async () => {
+    const { url, source, fanout } = await serve(256 * 1024);
+    const blob = 'y'.repeat(64 * 1024);
+    const big: Op[] = [];
+    for (let i = 0; i < 200; i++) big.push(upsert('devices', `big${i}`, { state: blob }));
+    source.push(big); // a 12.5 MiB state: more than the kernel's socket buffers hold
+    const c = new MirrorClient(url, {});
+    cleanups.push(() => c.close());
+    // Stop reading as soon as the connection opens, so the snapshot sits in the server's buffers.
+    let tcp: { pause(): void; resume(): void } | undefined;
+    c.socket.io.on('open', () => {
+      tcp = (c.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
+      tcp.pause();
+    });
+    await waitFor(() => fanout.stats.snapshots === 1, 'snapshot emitted');
+    // Small batches keep coming while the snapshot is still on its way.
+    for (let i = 0; i < 10; i++) {
+      source.push([upsert('devices', 'small', { since: i })]);
+      fanout.flush();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    tcp!.resume();
+    await waitFor(() => c.seq === fanout.currentSeq, 'caught up');
+    expect(fanout.stats.cutOffs).toBe(0);
+    expect(c.snapshots).toBe(1);
+    expect(c.state).toEqual(wireCopy(source.state));
+  });
 });
