@@ -38,10 +38,10 @@ import tls from 'node:tls';
 import { AmiParser } from './parser';
 import type { AmiPacket } from './packet';
 import { headerOf } from './decode';
-import { serializeActionText, type AmiAction } from './serialize';
+import { serializeActionText, validateHeaderValue, type AmiAction } from './serialize';
 import { Correlator, type AmiResult, type Settle } from './correlator';
 import { AmiActionError, AmiConnectionError, AmiTimeoutError } from './errors';
-import { amiVersionOf, challengeAction, loginAction, type AmiAuthType, type AmiEventsMask } from './login';
+import { amiVersionOf, challengeAction, eventsHeader, loginAction, type AmiAuthType, type AmiEventsMask } from './login';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { AmiEvent } from './events';
 
@@ -101,6 +101,8 @@ export interface AmiClientOptions {
   /** Delay before retrying after `Authentication failed`, ms. Default 60 000. */
   authFailedRetryMs?: number;
   maxPacketBytes?: number;
+  /** Things worth a log line that are not errors of any call: a skipped oversized packet, a listener that threw. */
+  onWarning?: (message: string) => void;
   /** Injection points for tests and special transports. */
   connect?: (target: AmiConnectTarget) => AmiTransport;
   timers?: AmiTimers;
@@ -161,7 +163,11 @@ export class AmiClient {
   private currentStatus: AmiStatus = { state: 'disconnected', reason: 'not started' };
   private currentGreeting: string | undefined;
 
+  /** Throws when the options can never work (CR/LF in the credentials, a bad events mask). */
   constructor(options: AmiClientOptions) {
+    validateHeaderValue('Username', options.username);
+    validateHeaderValue('Secret', options.secret);
+    eventsHeader(options.events);
     this.options = options;
     this.cfg = {
       timeoutMs: options.timeoutMs ?? 10_000,
@@ -244,12 +250,17 @@ export class AmiClient {
     this.phase = 'greeting';
     this.currentGreeting = undefined;
     this.setStatus({ state: 'connecting', attempt: this.attempts });
-    const parser = new AmiParser(
+    // Handlers ignore a parser that is no longer current: a listener may stop()/start() mid-chunk.
+    const parser: AmiParser = new AmiParser(
       {
-        onPacket: (packet) => this.onPacket(packet),
-        onGreeting: (line) => this.onGreeting(line),
-        onOversize: () => {
-          // Skipped by the parser; the session itself is still in sync.
+        onPacket: (packet) => {
+          if (this.parser === parser) this.onPacket(packet);
+        },
+        onGreeting: (line) => {
+          if (this.parser === parser) this.onGreeting(line);
+        },
+        onOversize: (bytes) => {
+          if (this.parser === parser) this.warn(`skipped an AMI packet of ${bytes} bytes (over the size limit)`);
         },
       },
       { expectGreeting: true, maxPacketBytes: this.options.maxPacketBytes },
@@ -266,8 +277,7 @@ export class AmiClient {
     try {
       socket = this.connectFn({ host: this.options.host, port: this.options.port ?? 5038, tls: this.options.tls });
     } catch (error) {
-      this.socket = null;
-      this.drop(`connect failed: ${(error as Error).message}`, true, true);
+      this.drop(`connect failed: ${(error as Error).message}`, true);
       return;
     }
     this.socket = socket;
@@ -347,15 +357,16 @@ export class AmiClient {
     for (const listener of this.eventListeners) {
       try {
         listener(packet as AmiEvent);
-      } catch {
+      } catch (error) {
         // A subscriber's bug must not break the session or starve the other subscribers.
+        this.warn(`an event listener threw: ${describe(error)}`);
       }
     }
   }
 
   /** Ends the current connection because of `reason` and, if still running, schedules the next attempt. */
-  private drop(reason: string, retry: boolean, countFailure = true): void {
-    if (countFailure && this.phase !== 'ready') this.failures++;
+  private drop(reason: string, retry: boolean): void {
+    if (this.phase !== 'ready') this.failures++;
     const retryInMs = this.running && retry ? this.nextBackoff() : undefined;
     if (!retry) this.running = false;
     this.teardown(reason, { state: 'disconnected', reason, retryInMs });
@@ -404,7 +415,7 @@ export class AmiClient {
       if (this.phase !== 'ready') return;
       const silentFor = this.now() - this.lastReceivedAt;
       if (silentFor >= this.cfg.deadAfterMs) {
-        this.drop(`no data from Asterisk for ${silentFor} ms`, true, false);
+        this.drop(`no data from Asterisk for ${silentFor} ms`, true);
         return;
       }
       if (silentFor >= this.cfg.pingIntervalMs) {
@@ -464,9 +475,17 @@ export class AmiClient {
     for (const listener of this.statusListeners) {
       try {
         listener(status);
-      } catch {
-        // Same as for events: one bad subscriber must not break the session.
+      } catch (error) {
+        this.warn(`a status listener threw: ${describe(error)}`);
       }
+    }
+  }
+
+  private warn(message: string): void {
+    try {
+      this.options.onWarning?.(message);
+    } catch {
+      // Nowhere left to report it.
     }
   }
 
@@ -475,6 +494,10 @@ export class AmiClient {
     const r = Math.floor(this.random() * 36 ** 6).toString(36).padStart(6, '0');
     return `cb${r}-`;
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 
 function isTrue(value: unknown): boolean {

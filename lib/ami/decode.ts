@@ -32,7 +32,7 @@ export function decodePacket(text: string): AmiPacket {
     const end = nl > pos && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
     if (colon !== -1 && colon < pos) colon = text.indexOf(':', pos);
     if (colon !== -1 && colon < end && colon > pos) {
-      const key = keyAt(text, pos, colon);
+      const key = text.slice(pos, colon);
       const valueStart = text.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
       const value = valueStart >= end ? '' : text.slice(valueStart, end);
       const prior = fields[key];
@@ -98,29 +98,6 @@ function packetOf(
   if (output) packet.output = output;
   return packet;
 }
-
-/**
- * Header names repeat endlessly (`Channel`, `Uniqueid`, …). Reusing one string
- * per name spares an allocation and lets property access hit V8's caches.
- */
-const KEY_SLOTS = 1024;
-const keyCache: string[] = new Array<string>(KEY_SLOTS).fill('');
-
-function keyAt(text: string, start: number, end: number): string {
-  const n = end - start;
-  const slot = (n * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1) * 3 + text.charCodeAt(start + (n >> 1))) & (KEY_SLOTS - 1);
-  const cached = keyCache[slot];
-  if (cached.length === n && text.startsWith(cached, start)) return cached;
-  const key = text.slice(start, end);
-  if (n <= 48) keyCache[slot] = internalized(key);
-  return key;
-}
-
-/** The engine's unique copy of `s` (property keys are internalized). */
-function internalized(s: string): string {
-  return Object.keys({ [s]: 0 })[0];
-}
-
 
 /**
  * A packet as the parser emits it: its text, decoded into `fields` only when

@@ -1,3 +1,8 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AmiActionError,
@@ -271,5 +276,98 @@ describe('AmiClient', () => {
     expect(first.actions.some((a) => a.fields.Action === 'Ping')).toBe(true);
     await connected;
     expect(server.connections.length).toBe(2);
+  });
+});
+
+describe('AmiClient, more', () => {
+  it('speaks TLS', async () => {
+    const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+    const cert = fs.readFileSync(path.join(fixtures, 'localhost-cert.pem'));
+    const key = fs.readFileSync(path.join(fixtures, 'localhost-key.pem'));
+    const { ami, server } = await setup({ tls: { key, cert } }, { tls: { ca: cert } });
+    const connected = nextStatus(ami, 'connected');
+    ami.start();
+    await connected;
+    expect((await ami.send({ Action: 'Ping' })).response.fields.Ping).toBe('Pong');
+    expect(server.connections[0].socket).toBeInstanceOf(tls.TLSSocket);
+  });
+
+  it('refuses impossible options at construction', () => {
+    const base = { host: '127.0.0.1', username: 'u', secret: 's' };
+    expect(() => new AmiClient({ ...base, secret: 'x\r\nAction: Originate' })).toThrow(AmiSerializeError);
+    expect(() => new AmiClient({ ...base, username: 'a\nb' })).toThrow(AmiSerializeError);
+    expect(() => new AmiClient({ ...base, events: ['call', 'bad class'] })).toThrow();
+  });
+
+  it('times out a peer that never greets, and backs off between attempts', async () => {
+    const { server, ami, statuses } = await setup({ silent: true }, { handshakeTimeoutMs: 40, backoff: { initialMs: 10, maxMs: 1000, factor: 2, jitter: 0 } });
+    ami.start();
+    await server.connection(2);
+    const downs = statuses.filter((s) => s.state === 'disconnected') as { reason: string; retryInMs: number }[];
+    expect(downs[0].reason).toBe('no AMI greeting');
+    expect(downs.slice(0, 2).map((d) => d.retryInMs)).toEqual([10, 20]);
+  });
+
+  it('drops a stream that does not start with a greeting', async () => {
+    const { server, ami } = await setup({ silent: true }, { handshakeTimeoutMs: 5000 });
+    const down = nextStatus(ami, 'disconnected');
+    ami.start();
+    (await server.connection(0)).write('Event: FullyBooted\r\nStatus: Fully Booted\r\n\r\n');
+    expect(await down).toMatchObject({ reason: 'stream did not start with an AMI greeting' });
+  });
+
+  it('reports a refused TCP connection and retries', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const ami = new AmiClient({ host: '127.0.0.1', port, username: 'u', secret: 's', backoff: { initialMs: 5, maxMs: 50, factor: 2, jitter: 0 } });
+    cleanups.push(() => ami.stop());
+    const seen: AmiStatus[] = [];
+    const third = new Promise<void>((resolve) =>
+      ami.onStatus((s) => {
+        seen.push(s);
+        if (s.state === 'connecting' && s.attempt === 3) resolve();
+      }),
+    );
+    ami.start();
+    await third;
+    const downs = seen.filter((s) => s.state === 'disconnected') as { reason: string; retryInMs: number }[];
+    expect(downs[0].reason).toMatch(/ECONNREFUSED/);
+    expect(downs.map((d) => d.retryInMs)).toEqual([5, 10]);
+  });
+
+  it('keeps going when a listener throws, and says so', async () => {
+    const warnings: string[] = [];
+    const { ami, events } = await setup({}, { onWarning: (w) => warnings.push(w) });
+    ami.onEvent(() => {
+      throw new Error('listener bug');
+    });
+    const booted = waitEvent(ami, (e) => e.fields.Event === 'FullyBooted');
+    ami.start();
+    await booted;
+    expect(events).toHaveLength(1);
+    expect(warnings.some((w) => w.includes('listener bug'))).toBe(true);
+    expect(ami.status.state).toBe('connected');
+  });
+
+  it('stops for good: pending actions fail, no reconnect', async () => {
+    const { server, ami } = await setup({ onAction: () => undefined });
+    const connected = nextStatus(ami, 'connected');
+    ami.start();
+    await connected;
+    const pending = ami.send({ Action: 'CoreStatus' });
+    ami.stop();
+    const err = await pending.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmiConnectionError);
+    expect((err as AmiConnectionError).reason).toMatch(/client stopped/);
+    expect(ami.status).toEqual({ state: 'disconnected', reason: 'client stopped' });
+    // A ping round trip on a fresh client proves the server is still there, and nobody reconnected meanwhile.
+    const other = new AmiClient({ host: '127.0.0.1', port: server.port, username: 'dashboard', secret: 's3cret' });
+    cleanups.push(() => other.stop());
+    const up = nextStatus(other, 'connected');
+    other.start();
+    await up;
+    expect(server.connections).toHaveLength(2);
   });
 });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { AmiParser } from '../../lib/ami/parser';
 import type { AmiPacket } from '../../lib/ami/packet';
 import { md5Key } from '../../lib/ami/login';
@@ -21,6 +22,8 @@ export interface FakeAmiOptions {
   refuseLogin?: boolean;
   /** Don't send the greeting (a peer that is silent from the start). */
   silent?: boolean;
+  /** Serve TLS with this key and certificate. */
+  tls?: tls.TlsOptions;
   /** Answer Ping as Asterisk does (default true). */
   answerPing?: boolean;
   /** Answers every action after login; return nothing to stay silent. */
@@ -58,7 +61,7 @@ export async function startFakeAmi(options: FakeAmiOptions = {}): Promise<FakeAm
       check();
     });
 
-  const server = net.createServer((socket) => {
+  const onConnection = (socket: net.Socket) => {
     let challenge = '';
     const conn: FakeConnection = {
       socket,
@@ -100,7 +103,8 @@ export async function startFakeAmi(options: FakeAmiOptions = {}): Promise<FakeAm
     socket.on('error', () => {});
     if (!options.silent) socket.write(GREETING);
     wake();
-  });
+  };
+  const server = options.tls ? tls.createServer(options.tls, onConnection) : net.createServer(onConnection);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
 
