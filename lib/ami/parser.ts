@@ -46,10 +46,15 @@ export interface AmiParserOptions {
  * framing never allocates per line. Each packet is then decoded once from its
  * own bytes (latin1 when pure ASCII, else UTF-8), so a character split across
  * chunks is always decoded whole and field strings never pin a whole chunk.
+ * Packets come out as `LazyPacket`s: their fields are built on first access.
  *
- * An unfinished packet is kept as a list of chunks and only joined once a chunk
- * holds its terminator, so input that trickles in byte by byte costs linear
- * time; past `maxPacketBytes` the packet is dropped and only counted.
+ * Only a packet that straddles chunks is copied, into one growing buffer, and
+ * each of its bytes is scanned once, so input that trickles in byte by byte
+ * costs linear time. Past `maxPacketBytes` a packet is dropped and only
+ * counted, so memory stays bounded whatever arrives.
+ *
+ * Handlers may call `reset()`; they must not call `push()` or throw (an
+ * exception propagates and the rest of that chunk is lost).
  */
 export class AmiParser {
   private readonly maxPacketBytes: number;
@@ -67,6 +72,8 @@ export class AmiParser {
   private skipping = false;
   private skipAwaiting: Awaiting = Awaiting.BlankLine;
   private skippedBytes = 0;
+  /** Bumped by reset(), so that a handler's reset stops the framing in progress. */
+  private epoch = 0;
 
   constructor(handlers: AmiParserHandlers, options: AmiParserOptions = {}) {
     this.handlers = handlers;
@@ -81,6 +88,7 @@ export class AmiParser {
 
   /** Forget everything buffered, e.g. when the connection is replaced. */
   reset(expectGreeting = this.awaitingGreeting): void {
+    this.epoch++;
     this.clearAsm();
     this.skipping = false;
     this.skippedBytes = 0;
@@ -89,6 +97,7 @@ export class AmiParser {
 
   push(chunk: Uint8Array): void {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const epoch = this.epoch;
     let offset = 0;
     // Complete the unfinished unit piece by piece: only bytes up to its terminator are copied.
     while (this.asmLen > 0 && offset < buf.length) {
@@ -115,11 +124,13 @@ export class AmiParser {
         this.skippedBytes = 0;
         this.clearAsm();
         this.handlers.onOversize?.(skipped);
+        if (this.epoch !== epoch) return;
         continue;
       }
       this.asmLen = end;
       const unit = this.asm.subarray(0, end);
       const rest = this.frame(unit);
+      if (this.epoch !== epoch) return;
       if (this.skipping) continue;
       if (rest === end) {
         this.clearAsm();
@@ -132,6 +143,7 @@ export class AmiParser {
     }
     if (offset >= buf.length) return;
     const rest = offset + this.frame(buf.subarray(offset));
+    if (this.epoch !== epoch) return;
     if (rest < buf.length) {
       this.append(buf, rest, buf.length);
       this.scanFrom = this.asmLen;
@@ -141,8 +153,7 @@ export class AmiParser {
   /** What the unfinished unit in `asm` waits for. */
   private unitAwaiting(): Awaiting {
     if (this.awaitingGreeting) return Awaiting.Line;
-    if (this.asmLen >= FOLLOWS.length && (this.asm as FastBuffer).latin1Slice(0, FOLLOWS.length) === FOLLOWS) return Awaiting.EndCommand;
-    return Awaiting.BlankLine;
+    return this.asmLen >= FOLLOWS.length && startsWithAscii(this.asm, FOLLOWS) ? Awaiting.EndCommand : Awaiting.BlankLine;
   }
 
   private append(buf: Buffer, start: number, end: number): void {
@@ -195,8 +206,9 @@ export class AmiParser {
     const s = (buf as FastBuffer).latin1Slice(0, buf.length);
     const ascii = isAscii(buf);
     const len = s.length;
+    const epoch = this.epoch;
     let p = 0;
-    // Cached positions of the next `\n\n` / `\n\r\n` at or after p (len when none).
+    // Positions of the next `\n\n` / `\n\r\n` at or after p (-1: none left; -2: not searched yet).
     let lflf = -2;
     let lfcrlf = -2;
 
@@ -208,6 +220,7 @@ export class AmiParser {
         const end = nl > p && s.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
         if (end > p && looksLikeBanner(s, p, end)) {
           this.handlers.onGreeting?.(decodeText(buf, p, end, ascii));
+          if (this.epoch !== epoch) return len;
           p = nl + 1;
           continue;
         }
@@ -248,6 +261,7 @@ export class AmiParser {
       } else {
         this.handlers.onPacket(decodeBytes(buf, p, bodyEnd, ascii));
       }
+      if (this.epoch !== epoch) return len;
       p = next;
     }
 
@@ -284,6 +298,11 @@ function scanEnd(buf: Buffer, from: number, to: number, awaiting: Awaiting): num
     if (j + 1 >= END_COMMAND.length && endsWithEndCommand(buf, j + 1)) return i + 1;
   }
   return -1;
+}
+
+function startsWithAscii(buf: Buffer, prefix: string): boolean {
+  for (let k = 0; k < prefix.length; k++) if (buf[k] !== prefix.charCodeAt(k)) return false;
+  return true;
 }
 
 function endsWithEndCommand(buf: Buffer, end: number): boolean {

@@ -177,4 +177,20 @@ describe('AmiParser edge cases', () => {
     expect(r.greetings).toHaveLength(2);
     expect(r.packets.map((p) => p.fields.Event)).toEqual(['Whole']);
   });
+
+  it('stops framing when a handler resets it mid-chunk', () => {
+    const seen: string[] = [];
+    const parser: AmiParser = new AmiParser({
+      onPacket: (p) => {
+        seen.push(p.fields.Event);
+        if (p.fields.Event === 'Stop') parser.reset(true);
+      },
+      onGreeting: (g) => seen.push(g),
+    });
+    parser.push(Buffer.from('Event: A\r\n\r\nEvent: Stop\r\n\r\nEvent: Lost\r\n\r\nEvent: Half'));
+    expect(parser.bufferedBytes).toBe(0);
+    parser.push(Buffer.from('Asterisk Call Manager/11.0.0\r\nEvent: B\r'));
+    parser.push(Buffer.from('\n\r\n'));
+    expect(seen).toEqual(['A', 'Stop', 'Asterisk Call Manager/11.0.0', 'B']);
+  });
 });
