@@ -1,3 +1,13 @@
+/**
+ * The embedded demo PBX: a real TCP AMI server speaking Asterisk 22's dialect
+ * (see dialect.ts and ../shared/ami-transcripts), with seeded lively traffic,
+ * the actions a dashboard uses, manager.conf-style permissions, a load mode for
+ * benchmarks and fault hooks for tests. It plays Asterisk, so it keeps its own
+ * state (core.ts) and never imports lib/pbx.
+ *
+ *   const pbx = await startDemoPbx({ seed: 1 });
+ *   // connect any AMI client to pbx.host:pbx.port as pbx.users[0]
+ */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { DEFAULT_TIMING, Dialplan, type Timing } from './calls';

@@ -21,6 +21,7 @@ export class LoadGenerator {
   private readonly pairs: [Channel, Channel][] = [];
   private readonly timer: NodeJS.Timeout;
   private credit = 0;
+  private lastTick = performance.now();
   private serial = 0;
 
   constructor(
@@ -30,6 +31,7 @@ export class LoadGenerator {
   ) {
     const target = Math.floor(Math.min(options.channels, 10_000) / 2);
     for (let i = 0; i < target; i++) this.startPair();
+    this.lastTick = performance.now();
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
 
@@ -40,7 +42,11 @@ export class LoadGenerator {
   private tick(): void {
     const core = this.core;
     const rng = core.rng;
-    this.credit += (this.options.eventsPerSec * TICK_MS) / 1000;
+    // Pace by the time that really passed, so a late tick does not lower the rate; a long stall is not made up.
+    const now = performance.now();
+    const elapsed = Math.min(250, now - this.lastTick);
+    this.lastTick = now;
+    this.credit += (this.options.eventsPerSec * elapsed) / 1000;
     const target = Math.floor(Math.min(this.options.channels, 10_000) / 2);
     this.prune();
     while (this.credit >= 1) {

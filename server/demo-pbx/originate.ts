@@ -81,5 +81,12 @@ export function originate(core: PbxCore, plan: Dialplan, req: OriginateRequest, 
       else core.softHangupRequest(ch, cause);
       failed('CANCEL', 1, cause);
     },
+    // Redirected before it answered: the originate is over, the channel goes where it was sent.
+    onRedirect: () => {
+      settled = true;
+      core.cancel(answerTimer);
+      core.cancel(noAnswerTimer);
+      done({ ok: false, reason: 1, ch });
+    },
   };
 }

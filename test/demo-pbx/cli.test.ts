@@ -39,7 +39,7 @@ describe('demo PBX CLI', () => {
   it('listens, prints its credentials, and serves any AMI client', async () => {
     const r = run(['--port', '0', '--seed', '5', '--rate', '30', '--user', 'tool', '--secret', 'pw-1']);
     child = r.child;
-    const port = await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.exec(r.output())?.[1], 'listening line');
+    const port = await waitFor(() => /listening on 127\.0\.0\.1:(\d+)\n/.exec(r.output())?.[1], 'listening line');
     expect(r.output()).toContain('username: tool');
     expect(r.output()).toContain('secret:   pw-1');
     const c = await TestAmi.login(Number(port), 'tool', 'pw-1');
