@@ -43,6 +43,9 @@ export class Fanout {
   private pending: Op[] = [];
   private timer: NodeJS.Timeout | null = null;
   private drainTimer: NodeJS.Timeout | null = null;
+  /** Clients waiting for a snapshot: served together, so a crowd reconnecting costs one serialisation. */
+  private readonly wantSnapshot = new Set<CallboardSocket>();
+  private snapshotTimer: NodeJS.Immediate | null = null;
   private readonly lagging = new Set<CallboardSocket>();
   /**
    * Bytes of a client's last snapshot still unsent when it was emitted. A
@@ -75,12 +78,15 @@ export class Fanout {
 
   /** Starts a client: snapshot now, batches after; `resync` asks for a new snapshot. */
   attach(socket: CallboardSocket): void {
-    this.sendSnapshot(socket);
+    this.requestSnapshot(socket);
     socket.on('resync', () => {
       if (this.lagging.has(socket)) return; // it gets one when it has drained
-      this.sendSnapshot(socket);
+      this.requestSnapshot(socket);
     });
-    socket.on('disconnect', () => this.lagging.delete(socket));
+    socket.on('disconnect', () => {
+      this.lagging.delete(socket);
+      this.wantSnapshot.delete(socket);
+    });
   }
 
   private enqueue(ops: readonly Op[]): void {
@@ -104,14 +110,26 @@ export class Fanout {
     this.checkBacklogs();
   }
 
-  private sendSnapshot(socket: CallboardSocket): void {
+  private requestSnapshot(socket: CallboardSocket): void {
+    this.wantSnapshot.add(socket);
+    this.snapshotTimer ??= setImmediate(() => this.sendSnapshots());
+  }
+
+  private sendSnapshots(): void {
+    this.snapshotTimer = null;
+    const sockets = [...this.wantSnapshot].filter((s) => s.connected);
+    this.wantSnapshot.clear();
+    if (!sockets.length) return;
     // The state already holds the pending ops: send them first so the snapshot's seq covers them.
     this.flush();
     const snapshot: Snapshot = { seq: this.seq, state: this.source.state, serverTime: this.now() };
-    socket.emit('snapshot', snapshot);
-    this.snapshotBytes.set(socket, unsentBytes(socket));
-    socket.join(LIVE_ROOM);
-    this.stats.snapshots++;
+    // A broadcast to the sockets' own rooms: encoded once for all of them.
+    this.io.to(sockets.map((s) => s.id)).emit('snapshot', snapshot);
+    for (const socket of sockets) {
+      this.snapshotBytes.set(socket, unsentBytes(socket));
+      socket.join(LIVE_ROOM);
+    }
+    this.stats.snapshots += sockets.length;
   }
 
   private checkBacklogs(): void {
@@ -142,7 +160,7 @@ export class Fanout {
         this.lagging.delete(socket);
       } else if (unsentBytes(socket) < this.resumeBelow) {
         this.lagging.delete(socket);
-        this.sendSnapshot(socket);
+        this.requestSnapshot(socket);
       }
     }
     if (!this.lagging.size && this.drainTimer) {
@@ -155,7 +173,9 @@ export class Fanout {
     this.unsubscribe();
     if (this.timer) clearTimeout(this.timer);
     if (this.drainTimer) clearInterval(this.drainTimer);
-    this.timer = this.drainTimer = null;
+    if (this.snapshotTimer) clearImmediate(this.snapshotTimer);
+    this.timer = this.drainTimer = this.snapshotTimer = null;
+    this.wantSnapshot.clear();
     this.lagging.clear();
   }
 }
