@@ -31,7 +31,7 @@ export function sendError(res: ServerResponse, status: number, error: string, he
 /** Reads a JSON body of at most `limit` bytes; a clear HttpError otherwise. */
 export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'Send the body as application/json');
+  if (!/^application\/json\b/i.test(type)) throw new HttpError(400, 'Send the body as JSON (Content-Type: application/json)');
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, `Body larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
