@@ -143,6 +143,18 @@ function rssMB(): number {
   return Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
 }
 
+// Memory first, in a process that has not yet churned through the throughput runs.
+const baseline = rssMB();
+const live = buildLiveCalls(5_000);
+const rss = rssMB();
+const channels = Object.keys(live.channels).length;
+const heap = Math.round((process.memoryUsage().heapUsed / 1024 / 1024) * 10) / 10;
+console.log(
+  `live state: ${channels} channels, ${Object.keys(live.bridges).length} bridges, ${Object.keys(live.calls).length} calls; ` +
+    `RSS ${rss} MB (${baseline} MB before building it), heap ${heap} MB; goal ≤ 300 MB${gc ? '' : ' (run with --expose-gc for a settled figure)'}`,
+);
+if (channels !== 10_000) throw new Error(`expected 10000 channels, built ${channels}`);
+
 const bytes = readFileSync(transcript);
 const packets = parseAll(bytes).packets;
 const eventCount = packets.filter((p) => p.fields.Event !== undefined).length;
@@ -154,16 +166,5 @@ const reduce = timeLoop(() => reduceOnly(packets));
 console.log(`reduce only:     ${fmt(reduce)}, packets decoded beforehand`);
 const both = timeLoop(() => parseAndReduce(bytes));
 console.log(`parse + reduce:  ${fmt(both)}; goal ≥ 300,000`);
-
-const baseline = rssMB();
-const state = buildLiveCalls(5_000);
-const rss = rssMB();
-const channels = Object.keys(state.channels).length;
-const heap = Math.round((process.memoryUsage().heapUsed / 1024 / 1024) * 10) / 10;
-console.log(
-  `live state: ${channels} channels, ${Object.keys(state.bridges).length} bridges, ${Object.keys(state.calls).length} calls; ` +
-    `RSS ${rss} MB (before: ${baseline} MB), heap ${heap} MB, goal ≤ 300 MB${gc ? '' : ' (run with --expose-gc for a settled figure)'}`,
-);
-if (channels !== 10_000) throw new Error(`expected 10000 channels, built ${channels}`);
 
 console.log(JSON.stringify({ eventsPerSec: both.perSec, rssMBAt10kChannels: rss }));

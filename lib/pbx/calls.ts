@@ -79,10 +79,14 @@ function deriveCall(ch: Changes, linkedId: string, channels: Channel[], prev: Ca
     to = { channel: '', name: '', num: did || cleanId(origin.exten) };
   }
 
-  let direction: CallDirection = 'internal';
-  if (isTrunk(origin.name)) direction = 'inbound';
+  const ids = sameIds(prev?.channels, channels);
+  // Channel names do not change (short of a Rename): the direction only moves with the membership,
+  // and a call that was inbound or outbound stays so when its trunk leg hangs up first.
+  let direction: CallDirection;
+  if (prev !== undefined && (ids === prev.channels || prev.direction !== 'internal')) direction = prev.direction;
+  else if (isTrunk(origin.name)) direction = 'inbound';
   else if (channels.some((c) => isTrunk(c.name))) direction = 'outbound';
-  if (prev !== undefined && prev.direction !== 'internal' && direction === 'internal') direction = prev.direction;
+  else direction = 'internal';
 
   // Once the originator is gone the call is ending: it keeps its caller.
   const originGone = prev !== undefined && prev.from.channel !== '' && !channels.some((c) => c.id === prev.from.channel);
@@ -101,7 +105,7 @@ function deriveCall(ch: Changes, linkedId: string, channels: Channel[], prev: Ca
     state: callState,
     from: sameParty(prev?.from, from),
     to: sameParty(prev?.to, to),
-    channels: sameIds(prev?.channels, channels),
+    channels: ids,
     queue,
     did,
     startedAt,

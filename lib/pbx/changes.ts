@@ -14,7 +14,7 @@ export class Changes {
   touchedCalls: string[] | undefined;
   /** Call membership changed during this reduction, by Linkedid, before the call row is written. */
   callChannels: Map<string, string[]> | undefined;
-  #at = -1;
+  private time = -1;
 
   constructor(
     readonly state: PbxState,
@@ -26,8 +26,8 @@ export class Changes {
 
   /** Event time in ms since the epoch: its Timestamp, else `now`. */
   get at(): number {
-    if (this.#at < 0) this.#at = eventTime(this.timestamp, this.now);
-    return this.#at;
+    if (this.time < 0) this.time = eventTime(this.timestamp, this.now);
+    return this.time;
   }
 
   touch(linkedId: string): void {
@@ -37,6 +37,11 @@ export class Changes {
 
   /** Upserts only the fields of `fields` that differ from the stored entity; returns whether anything changed. */
   put(kind: EntityKind, id: string, fields: Record<string, unknown>): boolean {
+    return this.change(kind, id, fields) !== undefined;
+  }
+
+  /** As `put`, returning the fields that changed (all of them for a new entity), or undefined. */
+  change(kind: EntityKind, id: string, fields: Record<string, unknown>): Record<string, unknown> | undefined {
     const prev = (this.state[kind] as unknown as Record<string, Record<string, unknown>>)[id];
     let changed: Record<string, unknown> | undefined;
     if (prev === undefined) {
@@ -47,10 +52,10 @@ export class Changes {
         const old = prev[key];
         if (old !== next && (typeof next !== 'object' || !sameValue(old, next))) (changed ??= {})[key] = next;
       }
-      if (changed === undefined) return false;
+      if (changed === undefined) return undefined;
     }
     this.push(upsert(kind, id, changed));
-    return true;
+    return changed;
   }
 
   del(kind: EntityKind, id: string): boolean {

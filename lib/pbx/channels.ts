@@ -36,16 +36,33 @@ export function createChannel(ch: Changes, channel: Channel): void {
 }
 
 /**
+ * Channel fields a call row never reads. Connected-line fields are read only
+ * from the call's originator (the channel whose Uniqueid is the Linkedid).
+ */
+const NOT_FOR_CALLS = new Set(['stateDesc', 'priority', 'appData', 'startedAt', 'connectedNum', 'connectedName']);
+
+function concernsCall(prev: Channel, fields: Partial<Channel>): boolean {
+  const isOrigin = prev.id === prev.linkedId;
+  for (const key in fields) {
+    if (!NOT_FOR_CALLS.has(key)) return true;
+    if (isOrigin && (key === 'connectedNum' || key === 'connectedName')) return true;
+  }
+  return false;
+}
+
+/**
  * Writes changed channel fields; moves the channel between calls when its
- * Linkedid changes, and marks its call for a new derivation.
+ * Linkedid changes, and marks its call for a new derivation when the change
+ * can show in it.
  */
 export function updateChannel(ch: Changes, prev: Channel, fields: Partial<Channel>): boolean {
-  if (!ch.put('channels', prev.id, fields as Record<string, unknown>)) return false;
-  const linkedId = fields.linkedId;
+  const changed = ch.change('channels', prev.id, fields as Record<string, unknown>) as Partial<Channel> | undefined;
+  if (changed === undefined) return false;
+  const linkedId = changed.linkedId;
   if (linkedId !== undefined && linkedId !== prev.linkedId && linkedId !== '') {
     leaveCall(ch, prev.linkedId, prev.id);
     joinCall(ch, linkedId, prev.id);
-  } else {
+  } else if (concernsCall(prev, changed)) {
     ch.touch(prev.linkedId);
   }
   return true;
@@ -65,19 +82,17 @@ export function applySnapshot(ch: Changes, f: Fields, k: SnapshotKeys, create: b
     createChannel(ch, newChannel(uid, readSnapshot(f, k), ch.at));
     return ch.state.channels[uid];
   }
-  // Compare in place first: most channel events repeat the snapshot unchanged.
+  // Compare in place first: most channel events repeat the snapshot unchanged. The name changes only by
+  // Rename, the priority only with a Newexten, and the state's text only with the state.
   if (
     prev.state === +(f[k.state] ?? prev.state) &&
-    prev.callerNum === (f[k.callerNum] ?? prev.callerNum) &&
-    prev.callerName === (f[k.callerName] ?? prev.callerName) &&
-    prev.connectedNum === (f[k.connectedNum] ?? prev.connectedNum) &&
-    prev.connectedName === (f[k.connectedName] ?? prev.connectedName) &&
-    prev.context === (f[k.context] ?? prev.context) &&
     prev.exten === (f[k.exten] ?? prev.exten) &&
-    prev.priority === +(f[k.priority] ?? prev.priority) &&
-    prev.name === (f[k.name] ?? prev.name) &&
-    prev.linkedId === (f[k.linkedId] ?? prev.linkedId) &&
-    prev.stateDesc === (f[k.stateDesc] ?? prev.stateDesc)
+    prev.callerNum === (f[k.callerNum] ?? prev.callerNum) &&
+    prev.connectedNum === (f[k.connectedNum] ?? prev.connectedNum) &&
+    prev.context === (f[k.context] ?? prev.context) &&
+    prev.callerName === (f[k.callerName] ?? prev.callerName) &&
+    prev.connectedName === (f[k.connectedName] ?? prev.connectedName) &&
+    prev.linkedId === (f[k.linkedId] ?? prev.linkedId)
   ) {
     return prev;
   }

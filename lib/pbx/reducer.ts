@@ -72,7 +72,9 @@ const HANDLERS = new Map<string, Handler>([
 ]);
 
 /** Reduces one AMI event: computes its ops, applies them to `state`, returns them. */
-export function step(state: PbxState, event: AmiPacket, now: number, options: StepOptions = {}): Op[] {
+const DEFAULTS: StepOptions = {};
+
+export function step(state: PbxState, event: AmiPacket, now: number, options: StepOptions = DEFAULTS): Op[] {
   // Reading one header spares decoding the packets we skip (VarSet is the most common event of all).
   const name = headerOf(event, 'Event');
   const handler = name === undefined ? undefined : HANDLERS.get(name);
