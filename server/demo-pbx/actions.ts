@@ -307,12 +307,13 @@ export const ACTIONS: Record<string, Handler> = {
     const { core, plan } = ctx.pbx;
     const channel = ctx.get('Channel') ?? '';
     if (!channel) return ctx.reply(error(ctx.id, 'Channel not specified'));
-    const context = ctx.get('Context') ?? 'default';
-    const exten = ctx.get('Exten') ?? 's';
+    const app = ctx.get('Application');
+    const context = ctx.get('Context') ?? (app ? '' : 'default');
+    const exten = ctx.get('Exten') ?? (app ? '' : 's');
     const timeoutText = ctx.get('Timeout');
     if (timeoutText !== undefined && !/^\d+$/.test(timeoutText)) return ctx.reply(error(ctx.id, 'Invalid timeout'));
     if (!/^[^/\s]+\/\S+$/.test(channel)) return ctx.reply(error(ctx.id, 'Invalid channel'));
-    if (!plan.route(context, exten)) return ctx.reply(error(ctx.id, 'Extension does not exist.'));
+    if (!app && !plan.route(context, exten)) return ctx.reply(error(ctx.id, 'Extension does not exist.'));
     const [callerNum, callerName] = parseCallerId(ctx.get('CallerID') ?? '');
     const variables: Record<string, string> = {};
     for (const v of ctx.all('Variable').flatMap((x) => x.split(','))) {
@@ -321,7 +322,16 @@ export const ACTIONS: Record<string, Handler> = {
     }
     const async = /^(1|yes|true|on|y|t)$/i.test(ctx.get('Async') ?? '');
     const id = ctx.id;
-    const req = { channel, context, exten, callerNum, callerName, variables, timeoutSec: timeoutText ? Number(timeoutText) / 1000 : 30 };
+    const req = {
+      channel,
+      context,
+      exten,
+      callerNum,
+      callerName,
+      variables,
+      timeoutSec: timeoutText ? Number(timeoutText) / 1000 : 30,
+      application: app ? { app, data: ctx.get('Data') ?? '' } : undefined,
+    };
     if (async) ctx.reply(success(id, 'Originate successfully queued'));
     const known = parseDialTarget(channel, plan) !== undefined;
     if (known) core.processedCalls++;

@@ -175,6 +175,21 @@ export class Dialplan {
     };
   }
 
+  /** An originated channel running one application (Originate `Application:`), e.g. Wait or Playback. */
+  application(ch: Channel, app: string, data: string): void {
+    const core = this.core;
+    core.newexten(ch, app, data, { context: ch.context, exten: ch.exten });
+    ch.owner = {
+      onHangup: (c, cause, by) => {
+        if (by === 'remote') core.hangupRequest(c, cause);
+        else core.softHangupRequest(c, cause);
+        core.hangup(c, cause);
+      },
+    };
+    const seconds = Number(data);
+    if (app.toLowerCase() === 'wait' && Number.isFinite(seconds)) this.armTalk(ch, seconds);
+  }
+
   // ── Queue ───────────────────────────────────────────────────────────────
 
   queue(caller: Channel, name: string): void {

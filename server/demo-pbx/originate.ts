@@ -10,6 +10,8 @@ export interface OriginateRequest {
   callerName: string;
   variables: Record<string, string>;
   timeoutSec: number;
+  /** Run this application instead of the dialplan at Context/Exten. */
+  application?: { app: string; data: string };
 }
 
 export type OriginateOutcome =
@@ -62,7 +64,8 @@ export function originate(core: PbxCore, plan: Dialplan, req: OriginateRequest, 
     plan.armTalk(ch);
     core.dialEnd(undefined, ch, 'ANSWER');
     done({ ok: true, ch });
-    plan.run(ch, req.context, req.exten);
+    if (req.application) plan.application(ch, req.application.app, req.application.data);
+    else plan.run(ch, req.context, req.exten);
   }
 
   function failed(status: string, reason: number, cause: number): void {
