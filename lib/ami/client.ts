@@ -160,6 +160,7 @@ export class AmiClient {
   private failures = 0;
   private attempts = 0;
   private lastReceivedAt = 0;
+  private pinging = false;
   private currentStatus: AmiStatus = { state: 'disconnected', reason: 'not started' };
   private currentGreeting: string | undefined;
 
@@ -382,6 +383,7 @@ export class AmiClient {
     this.phase = 'idle';
     this.clearTimer('handshakeTimer');
     this.clearTimer('keepaliveTimer');
+    this.pinging = false;
     for (const handle of this.actionTimers.values()) this.timers.clearTimeout(handle);
     this.actionTimers.clear();
     if (socket !== null) {
@@ -407,9 +409,12 @@ export class AmiClient {
     }, delayMs);
   }
 
-  /** Pings only a quiet link, and drops it once it stayed silent for `deadAfterMs`. */
-  private scheduleKeepalive(): void {
-    const tick = Math.max(1, Math.min(this.cfg.pingIntervalMs, Math.floor(this.cfg.deadAfterMs / 2)));
+  /**
+   * Pings a link that was quiet for `pingIntervalMs`, and drops it once it was
+   * silent for `deadAfterMs`. Wakes exactly when one of those can next be due,
+   * so a dead peer is noticed `deadAfterMs` after its last byte.
+   */
+  private scheduleKeepalive(delayMs = this.cfg.pingIntervalMs): void {
     this.keepaliveTimer = this.timers.setTimeout(() => {
       this.keepaliveTimer = null;
       if (this.phase !== 'ready') return;
@@ -418,13 +423,18 @@ export class AmiClient {
         this.drop(`no data from Asterisk for ${silentFor} ms`, true);
         return;
       }
-      if (silentFor >= this.cfg.pingIntervalMs) {
-        this.send({ Action: 'Ping' }, { timeoutMs: this.cfg.deadAfterMs }).catch(() => {
-          // Silence is judged by received bytes, not by this one answer.
-        });
+      if (silentFor >= this.cfg.pingIntervalMs && !this.pinging) {
+        this.pinging = true;
+        this.send({ Action: 'Ping' }, { timeoutMs: this.cfg.deadAfterMs })
+          .catch(() => {
+            // Silence is judged by received bytes, not by this one answer.
+          })
+          .finally(() => (this.pinging = false));
       }
-      this.scheduleKeepalive();
-    }, tick);
+      const untilPing = this.cfg.pingIntervalMs - silentFor;
+      const untilDead = this.cfg.deadAfterMs - silentFor;
+      this.scheduleKeepalive(Math.max(1, untilPing > 0 ? Math.min(untilPing, untilDead) : untilDead));
+    }, delayMs);
   }
 
   // ── plumbing ────────────────────────────────────────────────────────────

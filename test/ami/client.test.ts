@@ -371,3 +371,57 @@ describe('AmiClient, more', () => {
     expect(server.connections).toHaveLength(2);
   });
 });
+
+/** Virtual time for the client; the sockets stay real. */
+function manualTime() {
+  let now = 0;
+  let seq = 0;
+  const pending = new Map<number, { at: number; fn: () => void }>();
+  return {
+    now: () => now,
+    timers: {
+      setTimeout: (fn: () => void, ms: number) => {
+        pending.set(++seq, { at: now + ms, fn });
+        return seq;
+      },
+      clearTimeout: (handle: unknown) => void pending.delete(handle as number),
+    },
+    advance(to: number) {
+      for (;;) {
+        let next: [number, { at: number; fn: () => void }] | undefined;
+        for (const entry of pending) if (entry[1].at <= to && (!next || entry[1].at < next[1].at)) next = entry;
+        if (!next) break;
+        pending.delete(next[0]);
+        now = next[1].at;
+        next[1].fn();
+      }
+      now = to;
+    },
+  };
+}
+
+describe('AmiClient keepalive timing', () => {
+  it('pings after 5 s of quiet and drops the link exactly 10 s after the last byte', async () => {
+    const time = manualTime();
+    const { server, ami } = await setup({ answerPing: false }, { now: time.now, timers: time.timers });
+    const connected = nextStatus(ami, 'connected');
+    ami.start();
+    await connected;
+    const conn = await server.connection(0);
+
+    time.advance(4999);
+    time.advance(5000);
+    await server.action(conn, 'Ping');
+    // Bytes at 7 s move the deadline to 17 s.
+    time.advance(7000);
+    const event = waitEvent(ami, (e) => e.fields.Event === 'PeerStatus');
+    conn.write('Event: PeerStatus\r\nPeer: PJSIP/101\r\n\r\n');
+    await event;
+    time.advance(16_999);
+    expect(ami.status.state).toBe('connected');
+    // One Ping in flight at a time: the first is still unanswered.
+    expect(conn.actions.filter((a) => a.fields.Action === 'Ping').length).toBe(1);
+    time.advance(17_000);
+    expect(ami.status).toMatchObject({ state: 'disconnected', reason: 'no data from Asterisk for 10000 ms' });
+  });
+});
