@@ -150,7 +150,7 @@ describe('call control', () => {
 
   it('Originate can run an application instead of the dialplan', async () => {
     const c = await login();
-    const r = await c.send({ Action: 'Originate', Channel: 'PJSIP/118', Application: 'Wait', Data: '2', Async: 'true' });
+    const r = await c.send({ Action: 'Originate', Channel: 'PJSIP/208', Application: 'Wait', Data: '2', Async: 'true' });
     expect(r.fields.Message).toBe('Originate successfully queued');
     const ch = (await c.until(() => c.events('OriginateResponse').find((e) => e.fields.ActionID === r.fields.ActionID), 'answer')).fields.Channel;
     await c.until(() => c.events('Newexten').some((e) => e.fields.Channel === ch && e.fields.Application === 'Wait' && e.fields.AppData === '2'), 'Wait(2)');
