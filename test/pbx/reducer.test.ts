@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AmiPacket } from '../../lib/ami/packet';
 import { emptyState, resync, step, type PbxState } from '../../lib/pbx';
-import { applyOps, type Op } from '../../lib/protocol';
+import type { Op } from '../../lib/protocol';
 import { segments, clockAfter } from './transcripts';
 import {
   bridgeCreate,
@@ -259,6 +259,24 @@ describe('reducer robustness', () => {
     const waiting: Chan = { uid: '300.1', name: 'PJSIP/301-00000003', num: '301' };
     run(state, [chanEv('Newchannel', waiting), chanEv('MusicOnHoldStart', waiting, { Class: 'default' })]);
     expect(state.channels['300.1'].onHold).toBe(false);
+  });
+
+  it('follows a Rename, and merges bridges', () => {
+    const state = emptyState();
+    const callee: Chan = { uid: '100.2', name: 'PJSIP/102-00000002', num: '102', linkedid: '100.1' };
+    const third: Chan = { uid: '100.3', name: 'PJSIP/103-00000003', num: '103', linkedid: '100.1' };
+    run(state, [chanEv('Newchannel', phone), chanEv('Newchannel', callee), chanEv('Newchannel', third)]);
+    run(state, [ev('Rename', snapshot(callee), { Newname: 'PJSIP/102-00000002<ZOMBIE>' })]);
+    expect(state.channels['100.2'].name).toBe('PJSIP/102-00000002<ZOMBIE>');
+
+    run(state, [bridgeEnter('A', phone), bridgeEnter('A', callee), bridgeEnter('B', third)]);
+    const info = (prefix: string, id: string) => ({ [`${prefix}BridgeUniqueid`]: id, [`${prefix}BridgeType`]: 'basic', [`${prefix}BridgeNumChannels`]: '1' });
+    run(state, [ev('BridgeMerge', info('To', 'A'), info('From', 'B'))]);
+    expect(state.bridges.A.channels).toEqual(['100.1', '100.2', '100.3']);
+    expect(state.bridges.B.channels).toEqual([]);
+    expect(state.channels['100.3'].bridgeId).toBe('A');
+    run(state, [bridgeDestroy('B')]);
+    expect(state.channels['100.3'].bridgeId).toBe('A');
   });
 
   it('follows FullyBooted and Shutdown', () => {
