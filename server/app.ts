@@ -36,6 +36,8 @@ export interface CallboardOptions {
   loginLimits?: LoginLimits;
   actionRateLimit?: { limit: number; windowMs: number };
   maxBufferedBytes?: number;
+  /** How often open sockets' credentials are checked again, ms (default 30 s). */
+  recheckMs?: number;
   amiClient?: PbxSessionOptions['client'];
   now?: () => number;
 }
@@ -122,7 +124,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     maxHttpBufferSize: 64 * 1024,
   });
   fanout = new Fanout(io, session, { batchMs: config.batchMs, maxBufferedBytes: opts.maxBufferedBytes, log, now });
-  wireSockets({ io, auth, fanout, runner, allowedOrigins: config.allowedOrigins, log, now });
+  const stopSockets = wireSockets({ io, auth, fanout, runner, allowedOrigins: config.allowedOrigins, log, now, recheckMs: opts.recheckMs });
   session.start();
 
   return {
@@ -142,6 +144,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       });
     },
     async close() {
+      stopSockets();
       fanout.close();
       session.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));

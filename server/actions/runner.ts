@@ -61,9 +61,14 @@ export class ActionRunner {
     this.now = opts.now ?? Date.now;
   }
 
+  /** Refuses before the pipeline (e.g. credentials gone), audited like any other refusal. */
+  refuse(actor: Actor, raw: unknown, code: ActionErrorCode, message: string): ActionResult {
+    const result: ActionResult = { ok: false, code, message };
+    this.audit(actor, raw, result);
+    return result;
+  }
+
   async run(actor: Actor, raw: unknown): Promise<ActionResult> {
-    const actionName = describeType(raw);
-    const params = boundedCopy(raw);
     let result: ActionResult;
     try {
       const parsed = parseActionRequest(raw);
@@ -76,17 +81,21 @@ export class ActionRunner {
       result = toFailure(err);
       if (result.code === 'ami' && !(err instanceof AmiActionError)) this.opts.log.error({ err }, 'action failed unexpectedly');
     }
+    this.audit(actor, raw, result);
+    return result;
+  }
+
+  private audit(actor: Actor, raw: unknown, result: ActionResult): void {
     this.opts.audit.write({
       time: new Date(this.now()).toISOString(),
       who: actor.user,
       role: actor.role,
       address: actor.address,
-      action: actionName,
-      params,
+      action: describeType(raw),
+      params: boundedCopy(raw),
       result: result.ok ? 'ok' : result.code,
       message: result.message,
     });
-    return result;
   }
 
   private execute(request: ParsedAction): Promise<ActionResult> {

@@ -1,8 +1,11 @@
 /**
  * socket.io: who may connect (a session cookie or a token, from our own
  * origin), and what a connected client may do (snapshot, resync, actions).
+ * Credentials are checked again for every action and every little while, so
+ * a revoked token, a deleted user or an expired session does not live on in
+ * an open socket.
  */
-import type { Auth } from '../auth/auth';
+import type { Auth, Identity } from '../auth/auth';
 import type { ActionRunner } from '../actions/runner';
 import type { Logger } from '../log';
 import { originAllowed } from '../http/util';
@@ -16,10 +19,16 @@ export interface SocketContext {
   allowedOrigins: readonly string[];
   log: Logger;
   now: () => number;
+  /** How often open sockets' credentials are checked again, ms. */
+  recheckMs?: number;
 }
 
-export function wireSockets(ctx: SocketContext): void {
+const SESSION_ENDED = 'Your session has ended; log in again';
+
+/** Wires auth and events; returns a function that stops the periodic credential check. */
+export function wireSockets(ctx: SocketContext): () => void {
   const log = ctx.log.child({ module: 'socket' });
+  const credentials = new WeakMap<object, () => Identity | null>();
   ctx.io.use((socket, next) => {
     const { headers, auth } = socket.handshake;
     if (!originAllowed(headers.origin, headers.host, ctx.allowedOrigins)) {
@@ -27,8 +36,11 @@ export function wireSockets(ctx: SocketContext): void {
       return next(new Error('forbidden origin'));
     }
     const token = typeof auth?.token === 'string' ? auth.token : undefined;
-    const identity = (token ? ctx.auth.fromToken(token) : null) ?? ctx.auth.fromCookieHeader(headers.cookie, ctx.now());
+    const cookie = headers.cookie;
+    const identify = token ? () => ctx.auth.fromToken(token) : () => ctx.auth.fromCookieHeader(cookie, ctx.now());
+    const identity = identify();
     if (!identity) return next(new Error('unauthorized'));
+    credentials.set(socket, identify);
     socket.data = { user: identity.user, role: identity.role, address: socket.handshake.address };
     next();
   });
@@ -37,10 +49,27 @@ export function wireSockets(ctx: SocketContext): void {
     ctx.fanout.attach(socket);
     socket.on('action', (request, ack) => {
       if (typeof ack !== 'function') return;
+      const identity = credentials.get(socket)?.() ?? null;
+      if (!identity) {
+        ack(ctx.runner.refuse(socket.data, request, 'unauthenticated', SESSION_ENDED));
+        socket.disconnect(true);
+        return;
+      }
+      socket.data.role = identity.role;
       ctx.runner.run(socket.data, request).then(ack, (err: unknown) => {
         log.error({ err }, 'action crashed');
         ack({ ok: false, code: 'ami', message: 'The action failed on the server' });
       });
     });
   });
+
+  const timer = setInterval(() => {
+    for (const socket of ctx.io.of('/').sockets.values()) {
+      if (credentials.get(socket)?.()) continue;
+      log.info({ user: socket.data.user }, 'socket closed: credentials no longer valid');
+      socket.disconnect(true);
+    }
+  }, ctx.recheckMs ?? 30_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -1,6 +1,6 @@
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, login, startStack, type Stack } from './harness';
+import { json, login, MirrorClient, startStack, type Stack } from './harness';
 
 let demo: Stack;
 let real: Stack;
@@ -8,7 +8,7 @@ let firstAdmin: { user: string; password: string } | null = null;
 beforeAll(async () => {
   [demo, real] = await Promise.all([
     startStack({ app: { loginLimits: { perAddress: 100, perUser: 3, windowMs: 60_000 } } }),
-    startStack({ demo: false, app: { onFirstAdmin: (a) => (firstAdmin = a) } }),
+    startStack({ demo: false, app: { onFirstAdmin: (a) => (firstAdmin = a), recheckMs: 100 } }),
   ]);
 });
 afterAll(async () => {
@@ -139,6 +139,34 @@ describe('socket admission', () => {
     expect(await connectError(demo.url, { cookie, origin: demo.url })).toBe('connected');
     const { token } = demo.app.auth.store.createToken('wall', 'wallboard');
     expect(await connectError(demo.url, { token })).toBe('connected');
+  });
+
+  it('closes open sockets whose token is revoked or whose user is deleted', async () => {
+    const { id, token } = real.app.auth.store.createToken('tv', 'wallboard');
+    await real.app.auth.store.addUser('temp', 'viewer', 'temporary-pass');
+    const wall = new MirrorClient(real.url, { token });
+    const user = new MirrorClient(real.url, { cookie: await login(real.url, 'temp', 'temporary-pass') });
+    await Promise.all([wall.connected(), user.connected()]);
+    const closed = (c: MirrorClient) => new Promise<string>((resolve) => c.socket.on('disconnect', (reason) => resolve(reason)));
+    const wallClosed = closed(wall);
+    real.app.auth.store.revokeToken(id);
+    expect(await wallClosed).toBe('io server disconnect');
+    expect(user.socket.connected).toBe(true);
+    const userClosed = closed(user);
+    real.app.auth.store.deleteUser('temp');
+    expect(await userClosed).toBe('io server disconnect');
+  });
+
+  it("refuses an action once the user's session is no longer valid, and audits it", async () => {
+    await demo.app.auth.store.addUser('sam', 'supervisor', 'sam-the-supervisor');
+    const c = new MirrorClient(demo.url, { cookie: await login(demo.url, 'sam', 'sam-the-supervisor') });
+    await c.connected();
+    await demo.app.auth.store.setPassword('sam', 'a-new-password');
+    const result = await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', channel: 'PJSIP/101-00000001' });
+    expect(result).toEqual({ ok: false, code: 'unauthenticated', message: 'Your session has ended; log in again' });
+    const entries = (await demo.app.audit.tail(5)).filter((e) => e.who === 'sam');
+    expect(entries.at(-1)).toMatchObject({ result: 'unauthenticated', action: 'hangup' });
+    c.close();
   });
 
   it('refuses cross-origin POSTs', async () => {
