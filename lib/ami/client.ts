@@ -15,6 +15,10 @@
  * ami.stop();
  * ```
  *
+ * Also: `status` (the last AmiStatus), `greeting` and `amiVersion` (from the banner,
+ * e.g. `11.0.0`), and the `onWarning` option for things worth a log line (a skipped
+ * oversized packet, a listener that threw; listeners' exceptions never break the session).
+ *
  * `send` contract:
  * - resolves with `AmiResult` `{ response, events, complete?, originateResponse? }` on success;
  * - rejects with `AmiActionError` when Asterisk refuses (`Response: Error`, or an async
@@ -28,10 +32,18 @@
  *   bad header name). Nothing is written then.
  * The client sets ActionID itself (unique per connection); a caller's ActionID is ignored.
  *
+ * Status: `connecting` → `connected` (after login) → `disconnected` (with `reason` and,
+ * when a retry is scheduled, `retryInMs`). A refused login gives `auth-failed` with
+ * Asterisk's message and retries only after `authFailedRetryMs` (default 60 s).
+ * Reconnects use exponential backoff with jitter; a dead link is one silent for
+ * `deadAfterMs` (default 10 s; a quiet link is pinged after `pingIntervalMs`, default 5 s).
+ *
  * Events: packets with an `Event` header that are not items of one of our lists reach
  * `onEvent` subscribers in order. OriginateResponse events reach them too (ours or not).
  * After every (re)login the `connected` status is emitted before any event of the new
  * session, so a subscriber can resync on `connected` and then apply events.
+ * Packets decode their fields on first access (see `LazyPacket`): `headerOf(e, key)`
+ * reads one header without that, `toPlainPacket(e)` makes a plain copy (to spread or clone).
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -52,6 +64,7 @@ export type { AmiEventsMask } from './login';
 export { AmiActionError, AmiConnectionError, AmiTimeoutError, AmiSerializeError } from './errors';
 
 export type AmiStatus =
+  /** `attempt` counts the tries since the last successful login (or since start). */
   | { readonly state: 'connecting'; readonly attempt: number }
   | { readonly state: 'connected'; readonly greeting: string; readonly version: string | undefined }
   | { readonly state: 'disconnected'; readonly reason: string; readonly retryInMs?: number }
@@ -237,7 +250,9 @@ export class AmiClient {
         return;
       }
       const asyncOriginate = name.toLowerCase() === 'originate' && isTrue(action.Async);
-      const timeoutMs = options.timeoutMs ?? (asyncOriginate ? originateWaitMs(action) : this.cfg.timeoutMs);
+      const asked = options.timeoutMs;
+      const timeoutMs =
+        asked !== undefined && Number.isFinite(asked) && asked > 0 ? asked : asyncOriginate ? originateWaitMs(action) : this.cfg.timeoutMs;
       this.dispatchAction(correlator, action, asyncOriginate, timeoutMs, (error, result) =>
         error ? reject(error) : resolve(result!),
       );
@@ -336,6 +351,7 @@ export class AmiClient {
     this.clearTimer('handshakeTimer');
     this.phase = 'ready';
     this.failures = 0;
+    this.attempts = 0;
     this.setStatus({ state: 'connected', greeting: this.currentGreeting ?? '', version: this.amiVersion });
     this.scheduleKeepalive();
   }
