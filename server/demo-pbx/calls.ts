@@ -40,7 +40,7 @@ export class Dialplan {
   timing: Timing = DEFAULT_TIMING;
   private readonly agentExtens = new Set<string>();
 
-  constructor(private readonly core: PbxCore) {
+  constructor(readonly core: PbxCore) {
     for (const q of core.queues.values()) for (const m of q.members) this.agentExtens.add(m.interface.replace('PJSIP/', ''));
     core.onDeviceIdle = () => this.kickQueues();
   }
@@ -230,9 +230,6 @@ export class Dialplan {
     }
   }
 
-  get coreRef(): PbxCore {
-    return this.core;
-  }
 }
 
 /** A Dial from `caller` to `callee`: ringing, then a bridged conversation. */
@@ -247,7 +244,7 @@ class DialFlow implements ChannelOwner {
     private readonly callee: Channel,
     timeout: number,
   ) {
-    const core = plan.coreRef;
+    const core = plan.core;
     this.startedMs = core.now();
     caller.owner = this;
     callee.owner = this;
@@ -261,7 +258,7 @@ class DialFlow implements ChannelOwner {
   }
 
   private answer(): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     const { caller, callee } = this;
     this.answered = true;
     core.setState(callee, 6);
@@ -285,7 +282,7 @@ class DialFlow implements ChannelOwner {
 
   /** The callee never answered: Dial returns and the caller's dialplan ends. */
   private fail(status: string, cause: number): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     core.varSet(this.caller, 'DIALSTATUS', status);
     core.dialEnd(this.caller, this.callee, status);
     core.hangup(this.callee, cause);
@@ -295,7 +292,7 @@ class DialFlow implements ChannelOwner {
 
   onHangup(ch: Channel, cause: number, by: 'remote' | 'action'): void {
     if (this.answered) return;
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     core.cancel(this.ringTimer);
     if (by === 'remote') core.hangupRequest(ch, cause);
     else core.softHangupRequest(ch, cause);
@@ -309,7 +306,7 @@ class DialFlow implements ChannelOwner {
   }
 
   onRedirect(ch: Channel): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     core.cancel(this.ringTimer);
     if (ch === this.caller) {
       core.dialEnd(this.caller, this.callee, 'CANCEL');
@@ -334,13 +331,13 @@ class Talk implements ChannelOwner {
     private readonly startedMs: number,
     private readonly onEnd?: (reason: 'caller' | 'agent' | 'transfer', talkSeconds: number) => void,
   ) {
-    this.bridgedMs = plan.coreRef.now();
+    this.bridgedMs = plan.core.now();
     caller.owner = this;
     callee.owner = this;
   }
 
   onHangup(ch: Channel, cause: number, by: 'remote' | 'action'): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     const { caller, callee } = this;
     const bridge = caller.bridge ?? callee.bridge;
     if (by === 'remote') core.hangupRequest(ch, cause);
@@ -367,7 +364,7 @@ class Talk implements ChannelOwner {
   }
 
   onRedirect(ch: Channel): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     const other = ch === this.caller ? this.callee : this.caller;
     const bridge = ch.bridge;
     this.onEnd?.('transfer', this.talkSeconds());
@@ -381,11 +378,11 @@ class Talk implements ChannelOwner {
   }
 
   private talkSeconds(): number {
-    return Math.round((this.plan.coreRef.now() - this.bridgedMs) / 1000);
+    return Math.round((this.plan.core.now() - this.bridgedMs) / 1000);
   }
 
   private dialVars(): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     const talkMs = core.now() - this.bridgedMs;
     const dialMs = core.now() - this.startedMs;
     core.varSet(this.caller, 'ANSWEREDTIME', Math.floor(talkMs / 1000));
@@ -407,7 +404,7 @@ class QueueFlow implements ChannelOwner {
     private readonly q: Queue,
     private readonly entry: QueueCaller,
   ) {
-    this.timeout = plan.coreRef.after(q.def.timeout, () => this.timedOut());
+    this.timeout = plan.core.after(q.def.timeout, () => this.timedOut());
   }
 
   ringingCount(): number {
@@ -415,7 +412,7 @@ class QueueFlow implements ChannelOwner {
   }
 
   ring(m: Member): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     const caller = this.entry.ch;
     const endpoint = m.interface.replace('PJSIP/', '');
     const agent = core.newChannel({ endpoint, state: 0, context: 'agents', exten: 's', linkedid: caller.linkedid });
@@ -437,7 +434,7 @@ class QueueFlow implements ChannelOwner {
   }
 
   private stopRinging(m: Member, status: string, cause: number, twice = false): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     const r = this.ringing.get(m);
     if (!r) return;
     this.ringing.delete(m);
@@ -454,7 +451,7 @@ class QueueFlow implements ChannelOwner {
   }
 
   private noAnswer(m: Member): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     const r = this.ringing.get(m);
     if (!r) return;
     core.pairEvent('AgentRingNoAnswer', this.entry.ch, r.ch, [
@@ -468,7 +465,7 @@ class QueueFlow implements ChannelOwner {
   }
 
   private memberRejected(m: Member, cause: number, by: 'remote' | 'action'): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     const r = this.ringing.get(m);
     if (!r) return;
     if (by === 'remote') core.hangupRequest(r.ch, cause);
@@ -479,7 +476,7 @@ class QueueFlow implements ChannelOwner {
 
   /** Leaves the queue's caller list; returns the position it held. */
   private leave(): number {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     this.done = true;
     core.cancel(this.timeout);
     const pos = this.q.callers.indexOf(this.entry) + 1;
@@ -488,7 +485,7 @@ class QueueFlow implements ChannelOwner {
   }
 
   private callerLeave(pos: number): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     core.chanEvent('QueueCallerLeave', this.entry.ch, [
       ['Queue', this.q.def.name],
       ['Position', pos],
@@ -498,7 +495,7 @@ class QueueFlow implements ChannelOwner {
   }
 
   private connect(m: Member): void {
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     const r = this.ringing.get(m);
     if (!r || this.done) return;
     const caller = this.entry.ch;
@@ -544,7 +541,7 @@ class QueueFlow implements ChannelOwner {
 
   private timedOut(): void {
     if (this.done) return;
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     this.cancelAll();
     const pos = this.leave();
     this.callerLeave(pos);
@@ -554,7 +551,7 @@ class QueueFlow implements ChannelOwner {
 
   onHangup(ch: Channel, cause: number, by: 'remote' | 'action'): void {
     if (this.done) return;
-    const core = this.plan.coreRef;
+    const core = this.plan.core;
     if (by === 'remote') core.hangupRequest(ch, cause);
     this.cancelAll();
     const holdTime = Math.round((core.now() - this.entry.joinedMs) / 1000);
@@ -581,4 +578,4 @@ class QueueFlow implements ChannelOwner {
   }
 }
 
-export { DialFlow, QueueFlow, Talk };
+export { Talk };
