@@ -1,6 +1,6 @@
 import type { AmiPacket } from './packet';
 
-export type AmiSerializeErrorCode = 'bad-key' | 'bad-value' | 'missing-action';
+export type AmiSerializeErrorCode = 'bad-key' | 'bad-value' | 'missing-action' | 'too-long' | 'too-many-headers';
 
 /** An action that cannot be put on the wire without changing its meaning. */
 export class AmiSerializeError extends Error {

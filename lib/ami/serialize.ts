@@ -8,6 +8,14 @@ export interface AmiAction {
   [key: string]: AmiActionValue;
 }
 
+/**
+ * Asterisk reads an action line by line into a 1025-byte buffer and drops a
+ * longer line whole; it keeps at most 128 headers per action (manager.c:
+ * `inbuf[1025]`, AST_MAX_MANHEADERS). Past either, the action would change meaning.
+ */
+export const MAX_LINE_BYTES = 1024;
+export const MAX_HEADERS = 128;
+
 /** Header names as Asterisk spells them (`ActionID`, `Cause-txt`, `ChanVariable`). */
 const HEADER_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 /** CR or LF would end the header (or the packet) early; NUL truncates it inside Asterisk. */
@@ -39,19 +47,25 @@ export function serializeActionText(action: AmiAction): string {
     throw new AmiSerializeError('missing-action', 'Action', 'an AMI action needs a non-empty Action header');
   }
   let text = '';
+  let lines = 0;
   for (const key of Object.keys(action)) {
     const value = action[key];
     if (value === undefined) continue;
     validateHeaderName(key);
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       text += headerLine(key, value);
+      lines++;
     } else if (Array.isArray(value)) {
       for (const item of value) {
         if (typeof item !== 'string') throw badType(key);
         text += headerLine(key, item);
+        lines++;
       }
     } else {
       throw badType(key);
+    }
+    if (lines > MAX_HEADERS) {
+      throw new AmiSerializeError('too-many-headers', key, `an AMI action holds at most ${MAX_HEADERS} headers`);
     }
   }
   return text + '\r\n';
@@ -65,7 +79,12 @@ export function serializeAction(action: AmiAction): Buffer {
 function headerLine(key: string, value: string | number | boolean): string {
   const text = String(value);
   validateHeaderValue(key, text);
-  return `${key}: ${text}\r\n`;
+  const line = `${key}: ${text}\r\n`;
+  // Cheap bound first: UTF-8 takes at most 3 bytes per UTF-16 unit.
+  if (line.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(line) > MAX_LINE_BYTES) {
+    throw new AmiSerializeError('too-long', key, `AMI header ${key} is longer than Asterisk's ${MAX_LINE_BYTES}-byte line`);
+  }
+  return line;
 }
 
 function badType(key: string): AmiSerializeError {

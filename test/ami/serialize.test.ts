@@ -54,6 +54,17 @@ describe('serializeAction', () => {
     expect(refusal(() => serializeAction({ Action: 'Ping', X: [1] as unknown as string[] })).code).toBe('bad-value');
   });
 
+  it('refuses what Asterisk would truncate: lines over 1024 bytes, more than 128 headers', () => {
+    const fits = 'x'.repeat(1024 - 'Data: \r\n'.length);
+    expect(() => serializeAction({ Action: 'Ping', Data: fits })).not.toThrow();
+    const long = refusal(() => serializeAction({ Action: 'Ping', Data: fits + 'x' }));
+    expect([long.code, long.key]).toEqual(['too-long', 'Data']);
+    expect(refusal(() => serializeAction({ Action: 'Ping', Data: 'é'.repeat(510) })).code).toBe('too-long');
+    const vars = Array.from({ length: 127 }, (_, i) => `v${i}=1`);
+    expect(() => serializeAction({ Action: 'Originate', Variable: vars })).not.toThrow();
+    expect(refusal(() => serializeAction({ Action: 'Originate', Variable: [...vars, 'one=more'] })).code).toBe('too-many-headers');
+  });
+
   it('exposes the same rules for reuse', () => {
     expect(isValidHeaderName('Cause-txt')).toBe(true);
     expect(isValidHeaderName('ChanVariable')).toBe(true);
