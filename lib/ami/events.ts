@@ -1,4 +1,5 @@
 import type { AmiPacket } from './packet';
+import { headerOf } from './decode';
 
 /** An AMI event: a packet with an `Event` header. */
 export interface AmiEvent extends AmiPacket {
@@ -6,7 +7,7 @@ export interface AmiEvent extends AmiPacket {
 }
 
 export function asEvent(packet: AmiPacket): AmiEvent | undefined {
-  return packet.fields.Event === undefined ? undefined : (packet as AmiEvent);
+  return headerOf(packet, 'Event') === undefined ? undefined : (packet as AmiEvent);
 }
 
 /** Narrows an event by name, e.g. `if (isEventNamed(e, 'Hangup')) e.fields.Cause`. */
@@ -14,5 +15,5 @@ export function isEventNamed<N extends string>(
   event: AmiEvent,
   name: N,
 ): event is AmiEvent & { readonly fields: { readonly Event: N } } {
-  return event.fields.Event === name;
+  return headerOf(event, 'Event') === name;
 }

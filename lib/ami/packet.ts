@@ -1,7 +1,12 @@
+import { headerOf } from './decode';
+
 /**
  * One AMI packet as Asterisk sent it: a block of `Key: Value` lines ended by a
  * blank line. Header names keep Asterisk's own spelling (`BridgeId` in
  * CoreShowChannel, `BridgeID` in Status), because the dialect differs per event.
+ *
+ * The parser emits `LazyPacket`s (decode.ts), which build these fields on first
+ * access; `headerOf(packet, key)` reads one header without building them.
  */
 export interface AmiPacket {
   /** Header name to its first value. */
@@ -24,9 +29,10 @@ export function allValues(packet: AmiPacket, key: string): string[] {
 }
 
 export function isEvent(packet: AmiPacket): boolean {
-  return packet.fields.Event !== undefined;
+  return headerOf(packet, 'Event') !== undefined;
 }
 
+/** A Response packet (an OriginateResponse event also carries `Response:`, but is an event). */
 export function isResponse(packet: AmiPacket): boolean {
-  return packet.fields.Response !== undefined;
+  return headerOf(packet, 'Event') === undefined && headerOf(packet, 'Response') !== undefined;
 }
