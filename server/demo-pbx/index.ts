@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { DEFAULT_TIMING, Dialplan, type Timing } from './calls';
+import { DEFAULT_TIMING, Dialplan, type Timing } from './dialplan';
 import { PbxCore } from './core';
 import { formatEvent } from './dialect';
 import { DEFAULT_AGENTS, DEFAULT_QUEUES, type AgentDef, type QueueDef } from './directory';
@@ -22,7 +22,7 @@ export type { ManagerUser } from './session';
 export type { TrafficOptions } from './traffic';
 export type { LoadOptions } from './load';
 export type { AgentDef, QueueDef } from './directory';
-export type { Timing } from './calls';
+export type { Timing } from './dialplan';
 
 export interface DemoPbxOptions {
   /** Default 0: a free port. */

@@ -1,4 +1,5 @@
-import { Talk, type Dialplan } from './calls';
+import type { Dialplan } from './dialplan';
+import { Talk } from './talk';
 import type { Channel, PbxCore } from './core';
 import { CUSTOMER_NAMES, DIDS, PHONES, TRUNK } from './directory';
 

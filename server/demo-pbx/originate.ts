@@ -1,4 +1,4 @@
-import type { Dialplan } from './calls';
+import type { Dialplan } from './dialplan';
 import type { Channel, PbxCore } from './core';
 import { TRUNK } from './directory';
 

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { AmiParser } from '../../lib/ami/parser';
 import type { AmiPacket } from '../../lib/ami/packet';
 import { ACTIONS } from './actions';
-import type { Dialplan } from './calls';
+import type { Dialplan } from './dialplan';
 import type { PbxCore } from './core';
 import { ALL_BITS, GREETING, amiTimestamp, error, eventTv, packet, type AmiEvent } from './dialect';
 import { ACTION_AUTHORITY, classMask } from './permissions';

@@ -1,5 +1,5 @@
 import type { TimerHandle } from './scheduler';
-import type { Dialplan } from './calls';
+import type { Dialplan } from './dialplan';
 import type { Channel, PbxCore } from './core';
 import { CUSTOMER_NAMES, DIDS, PAUSE_REASONS, PHONES, TRUNK } from './directory';
 
