@@ -419,6 +419,8 @@ export class AmiClient {
 
   private scheduleReconnect(delayMs: number): void {
     this.clearTimer('reconnectTimer');
+    // A status listener may have called stop() meanwhile.
+    if (!this.running) return;
     this.reconnectTimer = this.timers.setTimeout(() => {
       this.reconnectTimer = null;
       if (this.running && this.socket === null) this.connect();

@@ -386,6 +386,7 @@ function manualTime() {
       },
       clearTimeout: (handle: unknown) => void pending.delete(handle as number),
     },
+    pending: () => pending.size,
     advance(to: number) {
       for (;;) {
         let next: [number, { at: number; fn: () => void }] | undefined;
@@ -423,5 +424,26 @@ describe('AmiClient keepalive timing', () => {
     expect(conn.actions.filter((a) => a.fields.Action === 'Ping').length).toBe(1);
     time.advance(17_000);
     expect(ami.status).toMatchObject({ state: 'disconnected', reason: 'no data from Asterisk for 10000 ms' });
+  });
+});
+
+describe('AmiClient re-entrancy', () => {
+  it('stays stopped when a status listener stops it on a drop', async () => {
+    const time = manualTime();
+    const { server, ami, statuses } = await setup({}, { now: time.now, timers: time.timers });
+    const connected = nextStatus(ami, 'connected');
+    ami.start();
+    await connected;
+    ami.onStatus((s) => {
+      if (s.state === 'disconnected' && s.reason !== 'client stopped') ami.stop();
+    });
+    const down = nextStatus(ami, 'disconnected');
+    server.connections[0].socket.destroy();
+    await down;
+    // Nothing left scheduled: no reconnect, keepalive or action timer.
+    expect(time.pending()).toBe(0);
+    time.advance(3_600_000);
+    expect(statuses.filter((s) => s.state === 'connecting')).toHaveLength(1);
+    expect(ami.status).toEqual({ state: 'disconnected', reason: 'client stopped' });
   });
 });
