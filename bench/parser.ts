@@ -165,9 +165,12 @@ async function measure(contender: Contender): Promise<{ rate: number; events: nu
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const close = await contender.connect(server.port, () => {
-    count++;
-    last = performance.now();
-    if (count === expectedEvents) done();
+    // Reading the clock on every event would weigh on the fastest client most.
+    if ((++count & 1023) === 0) last = performance.now();
+    if (count === expectedEvents) {
+      last = performance.now();
+      done();
+    }
   });
   const socket = await server.connected;
   // Events of the login itself (none here) don't count.

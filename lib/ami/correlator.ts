@@ -38,6 +38,10 @@ interface Pending {
 export class Correlator {
   private readonly pending = new Map<string, Pending>();
   private counter = 0;
+  /** Pending actions that wait for events (open lists, async Originates). */
+  private waitingForEvents = 0;
+  /** An action was given up (timed out): its late list items may still come. */
+  private abandoned = false;
 
   /** `prefix` must be unique per connection, so that late answers of an old one can never match. */
   constructor(private readonly prefix: string) {}
@@ -60,6 +64,8 @@ export class Correlator {
    */
   accept(packet: AmiPacket): boolean {
     const event = headerOf(packet, 'Event');
+    // Most of the time nothing of ours can be among the events: don't even look for an ActionID.
+    if (event !== undefined && this.waitingForEvents === 0 && !this.abandoned) return false;
     const id = headerOf(packet, 'ActionID');
     if (event === undefined) {
       if (id === undefined || headerOf(packet, 'Response') === undefined) return true;
@@ -71,7 +77,7 @@ export class Correlator {
     if (event === 'OriginateResponse') {
       const p = this.pending.get(id);
       if (p !== undefined && p.stage === 'originate') {
-        this.pending.delete(id);
+        this.remove(id, p);
         if (headerOf(packet, 'Response') === 'Success') p.settle(null, { response: p.response!, events: p.events, originateResponse: packet });
         else p.settle(new AmiActionError(p.action, originateFailure(packet), packet), null);
       }
@@ -81,7 +87,7 @@ export class Correlator {
     const p = this.pending.get(id);
     if (p !== undefined && p.stage === 'list') {
       if (isListEnd(headerOf(packet, 'EventList'))) {
-        this.pending.delete(id);
+        this.remove(id, p);
         p.settle(null, { response: p.response!, events: p.events, complete: packet });
       } else {
         p.events.push(packet);
@@ -96,7 +102,8 @@ export class Correlator {
   cancel(actionId: string, error: Error): boolean {
     const p = this.pending.get(actionId);
     if (p === undefined) return false;
-    this.pending.delete(actionId);
+    this.remove(actionId, p);
+    this.abandoned = true;
     p.settle(error, null);
     return true;
   }
@@ -105,7 +112,13 @@ export class Correlator {
   failAll(makeError: (action: string) => Error): void {
     const all = [...this.pending.values()];
     this.pending.clear();
+    this.waitingForEvents = 0;
     for (const p of all) p.settle(makeError(p.action), null);
+  }
+
+  private remove(id: string, p: Pending): void {
+    this.pending.delete(id);
+    if (p.stage !== 'response') this.waitingForEvents--;
   }
 
   private onResponse(id: string, p: Pending, packet: AmiPacket): void {
@@ -119,8 +132,10 @@ export class Correlator {
     p.response = packet;
     if (f.EventList !== undefined && f.EventList.toLowerCase() === 'start') {
       p.stage = 'list';
+      this.waitingForEvents++;
     } else if (p.asyncOriginate) {
       p.stage = 'originate';
+      this.waitingForEvents++;
     } else {
       this.pending.delete(id);
       p.settle(null, { response: packet, events: p.events });

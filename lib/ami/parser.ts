@@ -163,7 +163,7 @@ export class AmiParser {
       this.asm.copy(grown, 0, 0, this.asmLen);
       this.asm = grown;
     }
-    buf.copy(this.asm, this.asmLen, start, end);
+    this.asm.set(buf.subarray(start, end), this.asmLen);
     this.asmLen = need;
   }
 

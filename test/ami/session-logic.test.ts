@@ -86,4 +86,20 @@ describe('Correlator', () => {
     c.failAll((action) => new Error(`lost ${action}`));
     expect(p.out.error?.message).toBe('lost Ping');
   });
+
+  it('passes events straight through once nothing of ours is open', () => {
+    const c = new Correlator('t4-');
+    const list = track(c, 'BridgeList');
+    c.accept(pkt(`Response: Success\nActionID: ${list.id}\nEventList: start\n`));
+    expect(c.accept(pkt(`Event: BridgeListItem\nActionID: ${list.id}\n`))).toBe(true);
+    c.accept(pkt(`Event: BridgeListComplete\nActionID: ${list.id}\nEventList: Complete\n`));
+    expect(list.out.result?.events).toHaveLength(1);
+    // The list is done and nothing timed out: an event is an event, whatever it carries.
+    expect(c.accept(pkt(`Event: UserEvent\nActionID: ${list.id}\n`))).toBe(false);
+    const o = track(c, 'Originate', true);
+    c.accept(pkt(`Response: Success\nActionID: ${o.id}\n`));
+    c.accept(pkt(`Event: OriginateResponse\nActionID: ${o.id}\nResponse: Success\n`));
+    expect(o.out.result).toBeDefined();
+    expect(c.size).toBe(0);
+  });
 });
