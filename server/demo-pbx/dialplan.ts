@@ -1,6 +1,6 @@
 import type { Channel, PbxCore, Queue, QueueCaller } from './core';
 import { DialFlow } from './dial';
-import { DIDS, PHONES, TRUNK } from './directory';
+import { PHONES, TRUNK, didOf } from './directory';
 import { QueueFlow } from './queue-call';
 
 /**
@@ -43,23 +43,25 @@ export class Dialplan {
 
   constructor(readonly core: PbxCore) {
     for (const q of core.queues.values()) for (const m of q.members) this.agentExtens.add(m.interface.replace('PJSIP/', ''));
+    [...core.queues.keys()].forEach((q, i) => (this.dids[didOf(i)] = q));
     core.onDeviceIdle = () => this.kickQueues();
   }
 
+  /** Inbound numbers on the trunk and the queue each one reaches. */
+  readonly dids: Record<string, string> = {};
+
   route(context: string, exten: string): Route | undefined {
+    const queues = [...this.core.queues.keys()];
     if (context === 'internal') {
       if (/^1\d\d$/.test(exten) && phoneName(exten)) return { kind: 'phone', exten };
       if (/^2\d\d$/.test(exten) && this.agentExtens.has(exten)) return { kind: 'phone', exten };
-      if (/^5[0-4]\d$/.test(exten) && this.core.queues.has('sales')) return { kind: 'queue', queue: 'sales' };
-      if (/^5[5-9]\d$/.test(exten) && this.core.queues.has('support')) return { kind: 'queue', queue: 'support' };
-      if (/^6\d\d$/.test(exten)) {
-        const q = [...this.core.queues.keys()][Number(exten[2])];
-        if (q) return { kind: 'queue', queue: q };
-      }
+      // As on the recording PBX: 5[0-4]X reaches the first queue (sales), 5[5-9]X the second (support).
+      if (/^5[0-4]\d$/.test(exten) && queues[0]) return { kind: 'queue', queue: queues[0] };
+      if (/^5[5-9]\d$/.test(exten) && (queues[1] ?? queues[0])) return { kind: 'queue', queue: queues[1] ?? queues[0] };
       if (/^7\d\d$/.test(exten)) return { kind: 'hold' };
       if (/^9\d{6,15}$/.test(exten)) return { kind: 'outbound', number: exten.slice(1) };
     }
-    if (context === 'from-trunk' && DIDS[exten] && this.core.queues.has(DIDS[exten])) return { kind: 'did', queue: DIDS[exten] };
+    if (context === 'from-trunk' && Object.hasOwn(this.dids, exten)) return { kind: 'did', queue: this.dids[exten] };
     return undefined;
   }
 

@@ -43,7 +43,7 @@ export const DEFAULT_AGENTS: AgentDef[] = [
 ];
 
 export const TRUNK = 'carrier';
-/** Inbound numbers and where the trunk dialplan sends them. */
-export const DIDS: Record<string, string> = { '5550100': 'sales', '5550200': 'support' };
+/** The inbound number of the n-th queue (0-based): 5550100 for the first, 5550200 for the second, … */
+export const didOf = (index: number): string => `5550${index + 1}00`;
 export const PAUSE_REASONS = ['Break', 'Lunch', 'Training', 'Meeting'];
 export const CUSTOMER_NAMES = ['Acme Corp', 'J Smith', 'M Garcia', 'Globex', 'K Tanaka', 'Initech', 'R Patel', 'S Novak'];

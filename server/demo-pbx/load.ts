@@ -1,7 +1,7 @@
 import type { Dialplan } from './dialplan';
 import { Talk } from './talk';
 import type { Channel, PbxCore } from './core';
-import { CUSTOMER_NAMES, DIDS, PHONES, TRUNK } from './directory';
+import { CUSTOMER_NAMES, PHONES, TRUNK } from './directory';
 
 export interface LoadOptions {
   /** Live channels to hold (two per bridged call), up to 5,000. */
@@ -122,8 +122,9 @@ export class LoadGenerator {
   private queueCaller(): void {
     const core = this.core;
     const waiting = [...core.queues.values()].reduce((n, q) => n + q.callers.length, 0);
-    if (waiting >= MAX_QUEUE_CALLERS) return;
-    const did = core.rng.pick(Object.keys(DIDS));
+    const dids = Object.keys(this.plan.dids);
+    if (waiting >= MAX_QUEUE_CALLERS || dids.length === 0) return;
+    const did = core.rng.pick(dids);
     const caller = core.newChannel({
       endpoint: TRUNK,
       state: 4,

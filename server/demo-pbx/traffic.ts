@@ -1,7 +1,7 @@
 import type { TimerHandle } from './scheduler';
 import type { Dialplan } from './dialplan';
 import type { Channel, PbxCore } from './core';
-import { CUSTOMER_NAMES, DIDS, PAUSE_REASONS, PHONES, TRUNK } from './directory';
+import { CUSTOMER_NAMES, PAUSE_REASONS, PHONES, TRUNK } from './directory';
 
 export interface TrafficOptions {
   /** New calls per minute, on average (Poisson arrivals). */
@@ -83,8 +83,9 @@ export class Traffic {
     const rng = core.rng;
     const kind = rng.next();
     core.processedCalls++;
-    if (kind < 0.45) {
-      const did = rng.pick(Object.keys(DIDS));
+    const dids = Object.keys(plan.dids);
+    if (kind < 0.45 && dids.length > 0) {
+      const did = rng.pick(dids);
       const caller = core.newChannel({
         endpoint: TRUNK,
         state: 4,

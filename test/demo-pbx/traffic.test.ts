@@ -67,6 +67,27 @@ describe('traffic', () => {
   });
 });
 
+describe('configuration', () => {
+  it('runs custom queues and agents: 5XX and the trunk DIDs reach them', async () => {
+    const { ami } = await started({
+      seed: 3,
+      speed: 20,
+      traffic: { enabled: false },
+      queues: [{ name: 'billing', strategy: 'rrmemory', timeout: 60, memberTimeout: 10, serviceLevel: 20 }],
+      agents: [{ exten: '201', name: 'Zoe', queues: ['billing'] }],
+      timing: { answerAfter: [1, 1], talk: [30, 30], noAnswer: 0 },
+    });
+    const status = await ami.list({ Action: 'QueueStatus' });
+    expect(status.items.map((i) => [i.fields.Event, i.fields.Queue, i.fields.Name ?? ''])).toEqual([
+      ['QueueParams', 'billing', ''],
+      ['QueueMember', 'billing', 'Zoe'],
+    ]);
+    await ami.send({ Action: 'Originate', Channel: 'PJSIP/101', Context: 'internal', Exten: '501', Async: 'true' });
+    const connect = await ami.until(() => ami.events('AgentConnect')[0], 'Zoe answers');
+    expect(connect.fields).toMatchObject({ Queue: 'billing', MemberName: 'Zoe', Interface: 'PJSIP/201' });
+  });
+});
+
 describe('load mode', () => {
   it('holds thousands of channels and paces the event rate', async () => {
     const { pbx, ami } = await started({ seed: 2, load: { channels: 4000, eventsPerSec: 2000 } });
