@@ -143,17 +143,23 @@ function rssMB(): number {
   return Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
 }
 
-// Memory first, in a process that has not yet churned through the throughput runs.
-const baseline = rssMB();
-const live = buildLiveCalls(5_000);
-const rss = rssMB();
-const channels = Object.keys(live.channels).length;
-const heap = Math.round((process.memoryUsage().heapUsed / 1024 / 1024) * 10) / 10;
-console.log(
-  `live state: ${channels} channels, ${Object.keys(live.bridges).length} bridges, ${Object.keys(live.calls).length} calls; ` +
-    `RSS ${rss} MB (${baseline} MB before building it), heap ${heap} MB; goal ≤ 300 MB${gc ? '' : ' (run with --expose-gc for a settled figure)'}`,
-);
-if (channels !== 10_000) throw new Error(`expected 10000 channels, built ${channels}`);
+/** Memory first, in a process that has not yet churned through the throughput runs; the state is dropped after. */
+function measureMemory(): number {
+  const baseline = rssMB();
+  const live = buildLiveCalls(5_000);
+  const rss = rssMB();
+  const channels = Object.keys(live.channels).length;
+  const heap = Math.round((process.memoryUsage().heapUsed / 1024 / 1024) * 10) / 10;
+  console.log(
+    `live state: ${channels} channels, ${Object.keys(live.bridges).length} bridges, ${Object.keys(live.calls).length} calls; ` +
+      `RSS ${rss} MB (${baseline} MB before building it), heap ${heap} MB; goal ≤ 300 MB${gc ? '' : ' (run with --expose-gc for a settled figure)'}`,
+  );
+  if (channels !== 10_000) throw new Error(`expected 10000 channels, built ${channels}`);
+  return rss;
+}
+
+const rss = measureMemory();
+gc?.();
 
 const bytes = readFileSync(transcript);
 const packets = parseAll(bytes).packets;

@@ -74,9 +74,13 @@ export class Changes {
     if (changed) this.push(status(changed as Partial<PbxStatus>));
   }
 
+  /** One op at a time, so that the rest of the reduction reads the state it leaves. */
+  private readonly single: Op[] = [];
+
   private push(op: Op): void {
     this.ops.push(op);
-    applyOps(this.state, [op]);
+    this.single[0] = op;
+    applyOps(this.state, this.single);
   }
 }
 

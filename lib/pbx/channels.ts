@@ -72,8 +72,13 @@ export function updateChannel(ch: Changes, prev: Channel, fields: Partial<Channe
  * Applies the channel snapshot an event carries. Creates the channel when it
  * is unknown and `create` is set (a missed Newchannel); returns the channel, or
  * undefined when it is unknown and must not be created.
+ *
+ * Every change of a snapshot field comes with its own event (Newstate,
+ * NewCallerid, NewConnectedLine, Newexten), which compare everything; events
+ * about something else (dials, bridges, queues) only check the fields that
+ * matter most to a call row, to stay cheap. A resync corrects the rest.
  */
-export function applySnapshot(ch: Changes, f: Fields, k: SnapshotKeys, create: boolean): Channel | undefined {
+export function applySnapshot(ch: Changes, f: Fields, k: SnapshotKeys, create: boolean, full = false): Channel | undefined {
   const uid = f[k.uniqueid];
   if (!uid) return undefined;
   const prev = ch.state.channels[uid];
@@ -84,7 +89,11 @@ export function applySnapshot(ch: Changes, f: Fields, k: SnapshotKeys, create: b
   }
   // Compare in place first: most channel events repeat the snapshot unchanged. The name changes only by
   // Rename, the priority only with a Newexten, and the state's text only with the state.
-  if (
+  if (!full) {
+    if (prev.state === +(f[k.state] ?? prev.state) && prev.linkedId === (f[k.linkedId] ?? prev.linkedId) && prev.callerNum === (f[k.callerNum] ?? prev.callerNum)) {
+      return prev;
+    }
+  } else if (
     prev.state === +(f[k.state] ?? prev.state) &&
     prev.exten === (f[k.exten] ?? prev.exten) &&
     prev.callerNum === (f[k.callerNum] ?? prev.callerNum) &&

@@ -31,10 +31,10 @@ type Handler = (ch: Changes, f: Fields) => void;
 
 const HANDLERS = new Map<string, Handler>([
   ['Newchannel', onNewchannel],
-  ['Newstate', (ch, f) => void applySnapshot(ch, f, SELF, true)],
+  ['Newstate', (ch, f) => void applySnapshot(ch, f, SELF, true, true)],
   // Caller-ID updates also arrive for a channel that just hung up: they must not bring it back.
-  ['NewCallerid', (ch, f) => void applySnapshot(ch, f, SELF, false)],
-  ['NewConnectedLine', (ch, f) => void applySnapshot(ch, f, SELF, false)],
+  ['NewCallerid', (ch, f) => void applySnapshot(ch, f, SELF, false, true)],
+  ['NewConnectedLine', (ch, f) => void applySnapshot(ch, f, SELF, false, true)],
   ['Newexten', onNewexten],
   ['Rename', onRename],
   ['Hangup', (ch, f) => f.Uniqueid && destroyChannel(ch, f.Uniqueid)],
@@ -92,7 +92,7 @@ function onNewchannel(ch: Changes, f: Fields): void {
   if (!uid) return;
   const prev = ch.state.channels[uid];
   if (prev === undefined) createChannel(ch, newChannel(uid, readSnapshot(f, SELF), ch.at));
-  else applySnapshot(ch, f, SELF, false);
+  else applySnapshot(ch, f, SELF, false, true);
 }
 
 /** The most frequent channel event: only the dialplan location and application move. */
