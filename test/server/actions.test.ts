@@ -140,10 +140,13 @@ describe('actions', () => {
   });
 
   it('refuses at once with link-down while the link is down, sending nothing', async () => {
-    const ch = await someChannel();
+    await someChannel();
     stack.app.session.stop();
     try {
       await waitFor(() => !stack.app.session.connected, 'link down');
+      // The state holds still while the link is down, so this channel stays in it.
+      const ch = Object.values(stack.app.session.state.channels)[0];
+      expect(ch).toBeDefined();
       const sentBefore = stack.pbx.received().length;
       expect(await act(supervisor, { type: 'hangup', channel: ch.id })).toMatchObject({ ok: false, code: 'link-down' });
       expect(await act(supervisor, { type: 'originate', from: '101', to: '102' })).toMatchObject({ ok: false, code: 'link-down' });
