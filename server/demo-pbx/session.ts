@@ -38,6 +38,7 @@ export interface ActionContext {
 /** A client that will not read gets dropped rather than buffered without bound. */
 const MAX_BUFFERED = 64 * 1024 * 1024;
 const MAX_ACTION_BYTES = 64 * 1024;
+const AUTH_TIMEOUT_MS = 30_000;
 
 /** One AMI connection: login, permissions, event mask and filters, and a batched writer. */
 export class AmiSession {
@@ -58,6 +59,7 @@ export class AmiSession {
   private ending = false;
   private dead = false;
   private heldInput: Buffer[] = [];
+  private readonly authTimer: NodeJS.Timeout;
 
   constructor(
     private readonly host: SessionHost,
@@ -70,9 +72,15 @@ export class AmiSession {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.dead = true;
+      clearTimeout(this.authTimer);
       host.closed(this);
     });
     this.send(GREETING);
+    // manager.conf authtimeout: a connection that never logs in is dropped.
+    this.authTimer = setTimeout(() => {
+      if (!this.authenticated) this.socket.destroy();
+    }, AUTH_TIMEOUT_MS);
+    this.authTimer.unref();
   }
 
   // ── input ───────────────────────────────────────────────────────────────
@@ -148,6 +156,7 @@ export class AmiSession {
 
   authenticate(user: ManagerUser, events: number | undefined): void {
     this.authenticated = true;
+    clearTimeout(this.authTimer);
     this.user = user;
     this.readMask = classMask(user.read);
     this.writeMask = classMask(user.write);
