@@ -68,7 +68,7 @@ const CallRow = memo(function CallRow({
         data-call-id={id}
         data-testid="call-row"
         style={style}
-        className={`${COLS} absolute inset-x-0 top-0 border-b border-zinc-100 px-4 text-sm hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40`}
+        className={`${COLS} absolute inset-x-0 top-0 [contain:layout_style] border-b border-zinc-100 px-4 text-sm hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40`}
       >
         <span role="cell">
           <DirectionIcon direction={call.direction} />
@@ -100,7 +100,7 @@ const CallRow = memo(function CallRow({
       data-call-id={id}
       data-testid="call-row"
       style={style}
-      className="absolute inset-x-0 top-0 flex flex-col justify-center gap-1.5 border-b border-zinc-100 px-4 text-sm dark:border-zinc-800/70"
+      className="absolute inset-x-0 top-0 flex flex-col justify-center [contain:layout_style] gap-1.5 border-b border-zinc-100 px-4 text-sm dark:border-zinc-800/70"
     >
       <div className="flex items-center gap-2">
         <DirectionIcon direction={call.direction} />
@@ -154,6 +154,8 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
     estimateSize: () => rowHeight,
     overscan: 8,
     getItemKey: (i) => ids[i],
+    // Let React batch scroll renders with the store's per-frame updates instead of rendering inside each scroll event.
+    useFlushSync: false,
   });
 
   const [hangupId, setHangupId] = useState<string | null>(null);
@@ -238,7 +240,7 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
             </div>
           </div>
         )}
-        <div ref={scroller} role="rowgroup" data-testid="calls-scroller" className="relative h-[min(62vh,640px)] min-h-72 overflow-auto overscroll-contain">
+        <div ref={scroller} role="rowgroup" data-testid="calls-scroller" className="relative h-[min(62vh,640px)] min-h-72 overflow-auto overscroll-contain bg-white [contain:strict] [will-change:scroll-position] dark:bg-zinc-900">
           {ids.length === 0 ? (
             <EmptyCalls ready={ready} filtered={filtered && total > 0} onClear={() => setView(defaultCallView)} />
           ) : (
