@@ -133,6 +133,8 @@ export class LazyPacket implements AmiPacket {
   /** First value of header `key`, without decoding the rest of the packet. */
   header(key: string): string | undefined {
     if (this.#decoded !== undefined) return this.#decoded.fields[key];
+    // No header name is empty or holds a colon or a line break: the search below would misread one.
+    if (key === '' || key.includes(':') || key.includes('\n')) return undefined;
     const t = this.#text;
     // A Follows body is free text where header-looking lines are no headers: decode properly.
     if (t.startsWith(FOLLOWS)) return this.fields[key];

@@ -24,6 +24,8 @@ describe('packets', () => {
     expect(allValues(p, 'Variable')).toEqual(['a', 'b']);
     expect(headerOf(p, 'Value')).toBe(p.fields.Value);
     expect(headerOf({ fields: { A: '1' } }, 'A')).toBe('1');
+    const odd = lazy('Event: X\n: no key\na:b: c\n');
+    for (const key of ['', 'a:b', 'a', '\na']) expect(headerOf(odd, key)).toBe(new LazyPacket(odd.text).fields[key]);
   });
 
   it('serialises and copies as plain data', () => {
