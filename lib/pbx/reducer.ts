@@ -29,6 +29,12 @@ export interface StepOptions {
 
 type Handler = (ch: Changes, f: Fields) => void;
 
+/**
+ * Events with nothing for the model are absent on purpose: AgentCalled and
+ * AgentRingNoAnswer (the member's QueueMemberStatus follows), Hangup(Handler)
+ * requests, VarSet, OriginateResponse, and Reload (it carries no state; a
+ * server that wants queue changes after a reload resyncs).
+ */
 const HANDLERS = new Map<string, Handler>([
   ['Newchannel', onNewchannel],
   ['Newstate', (ch, f) => void applySnapshot(ch, f, SELF, true, true)],
@@ -71,9 +77,9 @@ const HANDLERS = new Map<string, Handler>([
   ['Shutdown', (ch) => ch.status({ fullyBooted: false })],
 ]);
 
-/** Reduces one AMI event: computes its ops, applies them to `state`, returns them. */
 const DEFAULTS: StepOptions = {};
 
+/** Reduces one AMI event: computes its ops, applies them to `state`, returns them. */
 export function step(state: PbxState, event: AmiPacket, now: number, options: StepOptions = DEFAULTS): Op[] {
   // Reading one header spares decoding the packets we skip (VarSet is the most common event of all).
   const name = headerOf(event, 'Event');
