@@ -10,11 +10,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
+import { z } from 'zod';
 import { DEFAULT_TIMING, Dialplan, type Timing } from './dialplan';
 import { PbxCore } from './core';
 import { formatEvent } from './dialect';
 import { DEFAULT_AGENTS, DEFAULT_QUEUES, type AgentDef, type QueueDef } from './directory';
 import { LoadGenerator, type LoadOptions } from './load';
+import { demoPbxOptionsSchema } from './options';
 import { AmiSession, type ManagerUser, type SessionHost } from './session';
 import { Traffic, type TrafficOptions } from './traffic';
 
@@ -185,6 +187,8 @@ class DemoPbxHost implements SessionHost {
 }
 
 export async function startDemoPbx(options: DemoPbxOptions = {}): Promise<DemoPbx> {
+  const checked = demoPbxOptionsSchema.safeParse(options);
+  if (!checked.success) throw new Error(`startDemoPbx: ${z.prettifyError(checked.error)}`);
   const users = options.users ?? [{ username: 'callboard', secret: randomBytes(12).toString('hex'), read: ['all'], write: ['all'] }];
   const host = new DemoPbxHost(options, users);
   const server: Server = createServer((socket) => host.accept(socket));

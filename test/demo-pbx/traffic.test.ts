@@ -88,6 +88,15 @@ describe('configuration', () => {
   });
 });
 
+describe('options', () => {
+  it('refuses nonsense with a clear message', async () => {
+    await expect(startDemoPbx({ speed: 0 })).rejects.toThrow(/speed/);
+    await expect(startDemoPbx({ port: 70000 })).rejects.toThrow(/port/);
+    await expect(startDemoPbx({ timing: { talk: [10, 5] } })).rejects.toThrow(/min must not exceed max/);
+    await expect(startDemoPbx({ users: [{ username: 'a\r\nAction: x', secret: 's', read: [], write: [] }] })).rejects.toThrow(/username/);
+  });
+});
+
 describe('load mode', () => {
   it('holds thousands of channels and paces the event rate', async () => {
     const { pbx, ami } = await started({ seed: 2, load: { channels: 4000, eventsPerSec: 2000 } });

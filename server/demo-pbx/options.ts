@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** Checks the numbers a caller may get wrong; a bad option fails fast with a clear message. */
+const seconds = z.tuple([z.number().min(0).max(3600), z.number().min(0).max(3600)]).refine(([min, max]) => min <= max, 'min must not exceed max');
+
+export const demoPbxOptionsSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).optional(),
+    host: z.string().min(1).optional(),
+    seed: z.number().int().min(0).optional(),
+    users: z
+      .array(z.object({ username: z.string().min(1).regex(/^[^\r\n\0]+$/), secret: z.string().min(1).regex(/^[^\r\n\0]+$/), read: z.array(z.string()), write: z.array(z.string()) }))
+      .min(1)
+      .optional(),
+    traffic: z
+      .object({ callsPerMinute: z.number().min(0).max(6000).optional(), maxConcurrentCalls: z.number().int().min(0).max(5000).optional(), enabled: z.boolean().optional() })
+      .optional(),
+    load: z.object({ channels: z.number().int().min(0).max(10_000), eventsPerSec: z.number().min(0).max(50_000) }).optional(),
+    speed: z.number().positive().max(1000).optional(),
+    timing: z
+      .object({ answerAfter: seconds.optional(), talk: seconds.optional(), noAnswer: z.number().min(0).max(1).optional(), answerAfterFor: z.record(z.string(), seconds).optional() })
+      .optional(),
+  })
+  .passthrough();
