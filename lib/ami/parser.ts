@@ -24,6 +24,7 @@ const TAIL = END_COMMAND.length + 2;
 /** An unfinished packet grows by at most this much per step, so completing it never copies a whole chunk. */
 const PIECE = 1024;
 const SMALL_CAPACITY = 4096;
+const CR_BYTE = Buffer.from([CR]);
 
 export interface AmiParserHandlers {
   onPacket(packet: AmiPacket): void;
@@ -74,6 +75,11 @@ export class AmiParser {
   private skippedBytes = 0;
   /** Bumped by reset(), so that a handler's reset stops the framing in progress. */
   private epoch = 0;
+  /**
+   * The last chunk ended in a CR between packets. Held apart rather than in
+   * `asm`, so that an unfinished packet never starts with a blank line.
+   */
+  private pendingCR = false;
 
   constructor(handlers: AmiParserHandlers, options: AmiParserOptions = {}) {
     this.handlers = handlers;
@@ -89,6 +95,7 @@ export class AmiParser {
   /** Forget everything buffered, e.g. when the connection is replaced. */
   reset(expectGreeting = this.awaitingGreeting): void {
     this.epoch++;
+    this.pendingCR = false;
     this.clearAsm();
     this.skipping = false;
     this.skippedBytes = 0;
@@ -99,6 +106,12 @@ export class AmiParser {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const epoch = this.epoch;
     let offset = 0;
+    if (this.pendingCR && buf.length > 0) {
+      this.pendingCR = false;
+      // CR LF is a blank line between packets; a CR before anything else starts the next packet.
+      if (buf[0] === LF) offset = 1;
+      else this.append(CR_BYTE, 0, 1);
+    }
     // Complete the unfinished unit piece by piece: only bytes up to its terminator are copied.
     while (this.asmLen > 0 && offset < buf.length) {
       const piece = Math.min(PIECE, buf.length - offset);
@@ -235,7 +248,10 @@ export class AmiParser {
         p += 2;
         continue;
       }
-      if (c === CR && p + 1 === len) break;
+      if (c === CR && p + 1 === len) {
+        this.pendingCR = true;
+        return len;
+      }
 
       let bodyEnd: number;
       let next: number;

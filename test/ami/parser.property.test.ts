@@ -99,6 +99,28 @@ describe('parser properties', () => {
     );
   });
 
+  it('skips the same oversized packets however the stream is chunked', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('Event: A\r\n', `K: ${'v'.repeat(30)}\r\n`, '\r\n', '\n', '\r', 'Response: Follows\r\n', '--END COMMAND--\r\n', 'x'),
+      fc.string({ maxLength: 5 }),
+    );
+    const seen = (chunks: readonly Uint8Array[]) => {
+      const out: string[] = [];
+      const parser = new AmiParser(
+        { onPacket: (p) => out.push(JSON.stringify([p.fields, p.repeated, p.output])), onOversize: (n) => out.push(`oversize ${n}`) },
+        { maxPacketBytes: 64 },
+      );
+      for (const c of chunks) parser.push(c);
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }).map((a) => Buffer.from(a.join(''))), fc.array(fc.nat(), { maxLength: 10 }), (bytes, positions) => {
+        expect(seen(cut(bytes, positions))).toEqual(seen([bytes]));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('survives mutated real traffic the same way however it is chunked', () => {
     const source = readTranscript('03-dashboard-actions.ami');
     const mutation = fc.record({
