@@ -7,7 +7,7 @@ export const demoPbxOptionsSchema = z
   .object({
     port: z.number().int().min(0).max(65535).optional(),
     host: z.string().min(1).optional(),
-    seed: z.number().int().min(0).optional(),
+    seed: z.number().int().optional(),
     users: z
       .array(z.object({ username: z.string().min(1).regex(/^[^\r\n\0]+$/), secret: z.string().min(1).regex(/^[^\r\n\0]+$/), read: z.array(z.string()), write: z.array(z.string()) }))
       .min(1)
