@@ -12,11 +12,17 @@ export function LinkBadge({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
   const link = usePbx((s) => s.state.pbx.link);
   const lastLiveAt = usePbx((s) => s.state.pbx.lastLiveAt);
   const offset = usePbx((s) => s.clockOffset);
+  const refused = usePbx((s) => s.refused);
 
   let label: string;
   let tone: 'live' | 'warn' | 'down' | 'idle';
   let stale = 0;
-  if (connection === 'connecting') {
+  if (connection !== 'live' && refused) {
+    // The server turned us away (e.g. a revoked wallboard token); we keep retrying.
+    label = refused === 'unauthorized' ? 'Access refused' : 'Connection refused';
+    tone = 'down';
+    stale = socketDownSince;
+  } else if (connection === 'connecting') {
     label = 'Connecting…';
     tone = 'idle';
   } else if (connection === 'reconnecting') {

@@ -1,8 +1,9 @@
 'use client';
 import { useMemo } from 'react';
 import { usePbx } from '@/lib/store';
-import { agentsFromMembers, countAgents } from '@/lib/ui/agents';
+import { countAgents } from '@/lib/ui/agents';
 import { countCalls } from '@/lib/ui/calls';
+import { useAgents } from '@/lib/ui/selectors';
 
 function Stat({ label, value, tone, testId }: { label: string; value: number; tone?: string; testId: string }) {
   return (
@@ -22,11 +23,11 @@ function Stat({ label, value, tone, testId }: { label: string; value: number; to
 export function StatStrip() {
   const calls = usePbx((s) => s.state.calls);
   const callers = usePbx((s) => s.state.callers);
-  const members = usePbx((s) => s.state.members);
+  const agentList = useAgents();
   const ready = usePbx((s) => s.ready);
   const { active } = useMemo(() => countCalls(calls), [calls]);
   const waiting = useMemo(() => Object.keys(callers).length, [callers]);
-  const agents = useMemo(() => countAgents(agentsFromMembers(members).map((a) => a.status)), [members]);
+  const agents = useMemo(() => countAgents(agentList.map((a) => a.status)), [agentList]);
   return (
     <section
       aria-label="Totals"
