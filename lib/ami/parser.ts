@@ -231,7 +231,8 @@ export class AmiParser {
         if (nl === -1) break;
         this.awaitingGreeting = false;
         const end = nl > p && s.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
-        if (end > p && looksLikeBanner(s, p, end)) {
+        // A banner longer than a packet may be is no banner: it is framed (and skipped) like a packet.
+        if (end > p && nl + 1 - p <= this.maxPacketBytes && looksLikeBanner(s, p, end)) {
           this.handlers.onGreeting?.(decodeText(buf, p, end, ascii));
           if (this.epoch !== epoch) return len;
           p = nl + 1;

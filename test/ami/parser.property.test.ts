@@ -99,25 +99,54 @@ describe('parser properties', () => {
     );
   });
 
-  it('skips the same oversized packets however the stream is chunked', () => {
-    const piece = fc.oneof(
-      fc.constantFrom('Event: A\r\n', `K: ${'v'.repeat(30)}\r\n`, '\r\n', '\n', '\r', 'Response: Follows\r\n', '--END COMMAND--\r\n', 'x'),
-      fc.string({ maxLength: 5 }),
+  it('emits the same greeting, packets and oversize reports however the stream is chunked, within the limit', () => {
+    const token = fc.oneof(
+      fc.constantFrom(
+        'Asterisk Call Manager/11.0.0\r\n',
+        'Event: A\r\n',
+        `K: ${'v'.repeat(40)}\r\n`,
+        '\r\n',
+        '\n',
+        '\r',
+        ':',
+        'é',
+        'Response: Follows\r\n',
+        'Response: Fol',
+        '--END COMMAND--',
+        '--END COMMAND--\r\n',
+      ),
+      fc.string({ maxLength: 4 }),
+      fc.uint8Array({ maxLength: 4 }).map((a) => Buffer.from(a).toString('latin1')),
     );
-    const seen = (chunks: readonly Uint8Array[]) => {
+    const seen = (chunks: readonly Uint8Array[], max: number, expectGreeting: boolean) => {
       const out: string[] = [];
       const parser = new AmiParser(
-        { onPacket: (p) => out.push(JSON.stringify([p.fields, p.repeated, p.output])), onOversize: (n) => out.push(`oversize ${n}`) },
-        { maxPacketBytes: 64 },
+        {
+          onPacket: (p) => out.push(JSON.stringify([p.fields, p.repeated, p.output])),
+          onOversize: (n) => out.push(`oversize ${n}`),
+          onGreeting: (g) => out.push(`greeting ${g}`),
+        },
+        { maxPacketBytes: max, expectGreeting },
       );
-      for (const c of chunks) parser.push(c);
+      for (const c of chunks) {
+        parser.push(c);
+        expect(parser.bufferedBytes).toBeLessThanOrEqual(max);
+      }
       return out;
     };
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 30 }).map((a) => Buffer.from(a.join(''))), fc.array(fc.nat(), { maxLength: 10 }), (bytes, positions) => {
-        expect(seen(cut(bytes, positions))).toEqual(seen([bytes]));
-      }),
-      { numRuns: 1000 },
+      fc.property(
+        fc.array(token, { maxLength: 40 }).map((a) => Buffer.from(a.join(''))),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.boolean(),
+        fc.constantFrom(64, 100, 1000),
+        (bytes, positions, greet, max) => {
+          const whole = seen([bytes], max, greet);
+          expect(seen(cut(bytes, positions), max, greet)).toEqual(whole);
+          expect(seen(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)), max, greet)).toEqual(whole);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 
