@@ -1,0 +1,197 @@
+/**
+ * End-to-end benchmark (not a test): the demo PBX in load mode, the Callboard
+ * server, and socket.io clients, each in its own process, then the naive
+ * alternative (every AMI event's whole channel object to every client) on
+ * the same PBX load, then memory at 10,000 channels and 200 clients, then the
+ * PBX at 2,000 events/s watching for Asterisk's 100 ms write timeout.
+ *
+ *   npm run bench:e2e
+ *   BENCH_SECONDS=10 BENCH_CHANNELS=2000 BENCH_EPS=1000 npm run bench:e2e
+ *   npm run bench:e2e -- --only=ours     (skip naive, memory and 2,000 ev/s)
+ *
+ * Prints a table per section; the last line is one JSON object with every figure.
+ */
+import os from 'node:os';
+import { Child, type Reply } from './e2e/ipc';
+import { eventMaskFigures } from './e2e/event-mask';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const channels = Number(process.env.BENCH_CHANNELS ?? 2000);
+const eps = Number(process.env.BENCH_EPS ?? 1000);
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const WARMUP_MS = 3_000;
+
+const children = new Set<Child>();
+function spawn(file: string, env: Record<string, string>): Child {
+  const c = new Child(file, env);
+  children.add(c);
+  c.proc.once('exit', () => children.delete(c));
+  return c;
+}
+async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((c) => c.stop()));
+}
+process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+async function startPbx(pbxChannels: number, pbxEps: number): Promise<{ child: Child; env: Record<string, string> }> {
+  const child = spawn('pbx.ts', { PBX_CHANNELS: String(pbxChannels), PBX_EPS: String(pbxEps) });
+  const r = await child.ready;
+  return { child, env: { PBX_PORT: String(r.port), PBX_USER: String(r.username), PBX_SECRET: String(r.secret) } };
+}
+
+interface Run {
+  server: Reply;
+  clients: Reply;
+  pbx: Reply;
+}
+
+/** One server design with N clients: warm up, then measure a window on all three processes at once. */
+async function measure(pbx: Child, server: Child, serverInfo: Reply, mode: 'ours' | 'naive', clients: number, extra: Record<string, string> = {}): Promise<Run> {
+  const c = spawn('clients.ts', { SERVER_URL: String(serverInfo.url), SERVER_TOKEN: String(serverInfo.token ?? ''), MODE: mode, CLIENTS: String(clients), ...extra });
+  const ready = await c.ready;
+  log(`${mode}: ${ready.clients}/${clients} clients connected; warming up`);
+  await sleep(WARMUP_MS);
+  await Promise.all([pbx.request('measure-start'), server.request('measure-start'), c.request('measure-start')]);
+  await sleep(seconds * 1000);
+  const [p, s, cl] = await Promise.all([pbx.request('measure-stop'), server.request('measure-stop'), c.request('measure-stop')]);
+  await c.stop();
+  return { pbx: p, server: s, clients: cl };
+}
+
+async function design(pbx: { child: Child; env: Record<string, string> }, mode: 'ours' | 'naive'): Promise<Record<number, Run>> {
+  const server = spawn(mode === 'ours' ? 'server.ts' : 'naive-server.ts', pbx.env);
+  const info = await server.ready;
+  const out: Record<number, Run> = {};
+  for (const n of [50, 200]) out[n] = await measure(pbx.child, server, info, mode, n);
+  await server.stop();
+  return out;
+}
+
+const n1 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v * 10) / 10 : v);
+
+function table(title: string, rows: Record<string, Record<string, unknown>>): void {
+  const cols = [...new Set(Object.values(rows).flatMap((r) => Object.keys(r)))];
+  const width = (s: string) => Math.max(s.length, ...Object.keys(rows).map((k) => k.length));
+  const first = width('');
+  const lines = [`\n${title}`, ['', ...cols].map((c, i) => (i === 0 ? c.padEnd(first) : c.padStart(Math.max(c.length, 10)))).join('  ')];
+  for (const [name, r] of Object.entries(rows)) {
+    lines.push([name.padEnd(first), ...cols.map((c) => String(n1(r[c]) ?? '').padStart(Math.max(c.length, 10)))].join('  '));
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function row(run: Run): Record<string, unknown> {
+  return {
+    p50Ms: run.clients.latencyP50Ms,
+    p99Ms: run.clients.latencyP99Ms,
+    maxMs: run.clients.latencyMaxMs,
+    samples: run.clients.latencySamples,
+    serverCpuPct: run.server.cpuPct,
+    bytesPerClientPerS: run.clients.bytesPerClientPerSec,
+    msgsPerClientPerS: run.clients.messagesPerClientPerSec,
+    serverRssMB: run.server.rssMB,
+    clientsCpuPct: run.clients.clientsCpuPct,
+    pbxEvPerS: run.pbx.eventsPerSec,
+    gaps: run.clients.gaps,
+  };
+}
+
+async function main(): Promise<void> {
+  const result: Record<string, unknown> = {
+    node: process.version,
+    cpus: os.cpus().length,
+    loadAvgAtStart: os.loadavg().map((l) => n1(l)),
+    settings: { seconds, channels, eventsPerSec: eps, warmupMs: WARMUP_MS },
+  };
+
+  // 1. Latency, CPU and bytes: ours, then naive, on the same PBX process and load.
+  log(`PBX: ${channels} channels, ${eps} events/s`);
+  const pbx = await startPbx(channels, eps);
+  const ours = await design(pbx, 'ours');
+  const naive = only === 'ours' ? undefined : await design(pbx, 'naive');
+  await pbx.child.stop();
+  const rows: Record<string, Record<string, unknown>> = { 'ours 50': row(ours[50]), 'ours 200': row(ours[200]) };
+  if (naive) Object.assign(rows, { 'naive 50': row(naive[50]), 'naive 200': row(naive[200]) });
+  table(`Latency (AMI Timestamp -> client receipt), server CPU (% of one core), bytes per client per second — ${channels} channels, ${eps} events/s, ${seconds} s`, rows);
+  result.fanout = rows;
+  result.goalP99At50 = { goalMs: 100, p99Ms: ours[50].clients.latencyP99Ms, met: Number(ours[50].clients.latencyP99Ms) <= 100 };
+  if (naive) {
+    const ratios: Record<string, Record<string, unknown>> = {};
+    for (const n of [50, 200]) {
+      ratios[`naive/ours at ${n}`] = {
+        bytesPerClient: Number(naive[n].clients.bytesPerClientPerSec) / Number(ours[n].clients.bytesPerClientPerSec),
+        serverCpu: Number(naive[n].server.cpuPct) / Number(ours[n].server.cpuPct),
+        messagesPerClient: Number(naive[n].clients.messagesPerClientPerSec) / Number(ours[n].clients.messagesPerClientPerSec),
+      };
+    }
+    table('Naive over ours (how many times more)', ratios);
+    result.ratios = ratios;
+  }
+
+  if (only !== 'ours') {
+    // 2. Memory: 10,000 live channels, 200 clients.
+    log('PBX: 10,000 channels for the memory run');
+    const big = await startPbx(10_000, eps);
+    const server = spawn('server.ts', big.env);
+    const info = await server.ready;
+    const mem = await measure(big.child, server, info, 'ours', 200, { FULL_COPIES: '0' });
+    await server.stop();
+    await big.child.stop();
+    const memory = {
+      channels: mem.server.channels,
+      clients: mem.server.clients,
+      rssMB: mem.server.rssMB,
+      rssMaxInWindowMB: mem.server.rssMaxInWindowMB,
+      peakRssMB: mem.server.peakRssMB,
+      heapUsedMB: mem.server.heapUsedMB,
+      goalMB: 300,
+      met: Number(mem.server.rssMaxInWindowMB) <= 300,
+      p99Ms: mem.clients.latencyP99Ms,
+      serverCpuPct: mem.server.cpuPct,
+    };
+    table('Memory: server RSS with 10,000 live channels and 200 clients', { ours: memory });
+    result.memory = memory;
+
+    // 3. Asterisk protection at 2,000 events/s.
+    log('PBX: 2,000 events/s');
+    const fast = await startPbx(channels, 2000);
+    const s2 = spawn('server.ts', fast.env);
+    const i2 = await s2.ready;
+    const run = await measure(fast.child, s2, i2, 'ours', 50);
+    await s2.stop();
+    await fast.child.stop();
+    const protection = {
+      pbxEvPerS: run.pbx.eventsPerSec,
+      writeBlockedMaxMs: run.pbx.writeBlockedMaxMs,
+      writeBlockedTimes: run.pbx.writeBlockedTimes,
+      serverLoopLagP99Ms: run.server.loopLagP99Ms,
+      serverLoopLagMaxMs: run.server.loopLagMaxMs,
+      serverCpuPct: run.server.cpuPct,
+      p99Ms: run.clients.latencyP99Ms,
+    };
+    table("Asterisk's 100 ms write timeout at 2,000 events/s (PBX socket unwritable time; server event-loop lag)", { ours: protection });
+    result.protection = protection;
+  }
+
+  // 4. What the event mask and a Filter save on the busy-hour transcript.
+  const mask = eventMaskFigures();
+  table('04-busy-hour.ami: events and bytes an Events mask / a Filter keep off the wire', {
+    'all events': { events: mask.events, bytes: mask.bytes, share: '100%' },
+    'outside mask': { events: mask.outsideMask.events, bytes: mask.outsideMask.bytes, share: `${n1((100 * mask.outsideMask.bytes) / mask.bytes)}%` },
+    'unused in mask': { events: mask.unusedInMask.events, bytes: mask.unusedInMask.bytes, share: `${n1((100 * mask.unusedInMask.bytes) / mask.bytes)}%` },
+  });
+  process.stdout.write(`unused in mask, by name: ${JSON.stringify(mask.unusedInMask.names)}\n`);
+  result.eventMask = mask;
+  result.loadAvgAtEnd = os.loadavg().map((l) => n1(l));
+  process.stdout.write(`${JSON.stringify(result, (_k, v) => n1(v))}\n`);
+}
+
+main()
+  .catch((err: unknown) => {
+    process.stderr.write(`${String((err as Error)?.stack ?? err)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => void stopAll());

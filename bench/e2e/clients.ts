@@ -1,0 +1,145 @@
+/**
+ * Bench child: N socket.io clients, as browsers. For our server each keeps
+ * its state with `applyOps` (snapshot + batches, resync on a gap); for the
+ * naive one each keeps the channel map it is sent.
+ *
+ * Latency: an op that creates a channel carries `startedAt`, the Newchannel
+ * `Timestamp` the PBX stamped when it made the event; the naive server
+ * forwards that Timestamp verbatim. Receipt time minus it, on the same
+ * machine clock, is the whole path: PBX write, AMI parse, reducer, batching
+ * window, socket.io, client parse.
+ *
+ * Bytes: the payload of every socket.io message received (what ws hands
+ * engine.io), counted per client.
+ */
+import { io as connect, type Socket } from 'socket.io-client';
+import { applyOps, type OpBatch, type PbxState, type Snapshot } from '@/lib/protocol';
+import { cpuMeter, percentile, serve } from './ipc';
+
+const url = process.env.SERVER_URL!;
+const token = process.env.SERVER_TOKEN ?? '';
+const mode = process.env.MODE as 'ours' | 'naive';
+const count = Number(process.env.CLIENTS ?? 50);
+/**
+ * How many clients keep a whole state copy with applyOps, as a browser does.
+ * The rest keep only the set of channel ids (enough to spot a new channel):
+ * 200 full copies of a big state in one process would measure this process's
+ * garbage collector, not the server.
+ */
+const fullCopies = Number(process.env.FULL_COPIES ?? 10);
+
+let measuring = false;
+let bytes = 0;
+let messages = 0;
+let samples: number[] = [];
+let gaps = 0;
+let snapshots = 0;
+let meter = cpuMeter();
+let t0 = performance.now();
+
+interface Client {
+  socket: Socket;
+  state: PbxState | null;
+  known: Set<string>;
+  seq: number;
+  naive: Map<string, unknown>;
+  ready: boolean;
+}
+
+let opened = 0;
+function open(): Client {
+  const keepState = opened++ < fullCopies;
+  const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: token ? { token } : {} });
+  const c: Client = { socket, state: null, known: new Set(), seq: -1, naive: new Map(), ready: false };
+  socket.on('connect_error', (err) => process.stderr.write(`clients: connect error: ${err.message}\n`));
+  socket.io.on('open', () => {
+    socket.io.engine.on('data', (data: unknown) => {
+      if (!measuring) return;
+      bytes += typeof data === 'string' ? Buffer.byteLength(data) : ((data as ArrayBuffer).byteLength ?? 0);
+      messages++;
+    });
+  });
+  if (mode === 'ours') {
+    socket.on('snapshot', (s: Snapshot) => {
+      c.state = keepState ? s.state : null;
+      c.known = new Set(Object.keys(s.state.channels));
+      c.seq = s.seq;
+      c.ready = true;
+      snapshots++;
+    });
+    socket.on('ops', (b: OpBatch) => {
+      if (!c.ready) return;
+      if (b.seq !== c.seq + 1) {
+        if (b.seq > c.seq + 1) {
+          gaps++;
+          socket.emit('resync');
+        }
+        return;
+      }
+      c.seq = b.seq;
+      const now = Date.now();
+      for (const op of b.ops) {
+        if (op[0] === 'd' && op[1] === 'channels') c.known.delete(op[2]);
+        if (op[0] !== 'u' || op[1] !== 'channels' || c.known.has(op[2])) continue;
+        c.known.add(op[2]);
+        // A channel's first op: it was just created (no resync runs in steady load).
+        const startedAt = op[3].startedAt;
+        if (measuring && typeof startedAt === 'number') samples.push(now - startedAt);
+      }
+      if (c.state) applyOps(c.state, b.ops);
+    });
+  } else {
+    socket.on('hello', () => (c.ready = true));
+    socket.on('event', (ev: Record<string, string>) => {
+      if (measuring && ev.Event === 'Newchannel' && ev.Timestamp) samples.push(Date.now() - Number(ev.Timestamp) * 1000);
+      if (!keepState || !ev.Uniqueid) return;
+      if (ev.Event === 'Hangup') c.naive.delete(ev.Uniqueid);
+      else c.naive.set(ev.Uniqueid, ev);
+    });
+  }
+  return c;
+}
+
+const clients: Client[] = [];
+// In waves, each wave waiting for its snapshots: 200 big snapshots at once would measure the burst, not the server.
+for (let i = 0; i < count; i += 10) {
+  const wave = Array.from({ length: Math.min(10, count - i) }, open);
+  clients.push(...wave);
+  const deadline = Date.now() + 60_000;
+  while (!wave.every((c) => c.ready) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (!wave.every((c) => c.ready)) {
+    process.stderr.write(`clients: wave at ${i}: ${wave.filter((c) => c.ready).length} of ${wave.length} got a snapshot in 60 s (${wave.filter((c) => c.socket.connected).length} connected)\n`);
+  }
+}
+
+const ipc = serve({
+  'measure-start': () => {
+    measuring = true;
+    bytes = messages = gaps = 0;
+    samples = [];
+    meter = cpuMeter();
+    t0 = performance.now();
+  },
+  'measure-stop': () => {
+    measuring = false;
+    const seconds = (performance.now() - t0) / 1000;
+    samples.sort((a, b) => a - b);
+    return {
+      clients: clients.filter((c) => c.socket.connected).length,
+      bytesPerClientPerSec: bytes / clients.length / seconds,
+      messagesPerClientPerSec: messages / clients.length / seconds,
+      latencyP50Ms: percentile(samples, 0.5),
+      latencyP99Ms: percentile(samples, 0.99),
+      latencyMaxMs: samples.length ? samples[samples.length - 1] : NaN,
+      latencySamples: samples.length,
+      gaps,
+      snapshots,
+      clientsCpuPct: meter(),
+    };
+  },
+});
+process.on('SIGTERM', () => {
+  for (const c of clients) c.socket.disconnect();
+  process.exit(0);
+});
+ipc.ready({ clients: clients.filter((c) => c.ready).length });
