@@ -1,6 +1,6 @@
 /** Channel lifecycle shared by the reducer and resync. */
 import type { Changes } from './changes';
-import { newChannel, readSnapshot, type ChannelSnapshot, type Fields, type SnapshotKeys } from './fields';
+import { int, newChannel, readSnapshot, type ChannelSnapshot, type Fields, type SnapshotKeys } from './fields';
 import type { Channel } from './model';
 import { callerId } from './model';
 
@@ -105,12 +105,20 @@ export function applySnapshot(ch: Changes, f: Fields, k: SnapshotKeys, create: b
   ) {
     return prev;
   }
-  const snap: Partial<ChannelSnapshot> = readSnapshot(f, k);
-  // A header that is absent says nothing; keep what we know.
-  for (const key of Object.keys(snap) as (keyof ChannelSnapshot)[]) {
-    const header = (k as unknown as Record<string, string>)[key];
-    if (f[header] === undefined) delete snap[key];
-  }
+  // A header that is absent says nothing: keep what we know.
+  const snap: ChannelSnapshot = {
+    name: f[k.name] ?? prev.name,
+    state: f[k.state] === undefined ? prev.state : int(f[k.state]),
+    stateDesc: f[k.stateDesc] ?? prev.stateDesc,
+    callerNum: f[k.callerNum] ?? prev.callerNum,
+    callerName: f[k.callerName] ?? prev.callerName,
+    connectedNum: f[k.connectedNum] ?? prev.connectedNum,
+    connectedName: f[k.connectedName] ?? prev.connectedName,
+    context: f[k.context] ?? prev.context,
+    exten: f[k.exten] ?? prev.exten,
+    priority: f[k.priority] === undefined ? prev.priority : int(f[k.priority]),
+    linkedId: f[k.linkedId] || prev.linkedId,
+  };
   updateChannel(ch, prev, snap);
   return ch.state.channels[uid];
 }
