@@ -446,4 +446,20 @@ describe('AmiClient re-entrancy', () => {
     expect(statuses.filter((s) => s.state === 'connecting')).toHaveLength(1);
     expect(ami.status).toEqual({ state: 'disconnected', reason: 'client stopped' });
   });
+
+  it('retries a refused login only after the auth backoff, never in a hot loop', async () => {
+    const time = manualTime();
+    const { server, ami } = await setup({ refuseLogin: true }, { now: time.now, timers: time.timers, authFailedRetryMs: 60_000, random: () => 0.5 });
+    const failed = nextStatus(ami, 'auth-failed');
+    ami.start();
+    const status = (await failed) as { retryInMs: number };
+    expect(status.retryInMs).toBe(60_000);
+    time.advance(59_999);
+    // A retry would have said `connecting` synchronously.
+    expect(ami.status.state).toBe('auth-failed');
+    const again = nextStatus(ami, 'auth-failed');
+    time.advance(60_000);
+    await again;
+    expect(server.connections).toHaveLength(2);
+  });
 });
