@@ -18,7 +18,9 @@ export class AmiSerializeError extends Error {
 /**
  * Asterisk refused an action: `Response: Error`, or an async Originate whose
  * OriginateResponse says `Response: Failure`. `amiMessage` is Asterisk's own
- * `Message` verbatim (`No such channel`, `Permission denied`, …).
+ * `Message` verbatim (`No such channel`, `Permission denied`, …); an
+ * OriginateResponse has none, so there it reads `Originate failed (Reason: N)`
+ * and `packet.fields.Reason` holds Asterisk's cause.
  */
 export class AmiActionError extends Error {
   override readonly name = 'AmiActionError';
