@@ -49,7 +49,7 @@ function deriveCall(ch: Changes, linkedId: string, channels: Channel[], prev: Ca
   const end = path.end;
 
   let queue = prev?.queue ?? '';
-  for (const c of channels) if (c.queue && !queue) queue = c.queue;
+  for (const c of channels) if (!queue) queue = c.queue || queueOfApp(c);
   const did = prev?.did || dialledNumber(origin);
 
   let callState: CallState;
@@ -122,6 +122,13 @@ const APPLICATIONS = new Set([
   'VoiceMail', 'VoiceMailMain', 'ConfBridge', 'MeetMe', 'Record', 'Read', 'WaitExten', 'AGI', 'EAGI',
   'Stasis', 'SayDigits', 'SayNumber', 'Playtones', 'Page', 'ChanSpy', 'ExtenSpy', 'Park', 'ParkedCall',
 ]);
+
+/** A channel running Queue(sales,…) went through queue `sales`, also when we joined after it was answered. */
+function queueOfApp(c: Channel): string {
+  if (c.app !== 'Queue') return '';
+  const comma = c.appData.indexOf(',');
+  return comma === -1 ? c.appData : c.appData.slice(0, comma);
+}
 
 function sameParty(prev: CallParty | undefined, next: CallParty): CallParty {
   return prev !== undefined && prev.channel === next.channel && prev.name === next.name && prev.num === next.num ? prev : next;

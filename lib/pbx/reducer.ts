@@ -118,7 +118,7 @@ function onNewexten(ch: Changes, f: Fields): void {
   const exten = f.Exten ?? c.exten;
   const priority = f.Priority === undefined ? c.priority : int(f.Priority);
   if (app === c.app && appData === c.appData && context === c.context && exten === c.exten && priority === c.priority) return;
-  if (context === c.context && exten === c.exten && isPbxApplication(app) === isPbxApplication(c.app)) {
+  if (context === c.context && exten === c.exten && isPbxApplication(app) === isPbxApplication(c.app) && app !== 'Queue') {
     // Nothing a call row shows has changed.
     ch.put('channels', uid, { app, appData, priority });
   } else {

@@ -88,6 +88,32 @@ function syncChannels(ch: Changes, items: Fields[]): void {
     const c = ch.state.channels[uid];
     if (c.dialPeer && ch.state.channels[c.dialPeer] === undefined) updateChannel(ch, c, { dialPeer: '' });
   }
+  inferDials(ch, [...listed.keys()]);
+}
+
+/**
+ * Lists do not say who dials whom. A dialled channel not yet bridged
+ * (AppDial/AppQueue, the "(Outgoing Line)") pairs with the one channel of its
+ * call that runs Dial or Queue outside a bridge: enough to show a call that
+ * rings when we join.
+ */
+function inferDials(ch: Changes, uids: string[]): void {
+  for (const uid of uids) {
+    const dest = ch.state.channels[uid];
+    if (dest.dialPeer || dest.bridgeId || (dest.app !== 'AppDial' && dest.app !== 'AppQueue')) continue;
+    let caller: Channel | undefined;
+    let candidates = 0;
+    for (const other of uids) {
+      const c = ch.state.channels[other];
+      if (c.linkedId === dest.linkedId && !c.bridgeId && (c.app === 'Dial' || c.app === 'Queue') && c.id !== dest.localPeer) {
+        caller = c;
+        candidates++;
+      }
+    }
+    if (caller === undefined || candidates !== 1) continue;
+    updateChannel(ch, dest, { dialPeer: caller.id });
+    if (!caller.dialPeer) updateChannel(ch, ch.state.channels[caller.id], { dialPeer: dest.id });
+  }
 }
 
 /**

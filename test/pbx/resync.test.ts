@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AmiPacket } from '../../lib/ami/packet';
 import { describeRefusal, emptyState, resync, step } from '../../lib/pbx';
 import { chanEv, type Chan } from './events';
 import { clockAfter, replay, segments } from './transcripts';
@@ -90,4 +91,30 @@ describe('call rows kept by events equal rows derived from scratch', () => {
       expect(checked).toBeGreaterThan(10);
     });
   }
+});
+
+describe('joining mid-call (05): call rows from the first lists alone', () => {
+  function firstLists() {
+    const lists: { channels?: AmiPacket[]; queues?: AmiPacket[]; bridges?: AmiPacket[] } = {};
+    for (const s of segments('05-join-midcall')) {
+      if (s.kind === 'event' && lists.bridges) break;
+      if (s.kind !== 'list') continue;
+      if (s.action === 'CoreShowChannels') lists.channels = s.items;
+      if (s.action === 'QueueStatus') lists.queues = s.items;
+      if (s.action === 'BridgeList') lists.bridges = s.items;
+    }
+    return lists;
+  }
+
+  it('shows who talks to whom, the queue an answered call came through, and a call still ringing', () => {
+    const state = emptyState();
+    resync(state, firstLists(), 1_795_664_730_000);
+    const rows = Object.values(state.calls);
+    const byCaller = (num: string) => rows.find((c) => c.from.num === num);
+    expect(byCaller('27852')).toMatchObject({ state: 'talking', queue: 'sales', to: { num: '2002', name: 'Bob' } });
+    expect(byCaller('29692')).toMatchObject({ state: 'talking', queue: '', to: { num: '169' } });
+    expect(byCaller('21252')).toMatchObject({ state: 'queued', queue: 'sales', to: { name: 'sales', num: '533' } });
+    expect(byCaller('25877')).toMatchObject({ state: 'ringing', to: { num: '146' } });
+    expect(rows.filter((c) => c.state === 'queued')).toHaveLength(Object.keys(state.callers).length);
+  });
 });
