@@ -190,9 +190,10 @@ export function onCallerLeave(ch: Changes, f: Fields): void {
   removeQueueCaller(ch, queue, f.Uniqueid);
 }
 
+/** Counted only while the caller still waits in the queue: a repeated or replayed abandon counts once. */
 export function onCallerAbandon(ch: Changes, f: Fields): void {
   const q = f.Queue ? ch.state.queues[f.Queue] : undefined;
-  if (q === undefined) return;
+  if (q === undefined || !f.Uniqueid || ch.state.callers[callerId(q.id, f.Uniqueid)] === undefined) return;
   const next: Partial<Queue> = { abandoned: q.abandoned + 1 };
   if (int(f.HoldTime) <= q.serviceLevel) next.abandonedInSl = q.abandonedInSl + 1;
   ch.put('queues', q.id, withServiceLevel(q, next));
@@ -202,14 +203,17 @@ export function onCallerAbandon(ch: Changes, f: Fields): void {
 export function onAgentConnect(ch: Changes, f: Fields): void {
   const q = f.Queue ? ch.state.queues[f.Queue] : undefined;
   if (q === undefined) return;
+  const member = f.Interface ? ch.state.members[memberId(q.id, f.Interface)] : undefined;
+  const startedAt = Math.floor(ch.at / 1000) * 1000;
+  // The same connect seen twice (the member already in a call that started this second).
+  if (member?.inCall && member.callStartedAt === startedAt) return;
   const hold = int(f.HoldTime);
   ch.put('queues', q.id, { holdtime: q.completed + q.abandoned === 0 ? hold : average(q.holdtime, hold) });
-  const member = f.Interface ? ch.state.members[memberId(q.id, f.Interface)] : undefined;
   if (member !== undefined) {
     // app_queue stamps the member's call start (time(), whole seconds) right after this event.
     ch.put('members', member.id, {
       inCall: true,
-      callStartedAt: Math.floor(ch.at / 1000) * 1000,
+      callStartedAt: startedAt,
       callInSl: hold <= q.serviceLevel,
       pendingTalkTime: -1,
       awaitingTalkTime: false,

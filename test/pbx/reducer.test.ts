@@ -81,8 +81,11 @@ describe('call grouping from the transcripts', () => {
     expect(queued.calls['1795664569.98']).toMatchObject({ state: 'queued', queue: 'sales', to: { name: 'sales' }, did: '520' });
     expect(queued.callers['sales|1795664569.98']).toMatchObject({ position: 1, callerNum: '22001' });
 
-    const talking = replayUntil('02-queue-answered-and-abandoned', (p) => p.fields.Event === 'AgentConnect');
+    let connect: AmiPacket | undefined;
+    const talking = replayUntil('02-queue-answered-and-abandoned', (p) => (p.fields.Event === 'AgentConnect' ? !!(connect = p) : false));
     expect(talking.callers).toEqual({});
+    expect(talking.members['sales|Local/2002@agents/n']).toMatchObject({ inCall: true, callInSl: true });
+    expect(step(talking, connect!, NOW)).toEqual([]);
     const call = talking.calls['1795664569.98'];
     expect(call).toMatchObject({
       state: 'talking',
@@ -100,8 +103,11 @@ describe('call grouping from the transcripts', () => {
     expect(waiting.calls['1795664570.104']).toMatchObject({ state: 'queued', queue: 'support', to: { name: 'support' } });
     expect(waiting.queues.support.calls).toBe(1);
 
-    const abandoned = replayUntil('02-queue-answered-and-abandoned', (p) => p.fields.Event === 'QueueCallerAbandon');
+    let abandon: AmiPacket | undefined;
+    const abandoned = replayUntil('02-queue-answered-and-abandoned', (p) => (p.fields.Event === 'QueueCallerAbandon' ? !!(abandon = p) : false));
     expect(abandoned.queues.support).toMatchObject({ abandoned: 1, abandonedInSl: 1, serviceLevelPerf2: 100 });
+    // The same abandon again (a duplicate, or a replay after a resync) counts nothing.
+    expect(step(abandoned, abandon!, NOW)).toEqual([]);
 
     const after = replayUntil('02-queue-answered-and-abandoned', (p) => p.fields.Event === 'Hangup' && p.fields.Uniqueid === '1795664570.105');
     expect(after.calls['1795664570.104']).toBeUndefined();
