@@ -190,13 +190,18 @@ export function onCallerLeave(ch: Changes, f: Fields): void {
   removeQueueCaller(ch, queue, f.Uniqueid);
 }
 
-/** Counted only while the caller still waits in the queue: a repeated or replayed abandon counts once. */
+/**
+ * Counted only while the caller still waits in the queue, and the caller
+ * leaves the list at once (the QueueCallerLeave that follows finds it gone):
+ * a repeated or replayed abandon counts once.
+ */
 export function onCallerAbandon(ch: Changes, f: Fields): void {
   const q = f.Queue ? ch.state.queues[f.Queue] : undefined;
   if (q === undefined || !f.Uniqueid || ch.state.callers[callerId(q.id, f.Uniqueid)] === undefined) return;
   const next: Partial<Queue> = { abandoned: q.abandoned + 1 };
   if (int(f.HoldTime) <= q.serviceLevel) next.abandonedInSl = q.abandonedInSl + 1;
   ch.put('queues', q.id, withServiceLevel(q, next));
+  removeQueueCaller(ch, q.id, f.Uniqueid);
 }
 
 /** The caller was answered: app_queue folds its wait into the queue's average hold time. */
