@@ -105,10 +105,10 @@ const clients: Client[] = [];
 for (let i = 0; i < count; i += 10) {
   const wave = Array.from({ length: Math.min(10, count - i) }, open);
   clients.push(...wave);
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 30_000;
   while (!wave.every((c) => c.ready) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   if (!wave.every((c) => c.ready)) {
-    process.stderr.write(`clients: wave at ${i}: ${wave.filter((c) => c.ready).length} of ${wave.length} got a snapshot in 60 s (${wave.filter((c) => c.socket.connected).length} connected)\n`);
+    process.stderr.write(`clients: wave at ${i}: ${wave.filter((c) => c.ready).length} of ${wave.length} got a snapshot in 30 s (${wave.filter((c) => c.socket.connected).length} connected)\n`);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * What an `Events:` mask and a `Filter` save on real busy-hour traffic:
  * every event of 04-busy-hour.ami, its bytes and classes (Privilege), and
- * whether the state engine ever changes anything for events of that name.
+ * whether the state engine handles events of that name at all. The handled
+ * names are read from the reducer's own table, so this stays true as it grows.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { EVENT_CLASSES } from '@/server/pbx-session';
 const NEEDED_BESIDES_STATE = new Set(['OriginateResponse']);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const REDUCER = path.resolve(here, '../../lib/pbx/reducer.ts');
 export const BUSY_HOUR = path.resolve(here, '../../../shared/ami-transcripts/04-busy-hour.ami');
 
 export interface MaskFigures {
@@ -21,17 +23,18 @@ export interface MaskFigures {
   bytes: number;
   /** Dropped by Asterisk before the socket with `Events: call,agent,system,dialplan`. */
   outsideMask: { events: number; bytes: number; names: string[] };
-  /** Inside the mask but never changing our state (nor answering our actions): what a Filter could drop too. */
+  /** Inside the mask, with no handler in the reducer and not needed by actions: what a Filter could drop too. */
   unusedInMask: { events: number; bytes: number; names: Record<string, number> };
-  /** Events of names we use whose step changed nothing this time. */
-  noOpInUsed: { events: number };
+  /** Handled events whose step changed nothing this time (repeats of what we knew). */
+  noOpInUsed: { events: number; bytes: number };
 }
 
 export function eventMaskFigures(file = BUSY_HOUR): MaskFigures {
   const raw = readFileSync(file);
   const { packets } = parseAll(raw);
   const state = emptyState();
-  const used = new Set<string>();
+  const used = handledEvents();
+  for (const name of NEEDED_BESIDES_STATE) used.add(name);
   const seen: { name: string; classes: string[]; bytes: number; changed: boolean }[] = [];
   let now = 0;
   for (const p of packets) {
@@ -41,7 +44,6 @@ export function eventMaskFigures(file = BUSY_HOUR): MaskFigures {
     if (f.ActionID !== undefined && !f.Event.startsWith('Originate')) continue;
     if (f.Timestamp) now = Math.round(Number(f.Timestamp) * 1000);
     const changed = step(state, p, now).length > 0;
-    if (changed || NEEDED_BESIDES_STATE.has(f.Event)) used.add(f.Event);
     seen.push({ name: f.Event, classes: (f.Privilege ?? '').split(',').filter((c) => c && c !== 'all'), bytes: wireBytes(p), changed });
   }
   const mask = new Set<string>(EVENT_CLASSES);
@@ -50,7 +52,7 @@ export function eventMaskFigures(file = BUSY_HOUR): MaskFigures {
     bytes: 0,
     outsideMask: { events: 0, bytes: 0, names: [] },
     unusedInMask: { events: 0, bytes: 0, names: {} },
-    noOpInUsed: { events: 0 },
+    noOpInUsed: { events: 0, bytes: 0 },
   };
   const outsideNames = new Set<string>();
   for (const e of seen) {
@@ -66,10 +68,20 @@ export function eventMaskFigures(file = BUSY_HOUR): MaskFigures {
       out.unusedInMask.names[e.name] = (out.unusedInMask.names[e.name] ?? 0) + 1;
     } else if (!e.changed) {
       out.noOpInUsed.events++;
+      out.noOpInUsed.bytes += e.bytes;
     }
   }
   out.outsideMask.names = [...outsideNames].sort();
   return out;
+}
+
+/** Event names in the reducer's HANDLERS table. */
+function handledEvents(): Set<string> {
+  const source = readFileSync(REDUCER, 'utf8');
+  const table = /const HANDLERS[^]*?\n\]\);/.exec(source)?.[0] ?? '';
+  const names = new Set([...table.matchAll(/\[\s*'([A-Za-z]+)'\s*,/g)].map((m) => m[1]));
+  if (names.size < 10) throw new Error(`could not read the reducer's event table from ${REDUCER}`);
+  return names;
 }
 
 /** The packet's size on the wire: `Key: value\r\n` per header and the blank line. */

@@ -9,13 +9,16 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { AmiClient } from '@/lib/ami/client';
-import { serve } from './ipc';
+import { percentile, serve } from './ipc';
 import { serverStats } from './server-stats';
 
 const channels = new Map<string, Record<string, string>>();
 const http = createServer();
 const io = new Server(http, { serveClient: false });
 let emitted = 0;
+let measuring = false;
+/** AMI Timestamp to emit, for Newchannel events (as ours measures channel creations). */
+let latencies: number[] = [];
 
 const ami = new AmiClient({ host: '127.0.0.1', port: Number(process.env.PBX_PORT), username: process.env.PBX_USER!, secret: process.env.PBX_SECRET!, events: 'on' });
 ami.onEvent((event) => {
@@ -29,6 +32,7 @@ ami.onEvent((event) => {
   }
   io.emit('event', payload);
   emitted++;
+  if (measuring && f.Event === 'Newchannel' && f.Timestamp) latencies.push(Date.now() - Number(f.Timestamp) * 1000);
 });
 let connected = false;
 ami.onStatus((s) => (connected = s.state === 'connected'));
@@ -37,8 +41,21 @@ io.on('connection', (socket) => socket.emit('hello', { channels: channels.size }
 await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
 while (!connected) await new Promise((r) => setTimeout(r, 20));
 
+const stats = serverStats(() => {
+  latencies.sort((a, b) => a - b);
+  return { channels: channels.size, clients: io.of('/').sockets.size, emitted, emitP50Ms: percentile(latencies, 0.5), emitP99Ms: percentile(latencies, 0.99) };
+});
 const ipc = serve({
-  ...serverStats(() => ({ channels: channels.size, clients: io.of('/').sockets.size, emitted })),
+  ...stats,
+  'measure-start': () => {
+    stats['measure-start']();
+    latencies = [];
+    measuring = true;
+  },
+  'measure-stop': () => {
+    measuring = false;
+    return stats['measure-stop']();
+  },
 });
 process.on('SIGTERM', () => {
   ami.stop();
