@@ -226,9 +226,10 @@ function farParty(state: PbxState, origin: Channel, end: Channel, did: string, i
 /** A name for the far party: a queue member's name, else a caller ID that carries its number. */
 function nameFor(state: PbxState, origin: Channel, end: Channel, num: string): string {
   const device = deviceOf(end.name);
+  const withSuffix = `${device}/n`;
   for (const key in state.members) {
     const m = state.members[key];
-    if (m.interface === device || m.interface === `${device}/n` || m.stateInterface === device) return m.name;
+    if (m.interface === device || m.interface === withSuffix || m.stateInterface === device) return m.name;
   }
   if (cleanId(end.callerNum) === num) return cleanId(end.callerName);
   if (cleanId(origin.connectedNum) === num) return cleanId(origin.connectedName);
@@ -243,6 +244,17 @@ function nameFor(state: PbxState, origin: Channel, end: Channel, num: string): s
 function dialledNumber(origin: Channel): string {
   const exten = origin.exten;
   if (!exten || exten === 's') return '';
-  if (isLocal(origin.name) && origin.name.startsWith(`Local/${exten}@${origin.context}-`)) return '';
+  // `Local/<exten>@<context>-…`, compared in place.
+  const name = origin.name;
+  const at = 6 + exten.length;
+  if (
+    isLocal(name) &&
+    name.startsWith(exten, 6) &&
+    name.charCodeAt(at) === 0x40 &&
+    name.startsWith(origin.context, at + 1) &&
+    name.charCodeAt(at + 1 + origin.context.length) === 0x2d
+  ) {
+    return '';
+  }
   return exten;
 }

@@ -8,6 +8,9 @@ import { applyOps, remove, status, upsert, type Op } from '../protocol';
 import type { TrunkPredicate } from './trunk';
 import { eventTime } from './fields';
 
+/** Scratch list for applying a single op (applyOps takes a list); emptied after each use. */
+const ONE: Op[] = [];
+
 export class Changes {
   readonly ops: Op[] = [];
   /** Linkedids whose call row must be derived again before the ops go out (few: a plain array). */
@@ -75,12 +78,11 @@ export class Changes {
   }
 
   /** One op at a time, so that the rest of the reduction reads the state it leaves. */
-  private readonly single: Op[] = [];
-
   private push(op: Op): void {
     this.ops.push(op);
-    this.single[0] = op;
-    applyOps(this.state, this.single);
+    ONE[0] = op;
+    applyOps(this.state, ONE);
+    ONE.length = 0;
   }
 }
 
