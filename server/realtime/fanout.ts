@@ -123,10 +123,13 @@ export class Fanout {
     // The state already holds the pending ops: send them first so the snapshot's seq covers them.
     this.flush();
     const snapshot: Snapshot = { seq: this.seq, state: this.source.state, serverTime: this.now() };
+    // Only this snapshot's own bytes are forgiven: a client that keeps asking
+    // for snapshots without reading must still hit the bound.
+    const before = sockets.map((s) => unsentBytes(s));
     // A broadcast to the sockets' own rooms: encoded once for all of them.
     this.io.to(sockets.map((s) => s.id)).emit('snapshot', snapshot);
-    for (const socket of sockets) {
-      this.snapshotBytes.set(socket, unsentBytes(socket));
+    for (const [i, socket] of sockets.entries()) {
+      this.snapshotBytes.set(socket, unsentBytes(socket) - before[i]);
       socket.join(LIVE_ROOM);
     }
     this.stats.snapshots += sockets.length;
