@@ -240,7 +240,7 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
             </div>
           </div>
         )}
-        <div ref={scroller} role="rowgroup" data-testid="calls-scroller" className="relative h-[min(62vh,640px)] min-h-72 overflow-auto overscroll-contain bg-white [contain:strict] [will-change:scroll-position] dark:bg-zinc-900">
+        <div ref={scroller} role="rowgroup" data-testid="calls-scroller" className="relative h-[min(62vh,640px)] min-h-72 overflow-auto overscroll-contain bg-white [contain:strict] dark:bg-zinc-900">
           {ids.length === 0 ? (
             <EmptyCalls ready={ready} filtered={filtered && total > 0} onClear={() => setView(defaultCallView)} />
           ) : (

@@ -42,7 +42,7 @@ export function Dialog({
         if (e.target === e.currentTarget) onClose();
       }}
       aria-labelledby={titleId}
-      className={`m-auto w-[min(100vw-2rem,28rem)] rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-2xl shadow-black/20 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100 ${className}`}
+      className={`m-auto w-[min(100vw-2rem,28rem)] rounded-xl backdrop:bg-zinc-950/40 dark:backdrop:bg-black/75 border border-zinc-200 bg-white p-0 text-zinc-900 shadow-2xl shadow-black/20 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100 ${className}`}
     >
       {open && (
         <div className="p-5">

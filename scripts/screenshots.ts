@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       await dialog.getByLabel('From extension').fill('101');
       await dialog.getByLabel('To number').fill('00442079460000');
       await dialog.getByLabel('Caller ID (optional)').fill('Support <5550100>');
-      await page.screenshot({ path: path.join(out, `originate-${theme}.png`) });
+      await page.screenshot({ path: path.join(out, `originate-${theme}.png`), animations: 'disabled' });
       await page.keyboard.press('Escape');
 
       await page.setViewportSize({ width: 390, height: 844 });
