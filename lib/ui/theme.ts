@@ -4,7 +4,6 @@ import { THEME_KEY as KEY } from './theme-script';
 
 export type ThemeChoice = 'light' | 'dark' | 'system';
 
-
 function apply(choice: ThemeChoice): void {
   const dark = choice === 'dark' || (choice === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);
   const el = document.documentElement;
