@@ -67,8 +67,10 @@ describe('AMI link faults during traffic', () => {
     const stalledAt = Date.now();
     await waitFor(() => viewer.state!.pbx.link !== 'connected', 'the browser sees the link down');
     const detectedMs = Date.now() - stalledAt;
-    // The last live moment is before the stall was detected: the UI can say how stale it is.
-    expect(viewer.state!.pbx.lastLiveAt).toBeLessThanOrEqual(stalledAt + 50);
+    // The last live moment is the last data heard, a dead-interval before the drop: the UI can say how stale it is.
+    const { lastLiveAt, linkSince } = viewer.state!.pbx;
+    expect(lastLiveAt).toBeGreaterThan(0);
+    expect(linkSince - lastLiveAt).toBeGreaterThanOrEqual(400);
     expect(Object.keys(viewer.state!.channels).length).toBeGreaterThan(0);
     expect(detectedMs).toBeLessThan(3_000);
     // Traffic goes on inside the PBX while nobody hears it.
