@@ -1,24 +1,29 @@
 /**
  * One PBX: one AMI client and the live state built from its events.
  *
- * On every (re)connect the three lists run (CoreShowChannels, QueueStatus,
- * BridgeList; `Status` when CoreShowChannels is refused; CoreSettings once
- * for Asterisk's version) and their
- * difference to the state we hold goes out as ordinary ops: nothing is
- * cleared under the users' eyes, and while the link is down the last state
- * stays, marked stale by the link status. Steady state sends nothing but the
- * client's Ping keepalive.
+ * On every (re)connect the lists run (BridgeList, CoreShowChannels, QueueStatus;
+ * `Status` when CoreShowChannels is refused; CoreSettings once for Asterisk's
+ * version) and their difference to the state we hold goes out as ordinary ops:
+ * nothing is cleared under the users' eyes, and while the link is down the last
+ * state stays, marked stale by the link status. Steady state sends nothing but
+ * the client's Ping keepalive.
  *
- * Events that arrive while the lists run are held back and replayed, in
- * order, on top of the resync. Some of them may predate the lists (Asterisk
- * flushes the events queued before it reads an action ahead of the answer);
- * replaying those is harmless because events set fields to absolute values:
- * whatever an event touched ends at the value of the last event that touched
- * it, which is the live value, and everything else keeps the lists' value.
+ * Where a list lands in the event stream: Asterisk's manager.c writes a list's
+ * Response, items and Complete from inside the action handler, and flushes the
+ * session's queued events only between actions. So every event before the
+ * Response is older than the list, and every event generated while (or after)
+ * the list was taken comes after its Complete. Each list is therefore applied
+ * exactly at its Complete: the events before it first, the ones after it on
+ * top. That matters for queue counters (an AgentConnect counted by QueueStatus
+ * and applied again would move holdtime) and for channels (a Hangup right after
+ * the Complete, applied before the list, would bring the channel back as a
+ * ghost). The lists run one at a time, so no list's Complete waits behind
+ * another's.
  */
 import { AmiActionError, AmiClient, AmiConnectionError, type AmiAction, type AmiEvent, type AmiResult, type AmiStatus } from '@/lib/ami/client';
+import { headerOf } from '@/lib/ami/decode';
 import type { AmiPacket } from '@/lib/ami/packet';
-import { resync as resyncOps, step } from '@/lib/pbx';
+import { describeRefusal, resync as resyncOps, step, type ResyncLists, type StepOptions, type TrunkPredicate } from '@/lib/pbx';
 import { applyOps, status, type Op } from '@/lib/protocol';
 import { emptyState, type LinkState, type PbxState } from '@/lib/pbx/model';
 import type { Logger } from './log';
@@ -48,10 +53,14 @@ export interface PbxSessionOptions {
   /** Shown in the UI, e.g. the host. */
   label: string;
   demo: boolean;
+  /** Which channels are trunks (call direction); lib/pbx's default when absent. */
+  isTrunk?: TrunkPredicate;
   now?: () => number;
   /** Extra AmiClient options (timeouts in tests). */
   client?: Partial<ConstructorParameters<typeof AmiClient>[0]>;
 }
+
+type ListOutcome = { items: AmiPacket[] } | { refused: string } | { failed: true };
 
 export class PbxSession {
   readonly state: PbxState = emptyState();
@@ -59,8 +68,15 @@ export class PbxSession {
   private readonly listeners = new Set<(ops: readonly Op[]) => void>();
   private readonly now: () => number;
   private readonly log: Logger;
-  /** Events held back while a resync runs; null when none runs. */
-  private held: AmiEvent[] | null = null;
+  private readonly stepOptions: StepOptions;
+  /** The list whose answer is awaited; while there is one, events go through the microtask queue (see onEvent). */
+  private openList: object | null = null;
+  /** Events queued as microtasks and not yet applied: later ones must queue behind them. */
+  private queuedEvents = 0;
+  /** Uniqueids hung up while the channel list was open: the list must not bring them back. */
+  private hungUp: Set<string> | null = null;
+  /** Events applied during the resync that runs (for its log line). */
+  private eventsDuringResync = 0;
   private running: Promise<void> | null = null;
   private generation = 0;
   private runningGeneration = -1;
@@ -70,6 +86,7 @@ export class PbxSession {
   constructor(private readonly opts: PbxSessionOptions) {
     this.now = opts.now ?? Date.now;
     this.log = opts.log.child({ module: 'pbx' });
+    this.stepOptions = opts.isTrunk ? { isTrunk: opts.isTrunk } : {};
     this.client = new AmiClient({
       host: opts.ami.host,
       port: opts.ami.port,
@@ -152,12 +169,10 @@ export class PbxSession {
             `AMI link to ${this.opts.ami.host}:${this.opts.ami.port} is down`,
           );
         }
-        this.abandonHeld();
         break;
       case 'auth-failed':
         this.log.error({ message: s.message }, 'Asterisk refused the AMI login (check AMI_USERNAME/AMI_SECRET and manager.conf)');
         this.setLink('auth-failed', now);
-        this.abandonHeld();
         break;
     }
   }
@@ -178,71 +193,126 @@ export class PbxSession {
     this.apply([status({ link, linkSince: now, ...extra })]);
   }
 
+  /**
+   * While a list is open, events take the microtask queue. The client settles
+   * a list's promise synchronously on its Complete, which queues the list's
+   * `then` reaction right there, between the microtasks of the events parsed
+   * before the Complete and those parsed after it in the same chunk. So the
+   * list lands at its exact place in the stream, not after the whole chunk.
+   */
   private onEvent(event: AmiEvent): void {
     this.lastEventAt = this.now();
-    if (this.held) {
-      this.held.push(event);
+    if (this.openList === null && this.queuedEvents === 0) {
+      this.applyEvent(event);
       return;
     }
-    this.apply(step(this.state, event, this.now()), true);
+    this.queuedEvents++;
+    queueMicrotask(() => {
+      this.queuedEvents--;
+      this.applyEvent(event);
+    });
+  }
+
+  private applyEvent(event: AmiEvent): void {
+    if (this.running) this.eventsDuringResync++;
+    if (this.hungUp && headerOf(event, 'Event') === 'Hangup') {
+      const uid = headerOf(event, 'Uniqueid');
+      if (uid) this.hungUp.add(uid);
+    }
+    this.apply(step(this.state, event, this.now(), this.stepOptions), true);
   }
 
   private async runResync(): Promise<void> {
     const generation = this.generation;
-    const held: AmiEvent[] = (this.held ??= []);
     const started = this.now();
-    const list = (action: string) => this.client.send({ Action: action }, { timeoutMs: LIST_TIMEOUT_MS });
+    this.eventsDuringResync = 0;
     const refused: { action: string; message: string }[] = [];
-    const items = (action: string, r: PromiseSettledResult<AmiResult>): AmiPacket[] | undefined => {
-      if (r.status === 'fulfilled') return r.value.events;
-      if (r.reason instanceof AmiActionError) {
-        refused.push({ action, message: r.reason.amiMessage });
-        this.log.warn({ action, message: r.reason.amiMessage }, 'list refused by Asterisk');
-      } else if (!(r.reason instanceof AmiConnectionError)) {
-        this.log.warn({ action, err: String(r.reason) }, 'list failed');
+    const current = () => generation === this.generation && this.connected;
+    const outcome = (action: string, o: ListOutcome): AmiPacket[] | undefined => {
+      if ('refused' in o) {
+        refused.push({ action, message: o.refused });
+        this.log.warn({ action, message: o.refused }, 'list refused by Asterisk');
       }
-      return undefined;
+      return 'items' in o ? o.items : undefined;
     };
-    try {
-      const [c, q, b] = await Promise.allSettled([list('CoreShowChannels'), list('QueueStatus'), list('BridgeList')]);
-      if (generation !== this.generation) return;
-      const channels = items('CoreShowChannels', c);
-      let statusItems: AmiPacket[] | undefined;
-      if (!channels && c.status === 'rejected' && c.reason instanceof AmiActionError) {
-        statusItems = items('Status', (await Promise.allSettled([list('Status')]))[0]);
-        if (generation !== this.generation) return;
+
+    // BridgeList first: the channel list fills in the members of the bridges we know.
+    const bridges = outcome('BridgeList', await this.runList('BridgeList', (items) => ({ bridges: items })));
+    if (!current()) return;
+    let channels = outcome('CoreShowChannels', await this.runList('CoreShowChannels', (items) => ({ channels: items })));
+    if (!current()) return;
+    if (channels === undefined && refused.some((r) => r.action === 'CoreShowChannels')) {
+      channels = outcome('Status', await this.runList('Status', (items) => ({ status: items })));
+      if (!current()) return;
+    }
+    const queues = outcome('QueueStatus', await this.runList('QueueStatus', (items) => ({ queues: items })));
+    // A list cut off by a dropped link proves nothing: the next connect resyncs.
+    if (!current()) return;
+
+    const now = this.now();
+    this.apply([status({ lastResync: now, warnings: refused.map((r) => describeRefusal(r.action, r.message)) })]);
+    this.log.info(
+      {
+        ms: now - started,
+        channels: Object.keys(this.state.channels).length,
+        listed: { bridges: bridges?.length, channels: channels?.length, queues: queues?.length },
+        events: this.eventsDuringResync,
+        refused: refused.map((r) => r.action),
+      },
+      'resync done',
+    );
+  }
+
+  /**
+   * Runs one list and applies it in the promise's own reaction, which runs at
+   * the list's place in the event stream (see onEvent). Awaiting a derived
+   * promise instead would land later, after the events that followed it.
+   */
+  private runList(action: string, lists: (items: AmiPacket[]) => ResyncLists): Promise<ListOutcome> {
+    const generation = this.generation;
+    const token = {};
+    this.openList = token;
+    const channelList = action === 'CoreShowChannels' || action === 'Status';
+    if (channelList) this.hungUp = new Set();
+    const close = () => {
+      if (this.openList === token) this.openList = null;
+      const hungUp = this.hungUp;
+      if (channelList) this.hungUp = null;
+      return hungUp;
+    };
+    return this.client.send({ Action: action }, { timeoutMs: LIST_TIMEOUT_MS }).then(
+      (result): ListOutcome => {
+        const hungUp = close();
+        if (generation !== this.generation || !this.connected) return { failed: true };
+        // Asterisk drops a channel from its cache before it announces the Hangup, so this only
+        // guards against a list taken item by item: a channel gone while it ran must stay gone.
+        const items = hungUp?.size ? result.events.filter((p) => !hungUp.has(headerOf(p, 'Uniqueid') ?? '')) : result.events;
+        this.applyList(lists(items));
+        return { items };
+      },
+      (err: unknown): ListOutcome => {
+        close();
+        if (err instanceof AmiActionError) return { refused: err.amiMessage };
+        if (!(err instanceof AmiConnectionError)) this.log.warn({ action, err: String(err) }, 'list failed');
+        return { failed: true };
+      },
+    );
+  }
+
+  /** One list's corrections. The whole resync is stamped (lastResync) once, when all lists are in. */
+  private applyList(lists: ResyncLists): void {
+    const lastResync = this.state.pbx.lastResync;
+    const ops = resyncOps(this.state, lists, this.now(), this.stepOptions);
+    this.state.pbx = { ...this.state.pbx, lastResync };
+    const out: Op[] = [];
+    for (const op of ops) {
+      if (op[0] !== 's') out.push(op);
+      else {
+        const { lastResync: _stamp, ...rest } = op[1];
+        if (Object.keys(rest).length) out.push(status(rest));
       }
-      const queues = items('QueueStatus', q);
-      const bridges = items('BridgeList', b);
-      // A list cut off by a dropped link proves nothing: wait for the next connect.
-      if (!this.connected) return;
-      const now = this.now();
-      const ops = resyncOps(this.state, { channels, status: statusItems, queues, bridges, refused }, now);
-      this.emit(ops);
-      this.log.info(
-        { ms: now - started, ops: ops.length, channels: Object.keys(this.state.channels).length, held: held.length, refused: refused.map((r) => r.action) },
-        'resync done',
-      );
-    } finally {
-      if (this.held === held && generation === this.generation) this.replayHeld();
     }
-  }
-
-  /** Applies the held-back events, in order, on top of the resynced state. */
-  private replayHeld(): void {
-    const held = this.held;
-    this.held = null;
-    if (!held?.length) return;
-    const ops: Op[] = [];
-    for (const event of held) {
-      for (const op of step(this.state, event, this.now())) ops.push(op);
-    }
-    this.emit(ops);
-  }
-
-  /** The link dropped mid-resync: the held events still happened, so apply them. */
-  private abandonHeld(): void {
-    if (this.held) this.replayHeld();
+    this.emit(out);
   }
 
   /** Ops that `step`/`resync` already applied go straight out; others are applied first. */

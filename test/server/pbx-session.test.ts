@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDemoPbx } from '@/server/demo-pbx/index';
+import { startDemoPbx, type DemoPbx, type DemoPbxOptions } from '@/server/demo-pbx/index';
 import { createLogger } from '@/server/log';
 import { PbxSession } from '@/server/pbx-session';
 import { waitFor } from './mirror';
@@ -59,7 +59,7 @@ describe('PbxSession', () => {
   });
 });
 
-const resyncLogs: { held: number }[] = [];
+const resyncLogs: { events: number }[] = [];
 const logSink = new Writable({
   write(chunk: Buffer, _enc, done) {
     for (const line of chunk.toString('utf8').split('\n')) if (line.includes('resync done')) resyncLogs.push(JSON.parse(line));
@@ -67,49 +67,94 @@ const logSink = new Writable({
   },
 });
 
+/**
+ * A session on a busy demo PBX whose writes are slowed: every resync then
+ * runs while events pile up, and a list's Complete shares its TCP chunk with
+ * the events that follow it.
+ */
+async function busySession(timing: DemoPbxOptions['timing']) {
+  const pbx = await startDemoPbx({ port: 0, seed: 11, speed: 10, timing, traffic: { callsPerMinute: 600, maxConcurrentCalls: 30 } });
+  const session = new PbxSession({
+    ami: { host: pbx.host, port: pbx.port, username: pbx.users[0].username, secret: pbx.users[0].secret, tls: false },
+    log: createLogger('info', { stream: logSink, pretty: false }),
+    label: 'test',
+    demo: true,
+    client: { backoff: { initialMs: 20, maxMs: 100 } },
+  });
+  session.start();
+  cleanups.push(() => pbx.close(), () => session.stop());
+  await waitFor(() => session.state.pbx.lastResync > 0, 'first resync');
+  return { pbx, session };
+}
+
+/**
+ * Reconnects `times` times. Each time the PBX stalls the moment the link is
+ * up, so the lists wait while traffic goes on: every event of the stall
+ * reaches us before the lists' answers, as events Asterisk queued before it
+ * read an action do. Slow writes then put a list's Complete and the events
+ * after it in one chunk.
+ */
+async function resyncUnderTraffic(pbx: DemoPbx, session: PbxSession, times: number): Promise<void> {
+  resyncLogs.length = 0;
+  pbx.faults.slowWrites(20);
+  for (let i = 0; i < times; i++) {
+    const before = session.state.pbx.lastResync;
+    let stalledAt = 0;
+    const off = session.onOps((ops) => {
+      if (!stalledAt && ops.some((op) => op[0] === 's' && op[1].link === 'connected')) {
+        pbx.faults.stall(true);
+        stalledAt = Date.now();
+      }
+    });
+    pbx.faults.dropAll();
+    await waitFor(() => stalledAt > 0 && Date.now() - stalledAt > 400, `link up and a stall ${i + 1}`);
+    off();
+    pbx.faults.stall(false);
+    await waitFor(() => session.state.pbx.lastResync > before, `resync ${i + 1}`, 15_000);
+  }
+  pbx.faults.slowWrites(0);
+  pbx.setTraffic({ enabled: false });
+  const events = resyncLogs.map((l) => l.events);
+  expect(Math.min(...events), `events applied during each resync: ${events}`).toBeGreaterThan(0);
+}
+
+async function quiet(session: PbxSession, ms: number): Promise<void> {
+  let lastOpAt = Date.now();
+  const off = session.onOps(() => (lastOpAt = Date.now()));
+  await waitFor(() => Date.now() - lastOpAt > ms, 'a quiet PBX', 20_000);
+  off();
+}
+
+/** What a fresh resync at a quiet moment changes: nothing, when the state was the truth. */
+async function freshResyncChanges(session: PbxSession): Promise<unknown[]> {
+  const changes: unknown[] = [];
+  const off = session.onOps((ops) => changes.push(...ops.filter((op) => op[0] !== 's')));
+  await session.resync();
+  off();
+  return changes;
+}
+
 describe('PbxSession truth', () => {
-  it('loses no event that arrives during a resync: at a quiet point a fresh resync finds nothing to change', async () => {
-    const pbx = await startDemoPbx({
-      port: 0,
-      seed: 11,
-      speed: 10,
-      // Long calls that every agent answers: once traffic stops, the PBX holds still with calls up.
-      timing: { talk: [600, 600], noAnswer: 0 },
-      traffic: { callsPerMinute: 600, maxConcurrentCalls: 30 },
-    });
-    const session = new PbxSession({
-      ami: { host: pbx.host, port: pbx.port, username: pbx.users[0].username, secret: pbx.users[0].secret, tls: false },
-      log: createLogger('info', { stream: logSink, pretty: false }),
-      label: 'test',
-      demo: true,
-      client: { backoff: { initialMs: 20, maxMs: 100 } },
-    });
-    session.start();
-    cleanups.push(() => pbx.close(), () => session.stop());
-    await waitFor(() => session.state.pbx.lastResync > 0, 'first resync');
-
-    // Slow writes stretch every resync, so live events pile up behind the lists.
-    pbx.faults.slowWrites(5);
-    for (let i = 0; i < 3; i++) {
-      const before = session.state.pbx.lastResync;
-      pbx.faults.dropAll();
-      await waitFor(() => session.state.pbx.lastResync > before, `resync ${i + 1}`, 15_000);
-    }
-    pbx.faults.slowWrites(0);
-    pbx.setTraffic({ enabled: false });
-    const held = resyncLogs.map((l) => l.held);
-    expect(Math.max(...held), `events held per resync: ${held}`).toBeGreaterThan(0);
-
-    // Quiet: no ops for a while.
-    let lastOpAt = Date.now();
-    session.onOps(() => (lastOpAt = Date.now()));
-    await waitFor(() => Date.now() - lastOpAt > 1000, 'a quiet PBX', 20_000);
+  it('loses no event and keeps no ghost across resyncs under traffic: at a quiet point a fresh resync finds nothing to change', async () => {
+    // Long calls that every agent answers: once traffic stops, the PBX holds still with calls up.
+    const { pbx, session } = await busySession({ talk: [600, 600], noAnswer: 0 });
+    await resyncUnderTraffic(pbx, session, 3);
+    await quiet(session, 1000);
     expect(Object.keys(session.state.channels).length).toBeGreaterThan(5);
     expect(Object.keys(session.state.channels).length).toBe(pbx.snapshot().channels);
+    expect(await freshResyncChanges(session)).toEqual([]);
+  }, 40_000);
 
-    const changes: unknown[] = [];
-    session.onOps((ops) => changes.push(...ops.filter((op) => op[0] !== 's')));
-    await session.resync();
-    expect(changes).toEqual([]);
+  it('keeps queue counters exact: events a list already counted are not counted again', async () => {
+    // Short calls: agents connect and complete all the time, callers abandon, and the PBX empties once traffic stops.
+    const { pbx, session } = await busySession({ talk: [3, 8], answerAfter: [1, 3], noAnswer: 0.2 });
+    await resyncUnderTraffic(pbx, session, 4);
+    await waitFor(() => pbx.snapshot().channels === 0, 'every call over', 20_000);
+    await quiet(session, 500);
+    const queues = Object.values(session.state.queues);
+    expect(queues.reduce((n, q) => n + q.completed, 0)).toBeGreaterThan(3);
+    expect(Object.keys(session.state.channels)).toEqual([]);
+    expect(Object.keys(session.state.callers)).toEqual([]);
+    expect(await freshResyncChanges(session)).toEqual([]);
   }, 40_000);
 });
