@@ -18,6 +18,7 @@ import { handleApi } from './http/api';
 import { gatePage, listPublicFiles } from './http/page-gate';
 import { sendError } from './http/util';
 import type { Logger } from './log';
+import { trunkPredicate } from '@/lib/pbx';
 import { PbxSession, type PbxSessionOptions } from './pbx-session';
 import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
@@ -73,6 +74,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     log,
     label: demo ? 'Demo PBX' : opts.ami.host,
     demo,
+    isTrunk: config.trunks ? trunkPredicate(config.trunks) : undefined,
     now,
     client: opts.amiClient,
   });

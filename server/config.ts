@@ -38,6 +38,8 @@ const envSchema = z.object({
   CALLBOARD_ORIGINS: z.string().default(''),
   /** Op-batching window in ms. */
   CALLBOARD_BATCH_MS: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Which channels are trunks, replacing the built-in guess: endpoint names and /regex/ (comma separated). */
+  CALLBOARD_TRUNKS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -59,6 +61,8 @@ export interface Config {
   seed: number;
   allowedOrigins: string[];
   batchMs: number;
+  /** Endpoint names and regular expressions that mark trunk channels; null: lib/pbx's default guess. */
+  trunks: (string | RegExp)[] | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   dev: boolean;
 }
@@ -76,6 +80,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  let trunks: (string | RegExp)[] | null = null;
+  if (e.CALLBOARD_TRUNKS !== undefined) {
+    try {
+      trunks = parseTrunks(e.CALLBOARD_TRUNKS);
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration:\n  CALLBOARD_TRUNKS: ${(err as Error).message}`);
+    }
+  }
   let ami: AmiConfig | null = null;
   if (e.AMI_HOST) {
     const missing = (['AMI_USERNAME', 'AMI_SECRET'] as const).filter((k) => !e[k]);
@@ -93,7 +105,49 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((s) => s.trim())
       .filter(Boolean),
     batchMs: e.CALLBOARD_BATCH_MS,
+    trunks,
     logLevel: e.LOG_LEVEL,
     dev: env.NODE_ENV !== 'production',
   };
+}
+
+const ENDPOINT = /^[A-Za-z0-9_.+@:-]+(?:\/[A-Za-z0-9_.+@:-]+)?$/;
+
+/**
+ * `carrier, PJSIP/sipgate, /^IAX2\/.+-[0-9a-f]+$/i`: endpoint names (with or
+ * without the technology) and regular expressions matched against the whole
+ * channel name. A comma inside /…/ belongs to the expression. Flags g and y
+ * are refused: they make `test` stateful, so the same channel would alternate.
+ */
+export function parseTrunks(text: string): (string | RegExp)[] {
+  const out: (string | RegExp)[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /[\s,]/.test(text[i])) i++;
+    if (i >= text.length) break;
+    if (text[i] === '/') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '/') j += text[j] === '\\' ? 2 : 1;
+      if (j >= text.length) throw new Error(`unclosed regular expression ${text.slice(i, i + 40)}`);
+      const flags = /^[a-z]*/.exec(text.slice(j + 1))![0];
+      if (/[^imsu]/.test(flags)) throw new Error(`flags "${flags}" not allowed (use i, m, s, u)`);
+      const source = text.slice(i + 1, j);
+      try {
+        out.push(new RegExp(source, flags));
+      } catch (err) {
+        throw new Error(`bad regular expression /${source}/: ${(err as Error).message}`);
+      }
+      i = j + 1 + flags.length;
+      if (i < text.length && !/[\s,]/.test(text[i])) throw new Error(`expected a comma after /${source}/${flags}`);
+    } else {
+      let j = i;
+      while (j < text.length && text[j] !== ',') j++;
+      const name = text.slice(i, j).trim();
+      if (!ENDPOINT.test(name)) throw new Error(`"${name.slice(0, 40)}" is neither an endpoint name (carrier, PJSIP/carrier) nor a /regex/`);
+      out.push(name);
+      i = j;
+    }
+  }
+  if (out.length === 0) throw new Error('names no trunk; leave it unset for the built-in guess');
+  return out;
 }

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '@/server/config';
+import { ConfigError, loadConfig, parseTrunks } from '@/server/config';
+import { startStack, waitFor } from './harness';
 
 describe('config', () => {
   it('defaults to the demo PBX on port 3000 with ./data', () => {
@@ -23,6 +24,29 @@ describe('config', () => {
     expect(() => loadConfig({ AMI_HOST: 'pbx' })).toThrow(/AMI_USERNAME, AMI_SECRET: required/);
     expect(() => loadConfig({ ORIGINATE_CHANNEL: 'PJSIP/101' })).toThrow(/\{extension\}/);
     expect(() => loadConfig({ AMI_HOST: 'pbx', AMI_USERNAME: 'u', AMI_SECRET: 'a\r\nAction: Command' })).toThrow(ConfigError);
+  });
+
+  it('reads trunk patterns: endpoint names and /regex/, commas inside a regex included', () => {
+    expect(loadConfig({}).trunks).toBeNull();
+    expect(parseTrunks('carrier, PJSIP/sipgate ,/^IAX2\\/x{1,3}-/i')).toEqual(['carrier', 'PJSIP/sipgate', /^IAX2\/x{1,3}-/i]);
+    expect(loadConfig({ CALLBOARD_TRUNKS: '/^DAHDI\\//' }).trunks).toEqual([/^DAHDI\//]);
+    expect(() => loadConfig({ CALLBOARD_TRUNKS: '/(/' })).toThrow(/CALLBOARD_TRUNKS: bad regular expression/);
+    expect(() => loadConfig({ CALLBOARD_TRUNKS: '/carrier/g' })).toThrow(/CALLBOARD_TRUNKS: flags "g"/);
+    expect(() => loadConfig({ CALLBOARD_TRUNKS: 'carrier;rm' })).toThrow(/CALLBOARD_TRUNKS: .*neither an endpoint/);
+    expect(() => loadConfig({ CALLBOARD_TRUNKS: ' , ' })).toThrow(/names no trunk/);
+  });
+
+  it('passes the trunk patterns to the state engine', async () => {
+    // The demo's carrier is a trunk by the built-in guess; configured otherwise, its calls are internal.
+    const stack = await startStack({ env: { CALLBOARD_TRUNKS: 'provider9' } });
+    try {
+      const carrierCalls = () =>
+        Object.values(stack.app.session.state.calls).filter((c) => c.channels.some((id) => stack.app.session.state.channels[id]?.name.startsWith('PJSIP/carrier-')));
+      await waitFor(() => carrierCalls().length > 0, 'a call over the carrier');
+      expect(carrierCalls().map((c) => c.direction)).toEqual(carrierCalls().map(() => 'internal'));
+    } finally {
+      await stack.close();
+    }
   });
 
   it('exits with code 1 and a message, not a stack trace, on bad config', async () => {
