@@ -98,6 +98,7 @@ function row(run: Run): Record<string, unknown> {
     clientsCpuPct: run.clients.clientsCpuPct,
     pbxEvPerS: run.pbx.eventsPerSec,
     gaps: run.clients.gaps,
+    cutOffs: run.server.cutOffs ?? '',
   };
 }
 
@@ -187,7 +188,7 @@ async function main(): Promise<void> {
     'outside mask': { events: mask.outsideMask.events, bytes: mask.outsideMask.bytes, share: `${n1((100 * mask.outsideMask.bytes) / mask.bytes)}%` },
     'unused in mask': { events: mask.unusedInMask.events, bytes: mask.unusedInMask.bytes, share: `${n1((100 * mask.unusedInMask.bytes) / mask.bytes)}%` },
   });
-  process.stdout.write(`unused in mask (no reducer handler), by name: ${JSON.stringify(mask.unusedInMask.names)}\n`);
+  process.stdout.write(`unused in mask (${mask.handledBy === 'reducer table' ? 'no handler in the reducer' : 'never changed the state'}), by name: ${JSON.stringify(mask.unusedInMask.names)}\n`);
   process.stdout.write(`handled events that changed nothing: ${mask.noOpInUsed.events} (${mask.noOpInUsed.bytes} bytes)\n`);
   result.eventMask = mask;
   result.loadAvgAtEnd = os.loadavg().map((l) => n1(l));

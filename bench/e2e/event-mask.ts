@@ -19,6 +19,8 @@ const REDUCER = path.resolve(here, '../../lib/pbx/reducer.ts');
 export const BUSY_HOUR = path.resolve(here, '../../../shared/ami-transcripts/04-busy-hour.ami');
 
 export interface MaskFigures {
+  /** How "the reducer uses this event" was decided. */
+  handledBy: 'reducer table' | 'changed state in the recording';
   events: number;
   bytes: number;
   /** Dropped by Asterisk before the socket with `Events: call,agent,system,dialplan`. */
@@ -33,8 +35,7 @@ export function eventMaskFigures(file = BUSY_HOUR): MaskFigures {
   const raw = readFileSync(file);
   const { packets } = parseAll(raw);
   const state = emptyState();
-  const used = handledEvents();
-  for (const name of NEEDED_BESIDES_STATE) used.add(name);
+  const changedOnce = new Set<string>();
   const seen: { name: string; classes: string[]; bytes: number; changed: boolean }[] = [];
   let now = 0;
   for (const p of packets) {
@@ -44,10 +45,14 @@ export function eventMaskFigures(file = BUSY_HOUR): MaskFigures {
     if (f.ActionID !== undefined && !f.Event.startsWith('Originate')) continue;
     if (f.Timestamp) now = Math.round(Number(f.Timestamp) * 1000);
     const changed = step(state, p, now).length > 0;
+    if (changed) changedOnce.add(f.Event);
     seen.push({ name: f.Event, classes: (f.Privilege ?? '').split(',').filter((c) => c && c !== 'all'), bytes: wireBytes(p), changed });
   }
+  const { names: used, method } = handledEvents(changedOnce);
+  for (const name of NEEDED_BESIDES_STATE) used.add(name);
   const mask = new Set<string>(EVENT_CLASSES);
   const out: MaskFigures = {
+    handledBy: method,
     events: seen.length,
     bytes: 0,
     outsideMask: { events: 0, bytes: 0, names: [] },
@@ -75,13 +80,16 @@ export function eventMaskFigures(file = BUSY_HOUR): MaskFigures {
   return out;
 }
 
-/** Event names in the reducer's HANDLERS table. */
-function handledEvents(): Set<string> {
+/**
+ * Event names the reducer has a handler for: the `['Name', handler]` entries
+ * of its tables. Should its layout ever defeat this, fall back to the names
+ * that changed the state at least once in the recording (and say so).
+ */
+function handledEvents(changedOnce: Set<string>): { names: Set<string>; method: 'reducer table' | 'changed state in the recording' } {
   const source = readFileSync(REDUCER, 'utf8');
-  const table = /const HANDLERS[^]*?\n\]\);/.exec(source)?.[0] ?? '';
-  const names = new Set([...table.matchAll(/\[\s*'([A-Za-z]+)'\s*,/g)].map((m) => m[1]));
-  if (names.size < 10) throw new Error(`could not read the reducer's event table from ${REDUCER}`);
-  return names;
+  const names = new Set([...source.matchAll(/\[\s*'([A-Z][A-Za-z]+)'\s*,/g)].map((m) => m[1]));
+  if (names.size >= 20 && names.has('Newchannel') && names.has('Hangup')) return { names, method: 'reducer table' };
+  return { names: changedOnce, method: 'changed state in the recording' };
 }
 
 /** The packet's size on the wire: `Key: value\r\n` per header and the blank line. */
