@@ -20,10 +20,11 @@ export function serve(handlers: Record<string, Handler>): { ready(info: Reply): 
         (err: unknown) => process.send?.({ id: msg.id, error: String((err as Error)?.stack ?? err) }),
       );
   });
-  // The parent going away ends us too: never leave a bench process behind.
-  process.on('disconnect', () => process.exit(0));
   return { ready: (info) => process.send?.({ type: 'ready', ...info }) };
 }
+
+// A child whose parent goes away (even while it is still starting) ends too: never leave a bench process behind.
+if (process.send) process.on('disconnect', () => process.exit(0));
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

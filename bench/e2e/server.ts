@@ -9,6 +9,7 @@ import { percentile, serve } from './ipc';
 import { serverStats } from './server-stats';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-bench-'));
+process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
 const app = await createCallboard(loadConfig({ CALLBOARD_DATA: dataDir }), {
   // Cut-offs and link changes are counted in the figures; warnings would only interleave with the tables.
   log: createLogger('error'),
@@ -67,9 +68,6 @@ const ipc = serve({
   state: () => ({ channels: Object.keys(app.session.state.channels).length, clients: app.io.of('/').sockets.size }),
 });
 process.on('SIGTERM', () => {
-  void app.close().finally(() => {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    process.exit(0);
-  });
+  void app.close().finally(() => process.exit(0));
 });
 ipc.ready({ url: `http://127.0.0.1:${address.port}`, token, channels: Object.keys(app.session.state.channels).length });
