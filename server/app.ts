@@ -37,7 +37,7 @@ export interface CallboardOptions {
   loginLimits?: LoginLimits;
   actionRateLimit?: { limit: number; windowMs: number };
   maxBufferedBytes?: number;
-  /** How often open sockets' credentials are checked again, ms (default 30 s). */
+  /** How often open sockets' credentials are checked again, ms (default 5 s). */
   recheckMs?: number;
   amiClient?: PbxSessionOptions['client'];
   now?: () => number;

@@ -18,6 +18,9 @@ export interface Actor {
   address: string;
 }
 
+/** Who an audit entry names: an actor, or someone refused before we knew a role. */
+export type AuditActor = Pick<Actor, 'user' | 'address'> & { role: string };
+
 /** What the runner needs from the PBX session. */
 export interface PbxCommands {
   readonly state: PbxState;
@@ -62,7 +65,7 @@ export class ActionRunner {
   }
 
   /** Refuses before the pipeline (e.g. credentials gone), audited like any other refusal. */
-  refuse(actor: Actor, raw: unknown, code: ActionErrorCode, message: string): ActionResult {
+  refuse(actor: AuditActor, raw: unknown, code: ActionErrorCode, message: string): ActionResult {
     const result: ActionResult = { ok: false, code, message };
     this.audit(actor, raw, result);
     return result;
@@ -85,7 +88,7 @@ export class ActionRunner {
     return result;
   }
 
-  private audit(actor: Actor, raw: unknown, result: ActionResult): void {
+  private audit(actor: AuditActor, raw: unknown, result: ActionResult): void {
     this.opts.audit.write({
       time: new Date(this.now()).toISOString(),
       who: actor.user,

@@ -54,6 +54,11 @@ export class SessionSigner {
     return { user: Buffer.from(parts[0], 'base64url').toString('utf8'), stamp: parts[1] };
   }
 
+  /** When a valid cookie value expires; null when it is not valid now. */
+  expiryOf(value: string, now: number): number | null {
+    return this.verify(value, now) ? parseInt(value.split('.')[2], 36) : null;
+  }
+
   private sign(body: string): string {
     return createHmac('sha256', this.key).update(body).digest('base64url');
   }

@@ -42,32 +42,46 @@ const STATUS_OF: Record<ActionErrorCode, number> = {
 
 type Handler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) => Promise<void> | void;
 
-const routes: [method: string, path: RegExp, handler: Handler][] = [
+/** For an action route: what was attempted, for the audit log when the request is refused before the runner. */
+type Attempt = (match: RegExpExecArray) => Record<string, unknown>;
+
+const hangupCall: Attempt = (m) => ({ type: 'hangup', call: decode(m[1]) });
+const hangupChannel: Attempt = (m) => ({ type: 'hangup', channel: decode(m[1]) });
+
+const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt][] = [
   ['POST', /^\/api\/login$/, login],
   ['POST', /^\/api\/logout$/, logout],
   ['GET', /^\/api\/me$/, me],
   ['GET', /^\/api\/login-info$/, loginInfo],
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/snapshot$/, snapshot],
-  ['POST', /^\/api\/calls\/([^/]+)\/hangup$/, (ctx, req, res, m) => act(ctx, req, res, { type: 'hangup', call: decode(m[1]) })],
-  ['POST', /^\/api\/channels\/([^/]+)\/hangup$/, (ctx, req, res, m) => act(ctx, req, res, { type: 'hangup', channel: decode(m[1]) })],
-  ['POST', /^\/api\/originate$/, originate],
+  ['POST', /^\/api\/calls\/([^/]+)\/hangup$/, (ctx, req, res, m) => act(ctx, req, res, hangupCall(m)), hangupCall],
+  ['POST', /^\/api\/channels\/([^/]+)\/hangup$/, (ctx, req, res, m) => act(ctx, req, res, hangupChannel(m)), hangupChannel],
+  ['POST', /^\/api\/originate$/, originate, () => ({ type: 'originate' })],
   ['GET', /^\/api\/audit$/, audit],
 ];
+
+const REFUSAL_CODE: Record<number, ActionErrorCode> = { 401: 'unauthenticated', 403: 'forbidden' };
 
 /** Handles a request under /api; always answers. */
 export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
   try {
     let pathMatched = false;
-    for (const [method, pattern, handler] of routes) {
+    for (const [method, pattern, handler, attempt] of routes) {
       const match = pattern.exec(pathname);
       if (!match) continue;
       pathMatched = true;
       if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) continue;
-      if (method === 'POST' && !originAllowed(req.headers.origin, req.headers.host, ctx.allowedOrigins)) {
-        throw new HttpError(403, 'Cross-origin request refused');
+      try {
+        if (method === 'POST' && !originAllowed(req.headers.origin, req.headers.host, ctx.allowedOrigins)) {
+          throw new HttpError(403, 'Cross-origin request refused');
+        }
+        await handler(ctx, req, res, match);
+      } catch (err) {
+        // An action refused before the runner saw it (no identity, foreign origin, unreadable body) is audited too.
+        if (attempt && err instanceof HttpError) auditRefusal(ctx, req, attempt(match), err);
+        throw err;
       }
-      await handler(ctx, req, res, match);
       return;
     }
     if (pathMatched) throw new HttpError(405, `Method ${req.method} not allowed here`);
@@ -80,6 +94,12 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
       sendError(res, 500, 'Internal error');
     }
   }
+}
+
+function auditRefusal(ctx: ApiContext, req: IncomingMessage, attempted: Record<string, unknown>, err: HttpError): void {
+  const identity = ctx.auth.fromRequest(req, ctx.now());
+  const actor = { user: identity?.user ?? '(not logged in)', role: identity?.role ?? '-', address: clientAddress(req) };
+  ctx.runner.refuse(actor, attempted, REFUSAL_CODE[err.status] ?? 'invalid', err.message);
 }
 
 function decode(segment: string): string {
@@ -114,7 +134,8 @@ async function login(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   });
 }
 
-function logout(_ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
+function logout(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
+  ctx.auth.logout(req.headers.cookie, ctx.now());
   const secure = Boolean((req.socket as { encrypted?: boolean }).encrypted);
   res.writeHead(204, { 'set-cookie': clearedSessionCookie(secure), 'cache-control': 'no-store' });
   res.end();
@@ -133,9 +154,11 @@ function loginInfo(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse):
   });
 }
 
+/** Liveness (always 200 while the process serves) and whether the data is live or stale, and since when. */
 function health(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): void {
-  const { link, linkSince } = ctx.session.state.pbx;
-  sendJson(res, 200, { ok: true, link, since: linkSince });
+  const { link, linkSince, lastLiveAt, lastResync } = ctx.session.state.pbx;
+  const live = link === 'connected' && lastResync >= linkSince;
+  sendJson(res, 200, { ok: true, link, since: linkSince, live, ...(live ? {} : { staleSince: lastLiveAt || null }), lastResync: lastResync || null });
 }
 
 function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {

@@ -69,7 +69,7 @@ export function wireSockets(ctx: SocketContext): () => void {
       log.info({ user: socket.data.user }, 'socket closed: credentials no longer valid');
       socket.disconnect(true);
     }
-  }, ctx.recheckMs ?? 30_000);
+  }, ctx.recheckMs ?? 5_000);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -67,6 +67,30 @@ describe('users and sessions', () => {
     expect(await auth.login('viewer', 'viewer', '10.9.9.8', 100_000)).toMatchObject({ ok: true });
   });
 
+  it('bounds a burst of parallel attempts: no more guesses get through than the limit allows', async () => {
+    const dir = tempDir();
+    const store = new UserStore(dir);
+    await store.addUser('alice', 'supervisor', 'wonderland');
+    const auth = new Auth(store, new SessionSigner(loadOrCreateKey(dir)), [], { perAddress: 6, perUser: 3, windowMs: 60_000 });
+    const sameUser = await Promise.all(Array.from({ length: 20 }, (_, i) => auth.login('alice', `guess-${i}`, `10.0.1.${i}`, 1000)));
+    expect(sameUser.filter((r) => !r.ok && r.status === 401).length).toBeLessThanOrEqual(3);
+    const sameAddress = await Promise.all(Array.from({ length: 20 }, (_, i) => auth.login(`user${i}`, 'guess', '10.0.2.1', 1000)));
+    expect(sameAddress.filter((r) => !r.ok && r.status === 401).length).toBeLessThanOrEqual(6);
+    // Once the burst is over, the right password still works.
+    expect((await auth.login('alice', 'wonderland', '10.0.3.1', 1000)).ok).toBe(true);
+  });
+
+  it('compares demo passwords in constant time and ends a logged-out session', async () => {
+    const dir = tempDir();
+    const auth = new Auth(new UserStore(dir), new SessionSigner(loadOrCreateKey(dir)), DEMO_ACCOUNTS);
+    expect((await auth.login('admin', 'admi', '10.0.0.1', 1000)).ok).toBe(false);
+    const ok = await auth.login('admin', 'admin', '10.0.0.1', 1000);
+    const value = ok.ok ? ok.cookieValue : '';
+    expect(auth.fromCookieHeader(`cb_session=${value}`, 2000)).toMatchObject({ user: 'admin' });
+    auth.logout(`cb_session=${value}`, 2000);
+    expect(auth.fromCookieHeader(`cb_session=${value}`, 2000)).toBeNull();
+  });
+
   it('stores only token hashes; revokes by token or id; the server sees CLI changes', async () => {
     const dir = tempDir();
     const store = new UserStore(dir);

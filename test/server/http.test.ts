@@ -1,6 +1,6 @@
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, login, MirrorClient, startStack, type Stack } from './harness';
+import { json, login, MirrorClient, startStack, waitFor, type Stack } from './harness';
 
 let demo: Stack;
 let real: Stack;
@@ -94,9 +94,23 @@ describe('login endpoints', () => {
 });
 
 describe('health, snapshot and tokens', () => {
-  it('serves health publicly with nothing sensitive', async () => {
+  it('serves health publicly with nothing sensitive: live, or stale since when', async () => {
     const body = await json(await fetch(`${demo.url}/api/health`));
-    expect(body).toEqual({ ok: true, link: 'connected', since: expect.any(Number) });
+    expect(body).toEqual({ ok: true, link: 'connected', since: expect.any(Number), live: true, lastResync: expect.any(Number) });
+    // Held down: a stalled PBX never greets the reconnecting client.
+    const before = demo.app.session.state.pbx.lastResync;
+    demo.pbx.faults.stall(true);
+    demo.pbx.faults.dropAll();
+    try {
+      await waitFor(() => demo.app.session.state.pbx.link !== 'connected', 'link down');
+      const down = await json(await fetch(`${demo.url}/api/health`));
+      expect(down).toMatchObject({ ok: true, live: false, staleSince: demo.app.session.state.pbx.lastLiveAt, lastResync: before });
+      expect(down.staleSince).toBeGreaterThan(0);
+    } finally {
+      demo.pbx.faults.stall(false);
+    }
+    await waitFor(() => demo.app.session.state.pbx.lastResync > before, 'link back and resynced');
+    expect(await json(await fetch(`${demo.url}/api/health`))).toMatchObject({ link: 'connected', live: true });
   });
 
   it('serves the snapshot to a session or a Bearer token, not to strangers or revoked tokens', async () => {
@@ -173,5 +187,31 @@ describe('socket admission', () => {
     const cookie = await login(demo.url, 'supervisor', 'supervisor');
     const res = await post(`${demo.url}/api/originate`, { from: '101', to: '102' }, { cookie, origin: 'https://evil.example' });
     expect(res.status).toBe(403);
+  });
+
+  it('audits REST actions refused before they reach the runner: no login, foreign origin, unreadable body', async () => {
+    const cookie = await login(demo.url, 'supervisor', 'supervisor');
+    expect((await post(`${demo.url}/api/calls/1795664596.106/hangup`, {})).status).toBe(401);
+    expect((await post(`${demo.url}/api/channels/PJSIP%2F101-0001/hangup`, {}, { cookie, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post(`${demo.url}/api/originate`, '{"from": "101",', { cookie })).status).toBe(400);
+    const entries = (await demo.app.audit.tail(3)).map(({ who, action, params, result, address }) => ({ who, action, params, result, address }));
+    expect(entries).toEqual([
+      { who: '(not logged in)', action: 'hangup', params: { type: 'hangup', call: '1795664596.106' }, result: 'unauthenticated', address: expect.any(String) },
+      { who: 'supervisor', action: 'hangup', params: { type: 'hangup', channel: 'PJSIP/101-0001' }, result: 'forbidden', address: expect.any(String) },
+      { who: 'supervisor', action: 'originate', params: { type: 'originate' }, result: 'invalid', address: expect.any(String) },
+    ]);
+  });
+
+  it('ends the session on logout: the cookie stops working, and its open socket is closed', async () => {
+    const cookie = await login(real.url, 'admin', firstAdmin!.password);
+    const c = new MirrorClient(real.url, { cookie });
+    await c.connected();
+    const closed = new Promise<string>((resolve) => c.socket.on('disconnect', (reason) => resolve(reason)));
+    const out = await fetch(`${real.url}/api/logout`, { method: 'POST', headers: { cookie } });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^cb_session=; HttpOnly; SameSite=Strict; Path=\/; Max-Age=0/);
+    expect((await fetch(`${real.url}/api/me`, { headers: { cookie } })).status).toBe(401);
+    expect(await closed).toBe('io server disconnect');
+    expect(await connectError(real.url, { cookie })).toBe('unauthorized');
   });
 });
