@@ -113,9 +113,11 @@ export class ActionRunner {
 
   private async hangupChannel(idOrName: string): Promise<ActionResult> {
     const { channels } = this.opts.pbx.state;
-    const byId = channels[idOrName];
+    // Own keys only: `constructor` or `toString` must not find Object.prototype's.
+    const byId = Object.hasOwn(channels, idOrName) ? channels[idOrName] : undefined;
     const name = byId ? byId.name : Object.values(channels).find((c) => c.name === idOrName)?.name;
     if (!name) throw new Refusal('invalid', `No channel ${idOrName} in the current state`);
+    refuseRegex(name);
     this.requireLink();
     const answer = await this.opts.pbx.command({ Action: 'Hangup', Channel: name }, HANGUP_TIMEOUT_MS);
     return { ok: true, message: answer.fields.Message ?? 'Channel Hungup' };
@@ -123,7 +125,8 @@ export class ActionRunner {
 
   /** Hangs up every channel of the call that still exists; the call is gone when the last one is. */
   private async hangupCall(callId: string): Promise<ActionResult> {
-    const call = this.opts.pbx.state.calls[callId];
+    const { calls } = this.opts.pbx.state;
+    const call = Object.hasOwn(calls, callId) ? calls[callId] : undefined;
     if (!call) throw new Refusal('invalid', `No call ${callId} in the current state`);
     this.requireLink();
     let done = 0;
@@ -132,6 +135,7 @@ export class ActionRunner {
       const channel = this.opts.pbx.state.channels[id];
       // Hanging up one leg often takes the others with it.
       if (!channel) continue;
+      refuseRegex(channel.name);
       try {
         await this.opts.pbx.command({ Action: 'Hangup', Channel: channel.name }, HANGUP_TIMEOUT_MS);
         done++;
@@ -164,6 +168,11 @@ export class ActionRunner {
     const uniqueid = answer.fields.Uniqueid;
     return { ok: true, message: 'Call answered', ...(uniqueid && uniqueid !== '<null>' ? { uniqueid } : {}) };
   }
+}
+
+/** Asterisk's Hangup reads `/…/` as a regular expression over every channel: never from a name. */
+function refuseRegex(name: string): void {
+  if (name.startsWith('/')) throw new Refusal('invalid', 'Not a channel name');
 }
 
 function describeType(raw: unknown): string {

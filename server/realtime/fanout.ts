@@ -30,6 +30,8 @@ export interface FanoutOptions {
 /** Clients that receive batches. A socket leaves it while it is too far behind. */
 const LIVE_ROOM = 'live';
 const DRAIN_CHECK_MS = 100;
+/** A client's own resync requests are served at most this often: each costs a full snapshot. */
+const RESYNC_MIN_INTERVAL_MS = 500;
 
 /** The engine.io internals we read: the queue not yet handed to the transport, and ws's own buffer. */
 interface EngineConn {
@@ -54,6 +56,9 @@ export class Fanout {
    * cut-off to snapshot.
    */
   private readonly snapshotBytes = new WeakMap<CallboardSocket, number>();
+  /** When each client last asked for a snapshot, and its deferred request if it asked again too soon. */
+  private readonly lastAsked = new WeakMap<CallboardSocket, number>();
+  private readonly deferred = new Map<CallboardSocket, NodeJS.Timeout>();
   private readonly unsubscribe: () => void;
   private readonly maxBuffered: number;
   private readonly resumeBelow: number;
@@ -80,12 +85,20 @@ export class Fanout {
   attach(socket: CallboardSocket): void {
     this.requestSnapshot(socket);
     socket.on('resync', () => {
-      if (this.lagging.has(socket)) return; // it gets one when it has drained
-      this.requestSnapshot(socket);
+      if (this.lagging.has(socket) || this.deferred.has(socket)) return; // it gets one when it has drained, or soon
+      const wait = (this.lastAsked.get(socket) ?? -Infinity) + RESYNC_MIN_INTERVAL_MS - this.now();
+      if (wait <= 0) return this.askedFor(socket);
+      // Too soon: one snapshot later still answers, and a client that loops on resync costs little.
+      this.deferred.set(socket, setTimeout(() => {
+        this.deferred.delete(socket);
+        if (socket.connected) this.askedFor(socket);
+      }, wait));
     });
     socket.on('disconnect', () => {
       this.lagging.delete(socket);
       this.wantSnapshot.delete(socket);
+      clearTimeout(this.deferred.get(socket));
+      this.deferred.delete(socket);
     });
   }
 
@@ -108,6 +121,11 @@ export class Fanout {
     this.io.to(LIVE_ROOM).emit('ops', batch);
     this.stats.batches++;
     this.checkBacklogs();
+  }
+
+  private askedFor(socket: CallboardSocket): void {
+    this.lastAsked.set(socket, this.now());
+    this.requestSnapshot(socket);
   }
 
   private requestSnapshot(socket: CallboardSocket): void {
@@ -180,6 +198,8 @@ export class Fanout {
     this.timer = this.drainTimer = this.snapshotTimer = null;
     this.wantSnapshot.clear();
     this.lagging.clear();
+    for (const t of this.deferred.values()) clearTimeout(t);
+    this.deferred.clear();
   }
 }
 

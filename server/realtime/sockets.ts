@@ -48,7 +48,11 @@ export function wireSockets(ctx: SocketContext): () => void {
   ctx.io.on('connection', (socket) => {
     ctx.fanout.attach(socket);
     socket.on('action', (request, ack) => {
-      if (typeof ack !== 'function') return;
+      // Without an ack nobody would hear the result: refuse (and audit) rather than act blind.
+      if (typeof ack !== 'function') {
+        ctx.runner.refuse(socket.data, request, 'invalid', 'An action needs an acknowledgement callback');
+        return;
+      }
       const identity = credentials.get(socket)?.() ?? null;
       if (!identity) {
         ack(ctx.runner.refuse(socket.data, request, 'unauthenticated', SESSION_ENDED));

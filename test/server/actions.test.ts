@@ -86,6 +86,19 @@ describe('actions', () => {
     expect(await act(supervisor, { type: 'hangup', channel: '1.2' })).toMatchObject({ ok: false, code: 'invalid' });
     const res = await fetch(`${stack.url}/api/calls/nope/hangup`, { method: 'POST', headers: { cookie: supervisorCookie } });
     expect(res.status).toBe(400);
+    // Names of Object.prototype's members are not channels or calls of the state.
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(await act(supervisor, { type: 'hangup', channel: name })).toMatchObject({ ok: false, code: 'invalid' });
+      expect(await act(supervisor, { type: 'hangup', call: name })).toMatchObject({ ok: false, code: 'invalid' });
+    }
+    expect(stack.pbx.received().slice(sentBefore)).not.toMatch(/Hangup/);
+  });
+
+  it('audits an action sent without an acknowledgement, and does not run it', async () => {
+    const ch = await someChannel();
+    const sentBefore = stack.pbx.received().length;
+    supervisor.socket.emit('action', { type: 'hangup', channel: ch.id } as ActionRequest, undefined as never);
+    await expect.poll(async () => (await audit()).at(-1)).toMatchObject({ who: 'supervisor', result: 'invalid', params: { channel: ch.id } });
     expect(stack.pbx.received().slice(sentBefore)).not.toMatch(/Hangup/);
   });
 
@@ -141,6 +154,8 @@ describe('actions', () => {
 
   it('refuses at once with link-down while the link is down, sending nothing', async () => {
     await someChannel();
+    // No list of a resync still on its way to the PBX.
+    await stack.app.session.resync();
     stack.app.session.stop();
     try {
       await waitFor(() => !stack.app.session.connected, 'link down');

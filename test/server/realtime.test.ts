@@ -64,6 +64,18 @@ describe('realtime state over socket.io', () => {
     expect(same.client).toEqual(same.server);
   });
 
+  it('serves a client that loops on resync at a bounded rate, and still answers its last request', async () => {
+    const c = client({ cookie: await login(stack.url, 'viewer', 'viewer') });
+    await waitFor(() => c.snapshots === 1, 'snapshot');
+    const before = stack.app.fanout.stats.snapshots;
+    for (let i = 0; i < 200; i++) c.socket.emit('resync');
+    await waitFor(() => c.snapshots >= 3, 'the immediate and the deferred snapshot');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(stack.app.fanout.stats.snapshots - before).toBeLessThanOrEqual(2);
+    const same = await stateAtSameSeq(stack.app, c);
+    expect(same.client).toEqual(same.server);
+  });
+
   it('marks the state stale but keeps it while the link is down', async () => {
     const c = client({ cookie: await login(stack.url, 'viewer', 'viewer') });
     await waitFor(() => c.snapshots === 1, 'snapshot');
