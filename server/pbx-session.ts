@@ -155,8 +155,9 @@ export class PbxSession {
         if (this.state.pbx.link === 'connected') {
           this.log.warn({ reason: s.reason }, 'AMI link down; keeping the last state as stale');
           this.lastFailure = s.reason;
-          // Silence-detected drops were already dead before now.
-          const lastLiveAt = /no data/.test(s.reason) ? Math.max(this.lastEventAt, this.state.pbx.linkSince) : now;
+          // A link dropped for silence was dead since its last byte (a Pong counts: a quiet PBX is live too).
+          const silentMs = /no data from Asterisk for (\d+) ms/.exec(s.reason);
+          const lastLiveAt = silentMs ? Math.max(now - Number(silentMs[1]), this.lastEventAt, this.state.pbx.linkSince) : now;
           this.setLink('disconnected', now, { lastLiveAt });
         } else if (this.state.pbx.link !== 'disconnected') {
           this.setLink('disconnected', now);

@@ -59,6 +59,31 @@ describe('PbxSession', () => {
   });
 });
 
+describe('PbxSession staleness', () => {
+  it('dates a silent link from its last byte, a quiet PBX being live while it answers Ping', async () => {
+    const pbx = await startDemoPbx({ port: 0, seed: 5, traffic: { enabled: false } });
+    const session = new PbxSession({
+      ami: { host: pbx.host, port: pbx.port, username: pbx.users[0].username, secret: pbx.users[0].secret, tls: false },
+      log: createLogger('silent'),
+      label: 'test',
+      demo: true,
+      client: { pingIntervalMs: 100, deadAfterMs: 400, backoff: { initialMs: 50, maxMs: 100 } },
+    });
+    session.start();
+    cleanups.push(() => pbx.close(), () => session.stop());
+    await waitFor(() => session.state.pbx.lastResync > 0, 'first resync');
+    // No events for a while, only Pongs: still live.
+    await new Promise((r) => setTimeout(r, 800));
+    const stalledAt = Date.now();
+    pbx.faults.stall(true);
+    await waitFor(() => session.state.pbx.link !== 'connected', 'silence noticed');
+    const { lastLiveAt, linkSince } = session.state.pbx;
+    expect(lastLiveAt).toBeGreaterThanOrEqual(stalledAt - 150);
+    expect(lastLiveAt).toBeLessThan(linkSince);
+    pbx.faults.stall(false);
+  });
+});
+
 const resyncLogs: { events: number }[] = [];
 const logSink = new Writable({
   write(chunk: Buffer, _enc, done) {
