@@ -18,6 +18,8 @@ export interface AuditEntry {
   result: string;
   /** Asterisk's message verbatim, or ours. */
   message: string;
+  /** Refusals of the same actor since its previous entry that came too fast to be written one by one. */
+  unwritten?: number;
 }
 
 const MAX_STRING = 256;

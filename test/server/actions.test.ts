@@ -94,6 +94,21 @@ describe('actions', () => {
     expect(stack.pbx.received().slice(sentBefore)).not.toMatch(/Hangup/);
   });
 
+  it('writes a flood of refusals as a bounded number of entries, counting the rest', async () => {
+    const viewer = client({ cookie: await login(stack.url, 'viewer', 'viewer') });
+    await viewer.connected();
+    const mine = async () => (await audit()).filter((e) => e.who === 'viewer');
+    const before = (await mine()).length;
+    const results = await Promise.all(Array.from({ length: 100 }, () => act(viewer, { type: 'hangup', channel: 'PJSIP/101-00000001' })));
+    expect(results.every((r) => !r.ok && r.code === 'forbidden')).toBe(true);
+    const written = (await mine()).length - before;
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThanOrEqual(20);
+    await new Promise((r) => setTimeout(r, 1100));
+    await act(viewer, { type: 'hangup', channel: 'PJSIP/101-00000001' });
+    expect((await mine()).at(-1)).toMatchObject({ result: 'forbidden', unwritten: 100 - written });
+  });
+
   it('audits an action sent without an acknowledgement, and does not run it', async () => {
     const ch = await someChannel();
     const sentBefore = stack.pbx.received().length;
