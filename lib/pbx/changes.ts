@@ -7,6 +7,8 @@ import type { EntityKind, PbxState, PbxStatus } from './model';
 import { applyOps, remove, status, upsert, type Op } from '../protocol';
 import type { TrunkPredicate } from './trunk';
 import { eventTime } from './fields';
+import { headerOf } from '../ami/decode';
+import type { AmiPacket } from '../ami/packet';
 
 /** Scratch list for applying a single op (applyOps takes a list); emptied after each use. */
 const ONE: Op[] = [];
@@ -21,15 +23,15 @@ export class Changes {
 
   constructor(
     readonly state: PbxState,
-    /** The event's `Timestamp` header, read only when something needs the time. */
-    private readonly timestamp: string | undefined,
+    /** The event being reduced (none for a resync): its `Timestamp` is read only when something needs the time. */
+    private readonly event: AmiPacket | undefined,
     private readonly now: number,
     readonly isTrunk: TrunkPredicate,
   ) {}
 
   /** Event time in ms since the epoch: its Timestamp, else `now`. */
   get at(): number {
-    if (this.time < 0) this.time = eventTime(this.timestamp, this.now);
+    if (this.time < 0) this.time = eventTime(this.event && headerOf(this.event, 'Timestamp'), this.now);
     return this.time;
   }
 

@@ -28,6 +28,17 @@ export interface StepOptions {
 }
 
 type Handler = (ch: Changes, f: Fields) => void;
+type PacketHandler = (ch: Changes, event: AmiPacket) => void;
+
+/**
+ * Most handlers read the decoded field map. A few frequent ones read single
+ * headers instead: decoding a whole packet costs more than finding the few
+ * headers they need, and it is the larger part of handling an event.
+ */
+const decoded =
+  (handler: Handler): PacketHandler =>
+  (ch, event) =>
+    handler(ch, event.fields);
 
 /**
  * Events with nothing for the model are absent on purpose: AgentCalled and
@@ -35,15 +46,13 @@ type Handler = (ch: Changes, f: Fields) => void;
  * requests, VarSet, OriginateResponse, and Reload (it carries no state; a
  * server that wants queue changes after a reload resyncs).
  */
-const HANDLERS = new Map<string, Handler>([
+const FIELD_HANDLERS: [string, Handler][] = [
   ['Newchannel', onNewchannel],
   ['Newstate', (ch, f) => void applySnapshot(ch, f, SELF, true, true)],
   // Caller-ID updates also arrive for a channel that just hung up: they must not bring it back.
   ['NewCallerid', (ch, f) => void applySnapshot(ch, f, SELF, false, true)],
   ['NewConnectedLine', (ch, f) => void applySnapshot(ch, f, SELF, false, true)],
-  ['Newexten', onNewexten],
   ['Rename', onRename],
-  ['Hangup', (ch, f) => f.Uniqueid && destroyChannel(ch, f.Uniqueid)],
   ['DialBegin', onDialBegin],
   ['DialState', onDialState],
   ['DialEnd', onDialEnd],
@@ -67,7 +76,6 @@ const HANDLERS = new Map<string, Handler>([
   ['QueueMemberRemoved', onMemberRemoved],
   ['AgentConnect', onAgentConnect],
   ['AgentComplete', onAgentComplete],
-  ['DeviceStateChange', onDeviceState],
   ['ExtensionStatus', onExtensionStatus],
   ['Hold', (ch, f) => setHold(ch, f, true)],
   ['Unhold', (ch, f) => setHold(ch, f, false)],
@@ -75,6 +83,13 @@ const HANDLERS = new Map<string, Handler>([
   ['MusicOnHoldStop', (ch, f) => setHold(ch, f, false)],
   ['FullyBooted', (ch) => ch.status({ fullyBooted: true })],
   ['Shutdown', (ch) => ch.status({ fullyBooted: false })],
+];
+
+const HANDLERS = new Map<string, PacketHandler>([
+  ...FIELD_HANDLERS.map(([name, handler]): [string, PacketHandler] => [name, decoded(handler)]),
+  ['Newexten', onNewexten],
+  ['Hangup', onHangup],
+  ['DeviceStateChange', onDeviceState],
 ]);
 
 const DEFAULTS: StepOptions = {};
@@ -86,9 +101,8 @@ export function step(state: PbxState, event: AmiPacket, now: number, options: St
   const handler = name === undefined ? undefined : HANDLERS.get(name);
   // List items (CoreShowChannel, QueueMember, Status, …) have no handler: they belong to resync.
   if (handler === undefined) return [];
-  const f = event.fields;
-  const ch = new Changes(state, f.Timestamp, now, options.isTrunk ?? isTrunkChannel);
-  handler(ch, f);
+  const ch = new Changes(state, event, now, options.isTrunk ?? isTrunkChannel);
+  handler(ch, event);
   flushCalls(ch);
   return ch.ops;
 }
@@ -102,21 +116,23 @@ function onNewchannel(ch: Changes, f: Fields): void {
 }
 
 /** The most frequent channel event: only the dialplan location and application move. */
-function onNewexten(ch: Changes, f: Fields): void {
-  const uid = f.Uniqueid;
+function onNewexten(ch: Changes, event: AmiPacket): void {
+  const uid = headerOf(event, 'Uniqueid');
   if (!uid) return;
   const c = ch.state.channels[uid];
   if (c === undefined) {
+    const f = event.fields;
     applySnapshot(ch, f, SELF, true);
     const created = ch.state.channels[uid];
     if (created) ch.put('channels', uid, { app: f.Application ?? '', appData: f.AppData ?? '' });
     return;
   }
-  const app = f.Application ?? c.app;
-  const appData = f.AppData ?? c.appData;
-  const context = f.Context ?? c.context;
-  const exten = f.Exten ?? c.exten;
-  const priority = f.Priority === undefined ? c.priority : int(f.Priority);
+  const app = headerOf(event, 'Application') ?? c.app;
+  const appData = headerOf(event, 'AppData') ?? c.appData;
+  const context = headerOf(event, 'Context') ?? c.context;
+  const exten = headerOf(event, 'Exten') ?? c.exten;
+  const priorityText = headerOf(event, 'Priority');
+  const priority = priorityText === undefined ? c.priority : int(priorityText);
   if (app === c.app && appData === c.appData && context === c.context && exten === c.exten && priority === c.priority) return;
   if (context === c.context && exten === c.exten && isPbxApplication(app) === isPbxApplication(c.app) && app !== 'Queue') {
     // Nothing a call row shows has changed.
@@ -124,6 +140,11 @@ function onNewexten(ch: Changes, f: Fields): void {
   } else {
     updateChannel(ch, c, { app, appData, context, exten, priority });
   }
+}
+
+function onHangup(ch: Changes, event: AmiPacket): void {
+  const uid = headerOf(event, 'Uniqueid');
+  if (uid) destroyChannel(ch, uid);
 }
 
 function onRename(ch: Changes, f: Fields): void {
@@ -199,9 +220,9 @@ function setHold(ch: Changes, f: Fields, onHold: boolean): void {
   updateChannel(ch, c, { onHold });
 }
 
-function onDeviceState(ch: Changes, f: Fields): void {
-  const id = f.Device;
-  const state = f.State ?? '';
+function onDeviceState(ch: Changes, event: AmiPacket): void {
+  const id = headerOf(event, 'Device');
+  const state = headerOf(event, 'State') ?? '';
   if (!id) return;
   const prev = ch.state.devices[id];
   if (prev !== undefined && prev.state === state) return;
