@@ -216,11 +216,21 @@ export class PbxSession {
 
   private applyEvent(event: AmiEvent): void {
     if (this.running) this.eventsDuringResync++;
-    if (this.hungUp && headerOf(event, 'Event') === 'Hangup') {
+    const name = headerOf(event, 'Event');
+    if (this.hungUp && name === 'Hangup') {
       const uid = headerOf(event, 'Uniqueid');
       if (uid) this.hungUp.add(uid);
     }
     this.apply(step(this.state, event, this.now(), this.stepOptions), true);
+    // A reload can add or drop queues and static members without one event saying so.
+    if (name === 'Reload') this.resyncAfterReload();
+  }
+
+  private resyncAfterReload(): void {
+    const again = () => void this.resync();
+    // A resync already running may have read its queues before the reload.
+    if (this.running) void this.running.then(again, again);
+    else again();
   }
 
   private async runResync(): Promise<void> {

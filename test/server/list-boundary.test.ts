@@ -77,8 +77,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function scriptedAsterisk(): Promise<number> {
+async function scriptedAsterisk(): Promise<{ port: number; actions: string[]; sockets: net.Socket[] }> {
+  const actions: string[] = [];
+  const sockets: net.Socket[] = [];
   const server = net.createServer((socket) => {
+    sockets.push(socket);
     socket.write('Asterisk Call Manager/11.0.0\r\n');
     let buffered = '';
     socket.on('data', (chunk) => {
@@ -87,6 +90,7 @@ async function scriptedAsterisk(): Promise<number> {
       while ((end = buffered.indexOf('\r\n\r\n')) >= 0) {
         const headers = new Map(buffered.slice(0, end).split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
         buffered = buffered.slice(end + 4);
+        actions.push(headers.get('action') ?? '');
         socket.write(answer(headers.get('action') ?? '', headers.get('actionid') ?? ''));
       }
     });
@@ -94,21 +98,26 @@ async function scriptedAsterisk(): Promise<number> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return (server.address() as net.AddressInfo).port;
+  return { port: (server.address() as net.AddressInfo).port, actions, sockets };
+}
+
+function sessionOn(port: number): PbxSession {
+  const session = new PbxSession({
+    ami: { host: '127.0.0.1', port, username: 'cb', secret: 'pw', tls: false },
+    log: createLogger('silent'),
+    label: 'test',
+    demo: false,
+    client: { authType: 'plain' },
+  });
+  session.start();
+  cleanups.push(() => session.stop());
+  return session;
 }
 
 describe('a list in the event stream', () => {
   it('is applied exactly at its Complete: events before it are in the list, events after it go on top', async () => {
-    const port = await scriptedAsterisk();
-    const session = new PbxSession({
-      ami: { host: '127.0.0.1', port, username: 'cb', secret: 'pw', tls: false },
-      log: createLogger('silent'),
-      label: 'test',
-      demo: false,
-      client: { authType: 'plain' },
-    });
-    session.start();
-    cleanups.push(() => session.stop());
+    const { port } = await scriptedAsterisk();
+    const session = sessionOn(port);
     await waitFor(() => session.state.pbx.lastResync > 0, 'resync');
 
     // Hung up just after the Complete: no ghost. Born just after it: not lost.
@@ -116,5 +125,14 @@ describe('a list in the event stream', () => {
     // Holdtime 10 from the list, then app_queue's average with the later 20 s wait: (3·10 + 20) >> 2.
     expect(session.state.queues.sales.holdtime).toBe(12);
     expect(session.state.members['sales|Local/2002@agents/n'].inCall).toBe(true);
+  });
+
+  it('runs the lists again after a Reload, which can change queues without an event of their own', async () => {
+    const { port, actions, sockets } = await scriptedAsterisk();
+    const session = sessionOn(port);
+    await waitFor(() => session.state.pbx.lastResync > 0, 'resync');
+    expect(actions.filter((a) => a === 'QueueStatus')).toHaveLength(1);
+    sockets[0].write(packet(['Event: Reload', 'Privilege: system,all', `Timestamp: ${ts}`, 'Module: app_queue.so', 'Status: 2']));
+    await waitFor(() => actions.filter((a) => a === 'QueueStatus').length === 2, 'a second resync');
   });
 });
