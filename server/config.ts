@@ -80,6 +80,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // Compared with the browser's Origin header, which is scheme://host[:port] exactly: `https://x/` would never match.
+  const allowedOrigins: string[] = [];
+  for (const entry of e.CALLBOARD_ORIGINS.split(',').map((v) => v.trim()).filter(Boolean)) {
+    let origin: string;
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      origin = 'null';
+    }
+    if (origin === 'null') throw new ConfigError(`Invalid configuration:\n  CALLBOARD_ORIGINS: "${entry.slice(0, 80)}" is not an origin like https://callboard.example.com`);
+    allowedOrigins.push(origin);
+  }
   let trunks: (string | RegExp)[] | null = null;
   if (e.CALLBOARD_TRUNKS !== undefined) {
     try {
@@ -101,9 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.CALLBOARD_DATA),
     originate: { context: e.ORIGINATE_CONTEXT, channelTemplate: e.ORIGINATE_CHANNEL },
     seed: e.CALLBOARD_SEED,
-    allowedOrigins: e.CALLBOARD_ORIGINS.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    allowedOrigins,
     batchMs: e.CALLBOARD_BATCH_MS,
     trunks,
     logLevel: e.LOG_LEVEL,

@@ -26,6 +26,11 @@ describe('config', () => {
     expect(() => loadConfig({ AMI_HOST: 'pbx', AMI_USERNAME: 'u', AMI_SECRET: 'a\r\nAction: Command' })).toThrow(ConfigError);
   });
 
+  it('reads allowed origins as the exact origins browsers send', () => {
+    expect(loadConfig({ CALLBOARD_ORIGINS: 'https://cb.example.com/, http://10.0.0.5:3000' }).allowedOrigins).toEqual(['https://cb.example.com', 'http://10.0.0.5:3000']);
+    expect(() => loadConfig({ CALLBOARD_ORIGINS: 'cb.example.com' })).toThrow(/CALLBOARD_ORIGINS: "cb.example.com" is not an origin/);
+  });
+
   it('reads trunk patterns: endpoint names and /regex/, commas inside a regex included', () => {
     expect(loadConfig({}).trunks).toBeNull();
     expect(parseTrunks('carrier, PJSIP/sipgate ,/^IAX2\\/x{1,3}-/i')).toEqual(['carrier', 'PJSIP/sipgate', /^IAX2\/x{1,3}-/i]);
