@@ -10,6 +10,8 @@ export function LinkBadge({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
   const connection = usePbx((s) => s.connection);
   const socketDownSince = usePbx((s) => s.socketDownSince);
   const link = usePbx((s) => s.state.pbx.link);
+  // After a (re)connect the lists are still being read: until then the data may be behind.
+  const syncing = usePbx((s) => s.state.pbx.link === 'connected' && s.state.pbx.lastResync < s.state.pbx.linkSince);
   const lastLiveAt = usePbx((s) => s.state.pbx.lastLiveAt);
   const offset = usePbx((s) => s.clockOffset);
   const refused = usePbx((s) => s.refused);
@@ -33,6 +35,10 @@ export function LinkBadge({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
     label = link === 'auth-failed' ? 'PBX login failed' : 'PBX link down';
     tone = 'down';
     // lastLiveAt is on the server's clock; show it on ours.
+    stale = lastLiveAt ? lastLiveAt - offset : 0;
+  } else if (syncing) {
+    label = 'Syncing…';
+    tone = 'warn';
     stale = lastLiveAt ? lastLiveAt - offset : 0;
   } else {
     label = 'Live';
