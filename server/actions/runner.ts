@@ -150,6 +150,7 @@ export class ActionRunner {
     if (!call) throw new Refusal('invalid', `No call ${callId} in the current state`);
     this.requireLink();
     let done = 0;
+    let asteriskSaid = '';
     let lastError: unknown;
     for (const id of call.channels) {
       const channel = this.opts.pbx.state.channels[id];
@@ -157,7 +158,8 @@ export class ActionRunner {
       if (!channel) continue;
       refuseRegex(channel.name);
       try {
-        await this.opts.pbx.command({ Action: 'Hangup', Channel: channel.name }, HANGUP_TIMEOUT_MS);
+        const answer = await this.opts.pbx.command({ Action: 'Hangup', Channel: channel.name }, HANGUP_TIMEOUT_MS);
+        asteriskSaid = answer.fields.Message ?? asteriskSaid;
         done++;
       } catch (err) {
         if (err instanceof AmiActionError && /no such channel/i.test(err.amiMessage) && done > 0) continue;
@@ -166,7 +168,9 @@ export class ActionRunner {
       }
     }
     if (done === 0 && lastError) throw lastError;
-    return { ok: true, message: `Hung up ${done} channel${done === 1 ? '' : 's'}` };
+    // Asterisk's own words, as for a single channel; the count only when it says more.
+    const said = asteriskSaid || 'Channel Hungup';
+    return { ok: true, message: done === 1 ? said : `${said} (${done} channels)` };
   }
 
   private async originate(from: string, to: string, callerId?: string): Promise<ActionResult> {

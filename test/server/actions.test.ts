@@ -77,7 +77,7 @@ describe('actions', () => {
     const res = await fetch(`${stack.url}/api/calls/${encodeURIComponent(call.id)}/hangup`, { method: 'POST', headers: { cookie: supervisorCookie } });
     const body = await json(res);
     expect(res.status, JSON.stringify(body)).toBe(200);
-    expect(body).toMatchObject({ ok: true, message: expect.stringMatching(/^Hung up \d+ channels?$/) });
+    expect(body).toMatchObject({ ok: true, message: expect.stringMatching(/^Channel Hungup( \(\d+ channels\))?$/) });
     await waitFor(() => !stack.app.session.state.calls[call.id], 'call gone');
   });
 
