@@ -5,7 +5,7 @@
  * `link-down` and the action is never retried behind the user's back.
  */
 import { parseActionRequest, type ParsedAction } from '@/lib/actions';
-import { AmiActionError, AmiConnectionError, AmiTimeoutError } from '@/lib/ami/errors';
+import { AmiActionError, AmiConnectionError, AmiSerializeError, AmiTimeoutError } from '@/lib/ami/errors';
 import type { AmiAction } from '@/lib/ami/serialize';
 import type { ActionErrorCode, ActionResult, PbxState, Role } from '@/lib/protocol';
 import type { Logger } from '../log';
@@ -209,5 +209,7 @@ function toFailure(err: unknown): Extract<ActionResult, { ok: false }> {
   if (err instanceof AmiActionError) return { ok: false, code: 'ami', message: err.amiMessage };
   if (err instanceof AmiConnectionError) return { ok: false, code: 'link-down', message: `The PBX link dropped: ${err.reason}. The action may or may not have happened.` };
   if (err instanceof AmiTimeoutError) return { ok: false, code: 'timeout', message: `The PBX did not answer within ${Math.round(err.timeoutMs / 1000)} s.` };
+  // Validation should make this unreachable; if not, the serializer still kept the bytes off the socket.
+  if (err instanceof AmiSerializeError) return { ok: false, code: 'invalid', message: `Refused before sending: ${err.message}` };
   return { ok: false, code: 'ami', message: 'The action failed on the server' };
 }
