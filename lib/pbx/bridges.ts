@@ -1,4 +1,5 @@
 /** Bridges and their members. */
+import type { AmiPacket } from '../ami/packet';
 import type { Changes } from './changes';
 import { applySnapshot, updateChannel } from './channels';
 import { SELF, type Fields } from './fields';
@@ -42,10 +43,11 @@ function takeOut(ch: Changes, bridgeId: string, uid: string): void {
   if (channel !== undefined && channel.bridgeId === bridgeId) updateChannel(ch, channel, { bridgeId: '' });
 }
 
-export function onBridgeEnter(ch: Changes, f: Fields): void {
+export function onBridgeEnter(ch: Changes, event: AmiPacket): void {
+  const f = event.fields;
   const id = f.BridgeUniqueid;
   if (!id) return;
-  const channel = applySnapshot(ch, f, SELF, true);
+  const channel = applySnapshot(ch, event, SELF, true);
   ensureBridge(ch, f, id);
   if (f.SwapUniqueid) takeOut(ch, id, f.SwapUniqueid);
   if (channel === undefined) return;
@@ -57,9 +59,10 @@ export function onBridgeEnter(ch: Changes, f: Fields): void {
   touchMembers(ch, ch.state.bridges[id]);
 }
 
-export function onBridgeLeave(ch: Changes, f: Fields): void {
+export function onBridgeLeave(ch: Changes, event: AmiPacket): void {
+  const f = event.fields;
   const id = f.BridgeUniqueid;
-  applySnapshot(ch, f, SELF, false);
+  applySnapshot(ch, event, SELF, false);
   if (id && f.Uniqueid) takeOut(ch, id, f.Uniqueid);
 }
 

@@ -1,6 +1,8 @@
 /** Channel lifecycle shared by the reducer and resync. */
+import { headerOf } from '../ami/decode';
+import type { AmiPacket } from '../ami/packet';
 import type { Changes } from './changes';
-import { int, newChannel, readSnapshot, type ChannelSnapshot, type Fields, type SnapshotKeys } from './fields';
+import { int, newChannel, readSnapshot, type ChannelSnapshot, type SnapshotKeys } from './fields';
 import type { Channel } from './model';
 import { callerId } from './model';
 
@@ -77,12 +79,16 @@ export function updateChannel(ch: Changes, prev: Channel, fields: Partial<Channe
  * NewCallerid, NewConnectedLine, Newexten), which compare everything; events
  * about something else (dials, bridges, queues) only check the fields that
  * matter most to a call row, to stay cheap. A resync corrects the rest.
+ *
+ * The comparison reads single headers: most snapshots repeat what we know,
+ * and then the packet need not be decoded at all.
  */
-export function applySnapshot(ch: Changes, f: Fields, k: SnapshotKeys, create: boolean, full = false): Channel | undefined {
-  const uid = f[k.uniqueid];
+export function applySnapshot(ch: Changes, event: AmiPacket, k: SnapshotKeys, create: boolean, full = false): Channel | undefined {
+  const uid = headerOf(event, k.uniqueid);
   if (!uid) return undefined;
   const prev = ch.state.channels[uid];
   if (prev === undefined) {
+    const f = event.fields;
     if (!create || f[k.name] === undefined) return undefined;
     createChannel(ch, newChannel(uid, readSnapshot(f, k), ch.at));
     return ch.state.channels[uid];
@@ -90,22 +96,27 @@ export function applySnapshot(ch: Changes, f: Fields, k: SnapshotKeys, create: b
   // Compare in place first: most channel events repeat the snapshot unchanged. The name changes only by
   // Rename, the priority only with a Newexten, and the state's text only with the state.
   if (!full) {
-    if (prev.state === +(f[k.state] ?? prev.state) && prev.linkedId === (f[k.linkedId] ?? prev.linkedId) && prev.callerNum === (f[k.callerNum] ?? prev.callerNum)) {
+    if (
+      prev.state === +(headerOf(event, k.state) ?? prev.state) &&
+      same(event, k.linkedId, prev.linkedId) &&
+      same(event, k.callerNum, prev.callerNum)
+    ) {
       return prev;
     }
   } else if (
-    prev.state === +(f[k.state] ?? prev.state) &&
-    prev.exten === (f[k.exten] ?? prev.exten) &&
-    prev.callerNum === (f[k.callerNum] ?? prev.callerNum) &&
-    prev.connectedNum === (f[k.connectedNum] ?? prev.connectedNum) &&
-    prev.context === (f[k.context] ?? prev.context) &&
-    prev.callerName === (f[k.callerName] ?? prev.callerName) &&
-    prev.connectedName === (f[k.connectedName] ?? prev.connectedName) &&
-    prev.linkedId === (f[k.linkedId] ?? prev.linkedId)
+    prev.state === +(headerOf(event, k.state) ?? prev.state) &&
+    same(event, k.exten, prev.exten) &&
+    same(event, k.callerNum, prev.callerNum) &&
+    same(event, k.connectedNum, prev.connectedNum) &&
+    same(event, k.context, prev.context) &&
+    same(event, k.callerName, prev.callerName) &&
+    same(event, k.connectedName, prev.connectedName) &&
+    same(event, k.linkedId, prev.linkedId)
   ) {
     return prev;
   }
   // A header that is absent says nothing: keep what we know.
+  const f = event.fields;
   const snap: ChannelSnapshot = {
     name: f[k.name] ?? prev.name,
     state: f[k.state] === undefined ? prev.state : int(f[k.state]),
@@ -122,6 +133,9 @@ export function applySnapshot(ch: Changes, f: Fields, k: SnapshotKeys, create: b
   updateChannel(ch, prev, snap);
   return ch.state.channels[uid];
 }
+
+/** Header `key` is absent (it says nothing) or holds `known`. */
+const same = (event: AmiPacket, key: string, known: string): boolean => (headerOf(event, key) ?? known) === known;
 
 /** Removes a channel and everything that points at it from the outside. */
 export function destroyChannel(ch: Changes, uid: string): void {

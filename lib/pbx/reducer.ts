@@ -27,16 +27,17 @@ export interface StepOptions {
   isTrunk?: TrunkPredicate;
 }
 
-type Handler = (ch: Changes, f: Fields) => void;
-type PacketHandler = (ch: Changes, event: AmiPacket) => void;
-
 /**
- * Most handlers read the decoded field map. A few frequent ones read single
- * headers instead: decoding a whole packet costs more than finding the few
- * headers they need, and it is the larger part of handling an event.
+ * Handlers get the packet undecoded: the frequent ones read single headers
+ * with `headerOf`, because decoding a whole packet costs more than finding
+ * the few headers they need (and most channel snapshots repeat what we know).
+ * The others read the decoded field map.
  */
+type Handler = (ch: Changes, event: AmiPacket) => void;
+type FieldHandler = (ch: Changes, f: Fields) => void;
+
 const decoded =
-  (handler: Handler): PacketHandler =>
+  (handler: FieldHandler): Handler =>
   (ch, event) =>
     handler(ch, event.fields);
 
@@ -46,50 +47,46 @@ const decoded =
  * requests, VarSet, OriginateResponse, and Reload (it carries no state; a
  * server that wants queue changes after a reload resyncs).
  */
-const FIELD_HANDLERS: [string, Handler][] = [
+const HANDLERS = new Map<string, Handler>([
   ['Newchannel', onNewchannel],
-  ['Newstate', (ch, f) => void applySnapshot(ch, f, SELF, true, true)],
+  ['Newstate', (ch, e) => void applySnapshot(ch, e, SELF, true, true)],
   // Caller-ID updates also arrive for a channel that just hung up: they must not bring it back.
-  ['NewCallerid', (ch, f) => void applySnapshot(ch, f, SELF, false, true)],
-  ['NewConnectedLine', (ch, f) => void applySnapshot(ch, f, SELF, false, true)],
-  ['Rename', onRename],
+  ['NewCallerid', (ch, e) => void applySnapshot(ch, e, SELF, false, true)],
+  ['NewConnectedLine', (ch, e) => void applySnapshot(ch, e, SELF, false, true)],
+  ['Newexten', onNewexten],
+  ['Rename', decoded(onRename)],
+  ['Hangup', onHangup],
   ['DialBegin', onDialBegin],
   ['DialState', onDialState],
   ['DialEnd', onDialEnd],
-  ['BridgeCreate', onBridgeCreate],
+  ['BridgeCreate', decoded(onBridgeCreate)],
   ['BridgeEnter', onBridgeEnter],
   ['BridgeLeave', onBridgeLeave],
-  ['BridgeDestroy', onBridgeDestroy],
-  ['BridgeMerge', onBridgeMerge],
-  ['LocalBridge', (ch, f) => pairLocal(ch, f, true)],
-  ['LocalOptimizationBegin', (ch, f) => pairLocal(ch, f, false)],
-  ['LocalOptimizationEnd', (ch, f) => pairLocal(ch, f, false)],
+  ['BridgeDestroy', decoded(onBridgeDestroy)],
+  ['BridgeMerge', decoded(onBridgeMerge)],
+  ['LocalBridge', (ch, e) => pairLocal(ch, e, true)],
+  ['LocalOptimizationBegin', (ch, e) => pairLocal(ch, e, false)],
+  ['LocalOptimizationEnd', (ch, e) => pairLocal(ch, e, false)],
   ['QueueCallerJoin', onQueueCallerJoin],
   ['QueueCallerLeave', onQueueCallerLeave],
-  ['QueueCallerAbandon', onCallerAbandon],
-  ['QueueMemberAdded', onMember],
-  ['QueueMemberStatus', onMember],
-  ['QueueMemberPause', onMember],
-  ['QueueMemberPaused', onMember],
-  ['QueueMemberPenalty', onMember],
-  ['QueueMemberRinginuse', onMember],
-  ['QueueMemberRemoved', onMemberRemoved],
-  ['AgentConnect', onAgentConnect],
-  ['AgentComplete', onAgentComplete],
-  ['ExtensionStatus', onExtensionStatus],
-  ['Hold', (ch, f) => setHold(ch, f, true)],
-  ['Unhold', (ch, f) => setHold(ch, f, false)],
-  ['MusicOnHoldStart', (ch, f) => setHold(ch, f, true)],
-  ['MusicOnHoldStop', (ch, f) => setHold(ch, f, false)],
+  ['QueueCallerAbandon', decoded(onCallerAbandon)],
+  ['QueueMemberAdded', decoded(onMember)],
+  ['QueueMemberStatus', decoded(onMember)],
+  ['QueueMemberPause', decoded(onMember)],
+  ['QueueMemberPaused', decoded(onMember)],
+  ['QueueMemberPenalty', decoded(onMember)],
+  ['QueueMemberRinginuse', decoded(onMember)],
+  ['QueueMemberRemoved', decoded(onMemberRemoved)],
+  ['AgentConnect', decoded(onAgentConnect)],
+  ['AgentComplete', decoded(onAgentComplete)],
+  ['DeviceStateChange', onDeviceState],
+  ['ExtensionStatus', decoded(onExtensionStatus)],
+  ['Hold', (ch, e) => setHold(ch, e, true)],
+  ['Unhold', (ch, e) => setHold(ch, e, false)],
+  ['MusicOnHoldStart', (ch, e) => setHold(ch, e, true)],
+  ['MusicOnHoldStop', (ch, e) => setHold(ch, e, false)],
   ['FullyBooted', (ch) => ch.status({ fullyBooted: true })],
   ['Shutdown', (ch) => ch.status({ fullyBooted: false })],
-];
-
-const HANDLERS = new Map<string, PacketHandler>([
-  ...FIELD_HANDLERS.map(([name, handler]): [string, PacketHandler] => [name, decoded(handler)]),
-  ['Newexten', onNewexten],
-  ['Hangup', onHangup],
-  ['DeviceStateChange', onDeviceState],
 ]);
 
 const DEFAULTS: StepOptions = {};
@@ -107,12 +104,12 @@ export function step(state: PbxState, event: AmiPacket, now: number, options: St
   return ch.ops;
 }
 
-function onNewchannel(ch: Changes, f: Fields): void {
-  const uid = f.Uniqueid;
+function onNewchannel(ch: Changes, event: AmiPacket): void {
+  const uid = headerOf(event, 'Uniqueid');
   if (!uid) return;
   const prev = ch.state.channels[uid];
-  if (prev === undefined) createChannel(ch, newChannel(uid, readSnapshot(f, SELF), ch.at));
-  else applySnapshot(ch, f, SELF, false, true);
+  if (prev === undefined) createChannel(ch, newChannel(uid, readSnapshot(event.fields, SELF), ch.at));
+  else applySnapshot(ch, event, SELF, false, true);
 }
 
 /** The most frequent channel event: only the dialplan location and application move. */
@@ -122,7 +119,7 @@ function onNewexten(ch: Changes, event: AmiPacket): void {
   const c = ch.state.channels[uid];
   if (c === undefined) {
     const f = event.fields;
-    applySnapshot(ch, f, SELF, true);
+    applySnapshot(ch, event, SELF, true);
     const created = ch.state.channels[uid];
     if (created) ch.put('channels', uid, { app: f.Application ?? '', appData: f.AppData ?? '' });
     return;
@@ -152,9 +149,9 @@ function onRename(ch: Changes, f: Fields): void {
   if (c !== undefined && f.Newname) updateChannel(ch, c, { name: f.Newname });
 }
 
-function onDialBegin(ch: Changes, f: Fields): void {
-  const caller = applySnapshot(ch, f, SELF, true);
-  const dest = applySnapshot(ch, f, DEST, true);
+function onDialBegin(ch: Changes, event: AmiPacket): void {
+  const caller = applySnapshot(ch, event, SELF, true);
+  const dest = applySnapshot(ch, event, DEST, true);
   if (dest === undefined) return;
   if (caller !== undefined) {
     updateChannel(ch, dest, { dialPeer: caller.id });
@@ -162,16 +159,16 @@ function onDialBegin(ch: Changes, f: Fields): void {
   }
 }
 
-function onDialState(ch: Changes, f: Fields): void {
-  applySnapshot(ch, f, SELF, true);
-  applySnapshot(ch, f, DEST, true);
+function onDialState(ch: Changes, event: AmiPacket): void {
+  applySnapshot(ch, event, SELF, true);
+  applySnapshot(ch, event, DEST, true);
 }
 
-function onDialEnd(ch: Changes, f: Fields): void {
-  const caller = applySnapshot(ch, f, SELF, false);
-  const dest = applySnapshot(ch, f, DEST, false);
-  const destId = f.DestUniqueid;
-  if (f.DialStatus === 'ANSWER') {
+function onDialEnd(ch: Changes, event: AmiPacket): void {
+  const caller = applySnapshot(ch, event, SELF, false);
+  const dest = applySnapshot(ch, event, DEST, false);
+  const destId = headerOf(event, 'DestUniqueid');
+  if (headerOf(event, 'DialStatus') === 'ANSWER') {
     // Answered: the two stay paired until they meet in a bridge.
     if (caller !== undefined && dest !== undefined) updateChannel(ch, caller, { dialPeer: dest.id });
     return;
@@ -192,31 +189,33 @@ function stillDialled(ch: Changes, caller: Channel): string {
 }
 
 /** LocalBridge and LocalOptimization*: the two halves of one Local channel. */
-function pairLocal(ch: Changes, f: Fields, create: boolean): void {
-  const one = applySnapshot(ch, f, LOCAL_ONE, create);
-  const two = applySnapshot(ch, f, LOCAL_TWO, create);
+function pairLocal(ch: Changes, event: AmiPacket, create: boolean): void {
+  const one = applySnapshot(ch, event, LOCAL_ONE, create);
+  const two = applySnapshot(ch, event, LOCAL_TWO, create);
   if (one === undefined || two === undefined) return;
   updateChannel(ch, one, { localPeer: two.id });
   updateChannel(ch, ch.state.channels[two.id], { localPeer: one.id });
 }
 
-function onQueueCallerJoin(ch: Changes, f: Fields): void {
-  const c = applySnapshot(ch, f, SELF, true);
+function onQueueCallerJoin(ch: Changes, event: AmiPacket): void {
+  const f = event.fields;
+  const c = applySnapshot(ch, event, SELF, true);
   onCallerJoin(ch, f);
   if (c !== undefined && f.Queue) updateChannel(ch, ch.state.channels[c.id], { queue: f.Queue });
 }
 
-function onQueueCallerLeave(ch: Changes, f: Fields): void {
-  const c = applySnapshot(ch, f, SELF, false);
+function onQueueCallerLeave(ch: Changes, event: AmiPacket): void {
+  const f = event.fields;
+  const c = applySnapshot(ch, event, SELF, false);
   onCallerLeave(ch, f);
   if (c !== undefined && c.queue === f.Queue) updateChannel(ch, ch.state.channels[c.id], { queue: '' });
 }
 
-function setHold(ch: Changes, f: Fields, onHold: boolean): void {
-  const c = applySnapshot(ch, f, SELF, onHold);
+function setHold(ch: Changes, event: AmiPacket, onHold: boolean): void {
+  const c = applySnapshot(ch, event, SELF, onHold);
   if (c === undefined) return;
   // Music while waiting in a queue is not a hold: only a bridged party can be held.
-  if (onHold && f.Event?.startsWith('MusicOnHold') && !c.bridgeId) return;
+  if (onHold && headerOf(event, 'Event')?.startsWith('MusicOnHold') && !c.bridgeId) return;
   updateChannel(ch, c, { onHold });
 }
 
