@@ -133,8 +133,8 @@ export class LazyPacket implements AmiPacket {
   /** First value of header `key`, without decoding the rest of the packet. */
   header(key: string): string | undefined {
     if (this.#decoded !== undefined) return this.#decoded.fields[key];
-    // No header name is empty or holds a colon or a line break: the search below would misread one.
-    if (key === '' || key.includes(':') || key.includes('\n')) return undefined;
+    const needle = needleFor(key);
+    if (needle === undefined) return undefined;
     const t = this.#text;
     // A Follows body is free text where header-looking lines are no headers: decode properly.
     if (t.startsWith(FOLLOWS)) return this.fields[key];
@@ -142,7 +142,7 @@ export class LazyPacket implements AmiPacket {
     if (t.startsWith(key) && t.charCodeAt(key.length) === 0x3a) {
       at = key.length;
     } else {
-      const found = t.indexOf(needleFor(key));
+      const found = t.indexOf(needle);
       if (found === -1) return undefined;
       at = found + key.length + 1;
     }
@@ -160,9 +160,12 @@ export class LazyPacket implements AmiPacket {
 }
 
 const needles = new Map<string, string>();
-function needleFor(key: string): string {
+/** `\n<key>:`, or undefined for a name that can never be a header (checked once per cached name). */
+function needleFor(key: string): string | undefined {
   let needle = needles.get(key);
   if (needle === undefined) {
+    // No header name is empty or holds a colon or a line break: the search would misread one.
+    if (key === '' || key.includes(':') || key.includes('\n')) return undefined;
     needle = `\n${key}:`;
     if (needles.size < 256) needles.set(key, needle);
   }
