@@ -7,7 +7,12 @@ import { expect } from 'vitest';
 import type { PbxState } from '@/lib/pbx/model';
 import { callerId, memberId } from '@/lib/pbx/model';
 import { TestAmi } from '../demo-pbx/ami-test-client';
-import { waitFor, type MirrorClient, type Stack } from '../server/harness';
+import { waitFor, type Stack } from '../server/harness';
+
+/** A client holding its own copy of the state (MirrorClient, PollingMirror). */
+export interface Mirror {
+  stateAt(seq: number): Promise<PbxState | null>;
+}
 
 export interface View {
   channels: Record<string, unknown>;
@@ -105,7 +110,7 @@ export interface QuietPoint {
  * everything the PBX wrote before that Pong has been applied, and nothing
  * happened after the lists, so the server's state must equal them.
  */
-export async function quietPoint(stack: Stack, mirrors: MirrorClient[] = [], timeoutMs = 15_000): Promise<QuietPoint> {
+export async function quietPoint(stack: Stack, mirrors: Mirror[] = [], timeoutMs = 15_000): Promise<QuietPoint> {
   stack.pbx.setTraffic({ enabled: false });
   await waitFor(() => stack.app.session.connected && stack.app.session.state.pbx.link === 'connected', 'link up', timeoutMs);
   const user = stack.pbx.users[0];
