@@ -1,7 +1,8 @@
 /**
- * Bench child: N socket.io clients, as browsers. For our server each keeps
- * its state with `applyOps` (snapshot + batches, resync on a gap); for the
- * naive one each keeps the channel map it is sent.
+ * Bench child: N socket.io clients, as browsers. For our server they follow
+ * snapshot + batches and resync on a gap, the first FULL_COPIES keeping a
+ * whole state with `applyOps`; for the naive one they keep the channel map
+ * they are sent.
  *
  * Latency: an op that creates a channel carries `startedAt`, the Newchannel
  * `Timestamp` the PBX stamped when it made the event; the naive server
