@@ -3,6 +3,7 @@ import { headerOf } from '../ami/decode';
 import type { AmiPacket } from '../ami/packet';
 import type { Changes } from './changes';
 import { int, newChannel, readSnapshot, type ChannelSnapshot, type SnapshotKeys } from './fields';
+import { snapshotFields } from './snapshot';
 import type { Channel } from './model';
 import { callerId } from './model';
 
@@ -88,8 +89,9 @@ export function applySnapshot(ch: Changes, event: AmiPacket, k: SnapshotKeys, cr
   if (!uid) return undefined;
   const prev = ch.state.channels[uid];
   if (prev === undefined) {
-    const f = event.fields;
-    if (!create || f[k.name] === undefined) return undefined;
+    if (!create) return undefined;
+    const f = snapshotFields(event, k);
+    if (f[k.name] === undefined) return undefined;
     createChannel(ch, newChannel(uid, readSnapshot(f, k), ch.at));
     return ch.state.channels[uid];
   }
@@ -116,7 +118,7 @@ export function applySnapshot(ch: Changes, event: AmiPacket, k: SnapshotKeys, cr
     return prev;
   }
   // A header that is absent says nothing: keep what we know.
-  const f = event.fields;
+  const f = snapshotFields(event, k);
   const snap: ChannelSnapshot = {
     name: f[k.name] ?? prev.name,
     state: f[k.state] === undefined ? prev.state : int(f[k.state]),

@@ -29,6 +29,7 @@ export function hms(value: string | undefined): number {
 
 /** Header names of one channel snapshot, for a prefix such as '' or 'Dest'. */
 export interface SnapshotKeys {
+  prefix: string;
   name: string;
   state: string;
   stateDesc: string;
@@ -45,6 +46,7 @@ export interface SnapshotKeys {
 
 function keys(prefix: string): SnapshotKeys {
   return {
+    prefix,
     name: `${prefix}Channel`,
     state: `${prefix}ChannelState`,
     stateDesc: `${prefix}ChannelStateDesc`,

@@ -20,6 +20,7 @@ import {
   onMember,
   onMemberRemoved,
 } from './queues';
+import { snapshotFields } from './snapshot';
 import { isTrunkChannel, type TrunkPredicate } from './trunk';
 
 export interface StepOptions {
@@ -108,7 +109,7 @@ function onNewchannel(ch: Changes, event: AmiPacket): void {
   const uid = headerOf(event, 'Uniqueid');
   if (!uid) return;
   const prev = ch.state.channels[uid];
-  if (prev === undefined) createChannel(ch, newChannel(uid, readSnapshot(event.fields, SELF), ch.at));
+  if (prev === undefined) createChannel(ch, newChannel(uid, readSnapshot(snapshotFields(event, SELF), SELF), ch.at));
   else applySnapshot(ch, event, SELF, false, true);
 }
 
