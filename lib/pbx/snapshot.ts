@@ -36,13 +36,17 @@ interface Block {
   keys: string[];
   /** `\n<prefix>Channel:`, where the block starts. */
   start: string;
+  /** The names by their first character after the prefix, so most other lines are told apart by one. */
+  byFirst: Map<number, string[]>;
 }
 
 const blocks = new Map<string, Block>();
 function blockFor(prefix: string): Block {
   let block = blocks.get(prefix);
   if (block === undefined) {
-    block = { keys: NAMES.map((n) => prefix + n), start: `\n${prefix}Channel:` };
+    const byFirst = new Map<number, string[]>();
+    for (const n of NAMES) byFirst.set(n.charCodeAt(0), [...(byFirst.get(n.charCodeAt(0)) ?? []), prefix + n]);
+    block = { keys: NAMES.map((n) => prefix + n), start: `\n${prefix}Channel:`, byFirst };
     blocks.set(prefix, block);
   }
   return block;
@@ -55,13 +59,13 @@ export function snapshotFields(event: AmiPacket, k: SnapshotKeys): Fields {
 }
 
 function readInPlace(t: string, prefix: string): Fields | undefined {
-  const { keys, start } = blockFor(prefix);
+  const block = blockFor(prefix);
   if (t.startsWith(FOLLOWS)) return undefined;
-  const at = t.indexOf(start);
-  if (at === -1 || beforeHasKey(t, at, prefix, keys)) return undefined;
+  const at = t.indexOf(block.start);
+  if (at === -1 || beforeHasKey(t, at, prefix, block)) return undefined;
   const out: Fields = {};
   let pos = at + 1;
-  for (const key of keys) {
+  for (const key of block.keys) {
     if (!t.startsWith(key, pos) || t.charCodeAt(pos + key.length) !== COLON) return undefined;
     const colon = pos + key.length;
     let nl = t.indexOf('\n', colon);
@@ -78,11 +82,12 @@ function readInPlace(t: string, prefix: string): Fields | undefined {
  * Whether a line before the block holds one of its headers: the decoded
  * fields keep a header's first value, so the block's would not count.
  */
-function beforeHasKey(t: string, blockAt: number, prefix: string, keys: string[]): boolean {
+function beforeHasKey(t: string, blockAt: number, prefix: string, block: Block): boolean {
   let pos = 0;
   while (pos < blockAt) {
-    if (t.startsWith(prefix, pos)) {
-      for (const key of keys) if (t.startsWith(key, pos) && t.charCodeAt(pos + key.length) === COLON) return true;
+    const candidates = block.byFirst.get(t.charCodeAt(pos + prefix.length));
+    if (candidates !== undefined && t.startsWith(prefix, pos)) {
+      for (const key of candidates) if (t.startsWith(key, pos) && t.charCodeAt(pos + key.length) === COLON) return true;
     }
     const nl = t.indexOf('\n', pos);
     pos = nl === -1 ? t.length : nl + 1;
