@@ -76,6 +76,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     demo,
     isTrunk: config.trunks ? trunkPredicate(config.trunks) : undefined,
     now,
+    eventFilter: config.amiFilter,
     client: opts.amiClient,
   });
   const runner = new ActionRunner({

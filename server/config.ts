@@ -40,6 +40,8 @@ const envSchema = z.object({
   CALLBOARD_BATCH_MS: z.coerce.number().int().min(1).max(1000).default(50),
   /** Which channels are trunks, replacing the built-in guess: endpoint names and /regex/ (comma separated). */
   CALLBOARD_TRUNKS: z.string().optional(),
+  /** `off`: no AMI `Filter` on connect, in case a PBX's filtering misbehaves. */
+  CALLBOARD_AMI_FILTER: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +66,8 @@ export interface Config {
   /** Endpoint names and regular expressions that mark trunk channels; null: lib/pbx's default guess. */
   trunks: (string | RegExp)[] | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Ask Asterisk to drop the events the board ignores (server/event-filter.ts). */
+  amiFilter: boolean;
   dev: boolean;
 }
 
@@ -117,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     batchMs: e.CALLBOARD_BATCH_MS,
     trunks,
     logLevel: e.LOG_LEVEL,
+    amiFilter: e.CALLBOARD_AMI_FILTER,
     dev: env.NODE_ENV !== 'production',
   };
 }

@@ -19,6 +19,11 @@
  * the Complete, applied before the list, would bring the channel back as a
  * ghost). The lists run one at a time, so no list's Complete waits behind
  * another's.
+ *
+ * Before the lists, an exclude `Filter` (server/event-filter.ts) asks Asterisk
+ * to keep the events nothing here reads off the wire, so the busy moments
+ * right after a connect are already filtered. Only ignored events are
+ * excluded, so whether it lands before or after any list changes nothing.
  */
 import { AmiActionError, AmiClient, AmiConnectionError, type AmiAction, type AmiEvent, type AmiResult, type AmiStatus } from '@/lib/ami/client';
 import { headerOf } from '@/lib/ami/decode';
@@ -26,6 +31,7 @@ import type { AmiPacket } from '@/lib/ami/packet';
 import { describeRefusal, resync as resyncOps, step, type ResyncLists, type StepOptions, type TrunkPredicate } from '@/lib/pbx';
 import { applyOps, status, type Op } from '@/lib/protocol';
 import { emptyState, type LinkState, type PbxState } from '@/lib/pbx/model';
+import { filterAction, type EventFilterState } from './event-filter';
 import type { Logger } from './log';
 
 /**
@@ -56,6 +62,8 @@ export interface PbxSessionOptions {
   /** Which channels are trunks (call direction); lib/pbx's default when absent. */
   isTrunk?: TrunkPredicate;
   now?: () => number;
+  /** Send the exclude `Filter` on every connect (CALLBOARD_AMI_FILTER); on unless false. */
+  eventFilter?: boolean;
   /** Extra AmiClient options (timeouts in tests). */
   client?: Partial<ConstructorParameters<typeof AmiClient>[0]>;
 }
@@ -82,11 +90,14 @@ export class PbxSession {
   private runningGeneration = -1;
   private lastEventAt = 0;
   private lastFailure = '';
+  private filter: EventFilterState;
+  private filterRefusalLogged = false;
 
   constructor(private readonly opts: PbxSessionOptions) {
     this.now = opts.now ?? Date.now;
     this.log = opts.log.child({ module: 'pbx' });
     this.stepOptions = opts.isTrunk ? { isTrunk: opts.isTrunk } : {};
+    this.filter = opts.eventFilter === false ? 'off' : 'pending';
     this.client = new AmiClient({
       host: opts.ami.host,
       port: opts.ami.port,
@@ -103,6 +114,11 @@ export class PbxSession {
 
   get connected(): boolean {
     return this.client.status.state === 'connected';
+  }
+
+  /** Whether Asterisk filters the ignored events on the current link (see server/event-filter.ts). */
+  get eventFilter(): EventFilterState {
+    return this.filter;
   }
 
   onOps(listener: (ops: readonly Op[]) => void): () => void {
@@ -144,6 +160,8 @@ export class PbxSession {
         this.lastFailure = '';
         this.log.info({ version: s.version }, 'AMI link up');
         this.setLink('connected', now, { lastLiveAt: now, version: this.state.pbx.version || (s.version ? `AMI ${s.version}` : '') });
+        // Written before the lists' actions: Asterisk runs a session's actions in order.
+        if (this.filter !== 'off') void this.installFilter();
         void this.resync();
         void this.learnVersion();
         break;
@@ -186,6 +204,29 @@ export class PbxSession {
       if (version && version !== this.state.pbx.version) this.apply([status({ version })]);
     } catch {
       // Refused or link gone: the AMI version stays.
+    }
+  }
+
+  /**
+   * Filters live and die with the manager session, so every connect adds it
+   * again. A refusal (no `write=system`) is no fault: Callboard reads the same,
+   * Asterisk only sends more. Said once at info, not as a UI warning.
+   */
+  private async installFilter(): Promise<void> {
+    const generation = this.generation;
+    this.filter = 'pending';
+    try {
+      await this.client.send(filterAction(), { timeoutMs: LIST_TIMEOUT_MS });
+      if (generation === this.generation) this.filter = 'installed';
+    } catch (err) {
+      if (generation !== this.generation || !(err instanceof AmiActionError)) return;
+      this.filter = 'refused';
+      if (this.filterRefusalLogged) return;
+      this.filterRefusalLogged = true;
+      this.log.info(
+        { message: err.amiMessage },
+        'Asterisk refused the event Filter (it needs write=system); events the board ignores still arrive, nothing else changes',
+      );
     }
   }
 
