@@ -59,6 +59,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ['POST', /^\/api\/channels\/([^/]+)\/hangup$/, (ctx, req, res, m) => act(ctx, req, res, hangupChannel(m)), hangupChannel],
   ['POST', /^\/api\/originate$/, originate, () => ({ type: 'originate' })],
   ['GET', /^\/api\/audit$/, audit],
+  ['POST', /^\/api\/resync$/, resync],
 ];
 
 const REFUSAL_CODE: Record<number, ActionErrorCode> = { 401: 'unauthenticated', 403: 'forbidden' };
@@ -191,6 +192,24 @@ async function audit(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   const url = new URL(req.url ?? '/', 'http://x');
   const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit')) || 200));
   sendJson(res, 200, { entries: await ctx.audit.tail(limit) });
+}
+
+/** Re-reads Asterisk's lists now (they also run on every connect); for an admin who doubts the board. */
+async function resync(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const identity = requireIdentity(ctx, req);
+  const entry = { time: new Date(ctx.now()).toISOString(), who: identity.user, role: identity.role, address: clientAddress(req), action: 'resync', params: {} };
+  if (identity.role !== 'admin') {
+    ctx.audit.write({ ...entry, result: 'forbidden', message: 'Only an admin may force a resync' });
+    throw new HttpError(403, 'Only an admin may force a resync');
+  }
+  if (!ctx.session.connected) {
+    ctx.audit.write({ ...entry, result: 'link-down', message: 'The PBX link is down' });
+    throw new HttpError(503, 'The PBX link is down; the lists run again as soon as it is back');
+  }
+  await ctx.session.resync();
+  const { lastResync, warnings } = ctx.session.state.pbx;
+  ctx.audit.write({ ...entry, result: 'ok', message: 'Resynced' });
+  sendJson(res, 200, { ok: true, lastResync, warnings });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

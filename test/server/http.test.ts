@@ -215,3 +215,25 @@ describe('socket admission', () => {
     expect(await connectError(real.url, { cookie })).toBe('unauthorized');
   });
 });
+
+describe('on-demand resync', () => {
+  it('runs the lists for an admin, refuses anyone else, and audits both', async () => {
+    const viewer = await login(demo.url, 'viewer', 'viewer');
+    expect((await post(`${demo.url}/api/resync`, {}, { cookie: viewer })).status).toBe(403);
+    expect((await demo.app.audit.tail(1)).map(({ who, action, result }) => ({ who, action, result }))).toEqual([
+      { who: 'viewer', action: 'resync', result: 'forbidden' },
+    ]);
+
+    const admin = await login(real.url, 'admin', firstAdmin!.password);
+    const before = real.app.session.state.pbx.lastResync;
+    await waitFor(() => Date.now() > before, 'the clock to move on');
+    const res = await post(`${real.url}/api/resync`, {}, { cookie: admin });
+    const body = (await json(res)) as { ok?: boolean; lastResync?: number; error?: string };
+    expect(res.status).toBe(200);
+    expect(body.ok).toBe(true);
+    expect(body.lastResync).toBeGreaterThan(before);
+    expect((await real.app.audit.tail(1)).map(({ who, action, result }) => ({ who, action, result }))).toEqual([
+      { who: 'admin', action: 'resync', result: 'ok' },
+    ]);
+  });
+});
