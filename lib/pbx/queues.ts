@@ -2,7 +2,7 @@
 import type { Changes } from './changes';
 import { removeQueueCaller } from './channels';
 import { flag, int, type Fields } from './fields';
-import type { Queue, QueueMember } from './model';
+import type { Queue, QueueCaller, QueueMember } from './model';
 import { callerId, memberId } from './model';
 
 export function emptyQueue(id: string): Queue {
@@ -170,17 +170,22 @@ export function onCallerJoin(ch: Changes, f: Fields): void {
   if (f.Count !== undefined) ch.put('queues', queue, { calls: int(f.Count) });
   const id = callerId(queue, uid);
   const prev = ch.state.callers[id];
-  ch.put('callers', id, {
+  ch.put('callers', id, callerFields(queue, uid, f, prev?.waitingSince || ch.at));
+}
+
+/** A waiting caller as QueueCallerJoin and QueueStatus's QueueEntry both describe it. */
+export function callerFields(queue: string, uniqueid: string, f: Fields, waitingSince: number): Omit<QueueCaller, 'id'> {
+  return {
     queue,
-    uniqueid: uid,
+    uniqueid,
     channel: f.Channel ?? '',
     position: int(f.Position),
     callerNum: f.CallerIDNum ?? '',
     callerName: f.CallerIDName ?? '',
     connectedNum: f.ConnectedLineNum ?? '',
     connectedName: f.ConnectedLineName ?? '',
-    waitingSince: prev?.waitingSince || ch.at,
-  });
+    waitingSince,
+  };
 }
 
 export function onCallerLeave(ch: Changes, f: Fields): void {

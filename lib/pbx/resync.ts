@@ -12,7 +12,7 @@ import { SELF, hms, int, isLocal, newChannel, readSnapshot, type Fields } from '
 import type { Channel, PbxState } from './model';
 import { callerId, memberId } from './model';
 import { describeRefusal } from './permissions';
-import { memberFields, queueFromParams } from './queues';
+import { callerFields, memberFields, queueFromParams } from './queues';
 import type { StepOptions } from './reducer';
 import { isTrunkChannel } from './trunk';
 
@@ -192,17 +192,7 @@ function syncQueues(ch: Changes, items: Fields[]): void {
   }
   for (const [id, f] of callers) {
     const prev = ch.state.callers[id];
-    ch.put('callers', id, {
-      queue: f.Queue,
-      uniqueid: f.Uniqueid,
-      channel: f.Channel ?? '',
-      position: int(f.Position),
-      callerNum: f.CallerIDNum ?? '',
-      callerName: f.CallerIDName ?? '',
-      connectedNum: f.ConnectedLineNum ?? '',
-      connectedName: f.ConnectedLineName ?? '',
-      waitingSince: prev?.waitingSince || ch.at - int(f.Wait) * 1000,
-    });
+    ch.put('callers', id, callerFields(f.Queue, f.Uniqueid, f, prev?.waitingSince || ch.at - int(f.Wait) * 1000));
   }
   for (const id of Object.keys(ch.state.queues)) if (!queues.has(id)) ch.del('queues', id);
 
