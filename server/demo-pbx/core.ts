@@ -79,6 +79,13 @@ export interface CoreOptions {
   agents: AgentDef[];
   emit(event: AmiEvent): void;
   now?: () => number;
+  /** Simulated time runs this many times faster than the clock. Default 1. */
+  speed?: number;
+  /**
+   * Simulated seconds that will be run ahead by `warmUp` before anyone connects:
+   * the PBX then booted that long ago, and its clock reads simulated time until then.
+   */
+  warmupSec?: number;
 }
 
 export class PbxCore {
@@ -97,7 +104,10 @@ export class PbxCore {
   private readonly endpointUse = new Map<string, { ringing: number; other: number }>();
   private readonly emitEvent: (event: AmiEvent) => void;
   readonly now: () => number;
-  readonly scheduler = new Scheduler();
+  readonly scheduler: Scheduler;
+  /** While warming up: the wall-clock ms of simulated second 0. */
+  private warmOriginMs: number | undefined;
+  private readonly warmupSec: number;
   /** Told (a moment later) when an endpoint goes idle, so queues can ring it. */
   onDeviceIdle?: (endpoint: string) => void;
   /** Time runs this much faster than the wall clock in the simulated phones (tests). */
@@ -111,7 +121,12 @@ export class PbxCore {
   constructor(options: CoreOptions) {
     this.rng = new Rng(options.seed);
     this.emitEvent = options.emit;
-    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
+    this.warmupSec = options.warmupSec ?? 0;
+    this.scheduler = new Scheduler(options.speed ?? 1, this.warmupSec > 0);
+    const wallClock = options.now ?? (() => performance.timeOrigin + performance.now());
+    // The warm-up ends at the present, so event times, Uniqueids and LastCall stay in the past.
+    if (this.warmupSec > 0) this.warmOriginMs = wallClock() - (this.warmupSec * 1000) / this.speed;
+    this.now = () => (this.warmOriginMs !== undefined ? this.warmOriginMs + (this.scheduler.now() * 1000) / this.speed : wallClock());
     this.bootMs = this.now();
     this.reloadMs = this.bootMs;
     const loginTime = Math.floor(this.bootMs / 1000);
@@ -134,6 +149,18 @@ export class PbxCore {
 
   cancel(t: TimerHandle | undefined): void {
     this.scheduler.cancel(t);
+  }
+
+  /**
+   * Runs the `warmupSec` of simulated traffic at once, then lets time flow with
+   * the clock: what is up at the end carries on live. Events go wherever `emit`
+   * sends them, so call this before any session exists.
+   */
+  warmUp(): void {
+    if (this.warmOriginMs === undefined) return;
+    this.scheduler.runFor(this.warmupSec);
+    this.warmOriginMs = undefined;
+    this.scheduler.thaw();
   }
 
   stopTimers(): void {

@@ -44,6 +44,12 @@ export interface DemoPbxOptions {
   timing?: Partial<Timing>;
   /** Simulated time runs this many times faster than the clock (tests). Default 1. */
   speed?: number;
+  /**
+   * A warm start: before the AMI port opens, this many simulated minutes of
+   * traffic run at once, so queue statistics, members' calls and device states
+   * are those of a PBX that has been busy for a while. Default: a cold start.
+   */
+  warmup?: { minutes: number };
 }
 
 export interface DemoPbxSnapshot {
@@ -105,23 +111,26 @@ class DemoPbxHost implements SessionHost {
   ) {
     this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
     this.trafficOptions = { ...(options.load ? { enabled: false } : {}), ...options.traffic };
-    this.boot();
+    this.boot((options.warmup?.minutes ?? 0) * 60);
   }
 
-  private boot(): void {
+  /** `warmupSec` > 0 for the first boot only: a restart is a fresh PBX. */
+  private boot(warmupSec = 0): void {
     this.core = new PbxCore({
       seed: this.seed,
+      speed: this.options.speed ?? 1,
+      warmupSec,
       queues: this.options.queues ?? DEFAULT_QUEUES,
       agents: this.options.agents ?? DEFAULT_AGENTS,
       emit: (ev) => {
         for (const s of this.sessions) s.deliver(ev);
       },
     });
-    this.core.speed = this.options.speed ?? 1;
     this.plan = new Dialplan(this.core);
     this.plan.timing = { ...DEFAULT_TIMING, ...this.options.timing };
     this.traffic = new Traffic(this.core, this.plan, this.trafficOptions);
     if (this.options.load) this.load = new LoadGenerator(this.core, this.plan, this.options.load);
+    this.core.warmUp();
   }
 
   shutdown(): void {

@@ -20,5 +20,9 @@ export const demoPbxOptionsSchema = z
     timing: z
       .object({ answerAfter: seconds.optional(), talk: seconds.optional(), noAnswer: z.number().min(0).max(1).optional(), answerAfterFor: z.record(z.string(), seconds).optional() })
       .optional(),
+    // Three hours is plenty for any statistic to look lived-in, and keeps startup well under a second.
+    warmup: z.object({ minutes: z.number().min(0).max(180) }).optional(),
   })
-  .passthrough();
+  .passthrough()
+  // Load mode paces itself by the real clock, so it has nothing to run ahead.
+  .refine((o) => !(o.load && o.warmup && o.warmup.minutes > 0), { message: 'warmup does not apply to load mode', path: ['warmup'] });

@@ -13,19 +13,32 @@ export interface TimerHandle {
 export class Scheduler {
   private readonly heap: TimerHandle[] = [];
   private seq = 0;
-  private readonly startedMs = performance.now();
+  private startedMs = performance.now();
   /** Simulated seconds of the timer that is running, if one is. */
   private firing: number | undefined;
   private lastFired = 0;
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
   private stopped = false;
+  /** While set, time stands still here and moves only through `runFor` (a warm start). */
+  private frozenAt: number | undefined;
 
-  constructor(public speed = 1) {}
+  /** `frozen`: simulated time starts at exactly 0 and waits for `runFor`/`thaw`, so a warm-up replays identically. */
+  constructor(
+    public speed = 1,
+    frozen = false,
+  ) {
+    if (frozen) this.frozenAt = 0;
+  }
+
+  get frozen(): boolean {
+    return this.frozenAt !== undefined;
+  }
 
   /** Simulated seconds since start. */
   now(): number {
     if (this.firing !== undefined) return this.firing;
+    if (this.frozenAt !== undefined) return this.frozenAt;
     return Math.max(this.lastFired, ((performance.now() - this.startedMs) / 1000) * this.speed);
   }
 
@@ -35,6 +48,25 @@ export class Scheduler {
     this.push(handle);
     this.arm();
     return handle;
+  }
+
+  /**
+   * Runs every timer due in the next `seconds` of simulated time at once, in
+   * simulated order, without waiting for the clock. Only while frozen.
+   */
+  runFor(seconds: number): void {
+    if (this.frozenAt === undefined) throw new Error('Scheduler.runFor: only a frozen scheduler can run ahead');
+    this.fireDue(this.frozenAt + Math.max(0, seconds));
+    this.frozenAt += Math.max(0, seconds);
+  }
+
+  /** Lets simulated time flow with the clock again, on from where it stands. */
+  thaw(): void {
+    if (this.frozenAt === undefined) return;
+    this.startedMs = performance.now() - (this.frozenAt * 1000) / this.speed;
+    this.lastFired = this.frozenAt;
+    this.frozenAt = undefined;
+    this.arm();
   }
 
   cancel(handle: TimerHandle | undefined): void {
@@ -49,6 +81,7 @@ export class Scheduler {
   }
 
   private arm(): void {
+    if (this.frozenAt !== undefined) return;
     while (this.heap.length > 0 && !this.heap[0].fn) this.pop();
     if (this.heap.length === 0) return;
     const due = this.heap[0].due;
@@ -62,9 +95,13 @@ export class Scheduler {
   private run(): void {
     this.timer = undefined;
     this.armedFor = Infinity;
-    const realNow = ((performance.now() - this.startedMs) / 1000) * this.speed;
-    // Run everything due, in simulated order; timers they set for "now" run in this pass too.
-    while (!this.stopped && this.heap.length > 0 && this.heap[0].due <= realNow + 1e-9) {
+    this.fireDue(((performance.now() - this.startedMs) / 1000) * this.speed);
+    if (!this.stopped) this.arm();
+  }
+
+  /** Runs everything due by `until`, in simulated order; timers they set for "now" run in this pass too. */
+  private fireDue(until: number): void {
+    while (!this.stopped && this.heap.length > 0 && this.heap[0].due <= until + 1e-9) {
       const next = this.pop();
       const fn = next.fn;
       if (!fn) continue;
@@ -80,7 +117,6 @@ export class Scheduler {
         this.firing = undefined;
       }
     }
-    if (!this.stopped) this.arm();
   }
 
   private push(h: TimerHandle): void {
