@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startDemoPbx, type DemoPbxOptions } from './index';
 
 /**
- * `npm run demo-pbx -- --port 5038 [--seed N] [--rate callsPerMinute]
+ * `npm run demo-pbx -- --port 5038 [--seed N] [--rate callsPerMinute] [--warmup MIN]
  *   [--load-channels N --load-eps N] [--user NAME --secret S]`
  * A standalone demo PBX any AMI tool can connect to.
  */
@@ -13,6 +13,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     rate: { type: 'string' },
     'max-calls': { type: 'string' },
+    warmup: { type: 'string' },
     'load-channels': { type: 'string' },
     'load-eps': { type: 'string' },
     user: { type: 'string' },
@@ -23,7 +24,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: npm run demo-pbx -- [--port 5038] [--host 127.0.0.1] [--seed N] [--rate callsPerMinute] [--max-calls N]');
+  console.log('usage: npm run demo-pbx -- [--port 5038] [--host 127.0.0.1] [--seed N] [--rate callsPerMinute] [--max-calls N] [--warmup MIN]');
   console.log('                           [--load-channels N --load-eps N] [--user NAME --secret S]');
   process.exit(0);
 }
@@ -48,6 +49,8 @@ const maxCalls = int('max-calls', values['max-calls'], 1, 5000);
 if (rate !== undefined || maxCalls !== undefined) {
   options.traffic = { ...(rate !== undefined ? { callsPerMinute: rate, enabled: rate > 0 } : {}), ...(maxCalls ? { maxConcurrentCalls: maxCalls } : {}) };
 }
+const warmup = int('warmup', values.warmup, 0, 180);
+if (warmup) options.warmup = { minutes: warmup };
 const loadChannels = int('load-channels', values['load-channels'], 2, 10_000);
 const loadEps = int('load-eps', values['load-eps'], 1, 50_000);
 if (loadChannels !== undefined || loadEps !== undefined) options.load = { channels: loadChannels ?? 1000, eventsPerSec: loadEps ?? 500 };
@@ -59,7 +62,11 @@ if (values.user || values.secret) {
   options.users = [{ username: values.user, secret: values.secret, read: ['all'], write: ['all'] }];
 }
 
-const pbx = await startDemoPbx(options);
+// Option combinations the flags cannot check alone (--warmup with load mode) fail here, with the schema's message.
+const pbx = await startDemoPbx(options).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(2);
+});
 const user = pbx.users[0];
 console.log(`demo PBX (Asterisk 22 AMI dialect) listening on ${pbx.host}:${pbx.port}`);
 console.log(`username: ${user.username}`);

@@ -48,6 +48,16 @@ describe('demo PBX CLI', () => {
     c.close();
   });
 
+  it('--warmup starts the PBX with traffic already handled', async () => {
+    const r = run(['--port', '0', '--seed', '5', '--warmup', '30', '--user', 'tool', '--secret', 'pw-1']);
+    child = r.child;
+    const port = await waitFor(() => /listening on 127\.0\.0\.1:(\d+)\n/.exec(r.output())?.[1], 'listening line');
+    const c = await TestAmi.login(Number(port), 'tool', 'pw-1');
+    const params = (await c.list({ Action: 'QueueStatus' })).items.filter((i) => i.fields.Event === 'QueueParams');
+    expect(params.reduce((n, i) => n + Number(i.fields.Completed), 0)).toBeGreaterThan(0);
+    c.close();
+  });
+
   it('rejects bad arguments with a clear message', async () => {
     const r = run(['--port', 'many']);
     child = r.child;
