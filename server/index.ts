@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     ami = config.ami;
   } else {
     const { startDemoPbx } = await import('./demo-pbx/index');
-    const pbx = await startDemoPbx({ port: 0, seed: config.seed });
+    const pbx = await startDemoPbx({ port: 0, seed: config.seed, warmup: { minutes: 45 } }); // a lived-in board from the first second
     closers.push(() => pbx.close());
     const account = pbx.users[0];
     ami = { host: pbx.host, port: pbx.port, username: account.username, secret: account.secret, tls: false };
