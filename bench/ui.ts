@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import next from 'next';
-import { chromium } from 'playwright';
+import { chromium } from '@playwright/test';
 import { createCallboard } from '../server/app';
 import { loadConfig } from '../server/config';
 import { startDemoPbx } from '../server/demo-pbx/index';

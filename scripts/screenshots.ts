@@ -5,7 +5,7 @@
  *   npm run build && PORT=3200 HOST=127.0.0.1 NODE_ENV=production npx tsx server/index.ts &
  *   CALLBOARD_URL=http://127.0.0.1:3200 npx tsx scripts/screenshots.ts
  */
-import { chromium, type Page } from 'playwright';
+import { chromium, type Page } from '@playwright/test';
 import path from 'node:path';
 
 const base = process.env.CALLBOARD_URL ?? 'http://127.0.0.1:3000';
