@@ -17,15 +17,13 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { AmiClient } from '../lib/ami/client';
 import { AmiParser } from '../lib/ami/parser';
+import { transcriptPath } from '../test/fixtures/transcripts';
 
 const require = createRequire(import.meta.url);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const transcript = path.resolve(here, '../../shared/ami-transcripts/04-busy-hour.ami');
+const transcript = transcriptPath('04-busy-hour');
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,15 +8,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { headerOf } from '../lib/ami/decode';
 import type { AmiPacket } from '../lib/ami/packet';
 import { AmiParser, parseAll } from '../lib/ami/parser';
 import { emptyState, step, type PbxState } from '../lib/pbx';
+import { transcriptPath } from '../test/fixtures/transcripts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const transcript = path.resolve(root, '../shared/ami-transcripts/04-busy-hour.ami');
+const transcript = transcriptPath('04-busy-hour');
 const CHUNK = 64 * 1024;
 const MIN_MS = Number(process.env.BENCH_MS ?? 4000);
 const ROUND_MS = 250;

@@ -10,13 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { parseAll } from '@/lib/ami/parser';
 import { emptyState, step } from '@/lib/pbx';
 import { EVENT_CLASSES } from '@/server/pbx-session';
+import { transcriptPath } from '../../test/fixtures/transcripts';
 
 /** Events the state ignores that the server still needs: an async Originate's result. */
 const NEEDED_BESIDES_STATE = new Set(['OriginateResponse']);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REDUCER = path.resolve(here, '../../lib/pbx/reducer.ts');
-export const BUSY_HOUR = path.resolve(here, '../../../shared/ami-transcripts/04-busy-hour.ami');
+export const BUSY_HOUR = transcriptPath('04-busy-hour');
 
 export interface MaskFigures {
   /** How "the reducer uses this event" was decided. */

@@ -5,12 +5,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AmiPacket } from '@/lib/ami/packet';
 import { parseAll } from '@/lib/ami/parser';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const TRANSCRIPTS = path.resolve(here, '../../../shared/ami-transcripts');
+import { TRANSCRIPTS_DIR as TRANSCRIPTS } from '../../test/fixtures/transcripts';
+export { TRANSCRIPTS };
 
 export interface ListSet {
   channels: AmiPacket[];

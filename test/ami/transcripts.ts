@@ -1,10 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** CI clones the repo next to `shared/`, as in the working checkout. */
-export const TRANSCRIPT_DIR = path.resolve(repoRoot, '../shared/ami-transcripts');
+import { TRANSCRIPTS_DIR as TRANSCRIPT_DIR, transcriptPath } from '../fixtures/transcripts';
+export { TRANSCRIPT_DIR };
 
 export function transcriptNames(): string[] {
   return fs
@@ -14,7 +10,7 @@ export function transcriptNames(): string[] {
 }
 
 export function readTranscript(name: string): Buffer {
-  return fs.readFileSync(path.join(TRANSCRIPT_DIR, name.endsWith('.ami') ? name : `${name}.ami`));
+  return fs.readFileSync(transcriptPath(name));
 }
 
 /**

@@ -6,7 +6,8 @@ import { AmiParser } from '../../lib/ami/parser';
 import type { AmiPacket } from '../../lib/ami/packet';
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const transcriptsDir = path.resolve(repoRoot, '../shared/ami-transcripts');
+import { TRANSCRIPTS_DIR as transcriptsDir } from '../fixtures/transcripts';
+export { transcriptsDir };
 
 /**
  * A packet as it arrived: its header names in order (the dialect) and their values.

@@ -7,14 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AmiPacket } from '../../lib/ami/packet';
 import { parseAll } from '../../lib/ami/parser';
 import { emptyState, resync, step, type PbxState, type ResyncLists } from '../../lib/pbx';
 import { applyOps } from '../../lib/protocol';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const TRANSCRIPTS = path.resolve(repoRoot, '../shared/ami-transcripts');
+import { TRANSCRIPTS_DIR as TRANSCRIPTS } from '../fixtures/transcripts';
+export { TRANSCRIPTS };
 
 export type ListAction = 'CoreShowChannels' | 'Status' | 'QueueStatus' | 'BridgeList';
 
