@@ -10,6 +10,7 @@ import { usePbx } from '@/lib/store';
 import type { CallState } from '@/lib/pbx/model';
 import { STATE_LABEL, defaultCallView, visibleCallIds, type CallView, type SortKey } from '@/lib/ui/calls';
 import { useMediaQuery } from '@/lib/ui/media';
+import { useDataLive } from '@/lib/ui/selectors';
 import { CallStateChip, DirectionIcon } from './CallState';
 import { LiveDuration } from './LiveDuration';
 import { HangupDialog } from './HangupDialog';
@@ -49,12 +50,15 @@ const CallRow = memo(function CallRow({
   onHangup: (id: string) => void;
 }) {
   const call = usePbx((s) => s.state.calls[id]);
+  const live = useDataLive();
   if (!call) return null;
   const hangup = canAct && (
     <button
       type="button"
       onClick={() => onHangup(id)}
-      className="inline-flex h-7 items-center gap-1 rounded-md px-2 text-xs font-medium text-rose-600 ring-1 ring-inset ring-rose-200 hover:bg-rose-50 dark:text-rose-400 dark:ring-rose-900 dark:hover:bg-rose-950/50"
+      disabled={!live}
+      title={live ? undefined : 'Not while the data is stale'}
+      className="inline-flex h-7 items-center gap-1 rounded-md px-2 text-xs font-medium text-rose-600 ring-1 ring-inset ring-rose-200 hover:bg-rose-50 disabled:cursor-not-allowed disabled:opacity-50 disabled:hover:bg-transparent dark:text-rose-400 dark:ring-rose-900 dark:hover:bg-rose-950/50"
       aria-label={`Hang up call from ${call.from.name || call.from.num}`}
     >
       <IconPhoneOff width={13} height={13} /> Hang up
@@ -137,6 +141,7 @@ function SortHeader({ label, k, view, onSort, align = 'left' }: { label: string;
 }
 
 export function CallsPanel({ canAct }: { canAct: boolean }) {
+  const live = useDataLive();
   const calls = usePbx((s) => s.state.calls);
   const queues = usePbx((s) => s.state.queues);
   const ready = usePbx((s) => s.ready);
@@ -216,7 +221,13 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
           </select>
         </label>
         {canAct && (
-          <button type="button" onClick={() => setOriginateOpen(true)} className={`${buttonStyles.primary} h-8`}>
+          <button
+            type="button"
+            onClick={() => setOriginateOpen(true)}
+            disabled={!live}
+            title={live ? undefined : 'Not while the data is stale'}
+            className={`${buttonStyles.primary} h-8`}
+          >
             <IconPhoneCall width={14} height={14} /> New call
           </button>
         )}

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { connectPbx, usePbx } from '@/lib/store';
 import { canAct, goToLogin, useMe } from '@/lib/ui/session';
+import { useDataLive } from '@/lib/ui/selectors';
 import { AgentGrid } from './AgentGrid';
 import { CallsPanel } from './CallsPanel';
 import { LinkBadge } from './LinkBadge';
@@ -18,6 +19,7 @@ export function Dashboard() {
   const version = usePbx((s) => s.state.pbx.version);
   useEffect(() => connectPbx({ onUnauthorized: goToLogin }), []);
   const actions = canAct(me?.role);
+  const live = useDataLive();
 
   return (
     <div className="flex min-h-dvh flex-col">
@@ -38,7 +40,12 @@ export function Dashboard() {
         <PbxNotices />
       </header>
 
-      <main className="mx-auto w-full max-w-[1600px] flex-1 space-y-4 p-4">
+      {/* The last known state stays on screen, visibly dimmed, until the link and its resync are back. */}
+      <main
+        aria-busy={!live}
+        data-stale={!live || undefined}
+        className={`mx-auto w-full max-w-[1600px] flex-1 space-y-4 p-4 transition-[opacity,filter] ${live ? '' : 'opacity-60 grayscale'}`}
+      >
         <h1 className="sr-only">Live calls</h1>
         <StatStrip />
         <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_22rem]">

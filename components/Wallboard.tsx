@@ -11,7 +11,7 @@ import { countCalls } from '@/lib/ui/calls';
 import { useNow } from '@/lib/ui/clock';
 import { elapsed, formatClock, formatPercent } from '@/lib/ui/format';
 import { waitLevel, type QueueStats } from '@/lib/ui/queues';
-import { useAgents, useQueueStats } from '@/lib/ui/selectors';
+import { useAgents, useDataLive, useQueueStats } from '@/lib/ui/selectors';
 import { goToLogin } from '@/lib/ui/session';
 import { LinkBadge } from './LinkBadge';
 
@@ -121,6 +121,7 @@ function Totals() {
 export function Wallboard() {
   const stats = useQueueStats();
   const ready = usePbx((s) => s.ready);
+  const live = useDataLive();
   const label = usePbx((s) => s.state.pbx.label);
   const demo = usePbx((s) => s.state.pbx.demo);
 
@@ -155,7 +156,11 @@ export function Wallboard() {
       {stats.length === 0 ? (
         <div className="grid flex-1 place-items-center text-[clamp(1rem,3vmin,3rem)] text-zinc-500">{ready ? 'No queues on this PBX' : 'Connecting…'}</div>
       ) : (
-        <main className="grid min-h-0 flex-1 gap-[2vmin]" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridAutoRows: 'minmax(0, 1fr)', ['--wb-big' as string]: big }}>
+        <main
+          aria-busy={!live}
+          data-stale={!live || undefined}
+          className={`grid min-h-0 flex-1 gap-[2vmin] transition-[opacity,filter] ${live ? '' : 'opacity-50 grayscale'}`}
+          style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridAutoRows: 'minmax(0, 1fr)', ['--wb-big' as string]: big }}>
           {stats.map((q) => (
             <QueuePanel key={q.id} q={q} layout={layout} />
           ))}

@@ -55,10 +55,15 @@ test('after a server restart the page shows Reconnecting, then Live with the rig
   await stop(server);
   await expect(badge).toContainText('Reconnecting');
   await expect(page.getByTestId('stale-since')).toBeVisible();
+  // The last known state stays, dimmed, and cannot be acted on.
+  await expect(page.getByRole('main')).toHaveAttribute('data-stale', 'true');
+  await expect(page.getByRole('button', { name: 'New call' })).toBeDisabled();
 
   server = startServer();
   await waitHealthy();
   await expect(badge).toHaveText('Live', { timeout: 30_000 });
+  await expect(page.getByRole('main')).not.toHaveAttribute('data-stale');
+  await expect(page.getByRole('button', { name: 'New call' })).toBeEnabled();
   await expectCountsMatchServer(page, context.request);
   await context.close();
 });

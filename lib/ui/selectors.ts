@@ -39,3 +39,14 @@ function statsOf(state: PbxState): QueueStats[] {
 export function useQueueStats(): QueueStats[] {
   return usePbx((s) => statsOf(s.state));
 }
+
+/**
+ * True only while what the page shows is Asterisk's current view: the socket
+ * is up, the AMI link is up, and the lists that followed its last connect are
+ * in. Everything else is the last known state, and is shown as such.
+ */
+export function useDataLive(): boolean {
+  return usePbx(
+    (s) => s.connection === 'live' && s.state.pbx.link === 'connected' && s.state.pbx.lastResync >= s.state.pbx.linkSince,
+  );
+}
