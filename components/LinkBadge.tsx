@@ -1,5 +1,6 @@
 'use client';
 import { usePbx } from '@/lib/store';
+import { isPbxLive } from '@/lib/pbx/model';
 import { formatClock } from '@/lib/ui/format';
 
 /**
@@ -11,7 +12,7 @@ export function LinkBadge({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
   const socketDownSince = usePbx((s) => s.socketDownSince);
   const link = usePbx((s) => s.state.pbx.link);
   // After a (re)connect the lists are still being read: until then the data may be behind.
-  const syncing = usePbx((s) => s.state.pbx.link === 'connected' && s.state.pbx.lastResync < s.state.pbx.linkSince);
+  const syncing = usePbx((s) => s.state.pbx.link === 'connected' && !isPbxLive(s.state.pbx));
   const lastLiveAt = usePbx((s) => s.state.pbx.lastLiveAt);
   const offset = usePbx((s) => s.clockOffset);
   const refused = usePbx((s) => s.refused);

@@ -225,5 +225,13 @@ export function emptyState(): PbxState {
   };
 }
 
+/**
+ * The state is Asterisk's current view: the AMI link is up and the lists read
+ * after its last connect are in. Otherwise it is the last known state.
+ */
+export function isPbxLive(pbx: PbxStatus): boolean {
+  return pbx.link === 'connected' && pbx.lastResync >= pbx.linkSince;
+}
+
 export const memberId = (queue: string, iface: string): string => `${queue}|${iface}`;
 export const callerId = (queue: string, uniqueid: string): string => `${queue}|${uniqueid}`;

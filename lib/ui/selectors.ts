@@ -4,7 +4,7 @@
  * same agents list).
  */
 import { usePbx } from '../store';
-import type { PbxState } from '../pbx/model';
+import { isPbxLive, type PbxState } from '../pbx/model';
 import { agentsFromMembers, type Agent } from './agents';
 import { queueStats, type QueueStats } from './queues';
 
@@ -46,7 +46,5 @@ export function useQueueStats(): QueueStats[] {
  * in. Everything else is the last known state, and is shown as such.
  */
 export function useDataLive(): boolean {
-  return usePbx(
-    (s) => s.connection === 'live' && s.state.pbx.link === 'connected' && s.state.pbx.lastResync >= s.state.pbx.linkSince,
-  );
+  return usePbx((s) => s.connection === 'live' && isPbxLive(s.state.pbx));
 }

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { originateBodySchema } from '@/lib/actions';
 import type { ActionErrorCode, ActionResult } from '@/lib/protocol';
+import { isPbxLive } from '@/lib/pbx/model';
 import type { Auth, Identity } from '../auth/auth';
 import { clearedSessionCookie, sessionCookie } from '../auth/session-cookie';
 import type { ActionRunner } from '../actions/runner';
@@ -158,7 +159,7 @@ function loginInfo(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse):
 /** Liveness (always 200 while the process serves) and whether the data is live or stale, and since when. */
 function health(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): void {
   const { link, linkSince, lastLiveAt, lastResync } = ctx.session.state.pbx;
-  const live = link === 'connected' && lastResync >= linkSince;
+  const live = isPbxLive(ctx.session.state.pbx);
   sendJson(res, 200, { ok: true, link, since: linkSince, live, ...(live ? {} : { staleSince: lastLiveAt || null }), lastResync: lastResync || null });
 }
 

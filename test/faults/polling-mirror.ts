@@ -4,9 +4,7 @@
  * in the server's own buffers (no kernel socket buffers in between), as for
  * a frozen tab on a long-polling connection.
  */
-import { io as connect } from 'socket.io-client';
-import { applyOps, type OpBatch, type PbxState, type Snapshot } from '@/lib/protocol';
-import type { ClientSocket } from '../server/mirror';
+import { MirrorClient } from '../server/mirror';
 
 /** engine.io-client's polling transport: its (internal) pause and poll loop. */
 interface PollingTransport {
@@ -16,35 +14,9 @@ interface PollingTransport {
   _poll(): void;
 }
 
-export class PollingMirror {
-  state: PbxState | null = null;
-  seq = -1;
-  snapshots = 0;
-  gaps = 0;
-  readonly socket: ClientSocket;
-  private captures: { target: number; resolve: (state: PbxState | null) => void }[] = [];
-
+export class PollingMirror extends MirrorClient {
   constructor(url: string, cookie: string) {
-    this.socket = connect(url, { transports: ['polling'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
-    this.socket.on('snapshot', (s: Snapshot) => {
-      this.state = s.state;
-      this.seq = s.seq;
-      this.snapshots++;
-      this.settle();
-    });
-    this.socket.on('ops', (b: OpBatch) => {
-      if (this.state === null) return;
-      if (b.seq !== this.seq + 1) {
-        if (b.seq > this.seq + 1) {
-          this.gaps++;
-          this.socket.emit('resync');
-        }
-        return;
-      }
-      applyOps(this.state, b.ops);
-      this.seq = b.seq;
-      this.settle();
-    });
+    super(url, { cookie }, 'polling');
   }
 
   private get transport(): PollingTransport {
@@ -62,23 +34,5 @@ export class PollingMirror {
     const t = this.transport;
     t.readyState = 'open';
     t._poll();
-  }
-
-  stateAt(seq: number): Promise<PbxState | null> {
-    if (this.seq === seq && this.state) return Promise.resolve(structuredClone(this.state));
-    if (this.seq > seq) return Promise.resolve(null);
-    return new Promise((resolve) => this.captures.push({ target: seq, resolve }));
-  }
-
-  private settle(): void {
-    this.captures = this.captures.filter((c) => {
-      if (c.target > this.seq) return true;
-      c.resolve(c.target === this.seq && this.state ? structuredClone(this.state) : null);
-      return false;
-    });
-  }
-
-  close(): void {
-    this.socket.disconnect();
   }
 }

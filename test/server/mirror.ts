@@ -24,12 +24,12 @@ export class MirrorClient {
   readonly received: string[] = [];
   private captures: { target: number; resolve: (state: PbxState | null) => void }[] = [];
 
-  constructor(url: string, auth: { cookie?: string; token?: string; origin?: string }) {
+  constructor(url: string, auth: { cookie?: string; token?: string; origin?: string }, transport: 'websocket' | 'polling' = 'websocket') {
     const headers: Record<string, string> = {};
     if (auth.cookie) headers.cookie = auth.cookie;
     if (auth.origin) headers.origin = auth.origin;
     this.socket = connect(url, {
-      transports: ['websocket'],
+      transports: [transport],
       extraHeaders: headers,
       auth: auth.token ? { token: auth.token } : {},
       reconnection: false,
