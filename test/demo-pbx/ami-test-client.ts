@@ -1,13 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AmiParser } from '../../lib/ami/parser';
 import type { AmiPacket } from '../../lib/ami/packet';
+import { TRANSCRIPTS_DIR as transcriptsDir, repoRoot } from '../fixtures/transcripts';
 
-export const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
-import { TRANSCRIPTS_DIR as transcriptsDir } from '../fixtures/transcripts';
-export { transcriptsDir };
+export { repoRoot, transcriptsDir };
 
 /**
  * A packet as it arrived: its header names in order (the dialect) and their values.
