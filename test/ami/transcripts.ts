@@ -28,11 +28,18 @@ export function splitTranscript(bytes: Buffer): { greeting: string; blocks: stri
   return { greeting, blocks };
 }
 
-/** Header lines of a block, as [key, value] pairs in order. */
+/**
+ * Header lines of a block, as [key, value] pairs in order.
+ *
+ * Asterisk 22 ends a few `Message` values with a bare LF before the CRLF
+ * (`Message: Park successful\n\r\n\r\n` in 08 and 09). Like Asterisk's own
+ * reader, the parser takes LF as a line end, so that LF is not part of the value.
+ */
 export function blockHeaders(block: string): [string, string][] {
   return block.split('\r\n').map((line) => {
-    const colon = line.indexOf(': ');
-    return colon === -1 ? [line.slice(0, line.indexOf(':')), ''] : [line.slice(0, colon), line.slice(colon + 2)];
+    const text = line.endsWith('\n') ? line.slice(0, -1) : line;
+    const colon = text.indexOf(': ');
+    return colon === -1 ? [text.slice(0, text.indexOf(':')), ''] : [text.slice(0, colon), text.slice(colon + 2)];
   });
 }
 
