@@ -3,11 +3,24 @@ import type { Snapshot } from '../lib/protocol';
 import { agentsFromMembers, countAgents } from '../lib/ui/agents';
 import { countCalls } from '../lib/ui/calls';
 
-/** A browser context logged in through the real login API (demo accounts: password = user name). */
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+const sessions = new Map<string, StorageState>();
+
+/**
+ * A browser context logged in through the real login API (demo accounts: password = user name).
+ *
+ * Each user logs in once per server and the cookie is reused: the server limits logins per
+ * address, and a suite that logged in for every test would sooner or later hit that limit
+ * and fail on whichever test came next. Tests that log out must log in on their own.
+ */
 export async function loggedIn(browser: Browser, user: string, baseURL?: string): Promise<BrowserContext> {
+  const key = `${baseURL ?? ''} ${user}`;
+  const known = sessions.get(key);
+  if (known) return browser.newContext({ ...(baseURL ? { baseURL } : {}), storageState: known });
   const context = await browser.newContext(baseURL ? { baseURL } : {});
   const res = await context.request.post('/api/login', { data: { username: user, password: user } });
   expect(res.status(), await res.text()).toBe(200);
+  sessions.set(key, await context.storageState());
   return context;
 }
 
