@@ -20,7 +20,8 @@ import { Scheduler, type TimerHandle } from './scheduler';
 /**
  * The demo PBX's own truth: channels, bridges, queues. It plays Asterisk, so it
  * never looks at lib/pbx. Every mutation emits the events Asterisk would, in
- * Asterisk's order; the call flows (calls.ts) decide when.
+ * Asterisk's order; the call flows (dial.ts, queue-call.ts, originate.ts,
+ * talk.ts, driven by traffic.ts) decide when.
  */
 
 /** Whatever drives a channel right now (a dial, a queue wait, a hold) and must hear of its hangup. */
