@@ -1,6 +1,6 @@
 /**
  * Bench child: N socket.io clients, as browsers. For our server they follow
- * snapshot + batches and resync on a gap, the first FULL_COPIES keeping a
+ * snapshot + batches through lib/sync-client, the first FULL_COPIES keeping a
  * whole state with `applyOps`; for the naive one they keep the channel map
  * they are sent.
  *
@@ -15,6 +15,7 @@
  */
 import { io as connect, type Socket } from 'socket.io-client';
 import { applyOps, type OpBatch, type PbxState, type Snapshot } from '@/lib/protocol';
+import { SyncClient } from '@/lib/sync-client';
 import { cpuMeter, percentile, serve } from './ipc';
 
 const url = process.env.SERVER_URL!;
@@ -42,7 +43,6 @@ interface Client {
   socket: Socket;
   state: PbxState | null;
   known: Set<string>;
-  seq: number;
   naive: Map<string, unknown>;
   ready: boolean;
 }
@@ -51,7 +51,7 @@ let opened = 0;
 function open(): Client {
   const keepState = opened++ < fullCopies;
   const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: token ? { token } : {} });
-  const c: Client = { socket, state: null, known: new Set(), seq: -1, naive: new Map(), ready: false };
+  const c: Client = { socket, state: null, known: new Set(), naive: new Map(), ready: false };
   socket.on('connect_error', (err) => process.stderr.write(`clients: connect error: ${err.message}\n`));
   socket.io.on('open', () => {
     socket.io.engine.on('data', (data: unknown) => {
@@ -61,34 +61,35 @@ function open(): Client {
     });
   });
   if (mode === 'ours') {
-    socket.on('snapshot', (s: Snapshot) => {
-      c.state = keepState ? s.state : null;
-      c.known = new Set(Object.keys(s.state.channels));
-      c.seq = s.seq;
-      c.ready = true;
-      snapshots++;
-    });
+    // The one sync client the browser uses; the sink records latency and keeps what this client keeps.
+    const sync = new SyncClient(
+      { requestSnapshot: () => socket.emit('resync') },
+      {
+        snapshot: (s: Snapshot) => {
+          c.state = keepState ? s.state : null;
+          c.known = new Set(Object.keys(s.state.channels));
+          c.ready = true;
+          snapshots++;
+        },
+        ops: (ops) => {
+          const now = Date.now();
+          for (const op of ops) {
+            if (op[0] === 'd' && op[1] === 'channels') c.known.delete(op[2]);
+            if (op[0] !== 'u' || op[1] !== 'channels' || c.known.has(op[2])) continue;
+            c.known.add(op[2]);
+            // A channel's first op: it was just created (no resync runs in steady load).
+            const startedAt = op[3].startedAt;
+            if (measuring && typeof startedAt === 'number') samples.push(now - startedAt);
+          }
+          if (c.state) applyOps(c.state, ops);
+        },
+      },
+    );
+    socket.on('snapshot', (s: Snapshot) => sync.snapshot(s));
     socket.on('ops', (b: OpBatch) => {
-      if (!c.ready) return;
-      if (b.seq !== c.seq + 1) {
-        if (b.seq > c.seq + 1) {
-          gaps++;
-          socket.emit('resync');
-        }
-        return;
-      }
-      c.seq = b.seq;
-      const now = Date.now();
-      for (const op of b.ops) {
-        if (op[0] === 'd' && op[1] === 'channels') c.known.delete(op[2]);
-        if (op[0] !== 'u' || op[1] !== 'channels' || c.known.has(op[2])) continue;
-        c.known.add(op[2]);
-        // A channel's first op: it was just created (no resync runs in steady load).
-        const startedAt = op[3].startedAt;
-        if (measuring && typeof startedAt === 'number') samples.push(now - startedAt);
-      }
-      if (c.state) applyOps(c.state, b.ops);
+      if (sync.batch(b) === 'gap') gaps++;
     });
+    socket.on('disconnect', () => sync.disconnected());
   } else {
     socket.on('hello', () => (c.ready = true));
     socket.on('event', (ev: Record<string, string>) => {

@@ -1,6 +1,7 @@
 /** A socket.io client that mirrors the state as the browser does, and small waiting helpers. */
 import { io as connect, type Socket } from 'socket.io-client';
 import { applyOps, type ClientToServerEvents, type OpBatch, type PbxState, type ServerToClientEvents, type Snapshot } from '@/lib/protocol';
+import { SyncClient } from '@/lib/sync-client';
 
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
@@ -12,16 +13,16 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 10
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** A client that keeps its own copy of the state, as lib/store does: snapshot + batches, resync on a gap. */
+/**
+ * A client that keeps its own copy of the state through the same sync client
+ * the browser store uses (lib/sync-client), applying accepted ops at once.
+ */
 export class MirrorClient {
   state: PbxState | null = null;
-  seq = -1;
-  snapshots = 0;
-  batches = 0;
-  gaps = 0;
   readonly socket: ClientSocket;
   /** Every payload received, as JSON text (for leak checks). */
   readonly received: string[] = [];
+  private readonly sync: SyncClient;
   private captures: { target: number; resolve: (state: PbxState | null) => void }[] = [];
 
   constructor(url: string, auth: { cookie?: string; token?: string; origin?: string }, transport: 'websocket' | 'polling' = 'websocket') {
@@ -35,27 +36,35 @@ export class MirrorClient {
       reconnection: false,
       forceNew: true,
     });
+    this.sync = new SyncClient(
+      { requestSnapshot: () => this.socket.emit('resync') },
+      {
+        snapshot: (s) => (this.state = s.state),
+        ops: (ops) => applyOps(this.state!, ops),
+      },
+    );
     this.socket.onAny((event: string, payload: unknown) => this.received.push(`${event} ${JSON.stringify(payload)}`));
     this.socket.on('snapshot', (s: Snapshot) => {
-      this.state = s.state;
-      this.seq = s.seq;
-      this.snapshots++;
+      this.sync.snapshot(s);
       this.settleCaptures();
     });
     this.socket.on('ops', (b: OpBatch) => {
-      if (this.state === null) return;
-      if (b.seq !== this.seq + 1) {
-        if (b.seq > this.seq + 1) {
-          this.gaps++;
-          this.socket.emit('resync');
-        }
-        return;
-      }
-      applyOps(this.state, b.ops);
-      this.seq = b.seq;
-      this.batches++;
-      this.settleCaptures();
+      if (this.sync.batch(b) === 'applied') this.settleCaptures();
     });
+    this.socket.on('disconnect', () => this.sync.disconnected());
+  }
+
+  get seq(): number {
+    return this.sync.seq;
+  }
+  get snapshots(): number {
+    return this.sync.counters.snapshots;
+  }
+  get batches(): number {
+    return this.sync.counters.batches;
+  }
+  get gaps(): number {
+    return this.sync.counters.gaps;
   }
 
   /** The state exactly at `seq` (null if the client jumped past it with a snapshot). */
