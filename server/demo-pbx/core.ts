@@ -16,10 +16,12 @@ import {
 import type { AgentDef, QueueDef } from './directory';
 import { Rng } from './rng';
 import { Scheduler, type TimerHandle } from './scheduler';
+import { ChannelState } from '@/lib/pbx/states';
 
 /**
  * The demo PBX's own truth: channels, bridges, queues. It plays Asterisk, so it
- * never looks at lib/pbx. Every mutation emits the events Asterisk would, in
+ * never looks at lib/pbx's state engine (it shares only the names of
+ * Asterisk's numeric states). Every mutation emits the events Asterisk would, in
  * Asterisk's order; the call flows (dial.ts, queue-call.ts, originate.ts,
  * talk.ts, driven by traffic.ts) decide when.
  */
@@ -281,7 +283,7 @@ export class PbxCore {
     this.countUse(ch, -1);
     ch.state = state;
     this.countUse(ch, 1);
-    if (state === 6 && ch.answeredMs === undefined) ch.answeredMs = this.now();
+    if (state === ChannelState.Up && ch.answeredMs === undefined) ch.answeredMs = this.now();
     this.chanEvent('Newstate', ch);
     this.updateDevice(ch.endpoint);
   }
@@ -394,7 +396,7 @@ export class PbxCore {
   private countUse(ch: Channel, delta: number): void {
     let use = this.endpointUse.get(ch.endpoint);
     if (!use) this.endpointUse.set(ch.endpoint, (use = { ringing: 0, other: 0 }));
-    if (ch.state === 5) use.ringing += delta;
+    if (ch.state === ChannelState.Ringing) use.ringing += delta;
     else use.other += delta;
   }
 

@@ -2,6 +2,7 @@ import type { Channel, ChannelOwner } from './core';
 import type { Dialplan } from './dialplan';
 import type { TimerHandle } from './scheduler';
 import { Talk } from './talk';
+import { ChannelState } from '@/lib/pbx/states';
 
 /** A Dial from `caller` to `callee`: ringing, then a bridged conversation. */
 export class DialFlow implements ChannelOwner {
@@ -19,7 +20,7 @@ export class DialFlow implements ChannelOwner {
     this.startedMs = core.now();
     caller.owner = this;
     callee.owner = this;
-    core.setState(callee, 5);
+    core.setState(callee, ChannelState.Ringing);
     core.varSet(caller, 'RINGTIME', 0);
     core.varSet(caller, 'RINGTIME_MS', 0);
     core.dialState(caller, callee, 'RINGING');
@@ -32,13 +33,13 @@ export class DialFlow implements ChannelOwner {
     const core = this.plan.core;
     const { caller, callee } = this;
     this.answered = true;
-    core.setState(callee, 6);
+    core.setState(callee, ChannelState.Up);
     core.varSet(caller, 'DIALSTATUS', 'ANSWER');
     core.varSet(caller, 'DIALEDPEERNAME', callee.name);
     core.varSet(caller, 'DIALEDPEERNUMBER', callee.exten);
     core.dialEnd(caller, callee, 'ANSWER');
-    if (caller.state !== 6) {
-      core.setState(caller, 6);
+    if (caller.state !== ChannelState.Up) {
+      core.setState(caller, ChannelState.Up);
       this.plan.armTalk(caller);
     }
     const bridge = core.bridgeCreate();

@@ -3,6 +3,7 @@
  * which order, copied from the recorded transcripts in ../shared/ami-transcripts.
  * Everything the demo PBX writes to a socket is built here.
  */
+import { DeviceStatus } from '@/lib/pbx/states';
 
 export type Header = readonly [name: string, value: string | number];
 
@@ -305,14 +306,14 @@ export const CAUSE_TEXT: Record<number, string> = {
 
 /** Device states as DeviceStateChange spells them, and their numeric values (QueueMember Status). */
 export const DEVICE_STATE = {
-  UNKNOWN: 0,
-  NOT_INUSE: 1,
-  INUSE: 2,
-  BUSY: 3,
-  INVALID: 4,
-  UNAVAILABLE: 5,
-  RINGING: 6,
-  RINGINUSE: 7,
-  ONHOLD: 8,
+  UNKNOWN: DeviceStatus.Unknown,
+  NOT_INUSE: DeviceStatus.NotInUse,
+  INUSE: DeviceStatus.InUse,
+  BUSY: DeviceStatus.Busy,
+  INVALID: DeviceStatus.Invalid,
+  UNAVAILABLE: DeviceStatus.Unavailable,
+  RINGING: DeviceStatus.Ringing,
+  RINGINUSE: DeviceStatus.RingInUse,
+  ONHOLD: DeviceStatus.OnHold,
 } as const;
 export type DeviceState = keyof typeof DEVICE_STATE;

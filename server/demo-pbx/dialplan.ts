@@ -2,6 +2,7 @@ import type { Channel, PbxCore, Queue, QueueCaller } from './core';
 import { DialFlow } from './dial';
 import { PHONES, TRUNK, didOf } from './directory';
 import { QueueFlow } from './queue-call';
+import { ChannelState } from '@/lib/pbx/states';
 
 /**
  * The demo PBX's dialplan and the call flows it runs: Dial to a phone or the
@@ -102,7 +103,7 @@ export class Dialplan {
         return;
       case 'did':
         core.newexten(ch, 'Answer', '', { context, exten });
-        core.setState(ch, 6);
+        core.setState(ch, ChannelState.Up);
         this.armTalk(ch);
         core.newexten(ch, 'Set', `CALLERID(name)=${ch.callerName || 'Caller'}`);
         this.queue(ch, r.queue);
@@ -146,7 +147,7 @@ export class Dialplan {
     for (const v of DIAL_VARS) core.varSet(caller, v, '');
     const callee = core.newChannel({
       endpoint,
-      state: 0,
+      state: ChannelState.Down,
       context: endpoint === TRUNK ? 'from-trunk' : 'internal',
       exten: 's',
       linkedid: caller.linkedid,
@@ -164,8 +165,8 @@ export class Dialplan {
   hold(ch: Channel, where: { context: string; exten: string }): void {
     const core = this.core;
     core.newexten(ch, 'Answer', '', where);
-    if (ch.state !== 6) {
-      core.setState(ch, 6);
+    if (ch.state !== ChannelState.Up) {
+      core.setState(ch, ChannelState.Up);
       this.armTalk(ch);
     }
     core.newexten(ch, 'MusicOnHold', 'default');

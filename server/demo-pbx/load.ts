@@ -2,6 +2,7 @@ import type { Dialplan } from './dialplan';
 import { Talk } from './talk';
 import type { Channel, PbxCore } from './core';
 import { CUSTOMER_NAMES, PHONES, TRUNK } from './directory';
+import { ChannelState } from '@/lib/pbx/states';
 
 export interface LoadOptions {
   /** Live channels to hold (two per bridged call), up to 5,000. */
@@ -77,20 +78,20 @@ export class LoadGenerator {
     const phone = PHONES[this.serial++ % PHONES.length];
     const caller = core.newChannel({
       endpoint: TRUNK,
-      state: 4,
+      state: ChannelState.Ring,
       context: 'from-trunk',
       exten: phone.exten,
       callerNum: `+1555${rng.int(1000000, 9999999)}`,
       callerName: rng.pick(CUSTOMER_NAMES),
     });
     core.newexten(caller, 'Dial', `PJSIP/${phone.exten},20`);
-    const callee = core.newChannel({ endpoint: phone.exten, state: 0, context: 'internal', exten: 's', linkedid: caller.linkedid });
+    const callee = core.newChannel({ endpoint: phone.exten, state: ChannelState.Down, context: 'internal', exten: 's', linkedid: caller.linkedid });
     core.setCallerId(callee, phone.exten, phone.name);
     core.dialBegin(caller, callee, phone.exten);
-    core.setState(callee, 5);
-    core.setState(callee, 6);
+    core.setState(callee, ChannelState.Ringing);
+    core.setState(callee, ChannelState.Up);
     core.dialEnd(caller, callee, 'ANSWER');
-    core.setState(caller, 6);
+    core.setState(caller, ChannelState.Up);
     const bridge = core.bridgeCreate();
     core.bridgeEnter(bridge, callee);
     core.bridgeEnter(bridge, caller);
@@ -127,7 +128,7 @@ export class LoadGenerator {
     const did = core.rng.pick(dids);
     const caller = core.newChannel({
       endpoint: TRUNK,
-      state: 4,
+      state: ChannelState.Ring,
       context: 'from-trunk',
       exten: did,
       callerNum: `+1555${core.rng.int(1000000, 9999999)}`,

@@ -1,6 +1,7 @@
 import type { Dialplan } from './dialplan';
 import type { Channel, PbxCore } from './core';
 import { TRUNK } from './directory';
+import { ChannelState } from '@/lib/pbx/states';
 
 export interface OriginateRequest {
   channel: string;
@@ -38,7 +39,7 @@ export function originate(core: PbxCore, plan: Dialplan, req: OriginateRequest, 
     setImmediate(() => done({ ok: false, reason: 0 }));
     return;
   }
-  const ch = core.newChannel({ endpoint: target.endpoint, state: 0, context: req.context, exten: req.exten });
+  const ch = core.newChannel({ endpoint: target.endpoint, state: ChannelState.Down, context: req.context, exten: req.exten });
   core.outgoingLine(ch, 'AppDial2');
   for (const [k, v] of Object.entries(req.variables)) core.varSet(ch, k, v);
   const talk = Number(req.variables.TALK);
@@ -60,7 +61,7 @@ export function originate(core: PbxCore, plan: Dialplan, req: OriginateRequest, 
     settled = true;
     core.cancel(noAnswerTimer);
     ch.owner = undefined;
-    core.setState(ch, 6);
+    core.setState(ch, ChannelState.Up);
     plan.armTalk(ch);
     core.dialEnd(undefined, ch, 'ANSWER');
     done({ ok: true, ch });

@@ -2,6 +2,7 @@ import { recordAbandoned, recordCompleted, recordHold, type Channel, type Channe
 import type { Dialplan } from './dialplan';
 import type { TimerHandle } from './scheduler';
 import { Talk } from './talk';
+import { ChannelState } from '@/lib/pbx/states';
 
 /** A caller waiting in a queue, and the members being rung for it. */
 export class QueueFlow implements ChannelOwner {
@@ -25,7 +26,7 @@ export class QueueFlow implements ChannelOwner {
     const core = this.plan.core;
     const caller = this.entry.ch;
     const endpoint = m.interface.replace('PJSIP/', '');
-    const agent = core.newChannel({ endpoint, state: 0, context: 'agents', exten: 's', linkedid: caller.linkedid });
+    const agent = core.newChannel({ endpoint, state: ChannelState.Down, context: 'agents', exten: 's', linkedid: caller.linkedid });
     m.ringing = this;
     core.outgoingLine(agent, 'AppQueue');
     core.setCallerId(agent, caller.callerNum, caller.callerName);
@@ -36,7 +37,7 @@ export class QueueFlow implements ChannelOwner {
       ['MemberName', m.name],
     ]);
     core.dialBegin(caller, agent, m.interface);
-    core.setState(agent, 5);
+    core.setState(agent, ChannelState.Ringing);
     agent.owner = { onHangup: (_c, cause, by) => this.memberRejected(m, cause, by) };
     const after = this.plan.ringTime(endpoint);
     const timer = after !== undefined && after < this.q.def.memberTimeout ? core.after(after, () => this.connect(m)) : core.after(this.q.def.memberTimeout, () => this.noAnswer(m));
@@ -113,7 +114,7 @@ export class QueueFlow implements ChannelOwner {
     this.ringing.delete(m);
     m.ringing = undefined;
     core.cancel(r.timer);
-    core.setState(agent, 6);
+    core.setState(agent, ChannelState.Up);
     core.outgoingLine(agent, 'AppQueue');
     core.setConnected(agent, caller.callerNum, caller.callerName);
     core.dialEnd(caller, agent, 'ANSWER');

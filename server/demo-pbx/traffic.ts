@@ -2,6 +2,7 @@ import type { TimerHandle } from './scheduler';
 import type { Dialplan } from './dialplan';
 import type { Channel, PbxCore } from './core';
 import { CUSTOMER_NAMES, PAUSE_REASONS, PHONES, TRUNK } from './directory';
+import { ChannelState } from '@/lib/pbx/states';
 
 export interface TrafficOptions {
   /** New calls per minute, on average (Poisson arrivals). */
@@ -72,7 +73,7 @@ export class Traffic {
 
   private phoneCall(exten: string, from: string): Channel {
     const phone = PHONES.find((p) => p.exten === from)!;
-    const ch = this.core.newChannel({ endpoint: from, state: 4, context: 'internal', exten, callerNum: from, callerName: phone.name });
+    const ch = this.core.newChannel({ endpoint: from, state: ChannelState.Ring, context: 'internal', exten, callerNum: from, callerName: phone.name });
     ch.talk = this.plan.randomTalk();
     return ch;
   }
@@ -88,7 +89,7 @@ export class Traffic {
       const did = rng.pick(dids);
       const caller = core.newChannel({
         endpoint: TRUNK,
-        state: 4,
+        state: ChannelState.Ring,
         context: 'from-trunk',
         exten: did,
         callerNum: `+1555${rng.int(1000000, 9999999)}`,
