@@ -168,8 +168,11 @@ export interface PbxStatus {
   version: string;
   fullyBooted: boolean;
   lastResync: number;
-  /** Human-readable problems, e.g. a manager.conf permission that is missing. */
+  /** Human-readable problems, e.g. a manager.conf permission that is missing, a list that failed, a bound hit. */
   warnings: string[];
+  /** When the last drift check finished (0: none yet), and how many entities it found different from Asterisk's lists. */
+  driftCheckedAt: number;
+  driftDifferences: number;
   demo: boolean;
   /** A short label for this PBX, e.g. its host. */
   label: string;
@@ -228,6 +231,8 @@ export function emptyPbxStatus(): PbxStatus {
     fullyBooted: false,
     lastResync: 0,
     warnings: [],
+    driftCheckedAt: 0,
+    driftDifferences: 0,
     demo: false,
     label: '',
   };
