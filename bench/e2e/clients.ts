@@ -14,7 +14,7 @@
  * engine.io), counted per client.
  */
 import { io as connect, type Socket } from 'socket.io-client';
-import { applyOps, type OpBatch, type PbxState, type Snapshot } from '@/lib/protocol';
+import { adoptState, applyOps, type OpBatch, type PbxState, type Snapshot } from '@/lib/protocol';
 import { cpuMeter, percentile, serve } from './ipc';
 
 const url = process.env.SERVER_URL!;
@@ -62,7 +62,7 @@ function open(): Client {
   });
   if (mode === 'ours') {
     socket.on('snapshot', (s: Snapshot) => {
-      c.state = keepState ? s.state : null;
+      c.state = keepState ? adoptState(s.state) : null;
       c.known = new Set(Object.keys(s.state.channels));
       c.seq = s.seq;
       c.ready = true;

@@ -1,6 +1,6 @@
 /** A socket.io client that mirrors the state as the browser does, and small waiting helpers. */
 import { io as connect, type Socket } from 'socket.io-client';
-import { applyOps, type ClientToServerEvents, type OpBatch, type PbxState, type ServerToClientEvents, type Snapshot } from '@/lib/protocol';
+import { adoptState, applyOps, type ClientToServerEvents, type OpBatch, type PbxState, type ServerToClientEvents, type Snapshot } from '@/lib/protocol';
 
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
@@ -37,7 +37,7 @@ export class MirrorClient {
     });
     this.socket.onAny((event: string, payload: unknown) => this.received.push(`${event} ${JSON.stringify(payload)}`));
     this.socket.on('snapshot', (s: Snapshot) => {
-      this.state = s.state;
+      this.state = adoptState(s.state);
       this.seq = s.seq;
       this.snapshots++;
       this.settleCaptures();
