@@ -2,11 +2,17 @@
 import { usePbx } from '@/lib/store';
 import { IconAlert } from './icons';
 
-/** The demo banner and the PBX's own warnings (e.g. a missing manager.conf permission). */
+/**
+ * The demo banner, the PBX's own warnings (a missing manager.conf permission,
+ * a list that failed, a bound that left the board incomplete), and what the
+ * last drift check found when it found something.
+ */
 export function PbxNotices() {
   const demo = usePbx((s) => s.state.pbx.demo);
   const warnings = usePbx((s) => s.state.pbx.warnings);
-  if (!demo && warnings.length === 0) return null;
+  const driftDifferences = usePbx((s) => s.state.pbx.driftDifferences ?? 0);
+  const driftCheckedAt = usePbx((s) => s.state.pbx.driftCheckedAt ?? 0);
+  if (!demo && warnings.length === 0 && driftDifferences === 0) return null;
   return (
     <div className="space-y-px">
       {demo && (
@@ -27,6 +33,15 @@ export function PbxNotices() {
           <IconAlert width={14} height={14} /> {w}
         </div>
       ))}
+      {driftDifferences > 0 && (
+        <div
+          data-testid="drift-notice"
+          className="border-b border-slate-200 bg-slate-50 px-4 py-1 text-center text-xs text-slate-700 dark:border-slate-800 dark:bg-slate-900/60 dark:text-slate-300"
+        >
+          The drift check at {new Date(driftCheckedAt).toLocaleTimeString()} found {driftDifferences}{' '}
+          {driftDifferences === 1 ? 'entry' : 'entries'} different from Asterisk&apos;s lists, now corrected (details in the server log).
+        </div>
+      )}
     </div>
   );
 }

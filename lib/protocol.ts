@@ -8,7 +8,7 @@
  * without a visible gap in `seq`.
  */
 import type { EntityKind, PbxState, PbxStatus } from './pbx/model';
-import { ENTITY_KINDS } from './pbx/model';
+import { copyTable, ENTITY_KINDS } from './pbx/model';
 
 export type { EntityKind, PbxState } from './pbx/model';
 
@@ -39,7 +39,8 @@ export interface Snapshot {
 /**
  * Applies ops to `state` in place. Entity objects are never mutated, only
  * replaced, so a consumer that holds an old entity keeps a consistent value and
- * reference equality tells what changed.
+ * reference equality tells what changed. The tables must have no prototype
+ * (emptyState, copyForOps, adoptState): ids are looked up as plain keys.
  */
 export function applyOps(state: PbxState, ops: readonly Op[]): void {
   for (let i = 0; i < ops.length; i++) {
@@ -74,15 +75,30 @@ export function copyForOps(state: PbxState, ops: readonly Op[]): PbxState {
     const kind = op[1];
     if (copied.has(kind)) continue;
     copied.add(kind);
-    (next as Record<EntityKind, unknown>)[kind] = { ...state[kind] };
+    (next as Record<EntityKind, unknown>)[kind] = copyTable(state[kind] as Record<string, unknown>);
   }
   return next;
 }
 
 export function cloneState(state: PbxState): PbxState {
   const next = { ...state, pbx: { ...state.pbx } };
-  for (const kind of ENTITY_KINDS) (next as Record<EntityKind, unknown>)[kind] = { ...state[kind] };
+  for (const kind of ENTITY_KINDS) (next as Record<EntityKind, unknown>)[kind] = copyTable(state[kind] as Record<string, unknown>);
   return next;
+}
+
+/**
+ * A state that came through JSON (a snapshot) with its entity tables made
+ * null-prototype, in place: JSON.parse builds ordinary objects, in which an
+ * id such as `constructor` would find Object.prototype's member and an
+ * upsert of `__proto__` would replace the table's prototype. Every snapshot
+ * goes through this before the first `applyOps`.
+ */
+export function adoptState(state: PbxState): PbxState {
+  for (const kind of ENTITY_KINDS) {
+    const t = state[kind] as unknown;
+    (state as unknown as Record<EntityKind, unknown>)[kind] = copyTable(typeof t === 'object' && t !== null ? (t as Record<string, unknown>) : {});
+  }
+  return state;
 }
 
 // ---- actions -------------------------------------------------------------

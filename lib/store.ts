@@ -12,6 +12,7 @@ import { create } from 'zustand';
 import { io, type Socket } from 'socket.io-client';
 import { emptyState, type PbxState } from './pbx/model';
 import {
+  adoptState,
   applyOps,
   copyForOps,
   type ActionRequest,
@@ -115,7 +116,8 @@ function onSnapshot(snapshot: Snapshot): void {
   const clockOffset = snapshot.serverTime - Date.now();
   setClockOffset(clockOffset);
   usePbx.setState({
-    state: snapshot.state,
+    // JSON gave ordinary objects: ids like `constructor` must not find their prototype.
+    state: adoptState(snapshot.state),
     seq: snapshot.seq,
     ready: true,
     connection: 'live',

@@ -15,8 +15,11 @@
  * - A batch at or below the last accepted seq is a duplicate and is dropped.
  * - A batch past the next seq is a gap: ask for a snapshot once, then drop
  *   every batch until it arrives.
+ * - A snapshot's tables are made prototype-free (`adoptState`) before the
+ *   sink sees them: JSON.parse builds ordinary objects, where an id such as
+ *   `constructor` would find Object.prototype's member.
  */
-import type { OpBatch, Op, Snapshot } from './protocol';
+import { adoptState, type OpBatch, type Op, type Snapshot } from './protocol';
 
 /** How the client asks the server for a fresh snapshot (the socket's `resync` emit). */
 export interface SyncPort {
@@ -70,6 +73,7 @@ export class SyncClient {
     this.requested = false;
     this.counters.snapshots++;
     this.sink.discard?.();
+    adoptState(snapshot.state);
     this.sink.snapshot(snapshot);
   }
 

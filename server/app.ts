@@ -77,6 +77,8 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     isTrunk: config.trunks ? trunkPredicate(config.trunks) : undefined,
     now,
     eventFilter: config.amiFilter,
+    limits: config.limits,
+    driftCheckMs: config.driftCheckMs,
     client: opts.amiClient,
   });
   const runner = new ActionRunner({

@@ -15,6 +15,10 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 /** Values Asterisk will see in a header: printable, no CR/LF/NUL. */
 const headerValue = z.string().regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters');
 
+/** Defaults of the bounds (README: configuration). */
+export const DEFAULT_LIMITS = { maxChannels: 20_000, maxDevices: 20_000, maxListItems: 50_000, maxFieldLength: 1024 } as const;
+export const DEFAULT_DRIFT_CHECK_MINUTES = 15;
+
 const envSchema = z.object({
   AMI_HOST: z.string().trim().optional(),
   AMI_PORT: port(5038),
@@ -42,6 +46,13 @@ const envSchema = z.object({
   CALLBOARD_TRUNKS: z.string().optional(),
   /** `off`: no AMI `Filter` on connect, in case a PBX's filtering misbehaves. */
   CALLBOARD_AMI_FILTER: bool.default(true),
+  /** Bounds on what a hostile PBX can make us hold (see PbxLimits). */
+  CALLBOARD_MAX_CHANNELS: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_LIMITS.maxChannels),
+  CALLBOARD_MAX_DEVICES: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_LIMITS.maxDevices),
+  CALLBOARD_MAX_LIST_ITEMS: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_LIMITS.maxListItems),
+  CALLBOARD_MAX_FIELD_LENGTH: z.coerce.number().int().min(64).max(1_000_000).default(DEFAULT_LIMITS.maxFieldLength),
+  /** Minutes between drift checks (the lists run and differences are counted); 0 turns them off. */
+  CALLBOARD_DRIFT_CHECK_MINUTES: z.coerce.number().min(0).max(24 * 60).default(DEFAULT_DRIFT_CHECK_MINUTES),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -51,6 +62,18 @@ export interface AmiConfig {
   username: string;
   secret: string;
   tls: boolean;
+}
+
+/** Bounds on the state a PBX can make us hold; each one hit is logged, counted and shown as a warning. */
+export interface PbxLimits {
+  /** Channels, and so calls, bridges and queue callers (CALLBOARD_MAX_CHANNELS). */
+  maxChannels: number;
+  /** Devices and hints, queues and queue members (CALLBOARD_MAX_DEVICES). */
+  maxDevices: number;
+  /** Items one AMI list may hold (CALLBOARD_MAX_LIST_ITEMS). */
+  maxListItems: number;
+  /** Longest text value kept; longer ones are cut (CALLBOARD_MAX_FIELD_LENGTH). */
+  maxFieldLength: number;
 }
 
 export interface Config {
@@ -68,6 +91,9 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Ask Asterisk to drop the events the board ignores (server/event-filter.ts). */
   amiFilter: boolean;
+  limits: PbxLimits;
+  /** ms between drift checks; 0: none. */
+  driftCheckMs: number;
   dev: boolean;
 }
 
@@ -122,6 +148,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trunks,
     logLevel: e.LOG_LEVEL,
     amiFilter: e.CALLBOARD_AMI_FILTER,
+    limits: {
+      maxChannels: e.CALLBOARD_MAX_CHANNELS,
+      maxDevices: e.CALLBOARD_MAX_DEVICES,
+      maxListItems: e.CALLBOARD_MAX_LIST_ITEMS,
+      maxFieldLength: e.CALLBOARD_MAX_FIELD_LENGTH,
+    },
+    driftCheckMs: Math.round(e.CALLBOARD_DRIFT_CHECK_MINUTES * 60_000),
     dev: env.NODE_ENV !== 'production',
   };
 }

@@ -114,8 +114,10 @@ export interface AmiClientOptions {
   /** Delay before retrying after `Authentication failed`, ms. Default 60 000. */
   authFailedRetryMs?: number;
   maxPacketBytes?: number;
+  /** Items a list keeps; past it they are counted in `AmiResult.dropped`, not kept. Default: no bound. */
+  maxListItems?: number;
   /** Things worth a log line that are not errors of any call: a skipped oversized packet, a listener that threw. */
-  onWarning?: (message: string) => void;
+  onWarning?: (message: string, kind: AmiWarningKind) => void;
   /** Injection points for tests and special transports. */
   connect?: (target: AmiConnectTarget) => AmiTransport;
   timers?: AmiTimers;
@@ -124,6 +126,9 @@ export interface AmiClientOptions {
 }
 
 type Phase = 'idle' | 'greeting' | 'login' | 'ready';
+
+/** What a warning is about, for counting: a packet over `maxPacketBytes` skipped, a subscriber that threw. */
+export type AmiWarningKind = 'oversized-packet' | 'event-listener-threw' | 'status-listener-threw';
 
 interface ResolvedOptions {
   timeoutMs: number;
@@ -276,13 +281,13 @@ export class AmiClient {
           if (this.parser === parser) this.onGreeting(line);
         },
         onOversize: (bytes) => {
-          if (this.parser === parser) this.warn(`skipped an AMI packet of ${bytes} bytes (over the size limit)`);
+          if (this.parser === parser) this.warn(`skipped an AMI packet of ${bytes} bytes (over the size limit)`, 'oversized-packet');
         },
       },
       { expectGreeting: true, maxPacketBytes: this.options.maxPacketBytes },
     );
     this.parser = parser;
-    this.correlator = new Correlator(this.newPrefix());
+    this.correlator = new Correlator(this.newPrefix(), this.options.maxListItems);
     this.lastReceivedAt = this.now();
     this.handshakeTimer = this.timers.setTimeout(() => {
       this.handshakeTimer = null;
@@ -376,7 +381,7 @@ export class AmiClient {
         listener(packet as AmiEvent);
       } catch (error) {
         // A subscriber's bug must not break the session or starve the other subscribers.
-        this.warn(`an event listener threw: ${describe(error)}`);
+        this.warn(`an event listener threw: ${describe(error)}`, 'event-listener-threw');
       }
     }
   }
@@ -504,14 +509,14 @@ export class AmiClient {
       try {
         listener(status);
       } catch (error) {
-        this.warn(`a status listener threw: ${describe(error)}`);
+        this.warn(`a status listener threw: ${describe(error)}`, 'status-listener-threw');
       }
     }
   }
 
-  private warn(message: string): void {
+  private warn(message: string, kind: AmiWarningKind): void {
     try {
-      this.options.onWarning?.(message);
+      this.options.onWarning?.(message, kind);
     } catch {
       // Nowhere left to report it.
     }

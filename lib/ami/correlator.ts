@@ -10,6 +10,8 @@ export interface AmiResult {
   readonly events: AmiPacket[];
   /** The list's closing `…Complete` event. */
   readonly complete?: AmiPacket;
+  /** List items not kept because the list passed `maxListItems` (absent when none): `events` is incomplete. */
+  readonly dropped?: number;
   /** For `Originate` with `Async: true`: its OriginateResponse (always `Response: Success` here). */
   readonly originateResponse?: AmiPacket;
 }
@@ -24,6 +26,7 @@ interface Pending {
   stage: Stage;
   response?: AmiPacket;
   events: AmiPacket[];
+  dropped: number;
   readonly settle: Settle;
 }
 
@@ -43,8 +46,15 @@ export class Correlator {
   /** An action was given up (timed out): its late list items may still come. */
   private abandoned = false;
 
-  /** `prefix` must be unique per connection, so that late answers of an old one can never match. */
-  constructor(private readonly prefix: string) {}
+  /**
+   * `prefix` must be unique per connection, so that late answers of an old
+   * one can never match. A list keeps at most `maxListItems` items: past it
+   * they are only counted, so a list that never completes holds bounded memory.
+   */
+  constructor(
+    private readonly prefix: string,
+    private readonly maxListItems = Infinity,
+  ) {}
 
   nextActionId(): string {
     return `${this.prefix}${++this.counter}`;
@@ -55,7 +65,7 @@ export class Correlator {
   }
 
   track(actionId: string, action: string, asyncOriginate: boolean, settle: Settle): void {
-    this.pending.set(actionId, { action, asyncOriginate, stage: 'response', events: [], settle });
+    this.pending.set(actionId, { action, asyncOriginate, stage: 'response', events: [], dropped: 0, settle });
   }
 
   /**
@@ -88,9 +98,11 @@ export class Correlator {
     if (p !== undefined && p.stage === 'list') {
       if (isListEnd(headerOf(packet, 'EventList'))) {
         this.remove(id, p);
-        p.settle(null, { response: p.response!, events: p.events, complete: packet });
-      } else {
+        p.settle(null, { response: p.response!, events: p.events, complete: packet, ...(p.dropped ? { dropped: p.dropped } : {}) });
+      } else if (p.events.length < this.maxListItems) {
         p.events.push(packet);
+      } else {
+        p.dropped++;
       }
       return true;
     }

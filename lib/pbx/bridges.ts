@@ -14,7 +14,8 @@ export function bridgeFields(f: Fields, prefix = ''): Omit<Bridge, 'id' | 'chann
   };
 }
 
-function ensureBridge(ch: Changes, f: Fields, id: string): Bridge {
+/** The bridge, created when unknown; undefined when a limit refused it. */
+function ensureBridge(ch: Changes, f: Fields, id: string): Bridge | undefined {
   const prev = ch.state.bridges[id];
   if (prev === undefined) ch.put('bridges', id, { ...bridgeFields(f), channels: [] });
   else if (f.BridgeType !== undefined) ch.put('bridges', id, bridgeFields(f));
@@ -53,6 +54,7 @@ export function onBridgeEnter(ch: Changes, event: AmiPacket): void {
   if (channel === undefined) return;
   if (channel.bridgeId && channel.bridgeId !== id) takeOut(ch, channel.bridgeId, channel.id);
   const bridge = ch.state.bridges[id];
+  if (bridge === undefined) return;
   if (!bridge.channels.includes(channel.id)) ch.put('bridges', id, { channels: [...bridge.channels, channel.id] });
   // In a bridge, the dial that brought the channel here is over.
   updateChannel(ch, ch.state.channels[channel.id], { bridgeId: id, dialPeer: '' });
@@ -85,6 +87,7 @@ export function onBridgeMerge(ch: Changes, f: Fields): void {
   if (!to || from === undefined) return;
   if (ch.state.bridges[to] === undefined) ch.put('bridges', to, { ...bridgeFields(f, 'To'), channels: [] });
   const target = ch.state.bridges[to];
+  if (target === undefined) return;
   const moved = from.channels.filter((uid) => !target.channels.includes(uid));
   ch.put('bridges', to, { channels: [...target.channels, ...moved] });
   ch.put('bridges', from.id, { channels: [] });

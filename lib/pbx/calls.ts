@@ -13,13 +13,12 @@ const MAX_HOPS = 16;
 
 /** Writes the call rows of every Linkedid touched during this reduction. */
 export function flushCalls(ch: Changes): void {
-  const touched = ch.touchedCalls;
+  const touched = ch.takeTouched();
   if (touched === undefined) return;
   for (const linkedId of touched) {
     const ids = ch.callChannels?.get(linkedId) ?? ch.state.calls[linkedId]?.channels ?? [];
     writeCall(ch, linkedId, ids);
   }
-  ch.touchedCalls = undefined;
   ch.callChannels = undefined;
 }
 

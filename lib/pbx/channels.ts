@@ -34,8 +34,9 @@ export function leaveCall(ch: Changes, linkedId: string, uid: string): void {
 
 /** Writes a new channel, registering it with its call. */
 export function createChannel(ch: Changes, channel: Channel): void {
-  ch.put('channels', channel.id, channel as unknown as Record<string, unknown>);
-  joinCall(ch, channel.linkedId, channel.id);
+  // A limit may refuse it; the stored Linkedid may be cut to the field length.
+  if (!ch.put('channels', channel.id, channel as unknown as Record<string, unknown>)) return;
+  joinCall(ch, ch.state.channels[channel.id].linkedId, channel.id);
 }
 
 /**

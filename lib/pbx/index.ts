@@ -5,6 +5,9 @@
  */
 export { step, type StepOptions } from './reducer';
 export { resync, type ResyncLists } from './resync';
+export { ReducerError } from './errors';
+export { DriftRecorder, type DriftDifference, type DriftSummary } from './drift';
+export type { Drop, Limits } from './limits';
 export { describeRefusal, requiredWriteClasses } from './permissions';
 export { isTrunkChannel, trunkPredicate, DEFAULT_TRUNK_PATTERN, type TrunkPredicate } from './trunk';
 export * from './model';

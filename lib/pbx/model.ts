@@ -168,21 +168,45 @@ export interface PbxStatus {
   version: string;
   fullyBooted: boolean;
   lastResync: number;
-  /** Human-readable problems, e.g. a manager.conf permission that is missing. */
+  /** Human-readable problems, e.g. a manager.conf permission that is missing, a list that failed, a bound hit. */
   warnings: string[];
+  /** When the last drift check finished (0: none yet), and how many entities it found different from Asterisk's lists. */
+  driftCheckedAt: number;
+  driftDifferences: number;
   demo: boolean;
   /** A short label for this PBX, e.g. its host. */
   label: string;
 }
 
+/**
+ * Entity tables are keyed by ids from the wire, which may be named
+ * `constructor` or `__proto__`: their prototype chain ends in null, so a
+ * lookup finds only what was stored. A class rather than
+ * `Object.create(null)` keeps V8 in fast mode while a table is small (as
+ * lib/ami/decode does for field maps).
+ */
+export type Table<T> = Record<string, T>;
+const TableClass = function Table() {} as unknown as new () => Record<string, never>;
+TableClass.prototype = Object.create(null);
+
+/** An empty entity table with no prototype members. */
+export function table<T>(): Table<T> {
+  return new TableClass() as Table<T>;
+}
+
+/** A null-prototype copy of `source` (a table from JSON.parse, or one to replace immutably). */
+export function copyTable<T>(source: Table<T>): Table<T> {
+  return Object.assign(new TableClass(), source) as Table<T>;
+}
+
 export interface PbxState {
-  channels: Record<string, Channel>;
-  bridges: Record<string, Bridge>;
-  calls: Record<string, Call>;
-  queues: Record<string, Queue>;
-  members: Record<string, QueueMember>;
-  callers: Record<string, QueueCaller>;
-  devices: Record<string, Device>;
+  channels: Table<Channel>;
+  bridges: Table<Bridge>;
+  calls: Table<Call>;
+  queues: Table<Queue>;
+  members: Table<QueueMember>;
+  callers: Table<QueueCaller>;
+  devices: Table<Device>;
   pbx: PbxStatus;
 }
 
@@ -207,6 +231,8 @@ export function emptyPbxStatus(): PbxStatus {
     fullyBooted: false,
     lastResync: 0,
     warnings: [],
+    driftCheckedAt: 0,
+    driftDifferences: 0,
     demo: false,
     label: '',
   };
@@ -214,13 +240,13 @@ export function emptyPbxStatus(): PbxStatus {
 
 export function emptyState(): PbxState {
   return {
-    channels: {},
-    bridges: {},
-    calls: {},
-    queues: {},
-    members: {},
-    callers: {},
-    devices: {},
+    channels: table(),
+    bridges: table(),
+    calls: table(),
+    queues: table(),
+    members: table(),
+    callers: table(),
+    devices: table(),
     pbx: emptyPbxStatus(),
   };
 }

@@ -24,7 +24,8 @@ const WRITE_CLASSES: Record<string, readonly string[]> = {
 };
 
 export function requiredWriteClasses(action: string): readonly string[] | undefined {
-  return WRITE_CLASSES[action.toLowerCase()];
+  const key = action.toLowerCase();
+  return Object.hasOwn(WRITE_CLASSES, key) ? WRITE_CLASSES[key] : undefined;
 }
 
 export function describeRefusal(action: string, message: string): string {

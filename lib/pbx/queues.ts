@@ -24,9 +24,9 @@ export function emptyQueue(id: string): Queue {
   };
 }
 
-function ensureQueue(ch: Changes, name: string): Queue {
+/** Creates an unknown queue (unless a limit refuses it). */
+function ensureQueue(ch: Changes, name: string): void {
   if (ch.state.queues[name] === undefined) ch.put('queues', name, emptyQueue(name) as unknown as Record<string, unknown>);
-  return ch.state.queues[name];
 }
 
 /** `QueueParams` (QueueStatus list item). */
@@ -167,7 +167,7 @@ export function onCallerJoin(ch: Changes, f: Fields): void {
   const uid = f.Uniqueid;
   if (!queue || !uid) return;
   ensureQueue(ch, queue);
-  if (f.Count !== undefined) ch.put('queues', queue, { calls: int(f.Count) });
+  if (f.Count !== undefined && ch.state.queues[queue] !== undefined) ch.put('queues', queue, { calls: int(f.Count) });
   const id = callerId(queue, uid);
   const prev = ch.state.callers[id];
   ch.put('callers', id, callerFields(queue, uid, f, prev?.waitingSince || ch.at));

@@ -8,6 +8,9 @@ import type { Op } from '../protocol';
 import { onBridgeCreate, onBridgeDestroy, onBridgeEnter, onBridgeLeave, onBridgeMerge } from './bridges';
 import { flushCalls, isPbxApplication } from './calls';
 import { Changes } from './changes';
+import type { DriftRecorder } from './drift';
+import { ReducerError } from './errors';
+import type { Drop, Limits } from './limits';
 import { applySnapshot, createChannel, destroyChannel, updateChannel } from './channels';
 import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, int, newChannel, readSnapshot, type Fields } from './fields';
 import type { Channel, PbxState } from './model';
@@ -26,6 +29,12 @@ import { isTrunkChannel, type TrunkPredicate } from './trunk';
 export interface StepOptions {
   /** Recognises trunk channels for call direction; `isTrunkChannel` by default. */
   isTrunk?: TrunkPredicate;
+  /** Bounds on entities and field lengths (none by default). */
+  limits?: Limits;
+  /** Told of every entity a limit refused and every value it cut. */
+  onDrop?: (drop: Drop) => void;
+  /** Resync only: records every entity the lists change (a drift check). */
+  drift?: DriftRecorder;
 }
 
 /**
@@ -92,16 +101,27 @@ const HANDLERS = new Map<string, Handler>([
 
 const DEFAULTS: StepOptions = {};
 
-/** Reduces one AMI event: computes its ops, applies them to `state`, returns them. */
+/**
+ * Reduces one AMI event: computes its ops, applies them to `state`, returns
+ * them. Throws a ReducerError holding the ops applied before a failure.
+ */
 export function step(state: PbxState, event: AmiPacket, now: number, options: StepOptions = DEFAULTS): Op[] {
   // Reading one header spares decoding the packets we skip (VarSet is the most common event of all).
   const name = headerOf(event, 'Event');
   const handler = name === undefined ? undefined : HANDLERS.get(name);
   // List items (CoreShowChannel, QueueMember, Status, …) have no handler: they belong to resync.
   if (handler === undefined) return [];
-  const ch = new Changes(state, event, now, options.isTrunk ?? isTrunkChannel);
-  handler(ch, event);
-  flushCalls(ch);
+  const ch = new Changes(state, event, now, {
+    isTrunk: options.isTrunk ?? isTrunkChannel,
+    limits: options.limits,
+    onDrop: options.onDrop,
+  });
+  try {
+    handler(ch, event);
+    flushCalls(ch);
+  } catch (err) {
+    throw new ReducerError(err, ch.ops);
+  }
   return ch.ops;
 }
 

@@ -6,10 +6,11 @@ import type { AmiPacket } from '../ami/packet';
 import type { Op } from '../protocol';
 import { bridgeFields } from './bridges';
 import { flushCalls } from './calls';
-import { Changes } from './changes';
+import { Changes, forgetCounts } from './changes';
+import { ReducerError } from './errors';
 import { createChannel, destroyChannel, removeQueueCaller, updateChannel } from './channels';
 import { SELF, hms, int, isLocal, newChannel, readSnapshot, type Fields } from './fields';
-import type { Channel, PbxState } from './model';
+import { ENTITY_KINDS, type Channel, type PbxState } from './model';
 import { callerId, memberId } from './model';
 import { describeRefusal } from './permissions';
 import { callerFields, memberFields, queueFromParams } from './queues';
@@ -28,8 +29,25 @@ export interface ResyncLists {
   refused?: { action: string; message: string }[];
 }
 
+/** Throws a ReducerError holding the ops applied before a failure. */
 export function resync(state: PbxState, lists: ResyncLists, now: number, options: StepOptions = {}): Op[] {
-  const ch = new Changes(state, undefined, now, options.isTrunk ?? isTrunkChannel);
+  // Whatever the tables went through, the bounds count from what they hold now.
+  forgetCounts(state, ENTITY_KINDS);
+  const ch = new Changes(state, undefined, now, {
+    isTrunk: options.isTrunk ?? isTrunkChannel,
+    limits: options.limits,
+    onDrop: options.onDrop,
+    drift: options.drift,
+  });
+  try {
+    reconcile(ch, lists, now);
+  } catch (err) {
+    throw new ReducerError(err, ch.ops);
+  }
+  return ch.ops;
+}
+
+function reconcile(ch: Changes, lists: ResyncLists, now: number): void {
   const channelList = lists.channels ?? lists.status;
   if (channelList !== undefined) syncChannels(ch, channelList.map((p) => p.fields));
   if (lists.bridges !== undefined || channelList !== undefined) {
@@ -44,7 +62,6 @@ export function resync(state: PbxState, lists: ResyncLists, now: number, options
   } else {
     ch.status({ lastResync: now });
   }
-  return ch.ops;
 }
 
 function syncChannels(ch: Changes, items: Fields[]): void {
@@ -75,20 +92,23 @@ function syncChannels(ch: Changes, items: Fields[]): void {
   }
 
   // Local halves pair up by name (`…;1` with `…;2`).
+  // A limit may have refused some of the listed channels: only the stored ones go on.
+  const stored = [...listed.keys()].filter((uid) => ch.state.channels[uid] !== undefined);
   for (const [name, uid] of byName) {
     if (!isLocal(name) || !name.endsWith(';1')) continue;
     const twin = byName.get(`${name.slice(0, -1)}2`);
-    if (twin === undefined) continue;
-    updateChannel(ch, ch.state.channels[uid], { localPeer: twin });
+    const one = ch.state.channels[uid];
+    if (twin === undefined || one === undefined || ch.state.channels[twin] === undefined) continue;
+    updateChannel(ch, one, { localPeer: twin });
     updateChannel(ch, ch.state.channels[twin], { localPeer: uid });
   }
 
   // A dial we remember towards a channel that is gone is over.
-  for (const uid of listed.keys()) {
+  for (const uid of stored) {
     const c = ch.state.channels[uid];
     if (c.dialPeer && ch.state.channels[c.dialPeer] === undefined) updateChannel(ch, c, { dialPeer: '' });
   }
-  inferDials(ch, [...listed.keys()]);
+  inferDials(ch, stored);
 }
 
 /**
@@ -128,8 +148,12 @@ function syncBridges(ch: Changes, items: Fields[] | undefined, membersKnown: boo
     listed.add(id);
     const prev = ch.state.bridges[id];
     const meta = bridgeFields(f);
-    if (prev === undefined) ch.put('bridges', id, { ...meta, channels: [] });
-    else ch.put('bridges', id, meta);
+    if (prev === undefined) {
+      // Refused by a limit: not kept, so not listed either.
+      if (!ch.put('bridges', id, { ...meta, channels: [] })) listed.delete(id);
+    } else {
+      ch.put('bridges', id, meta);
+    }
   }
   if (items !== undefined) for (const id of Object.keys(ch.state.bridges)) if (!listed.has(id)) ch.del('bridges', id);
   if (!membersKnown) {
@@ -171,8 +195,8 @@ function syncQueues(ch: Changes, items: Fields[]): void {
     if (!queue) continue;
     switch (f.Event) {
       case 'QueueParams':
-        queues.add(queue);
         ch.put('queues', queue, queueFromParams(f));
+        if (ch.state.queues[queue] !== undefined) queues.add(queue);
         break;
       case 'QueueMember': {
         const id = memberId(queue, f.Location ?? f.Interface ?? '');

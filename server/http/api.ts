@@ -156,11 +156,27 @@ function loginInfo(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse):
   });
 }
 
-/** Liveness (always 200 while the process serves) and whether the data is live or stale, and since when. */
+/**
+ * Liveness (always 200 while the process serves), whether the data is live or
+ * stale and since when, whether a bound or a failed list leaves it incomplete,
+ * what went wrong on the AMI side (counts by kind) and the drift checks.
+ * Counts only: no id or value from the PBX.
+ */
 function health(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): void {
   const { link, linkSince, lastLiveAt, lastResync } = ctx.session.state.pbx;
   const live = isPbxLive(ctx.session.state.pbx);
-  sendJson(res, 200, { ok: true, link, since: linkSince, live, ...(live ? {} : { staleSince: lastLiveAt || null }), lastResync: lastResync || null });
+  const { complete, warnings, drift } = ctx.session.health();
+  sendJson(res, 200, {
+    ok: true,
+    link,
+    since: linkSince,
+    live,
+    ...(live ? {} : { staleSince: lastLiveAt || null }),
+    lastResync: lastResync || null,
+    complete,
+    warnings,
+    drift,
+  });
 }
 
 function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {

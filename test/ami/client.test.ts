@@ -339,7 +339,8 @@ describe('AmiClient, more', () => {
 
   it('keeps going when a listener throws, and says so', async () => {
     const warnings: string[] = [];
-    const { ami, events } = await setup({}, { onWarning: (w) => warnings.push(w) });
+    const kinds: string[] = [];
+    const { ami, events } = await setup({}, { onWarning: (w, kind) => (warnings.push(w), kinds.push(kind)) });
     ami.onEvent(() => {
       throw new Error('listener bug');
     });
@@ -348,6 +349,7 @@ describe('AmiClient, more', () => {
     await booted;
     expect(events).toHaveLength(1);
     expect(warnings.some((w) => w.includes('listener bug'))).toBe(true);
+    expect(kinds).toContain('event-listener-threw');
     expect(ami.status.state).toBe('connected');
   });
 

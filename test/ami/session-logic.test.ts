@@ -58,6 +58,21 @@ describe('Correlator', () => {
     expect(list.out.result?.complete?.fields.ListItems).toBe('1');
   });
 
+  it('keeps at most maxListItems items of a list and counts the rest (a list that never completes holds bounded memory)', () => {
+    const c = new Correlator('t9-', 2);
+    const list = track(c, 'CoreShowChannels');
+    c.accept(pkt(`Response: Success\nActionID: ${list.id}\nEventList: start\n`));
+    for (const name of ['A', 'B', 'C', 'D']) expect(c.accept(pkt(`Event: CoreShowChannel\nActionID: ${list.id}\nChannel: ${name}\n`))).toBe(true);
+    c.accept(pkt(`Event: CoreShowChannelsComplete\nActionID: ${list.id}\nEventList: Complete\nListItems: 4\n`));
+    expect(list.out.result?.events.map((e) => e.fields.Channel)).toEqual(['A', 'B']);
+    expect(list.out.result?.dropped).toBe(2);
+    // Within the bound: no `dropped` at all.
+    const small = track(c, 'BridgeList');
+    c.accept(pkt(`Response: Success\nActionID: ${small.id}\nEventList: start\n`));
+    c.accept(pkt(`Event: BridgeListComplete\nActionID: ${small.id}\nEventList: Complete\nListItems: 0\n`));
+    expect(small.out.result).not.toHaveProperty('dropped');
+  });
+
   it('matches an OriginateResponse only to a pending async Originate', () => {
     const c = new Correlator('t2-');
     const o = track(c, 'Originate', true);

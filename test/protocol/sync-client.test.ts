@@ -33,7 +33,7 @@ function mirror() {
   const client = new SyncClient(
     { requestSnapshot: () => held.requests++ },
     {
-      snapshot: (s) => (held.state = structuredClone(s.state)),
+      snapshot: (s) => (held.state = s.state),
       ops: (ops) => applyOps(held.state!, ops),
       discard: () => held.discarded++,
     },
@@ -92,6 +92,18 @@ describe('SyncClient', () => {
     expect(held.requests).toBe(0);
     client.snapshot(server.snapshot());
     expect(held.state).toEqual(server.state);
+  });
+
+  it('makes a JSON snapshot safe for ids named after Object.prototype members', () => {
+    const server = new MemoryServer();
+    server.change([channel('constructor', 1), channel('__proto__', 1)]);
+    const { client, held } = mirror();
+    client.snapshot(JSON.parse(JSON.stringify(server.snapshot())) as Snapshot);
+    client.batch(server.change([channel('toString', 2), remove('channels', 'constructor'), channel('hasOwnProperty', 3)]));
+    expect(Object.keys(held.state!.channels).sort()).toEqual(['__proto__', 'hasOwnProperty', 'toString']);
+    const channels = held.state!.channels;
+    expect('constructor' in channels).toBe(false);
+    expect(channels['toString']?.name).toBe('PJSIP/toString-2');
   });
 
   it('converges whatever the network drops, repeats or reorders (property)', () => {

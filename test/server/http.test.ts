@@ -96,7 +96,16 @@ describe('login endpoints', () => {
 describe('health, snapshot and tokens', () => {
   it('serves health publicly with nothing sensitive: live, or stale since when', async () => {
     const body = await json(await fetch(`${demo.url}/api/health`));
-    expect(body).toEqual({ ok: true, link: 'connected', since: expect.any(Number), live: true, lastResync: expect.any(Number) });
+    expect(body).toEqual({
+      ok: true,
+      link: 'connected',
+      since: expect.any(Number),
+      live: true,
+      lastResync: expect.any(Number),
+      complete: true,
+      warnings: expect.objectContaining({ oversizedPackets: 0, reducerErrors: 0, listFailures: 0, entitiesDropped: {} }),
+      drift: expect.objectContaining({ checks: expect.any(Number), lastDifferences: 0 }),
+    });
     // Held down: a stalled PBX never greets the reconnecting client.
     const before = demo.app.session.state.pbx.lastResync;
     demo.pbx.faults.stall(true);
