@@ -5,24 +5,23 @@
  * batches are queued and applied together once per animation frame with the
  * shared `applyOps`, on a `copyForOps` copy, so entities that changed get new
  * references and everything else keeps its own — a component that selects one
- * call re-renders only when that call changes. A gap in `seq` means we missed
- * something: ask for a fresh snapshot and drop batches until it arrives.
+ * call re-renders only when that call changes. The seq and gap rules are
+ * lib/sync-client's, the same the tests and benches run.
  */
 import { create } from 'zustand';
 import { io, type Socket } from 'socket.io-client';
 import { emptyState, type PbxState } from './pbx/model';
 import {
-  adoptState,
   applyOps,
   copyForOps,
   type ActionRequest,
   type ActionResult,
   type ClientToServerEvents,
   type Op,
-  type OpBatch,
   type ServerToClientEvents,
   type Snapshot,
 } from './protocol';
+import { SyncClient } from './sync-client';
 import { setClockOffset } from './ui/clock';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
@@ -65,82 +64,138 @@ export interface ConnectOptions {
   onUnauthorized?: () => void;
 }
 
-let socket: PbxSocket | null = null;
-let users = 0;
-let pending: Op[] = [];
-let pendingSeq = -1;
-/** Seq of the newest batch accepted (applied or queued). */
-let lastSeq = -1;
-/** True from a gap (or a disconnect) until the next snapshot. */
-let awaitingSnapshot = true;
-let frame = 0;
-let fallback: ReturnType<typeof setTimeout> | null = null;
-let retry: ReturnType<typeof setTimeout> | null = null;
+/**
+ * The page's one connection: its socket, the sync client that follows the
+ * wire, and the ops accepted but not yet applied. Applying waits for the next
+ * animation frame, so a burst of batches costs one render.
+ */
+class PageConnection {
+  readonly socket: PbxSocket;
+  private readonly sync: SyncClient;
+  private pending: Op[] = [];
+  private pendingSeq = -1;
+  private frame = 0;
+  private fallback: ReturnType<typeof setTimeout> | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
 
-function flush(): void {
-  if (frame) cancelAnimationFrame(frame);
-  if (fallback) clearTimeout(fallback);
-  frame = 0;
-  fallback = null;
-  if (pending.length === 0) return;
-  const ops = pending;
-  pending = [];
-  const { state } = usePbx.getState();
-  const next = copyForOps(state, ops);
-  applyOps(next, ops);
-  usePbx.setState({ state: next, seq: pendingSeq });
+  constructor(private readonly options: ConnectOptions) {
+    const socketOptions = {
+      auth: options.token ? { token: options.token } : undefined,
+      withCredentials: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+    };
+    this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
+    this.sync = new SyncClient(
+      { requestSnapshot: () => this.socket.emit('resync') },
+      {
+        snapshot: (snapshot) => this.applySnapshot(snapshot),
+        ops: (ops, seq) => this.queue(ops, seq),
+        discard: () => this.dropPending(),
+      },
+    );
+    this.socket.on('snapshot', (snapshot) => this.sync.snapshot(snapshot));
+    this.socket.on('ops', (batch) => this.sync.batch(batch));
+    this.socket.on('disconnect', (reason) => this.onDisconnect(reason));
+    this.socket.on('connect_error', (err) => this.onConnectError(err));
+  }
+
+  close(): void {
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.sync.disconnected();
+  }
+
+  private applySnapshot(snapshot: Snapshot): void {
+    const clockOffset = snapshot.serverTime - Date.now();
+    setClockOffset(clockOffset);
+    this.pendingSeq = snapshot.seq;
+    usePbx.setState({
+      state: snapshot.state,
+      seq: snapshot.seq,
+      ready: true,
+      connection: 'live',
+      socketDownSince: 0,
+      clockOffset,
+      refused: '',
+    });
+  }
+
+  private queue(ops: readonly Op[], seq: number): void {
+    for (const op of ops) this.pending.push(op);
+    this.pendingSeq = seq;
+    if (this.frame || this.fallback) return;
+    if (hasFrames) this.frame = requestAnimationFrame(() => this.flush());
+    // rAF stops in a hidden tab; don't let batches pile up there.
+    this.fallback = setTimeout(() => this.flush(), 250);
+  }
+
+  private flush(): void {
+    this.cancelFrame();
+    if (this.pending.length === 0) return;
+    const ops = this.pending;
+    this.pending = [];
+    const { state } = usePbx.getState();
+    const next = copyForOps(state, ops);
+    applyOps(next, ops);
+    usePbx.setState({ state: next, seq: this.pendingSeq });
+  }
+
+  private dropPending(): void {
+    this.cancelFrame();
+    this.pending = [];
+  }
+
+  private cancelFrame(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    if (this.fallback) clearTimeout(this.fallback);
+    this.frame = 0;
+    this.fallback = null;
+  }
+
+  private markDown(refused?: string): void {
+    const { socketDownSince, ready } = usePbx.getState();
+    usePbx.setState({
+      connection: ready ? 'reconnecting' : 'connecting',
+      socketDownSince: socketDownSince || Date.now(),
+      ...(refused === undefined ? {} : { refused }),
+    });
+  }
+
+  private onDisconnect(reason: string): void {
+    // socket.io leaves a server-side disconnect (e.g. we fell too far behind) to us.
+    if (reason === 'io server disconnect') this.reconnectIn(500);
+    this.sync.disconnected();
+    this.markDown();
+  }
+
+  private onConnectError(err: Error): void {
+    const s = this.socket;
+    this.markDown(s.active ? '' : err.message);
+    if (s.active) return; // socket.io retries transport errors itself
+    // The server refused us in its middleware: socket.io won't retry that.
+    if (err.message === 'unauthorized' && !this.options.token && this.options.onUnauthorized) {
+      this.options.onUnauthorized();
+      return;
+    }
+    // A wallboard keeps trying forever: the server may be restarting.
+    this.reconnectIn(3000);
+  }
+
+  private reconnectIn(ms: number): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (connection === this && !this.socket.connected) this.socket.connect();
+    }, ms);
+  }
 }
 
 const hasFrames = typeof requestAnimationFrame === 'function';
-
-function scheduleFlush(): void {
-  if (frame || fallback) return;
-  if (hasFrames) frame = requestAnimationFrame(flush);
-  // rAF stops in a hidden tab; don't let batches pile up there.
-  fallback = setTimeout(flush, 250);
-}
-
-function dropPending(): void {
-  if (frame) cancelAnimationFrame(frame);
-  if (fallback) clearTimeout(fallback);
-  frame = 0;
-  fallback = null;
-  pending = [];
-}
-
-function onSnapshot(snapshot: Snapshot): void {
-  dropPending();
-  lastSeq = snapshot.seq;
-  pendingSeq = snapshot.seq;
-  awaitingSnapshot = false;
-  const clockOffset = snapshot.serverTime - Date.now();
-  setClockOffset(clockOffset);
-  usePbx.setState({
-    // JSON gave ordinary objects: ids like `constructor` must not find their prototype.
-    state: adoptState(snapshot.state),
-    seq: snapshot.seq,
-    ready: true,
-    connection: 'live',
-    socketDownSince: 0,
-    clockOffset,
-    refused: '',
-  });
-}
-
-function onOps(batch: OpBatch): void {
-  if (awaitingSnapshot) return;
-  if (batch.seq <= lastSeq) return; // a duplicate: already have it
-  if (batch.seq !== lastSeq + 1) {
-    awaitingSnapshot = true;
-    dropPending();
-    socket?.emit('resync');
-    return;
-  }
-  lastSeq = batch.seq;
-  pendingSeq = batch.seq;
-  for (const op of batch.ops) pending.push(op);
-  scheduleFlush();
-}
+let connection: PageConnection | null = null;
+let users = 0;
 
 /**
  * Opens the page's socket (once; later calls share it). Returns a release
@@ -148,67 +203,13 @@ function onOps(batch: OpBatch): void {
  */
 export function connectPbx(options: ConnectOptions = {}): () => void {
   users++;
-  if (!socket) socket = openSocket(options);
+  connection ??= new PageConnection(options);
   return () => {
     users--;
-    if (users > 0 || !socket) return;
-    socket.removeAllListeners();
-    socket.disconnect();
-    socket = null;
-    if (retry) clearTimeout(retry);
-    retry = null;
-    dropPending();
-    awaitingSnapshot = true;
-    lastSeq = -1;
+    if (users > 0 || !connection) return;
+    connection.close();
+    connection = null;
   };
-}
-
-function openSocket({ url, token, onUnauthorized }: ConnectOptions): PbxSocket {
-  const options = {
-    auth: token ? { token } : undefined,
-    withCredentials: true,
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 5000,
-  };
-  const s: PbxSocket = url ? io(url, options) : io(options);
-  s.on('snapshot', onSnapshot);
-  s.on('ops', onOps);
-  s.on('disconnect', (reason) => {
-    // socket.io leaves a server-side disconnect (e.g. we fell too far behind) to us.
-    if (reason === 'io server disconnect') scheduleReconnect(s, 500);
-    awaitingSnapshot = true;
-    dropPending();
-    const { socketDownSince, ready } = usePbx.getState();
-    usePbx.setState({
-      connection: ready ? 'reconnecting' : 'connecting',
-      socketDownSince: socketDownSince || Date.now(),
-    });
-  });
-  s.on('connect_error', (err) => {
-    const { socketDownSince, ready } = usePbx.getState();
-    usePbx.setState({
-      connection: ready ? 'reconnecting' : 'connecting',
-      socketDownSince: socketDownSince || Date.now(),
-      refused: s.active ? '' : err.message,
-    });
-    if (s.active) return; // socket.io retries transport errors itself
-    // The server refused us in its middleware: socket.io won't retry that.
-    if (err.message === 'unauthorized' && !token && onUnauthorized) {
-      onUnauthorized();
-      return;
-    }
-    // A wallboard keeps trying forever: the server may be restarting.
-    scheduleReconnect(s, 3000);
-  });
-  return s;
-}
-
-function scheduleReconnect(s: PbxSocket, ms: number): void {
-  if (retry) clearTimeout(retry);
-  retry = setTimeout(() => {
-    retry = null;
-    if (socket === s && !s.connected) s.connect();
-  }, ms);
 }
 
 /**
@@ -216,7 +217,7 @@ function scheduleReconnect(s: PbxSocket, ms: number): void {
  * only when Asterisk's OriginateResponse arrives, hence the long timeout.
  */
 export function sendAction(request: ActionRequest, timeoutMs = 40_000): Promise<ActionResult> {
-  const s = socket;
+  const s = connection?.socket;
   if (!s || !s.connected) {
     return Promise.resolve({ ok: false, code: 'link-down', message: 'Not connected to the Callboard server.' });
   }
