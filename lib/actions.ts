@@ -7,23 +7,24 @@
 import { z } from 'zod';
 import type { ActionRequest } from './protocol';
 
+/** Zod's own wording ("Invalid input: expected string, received undefined") is for developers; these are for users. */
+const text = (missing: string, what: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? missing : `${what} must be text`) });
+
 /** An extension to call from: digits and the keypad's `*`, `#`, `+`. */
-export const extensionSchema = z
-  .string()
+export const extensionSchema = text('Enter the extension to ring first', 'The extension')
   .regex(/^[0-9*#+]{1,20}$/, 'An extension is 1 to 20 digits, *, # or +');
 
 /** A number to dial: the keypad's characters. */
-export const dialNumberSchema = z
-  .string()
+export const dialNumberSchema = text('Enter the number to call', 'The number')
   .regex(/^[0-9*#+]{1,32}$/, 'A number is 1 to 32 digits, *, # or +');
 
 /**
  * Caller ID as Asterisk's `CallerID` header takes it: `NUMBER`, or
  * `Name <NUMBER>` with a name of letters, digits, spaces and `.,'_-`.
  */
-export const callerIdSchema = z
-  .string()
-  .max(80)
+export const callerIdSchema = text('Enter a caller ID, or leave it out', 'Caller ID')
+  .max(80, 'Caller ID is at most 80 characters')
   .regex(
     /^(?:[0-9*#+]{1,32}|[\p{L}\p{N}][\p{L}\p{N} .,'_-]{0,39} <[0-9*#+]{1,32}>)$/u,
     'Caller ID is a number, or Name <number>',
@@ -42,12 +43,14 @@ export const channelNameSchema = z
 export const uniqueidSchema = z.string().regex(/^(?:[A-Za-z0-9_-]{1,64}-)?[0-9]{1,20}\.[0-9]{1,10}$/, 'Not a Uniqueid');
 
 /** A call id: the Linkedid that started the conversation. */
-export const callIdSchema = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'Not a call id');
+export const callIdSchema = text('Say which call to hang up', 'The call id').regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'Not a call id');
 
 /** Hang up one channel: its Uniqueid or its name, as the state shows it. */
 export const hangupChannelSchema = z.strictObject({
   type: z.literal('hangup'),
-  channel: z.union([uniqueidSchema, channelNameSchema]),
+  channel: z.union([uniqueidSchema, channelNameSchema], {
+    error: (issue) => (issue.input === undefined ? 'Say which channel to hang up' : 'Not a channel name or Uniqueid'),
+  }),
 });
 
 /** Hang up every channel of one call. */
@@ -74,6 +77,35 @@ export type ParsedAction = z.infer<typeof actionRequestSchema>;
 const _sameShape: (parsed: ParsedAction) => ActionRequest = (parsed) => parsed;
 void _sameShape;
 
+/** How a field is called in a message. */
+const LABEL: Record<string, string> = { from: 'From', to: 'To', callerId: 'Caller ID', channel: 'Channel', call: 'Call', type: 'Action type' };
+
+/**
+ * One issue as a sentence for a person. Our schemas carry their own messages;
+ * the issue kinds that get zod's wording (a wrong type, an unknown key, a
+ * value too long) are put in words here.
+ */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.length ? String(issue.path[issue.path.length - 1]) : '';
+  const label = LABEL[field] ?? field;
+  // A message that already names its field needs no prefix ("Caller ID is at most 80 characters").
+  const named = (message: string) => message.startsWith(label) || (label.length > 2 && message.toLowerCase().includes(label.toLowerCase()));
+  const where = label && !named(issue.message) ? `${label}: ` : '';
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `Unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}`;
+    case 'invalid_type':
+      if (!field) return 'Expected an object like {"type": "hangup", "channel": "…"}';
+      if (issue.message.startsWith('Invalid input')) return issue.input === undefined ? `${label} is missing` : `${label} must be ${issue.expected === 'string' ? 'text' : issue.expected}`;
+      return `${where}${issue.message}`;
+    case 'too_big':
+      if (issue.message.startsWith('Too big')) return `${where}at most ${String(issue.maximum)} characters`;
+      return `${where}${issue.message}`;
+    default:
+      return `${where}${issue.message}`;
+  }
+}
+
 /** Parses an untrusted value; the error message names the first offending field. */
 export function parseActionRequest(value: unknown): { ok: true; request: ParsedAction } | { ok: false; message: string } {
   const result = actionRequestSchema.safeParse(value);
@@ -88,14 +120,13 @@ function describeIssues(value: unknown, error: z.ZodError): string {
     type === 'originate'
       ? originateSchema
       : type === 'hangup'
-        ? typeof (value as { call?: unknown }).call === 'string'
+        ? Object.hasOwn(value as object, 'call')
           ? hangupCallSchema
           : hangupChannelSchema
         : null;
-  if (!branch) return 'Unknown action type';
+  if (!branch) return type === undefined ? 'Say which action: {"type": "hangup", …} or {"type": "originate", …}' : 'Unknown action type; use hangup or originate';
   const specific = branch.safeParse(value);
   const issue = specific.success ? error.issues[0] : specific.error.issues[0];
-  if (!issue) return 'Invalid request';
-  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-  return `${where}${issue.message}`;
+  if (!issue) return 'The request is not valid';
+  return describeIssue(issue);
 }

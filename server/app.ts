@@ -68,7 +68,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     demo ? (opts.demoAccounts ?? DEMO_ACCOUNTS) : [],
     opts.loginLimits,
   );
-  const audit = new AuditLog(config.dataDir);
+  const audit = new AuditLog(config.dataDir, { now });
   const session = new PbxSession({
     ami: opts.ami,
     log,
@@ -152,6 +152,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       stopSockets();
       fanout.close();
       session.stop();
+      audit.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
     },

@@ -40,15 +40,6 @@ export interface ActionRunnerOptions {
 }
 
 const ACTING_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
-/**
- * Refusals written per actor per second. The audit is synchronous and on disk,
- * so a client looping on a refused request must not fill the disk: past this,
- * refusals are counted and the count goes with the actor's next entry.
- * Anything that reached Asterisk is always written.
- */
-const AUDITED_REFUSALS_PER_SECOND = 20;
-const MAX_TRACKED_ACTORS = 10_000;
-const THROTTLED: ReadonlySet<ActionErrorCode> = new Set(['invalid', 'forbidden', 'rate-limited', 'unauthenticated']);
 const HANGUP_TIMEOUT_MS = 10_000;
 /** Originate answers when the far end picks up or the ring timeout ends; the browser waits 40 s. */
 const ORIGINATE_TIMEOUT_MS = 35_000;
@@ -65,9 +56,6 @@ class Refusal extends Error {
 
 export class ActionRunner {
   private readonly limiter: RateLimiter;
-  private readonly auditBudget = new RateLimiter(AUDITED_REFUSALS_PER_SECOND, 1000);
-  /** Refusals not written, per actor, since its last entry. */
-  private readonly unwritten = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(private readonly opts: ActionRunnerOptions) {
@@ -100,15 +88,9 @@ export class ActionRunner {
     return result;
   }
 
+  /** Through the audit log's shared throttle: a client looping on a refused request cannot fill the disk. */
   private audit(actor: AuditActor, raw: unknown, result: ActionResult): void {
-    const key = `${actor.user}|${actor.address}`;
-    if (!result.ok && THROTTLED.has(result.code) && !this.auditBudget.hit(key, this.now()).ok) {
-      if (this.unwritten.has(key) || this.unwritten.size < MAX_TRACKED_ACTORS) this.unwritten.set(key, (this.unwritten.get(key) ?? 0) + 1);
-      return;
-    }
-    const unwritten = this.unwritten.get(key);
-    if (unwritten) this.unwritten.delete(key);
-    this.opts.audit.write({
+    this.opts.audit.record({
       time: new Date(this.now()).toISOString(),
       who: actor.user,
       role: actor.role,
@@ -117,7 +99,6 @@ export class ActionRunner {
       params: boundedCopy(raw),
       result: result.ok ? 'ok' : result.code,
       message: result.message,
-      ...(unwritten ? { unwritten } : {}),
     });
   }
 

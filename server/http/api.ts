@@ -1,6 +1,7 @@
 /**
- * The REST API under /api. Every answer is JSON; errors are `{error}` with a
- * message a person can act on. Identity: the session cookie, or
+ * The REST API under /api. Every answer is JSON; every error is
+ * `{"error": "<a message a person can act on>", "code": "<machine code>"}`
+ * (server/http/util.ts lists the codes). Identity: the session cookie, or
  * `Authorization: Bearer <token>`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -67,6 +68,7 @@ const REFUSAL_CODE: Record<number, ActionErrorCode> = { 401: 'unauthenticated', 
 
 /** Handles a request under /api; always answers. */
 export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  clientAddress(req); // noted now: a request cut short has no socket left to ask
   try {
     let pathMatched = false;
     for (const [method, pattern, handler, attempt] of routes) {
@@ -90,7 +92,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     throw new HttpError(404, `No such API endpoint: ${pathname.slice(0, 100)}`);
   } catch (err) {
     if (res.headersSent) return;
-    if (err instanceof HttpError) sendError(res, err.status, err.message);
+    if (err instanceof HttpError) sendError(res, err.status, err.message, err.headers, err.code);
     else {
       ctx.log.error({ err }, 'API request failed');
       sendError(res, 500, 'Internal error');
@@ -200,15 +202,31 @@ async function act(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, r
 
 async function runAction(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, identity: Identity, request: unknown): Promise<void> {
   const result: ActionResult = await ctx.runner.run({ user: identity.user, role: identity.role, address: clientAddress(req) }, request);
-  sendJson(res, result.ok ? 200 : STATUS_OF[result.code], result);
+  if (result.ok) return sendJson(res, 200, result);
+  const seconds = result.code === 'rate-limited' ? /in (\d+) s/.exec(result.message)?.[1] : undefined;
+  sendError(res, STATUS_OF[result.code], result.message, seconds ? { 'retry-after': seconds } : {}, result.code);
 }
 
+const auditQuery = z.strictObject({
+  limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit is at least 1').max(1000, 'limit is at most 1000').default(200),
+  before: z.coerce.number({ error: 'before must be a number' }).int('before must be a whole number').min(0, 'before is never negative').optional(),
+  actor: z.string().min(1).max(200, 'actor is at most 200 characters').optional(),
+  action: z.string().min(1).max(40, 'action is at most 40 characters').optional(),
+  result: z.string().min(1).max(40, 'result is at most 40 characters').optional(),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown parameter ${issue.keys.join(', ')}; use limit, before, actor, action, result` : undefined) });
+
+/**
+ * The audit log, newest entries last, a page at a time: `next` is the cursor
+ * to pass as `before=` for the page before; `actor`, `action` and `result`
+ * filter exactly.
+ */
 async function audit(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const identity = requireIdentity(ctx, req);
   if (identity.role !== 'admin') throw new HttpError(403, 'Only an admin may read the audit log');
   const url = new URL(req.url ?? '/', 'http://x');
-  const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit')) || 200));
-  sendJson(res, 200, { entries: await ctx.audit.tail(limit) });
+  const query = auditQuery.safeParse(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== '')));
+  if (!query.success) throw new HttpError(400, query.error.issues[0]?.message ?? 'Bad query');
+  sendJson(res, 200, await ctx.audit.page(query.data));
 }
 
 /** Re-reads Asterisk's lists now (they also run on every connect); for an admin who doubts the board. */
@@ -216,16 +234,16 @@ async function resync(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   const identity = requireIdentity(ctx, req);
   const entry = { time: new Date(ctx.now()).toISOString(), who: identity.user, role: identity.role, address: clientAddress(req), action: 'resync', params: {} };
   if (identity.role !== 'admin') {
-    ctx.audit.write({ ...entry, result: 'forbidden', message: 'Only an admin may force a resync' });
+    ctx.audit.record({ ...entry, result: 'forbidden', message: 'Only an admin may force a resync' });
     throw new HttpError(403, 'Only an admin may force a resync');
   }
   if (!ctx.session.connected) {
-    ctx.audit.write({ ...entry, result: 'link-down', message: 'The PBX link is down' });
+    ctx.audit.record({ ...entry, result: 'link-down', message: 'The PBX link is down' });
     throw new HttpError(503, 'The PBX link is down; the lists run again as soon as it is back');
   }
   await ctx.session.resync();
   const { lastResync, warnings } = ctx.session.state.pbx;
-  ctx.audit.write({ ...entry, result: 'ok', message: 'Resynced' });
+  ctx.audit.record({ ...entry, result: 'ok', message: 'Resynced' });
   sendJson(res, 200, { ok: true, lastResync, warnings });
 }
 

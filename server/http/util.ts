@@ -3,17 +3,56 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * Machine codes of REST errors. Every REST error answers
+ * `{"error": "<a sentence for a person>", "code": "<one of these>"}`.
+ */
+export type ErrorCode =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'method-not-allowed'
+  | 'too-large'
+  | 'rate-limited'
+  | 'link-down'
+  | 'timeout'
+  | 'ami'
+  | 'internal';
+
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
+  400: 'invalid',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  413: 'too-large',
+  429: 'rate-limited',
+  503: 'link-down',
+  504: 'timeout',
+};
+
+export function codeForStatus(status: number): ErrorCode {
+  return CODE_OF_STATUS[status] ?? (status >= 500 ? 'internal' : 'invalid');
+}
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code: ErrorCode = codeForStatus(status),
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/** For a body serialised once and sent many times. */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string | string[]> = {}): void {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
@@ -24,24 +63,44 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { error }, headers);
+/** The one REST error shape: `{error, code}`. The code follows from the status unless given. */
+export function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}, code: ErrorCode = codeForStatus(status)): void {
+  sendJson(res, status, { error, code }, headers);
 }
 
-/** Reads a JSON body of at most `limit` bytes; a clear HttpError otherwise. */
+/**
+ * Reads a JSON body of at most `limit` bytes; a clear HttpError otherwise.
+ * An oversized body is not read on, and the request is not destroyed: the
+ * 413 must still reach the client, so the connection closes after it.
+ */
 export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(type)) throw new HttpError(400, 'Send the body as JSON (Content-Type: application/json)');
+  const tooLarge = () => new HttpError(413, `Body larger than ${limit} bytes`, 'too-large', { connection: 'close' });
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, `Body larger than ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `Body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (err?: Error) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.pause();
+      done(tooLarge());
+    };
+    const onEnd = () => done();
+    const onError = (err: Error) => done(new HttpError(400, `The request body could not be read (${err.message})`));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
   if (!text) throw new HttpError(400, 'Empty body; expected JSON');
   try {
     return JSON.parse(text);
@@ -50,8 +109,16 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   }
 }
 
+const addresses = new WeakMap<IncomingMessage, string>();
+
+/** The peer's address, remembered from the first call: a closed request has no socket to ask. */
 export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  let address = addresses.get(req);
+  if (address === undefined) {
+    address = req.socket?.remoteAddress ?? 'unknown';
+    addresses.set(req, address);
+  }
+  return address;
 }
 
 /**

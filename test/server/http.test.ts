@@ -53,7 +53,7 @@ describe('login endpoints', () => {
   it('answers wrong passwords, malformed and oversized bodies with clear JSON errors', async () => {
     const wrong = await post(`${demo.url}/api/login`, { username: 'viewer', password: 'nope' });
     expect(wrong.status).toBe(401);
-    expect(await json(wrong)).toEqual({ error: 'Wrong username or password' });
+    expect(await json(wrong)).toEqual({ error: 'Wrong username or password', code: 'unauthenticated' });
     const bad = await post(`${demo.url}/api/login`, '{"username": ');
     expect(bad.status).toBe(400);
     expect((await json(bad)).error).toMatch(/JSON/);
