@@ -1,5 +1,6 @@
 /** Small HTTP helpers: JSON in with a size limit, JSON out, and the caller's address and origin. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { knownRequestInfo } from '../auth/request-info';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -51,7 +52,8 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
 }
 
 export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  // Behind a trusted proxy, the address it reports (server/auth/request-info.ts, resolved first thing by server/app.ts).
+  return knownRequestInfo(req)?.address ?? req.socket?.remoteAddress ?? 'unknown';
 }
 
 /**
