@@ -59,18 +59,27 @@ export function wireSockets(ctx: SocketContext): () => void {
     }
     callback(null, true);
   };
-  ctx.io.engine.on('connection', (conn: { request: IncomingMessage; once(event: 'close', fn: () => void): void }) => {
+  const timeoutMs = ctx.handshakeTimeoutMs ?? 10_000;
+  ctx.io.engine.on('connection', (conn: { request: IncomingMessage; once(event: 'close', fn: () => void): void; close(discard?: boolean): void }) => {
     const address = addressOf(conn.request);
     let set = pending.get(address);
     if (!set) pending.set(address, (set = new Set()));
     set.add(conn);
-    conn.once('close', () => settle(address, conn));
+    // socket.io's own connectTimeout closes politely, which for a polling client that never polls again takes 30 s more.
+    const timer = setTimeout(() => {
+      if (pending.get(address)?.has(conn)) conn.close(true);
+    }, timeoutMs);
+    timer.unref();
+    conn.once('close', () => {
+      clearTimeout(timer);
+      settle(address, conn);
+    });
   });
   ctx.io.engine.on('initial_headers', (headers: Record<string, string>) => {
     headers['x-content-type-options'] = 'nosniff';
   });
-  // Without a namespace joined by then, socket.io closes the connection.
-  ctx.io.connectTimeout(ctx.handshakeTimeoutMs ?? 10_000);
+  // socket.io's own timer only as a backstop: its polite close would block our discarding one.
+  ctx.io.connectTimeout(timeoutMs * 2);
 
   ctx.io.use((socket, next) => {
     const { headers, auth } = socket.handshake;
