@@ -8,6 +8,8 @@ import { ThemeSwitch } from './ThemeSwitch';
 
 interface LoginInfo {
   demo: boolean;
+  /** This page came over plain HTTP from another machine: a password would cross the network in clear. */
+  insecure?: boolean;
   accounts?: { username: string; password: string; role: Role }[];
 }
 
@@ -72,6 +74,12 @@ export function LoginForm() {
         <div className="rounded-2xl border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
           <h1 className="text-lg font-semibold tracking-tight">Sign in</h1>
           <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">Live calls, queues and agents of your PBX.</p>
+          {info?.insecure && (
+            <p data-testid="insecure-warning" role="status" className="mt-4 flex items-start gap-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-200">
+              <IconAlert className="mt-0.5 shrink-0" width={14} height={14} />
+              This connection is not encrypted: your password would cross the network in clear. Ask your admin to serve Callboard over HTTPS.
+            </p>
+          )}
           <form onSubmit={submit} className="mt-5 space-y-4" noValidate>
             <div>
               <label htmlFor="username" className="block text-sm font-medium">

@@ -12,7 +12,6 @@ import { useNow } from '@/lib/ui/clock';
 import { elapsed, formatClock, formatPercent } from '@/lib/ui/format';
 import { waitLevel, type QueueStats } from '@/lib/ui/queues';
 import { useAgents, useDataLive, useQueueStats } from '@/lib/ui/selectors';
-import { goToLogin } from '@/lib/ui/session';
 import { LinkBadge } from './LinkBadge';
 
 const WAIT = { ok: 'text-emerald-400', warn: 'text-amber-400', bad: 'text-rose-400' };
@@ -126,8 +125,9 @@ export function Wallboard() {
   const demo = usePbx((s) => s.state.pbx.demo);
 
   useEffect(() => {
-    const token = new URLSearchParams(location.search).get('token') ?? undefined;
-    return connectPbx({ token, onUnauthorized: goToLogin });
+    // The server trades ?token= for a cookie before the page loads (server/http/page-gate.ts), so the cookie
+    // authenticates. Refused: reload, and the server's gate shows the page that says why (a wall has nobody to log in).
+    return connectPbx({ onUnauthorized: () => location.reload() });
   }, []);
 
   // Up to three queues: one wide band each. More: a grid of cards.

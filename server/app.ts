@@ -4,18 +4,23 @@
  * demo PBX; tests run this directly on port 0.
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Server } from 'socket.io';
 import type { Config, AmiConfig } from './config';
-import { Auth, DEMO_ACCOUNTS, type DemoAccount, type LoginLimits } from './auth/auth';
+import { Auth, DEMO_ACCOUNTS, type DemoAccount } from './auth/auth';
 import { ensureFirstAdmin } from './auth/bootstrap';
-import { loadOrCreateKey, SessionSigner } from './auth/session-cookie';
+import type { LoginThrottleOptions } from './auth/login-throttle';
+import { parseTrustedProxies, resolveRequestInfo } from './auth/request-info';
+import { loadOrCreateKey } from './auth/session-cookie';
+import { SessionStore } from './auth/session-store';
 import { UserStore } from './auth/user-store';
 import { AuditLog } from './actions/audit';
 import { ActionRunner } from './actions/runner';
 import { handleApi } from './http/api';
 import { gatePage, listPublicFiles } from './http/page-gate';
+import { applySecurityHeaders } from './http/security-headers';
 import { sendError } from './http/util';
 import type { Logger } from './log';
 import { trunkPredicate } from '@/lib/pbx';
@@ -34,7 +39,8 @@ export interface CallboardOptions {
   /** Called once when the first admin was created, with its one-time password. */
   onFirstAdmin?: (account: { user: string; password: string }) => void;
   demoAccounts?: readonly DemoAccount[];
-  loginLimits?: LoginLimits;
+  /** Overrides CALLBOARD_LOGIN_* (tests). */
+  loginLimits?: Partial<LoginThrottleOptions>;
   actionRateLimit?: { limit: number; windowMs: number };
   maxBufferedBytes?: number;
   /** How often open sockets' credentials are checked again, ms (default 5 s). */
@@ -57,17 +63,20 @@ export interface Callboard {
 export async function createCallboard(config: Config, opts: CallboardOptions): Promise<Callboard> {
   const { log, demo } = opts;
   const now = opts.now ?? Date.now;
-  const store = new UserStore(config.dataDir);
+  const { security } = config;
+  const store = new UserStore(config.dataDir, {
+    onError: (err) => log.error(`${err.message}. Still using the users as they were before this change.`),
+  });
   if (!demo) {
     const first = await ensureFirstAdmin(store);
     if (first) opts.onFirstAdmin?.(first);
   }
-  const auth = new Auth(
-    store,
-    new SessionSigner(loadOrCreateKey(config.dataDir)),
-    demo ? (opts.demoAccounts ?? DEMO_ACCOUNTS) : [],
-    opts.loginLimits,
-  );
+  const sessions = new SessionStore(config.dataDir, { now, onWarning: (message) => log.warn(message) });
+  const auth = new Auth(store, sessions, loadOrCreateKey(config.dataDir), demo ? (opts.demoAccounts ?? DEMO_ACCOUNTS) : [], {
+    throttle: { ...security.login, ...opts.loginLimits },
+  });
+  const trustedProxies = parseTrustedProxies(security.trustedProxies);
+  const headerOptions = { hstsMaxAge: security.hstsMaxAge, wallboardAncestors: security.wallboardAncestors, dev: config.dev };
   const audit = new AuditLog(config.dataDir, { now });
   const session = new PbxSession({
     ami: opts.ami,
@@ -94,21 +103,25 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   const apiContext = { auth, session, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now } as const;
   let fanout: Fanout;
 
-  const httpServer = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const info = resolveRequestInfo(req, trustedProxies);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://callboard.invalid');
     } catch {
+      applySecurityHeaders(req, res, '/api/', info.secure, headerOptions);
       sendError(res, 400, 'Bad URL');
       return;
     }
+    applySecurityHeaders(req, res, url.pathname, info.secure, headerOptions);
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       void handleApi({ ...apiContext, fanout }, req, res, url.pathname);
       return;
     }
-    const gate = gatePage(auth, req, url, publicFiles, now());
+    const gate = gatePage(auth, req, url, publicFiles, now(), { secure: info.secure, wallboardFramed: security.wallboardAncestors.length > 0 });
+    if (gate.cookies) res.setHeader('set-cookie', gate.cookies);
     if (!gate.allow) {
-      res.writeHead(302, { location: gate.redirect, 'cache-control': 'no-store' });
+      res.writeHead(gate.status, { location: gate.redirect, 'cache-control': 'no-store' });
       res.end();
       return;
     }
@@ -120,7 +133,8 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     } else {
       sendError(res, 404, 'Not found');
     }
-  });
+  };
+  const httpServer: HttpServer = security.tls ? createHttpsServer({ cert: security.tls.cert, key: security.tls.key }, onRequest) : createServer(onRequest);
 
   const io: CallboardServer = new Server(httpServer, {
     serveClient: false,
@@ -129,7 +143,19 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     maxHttpBufferSize: 64 * 1024,
   });
   fanout = new Fanout(io, session, { batchMs: config.batchMs, maxBufferedBytes: opts.maxBufferedBytes, log, now });
-  const stopSockets = wireSockets({ io, auth, fanout, runner, allowedOrigins: config.allowedOrigins, log, now, recheckMs: opts.recheckMs });
+  const stopSockets = wireSockets({
+    io,
+    auth,
+    fanout,
+    runner,
+    allowedOrigins: config.allowedOrigins,
+    log,
+    now,
+    recheckMs: opts.recheckMs,
+    trustedProxies,
+    pendingPerAddress: security.pendingSocketsPerAddress,
+    handshakeTimeoutMs: security.handshakeTimeoutMs,
+  });
   session.start();
 
   return {

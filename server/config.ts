@@ -3,8 +3,10 @@
  * Everything is validated once at start; a bad value stops the server with a
  * message naming the variable, never a stack trace.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustedProxies } from './auth/request-info';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
@@ -53,6 +55,22 @@ const envSchema = z.object({
   CALLBOARD_MAX_FIELD_LENGTH: z.coerce.number().int().min(64).max(1_000_000).default(DEFAULT_LIMITS.maxFieldLength),
   /** Minutes between drift checks (the lists run and differences are counted); 0 turns them off. */
   CALLBOARD_DRIFT_CHECK_MINUTES: z.coerce.number().min(0).max(24 * 60).default(DEFAULT_DRIFT_CHECK_MINUTES),
+  /** HTTPS: PEM certificate (chain) and key files; both or neither. */
+  CALLBOARD_TLS_CERT: z.string().trim().optional(),
+  CALLBOARD_TLS_KEY: z.string().trim().optional(),
+  /** Proxies believed about X-Forwarded-For/-Proto: addresses and CIDR ranges (comma separated). */
+  CALLBOARD_TRUSTED_PROXIES: z.string().default(''),
+  /** Strict-Transport-Security max-age in seconds, sent on requests that came over TLS; 0: none. */
+  CALLBOARD_HSTS_MAX_AGE: z.coerce.number().int().min(0).max(63_072_000).default(15_552_000),
+  /** Who may frame /wallboard (CSP frame-ancestors sources, space or comma separated); default: nobody. */
+  CALLBOARD_WALLBOARD_ANCESTORS: z.string().default(''),
+  /** Login throttle: failures per (user, address) and per address before the doubling delays start, and their cap. */
+  CALLBOARD_LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(1000).default(3),
+  CALLBOARD_LOGIN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).max(100_000).default(20),
+  CALLBOARD_LOGIN_MAX_DELAY_S: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Unauthenticated socket connections one address may hold at once, and how long one may take to authenticate. */
+  CALLBOARD_PENDING_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(16),
+  CALLBOARD_HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -95,6 +113,19 @@ export interface Config {
   /** ms between drift checks; 0: none. */
   driftCheckMs: number;
   dev: boolean;
+  security: SecurityConfig;
+}
+
+export interface SecurityConfig {
+  /** Serve HTTPS with these PEM contents; null: plain HTTP (perhaps behind a TLS proxy). */
+  tls: { cert: string; key: string } | null;
+  /** The raw CALLBOARD_TRUSTED_PROXIES list (parsed by server/auth/request-info.ts). */
+  trustedProxies: string;
+  hstsMaxAge: number;
+  wallboardAncestors: string[];
+  login: { freeFailures: number; addressFreeFailures: number; maxDelayMs: number };
+  pendingSocketsPerAddress: number;
+  handshakeTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -136,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')}: required when AMI_HOST is set`);
     ami = { host: e.AMI_HOST, port: e.AMI_PORT, username: e.AMI_USERNAME!, secret: e.AMI_SECRET!, tls: e.AMI_TLS };
   }
+  const security = securityConfig(e);
   return {
     ami,
     port: e.PORT,
@@ -156,6 +188,48 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     driftCheckMs: Math.round(e.CALLBOARD_DRIFT_CHECK_MINUTES * 60_000),
     dev: env.NODE_ENV !== 'production',
+    security,
+  };
+}
+
+const ANCESTOR = /^(?:'self'|https?:\/\/(?:\*\.)?[A-Za-z0-9.-]+(?::\d{1,5})?)$/;
+
+function securityConfig(e: z.infer<typeof envSchema>): SecurityConfig {
+  const fail = (name: string, message: string) => new ConfigError(`Invalid configuration:\n  ${name}: ${message}`);
+  let tls: SecurityConfig['tls'] = null;
+  if (Boolean(e.CALLBOARD_TLS_CERT) !== Boolean(e.CALLBOARD_TLS_KEY)) {
+    throw fail(e.CALLBOARD_TLS_CERT ? 'CALLBOARD_TLS_KEY' : 'CALLBOARD_TLS_CERT', 'required when the other of CALLBOARD_TLS_CERT / CALLBOARD_TLS_KEY is set');
+  }
+  if (e.CALLBOARD_TLS_CERT && e.CALLBOARD_TLS_KEY) {
+    const read = (name: string, file: string) => {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        throw fail(name, `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    };
+    tls = { cert: read('CALLBOARD_TLS_CERT', e.CALLBOARD_TLS_CERT), key: read('CALLBOARD_TLS_KEY', e.CALLBOARD_TLS_KEY) };
+  }
+  try {
+    parseTrustedProxies(e.CALLBOARD_TRUSTED_PROXIES);
+  } catch (err) {
+    throw fail('CALLBOARD_TRUSTED_PROXIES', (err as Error).message);
+  }
+  const wallboardAncestors = e.CALLBOARD_WALLBOARD_ANCESTORS.split(/[\s,]+/).filter(Boolean);
+  const bad = wallboardAncestors.find((a) => !ANCESTOR.test(a));
+  if (bad) throw fail('CALLBOARD_WALLBOARD_ANCESTORS', `"${bad.slice(0, 80)}" is not a source like https://intranet.example.com`);
+  return {
+    tls,
+    trustedProxies: e.CALLBOARD_TRUSTED_PROXIES,
+    hstsMaxAge: e.CALLBOARD_HSTS_MAX_AGE,
+    wallboardAncestors,
+    login: {
+      freeFailures: e.CALLBOARD_LOGIN_FREE_FAILURES,
+      addressFreeFailures: e.CALLBOARD_LOGIN_ADDRESS_FREE_FAILURES,
+      maxDelayMs: e.CALLBOARD_LOGIN_MAX_DELAY_S * 1000,
+    },
+    pendingSocketsPerAddress: e.CALLBOARD_PENDING_SOCKETS_PER_ADDRESS,
+    handshakeTimeoutMs: e.CALLBOARD_HANDSHAKE_TIMEOUT_MS,
   };
 }
 

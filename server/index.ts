@@ -59,7 +59,10 @@ async function main(): Promise<void> {
   closers.unshift(() => callboard.close());
   const address = await callboard.listen(config.port, config.host);
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  log.info(`Callboard on http://${shownHost}:${address.port}${demo ? ' (demo mode: log in as admin/admin, supervisor/supervisor or viewer/viewer)' : ''}`);
+  if (!config.security.tls && !config.security.trustedProxies.trim() && !/^(127\.|::1$|localhost$)/.test(config.host)) {
+    log.warn('Serving plain HTTP: passwords and session cookies cross the network in clear. Set CALLBOARD_TLS_CERT/CALLBOARD_TLS_KEY, or put a TLS proxy in front and name it in CALLBOARD_TRUSTED_PROXIES (docs/deploy.md).');
+  }
+  log.info(`Callboard on ${config.security.tls ? 'https' : 'http'}://${shownHost}:${address.port}${demo ? ' (demo mode: log in as admin/admin, supervisor/supervisor or viewer/viewer)' : ''}`);
 }
 
 let stopping = false;

@@ -1,14 +1,16 @@
 /**
- * Who is asking: login with rate limiting, and identity from a session
- * cookie, a Bearer token or a socket's auth token. Demo accounts live only in
- * memory and only exist in demo mode.
+ * Who is asking: login with throttling, and identity from a session cookie
+ * (a person), a wallboard cookie (a screen that showed its token once), a
+ * Bearer token or a socket's auth token. Demo accounts live only in memory and
+ * only exist in demo mode.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Role } from '@/lib/protocol';
 import { dummyPasswordHash, verifyPassword } from './passwords';
-import { RateLimiter } from '../rate-limit';
-import { parseCookies, SESSION_COOKIE, SessionSigner } from './session-cookie';
+import { LoginThrottle, type LoginThrottleOptions } from './login-throttle';
+import { parseCookies, passwordStamper, SESSION_COOKIE, WALLBOARD_COOKIE } from './session-cookie';
+import type { SessionStore } from './session-store';
 import type { UserRole, UserStore } from './user-store';
 
 export interface Identity {
@@ -31,25 +33,23 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
 
 const DEMO_STAMP = 'demo';
 
-export interface LoginLimits {
-  /** Failed attempts per address per window. */
-  perAddress: number;
-  /** Failed attempts per user name per window. */
-  perUser: number;
-  windowMs: number;
+export interface AuthOptions {
+  throttle?: Partial<LoginThrottleOptions>;
+  /** How long a login lasts (default 12 h). */
+  sessionTtlMs?: number;
+  /** How long a wallboard's cookie lasts after its token was exchanged (default 400 days, the most browsers keep a cookie). */
+  wallboardTtlMs?: number;
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perAddress: 20, perUser: 5, windowMs: 5 * 60_000 };
-
 /**
- * Password checks in flight at once, per user name and per address. A failure
- * is counted only once its check is done, so without this bound a burst of
- * parallel attempts would all pass the limiter before the first one failed.
+ * Password checks in flight at once, per (user name, address) and per
+ * address. A failure is counted only once its check is done, so without this
+ * bound a burst of parallel attempts would all pass the throttle before the
+ * first one failed. Never per user name alone: that would let anyone keep the
+ * real user out.
  */
-const IN_FLIGHT_PER_USER = 1;
+const IN_FLIGHT_PER_PAIR = 1;
 const IN_FLIGHT_PER_ADDRESS = 4;
-
-const MAX_LOGGED_OUT = 50_000;
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 /** Compares without telling, by its timing, how much of the guess was right. */
@@ -57,58 +57,55 @@ const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b
 
 export type LoginResult =
   | { ok: true; identity: Identity; cookieValue: string }
-  | { ok: false; status: 401 | 429; error: string };
+  | { ok: false; status: 401 | 429; error: string; retryAfterSeconds?: number };
+
+/** Why a wallboard is turned away, for the page that says so. */
+export type WallboardRefusal = 'missing' | 'invalid' | 'revoked' | 'ended';
 
 export class Auth {
-  private readonly byAddress: RateLimiter;
-  private readonly byUser: RateLimiter;
+  readonly throttle: LoginThrottle;
+  readonly sessionTtlMs: number;
+  readonly wallboardTtlMs: number;
+  private readonly stamp: (passwordHash: string) => string;
   private readonly inFlight = new Map<string, number>();
-  /** Cookie values ended by logout, until they would have expired anyway. */
-  private readonly loggedOut = new Map<string, number>();
 
   constructor(
     readonly store: UserStore,
-    readonly signer: SessionSigner,
+    readonly sessions: SessionStore,
+    stampKey: Buffer,
     readonly demoAccounts: readonly DemoAccount[],
-    limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
+    opts: AuthOptions = {},
   ) {
-    this.byAddress = new RateLimiter(limits.perAddress, limits.windowMs);
-    this.byUser = new RateLimiter(limits.perUser, limits.windowMs);
+    this.stamp = passwordStamper(stampKey);
+    this.throttle = new LoginThrottle(opts.throttle);
+    this.sessionTtlMs = opts.sessionTtlMs ?? 12 * 3600_000;
+    this.wallboardTtlMs = opts.wallboardTtlMs ?? 400 * 24 * 3600_000;
   }
 
   async login(username: string, password: string, address: string, now: number): Promise<LoginResult> {
-    const userKey = username.toLowerCase();
-    // Only failures count, so a busy shared address (an office NAT, the e2e suite) can still log in.
-    const addr = this.byAddress.check(address, now);
-    const user = this.byUser.check(userKey, now);
-    if (!addr.ok || !user.ok) {
-      const seconds = Math.max(1, Math.ceil(Math.max(addr.retryAfterMs, user.retryAfterMs) / 1000));
-      return { ok: false, status: 429, error: `Too many login attempts. Try again in ${seconds} s.` };
-    }
-    const userSlot = `u:${userKey}`;
+    const wait = this.throttle.check(username, address, now);
+    if (!wait.ok) return tooMany(wait.retryAfterMs);
+    const pairSlot = `p:${username.toLowerCase()}\u0000${address}`;
     const addressSlot = `a:${address}`;
-    if ((this.inFlight.get(userSlot) ?? 0) >= IN_FLIGHT_PER_USER || (this.inFlight.get(addressSlot) ?? 0) >= IN_FLIGHT_PER_ADDRESS) {
-      return { ok: false, status: 429, error: 'Too many login attempts. Try again in 1 s.' };
-    }
-    this.take(userSlot, 1);
+    if ((this.inFlight.get(pairSlot) ?? 0) >= IN_FLIGHT_PER_PAIR || (this.inFlight.get(addressSlot) ?? 0) >= IN_FLIGHT_PER_ADDRESS) return tooMany(1000);
+    this.take(pairSlot, 1);
     this.take(addressSlot, 1);
     let found: { role: UserRole; stamp: string } | null;
     try {
       found = await this.checkPassword(username, password);
     } finally {
-      this.take(userSlot, -1);
+      this.take(pairSlot, -1);
       this.take(addressSlot, -1);
     }
     if (!found) {
-      this.byUser.record(userKey, now);
-      this.byAddress.record(address, now);
+      this.throttle.failure(username, address, now);
       return { ok: false, status: 401, error: 'Wrong username or password' };
     }
-    this.byUser.reset(userKey);
+    this.throttle.success(username, address);
     return {
       ok: true,
       identity: { user: username, role: found.role, via: 'session' },
-      cookieValue: this.signer.issue(username, found.stamp, now),
+      cookieValue: this.sessions.create({ kind: 'user', subject: username, stamp: found.stamp, expires: now + this.sessionTtlMs }, now),
     };
   }
 
@@ -118,15 +115,9 @@ export class Auth {
     else this.inFlight.delete(slot);
   }
 
-  /** Ends a session for good (stateless cookies would otherwise stay valid until they expire). */
-  logout(cookieHeader: string | undefined, now: number): void {
-    const value = parseCookies(cookieHeader)[SESSION_COOKIE];
-    const expires = value ? this.signer.expiryOf(value, now) : null;
-    if (value === undefined || expires === null) return;
-    for (const [v, until] of this.loggedOut) if (until <= now) this.loggedOut.delete(v);
-    // Bounded memory: past the cap the oldest entries go (insertion order), never the newest.
-    if (this.loggedOut.size >= MAX_LOGGED_OUT) this.loggedOut.delete(this.loggedOut.keys().next().value!);
-    this.loggedOut.set(value, expires);
+  /** Ends the session in the cookie for good, across restarts. */
+  logout(cookieHeader: string | undefined): void {
+    this.sessions.revoke(parseCookies(cookieHeader)[SESSION_COOKIE]);
   }
 
   private async checkPassword(username: string, password: string): Promise<{ role: UserRole; stamp: string } | null> {
@@ -135,19 +126,36 @@ export class Auth {
     const user = this.store.getUser(username);
     // Same work whether or not the user exists.
     const ok = await verifyPassword(password, user?.password ?? (await dummyPasswordHash()));
-    return user && ok ? { role: user.role, stamp: this.signer.stamp(user.password) } : null;
+    return user && ok ? { role: user.role, stamp: this.stamp(user.password) } : null;
   }
 
-  /** The identity behind a session cookie value, checked against the current users. */
+  /** The person behind a session cookie value, checked against the current users. */
   fromSession(value: string | undefined, now: number): Identity | null {
-    if (!value || this.loggedOut.has(value)) return null;
-    const session = this.signer.verify(value, now);
-    if (!session) return null;
-    const demo = this.demoAccounts.find((a) => a.username === session.user);
+    const session = this.sessions.get(value, now);
+    if (!session || session.kind !== 'user') return null;
+    const demo = this.demoAccounts.find((a) => a.username === session.subject);
     if (demo) return session.stamp === DEMO_STAMP ? { user: demo.username, role: demo.role, via: 'session' } : null;
-    const user = this.store.getUser(session.user);
-    if (!user || this.signer.stamp(user.password) !== session.stamp) return null;
+    const user = this.store.getUser(session.subject);
+    if (!user || this.stamp(user.password) !== session.stamp) return null;
     return { user: user.name, role: user.role, via: 'session' };
+  }
+
+  /** Trades a token for a wallboard session, so the token can leave the URL. */
+  startWallboardSession(token: string | undefined, now: number): { ok: true; cookieValue: string } | { ok: false; reason: WallboardRefusal } {
+    if (!token) return { ok: false, reason: 'missing' };
+    const stored = this.store.findToken(token);
+    if (!stored) return { ok: false, reason: 'invalid' };
+    return { ok: true, cookieValue: this.sessions.create({ kind: 'token', subject: stored.id, stamp: '', expires: now + this.wallboardTtlMs }, now) };
+  }
+
+  /** The token behind a wallboard cookie, or why there is none. */
+  wallboardSession(value: string | undefined, now: number): { ok: true; identity: Identity } | { ok: false; reason: WallboardRefusal } {
+    if (!value) return { ok: false, reason: 'missing' };
+    const session = this.sessions.get(value, now);
+    if (!session || session.kind !== 'token') return { ok: false, reason: 'ended' };
+    const stored = this.store.tokens.find((t) => t.id === session.subject);
+    if (!stored) return { ok: false, reason: 'revoked' };
+    return { ok: true, identity: { user: `token:${stored.name}`, role: stored.role, via: 'token' } };
   }
 
   fromToken(token: string | undefined): Identity | null {
@@ -156,16 +164,31 @@ export class Auth {
     return stored ? { user: `token:${stored.name}`, role: stored.role, via: 'token' } : null;
   }
 
+  /** A person's session only (what the dashboard needs). */
   fromCookieHeader(header: string | undefined, now: number): Identity | null {
     return this.fromSession(parseCookies(header)[SESSION_COOKIE], now);
   }
 
-  /** Cookie session first, then `Authorization: Bearer <token>`. */
+  /** A person's session, else a wallboard's (what the API and the socket accept). */
+  fromCookies(header: string | undefined, now: number): Identity | null {
+    const cookies = parseCookies(header);
+    const person = this.fromSession(cookies[SESSION_COOKIE], now);
+    if (person) return person;
+    const wall = this.wallboardSession(cookies[WALLBOARD_COOKIE], now);
+    return wall.ok ? wall.identity : null;
+  }
+
+  /** Cookies first, then `Authorization: Bearer <token>`. */
   fromRequest(req: IncomingMessage, now: number): Identity | null {
-    const session = this.fromCookieHeader(req.headers.cookie, now);
+    const session = this.fromCookies(req.headers.cookie, now);
     if (session) return session;
     const auth = req.headers.authorization;
     const match = auth && /^Bearer\s+(\S+)$/i.exec(auth);
     return match ? this.fromToken(match[1]) : null;
   }
+}
+
+function tooMany(retryAfterMs: number): LoginResult {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return { ok: false, status: 429, error: `Too many login attempts. Try again in ${seconds} s.`, retryAfterSeconds: seconds };
 }

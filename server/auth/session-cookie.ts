@@ -1,14 +1,15 @@
 /**
- * Stateless sessions: the cookie holds `user.stamp.expiry` signed with an
- * HMAC key kept in the data directory. The stamp is derived from the user's
- * password hash, so changing a password (or deleting the user) ends every
- * session of that user.
+ * The session cookies and the key behind password stamps. The cookies hold
+ * only random ids (server/auth/session-store.ts keeps what they mean):
+ * `cb_session` for a person who logged in, `cb_wallboard` for a wall screen
+ * that presented a token once.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
 export const SESSION_COOKIE = 'cb_session';
+export const WALLBOARD_COOKIE = 'cb_wallboard';
 
 export function loadOrCreateKey(dataDir: string): Buffer {
   const file = path.join(dataDir, 'session.key');
@@ -26,46 +27,14 @@ export function loadOrCreateKey(dataDir: string): Buffer {
   return key;
 }
 
-export class SessionSigner {
-  constructor(
-    private readonly key: Buffer,
-    readonly ttlMs: number = 12 * 3600_000,
-  ) {}
-
-  /** A stamp that changes whenever `secretMaterial` (a password hash) does. */
-  stamp(secretMaterial: string): string {
-    return createHmac('sha256', this.key).update(`stamp:${secretMaterial}`).digest('base64url').slice(0, 16);
-  }
-
-  issue(user: string, stamp: string, now: number): string {
-    const body = `${Buffer.from(user).toString('base64url')}.${stamp}.${(now + this.ttlMs).toString(36)}`;
-    return `${body}.${this.sign(body)}`;
-  }
-
-  verify(value: string, now: number): { user: string; stamp: string } | null {
-    if (value.length > 512) return null;
-    const parts = value.split('.');
-    if (parts.length !== 4) return null;
-    const body = parts.slice(0, 3).join('.');
-    const given = Buffer.from(parts[3], 'base64url');
-    const expected = Buffer.from(this.sign(body), 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-    if (parseInt(parts[2], 36) <= now) return null;
-    return { user: Buffer.from(parts[0], 'base64url').toString('utf8'), stamp: parts[1] };
-  }
-
-  /** When a valid cookie value expires; null when it is not valid now. */
-  expiryOf(value: string, now: number): number | null {
-    return this.verify(value, now) ? parseInt(value.split('.')[2], 36) : null;
-  }
-
-  private sign(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
-  }
+/** A stamp that changes whenever a user's password hash does, so a new password ends every old session. */
+export function passwordStamper(key: Buffer): (passwordHash: string) => string {
+  return (passwordHash) => createHmac('sha256', key).update(`stamp:${passwordHash}`).digest('base64url').slice(0, 16);
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Names come from the wire: no prototype to trip over (`__proto__=…`).
+  const out: Record<string, string> = Object.create(null);
   if (!header) return out;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
@@ -83,10 +52,29 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
+export interface CookieOptions {
+  secure: boolean;
+  /** Strict for people; Lax for a wallboard, whose first visit may come from a link on another site. `None` only when it may be framed elsewhere (and then Secure). */
+  sameSite?: 'Strict' | 'Lax' | 'None';
+}
+
+function cookie(name: string, value: string, maxAgeSeconds: number, { secure, sameSite = 'Strict' }: CookieOptions): string {
+  const crossSite = sameSite === 'None' && secure; // SameSite=None without Secure is refused by browsers
+  return `${name}=${value}; HttpOnly; SameSite=${crossSite ? 'None' : sameSite === 'None' ? 'Lax' : sameSite}; Path=/; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}${crossSite ? '; Partitioned' : ''}`;
+}
+
 export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+  return cookie(SESSION_COOKIE, value, maxAgeSeconds, { secure });
 }
 
 export function clearedSessionCookie(secure: boolean): string {
-  return `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secure ? '; Secure' : ''}`;
+  return cookie(SESSION_COOKIE, '', 0, { secure });
+}
+
+export function wallboardCookie(value: string, maxAgeSeconds: number, opts: CookieOptions): string {
+  return cookie(WALLBOARD_COOKIE, value, maxAgeSeconds, { sameSite: 'Lax', ...opts });
+}
+
+export function clearedWallboardCookie(opts: CookieOptions): string {
+  return cookie(WALLBOARD_COOKIE, '', 0, { sameSite: 'Lax', ...opts });
 }

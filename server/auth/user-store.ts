@@ -49,40 +49,95 @@ export class UserStoreError extends Error {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** How long a lock file may sit before it counts as left behind by a crashed process. */
+const STALE_LOCK_MS = 10_000;
+const LOCK_WAIT_MS = 5_000;
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** `users[1].role: Invalid option …`: where in the file a schema problem is, for a person to fix. */
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'unknown problem';
+  const where = issue.path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return `${where || '(top level)'}: ${issue.message}`;
+}
+
+export interface UserStoreOptions {
+  /** Told once per broken version of the file while the last good users stay in use. */
+  onError?: (error: UserStoreError) => void;
+}
+
 export class UserStore {
   readonly file: string;
+  private readonly lockFile: string;
   private data: UsersFile = { version: 1, users: [], tokens: [] };
   private loadedStamp = '';
+  private loadedOnce = false;
+  private brokenStamp = '';
+  /** The problem with the file on disk, while the last good users are in use; null when it is fine. */
+  lastError: UserStoreError | null = null;
+  private readonly onError: (error: UserStoreError) => void;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, opts: UserStoreOptions = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'users.json');
-    this.refresh();
+    this.lockFile = `${this.file}.lock`;
+    this.onError = opts.onError ?? (() => {});
+    // At start a broken file stops the server with the message: there are no good users to fall back on.
+    this.read(true);
   }
 
-  /** Re-reads the file if it changed since the last read (a cheap stat otherwise). */
+  /**
+   * Re-reads the file if it changed since the last read (a cheap stat
+   * otherwise). A file that breaks the schema after a good one was read is
+   * reported once and the last good users stay in use, so a typo in a hand
+   * edit neither crashes the server nor logs everyone out.
+   */
   refresh(): void {
+    this.read(!this.loadedOnce);
+  }
+
+  private read(strict: boolean): void {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(this.file);
     } catch {
       this.data = { version: 1, users: [], tokens: [] };
       this.loadedStamp = '';
+      this.loadedOnce = true;
+      this.lastError = null;
       return;
     }
     const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
-    if (stamp === this.loadedStamp) return;
-    const text = fs.readFileSync(this.file, 'utf8');
+    if (stamp === this.loadedStamp || (!strict && stamp === this.brokenStamp)) return;
+    let parsed: UsersFile;
+    try {
+      parsed = this.parse(fs.readFileSync(this.file, 'utf8'));
+    } catch (err) {
+      const error = err instanceof UserStoreError ? err : new UserStoreError(`${this.file} could not be read: ${(err as Error).message}`);
+      if (strict) throw error;
+      this.brokenStamp = stamp;
+      this.lastError = error;
+      this.onError(error);
+      return;
+    }
+    this.data = parsed;
+    this.loadedStamp = stamp;
+    this.loadedOnce = true;
+    this.brokenStamp = '';
+    this.lastError = null;
+  }
+
+  private parse(text: string): UsersFile {
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch {
-      throw new UserStoreError(`${this.file} is not valid JSON`);
+    } catch (err) {
+      throw new UserStoreError(`${this.file} is not valid JSON (${(err as Error).message}); fix it or restore a backup`);
     }
     const parsed = usersFile.safeParse(json);
-    if (!parsed.success) throw new UserStoreError(`${this.file} is not a Callboard users file: ${parsed.error.issues[0]?.message}`);
-    this.data = parsed.data;
-    this.loadedStamp = stamp;
+    if (!parsed.success) throw new UserStoreError(`${this.file} is not a valid Callboard users file: ${describeIssue(parsed.error.issues[0])}`);
+    return parsed.data;
   }
 
   get users(): readonly StoredUser[] {
@@ -103,7 +158,11 @@ export class UserStore {
     usernameSchema.parse(name);
     if (this.getUser(name)) throw new UserStoreError(`User ${name} already exists`);
     const user: StoredUser = { name, role, password: await hashPassword(password), created: new Date().toISOString() };
-    this.update((d) => d.users.push(user));
+    this.update((d) => {
+      // Again under the lock: another process may have added the name meanwhile.
+      if (d.users.some((u) => u.name === name)) throw new UserStoreError(`User ${name} already exists`);
+      d.users.push(user);
+    });
     return user;
   }
 
@@ -136,7 +195,9 @@ export class UserStore {
     usernameSchema.parse(name);
     const id = randomBytes(5).toString('hex');
     const token = `${TOKEN_PREFIX}${id}.${randomBytes(32).toString('base64url')}`;
-    this.update((d) => d.tokens.push({ id, name, role, hash: sha256(token), created: new Date().toISOString() }));
+    this.update((d) => {
+      d.tokens.push({ id, name, role, hash: sha256(token), created: new Date().toISOString() });
+    });
     return { id, token };
   }
 
@@ -160,15 +221,64 @@ export class UserStore {
     return timingSafeEqual(Buffer.from(candidate.hash, 'hex'), hash) ? candidate : undefined;
   }
 
-  private update(change: (data: UsersFile) => void): void {
-    this.refresh();
-    const next: UsersFile = structuredClone(this.data);
-    change(next);
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    fs.renameSync(tmp, this.file);
-    this.data = next;
-    const stat = fs.statSync(this.file);
-    this.loadedStamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+  /**
+   * Adds the first admin only if there is no user at all, decided under the
+   * lock, so two processes starting on one empty data directory make one
+   * admin between them. False when someone else was first.
+   */
+  async addFirstAdmin(name: string, password: string): Promise<boolean> {
+    if (this.users.length > 0) return false;
+    const user: StoredUser = { name, role: 'admin', password: await hashPassword(password), created: new Date().toISOString() };
+    return this.update((d) => {
+      if (d.users.length > 0) return false;
+      d.users.push(user);
+    });
+  }
+
+  /**
+   * Read, change and write under an exclusive lock file (`wx`: created only if
+   * absent), re-reading first, so concurrent writers (the server and the CLI,
+   * two servers) never overwrite each other's change. A broken file is never
+   * written over: the person who edited it should see their edit, and fix it.
+   * `change` returns false to write nothing.
+   */
+  private update(change: (data: UsersFile) => boolean | void): boolean {
+    const release = this.lock();
+    try {
+      this.read(true);
+      const next: UsersFile = structuredClone(this.data);
+      if (change(next) === false) return false;
+      const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      fs.writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+      fs.renameSync(tmp, this.file);
+      this.data = next;
+      const stat = fs.statSync(this.file);
+      this.loadedStamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+      this.loadedOnce = true;
+      return true;
+    } finally {
+      release();
+    }
+  }
+
+  private lock(): () => void {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        const fd = fs.openSync(this.lockFile, 'wx', 0o600);
+        fs.writeSync(fd, String(process.pid));
+        fs.closeSync(fd);
+        return () => fs.rmSync(this.lockFile, { force: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      try {
+        if (Date.now() - fs.statSync(this.lockFile).mtimeMs > STALE_LOCK_MS) fs.rmSync(this.lockFile, { force: true });
+      } catch {
+        // gone meanwhile: try again
+      }
+      if (Date.now() > deadline) throw new UserStoreError(`${this.lockFile} is held by another process; remove it if no Callboard or user command is running`);
+      sleepSync(5 + Math.random() * 10);
+    }
   }
 }

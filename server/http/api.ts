@@ -10,12 +10,12 @@ import { originateBodySchema } from '@/lib/actions';
 import type { ActionErrorCode, ActionResult } from '@/lib/protocol';
 import { isPbxLive } from '@/lib/pbx/model';
 import type { Auth, Identity } from '../auth/auth';
-import { clearedSessionCookie, sessionCookie } from '../auth/session-cookie';
 import type { ActionRunner } from '../actions/runner';
 import type { AuditLog } from '../actions/audit';
 import type { PbxSession } from '../pbx-session';
 import type { Fanout } from '../realtime/fanout';
 import type { Logger } from '../log';
+import { authRoutes } from './auth-routes';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson } from './util';
 
 export interface ApiContext {
@@ -29,8 +29,6 @@ export interface ApiContext {
   log: Logger;
   now: () => number;
 }
-
-const loginBody = z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
 
 const STATUS_OF: Record<ActionErrorCode, number> = {
   invalid: 400,
@@ -51,10 +49,7 @@ const hangupCall: Attempt = (m) => ({ type: 'hangup', call: decode(m[1]) });
 const hangupChannel: Attempt = (m) => ({ type: 'hangup', channel: decode(m[1]) });
 
 const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt][] = [
-  ['POST', /^\/api\/login$/, login],
-  ['POST', /^\/api\/logout$/, logout],
-  ['GET', /^\/api\/me$/, me],
-  ['GET', /^\/api\/login-info$/, loginInfo],
+  ...authRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/snapshot$/, snapshot],
   ['POST', /^\/api\/calls\/([^/]+)\/hangup$/, (ctx, req, res, m) => act(ctx, req, res, hangupCall(m)), hangupCall],
@@ -118,44 +113,6 @@ function requireIdentity(ctx: ApiContext, req: IncomingMessage): Identity {
   const identity = ctx.auth.fromRequest(req, ctx.now());
   if (!identity) throw new HttpError(401, 'Not logged in (or the token is not valid)');
   return identity;
-}
-
-async function login(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parsed = loginBody.safeParse(await readJson(req));
-  if (!parsed.success) throw new HttpError(400, 'Expected {"username": "…", "password": "…"}');
-  const { username, password } = parsed.data;
-  const result = await ctx.auth.login(username, password, clientAddress(req), ctx.now());
-  if (!result.ok) {
-    ctx.log.info({ user: username.slice(0, 64), address: clientAddress(req), status: result.status }, 'login refused');
-    const seconds = /in (\d+) s/.exec(result.error)?.[1];
-    sendError(res, result.status, result.error, seconds ? { 'retry-after': seconds } : {});
-    return;
-  }
-  ctx.log.info({ user: result.identity.user, role: result.identity.role, address: clientAddress(req) }, 'login');
-  const secure = Boolean((req.socket as { encrypted?: boolean }).encrypted);
-  sendJson(res, 200, { user: result.identity.user, role: result.identity.role }, {
-    'set-cookie': sessionCookie(result.cookieValue, Math.floor(ctx.auth.signer.ttlMs / 1000), secure),
-  });
-}
-
-function logout(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
-  ctx.auth.logout(req.headers.cookie, ctx.now());
-  const secure = Boolean((req.socket as { encrypted?: boolean }).encrypted);
-  res.writeHead(204, { 'set-cookie': clearedSessionCookie(secure), 'cache-control': 'no-store' });
-  res.end();
-}
-
-function me(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
-  const identity = requireIdentity(ctx, req);
-  sendJson(res, 200, { user: identity.user, role: identity.role, demo: ctx.demo });
-}
-
-function loginInfo(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): void {
-  if (!ctx.demo) return sendJson(res, 200, { demo: false });
-  sendJson(res, 200, {
-    demo: true,
-    accounts: ctx.auth.demoAccounts.map(({ username, password, role }) => ({ username, password, role })),
-  });
 }
 
 /**

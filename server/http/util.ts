@@ -1,5 +1,6 @@
 /** Small HTTP helpers: JSON in with a size limit, JSON out, and the caller's address and origin. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { knownRequestInfo } from '../auth/request-info';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -113,6 +114,9 @@ const addresses = new WeakMap<IncomingMessage, string>();
 
 /** The peer's address, remembered from the first call: a closed request has no socket to ask. */
 export function clientAddress(req: IncomingMessage): string {
+  // Behind a trusted proxy, the address it reports (server/auth/request-info.ts, resolved first thing by server/app.ts).
+  const known = knownRequestInfo(req)?.address;
+  if (known !== undefined) return known;
   let address = addresses.get(req);
   if (address === undefined) {
     address = req.socket?.remoteAddress ?? 'unknown';

@@ -1,14 +1,21 @@
 /**
- * socket.io: who may connect (a session cookie or a token, from our own
- * origin), and what a connected client may do (snapshot, resync, actions).
- * Credentials are checked again for every action and every little while, so
- * a revoked token, a deleted user or an expired session does not live on in
- * an open socket.
+ * socket.io: who may connect (a session or wallboard cookie, or a token,
+ * from our own origin), and what a connected client may do (snapshot,
+ * resync, actions). Credentials are checked again for every action and every
+ * little while, so a revoked token, a deleted user or an expired session does
+ * not live on in an open socket.
+ *
+ * Before it has authenticated, a connection costs us memory and gives nothing
+ * back: one address may hold only a few such connections at once, and each
+ * has a short time to authenticate before it is closed.
  */
+import type { IncomingMessage } from 'node:http';
+import type net from 'node:net';
 import type { Auth, Identity } from '../auth/auth';
 import type { ActionRunner } from '../actions/runner';
 import type { Logger } from '../log';
 import { originAllowed } from '../http/util';
+import { resolveRequestInfo } from '../auth/request-info';
 import type { CallboardServer, Fanout } from './fanout';
 
 export interface SocketContext {
@@ -21,6 +28,12 @@ export interface SocketContext {
   now: () => number;
   /** How often open sockets' credentials are checked again, ms. */
   recheckMs?: number;
+  /** Proxies believed about the client's address. */
+  trustedProxies?: net.BlockList | null;
+  /** Unauthenticated connections one address may hold at once (default 16). */
+  pendingPerAddress?: number;
+  /** How long a connection may take to authenticate, ms (default 10 s; socket.io's own default is 45 s). */
+  handshakeTimeoutMs?: number;
 }
 
 const SESSION_ENDED = 'Your session has ended; log in again';
@@ -29,19 +42,60 @@ const SESSION_ENDED = 'Your session has ended; log in again';
 export function wireSockets(ctx: SocketContext): () => void {
   const log = ctx.log.child({ module: 'socket' });
   const credentials = new WeakMap<object, () => Identity | null>();
+  const addressOf = (req: IncomingMessage) => resolveRequestInfo(req, ctx.trustedProxies ?? null).address;
+
+  // Engine connections not yet authenticated, per client address.
+  const pending = new Map<string, Set<object>>();
+  const settle = (address: string, conn: object) => {
+    const set = pending.get(address);
+    if (set?.delete(conn) && set.size === 0) pending.delete(address);
+  };
+  const cap = ctx.pendingPerAddress ?? 16;
+  ctx.io.engine.opts.allowRequest = (req, callback) => {
+    const held = pending.get(addressOf(req))?.size ?? 0;
+    if (held >= cap) {
+      log.warn({ address: addressOf(req), held }, 'socket refused: too many unauthenticated connections from this address');
+      return callback('too many unauthenticated connections', false);
+    }
+    callback(null, true);
+  };
+  const timeoutMs = ctx.handshakeTimeoutMs ?? 10_000;
+  ctx.io.engine.on('connection', (conn: { request: IncomingMessage; once(event: 'close', fn: () => void): void; close(discard?: boolean): void }) => {
+    const address = addressOf(conn.request);
+    let set = pending.get(address);
+    if (!set) pending.set(address, (set = new Set()));
+    set.add(conn);
+    // socket.io's own connectTimeout closes politely, which for a polling client that never polls again takes 30 s more.
+    const timer = setTimeout(() => {
+      if (pending.get(address)?.has(conn)) conn.close(true);
+    }, timeoutMs);
+    timer.unref();
+    conn.once('close', () => {
+      clearTimeout(timer);
+      settle(address, conn);
+    });
+  });
+  ctx.io.engine.on('initial_headers', (headers: Record<string, string>) => {
+    headers['x-content-type-options'] = 'nosniff';
+  });
+  // socket.io's own timer only as a backstop: its polite close would block our discarding one.
+  ctx.io.connectTimeout(timeoutMs * 2);
+
   ctx.io.use((socket, next) => {
     const { headers, auth } = socket.handshake;
+    const address = addressOf(socket.request);
     if (!originAllowed(headers.origin, headers.host, ctx.allowedOrigins)) {
-      log.warn({ origin: String(headers.origin).slice(0, 200), address: socket.handshake.address }, 'socket refused: foreign origin');
+      log.warn({ origin: String(headers.origin).slice(0, 200), address }, 'socket refused: foreign origin');
       return next(new Error('forbidden origin'));
     }
     const token = typeof auth?.token === 'string' ? auth.token : undefined;
     const cookie = headers.cookie;
-    const identify = token ? () => ctx.auth.fromToken(token) : () => ctx.auth.fromCookieHeader(cookie, ctx.now());
+    const identify = token ? () => ctx.auth.fromToken(token) : () => ctx.auth.fromCookies(cookie, ctx.now());
     const identity = identify();
     if (!identity) return next(new Error('unauthorized'));
     credentials.set(socket, identify);
-    socket.data = { user: identity.user, role: identity.role, address: socket.handshake.address };
+    settle(address, socket.conn);
+    socket.data = { user: identity.user, role: identity.role, address };
     next();
   });
 
@@ -69,7 +123,15 @@ export function wireSockets(ctx: SocketContext): () => void {
 
   const timer = setInterval(() => {
     for (const socket of ctx.io.of('/').sockets.values()) {
-      if (credentials.get(socket)?.()) continue;
+      let valid: boolean;
+      try {
+        valid = Boolean(credentials.get(socket)?.());
+      } catch (err) {
+        // One socket's check failing must not stop the others' (nor kill the process).
+        log.error({ err, user: socket.data.user }, 'credential check failed; the socket stays open until the next check');
+        continue;
+      }
+      if (valid) continue;
       log.info({ user: socket.data.user }, 'socket closed: credentials no longer valid');
       socket.disconnect(true);
     }

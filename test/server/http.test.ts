@@ -7,7 +7,7 @@ let real: Stack;
 let firstAdmin: { user: string; password: string } | null = null;
 beforeAll(async () => {
   [demo, real] = await Promise.all([
-    startStack({ app: { loginLimits: { perAddress: 100, perUser: 3, windowMs: 60_000 } } }),
+    startStack({ app: { loginLimits: { freeFailures: 2, addressFreeFailures: 100 } } }),
     startStack({ demo: false, app: { onFirstAdmin: (a) => (firstAdmin = a), recheckMs: 100 } }),
   ]);
 });
@@ -66,7 +66,7 @@ describe('login endpoints', () => {
     expect((await json(unknown)).error).toMatch(/No such API endpoint/);
   });
 
-  it('rate-limits login attempts per user name with 429 and a retry time', async () => {
+  it('throttles repeated failures of one user name from one address with 429 and a retry time', async () => {
     for (let i = 0; i < 3; i++) expect((await post(`${demo.url}/api/login`, { username: 'admin', password: `guess${i}` })).status).toBe(401);
     const limited = await post(`${demo.url}/api/login`, { username: 'admin', password: 'admin' });
     expect(limited.status).toBe(429);
@@ -79,13 +79,14 @@ describe('login endpoints', () => {
   it('shows demo accounts only in demo mode; outside it they do not exist and a first admin is created', async () => {
     expect(await json(await fetch(`${demo.url}/api/login-info`))).toEqual({
       demo: true,
+      insecure: false,
       accounts: [
         { username: 'admin', password: 'admin', role: 'admin' },
         { username: 'supervisor', password: 'supervisor', role: 'supervisor' },
         { username: 'viewer', password: 'viewer', role: 'viewer' },
       ],
     });
-    expect(await json(await fetch(`${real.url}/api/login-info`))).toEqual({ demo: false });
+    expect(await json(await fetch(`${real.url}/api/login-info`))).toEqual({ demo: false, insecure: false });
     expect((await post(`${real.url}/api/login`, { username: 'viewer', password: 'viewer' })).status).toBe(401);
     expect(firstAdmin?.user).toBe('admin');
     const cookie = await login(real.url, 'admin', firstAdmin!.password);
@@ -136,20 +137,27 @@ describe('health, snapshot and tokens', () => {
 });
 
 describe('page gate', () => {
-  it('sends strangers to /login and lets sessions and wallboard tokens through', async () => {
+  it('sends strangers to /login, wallboards without access to the page that says why, and lets sessions and wallboard cookies through', async () => {
     const noFollow = { redirect: 'manual' } as const;
     const home = await fetch(`${demo.url}/`, noFollow);
     expect(home.status).toBe(302);
     expect(home.headers.get('location')).toBe('/login');
-    expect((await fetch(`${demo.url}/wallboard`, noFollow)).status).toBe(302);
-    expect((await fetch(`${demo.url}/wallboard?token=cbt_nope.nope`, noFollow)).status).toBe(302);
+    const bare = await fetch(`${demo.url}/wallboard`, noFollow);
+    expect([bare.status, bare.headers.get('location')]).toEqual([303, '/wallboard/unavailable?reason=missing']);
+    const wrong = await fetch(`${demo.url}/wallboard?token=cbt_nope.nope`, noFollow);
+    expect([wrong.status, wrong.headers.get('location')]).toEqual([303, '/wallboard/unavailable?reason=invalid']);
     // Open paths reach Next (absent in tests: 404).
-    for (const open of ['/login', '/_next/static/x.js', '/favicon.ico']) expect((await fetch(`${demo.url}${open}`, noFollow)).status).toBe(404);
+    for (const open of ['/login', '/wallboard/unavailable', '/_next/static/x.js', '/favicon.ico']) expect((await fetch(`${demo.url}${open}`, noFollow)).status).toBe(404);
     const cookie = await login(demo.url, 'viewer', 'viewer');
     expect((await fetch(`${demo.url}/`, { ...noFollow, headers: { cookie } })).status).toBe(404);
+    expect((await fetch(`${demo.url}/wallboard`, { ...noFollow, headers: { cookie } })).status).toBe(404);
     const { token } = demo.app.auth.store.createToken('tv', 'wallboard');
-    expect((await fetch(`${demo.url}/wallboard?token=${token}`, noFollow)).status).toBe(404);
+    const exchanged = await fetch(`${demo.url}/wallboard?token=${token}`, noFollow);
+    expect(exchanged.status).toBe(303);
+    const wall = exchanged.headers.get('set-cookie')!.split(';')[0];
+    expect((await fetch(`${demo.url}/wallboard`, { ...noFollow, headers: { cookie: wall } })).status).toBe(404);
     expect((await fetch(`${demo.url}/?token=${token}`, noFollow)).status).toBe(302);
+    expect((await fetch(`${demo.url}/`, { ...noFollow, headers: { cookie: wall } })).status).toBe(302);
   });
 });
 
