@@ -11,7 +11,7 @@ export const AGENT_STATUS: Record<AgentStatus, { label: string; bar: string; tex
   busy: { label: 'On a call', bar: 'bg-rose-500', text: 'text-rose-700 dark:text-rose-400' },
   ringing: { label: 'Ringing', bar: 'bg-sky-500 animate-ring', text: 'text-sky-700 dark:text-sky-400' },
   paused: { label: 'Paused', bar: 'bg-amber-500', text: 'text-amber-700 dark:text-amber-400' },
-  offline: { label: 'Offline', bar: 'bg-zinc-300 dark:bg-zinc-600', text: 'text-zinc-500' },
+  offline: { label: 'Offline', bar: 'bg-zinc-300 dark:bg-zinc-600', text: 'text-zinc-600 dark:text-zinc-400' },
 };
 
 function TimeInState({ since }: { since: number }) {
@@ -25,27 +25,30 @@ const AgentTile = memo(function AgentTile({ a }: { a: Agent }) {
     <li
       data-testid="agent-tile"
       data-status={a.status}
-      className={`relative flex flex-col gap-1 overflow-hidden rounded-lg border border-zinc-200 bg-white py-2.5 pl-4 pr-3 dark:border-zinc-800 dark:bg-zinc-900 ${a.status === 'offline' ? 'opacity-60' : ''}`}
+      // Offline is told by a dashed, sunken tile rather than by fading it, which would fail text contrast.
+      className={`relative flex flex-col gap-1 overflow-hidden rounded-lg border border-zinc-200 py-2.5 pl-4 pr-3 dark:border-zinc-800 ${
+        a.status === 'offline' ? 'border-dashed bg-zinc-50 dark:bg-zinc-950' : 'bg-white dark:bg-zinc-900'
+      }`}
     >
       <span className={`absolute inset-y-0 left-0 w-1 ${s.bar}`} aria-hidden="true" />
       <div className="flex items-baseline justify-between gap-2">
         <span className="truncate text-sm font-medium" title={a.id}>
           {a.name}
         </span>
-        <span className="shrink-0 text-xs text-zinc-500 tabular" title="Time in this state">
+        <span className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400 tabular" title="Time in this state">
           {a.since ? <TimeInState since={a.since} /> : ''}
         </span>
       </div>
       <div className="flex items-baseline justify-between gap-2 text-xs">
         <span className={`truncate font-medium ${s.text}`}>
           {s.label}
-          {a.status === 'paused' && a.pausedReason && <span className="font-normal text-zinc-500"> · {a.pausedReason}</span>}
+          {a.status === 'paused' && a.pausedReason && <span className="font-normal text-zinc-600 dark:text-zinc-400"> · {a.pausedReason}</span>}
         </span>
-        <span className="shrink-0 text-zinc-500 tabular" title="Calls taken">
+        <span className="shrink-0 text-zinc-600 dark:text-zinc-400 tabular" title="Calls taken">
           {a.callsTaken} {a.callsTaken === 1 ? 'call' : 'calls'}
         </span>
       </div>
-      <div className="truncate text-[11px] text-zinc-400 dark:text-zinc-500">{a.queues.join(' · ')}</div>
+      <div className="truncate text-[11px] text-zinc-600 dark:text-zinc-400">{a.queues.join(' · ')}</div>
     </li>
   );
 }, sameAgent);
@@ -68,10 +71,10 @@ export function AgentGrid() {
   const agents = useAgents();
   const ready = usePbx((s) => s.ready);
   return (
-    <section aria-label="Agents" className="flex flex-col gap-3">
+    <section aria-label="Agents" className="flex shrink-0 flex-col gap-3">
       <h2 className="flex items-center gap-2 px-1 text-sm font-semibold">
-        Agents <span className="font-normal text-zinc-500 tabular">{agents.length}</span>
-        <span className="ml-auto flex gap-3 text-xs font-normal text-zinc-500">
+        Agents <span className="font-normal text-zinc-600 dark:text-zinc-400 tabular">{agents.length}</span>
+        <span className="ml-auto flex gap-3 text-xs font-normal text-zinc-600 dark:text-zinc-400">
           {(['free', 'busy', 'ringing', 'paused', 'offline'] as const).map((k) => (
             <span key={k} className="hidden items-center gap-1.5 sm:inline-flex">
               <span className={`size-2 rounded-full ${AGENT_STATUS[k].bar}`} /> {AGENT_STATUS[k].label}
@@ -80,7 +83,7 @@ export function AgentGrid() {
         </span>
       </h2>
       {agents.length === 0 ? (
-        <div className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+        <div className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:text-zinc-400 dark:border-zinc-700">
           {ready ? 'No queue members yet. Agents appear here once they join a queue.' : 'Loading agents…'}
         </div>
       ) : (

@@ -8,7 +8,7 @@ import { memo, useCallback, useDeferredValue, useMemo, useRef, useState } from '
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { usePbx } from '@/lib/store';
 import type { CallState } from '@/lib/pbx/model';
-import { STATE_LABEL, defaultCallView, visibleCallIds, type CallView, type SortKey } from '@/lib/ui/calls';
+import { STATE_LABEL, defaultCallView, nextSort, visibleCallIds, type CallView, type SortKey } from '@/lib/ui/calls';
 import { useMediaQuery } from '@/lib/ui/media';
 import { useDataLive } from '@/lib/ui/selectors';
 import { CallStateChip, DirectionIcon } from './CallState';
@@ -16,9 +16,11 @@ import { LiveDuration } from './LiveDuration';
 import { HangupDialog } from './HangupDialog';
 import { OriginateDialog } from './OriginateDialog';
 import { buttonStyles, inputStyles } from './Dialog';
-import { IconArrowSort, IconPhoneCall, IconPhoneOff, IconSearch } from './icons';
+import { IconArrowSort, IconPhoneCall, IconPhoneOff, IconSearch, IconSortAsc, IconSortDesc } from './icons';
 
-const COLS = 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem_6.5rem] items-center gap-x-3';
+// A viewer has no actions, so no column is kept for them.
+const COLS_ACT = 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem_6.5rem] items-center gap-x-3';
+const COLS_VIEW = 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem] items-center gap-x-3';
 const ROW_WIDE = 48;
 const ROW_NARROW = 72;
 
@@ -29,7 +31,7 @@ function Party({ name, num }: { name: string; num: string }) {
   return (
     <span className="flex min-w-0 flex-col leading-tight">
       <span className="truncate font-medium">{name}</span>
-      <span className="truncate text-xs text-zinc-500 tabular dark:text-zinc-400">{num}</span>
+      <span className="truncate text-xs text-zinc-600 tabular dark:text-zinc-400">{num}</span>
     </span>
   );
 }
@@ -72,7 +74,7 @@ const CallRow = memo(function CallRow({
         data-call-id={id}
         data-testid="call-row"
         style={style}
-        className={`${COLS} absolute inset-x-0 top-0 [contain:layout_style] border-b border-zinc-100 px-4 text-sm hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40`}
+        className={`${canAct ? COLS_ACT : COLS_VIEW} absolute inset-x-0 top-0 [contain:layout_style] border-b border-zinc-100 px-4 text-sm hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40`}
       >
         <span role="cell">
           <DirectionIcon direction={call.direction} />
@@ -87,14 +89,16 @@ const CallRow = memo(function CallRow({
           <CallStateChip state={call.state} />
         </span>
         <span role="cell" className="truncate text-zinc-600 dark:text-zinc-300">
-          {call.queue || <span className="text-zinc-300 dark:text-zinc-600">—</span>}
+          {call.queue || <span className="text-zinc-500 dark:text-zinc-400">—</span>}
         </span>
         <span role="cell" className="text-right font-medium">
           <LiveDuration since={call.startedAt} />
         </span>
-        <span role="cell" className="flex justify-end">
-          {hangup}
-        </span>
+        {canAct && (
+          <span role="cell" className="flex justify-end">
+            {hangup}
+          </span>
+        )}
       </div>
     );
   }
@@ -104,21 +108,25 @@ const CallRow = memo(function CallRow({
       data-call-id={id}
       data-testid="call-row"
       style={style}
-      className="absolute inset-x-0 top-0 flex flex-col justify-center [contain:layout_style] gap-1.5 border-b border-zinc-100 px-4 text-sm dark:border-zinc-800/70"
+      className="absolute inset-x-0 top-0 flex [contain:layout_style] border-b border-zinc-100 px-4 text-sm dark:border-zinc-800/70"
     >
-      <div className="flex items-center gap-2">
-        <DirectionIcon direction={call.direction} />
-        <span role="cell" className="min-w-0 truncate font-medium">
-          {call.from.name || call.from.num}
-          <span className="mx-1.5 text-zinc-400">→</span>
-          {call.to.name || call.to.num || call.did}
-        </span>
-        <LiveDuration since={call.startedAt} className="ml-auto font-medium" />
-      </div>
-      <div className="flex items-center gap-2">
-        <CallStateChip state={call.state} />
-        {call.queue && <span className="truncate text-xs text-zinc-500">{call.queue}</span>}
-        <span className="ml-auto">{hangup}</span>
+      {/* One cell holds the whole card: a row may contain only cells. */}
+      <div role="cell" className="flex min-w-0 flex-1 flex-col justify-center gap-1.5">
+        <div className="flex items-center gap-2">
+          <DirectionIcon direction={call.direction} />
+          <span className="min-w-0 truncate font-medium">
+            {call.from.name || call.from.num}
+            <span className="mx-1.5 text-zinc-500 dark:text-zinc-400" aria-hidden="true">→</span>
+            <span className="sr-only"> to </span>
+            {call.to.name || call.to.num || call.did}
+          </span>
+          <LiveDuration since={call.startedAt} className="ml-auto font-medium" />
+        </div>
+        <div className="flex items-center gap-2">
+          <CallStateChip state={call.state} />
+          {call.queue && <span className="truncate text-xs text-zinc-600 dark:text-zinc-400">{call.queue}</span>}
+          {canAct && <span className="ml-auto">{hangup}</span>}
+        </div>
       </div>
     </div>
   );
@@ -126,6 +134,7 @@ const CallRow = memo(function CallRow({
 
 function SortHeader({ label, k, view, onSort, align = 'left' }: { label: string; k: SortKey; view: CallView; onSort: (k: SortKey) => void; align?: 'left' | 'right' }) {
   const active = view.sort === k;
+  const Icon = !active ? IconArrowSort : view.dir === 'asc' ? IconSortAsc : IconSortDesc;
   return (
     <span role="columnheader" aria-sort={active ? (view.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={align === 'right' ? 'text-right' : ''}>
       <button
@@ -134,7 +143,7 @@ function SortHeader({ label, k, view, onSort, align = 'left' }: { label: string;
         className={`inline-flex items-center gap-1 rounded hover:text-zinc-900 dark:hover:text-zinc-100 ${active ? 'text-zinc-900 dark:text-zinc-100' : ''}`}
       >
         {label}
-        <IconArrowSort width={12} height={12} className={active ? 'opacity-100' : 'opacity-40'} />
+        <Icon width={12} height={12} className={active ? '' : 'opacity-60'} aria-hidden="true" />
       </button>
     </span>
   );
@@ -167,19 +176,19 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
   const [originateOpen, setOriginateOpen] = useState(false);
   const onHangup = useCallback((id: string) => setHangupId(id), []);
   const onSort = useCallback(
-    (k: SortKey) => setView((v) => ({ ...v, sort: k, dir: v.sort === k && v.dir === 'desc' ? 'asc' : 'desc' })),
+    (k: SortKey) => setView((v) => nextSort(v, k)),
     [],
   );
   const filtered = view.search !== '' || view.state !== 'all' || view.queue !== '';
   const total = useMemo(() => Object.keys(calls).length, [calls]);
 
   return (
-    <section aria-label="Calls" className="flex min-w-0 flex-col rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+    <section aria-label="Calls" className="flex min-h-0 min-w-0 flex-col rounded-xl xl:max-h-full border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
-        <h2 className="mr-1 text-sm font-semibold">
-          Calls <span className="ml-1 font-normal text-zinc-500 tabular" data-testid="calls-shown">{ids.length}</span>
+        <h2 className="mr-auto text-sm font-semibold sm:mr-1">
+          Calls <span className="ml-1 font-normal text-zinc-600 dark:text-zinc-400 tabular" data-testid="calls-shown">{ids.length}</span>
         </h2>
-        <label className="relative min-w-[10rem] flex-1">
+        <label className="relative order-last basis-full sm:order-none sm:min-w-[10rem] sm:flex-1 sm:basis-auto">
           <span className="sr-only">Search calls</span>
           <IconSearch className="pointer-events-none absolute left-2.5 top-1/2 -translate-y-1/2 text-zinc-400" width={14} height={14} />
           <input
@@ -190,7 +199,7 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
             className={`${inputStyles} h-8 pl-8`}
           />
         </label>
-        <label className="flex-1 sm:flex-none">
+        <label className="order-last min-w-0 flex-1 sm:order-none sm:flex-none">
           <span className="sr-only">Filter by state</span>
           <select
             value={view.state}
@@ -205,7 +214,7 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
             ))}
           </select>
         </label>
-        <label className="flex-1 sm:flex-none">
+        <label className="order-last min-w-0 flex-1 sm:order-none sm:flex-none">
           <span className="sr-only">Filter by queue</span>
           <select
             value={view.queue}
@@ -233,10 +242,10 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
         )}
       </div>
 
-      <div role="table" aria-label="Active calls" aria-rowcount={ids.length} className="flex min-h-0 flex-1 flex-col">
+      <div role="table" aria-label="Active calls" aria-rowcount={ids.length} className="flex min-h-0 flex-auto flex-col">
         {wide && (
           <div role="rowgroup">
-            <div role="row" className={`${COLS} border-b border-zinc-200 px-4 py-2 text-xs font-medium text-zinc-500 dark:border-zinc-800 dark:text-zinc-400`}>
+            <div role="row" className={`${canAct ? COLS_ACT : COLS_VIEW} border-b border-zinc-200 px-4 py-2 text-xs font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400`}>
               <span role="columnheader">
                 <span className="sr-only">Direction</span>
               </span>
@@ -245,13 +254,15 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
               <SortHeader label="State" k="state" view={view} onSort={onSort} />
               <SortHeader label="Queue" k="queue" view={view} onSort={onSort} />
               <SortHeader label="Duration" k="duration" view={view} onSort={onSort} align="right" />
-              <span role="columnheader">
-                <span className="sr-only">Actions</span>
-              </span>
+              {canAct && (
+                <span role="columnheader">
+                  <span className="sr-only">Actions</span>
+                </span>
+              )}
             </div>
           </div>
         )}
-        <div ref={scroller} role="rowgroup" data-testid="calls-scroller" className="relative h-[min(62vh,640px)] min-h-72 overflow-auto overscroll-contain bg-white [contain:strict] dark:bg-zinc-900">
+        <div ref={scroller} role="rowgroup" data-testid="calls-scroller" className="relative max-h-[min(65vh,640px)] min-h-0 flex-auto overflow-auto overscroll-contain rounded-b-xl bg-white [contain:content] xl:max-h-none dark:bg-zinc-900">
           {ids.length === 0 ? (
             <EmptyCalls ready={ready} filtered={filtered && total > 0} onClear={() => setView(defaultCallView)} />
           ) : (
@@ -286,7 +297,7 @@ function EmptyCalls({ ready, filtered, onClear }: { ready: boolean; filtered: bo
           <IconPhoneCall />
         </div>
         {!ready ? (
-          <p className="mt-3 text-sm text-zinc-500">Loading live calls…</p>
+          <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">Loading live calls…</p>
         ) : filtered ? (
           <>
             <p className="mt-3 text-sm font-medium">No calls match these filters</p>
@@ -297,7 +308,7 @@ function EmptyCalls({ ready, filtered, onClear }: { ready: boolean; filtered: bo
         ) : (
           <>
             <p className="mt-3 text-sm font-medium">No active calls</p>
-            <p className="mt-1 text-sm text-zinc-500">Calls appear here the moment they start ringing.</p>
+            <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Calls appear here the moment they start ringing.</p>
           </>
         )}
       </div>

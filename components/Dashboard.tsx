@@ -12,6 +12,7 @@ import { StatStrip } from './StatStrip';
 import { Toasts } from './Toasts';
 import { UserMenu } from './UserMenu';
 import { Logo } from './Logo';
+import { WaitingTitle } from './WaitingTitle';
 
 export function Dashboard() {
   const me = useMe();
@@ -22,13 +23,15 @@ export function Dashboard() {
   const live = useDataLive();
 
   return (
-    <div className="flex min-h-dvh flex-col">
+    // From xl up the page is one screen: the calls panel takes the height the counts, queues and agents leave it
+    // (never more than its rows need), and scrolls inside. Below xl the page scrolls as usual.
+    <div className="flex min-h-dvh flex-col xl:h-dvh">
       <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/85 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/85">
         <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-3 px-4">
           <Logo />
           {label && (
-            <span className="hidden truncate text-sm text-zinc-500 md:inline" title={version ? `Asterisk ${version}` : undefined}>
-              <span className="mr-3 text-zinc-300 dark:text-zinc-700">/</span>
+            <span className="hidden truncate text-sm text-zinc-600 dark:text-zinc-400 md:inline" title={version ? `Asterisk ${version}` : undefined}>
+              <span className="mr-3 text-zinc-300 dark:text-zinc-700" aria-hidden="true">/</span>
               {label}
             </span>
           )}
@@ -44,17 +47,18 @@ export function Dashboard() {
       <main
         aria-busy={!live}
         data-stale={!live || undefined}
-        className={`mx-auto w-full max-w-[1600px] flex-1 space-y-4 p-4 transition-[opacity,filter] ${live ? '' : 'opacity-60 grayscale'}`}
+        className={`mx-auto flex w-full max-w-[1600px] flex-1 flex-col gap-4 p-4 transition-[opacity,filter] xl:min-h-0 xl:overflow-y-auto ${live ? '' : 'opacity-60 grayscale'}`}
       >
         <h1 className="sr-only">Live calls</h1>
         <StatStrip />
-        <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="grid gap-4 xl:min-h-64 xl:flex-[0_1_auto] xl:grid-cols-[minmax(0,1fr)_22rem] xl:grid-rows-[minmax(0,1fr)] xl:items-start">
           <CallsPanel canAct={actions} />
           <QueueCards />
         </div>
         <AgentGrid />
       </main>
       <Toasts />
+      <WaitingTitle base="Callboard" />
     </div>
   );
 }

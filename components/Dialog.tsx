@@ -51,7 +51,7 @@ export function Dialog({
               <h2 id={titleId} className="text-base font-semibold tracking-tight">
                 {title}
               </h2>
-              {description && <div className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">{description}</div>}
+              {description && <div className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{description}</div>}
             </div>
             <button
               type="button"
@@ -80,4 +80,4 @@ export const buttonStyles = {
 };
 
 export const inputStyles =
-  'h-9 w-full rounded-lg border border-zinc-200 bg-white px-3 text-sm text-zinc-900 placeholder:text-zinc-400 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/20 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100 aria-[invalid=true]:border-rose-500';
+  'h-9 w-full rounded-lg border border-zinc-200 bg-white px-3 text-sm text-zinc-900 placeholder:text-zinc-400 dark:placeholder:text-zinc-500 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/20 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100 aria-[invalid=true]:border-rose-500';

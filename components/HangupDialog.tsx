@@ -35,11 +35,11 @@ export function HangupDialog({ callId, onClose }: { callId: string | null; onClo
           <span className="min-w-0 truncate font-medium">{who}</span>
           <span className="flex shrink-0 items-center gap-2">
             <CallStateChip state={call.state} />
-            <LiveDuration since={call.startedAt} className="text-zinc-500" />
+            <LiveDuration since={call.startedAt} className="text-zinc-600 dark:text-zinc-400" />
           </span>
         </div>
       ) : (
-        <p className="text-sm text-zinc-500">This call has already ended.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">This call has already ended.</p>
       )}
       <div className="mt-5 flex justify-end gap-2">
         <button type="button" className={buttonStyles.secondary} onClick={onClose} data-autofocus>

@@ -124,7 +124,7 @@ export function LoginForm() {
         </div>
         {info?.demo && info.accounts && info.accounts.length > 0 && (
           <div className="mt-4 rounded-2xl border border-dashed border-zinc-300 p-4 dark:border-zinc-700">
-            <p className="text-xs font-medium uppercase tracking-wider text-zinc-500">Demo accounts</p>
+            <p className="text-xs font-medium uppercase tracking-wider text-zinc-600 dark:text-zinc-400">Demo accounts</p>
             <ul className="mt-2 grid gap-1">
               {info.accounts.map((a) => (
                 <li key={a.username}>
@@ -140,7 +140,7 @@ export function LoginForm() {
                     <span className="font-mono text-[13px]">
                       {a.username} / {a.password}
                     </span>
-                    <span className="text-xs capitalize text-zinc-500">{a.role}</span>
+                    <span className="text-xs capitalize text-zinc-600 dark:text-zinc-400">{a.role}</span>
                   </button>
                 </li>
               ))}

@@ -1,34 +1,35 @@
 'use client';
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { callerIdSchema, dialNumberSchema, extensionSchema } from '@/lib/actions';
 import { sendAction, usePbx } from '@/lib/store';
+import { dialSuggestions, type DialSuggestions } from '@/lib/ui/suggestions';
 import { showToast, updateToast } from '@/lib/ui/toasts';
 import { buttonStyles, Dialog, inputStyles } from './Dialog';
 import { IconPhoneCall } from './icons';
 
 type Field = 'from' | 'to' | 'callerId';
 
-/** Extensions the PBX knows (from hints and devices), offered as suggestions. */
-function useKnownExtensions(): string[] {
-  const devices = usePbx((s) => s.state.devices);
-  return useMemo(() => {
-    const set = new Set<string>();
-    for (const id in devices) {
-      const m = /^(?:[A-Za-z]+\/)?([0-9*#+]{1,20})(?:@|$)/.exec(id);
-      if (m) set.add(m[1]);
-    }
-    return [...set].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-  }, [devices]);
-}
+// Hints read as hints: italic, dim, and worded so they can't pass for a value already filled in.
+const hintStyles = 'placeholder:italic';
 
 /**
  * Places a call: Asterisk first rings `from`, then dials `to`. The toast
  * follows the call until Asterisk's OriginateResponse says how it went.
  */
 export function OriginateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  return (
+    <Dialog open={open} onClose={onClose} title="New call" description="Your extension rings first; when you answer, Asterisk dials the number.">
+      {/* Mounted only while open, so the board's changes don't re-render a closed dialog. */}
+      <OriginateForm onClose={onClose} />
+    </Dialog>
+  );
+}
+
+function OriginateForm({ onClose }: { onClose: () => void }) {
   const [form, setForm] = useState({ from: '', to: '', callerId: '' });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const extensions = useKnownExtensions();
+  // What the board knows when the dialog opens; a list that moved under the cursor would be worse than a stale one.
+  const [suggest] = useState<DialSuggestions>(() => dialSuggestions(usePbx.getState().state));
   const uid = useId();
 
   const submit = (e: FormEvent) => {
@@ -56,7 +57,23 @@ export function OriginateDialog({ open, onClose }: { open: boolean; onClose: () 
     );
   };
 
-  const field = (name: Field, label: string, hint: string, props: React.InputHTMLAttributes<HTMLInputElement> & { 'data-autofocus'?: boolean }) => (
+  /** A datalist only when there is something in it: an empty one still draws a suggestion arrow. */
+  const suggestions = (name: Field, values: string[]) =>
+    values.length === 0 ? null : (
+      <datalist id={`${uid}-${name}-list`}>
+        {values.map((x) => (
+          <option key={x} value={x} />
+        ))}
+      </datalist>
+    );
+
+  const field = (
+    name: Field,
+    label: string,
+    hint: string,
+    values: string[],
+    props: React.InputHTMLAttributes<HTMLInputElement> & { 'data-autofocus'?: boolean },
+  ) => (
     <div>
       <label htmlFor={`${uid}-${name}`} className="block text-sm font-medium">
         {label}
@@ -68,41 +85,40 @@ export function OriginateDialog({ open, onClose }: { open: boolean; onClose: () 
         onChange={(e) => setForm((f) => ({ ...f, [name]: e.target.value }))}
         aria-invalid={errors[name] ? true : undefined}
         aria-describedby={`${uid}-${name}-hint`}
-        className={`${inputStyles} mt-1.5`}
+        className={`${inputStyles} ${hintStyles} mt-1.5`}
         autoComplete="off"
+        list={values.length > 0 ? `${uid}-${name}-list` : undefined}
         {...props}
       />
-      <p id={`${uid}-${name}-hint`} className={`mt-1 text-xs ${errors[name] ? 'text-rose-600 dark:text-rose-400' : 'text-zinc-500'}`}>
+      {suggestions(name, values)}
+      <p id={`${uid}-${name}-hint`} className={`mt-1 text-xs ${errors[name] ? 'text-rose-700 dark:text-rose-400' : 'text-zinc-600 dark:text-zinc-400'}`}>
         {errors[name] ?? hint}
       </p>
     </div>
   );
 
+  const example = suggest.from[0];
+  const other = suggest.to.find((x) => x !== example);
   return (
-    <Dialog open={open} onClose={onClose} title="New call" description="Your extension rings first; when you answer, Asterisk dials the number.">
-      <form onSubmit={submit} className="space-y-3" noValidate>
-        {field('from', 'From extension', 'The phone that rings first', {
-          inputMode: 'tel',
-          placeholder: extensions[0] ?? '101',
-          list: `${uid}-extensions`,
-          'data-autofocus': true,
-        })}
-        <datalist id={`${uid}-extensions`}>
-          {extensions.map((x) => (
-            <option key={x} value={x} />
-          ))}
-        </datalist>
-        {field('to', 'To number', 'An extension or an outside number', { inputMode: 'tel', placeholder: '200' })}
-        {field('callerId', 'Caller ID (optional)', 'A number, or Name <number>', { placeholder: 'Support <5550100>' })}
-        <div className="flex justify-end gap-2 pt-2">
-          <button type="button" className={buttonStyles.secondary} onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className={buttonStyles.primary}>
-            <IconPhoneCall width={14} height={14} /> Call
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <form onSubmit={submit} className="space-y-3" noValidate>
+      {field('from', 'From extension', 'The phone that rings first', suggest.from, {
+        inputMode: 'tel',
+        placeholder: example ? `e.g. ${example}` : 'Your extension',
+        'data-autofocus': true,
+      })}
+      {field('to', 'To number', 'An extension or an outside number', suggest.to, {
+        inputMode: 'tel',
+        placeholder: other ? `e.g. ${other}` : 'Extension or number',
+      })}
+      {field('callerId', 'Caller ID (optional)', 'A number, or Name <number>', [], { placeholder: 'e.g. Support <5550100>' })}
+      <div className="flex justify-end gap-2 pt-2">
+        <button type="button" className={buttonStyles.secondary} onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className={buttonStyles.primary}>
+          <IconPhoneCall width={14} height={14} /> Call
+        </button>
+      </div>
+    </form>
   );
 }

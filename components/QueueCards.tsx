@@ -8,13 +8,13 @@ import { IconUsers } from './icons';
 
 const WAIT_TONE = {
   ok: 'text-zinc-900 dark:text-zinc-100',
-  warn: 'text-amber-600 dark:text-amber-400',
+  warn: 'text-amber-700 dark:text-amber-400',
   bad: 'text-rose-600 dark:text-rose-400',
 };
 
 function LongestWait({ since, serviceLevel }: { since: number; serviceLevel: number }) {
   const now = useNow();
-  if (!since) return <span className="text-zinc-300 dark:text-zinc-600">—</span>;
+  if (!since) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
   return <span className={WAIT_TONE[waitLevel(now - since, serviceLevel)]}>{elapsed(since, now)}</span>;
 }
 
@@ -25,19 +25,19 @@ function QueueCard({ q }: { q: QueueStats }) {
     <article data-testid="queue-card" data-queue={q.id} className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
       <header className="flex items-baseline justify-between gap-2">
         <h3 className="truncate text-sm font-semibold">{q.id}</h3>
-        <span className="text-xs text-zinc-500 tabular" title={`Answered within ${q.serviceLevel || '—'} s`}>
+        <span className="text-xs text-zinc-600 dark:text-zinc-400 tabular" title={`Answered within ${q.serviceLevel || '—'} s`}>
           SLA <span className="font-medium text-zinc-700 dark:text-zinc-300">{q.completed + q.abandoned === 0 ? '—' : formatPercent(q.sla)}</span>
         </span>
       </header>
       <dl className="mt-3 grid grid-cols-2 gap-3">
         <div>
-          <dt className="text-xs text-zinc-500 dark:text-zinc-400">Waiting</dt>
+          <dt className="text-xs text-zinc-600 dark:text-zinc-400">Waiting</dt>
           <dd className={`text-2xl font-semibold tracking-tight tabular ${q.waiting > 0 ? 'text-violet-600 dark:text-violet-400' : ''}`} data-testid="queue-waiting">
             {q.waiting}
           </dd>
         </div>
         <div>
-          <dt className="text-xs text-zinc-500 dark:text-zinc-400">Longest wait</dt>
+          <dt className="text-xs text-zinc-600 dark:text-zinc-400">Longest wait</dt>
           <dd className="text-2xl font-semibold tracking-tight tabular">
             <LongestWait since={q.longestSince} serviceLevel={q.serviceLevel} />
           </dd>
@@ -48,7 +48,7 @@ function QueueCard({ q }: { q: QueueStats }) {
         <span className="bg-rose-500" style={{ width: pct(q.agents.busy) }} />
         <span className="bg-amber-500" style={{ width: pct(q.agents.paused) }} />
       </div>
-      <div className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-zinc-500 tabular dark:text-zinc-400">
+      <div className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-zinc-600 tabular dark:text-zinc-400">
         <span>
           <span className="font-medium text-zinc-800 dark:text-zinc-200">{q.agents.free}</span> free
         </span>
@@ -70,12 +70,12 @@ export function QueueCards() {
   const stats = useQueueStats();
   const ready = usePbx((s) => s.ready);
   return (
-    <section aria-label="Queues" className="flex flex-col gap-3">
+    <section aria-label="Queues" className="flex min-h-0 flex-col gap-3 xl:max-h-full xl:overflow-y-auto">
       <h2 className="flex items-center gap-2 px-1 text-sm font-semibold">
-        Queues <span className="font-normal text-zinc-500 tabular">{stats.length}</span>
+        Queues <span className="font-normal text-zinc-600 dark:text-zinc-400 tabular">{stats.length}</span>
       </h2>
       {stats.length === 0 ? (
-        <div className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+        <div className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:text-zinc-400 dark:border-zinc-700">
           <IconUsers className="mx-auto mb-2 text-zinc-400" />
           {ready ? 'No queues configured on this PBX.' : 'Loading queues…'}
         </div>

@@ -5,17 +5,27 @@ import { countAgents } from '@/lib/ui/agents';
 import { countCalls } from '@/lib/ui/calls';
 import { useAgents } from '@/lib/ui/selectors';
 
-function Stat({ label, value, tone, testId }: { label: string; value: number; tone?: string; testId: string }) {
+function Stat({ label, value, tone, testId }: { label: React.ReactNode; value: number; tone?: string; testId: string }) {
   return (
     <div className="min-w-0 px-3 py-2.5 sm:px-4 sm:py-3">
-      <div className="flex items-center gap-1.5 truncate text-xs font-medium text-zinc-500 dark:text-zinc-400">
+      <div className="flex items-center gap-1.5 truncate text-xs font-medium text-zinc-600 dark:text-zinc-400">
         {tone && <span className={`size-1.5 shrink-0 rounded-full ${tone}`} />}
-        {label}
+        <span className="truncate">{label}</span>
       </div>
       <div className="mt-0.5 text-2xl font-semibold tracking-tight tabular" data-testid={testId}>
         {value}
       </div>
     </div>
+  );
+}
+
+/** On a phone a third of the width holds "Paused" but not "Paused agents": the word stays for screen readers. */
+function AgentsLabel({ children }: { children: string }) {
+  return (
+    <>
+      {children}
+      <span className="max-sm:sr-only"> agents</span>
+    </>
   );
 }
 
@@ -36,9 +46,9 @@ export function StatStrip() {
     >
       <Stat label="Active calls" value={active} testId="count-active" />
       <Stat label="Waiting" value={waiting} tone={waiting > 0 ? 'bg-violet-500' : 'bg-zinc-300'} testId="count-waiting" />
-      <Stat label="Free agents" value={agents.free} tone="bg-emerald-500" testId="count-free" />
-      <Stat label="Busy agents" value={agents.busy} tone="bg-rose-500" testId="count-busy" />
-      <Stat label="Paused agents" value={agents.paused} tone="bg-amber-500" testId="count-paused" />
+      <Stat label={<AgentsLabel>Free</AgentsLabel>} value={agents.free} tone="bg-emerald-500" testId="count-free" />
+      <Stat label={<AgentsLabel>Busy</AgentsLabel>} value={agents.busy} tone="bg-rose-500" testId="count-busy" />
+      <Stat label={<AgentsLabel>Paused</AgentsLabel>} value={agents.paused} tone="bg-amber-500" testId="count-paused" />
     </section>
   );
 }

@@ -12,7 +12,8 @@ const TONE: Record<ToastTone, { icon: React.ReactNode; ring: string }> = {
 export function Toasts() {
   const toasts = useToasts((s) => s.toasts);
   return (
-    <div aria-live="polite" className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end">
+    // Hang up buttons sit at the right of every row, so toasts keep to the left (and to the top on a phone, where rows span the width).
+    <div aria-live="polite" className="pointer-events-none fixed inset-x-0 top-14 z-50 flex flex-col items-center gap-2 p-4 sm:top-auto sm:bottom-0 sm:items-start">
       {toasts.map((t) => (
         <div
           key={t.id}
@@ -24,7 +25,7 @@ export function Toasts() {
           <span className="mt-0.5 shrink-0">{TONE[t.tone].icon}</span>
           <div className="min-w-0 flex-1">
             <p className="text-sm font-medium">{t.title}</p>
-            {t.detail && <p className="mt-0.5 break-words text-sm text-zinc-500 dark:text-zinc-400">{t.detail}</p>}
+            {t.detail && <p className="mt-0.5 break-words text-sm text-zinc-600 dark:text-zinc-400">{t.detail}</p>}
           </div>
           <button type="button" aria-label="Dismiss" onClick={() => dismissToast(t.id)} className="shrink-0 rounded p-0.5 text-zinc-400 hover:text-zinc-700 dark:hover:text-zinc-200">
             <IconX width={14} height={14} />

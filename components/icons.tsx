@@ -123,9 +123,21 @@ export const IconLogout = (p: IconProps) => (
     <path d="m16 17 5-5-5-5M21 12H9" />
   </Svg>
 );
+/** Not sorted by this column: both ways. */
 export const IconArrowSort = (p: IconProps) => (
   <Svg {...p}>
     <path d="m7 15 5 5 5-5M7 9l5-5 5 5" />
+  </Svg>
+);
+/** Sorted ascending: an arrow up to the small end (A→Z, shortest first). */
+export const IconSortAsc = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 20V4M6 10l6-6 6 6" />
+  </Svg>
+);
+export const IconSortDesc = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 4v16M6 14l6 6 6-6" />
   </Svg>
 );
 export const IconUsers = (p: IconProps) => (

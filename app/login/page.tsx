@@ -4,5 +4,9 @@ import { LoginForm } from '@/components/LoginForm';
 export const metadata: Metadata = { title: 'Sign in · Callboard' };
 
 export default function LoginPage() {
-  return <LoginForm />;
+  return (
+    <main>
+      <LoginForm />
+    </main>
+  );
 }

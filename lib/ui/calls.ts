@@ -1,5 +1,6 @@
 /** Filtering and sorting of the calls table. Pure. */
 import type { Call, CallState } from '../pbx/model';
+import { foldForSearch } from './search';
 
 export type SortKey = 'duration' | 'from' | 'to' | 'state' | 'queue';
 export type SortDir = 'asc' | 'desc';
@@ -28,21 +29,35 @@ const STATE_ORDER: Record<CallState, number> = { queued: 0, ringing: 1, dialing:
 /** Calls still worth showing: an ended call is on its way out. */
 export const isActive = (c: Call): boolean => c.state !== 'ended';
 
+// Calls are replaced, never mutated, so a folded haystack stays valid for the life of its call object.
+const haystacks = new WeakMap<Call, string>();
+
+function haystack(c: Call): string {
+  let h = haystacks.get(c);
+  if (h === undefined) {
+    h = foldForSearch([c.from.name, c.from.num, c.to.name, c.to.num, c.queue, c.did].join('\u0000'));
+    haystacks.set(c, h);
+  }
+  return h;
+}
+
 function matches(c: Call, needle: string): boolean {
-  return (
-    c.from.name.toLowerCase().includes(needle) ||
-    c.from.num.includes(needle) ||
-    c.to.name.toLowerCase().includes(needle) ||
-    c.to.num.includes(needle) ||
-    c.queue.toLowerCase().includes(needle) ||
-    c.did.includes(needle)
-  );
+  return haystack(c).includes(needle);
 }
 
 const text = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
 
+/** Which way a column sorts on its first click: text A→Z, state in call order, duration longest first. */
+const FIRST_DIR: Record<SortKey, SortDir> = { from: 'asc', to: 'asc', queue: 'asc', state: 'asc', duration: 'desc' };
+
+/** The view after a click on column `key`: the same column flips, another starts at its natural direction. */
+export function nextSort(view: CallView, key: SortKey): CallView {
+  if (view.sort === key) return { ...view, dir: view.dir === 'asc' ? 'desc' : 'asc' };
+  return { ...view, sort: key, dir: FIRST_DIR[key] };
+}
+
 export function visibleCallIds(calls: Record<string, Call>, view: CallView): string[] {
-  const needle = view.search.trim().toLowerCase();
+  const needle = foldForSearch(view.search.trim());
   const list: Call[] = [];
   for (const id in calls) {
     const c = calls[id];
