@@ -72,14 +72,24 @@ describe('PbxSession staleness', () => {
     session.start();
     cleanups.push(() => pbx.close(), () => session.stop());
     await waitFor(() => session.state.pbx.lastResync > 0, 'first resync');
-    // No events for a while, only Pongs: still live.
-    await new Promise((r) => setTimeout(r, 800));
+    const connectedSince = session.state.pbx.linkSince;
+    const resyncedAt = Date.now();
+    // No events for a while, only Pongs: still live, on the same link. Counted in Pings the PBX
+    // answered rather than in milliseconds, so a loaded machine can't make the wait too short.
+    const pings = () => pbx.received().split('Action: Ping\r\n').length - 1;
+    const before = pings();
+    await waitFor(() => pings() >= before + 5, 'five Pings answered');
+    expect(session.state.pbx.link).toBe('connected');
+    expect(session.state.pbx.linkSince).toBe(connectedSince);
     const stalledAt = Date.now();
     pbx.faults.stall(true);
     await waitFor(() => session.state.pbx.link !== 'connected', 'silence noticed');
     const { lastLiveAt, linkSince } = session.state.pbx;
-    expect(lastLiveAt).toBeGreaterThanOrEqual(stalledAt - 150);
-    expect(lastLiveAt).toBeLessThan(linkSince);
+    // Dated from the last byte heard (a Pong after the resync, none after the stall) …
+    expect(lastLiveAt).toBeGreaterThan(resyncedAt);
+    expect(lastLiveAt).toBeLessThanOrEqual(stalledAt + 5);
+    // … not from the moment the silence was noticed, at least deadAfterMs later.
+    expect(linkSince - lastLiveAt).toBeGreaterThanOrEqual(400);
     pbx.faults.stall(false);
   });
 });
