@@ -98,9 +98,12 @@ function QueuePanel({ q, layout }: { q: QueueStats; layout: 'row' | 'tile' }) {
 
 function Totals() {
   const calls = usePbx((s) => s.state.calls);
+  // A wallboard is sent the count, not the calls (server/realtime/views.ts).
+  const sentCount = usePbx((s) => s.state.pbx.activeCalls);
   const callers = usePbx((s) => s.state.callers);
   const agents = useAgents();
-  const active = useMemo(() => countCalls(calls).active, [calls]);
+  const counted = useMemo(() => countCalls(calls).active, [calls]);
+  const active = sentCount ?? counted;
   const a = useMemo(() => countAgents(agents.map((x) => x.status)), [agents]);
   const item = (label: string, value: number, tone: string) => (
     <span className="whitespace-nowrap">

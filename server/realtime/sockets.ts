@@ -69,8 +69,10 @@ export function wireSockets(ctx: SocketContext): () => void {
 
   const timer = setInterval(() => {
     for (const socket of ctx.io.of('/').sockets.values()) {
-      if (credentials.get(socket)?.()) continue;
-      log.info({ user: socket.data.user }, 'socket closed: credentials no longer valid');
+      const identity = credentials.get(socket)?.();
+      // A new role may mean a narrower view (masked numbers): the client reconnects into it.
+      if (identity && ctx.fanout.follows(socket, identity.role)) continue;
+      log.info({ user: socket.data.user }, identity ? 'socket closed: its role changed' : 'socket closed: credentials no longer valid');
       socket.disconnect(true);
     }
   }, ctx.recheckMs ?? 5_000);
