@@ -14,6 +14,7 @@ import { loadOrCreateKey, SessionSigner } from './auth/session-cookie';
 import { UserStore } from './auth/user-store';
 import { AuditLog } from './actions/audit';
 import { ActionRunner } from './actions/runner';
+import { RateLimiter } from './rate-limit';
 import { handleApi } from './http/api';
 import { gatePage, listPublicFiles } from './http/page-gate';
 import { sendError } from './http/util';
@@ -36,6 +37,8 @@ export interface CallboardOptions {
   demoAccounts?: readonly DemoAccount[];
   loginLimits?: LoginLimits;
   actionRateLimit?: { limit: number; windowMs: number };
+  /** REST snapshots per user or token per window (default: CALLBOARD_SNAPSHOTS_PER_MINUTE per minute). */
+  snapshotRateLimit?: { limit: number; windowMs: number };
   maxBufferedBytes?: number;
   /** How often open sockets' credentials are checked again, ms (default 5 s). */
   recheckMs?: number;
@@ -89,7 +92,8 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   });
 
   const publicFiles = listPublicFiles(path.resolve('public'));
-  const apiContext = { auth, session, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now } as const;
+  const snapshotLimiter = new RateLimiter(opts.snapshotRateLimit?.limit ?? config.snapshotsPerMinute, opts.snapshotRateLimit?.windowMs ?? 60_000);
+  const apiContext = { auth, session, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now, snapshotLimiter } as const;
   let fanout: Fanout;
 
   const httpServer = createServer((req, res) => {
@@ -126,7 +130,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
   });
-  fanout = new Fanout(io, session, { batchMs: config.batchMs, maxBufferedBytes: opts.maxBufferedBytes, log, now });
+  fanout = new Fanout(io, session, { batchMs: config.batchMs, maxBufferedBytes: opts.maxBufferedBytes, log, now, maskRoles: new Set(config.maskNumbers) });
   const stopSockets = wireSockets({ io, auth, fanout, runner, allowedOrigins: config.allowedOrigins, log, now, recheckMs: opts.recheckMs });
   session.start();
 

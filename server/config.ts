@@ -42,6 +42,14 @@ const envSchema = z.object({
   CALLBOARD_TRUNKS: z.string().optional(),
   /** `off`: no AMI `Filter` on connect, in case a PBX's filtering misbehaves. */
   CALLBOARD_AMI_FILTER: bool.default(true),
+  /** Roles that see caller numbers masked (`+1555•••••67`), comma separated: `viewer`, `supervisor`; `off` for none. */
+  CALLBOARD_MASK_NUMBERS: z
+    .string()
+    .trim()
+    .regex(/^(?:off|none|(?:viewer|supervisor)(?:\s*,\s*(?:viewer|supervisor))*)$/, 'must be off, viewer, supervisor or viewer,supervisor')
+    .default('off'),
+  /** Full snapshots one user or token may fetch over REST per minute: enough to poll twice a second, not to flood. */
+  CALLBOARD_SNAPSHOTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -68,6 +76,9 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Ask Asterisk to drop the events the board ignores (server/event-filter.ts). */
   amiFilter: boolean;
+  /** Roles whose clients get caller numbers masked, by the server, in the socket and in REST. */
+  maskNumbers: ('viewer' | 'supervisor')[];
+  snapshotsPerMinute: number;
   dev: boolean;
 }
 
@@ -122,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trunks,
     logLevel: e.LOG_LEVEL,
     amiFilter: e.CALLBOARD_AMI_FILTER,
+    maskNumbers: /^(?:off|none)$/.test(e.CALLBOARD_MASK_NUMBERS) ? [] : [...new Set(e.CALLBOARD_MASK_NUMBERS.split(',').map((r) => r.trim() as 'viewer' | 'supervisor'))],
+    snapshotsPerMinute: e.CALLBOARD_SNAPSHOTS_PER_MINUTE,
     dev: env.NODE_ENV !== 'production',
   };
 }
