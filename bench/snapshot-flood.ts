@@ -9,6 +9,7 @@
  *
  *   npx tsx bench/snapshot-flood.ts
  *   BENCH_SECONDS=15 BENCH_CHANNELS=2000 BENCH_EPS=1000 LOOPS=20 FLOOD_ROLE=viewer npx tsx bench/snapshot-flood.ts
+ *   CALLBOARD_SNAPSHOTS_PER_MINUTE=10000 npx tsx bench/snapshot-flood.ts   (the shared serialisation alone)
  *
  * Runs once without the flood (baseline), then with it. The last line is one JSON object with every figure.
  */

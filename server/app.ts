@@ -18,6 +18,7 @@ import { SessionStore } from './auth/session-store';
 import { UserStore } from './auth/user-store';
 import { AuditLog } from './actions/audit';
 import { ActionRunner } from './actions/runner';
+import { RateLimiter } from './rate-limit';
 import { handleApi } from './http/api';
 import { gatePage, listPublicFiles } from './http/page-gate';
 import { applySecurityHeaders } from './http/security-headers';
@@ -42,6 +43,8 @@ export interface CallboardOptions {
   /** Overrides CALLBOARD_LOGIN_* (tests). */
   loginLimits?: Partial<LoginThrottleOptions>;
   actionRateLimit?: { limit: number; windowMs: number };
+  /** REST snapshots per user or token per window (default: CALLBOARD_SNAPSHOTS_PER_MINUTE per minute). */
+  snapshotRateLimit?: { limit: number; windowMs: number };
   maxBufferedBytes?: number;
   /** How often open sockets' credentials are checked again, ms (default 5 s). */
   recheckMs?: number;
@@ -100,7 +103,8 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   });
 
   const publicFiles = listPublicFiles(path.resolve('public'));
-  const apiContext = { auth, session, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now } as const;
+  const snapshotLimiter = new RateLimiter(opts.snapshotRateLimit?.limit ?? config.snapshotsPerMinute, opts.snapshotRateLimit?.windowMs ?? 60_000);
+  const apiContext = { auth, session, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now, snapshotLimiter } as const;
   let fanout: Fanout;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -142,7 +146,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
   });
-  fanout = new Fanout(io, session, { batchMs: config.batchMs, maxBufferedBytes: opts.maxBufferedBytes, log, now });
+  fanout = new Fanout(io, session, { batchMs: config.batchMs, maxBufferedBytes: opts.maxBufferedBytes, log, now, maskRoles: new Set(config.maskNumbers) });
   const stopSockets = wireSockets({
     io,
     auth,

@@ -71,6 +71,14 @@ const envSchema = z.object({
   /** Unauthenticated socket connections one address may hold at once, and how long one may take to authenticate. */
   CALLBOARD_PENDING_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(16),
   CALLBOARD_HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  /** Roles that see caller numbers masked (`+1555•••••67`), comma separated: `viewer`, `supervisor`; `off` for none. */
+  CALLBOARD_MASK_NUMBERS: z
+    .string()
+    .trim()
+    .regex(/^(?:off|none|(?:viewer|supervisor)(?:\s*,\s*(?:viewer|supervisor))*)$/, 'must be off, viewer, supervisor or viewer,supervisor')
+    .default('off'),
+  /** Full snapshots one user or token may fetch over REST per minute: enough to poll twice a second, not to flood. */
+  CALLBOARD_SNAPSHOTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -112,6 +120,9 @@ export interface Config {
   limits: PbxLimits;
   /** ms between drift checks; 0: none. */
   driftCheckMs: number;
+  /** Roles whose clients get caller numbers masked, by the server, in the socket and in REST. */
+  maskNumbers: ('viewer' | 'supervisor')[];
+  snapshotsPerMinute: number;
   dev: boolean;
   security: SecurityConfig;
 }
@@ -187,6 +198,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFieldLength: e.CALLBOARD_MAX_FIELD_LENGTH,
     },
     driftCheckMs: Math.round(e.CALLBOARD_DRIFT_CHECK_MINUTES * 60_000),
+    maskNumbers: /^(?:off|none)$/.test(e.CALLBOARD_MASK_NUMBERS) ? [] : [...new Set(e.CALLBOARD_MASK_NUMBERS.split(',').map((r) => r.trim() as 'viewer' | 'supervisor'))],
+    snapshotsPerMinute: e.CALLBOARD_SNAPSHOTS_PER_MINUTE,
     dev: env.NODE_ENV !== 'production',
     security,
   };

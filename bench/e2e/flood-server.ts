@@ -14,7 +14,9 @@ import { serverStats } from './server-stats';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-flood-'));
 process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
-const app = await createCallboard(loadConfig({ CALLBOARD_DATA: dataDir }), {
+// CALLBOARD_SNAPSHOTS_PER_MINUTE=10000 measures the shared serialisation alone, without the rate limit.
+const limit = process.env.CALLBOARD_SNAPSHOTS_PER_MINUTE;
+const app = await createCallboard(loadConfig({ CALLBOARD_DATA: dataDir, ...(limit ? { CALLBOARD_SNAPSHOTS_PER_MINUTE: limit } : {}) }), {
   log: createLogger('error'),
   ami: { host: '127.0.0.1', port: Number(process.env.PBX_PORT), username: process.env.PBX_USER!, secret: process.env.PBX_SECRET!, tls: false },
   demo: true,

@@ -18,7 +18,8 @@ const app = await createCallboard(loadConfig({ CALLBOARD_DATA: dataDir }), {
 });
 const address = await app.listen(0, '127.0.0.1');
 while (app.session.state.pbx.lastResync === 0) await new Promise((r) => setTimeout(r, 20));
-const { token } = app.auth.store.createToken('bench', 'wallboard');
+// A viewer: a wallboard token is sent aggregates only, and the clients measure channels.
+const { token } = app.auth.store.createToken('bench', 'viewer');
 
 /**
  * Server-side latency, free of the client process: for each op creating a

@@ -176,6 +176,8 @@ export interface PbxStatus {
   demo: boolean;
   /** A short label for this PBX, e.g. its host. */
   label: string;
+  /** Calls in progress, sent instead of the calls themselves to a view that may not see them (the wallboard). */
+  activeCalls?: number;
 }
 
 /**

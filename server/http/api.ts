@@ -15,8 +15,9 @@ import type { AuditLog } from '../actions/audit';
 import type { PbxSession } from '../pbx-session';
 import type { Fanout } from '../realtime/fanout';
 import type { Logger } from '../log';
+import type { RateLimiter } from '../rate-limit';
 import { authRoutes } from './auth-routes';
-import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson } from './util';
+import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
 export interface ApiContext {
   auth: Auth;
@@ -28,6 +29,8 @@ export interface ApiContext {
   allowedOrigins: readonly string[];
   log: Logger;
   now: () => number;
+  /** Snapshots per user or token: each is the whole state. */
+  snapshotLimiter: RateLimiter;
 }
 
 const STATUS_OF: Record<ActionErrorCode, number> = {
@@ -138,10 +141,19 @@ function health(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): vo
   });
 }
 
+/**
+ * The whole state as the caller's role may see it. Rate-limited per user or
+ * token, and serialised once per seq and view for every caller, so a client
+ * looping on it cannot slow the board down for everyone else.
+ */
 function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
-  requireIdentity(ctx, req);
-  ctx.fanout.flush();
-  sendJson(res, 200, { seq: ctx.fanout.currentSeq, state: ctx.session.state, serverTime: ctx.now() });
+  const identity = requireIdentity(ctx, req);
+  const limit = ctx.snapshotLimiter.hit(identity.user, ctx.now());
+  if (!limit.ok) {
+    const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
+    throw new HttpError(429, `Too many snapshot requests. Try again in ${seconds} s, or follow the socket for live changes.`, 'rate-limited', { 'retry-after': String(seconds) });
+  }
+  sendJsonBytes(res, 200, ctx.fanout.snapshotJson(ctx.fanout.viewFor(identity.role)));
 }
 
 async function originate(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

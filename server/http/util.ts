@@ -52,16 +52,21 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   sendJsonText(res, status, JSON.stringify(body), headers);
 }
 
-/** For a body serialised once and sent many times. */
-export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string | string[]> = {}): void {
+function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string | string[]> = {}): void {
+  sendJsonBytes(res, status, [Buffer.from(text)], headers);
+}
+
+/** JSON already encoded, in parts: a body serialised once can be sent many times without copying it. */
+export function sendJsonBytes(res: ServerResponse, status: number, parts: readonly Buffer[], headers: Record<string, string | string[]> = {}): void {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
+    'content-length': parts.reduce((n, p) => n + p.length, 0),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     ...headers,
   });
-  res.end(text);
+  for (const part of parts.slice(0, -1)) res.write(part);
+  res.end(parts.at(-1));
 }
 
 /** The one REST error shape: `{error, code}`. The code follows from the status unless given. */

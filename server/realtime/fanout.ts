@@ -4,10 +4,15 @@
  * client that is keeping up. A client whose unsent bytes pass a bound leaves
  * the broadcast, loses its backlog, and gets a fresh snapshot once it has
  * drained; nobody else waits for it.
+ *
+ * Clients see the state through their view (server/realtime/views.ts): each
+ * view has its own room, and each batch and snapshot is redacted once per
+ * view and broadcast to that room, never once per client.
  */
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, Op, PbxState, ServerToClientEvents, SocketData, Snapshot } from '@/lib/protocol';
+import type { ClientToServerEvents, Op, PbxState, Role, ServerToClientEvents, SocketData, Snapshot } from '@/lib/protocol';
 import type { Logger } from '../log';
+import { opsForView, stateForView, viewOf, VIEWS, type View } from './views';
 
 export type CallboardServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type CallboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -25,10 +30,12 @@ export interface FanoutOptions {
   resumeBelowBytes?: number;
   now?: () => number;
   log: Logger;
+  /** Roles whose clients see caller numbers masked. */
+  maskRoles?: ReadonlySet<Role>;
 }
 
-/** Clients that receive batches. A socket leaves it while it is too far behind. */
-const LIVE_ROOM = 'live';
+/** Clients of a view that receive batches. A socket leaves its room while it is too far behind. */
+const roomOf = (view: View) => `live:${view}`;
 const DRAIN_CHECK_MS = 100;
 /** A client's own resync requests are served at most this often: each costs a full snapshot. */
 const RESYNC_MIN_INTERVAL_MS = 500;
@@ -59,12 +66,20 @@ export class Fanout {
   /** When each client last asked for a snapshot, and its deferred request if it asked again too soon. */
   private readonly lastAsked = new WeakMap<CallboardSocket, number>();
   private readonly deferred = new Map<CallboardSocket, NodeJS.Timeout>();
+  private readonly views = new WeakMap<CallboardSocket, View>();
+  /** Per view, the state at one seq: built once for all of its clients, socket and REST alike. */
+  private readonly viewStates = new Map<View, { seq: number; state: PbxState }>();
+  /** Per view, the REST snapshot's JSON bytes at one seq, without its serverTime. */
+  private readonly snapshotTexts = new Map<View, { seq: number; head: Buffer }>();
+  /** The calls-in-progress count the wallboard room holds. */
+  private wallboardActiveCalls = 0;
+  private readonly maskRoles: ReadonlySet<Role>;
   private readonly unsubscribe: () => void;
   private readonly maxBuffered: number;
   private readonly resumeBelow: number;
   private readonly now: () => number;
   /** Counters for tests and health. */
-  readonly stats = { batches: 0, snapshots: 0, cutOffs: 0 };
+  readonly stats = { batches: 0, snapshots: 0, cutOffs: 0, /** Redactions computed: batches and states, per view, never per client. */ redactedBatches: 0, redactedStates: 0 };
 
   constructor(
     private readonly io: CallboardServer,
@@ -74,6 +89,7 @@ export class Fanout {
     this.maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
     this.resumeBelow = opts.resumeBelowBytes ?? Math.min(64 * 1024, this.maxBuffered / 2);
     this.now = opts.now ?? Date.now;
+    this.maskRoles = opts.maskRoles ?? new Set();
     this.unsubscribe = source.onOps((ops) => this.enqueue(ops));
   }
 
@@ -81,8 +97,44 @@ export class Fanout {
     return this.seq;
   }
 
+  /** What a client of this role may see. */
+  viewFor(role: Role): View {
+    return viewOf(role, this.maskRoles);
+  }
+
+  /**
+   * The snapshot of a view as JSON bytes (for REST), serialised and encoded
+   * once per seq and view however many ask; only the closing `serverTime` is
+   * each request's own. Within a batching window it is the state at the last
+   * batch, exact for that seq.
+   */
+  snapshotJson(view: View): Buffer[] {
+    let cached = this.snapshotTexts.get(view);
+    if (!cached || cached.seq !== this.seq) {
+      this.flush();
+      const text = JSON.stringify({ seq: this.seq, state: this.stateOf(view) });
+      cached = { seq: this.seq, head: Buffer.from(text.slice(0, -1)) };
+      this.snapshotTexts.set(view, cached);
+    }
+    return [cached.head, Buffer.from(`,"serverTime":${this.now()}}`)];
+  }
+
+  /** The state as a view sees it, at the current seq (call after a flush). */
+  private stateOf(view: View): PbxState {
+    if (view === 'full') return this.source.state;
+    let cached = this.viewStates.get(view);
+    if (!cached || cached.seq !== this.seq) {
+      cached = { seq: this.seq, state: stateForView(this.source.state, view) };
+      this.viewStates.set(view, cached);
+      this.stats.redactedStates++;
+    }
+    if (view === 'wallboard') this.wallboardActiveCalls = cached.state.pbx.activeCalls ?? 0;
+    return cached.state;
+  }
+
   /** Starts a client: snapshot now, batches after; `resync` asks for a new snapshot. */
   attach(socket: CallboardSocket): void {
+    this.views.set(socket, this.viewFor(socket.data.role));
     this.requestSnapshot(socket);
     socket.on('resync', () => {
       if (this.lagging.has(socket) || this.deferred.has(socket)) return; // it gets one when it has drained, or soon
@@ -115,10 +167,19 @@ export class Fanout {
       this.timer = null;
     }
     if (!this.pending.length) return;
-    const batch = { seq: ++this.seq, ops: this.pending };
+    const seq = ++this.seq;
+    const ops = this.pending;
     this.pending = [];
-    // One broadcast: socket.io encodes the packet once for every member of the room.
-    this.io.to(LIVE_ROOM).emit('ops', batch);
+    const rooms = this.io.of('/').adapter.rooms;
+    for (const view of VIEWS) {
+      // A view nobody follows costs nothing; its next client starts from a snapshot.
+      if (!rooms.get(roomOf(view))?.size) continue;
+      const redacted = opsForView(ops, view, this.source.state, this.wallboardActiveCalls);
+      if (view === 'wallboard') this.wallboardActiveCalls = redacted.activeCalls;
+      if (view !== 'full') this.stats.redactedBatches++;
+      // One broadcast per view: socket.io encodes the packet once for every member of the room.
+      this.io.to(roomOf(view)).emit('ops', { seq, ops: redacted.ops });
+    }
     this.stats.batches++;
     this.checkBacklogs();
   }
@@ -140,32 +201,48 @@ export class Fanout {
     if (!sockets.length) return;
     // The state already holds the pending ops: send them first so the snapshot's seq covers them.
     this.flush();
-    const snapshot: Snapshot = { seq: this.seq, state: this.source.state, serverTime: this.now() };
-    // Only this snapshot's own bytes are forgiven: a client that keeps asking
-    // for snapshots without reading must still hit the bound.
-    const before = sockets.map((s) => unsentBytes(s));
-    // A broadcast to the sockets' own rooms: encoded once for all of them.
-    this.io.to(sockets.map((s) => s.id)).emit('snapshot', snapshot);
-    for (const [i, socket] of sockets.entries()) {
-      this.snapshotBytes.set(socket, unsentBytes(socket) - before[i]);
-      socket.join(LIVE_ROOM);
+    const serverTime = this.now();
+    for (const view of VIEWS) {
+      const group = sockets.filter((s) => this.viewOfSocket(s) === view);
+      if (!group.length) continue;
+      const snapshot: Snapshot = { seq: this.seq, state: this.stateOf(view), serverTime };
+      // Only this snapshot's own bytes are forgiven: a client that keeps asking
+      // for snapshots without reading must still hit the bound.
+      const before = group.map((s) => unsentBytes(s));
+      // A broadcast to the sockets' own rooms: encoded once for all of them.
+      this.io.to(group.map((s) => s.id)).emit('snapshot', snapshot);
+      for (const [i, socket] of group.entries()) {
+        this.snapshotBytes.set(socket, unsentBytes(socket) - before[i]);
+        socket.join(roomOf(view));
+      }
     }
     this.stats.snapshots += sockets.length;
   }
 
+  /** Whether a client already follows the view its (current) role gets. */
+  follows(socket: CallboardSocket, role: Role): boolean {
+    return this.viewOfSocket(socket) === this.viewFor(role);
+  }
+
+  private viewOfSocket(socket: CallboardSocket): View {
+    return this.views.get(socket) ?? this.viewFor(socket.data.role);
+  }
+
   private checkBacklogs(): void {
-    for (const socket of this.io.of('/').adapter.rooms.get(LIVE_ROOM) ?? []) {
-      const s = this.io.of('/').sockets.get(socket);
-      if (!s) continue;
-      const unsent = unsentBytes(s);
-      const allowance = this.snapshotBytes.get(s) ?? 0;
-      if (unsent > this.maxBuffered + allowance) this.cutOff(s);
-      else if (allowance && unsent < this.resumeBelow) this.snapshotBytes.delete(s);
+    for (const view of VIEWS) {
+      for (const socket of [...(this.io.of('/').adapter.rooms.get(roomOf(view)) ?? [])]) {
+        const s = this.io.of('/').sockets.get(socket);
+        if (!s) continue;
+        const unsent = unsentBytes(s);
+        const allowance = this.snapshotBytes.get(s) ?? 0;
+        if (unsent > this.maxBuffered + allowance) this.cutOff(s);
+        else if (allowance && unsent < this.resumeBelow) this.snapshotBytes.delete(s);
+      }
     }
   }
 
   private cutOff(socket: CallboardSocket): void {
-    socket.leave(LIVE_ROOM);
+    socket.leave(roomOf(this.viewOfSocket(socket)));
     this.lagging.add(socket);
     this.stats.cutOffs++;
     const conn = socket.conn as unknown as EngineConn;
@@ -200,6 +277,8 @@ export class Fanout {
     this.lagging.clear();
     for (const t of this.deferred.values()) clearTimeout(t);
     this.deferred.clear();
+    this.viewStates.clear();
+    this.snapshotTexts.clear();
   }
 }
 

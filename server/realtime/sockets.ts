@@ -123,16 +123,17 @@ export function wireSockets(ctx: SocketContext): () => void {
 
   const timer = setInterval(() => {
     for (const socket of ctx.io.of('/').sockets.values()) {
-      let valid: boolean;
+      let identity: Identity | null | undefined;
       try {
-        valid = Boolean(credentials.get(socket)?.());
+        identity = credentials.get(socket)?.();
       } catch (err) {
         // One socket's check failing must not stop the others' (nor kill the process).
         log.error({ err, user: socket.data.user }, 'credential check failed; the socket stays open until the next check');
         continue;
       }
-      if (valid) continue;
-      log.info({ user: socket.data.user }, 'socket closed: credentials no longer valid');
+      // A new role may mean a narrower view (masked numbers): the client reconnects into it.
+      if (identity && ctx.fanout.follows(socket, identity.role)) continue;
+      log.info({ user: socket.data.user }, identity ? 'socket closed: its role changed' : 'socket closed: credentials no longer valid');
       socket.disconnect(true);
     }
   }, ctx.recheckMs ?? 5_000);
