@@ -12,7 +12,11 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, Op, PbxState, Role, ServerToClientEvents, SocketData, Snapshot } from '@/lib/protocol';
 import type { Logger } from '../log';
+import { dropQueuedEvents, unsentBytes } from './engine-internals';
 import { opsForView, stateForView, viewOf, VIEWS, type View } from './views';
+
+/** Our events that a fresh snapshot makes obsolete in a lagging client's queue. */
+const STATE_EVENTS: ReadonlySet<string> = new Set(['ops', 'snapshot']);
 
 export type CallboardServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type CallboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -40,17 +44,13 @@ const DRAIN_CHECK_MS = 100;
 /** A client's own resync requests are served at most this often: each costs a full snapshot. */
 const RESYNC_MIN_INTERVAL_MS = 500;
 
-/** The engine.io internals we read: the queue not yet handed to the transport, and ws's own buffer. */
-interface EngineConn {
-  writeBuffer: { type: string; data?: unknown }[];
-  packetsFn: unknown[];
-  transport?: { name?: string; socket?: { bufferedAmount?: number } };
-}
 
 export class Fanout {
   private seq = 0;
   private pending: Op[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private lastFlushAt = -Infinity;
   private drainTimer: NodeJS.Timeout | null = null;
   /** Clients waiting for a snapshot: served together, so a crowd reconnecting costs one serialisation. */
   private readonly wantSnapshot = new Set<CallboardSocket>();
@@ -154,19 +154,26 @@ export class Fanout {
     });
   }
 
+  /**
+   * Adaptive batching: when the last batch is older than the window, the ops
+   * go out at once (after the current I/O turn, so one TCP chunk of events is
+   * still one batch); otherwise they wait for the window to end. A light load
+   * costs no latency, and a heavy one is still one emit per window.
+   */
   private enqueue(ops: readonly Op[]): void {
     if (!ops.length) return;
     for (const op of ops) this.pending.push(op);
-    this.timer ??= setTimeout(() => this.flush(), this.opts.batchMs);
+    if (this.timer || this.immediate) return;
+    const wait = this.lastFlushAt + this.opts.batchMs - this.now();
+    if (wait <= 0) this.immediate = setImmediate(() => this.flush());
+    else this.timer = setTimeout(() => this.flush(), wait);
   }
 
   /** Sends the pending ops as one batch. */
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.cancelFlush();
     if (!this.pending.length) return;
+    this.lastFlushAt = this.now();
     const seq = ++this.seq;
     const ops = this.pending;
     this.pending = [];
@@ -182,6 +189,13 @@ export class Fanout {
     }
     this.stats.batches++;
     this.checkBacklogs();
+  }
+
+  private cancelFlush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
   }
 
   private askedFor(socket: CallboardSocket): void {
@@ -245,9 +259,8 @@ export class Fanout {
     socket.leave(roomOf(this.viewOfSocket(socket)));
     this.lagging.add(socket);
     this.stats.cutOffs++;
-    const conn = socket.conn as unknown as EngineConn;
-    // Drop our own queued state packets; acks and engine.io's pings stay.
-    conn.writeBuffer = conn.writeBuffer.filter((p) => !(typeof p.data === 'string' && /^2(?:\/[^,]*,)?\["(?:ops|snapshot)"/.test(p.data)));
+    // Drop our own queued state packets (a snapshot replaces them); acks and engine.io's pings stay.
+    dropQueuedEvents(socket, STATE_EVENTS);
     this.opts.log.warn({ socket: socket.id, user: socket.data.user }, 'client too far behind: backlog dropped, snapshot when it drains');
     this.drainTimer ??= setInterval(() => this.resumeDrained(), DRAIN_CHECK_MS);
   }
@@ -269,7 +282,7 @@ export class Fanout {
 
   close(): void {
     this.unsubscribe();
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelFlush();
     if (this.drainTimer) clearInterval(this.drainTimer);
     if (this.snapshotTimer) clearImmediate(this.snapshotTimer);
     this.timer = this.drainTimer = this.snapshotTimer = null;
@@ -280,16 +293,4 @@ export class Fanout {
     this.viewStates.clear();
     this.snapshotTexts.clear();
   }
-}
-
-/** Bytes queued for a client but not yet on the wire: engine.io's write buffer plus the WebSocket's. */
-export function unsentBytes(socket: CallboardSocket): number {
-  const conn = socket.conn as unknown as EngineConn;
-  let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
-  for (const packet of conn.writeBuffer) {
-    const data = packet.data;
-    if (typeof data === 'string') bytes += data.length;
-    else if (data && typeof (data as ArrayBufferLike).byteLength === 'number') bytes += (data as ArrayBufferLike).byteLength;
-  }
-  return bytes;
 }

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyOps, upsert, type Op } from '@/lib/protocol';
 import { emptyState } from '@/lib/pbx/model';
 import { createLogger } from '@/server/log';
@@ -123,5 +123,40 @@ describe('fan-out', () => {
     expect(fanout.stats.cutOffs).toBe(0);
     expect(c.snapshots).toBe(1);
     expect(c.state).toEqual(wireCopy(source.state));
+  });
+});
+
+describe('adaptive batching', () => {
+  it('sends at once after a quiet window, and coalesces what follows until the window ends', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval'] });
+    cleanups.push(() => vi.useRealTimers());
+    let now = 1_000_000;
+    const io: CallboardServer = new Server({ serveClient: false });
+    const source = new TestSource();
+    const fanout = new Fanout(io, source, { batchMs: 50, log: createLogger('silent'), now: () => now });
+    cleanups.push(() => fanout.close()); // never listened: nothing else to close
+
+    // Quiet before: the first op waits only for the current I/O turn, not for a window.
+    source.push([upsert('channels', 'a', { id: 'a' })]);
+    source.push([upsert('channels', 'b', { id: 'b' })]); // same turn: same batch
+    expect(fanout.stats.batches).toBe(0);
+    vi.advanceTimersToNextTimer();
+    expect(fanout.stats.batches).toBe(1);
+
+    // Under load: ops 10 ms later wait for the rest of the window, then go together.
+    now += 10;
+    source.push([upsert('channels', 'c', { id: 'c' })]);
+    vi.advanceTimersByTime(39);
+    source.push([upsert('channels', 'd', { id: 'd' })]);
+    expect(fanout.stats.batches).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(fanout.stats.batches).toBe(2);
+    expect(fanout.currentSeq).toBe(2);
+
+    // Quiet again: immediate once more.
+    now += 500;
+    source.push([upsert('channels', 'e', { id: 'e' })]);
+    vi.advanceTimersToNextTimer();
+    expect(fanout.stats.batches).toBe(3);
   });
 });
