@@ -85,7 +85,7 @@ describe('users and sessions', () => {
 
   it('delays an address that fails for many names, not other addresses; old failures fade', async () => {
     const dir = tempDir();
-    const auth = authIn(dir, DEMO_ACCOUNTS, { throttle: { freeFailures: 3, addressFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000, halfLifeMs: 60_000 } });
+    const auth = authIn(dir, DEMO_ACCOUNTS, { throttle: { freeFailures: 3, addressFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000, addressHalfLifeMs: 60_000 } });
     const t = 5_000_000;
     for (let i = 0; i < 6; i++) expect(await auth.login(`user${i}`, 'x', '10.9.9.9', t)).toMatchObject({ ok: false, status: 401 });
     expect(await auth.login('viewer', 'viewer', '10.9.9.9', t)).toMatchObject({ ok: false, status: 429 });
