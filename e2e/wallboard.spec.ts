@@ -38,7 +38,7 @@ test('the wallboard with a token shows each queue with the server’s numbers', 
   }).toPass({ timeout: 20_000, intervals: [100, 250, 500] });
 });
 
-test('the wallboard refuses a wrong token', async ({ page }) => {
+test('the wallboard refuses a wrong token, and says so', async ({ page }) => {
   await page.goto('/wallboard?token=cbt_nope.nope');
-  await expect(page).toHaveURL(/\/login/);
+  await expect(page).toHaveURL(/\/wallboard\/unavailable\?reason=invalid$/);
 });

@@ -4,6 +4,7 @@
  * value that passes can be written into an AMI header as it is, so CR, LF, NUL
  * and every other control character are refused here, before anything else.
  */
+import './zod-jitless';
 import { z } from 'zod';
 import type { ActionRequest } from './protocol';
 

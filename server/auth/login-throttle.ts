@@ -2,8 +2,8 @@
  * Login throttling without lockouts. Failures are counted per (user name,
  * address) and per address; past a few free failures each further attempt
  * from that pair waits twice as long as the one before (1 s, 2 s, 4 s … up to
- * a cap). Counts decay by half every `halfLifeMs`, so an office NAT's typos
- * are forgotten on their own. Nothing is counted per user name alone: a
+ * a cap). Counts fade with a half-life, so an office NAT's typos are
+ * forgotten on their own. Nothing is counted per user name alone: a
  * stranger's guesses from elsewhere never delay the real user, and a correct
  * password from an address that has not failed always gets through.
  */
@@ -15,8 +15,14 @@ export interface LoginThrottleOptions {
   /** The first delay; each further failure doubles it. */
   baseDelayMs: number;
   maxDelayMs: number;
-  /** A failure counts half after this long, a quarter after twice this, … */
+  /**
+   * A failure of a (user, address) pair counts half after this long, a quarter
+   * after twice this, … Long, so a patient guesser stays at the longest delay;
+   * the real user's pair starts afresh on their next success anyway.
+   */
   halfLifeMs: number;
+  /** The same for an address's count: shorter, so an office NAT's typos are forgotten within hours. */
+  addressHalfLifeMs: number;
   /** Tracked pairs and addresses at most (memory bound); the least recently failed go first. */
   maxEntries: number;
 }
@@ -26,7 +32,8 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
   addressFreeFailures: 20,
   baseDelayMs: 1000,
   maxDelayMs: 15 * 60_000,
-  halfLifeMs: 15 * 60_000,
+  halfLifeMs: 24 * 3600_000,
+  addressHalfLifeMs: 3600_000,
   maxEntries: 10_000,
 };
 
@@ -71,8 +78,8 @@ export class LoginThrottle {
   }
 
   failure(user: string, address: string, now: number): void {
-    this.bump(this.pairs, pairKey(user, address), now);
-    this.bump(this.addresses, addressKey(address), now);
+    this.bump(this.pairs, pairKey(user, address), now, this.options.halfLifeMs);
+    this.bump(this.addresses, addressKey(address), now, this.options.addressHalfLifeMs);
   }
 
   /** The pair starts afresh. The address keeps its count: one good account must not wash a guesser's slate clean. */
@@ -80,8 +87,8 @@ export class LoginThrottle {
     this.pairs.delete(pairKey(user, address));
   }
 
-  private decayed(entry: Failures, now: number): number {
-    return entry.level * 2 ** (-Math.max(0, now - entry.at) / this.options.halfLifeMs);
+  private decayed(entry: Failures, now: number, halfLifeMs: number): number {
+    return entry.level * 2 ** (-Math.max(0, now - entry.at) / halfLifeMs);
   }
 
   private waitFor(entry: Failures | undefined, free: number, now: number): number {
@@ -92,9 +99,9 @@ export class LoginThrottle {
     return Math.max(0, entry.at + delay - now);
   }
 
-  private bump(map: Map<string, Failures>, key: string, now: number): void {
+  private bump(map: Map<string, Failures>, key: string, now: number, halfLifeMs: number): void {
     const entry = map.get(key);
-    const level = (entry ? this.decayed(entry, now) : 0) + 1;
+    const level = (entry ? this.decayed(entry, now, halfLifeMs) : 0) + 1;
     // Re-inserted so the map's order is least recently failed first.
     map.delete(key);
     while (map.size >= this.options.maxEntries) map.delete(map.keys().next().value!);

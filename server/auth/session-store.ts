@@ -38,6 +38,8 @@ const journalLine = z.union([added, removed]);
 export interface SessionStoreOptions {
   /** Live sessions kept at most; past it the oldest go. */
   maxSessions?: number;
+  /** Live sessions of one user (or token) at most, so one account logging in over and over cannot push everyone else's out. */
+  maxPerSubject?: number;
   /** Told about journal lines that could not be read (a crash mid-append, a hand edit). */
   onWarning?: (message: string) => void;
   now?: () => number;
@@ -50,12 +52,14 @@ export class SessionStore {
   readonly file: string;
   private readonly live = new Map<string, SessionRecord>();
   private readonly maxSessions: number;
+  private readonly maxPerSubject: number;
   private journalLines = 0;
 
   constructor(dataDir: string, opts: SessionStoreOptions = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'sessions.jsonl');
     this.maxSessions = opts.maxSessions ?? 20_000;
+    this.maxPerSubject = opts.maxPerSubject ?? 100;
     this.load(opts.onWarning ?? (() => {}), (opts.now ?? Date.now)());
   }
 
@@ -66,6 +70,8 @@ export class SessionStore {
   /** A new session; the returned id is the cookie value and exists nowhere else. */
   create(record: SessionRecord, now: number): string {
     this.sweep(now);
+    const same = [...this.live].filter(([, r]) => r.kind === record.kind && r.subject === record.subject);
+    for (const [hash] of same.slice(0, Math.max(0, same.length - this.maxPerSubject + 1))) this.remove(hash);
     while (this.live.size >= this.maxSessions) this.remove(this.live.keys().next().value!);
     const id = randomBytes(32).toString('base64url');
     const hash = hashOf(id);

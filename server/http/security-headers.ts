@@ -4,6 +4,7 @@
  * request's own `content-security-policy` header, where Next looks for it to
  * mark its scripts, and in `x-nonce` for app/layout.tsx's inline theme script.
  * Nobody may frame a page, except /wallboard for the ancestors an admin lists.
+ * (socket.io answers before this runs; server/realtime/sockets.ts sets nosniff there.)
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -45,7 +46,7 @@ export function applySecurityHeaders(req: IncomingMessage, res: ServerResponse, 
   // A wallboard URL once carried its token; no page should tell another site where it was.
   res.setHeader('referrer-policy', 'no-referrer');
   if (secure && opts.hstsMaxAge > 0) res.setHeader('strict-transport-security', `max-age=${opts.hstsMaxAge}`);
-  if (pathname === '/api' || pathname.startsWith('/api/') || pathname.startsWith('/socket.io/')) {
+  if (pathname === '/api' || pathname.startsWith('/api/')) {
     res.setHeader('content-security-policy', `default-src 'none'; frame-ancestors 'none'`);
     res.setHeader('x-frame-options', 'DENY');
     return;

@@ -85,7 +85,7 @@ describe('users and sessions', () => {
 
   it('delays an address that fails for many names, not other addresses; old failures fade', async () => {
     const dir = tempDir();
-    const auth = authIn(dir, DEMO_ACCOUNTS, { throttle: { freeFailures: 3, addressFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000, halfLifeMs: 60_000 } });
+    const auth = authIn(dir, DEMO_ACCOUNTS, { throttle: { freeFailures: 3, addressFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000, addressHalfLifeMs: 60_000 } });
     const t = 5_000_000;
     for (let i = 0; i < 6; i++) expect(await auth.login(`user${i}`, 'x', '10.9.9.9', t)).toMatchObject({ ok: false, status: 401 });
     expect(await auth.login('viewer', 'viewer', '10.9.9.9', t)).toMatchObject({ ok: false, status: 429 });
@@ -143,8 +143,14 @@ describe('users and sessions', () => {
   it('reads a session journal with a torn last line (a crash mid-write), and keeps memory bounded', () => {
     const dir = tempDir();
     const sessions = new SessionStore(dir, { maxSessions: 3 });
-    const ids = Array.from({ length: 5 }, () => sessions.create({ kind: 'user', subject: 'u', stamp: 's', expires: Date.now() + 60_000 }, Date.now()));
+    const ids = Array.from({ length: 5 }, (_, i) => sessions.create({ kind: 'user', subject: `u${i}`, stamp: 's', expires: Date.now() + 60_000 }, Date.now()));
     expect(sessions.size).toBe(3);
+    // One account logging in again and again only replaces its own oldest sessions.
+    const perUser = new SessionStore(tempDir(), { maxPerSubject: 2 });
+    const other = perUser.create({ kind: 'user', subject: 'bob', stamp: 's', expires: Date.now() + 60_000 }, Date.now());
+    const mine = Array.from({ length: 5 }, () => perUser.create({ kind: 'user', subject: 'eve', stamp: 's', expires: Date.now() + 60_000 }, Date.now()));
+    expect(perUser.size).toBe(3);
+    expect([other, ...mine].map((id) => perUser.get(id, Date.now()) !== null)).toEqual([true, false, false, false, true, true]);
     expect(sessions.get(ids[0], Date.now())).toBeNull();
     expect(sessions.get(ids[4], Date.now())).not.toBeNull();
     fs.appendFileSync(sessions.file, '{"add":"abc","kind":"us');
