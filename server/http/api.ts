@@ -5,6 +5,7 @@
  * `Authorization: Bearer <token>`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
 import { originateBodySchema } from '@/lib/actions';
 import type { ActionErrorCode, ActionResult } from '@/lib/protocol';
 import { isPbxLive } from '@/lib/pbx/model';
