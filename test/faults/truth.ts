@@ -155,3 +155,18 @@ export function expectTruth(q: QuietPoint): void {
   expect(callsCoverChannels(q.server)).toBe(true);
   for (const client of q.clients) expect(client).toEqual(q.server);
 }
+
+/**
+ * A drift check now: the lists run on the server's own link and what they
+ * change is counted. After a fault the board must already equal them.
+ */
+export async function expectNoDrift(stack: Stack): Promise<void> {
+  const session = stack.app.session;
+  const before = session.health().drift.checks;
+  // A resync already running (not a drift check) is joined: ask again until ours has run.
+  for (let i = 0; i < 5 && session.health().drift.checks === before; i++) await session.resync('manual');
+  const drift = session.health().drift;
+  expect(drift.checks).toBe(before + 1);
+  expect(drift.lastDifferences, JSON.stringify(drift.lastByKind)).toBe(0);
+  expect(session.state.pbx.driftDifferences).toBe(0);
+}
