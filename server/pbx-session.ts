@@ -107,7 +107,7 @@ export interface DriftStatus {
 }
 
 export interface PbxHealth {
-  /** False while a bound dropped something or a list is not in: the board may miss what Asterisk has. */
+  /** False while a bound dropped an entity or a list is not in: the board may miss what Asterisk has. */
   complete: boolean;
   warnings: WarningCounts;
   drift: DriftStatus;
@@ -244,7 +244,8 @@ export class PbxSession {
   /** Counts for /api/health: what went wrong, whether the board may be incomplete, the drift checks. */
   health(): PbxHealth {
     let complete = true;
-    for (const key of this.notices.keys()) if (!key.startsWith('refused:')) complete = false;
+    // A refusal has its own warning and fallback; a value shown cut is still shown.
+    for (const key of this.notices.keys()) if (key.startsWith('failed:') || (key.startsWith('bound:') && key !== 'bound:fields')) complete = false;
     return {
       complete,
       warnings: { ...this.warnings.counts, entitiesDropped: { ...this.warnings.counts.entitiesDropped } },
