@@ -687,7 +687,8 @@ export class PbxSession {
 
 /** An event for a log line: its headers, each value shortened (a hostile one may be 1 MB). */
 function eventForLog(event: AmiPacket): Record<string, unknown> {
-  const out: Record<string, string> = {};
+  // Header names come from the wire too.
+  const out = Object.create(null) as Record<string, string>;
   let n = 0;
   for (const key in event.fields) {
     if (++n > 40) break;

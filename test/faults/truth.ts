@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { PbxState } from '@/lib/pbx/model';
-import { callerId, memberId } from '@/lib/pbx/model';
+import { callerId, memberId, table } from '@/lib/pbx/model';
 import { TestAmi } from '../demo-pbx/ami-test-client';
 import { waitFor, type Stack } from '../server/harness';
 
@@ -24,9 +24,12 @@ export interface View {
 
 type Fields = Record<string, string>;
 
+/** Tables keyed by ids from the wire: no prototype, so `constructor` or `__proto__` are ids like any other. */
+const emptyView = (): View => ({ channels: table(), bridges: table(), queues: table(), members: table(), callers: table() });
+
 /** What the lists say, in the shape `viewOf` gives for a state. */
 export function viewOfLists(channels: Fields[], queues: Fields[], bridges: Fields[]): View {
-  const view: View = { channels: {}, bridges: {}, queues: {}, members: {}, callers: {} };
+  const view = emptyView();
   for (const f of channels) {
     view.channels[f.Uniqueid] = {
       name: f.Channel,
@@ -61,7 +64,7 @@ export function viewOfLists(channels: Fields[], queues: Fields[], bridges: Field
 }
 
 export function viewOf(state: PbxState): View {
-  const view: View = { channels: {}, bridges: {}, queues: {}, members: {}, callers: {} };
+  const view = emptyView();
   for (const c of Object.values(state.channels)) {
     view.channels[c.id] = {
       name: c.name,
