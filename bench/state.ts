@@ -5,6 +5,7 @@
  *   npm run bench:state      (node --expose-gc --import tsx bench/state.ts)
  *
  * The last line is JSON: {"eventsPerSec":N,"rssMBAt10kChannels":N}.
+ * BENCH_LIMITS=1 reduces with the server's default bounds (server/config.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { headerOf } from '../lib/ami/decode';
 import type { AmiPacket } from '../lib/ami/packet';
 import { AmiParser, parseAll } from '../lib/ami/parser';
-import { emptyState, step, type PbxState } from '../lib/pbx';
+import { emptyState, step, type PbxState, type StepOptions } from '../lib/pbx';
 import { transcriptPath } from '../test/fixtures/transcripts';
 
 const transcript = transcriptPath('04-busy-hour');
@@ -20,6 +21,14 @@ const CHUNK = 64 * 1024;
 const MIN_MS = Number(process.env.BENCH_MS ?? 4000);
 const ROUND_MS = 250;
 const NOW = 1_795_664_600_000;
+
+const M = 20_000;
+const OPTIONS: StepOptions = process.env.BENCH_LIMITS
+  ? {
+      limits: { maxEntities: { channels: M, calls: M, bridges: M, callers: M, devices: M, queues: M, members: M }, maxFieldLength: 1024 },
+      onDrop: () => {},
+    }
+  : {};
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -62,14 +71,14 @@ const fmt = (r: { perSec: number; median: number; runs: number }) =>
 /** Bytes in TCP-sized chunks through a fresh parser into a fresh state, as a PbxSession would. */
 function parseAndReduce(bytes: Buffer, events: number): number {
   const state = emptyState();
-  const parser = new AmiParser({ onPacket: (p) => void step(state, p, NOW) }, { expectGreeting: true });
+  const parser = new AmiParser({ onPacket: (p) => void step(state, p, NOW, OPTIONS) }, { expectGreeting: true });
   for (let i = 0; i < bytes.length; i += CHUNK) parser.push(bytes.subarray(i, i + CHUNK));
   return events;
 }
 
 function reduceOnly(packets: AmiPacket[], events: number): number {
   const state = emptyState();
-  for (const p of packets) step(state, p, NOW);
+  for (const p of packets) step(state, p, NOW, OPTIONS);
   return events;
 }
 
@@ -104,7 +113,7 @@ function buildLiveCalls(calls: number): PbxState {
   });
   const dest = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [`Dest${k}`, v]));
   const send = (event: string, ...parts: Record<string, string>[]) =>
-    step(state, { fields: Object.assign({ Event: event, Privilege: 'call,all', Timestamp: at() }, ...parts) }, NOW);
+    step(state, { fields: Object.assign({ Event: event, Privilege: 'call,all', Timestamp: at() }, ...parts) }, NOW, OPTIONS);
   for (let i = 0; i < calls; i++) {
     const a = `1795664600.${2 * i}`;
     const b = `1795664600.${2 * i + 1}`;

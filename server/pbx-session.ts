@@ -107,7 +107,7 @@ export interface DriftStatus {
 }
 
 export interface PbxHealth {
-  /** False while a bound dropped something or a list is not in: the board may miss what Asterisk has. */
+  /** False while a bound dropped an entity or a list is not in: the board may miss what Asterisk has. */
   complete: boolean;
   warnings: WarningCounts;
   drift: DriftStatus;
@@ -244,7 +244,8 @@ export class PbxSession {
   /** Counts for /api/health: what went wrong, whether the board may be incomplete, the drift checks. */
   health(): PbxHealth {
     let complete = true;
-    for (const key of this.notices.keys()) if (!key.startsWith('refused:')) complete = false;
+    // A refusal has its own warning and fallback; a value shown cut is still shown.
+    for (const key of this.notices.keys()) if (key.startsWith('failed:') || (key.startsWith('bound:') && key !== 'bound:fields')) complete = false;
     return {
       complete,
       warnings: { ...this.warnings.counts, entitiesDropped: { ...this.warnings.counts.entitiesDropped } },
@@ -686,7 +687,8 @@ export class PbxSession {
 
 /** An event for a log line: its headers, each value shortened (a hostile one may be 1 MB). */
 function eventForLog(event: AmiPacket): Record<string, unknown> {
-  const out: Record<string, string> = {};
+  // Header names come from the wire too.
+  const out = Object.create(null) as Record<string, string>;
   let n = 0;
   for (const key in event.fields) {
     if (++n > 40) break;

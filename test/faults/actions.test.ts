@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionResult } from '@/lib/protocol';
 import { login, MirrorClient, startStack, waitFor } from '../server/harness';
-import { expectTruth, quietPoint } from './truth';
+import { expectNoDrift, expectTruth, quietPoint } from './truth';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -42,5 +42,6 @@ describe('an action in flight when the link drops', () => {
 
     const quiet = await quietPoint(stack, [supervisor]);
     expectTruth(quiet);
+    await expectNoDrift(stack);
   });
 });

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { login, MirrorClient, startStack, waitFor, type Stack } from '../server/harness';
 import { PollingMirror } from './polling-mirror';
-import { expectTruth, quietPoint } from './truth';
+import { expectNoDrift, expectTruth, quietPoint } from './truth';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -54,6 +54,7 @@ describe('browser clients under faults', () => {
     const quiet = await quietPoint(stack, [stay, away]);
     expect(quiet.channels).toBeGreaterThan(0);
     expectTruth(quiet);
+    await expectNoDrift(stack);
     expect(stay.gaps + away.gaps).toBe(0);
   });
 
@@ -89,5 +90,6 @@ describe('browser clients under faults', () => {
     await waitFor(() => slow.snapshots > snapshotsBefore, 'a fresh snapshot once it reads again', 15_000);
     const quiet = await quietPoint(stack, [fast, slow]);
     expectTruth(quiet);
+    await expectNoDrift(stack);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { login, MirrorClient, startStack, waitFor, type Stack } from '../server/harness';
-import { expectTruth, quietPoint } from './truth';
+import { expectNoDrift, expectTruth, quietPoint } from './truth';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -43,6 +43,7 @@ describe('AMI link faults during traffic', () => {
     const quiet = await quietPoint(stack, [viewer]);
     expect(quiet.channels).toBeGreaterThan(0);
     expectTruth(quiet);
+    await expectNoDrift(stack);
     expect(viewer.gaps).toBe(0);
   });
 
@@ -55,6 +56,7 @@ describe('AMI link faults during traffic', () => {
     await waitFor(() => Object.keys(stack.app.session.state.channels).length >= 2, 'new calls on the new PBX');
     const quiet = await quietPoint(stack, [viewer]);
     expectTruth(quiet);
+    await expectNoDrift(stack);
     expect(quiet.server.pbx.link).toBe('connected');
   });
 
@@ -81,5 +83,6 @@ describe('AMI link faults during traffic', () => {
     await waitFor(() => stack.app.session.connected && resyncs(stack) > before, 'resync after the stall');
     const quiet = await quietPoint(stack, [viewer]);
     expectTruth(quiet);
+    await expectNoDrift(stack);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { PbxState } from '@/lib/pbx/model';
-import { callerId, memberId } from '@/lib/pbx/model';
+import { callerId, memberId, table } from '@/lib/pbx/model';
 import { TestAmi } from '../demo-pbx/ami-test-client';
 import { waitFor, type Stack } from '../server/harness';
 
@@ -24,9 +24,12 @@ export interface View {
 
 type Fields = Record<string, string>;
 
+/** Tables keyed by ids from the wire: no prototype, so `constructor` or `__proto__` are ids like any other. */
+const emptyView = (): View => ({ channels: table(), bridges: table(), queues: table(), members: table(), callers: table() });
+
 /** What the lists say, in the shape `viewOf` gives for a state. */
 export function viewOfLists(channels: Fields[], queues: Fields[], bridges: Fields[]): View {
-  const view: View = { channels: {}, bridges: {}, queues: {}, members: {}, callers: {} };
+  const view = emptyView();
   for (const f of channels) {
     view.channels[f.Uniqueid] = {
       name: f.Channel,
@@ -61,7 +64,7 @@ export function viewOfLists(channels: Fields[], queues: Fields[], bridges: Field
 }
 
 export function viewOf(state: PbxState): View {
-  const view: View = { channels: {}, bridges: {}, queues: {}, members: {}, callers: {} };
+  const view = emptyView();
   for (const c of Object.values(state.channels)) {
     view.channels[c.id] = {
       name: c.name,
@@ -154,4 +157,19 @@ export function expectTruth(q: QuietPoint): void {
   expect(viewOf(q.server)).toEqual(q.pbx);
   expect(callsCoverChannels(q.server)).toBe(true);
   for (const client of q.clients) expect(client).toEqual(q.server);
+}
+
+/**
+ * A drift check now: the lists run on the server's own link and what they
+ * change is counted. After a fault the board must already equal them.
+ */
+export async function expectNoDrift(stack: Stack): Promise<void> {
+  const session = stack.app.session;
+  const before = session.health().drift.checks;
+  // A resync already running (not a drift check) is joined: ask again until ours has run.
+  for (let i = 0; i < 5 && session.health().drift.checks === before; i++) await session.resync('manual');
+  const drift = session.health().drift;
+  expect(drift.checks).toBe(before + 1);
+  expect(drift.lastDifferences, JSON.stringify(drift.lastByKind)).toBe(0);
+  expect(session.state.pbx.driftDifferences).toBe(0);
 }

@@ -116,4 +116,20 @@ describe('lib/store', () => {
     expect(Object.keys(usePbx.getState().state.calls)).toEqual(['e']);
     expect(usePbx.getState().socketDownSince).toBe(0);
   });
+  it('treats prototype-named ids from a snapshot and from batches as ordinary ids', async () => {
+    client.emit('snapshot', { seq: 30, state: stateWith(['constructor', 'toString']), serverTime: Date.now() });
+    await until(() => usePbx.getState().seq === 30, 'seq 30');
+    client.emit('ops', { seq: 31, ops: [upsert('channels', '__proto__', { name: 'PJSIP/1' }), upsert('calls', 'valueOf', { state: 'ringing' }), remove('calls', 'constructor')] });
+    await until(() => usePbx.getState().seq === 31, 'seq 31');
+    const { state } = usePbx.getState();
+    expect(Object.keys(state.calls).sort()).toEqual(['toString', 'valueOf']);
+    expect(state.calls.valueOf).toEqual({ id: 'valueOf', state: 'ringing' });
+    expect(state.calls.hasOwnProperty).toBeUndefined();
+    expect(Object.keys(state.channels)).toEqual(['__proto__']);
+    expect(state.channels.__proto__).toEqual({ id: '__proto__', name: 'PJSIP/1' });
+    expect(state.channels.constructor).toBeUndefined();
+    // A table no batch touched yet is the snapshot's own: adopted too.
+    expect(state.queues.constructor).toBeUndefined();
+    expect(state.members.toString).toBeUndefined();
+  });
 });
