@@ -105,7 +105,6 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   const publicFiles = listPublicFiles(path.resolve('public'));
   const snapshotLimiter = new RateLimiter(opts.snapshotRateLimit?.limit ?? config.snapshotsPerMinute, opts.snapshotRateLimit?.windowMs ?? 60_000);
   const apiContext = { auth, session, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now, snapshotLimiter } as const;
-  let fanout: Fanout;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const info = resolveRequestInfo(req, trustedProxies);
@@ -146,7 +145,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
   });
-  fanout = new Fanout(io, session, { batchMs: config.batchMs, maxBufferedBytes: opts.maxBufferedBytes, log, now, maskRoles: new Set(config.maskNumbers) });
+  const fanout = new Fanout(io, session, { batchMs: config.batchMs, maxBufferedBytes: opts.maxBufferedBytes, log, now, maskRoles: new Set(config.maskNumbers) });
   const stopSockets = wireSockets({
     io,
     auth,

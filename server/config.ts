@@ -15,6 +15,7 @@ const bool = z
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** Values Asterisk will see in a header: printable, no CR/LF/NUL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const headerValue = z.string().regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters');
 
 /** Defaults of the bounds (README: configuration). */
@@ -270,7 +271,7 @@ export function parseTrunks(text: string): (string | RegExp)[] {
       try {
         out.push(new RegExp(source, flags));
       } catch (err) {
-        throw new Error(`bad regular expression /${source}/: ${(err as Error).message}`);
+        throw new Error(`bad regular expression /${source}/: ${(err as Error).message}`, { cause: err });
       }
       i = j + 1 + flags.length;
       if (i < text.length && !/[\s,]/.test(text[i])) throw new Error(`expected a comma after /${source}/${flags}`);

@@ -22,6 +22,9 @@ function read(): ThemeChoice {
 
 export function useTheme(): [ThemeChoice, (choice: ThemeChoice) => void] {
   const [choice, setChoice] = useState<ThemeChoice>('system');
+  // After hydration on purpose: the server cannot know the stored choice, and rendering it
+  // on the first client pass would not match the server's HTML.
+  // eslint-disable-next-line react-hooks/set-state-in-effect
   useEffect(() => setChoice(read()), []);
   useEffect(() => {
     if (choice !== 'system') return;

@@ -210,6 +210,8 @@ export async function startDemoPbx(options: DemoPbxOptions = {}): Promise<DemoPb
     });
   });
   // Errors after listening (a client reset mid-accept, EMFILE) must not crash the host process.
+  // The demo PBX is also a standalone tool without a logger: stderr is its log.
+  // eslint-disable-next-line no-console
   server.on('error', (err) => console.error('demo-pbx: server error', err));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

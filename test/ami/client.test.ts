@@ -14,7 +14,7 @@ import {
   type AmiStatus,
 } from '../../lib/ami/client';
 import { AmiSerializeError } from '../../lib/ami/errors';
-import { startFakeAmi, withActionId, type FakeAmi, type FakeAmiOptions } from './fake-ami';
+import { startFakeAmi, withActionId, type FakeAmiOptions } from './fake-ami';
 import { answersFor, eventBlocks } from './transcripts';
 
 const DASH = '03-dashboard-actions.ami';

@@ -159,7 +159,7 @@ describe('parser properties', () => {
     });
     fc.assert(
       fc.property(fc.nat({ max: source.length - 1 }), fc.integer({ min: 1, max: 3000 }), fc.array(mutation, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 30 }), (start, length, mutations, positions) => {
-        let bytes = Array.from(source.subarray(start, start + length));
+        const bytes = Array.from(source.subarray(start, start + length));
         for (const m of mutations) {
           const at = m.at % (bytes.length + 1);
           if (m.kind === 'insert') bytes.splice(at, 0, ...m.bytes);

@@ -9,7 +9,7 @@ import { createCallboard, type Callboard, type CallboardOptions } from '@/server
 import { loadConfig } from '@/server/config';
 import { startDemoPbx } from '@/server/demo-pbx/index';
 import { createLogger } from '@/server/log';
-import { waitFor } from './mirror';
+import { waitFor, type MirrorClient } from './mirror';
 
 export { MirrorClient, waitFor, wireCopy } from './mirror';
 
@@ -70,7 +70,7 @@ export async function login(url: string, username: string, password: string): Pr
  * Flushes the server's pending ops, notes its state at that seq, and returns
  * what the client held at the same seq; retried if the client skipped it.
  */
-export async function stateAtSameSeq(app: Callboard, client: import('./mirror').MirrorClient): Promise<{ server: unknown; client: unknown; seq: number }> {
+export async function stateAtSameSeq(app: Callboard, client: MirrorClient): Promise<{ server: unknown; client: unknown; seq: number }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     app.fanout.flush();
     const seq = app.fanout.currentSeq;

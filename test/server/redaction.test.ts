@@ -33,13 +33,24 @@ function sensitive(state: PbxState, into: { numbers: Set<string>; names: Set<str
   // A queue's name stands for the queue when a call's party is the queue itself; the wallboard shows queues.
   const name = (v: string | undefined) => v && v.length >= 3 && !Object.hasOwn(state.queues, v) && into.names.add(v);
   for (const c of Object.values(state.channels)) {
-    num(c.callerNum), num(c.connectedNum), num(c.exten), name(c.callerName), name(c.connectedName);
+    num(c.callerNum);
+    num(c.connectedNum);
+    num(c.exten);
+    name(c.callerName);
+    name(c.connectedName);
   }
   for (const c of Object.values(state.calls)) {
-    num(c.from.num), num(c.to.num), num(c.did), name(c.from.name), name(c.to.name);
+    num(c.from.num);
+    num(c.to.num);
+    num(c.did);
+    name(c.from.name);
+    name(c.to.name);
   }
   for (const c of Object.values(state.callers)) {
-    num(c.callerNum), num(c.connectedNum), name(c.callerName), name(c.connectedName);
+    num(c.callerNum);
+    num(c.connectedNum);
+    name(c.callerName);
+    name(c.connectedName);
   }
 }
 
