@@ -71,11 +71,12 @@ function QueuePanel({ q, layout }: { q: QueueStats; layout: 'row' | 'tile' }) {
       data-queue={q.id}
       className={`min-h-0 min-w-0 overflow-hidden rounded-[1.5vmin] border border-zinc-800 bg-zinc-900 p-[2.5vmin] ${
         row
-          ? 'grid grid-cols-[minmax(0,1fr)_auto_auto_auto] items-center gap-x-[4vmin]'
+          ? 'grid grid-cols-[auto_auto_minmax(0,1fr)_auto] content-center items-center gap-x-[4vmin] gap-y-[1.5vh]'
           : 'flex flex-col justify-between gap-[2vmin]'
       }`}
     >
-      <h2 id={`wb-queue-${q.id}`} className={`truncate font-semibold tracking-tight ${row ? 'text-[clamp(1.2rem,5vmin,5rem)]' : 'text-[clamp(1rem,3vmin,3rem)]'}`}>
+      {/* In a band the name gets its own line, so long figures never squeeze it out. */}
+      <h2 id={`wb-queue-${q.id}`} className={`truncate font-semibold tracking-tight ${row ? 'col-span-full text-[clamp(1.2rem,5vmin,5rem)] leading-none' : 'text-[clamp(1rem,3vmin,3rem)]'}`}>
         {q.id}
       </h2>
       <div className={row ? 'contents' : 'grid grid-cols-[auto_minmax(0,1fr)] items-end gap-x-[4vmin]'}>
@@ -94,7 +95,7 @@ function QueuePanel({ q, layout }: { q: QueueStats; layout: 'row' | 'tile' }) {
       </div>
       <div
         className={`grid grid-cols-[repeat(3,auto)] gap-x-[3vmin] gap-y-[2.5vh] ${
-          row ? 'border-l border-zinc-700 pl-[4vmin]' : 'border-t border-zinc-700 pt-[2vmin]'
+          row ? 'col-start-4 border-l border-zinc-700 pl-[4vmin]' : 'border-t border-zinc-700 pt-[2vmin]'
         }`}
       >
         {/* Asterisk's counts since its queue statistics were last reset; our own daily history replaces them later. */}
@@ -163,7 +164,7 @@ export function Wallboard() {
   // The headline digits grow to fill their space: fewer queues, bigger digits.
   const big =
     layout === 'row'
-      ? `clamp(2.5rem, min(9vw, ${Math.round(40 / rows)}vh), 20rem)`
+      ? `clamp(2.5rem, min(11vw, ${Math.round(40 / rows)}vh), 20rem)`
       : `clamp(2rem, min(${(12 / cols).toFixed(1)}vw, ${Math.round(22 / rows)}vh), 16rem)`;
   // 3.2 % of the height while the panels have the room; a grid of many small cards can't hold that.
   const labelSize = cols <= 2 && rows <= 3 ? 'clamp(1rem, 3.2vh, 3.5rem)' : 'clamp(0.8rem, 2.2vh, 2.5rem)';

@@ -63,10 +63,8 @@ test('the calls panel is as tall as its calls: one matching call, one row of spa
 
 test('a toast never covers the Hang up buttons', async () => {
   await page.setViewportSize({ width: 1200, height: 800 });
-  const snapshot = await fetchSnapshot(admin.request);
-  const inCall = new Set<string>();
-  for (const c of Object.values(snapshot.state.calls)) for (const n of [c.from.num, c.to.num]) inCall.add(n);
-  const from = PHONES.map((p) => p.exten).find((x) => !inCall.has(x))!;
+  // Any answer will do: the toast is what is measured. 199 is no phone, so nothing rings.
+  const from = '199';
   await page.getByRole('button', { name: 'New call' }).click();
   const dialog = page.getByRole('dialog', { name: 'New call' });
   await dialog.getByLabel('From extension').fill(from);
@@ -139,7 +137,11 @@ test('sorting: a text column sorts A→Z on its first click, with distinct icons
     page.getByTestId('call-row').evaluateAll((rows) =>
       rows
         .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-        .map((r) => r.querySelectorAll('[role="cell"]')[1]?.querySelector('span')?.textContent ?? ''),
+        .map((r) => {
+          // The From cell shows a name over its number, or the number alone; the table sorts by the first line.
+          const party = r.querySelectorAll('[role="cell"]')[1]?.firstElementChild;
+          return (party?.children.length ? party.children[0] : party)?.textContent ?? '';
+        }),
     );
   await expect.poll(async () => {
     const n = await names();

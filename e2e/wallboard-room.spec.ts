@@ -137,7 +137,8 @@ test('while stale, the header counts dim like the panels', async ({ page }) => {
   const { sockets } = await rewriteServerPackets(page, (p) => p);
   await open(page, token().token);
   const totals = page.getByRole('banner').getByText('waiting', { exact: true });
-  expect(await effectiveOpacity(totals)).toBe(1);
+  // The dimming is a transition: wait for it to settle.
+  await expect.poll(() => effectiveOpacity(totals)).toBe(1);
   // Cut the link and keep it cut: refuse new polls, close the upgraded socket.
   await page.unroute(/\/socket\.io\/.*transport=polling/);
   await page.route(/\/socket\.io\//, (route) => route.abort());
@@ -145,6 +146,6 @@ test('while stale, the header counts dim like the panels', async ({ page }) => {
   for (const ws of sockets) await ws.close();
   await expect(page.getByRole('main')).toHaveAttribute('data-stale', 'true');
   await expect(page.getByTestId('link-badge')).not.toHaveText('Live');
-  expect(await effectiveOpacity(totals)).toBeLessThanOrEqual(0.6);
-  expect(await effectiveOpacity(page.getByTestId('wallboard-queue').first())).toBeLessThanOrEqual(0.6);
+  await expect.poll(() => effectiveOpacity(totals)).toBeLessThanOrEqual(0.6);
+  await expect.poll(() => effectiveOpacity(page.getByTestId('wallboard-queue').first())).toBeLessThanOrEqual(0.6);
 });

@@ -1,6 +1,8 @@
 /**
- * Screenshots of the dashboard, the originate dialog and the wallboard, in
- * light and dark, into docs/screenshots/. Needs a running demo server:
+ * Screenshots into docs/screenshots/: the dashboard at 1280×800 and on a
+ * phone (390×844), the originate dialog and the login page, each in light
+ * and dark, and the (always dark) wallboard at 1920×1080 and 1280×720.
+ * Needs a running demo server on a production build:
  *
  *   npm run build && PORT=3200 HOST=127.0.0.1 NODE_ENV=production npx tsx server/index.ts &
  *   CALLBOARD_URL=http://127.0.0.1:3200 npx tsx scripts/screenshots.ts
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
   });
   try {
     for (const theme of ['light', 'dark'] as const) {
-      const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, colorScheme: theme });
+      const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, colorScheme: theme });
       await context.addInitScript((t) => localStorage.setItem('callboard-theme', t), theme);
       const login = await context.request.post('/api/login', { data: { username: user, password } });
       if (!login.ok()) throw new Error(`login as ${user} failed: ${login.status()} ${await login.text()}`);
@@ -36,13 +38,13 @@ async function main(): Promise<void> {
 
       await page.goto('/');
       await settle(page);
-      await page.screenshot({ path: path.join(out, `dashboard-${theme}.png`), fullPage: true });
+      // The viewport, not the full page: it shows what fits on a laptop screen.
+      await page.screenshot({ path: path.join(out, `dashboard-${theme}.png`) });
 
       await page.getByRole('button', { name: 'New call' }).click();
       const dialog = page.getByRole('dialog', { name: 'New call' });
-      await dialog.getByLabel('From extension').fill('101');
+      // From and Caller ID left empty, so their hints show as hints beside a typed value.
       await dialog.getByLabel('To number').fill('00442079460000');
-      await dialog.getByLabel('Caller ID (optional)').fill('Support <5550100>');
       await page.screenshot({ path: path.join(out, `originate-${theme}.png`), animations: 'disabled' });
       await page.keyboard.press('Escape');
 
@@ -58,15 +60,21 @@ async function main(): Promise<void> {
       await context.close();
     }
 
-    // The wallboard is always dark; show it at TV size.
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 1920, height: 1080 } });
-    await context.request.post('/api/login', { data: { username: user, password } });
-    const page = await context.newPage();
-    await page.goto('/wallboard');
-    await page.getByTestId('wallboard-queue').first().waitFor();
-    await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor();
-    await page.screenshot({ path: path.join(out, 'wallboard.png') });
-    await context.close();
+    // The wallboard is always dark; show it at TV size and on a small screen.
+    for (const [name, viewport] of [
+      ['wallboard.png', { width: 1920, height: 1080 }],
+      ['wallboard-1280x720.png', { width: 1280, height: 720 }],
+    ] as const) {
+      const context = await browser.newContext({ baseURL: base, viewport });
+      await context.request.post('/api/login', { data: { username: user, password } });
+      const page = await context.newPage();
+      await page.goto('/wallboard');
+      await page.getByTestId('wallboard-queue').first().waitFor();
+      await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor();
+      await page.waitForTimeout(1100); // one clock tick, so the clock shows
+      await page.screenshot({ path: path.join(out, name) });
+      await context.close();
+    }
     console.log(`screenshots in ${out}`);
   } finally {
     await browser.close();
