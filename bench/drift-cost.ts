@@ -16,7 +16,9 @@ import { startDemoPbx } from '../server/demo-pbx/index';
 import { createLogger } from '../server/log';
 import { PbxSession } from '../server/pbx-session';
 
-const { values } = parseArgs({ options: { channels: { type: 'string', default: '2000' }, eps: { type: 'string', default: '0' }, runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: { channels: { type: 'string', default: '2000' }, eps: { type: 'string', default: '0' }, runs: { type: 'string', default: '7' } },
+});
 const channels = Number(values.channels);
 const eventsPerSec = Number(values.eps);
 const runs = Number(values.runs);
@@ -56,7 +58,12 @@ for (let i = 0; i < runs; i++) {
   const s0 = sent;
   const t0 = performance.now();
   await session.resync('manual');
-  samples.push({ bytes: received - r0, sentBytes: sent - s0, ms: performance.now() - t0, differences: session.health().drift.lastDifferences });
+  samples.push({
+    bytes: received - r0,
+    sentBytes: sent - s0,
+    ms: performance.now() - t0,
+    differences: session.health().drift.lastDifferences,
+  });
   await new Promise((r) => setTimeout(r, 200));
 }
 const median = <T>(xs: T[], f: (x: T) => number) => xs.map(f).sort((a, b) => a - b)[xs.length >> 1];

@@ -49,8 +49,21 @@ interface Run {
 }
 
 /** One server design with N clients: warm up, then measure a window on all three processes at once. */
-async function measure(pbx: Child, server: Child, serverInfo: Reply, mode: 'ours' | 'naive', clients: number, extra: Record<string, string> = {}): Promise<Run> {
-  const c = spawn('clients.ts', { SERVER_URL: String(serverInfo.url), SERVER_TOKEN: String(serverInfo.token ?? ''), MODE: mode, CLIENTS: String(clients), ...extra });
+async function measure(
+  pbx: Child,
+  server: Child,
+  serverInfo: Reply,
+  mode: 'ours' | 'naive',
+  clients: number,
+  extra: Record<string, string> = {},
+): Promise<Run> {
+  const c = spawn('clients.ts', {
+    SERVER_URL: String(serverInfo.url),
+    SERVER_TOKEN: String(serverInfo.token ?? ''),
+    MODE: mode,
+    CLIENTS: String(clients),
+    ...extra,
+  });
   const ready = await c.ready;
   log(`${mode}: ${ready.clients}/${clients} clients connected; warming up`);
   await sleep(WARMUP_MS);
@@ -118,7 +131,10 @@ async function main(): Promise<void> {
   await pbx.child.stop();
   const rows: Record<string, Record<string, unknown>> = { 'ours 50': row(ours[50]), 'ours 200': row(ours[200]) };
   if (naive) Object.assign(rows, { 'naive 50': row(naive[50]), 'naive 200': row(naive[200]) });
-  table(`Latency (AMI Timestamp -> client receipt; emit = -> server broadcast), server CPU (% of one core), bytes per client per second — ${channels} channels, ${eps} events/s, ${seconds} s`, rows);
+  table(
+    `Latency (AMI Timestamp -> client receipt; emit = -> server broadcast), server CPU (% of one core), bytes per client per second — ${channels} channels, ${eps} events/s, ${seconds} s`,
+    rows,
+  );
   result.fanout = rows;
   result.goalP99At50 = { goalMs: 100, p99Ms: ours[50].clients.latencyP99Ms, met: Number(ours[50].clients.latencyP99Ms) <= 100 };
   if (naive) {
@@ -185,10 +201,20 @@ async function main(): Promise<void> {
   const mask = eventMaskFigures();
   table('04-busy-hour.ami: events and bytes an Events mask / a Filter keep off the wire', {
     'all events': { events: mask.events, bytes: mask.bytes, share: '100%' },
-    'outside mask': { events: mask.outsideMask.events, bytes: mask.outsideMask.bytes, share: `${n1((100 * mask.outsideMask.bytes) / mask.bytes)}%` },
-    'unused in mask': { events: mask.unusedInMask.events, bytes: mask.unusedInMask.bytes, share: `${n1((100 * mask.unusedInMask.bytes) / mask.bytes)}%` },
+    'outside mask': {
+      events: mask.outsideMask.events,
+      bytes: mask.outsideMask.bytes,
+      share: `${n1((100 * mask.outsideMask.bytes) / mask.bytes)}%`,
+    },
+    'unused in mask': {
+      events: mask.unusedInMask.events,
+      bytes: mask.unusedInMask.bytes,
+      share: `${n1((100 * mask.unusedInMask.bytes) / mask.bytes)}%`,
+    },
   });
-  process.stdout.write(`unused in mask (${mask.handledBy === 'reducer table' ? 'no handler in the reducer' : 'never changed the state'}), by name: ${JSON.stringify(mask.unusedInMask.names)}\n`);
+  process.stdout.write(
+    `unused in mask (${mask.handledBy === 'reducer table' ? 'no handler in the reducer' : 'never changed the state'}), by name: ${JSON.stringify(mask.unusedInMask.names)}\n`,
+  );
   process.stdout.write(`handled events that changed nothing: ${mask.noOpInUsed.events} (${mask.noOpInUsed.bytes} bytes)\n`);
   result.eventMask = mask;
   result.loadAvgAtEnd = os.loadavg().map((l) => n1(l));

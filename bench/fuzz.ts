@@ -102,14 +102,20 @@ for (let n = 0; n < streams; n++) {
     fail(n, `${t.name}@${from}+${len}: threw ${String((err as Error)?.stack ?? err).slice(0, 400)}`);
   }
   if (n % MIRROR_CHECK_EVERY === 0 || n === streams - 1) {
-    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(mirror)), JSON.parse(JSON.stringify(state)))) fail(n, 'browser mirror differs from the state');
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(mirror)), JSON.parse(JSON.stringify(state))))
+      fail(n, 'browser mirror differs from the state');
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    const entities = Object.values(state).reduce((sum, table) => sum + (table && typeof table === 'object' ? Object.keys(table).length : 0), 0);
+    const entities = Object.values(state).reduce(
+      (sum, table) => sum + (table && typeof table === 'object' ? Object.keys(table).length : 0),
+      0,
+    );
     peakEntities = Math.max(peakEntities, entities);
     const t2 = performance.now();
     if (t2 - lastReport > 10_000) {
       lastReport = t2;
-      process.stderr.write(`${n} streams, ${Math.round((n / (t2 - started)) * 1000)}/s, rss ${mb(peakRss)} MB, entities ${entities}, devices ${Object.keys(state.devices).length}, failures ${failures.length}\n`);
+      process.stderr.write(
+        `${n} streams, ${Math.round((n / (t2 - started)) * 1000)}/s, rss ${mb(peakRss)} MB, entities ${entities}, devices ${Object.keys(state.devices).length}, failures ${failures.length}\n`,
+      );
     }
   }
 }
@@ -131,6 +137,8 @@ const figures = {
   failures: failures.length,
   firstFailures: failures.slice(0, 5),
 };
-process.stdout.write(`\nfuzz: ${streams} streams in ${figures.seconds} s (${figures.streamsPerSec}/s), ${figures.megabytes} MB, ${packets} packets, ${events} events; peak RSS ${figures.peakRssMB} MB; failures ${failures.length}\n`);
+process.stdout.write(
+  `\nfuzz: ${streams} streams in ${figures.seconds} s (${figures.streamsPerSec}/s), ${figures.megabytes} MB, ${packets} packets, ${events} events; peak RSS ${figures.peakRssMB} MB; failures ${failures.length}\n`,
+);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 if (failures.length) process.exitCode = 1;

@@ -30,17 +30,46 @@ const rssMB = (): number => {
 const packet = (lines: string[]): string => `${lines.join('\r\n')}\r\n\r\n`;
 const newchannel = (uid: string, callerName = 'Caller'): string =>
   packet([
-    'Event: Newchannel', 'Privilege: call,all', 'Timestamp: 1795664553.031378', `Channel: PJSIP/trunk-${uid}`, 'ChannelState: 4',
-    'ChannelStateDesc: Ring', 'CallerIDNum: 4930123456', `CallerIDName: ${callerName}`, 'ConnectedLineNum: <unknown>',
-    'ConnectedLineName: <unknown>', 'Language: en', 'AccountCode: ', 'Context: from-trunk', 'Exten: 100', 'Priority: 1',
-    `Uniqueid: ${uid}`, `Linkedid: ${uid}`,
+    'Event: Newchannel',
+    'Privilege: call,all',
+    'Timestamp: 1795664553.031378',
+    `Channel: PJSIP/trunk-${uid}`,
+    'ChannelState: 4',
+    'ChannelStateDesc: Ring',
+    'CallerIDNum: 4930123456',
+    `CallerIDName: ${callerName}`,
+    'ConnectedLineNum: <unknown>',
+    'ConnectedLineName: <unknown>',
+    'Language: en',
+    'AccountCode: ',
+    'Context: from-trunk',
+    'Exten: 100',
+    'Priority: 1',
+    `Uniqueid: ${uid}`,
+    `Linkedid: ${uid}`,
   ]);
 const channelItem = (id: string, uid: string): string =>
   packet([
-    'Event: CoreShowChannel', `ActionID: ${id}`, `Channel: PJSIP/trunk-${uid}`, `Uniqueid: ${uid}`, `Linkedid: ${uid}`, 'Context: from-trunk',
-    'Exten: 100', 'Priority: 1', 'ChannelState: 6', 'ChannelStateDesc: Up', 'Application: Wait', 'ApplicationData: 600',
-    'CallerIDNum: 4930123456', 'CallerIDName: Caller', 'ConnectedLineNum: <unknown>', 'ConnectedLineName: <unknown>', 'Language: en',
-    'AccountCode: ', 'BridgeId: ', 'Duration: 00:00:05',
+    'Event: CoreShowChannel',
+    `ActionID: ${id}`,
+    `Channel: PJSIP/trunk-${uid}`,
+    `Uniqueid: ${uid}`,
+    `Linkedid: ${uid}`,
+    'Context: from-trunk',
+    'Exten: 100',
+    'Priority: 1',
+    'ChannelState: 6',
+    'ChannelStateDesc: Up',
+    'Application: Wait',
+    'ApplicationData: 600',
+    'CallerIDNum: 4930123456',
+    'CallerIDName: Caller',
+    'ConnectedLineNum: <unknown>',
+    'ConnectedLineName: <unknown>',
+    'Language: en',
+    'AccountCode: ',
+    'BridgeId: ',
+    'Duration: 00:00:05',
   ]);
 const emptyList = (id: string, complete: string): string =>
   packet(['Response: Success', `ActionID: ${id}`, 'EventList: start', 'Message: will follow']) +
@@ -150,6 +179,9 @@ if (which) {
   process.exit(0);
 }
 for (const name of ['newchannels', 'list', 'callername']) {
-  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), name], { encoding: 'utf8', env: process.env });
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), name], {
+    encoding: 'utf8',
+    env: process.env,
+  });
   console.log(out.trim().split('\n').pop());
 }

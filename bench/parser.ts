@@ -88,7 +88,14 @@ const ours = (readAll: boolean): Contender => ({
   name: readAll ? 'ours, all fields read' : 'ours',
   connect: (port, onEvent) =>
     new Promise((resolve) => {
-      const client = new AmiClient({ host: '127.0.0.1', port, username: 'bench', secret: 'bench', pingIntervalMs: 60_000, deadAfterMs: 120_000 });
+      const client = new AmiClient({
+        host: '127.0.0.1',
+        port,
+        username: 'bench',
+        secret: 'bench',
+        pingIntervalMs: 60_000,
+        deadAfterMs: 120_000,
+      });
       let sink = 0;
       client.onEvent(
         readAll
@@ -219,7 +226,9 @@ async function main(): Promise<void> {
     for (let run = 0; run < RUNS; run++) console.log(only, await measure(contenders[0]));
     return;
   }
-  console.log(`04-busy-hour.ami x${REPS}: ${(stream.length / 1e6).toFixed(1)} MB, ${expectedEvents} events; ${RUNS} runs each, alternating; best run counts`);
+  console.log(
+    `04-busy-hour.ami x${REPS}: ${(stream.length / 1e6).toFixed(1)} MB, ${expectedEvents} events; ${RUNS} runs each, alternating; best run counts`,
+  );
   const best = new Map<string, Measured>();
   for (let run = 0; run < RUNS; run++) {
     for (const c of contenders) {
@@ -242,7 +251,9 @@ async function main(): Promise<void> {
     console.log(`${c.name.padEnd(24)}${String(r.rate).padStart(10)}${ratio.padStart(16)}${String(r.cpuRate).padStart(15)}${note}`);
   }
   const fastestPeer = Math.max(...['yana', 'asterisk-manager', 'asterisk-ami-client'].map((n) => best.get(n)!.rate));
-  console.log(`ours / fastest peer: ${(oursRate / fastestPeer).toFixed(2)}x (all fields read: ${(best.get('ours, all fields read')!.rate / fastestPeer).toFixed(2)}x)`);
+  console.log(
+    `ours / fastest peer: ${(oursRate / fastestPeer).toFixed(2)}x (all fields read: ${(best.get('ours, all fields read')!.rate / fastestPeer).toFixed(2)}x)`,
+  );
   console.log(
     JSON.stringify({
       ours: oursRate,

@@ -46,14 +46,24 @@ interface Window {
 
 async function main(): Promise<void> {
   const p = await pbx.ready;
-  server = new Child('flood-server.ts', { PBX_PORT: String(p.port), PBX_USER: String(p.username), PBX_SECRET: String(p.secret), FLOOD_ROLE: floodRole });
+  server = new Child('flood-server.ts', {
+    PBX_PORT: String(p.port),
+    PBX_USER: String(p.username),
+    PBX_SECRET: String(p.secret),
+    FLOOD_ROLE: floodRole,
+  });
   const info = await server.ready;
   const url = String(info.url);
   log(`server up with ${info.channels} channels; flood token role ${floodRole}, ${loops} loops, ${seconds} s windows`);
 
   let batches = 0;
   let snapshots = 0;
-  const observer = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: String(info.observerToken) } });
+  const observer = connect(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    auth: { token: String(info.observerToken) },
+  });
   observer.on('ops', () => batches++);
   observer.on('snapshot', () => snapshots++);
   while (!snapshots) await sleep(50);

@@ -129,7 +129,14 @@ function buildLiveCalls(calls: number): PbxState {
     send('Newstate', snap(b, bName, bn, a, 5, 's'));
     send('Newstate', snap(b, bName, bn, a, 6, 's'));
     send('DialEnd', snap(a, aName, an, a, 6, bn), dest(snap(b, bName, bn, a, 6, 's')), { DialStatus: 'ANSWER' });
-    const info = { BridgeUniqueid: bridge, BridgeType: 'basic', BridgeTechnology: 'simple_bridge', BridgeCreator: '<unknown>', BridgeName: '<unknown>', BridgeNumChannels: '0' };
+    const info = {
+      BridgeUniqueid: bridge,
+      BridgeType: 'basic',
+      BridgeTechnology: 'simple_bridge',
+      BridgeCreator: '<unknown>',
+      BridgeName: '<unknown>',
+      BridgeNumChannels: '0',
+    };
     send('BridgeCreate', info);
     send('BridgeEnter', info, snap(b, bName, bn, a, 6, 's'));
     send('BridgeEnter', info, snap(a, aName, an, a, 6, bn));

@@ -69,7 +69,14 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-bench-ui-'));
   const log = createLogger('error');
   const pbx = await startDemoPbx({ port: 0, seed: 1, load: { channels, eventsPerSec } });
-  const config = loadConfig({ ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', CALLBOARD_DATA: dataDir, LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CALLBOARD_DATA: dataDir,
+    LOG_LEVEL: 'warn',
+  });
   const app = next({ dev: false, hostname: '127.0.0.1', port: 0 });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -97,8 +104,11 @@ async function main(): Promise<void> {
     await page.goto('/');
     await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor({ timeout: 60_000 });
     // Wait until the load has built up: most of the expected calls are live.
-    const target = Math.floor(channels / 2 * 0.8);
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="count-active"]')?.textContent) >= n, target, { timeout: 120_000, polling: 250 });
+    const target = Math.floor((channels / 2) * 0.8);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="count-active"]')?.textContent) >= n, target, {
+      timeout: 120_000,
+      polling: 250,
+    });
 
     // A trace as well: its thread CPU time per task tells the page's own work
     // apart from time the renderer spent waiting for a core on a busy machine.
@@ -170,8 +180,12 @@ async function main(): Promise<void> {
       pass: figures.longestTaskMs <= 100,
     };
     console.log(`dashboard under load: ${figures.callsInStore} calls, ${eventsPerSec} events/s, ${seconds} s of scrolling`);
-    console.log(`  main-thread CPU: longest task ${cpu.longestMs} ms, ${cpu.over50} tasks over 50 ms (machine load average ${result.loadAverage} on ${result.cores} cores)`);
-    console.log(`  longest task ${figures.longestTaskMs} ms (${figures.longTasks} tasks over 50 ms), ${figures.framesOver50ms}/${figures.frames} frames over 50 ms, worst frame ${figures.worstFrameMs} ms`);
+    console.log(
+      `  main-thread CPU: longest task ${cpu.longestMs} ms, ${cpu.over50} tasks over 50 ms (machine load average ${result.loadAverage} on ${result.cores} cores)`,
+    );
+    console.log(
+      `  longest task ${figures.longestTaskMs} ms (${figures.longTasks} tasks over 50 ms), ${figures.framesOver50ms}/${figures.frames} frames over 50 ms, worst frame ${figures.worstFrameMs} ms`,
+    );
     console.log(JSON.stringify(result));
     await context.close();
   } finally {

@@ -42,7 +42,9 @@ const AgentTile = memo(function AgentTile({ a }: { a: Agent }) {
       <div className="flex items-baseline justify-between gap-2 text-xs">
         <span className={`truncate font-medium ${s.text}`}>
           {s.label}
-          {a.status === 'paused' && a.pausedReason && <span className="font-normal text-zinc-600 dark:text-zinc-400"> · {a.pausedReason}</span>}
+          {a.status === 'paused' && a.pausedReason && (
+            <span className="font-normal text-zinc-600 dark:text-zinc-400"> · {a.pausedReason}</span>
+          )}
         </span>
         <span className="shrink-0 text-zinc-600 dark:text-zinc-400 tabular" title="Calls taken">
           {a.callsTaken} {a.callsTaken === 1 ? 'call' : 'calls'}

@@ -30,8 +30,13 @@ export function Dashboard() {
         <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-3 px-4">
           <Logo />
           {label && (
-            <span className="hidden truncate text-sm text-zinc-600 dark:text-zinc-400 md:inline" title={version ? `Asterisk ${version}` : undefined}>
-              <span className="mr-3 text-zinc-300 dark:text-zinc-700" aria-hidden="true">/</span>
+            <span
+              className="hidden truncate text-sm text-zinc-600 dark:text-zinc-400 md:inline"
+              title={version ? `Asterisk ${version}` : undefined}
+            >
+              <span className="mr-3 text-zinc-300 dark:text-zinc-700" aria-hidden="true">
+                /
+              </span>
               {label}
             </span>
           )}

@@ -75,9 +75,14 @@ export function LoginForm() {
           <h1 className="text-lg font-semibold tracking-tight">Sign in</h1>
           <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">Live calls, queues and agents of your PBX.</p>
           {info?.insecure && (
-            <p data-testid="insecure-warning" role="status" className="mt-4 flex items-start gap-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-200">
+            <p
+              data-testid="insecure-warning"
+              role="status"
+              className="mt-4 flex items-start gap-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-200"
+            >
               <IconAlert className="mt-0.5 shrink-0" width={14} height={14} />
-              This connection is not encrypted: your password would cross the network in clear. Ask your admin to serve Callboard over HTTPS.
+              This connection is not encrypted: your password would cross the network in clear. Ask your admin to serve Callboard over
+              HTTPS.
             </p>
           )}
           <form onSubmit={submit} className="mt-5 space-y-4" noValidate>
@@ -112,7 +117,11 @@ export function LoginForm() {
               />
             </div>
             {error && (
-              <p id="login-error" role="alert" className="flex items-start gap-2 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-700 dark:bg-rose-950/50 dark:text-rose-300">
+              <p
+                id="login-error"
+                role="alert"
+                className="flex items-start gap-2 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-700 dark:bg-rose-950/50 dark:text-rose-300"
+              >
                 <IconAlert className="mt-0.5 shrink-0" width={14} height={14} />
                 {error}
               </p>

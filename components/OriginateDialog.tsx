@@ -18,7 +18,12 @@ const hintStyles = 'placeholder:italic';
  */
 export function OriginateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   return (
-    <Dialog open={open} onClose={onClose} title="New call" description="Your extension rings first; when you answer, Asterisk dials the number.">
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="New call"
+      description="Your extension rings first; when you answer, Asterisk dials the number."
+    >
       {/* Mounted only while open, so the board's changes don't re-render a closed dialog. */}
       <OriginateForm onClose={onClose} />
     </Dialog>
@@ -91,7 +96,10 @@ function OriginateForm({ onClose }: { onClose: () => void }) {
         {...props}
       />
       {suggestions(name, values)}
-      <p id={`${uid}-${name}-hint`} className={`mt-1 text-xs ${errors[name] ? 'text-rose-700 dark:text-rose-400' : 'text-zinc-600 dark:text-zinc-400'}`}>
+      <p
+        id={`${uid}-${name}-hint`}
+        className={`mt-1 text-xs ${errors[name] ? 'text-rose-700 dark:text-rose-400' : 'text-zinc-600 dark:text-zinc-400'}`}
+      >
         {errors[name] ?? hint}
       </p>
     </div>

@@ -22,17 +22,27 @@ function QueueCard({ q }: { q: QueueStats }) {
   const total = q.agents.free + q.agents.busy + q.agents.paused;
   const pct = (n: number) => (total ? `${(n / total) * 100}%` : '0%');
   return (
-    <article data-testid="queue-card" data-queue={q.id} className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+    <article
+      data-testid="queue-card"
+      data-queue={q.id}
+      className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <header className="flex items-baseline justify-between gap-2">
         <h3 className="truncate text-sm font-semibold">{q.id}</h3>
         <span className="text-xs text-zinc-600 dark:text-zinc-400 tabular" title={`Answered within ${q.serviceLevel || '—'} s`}>
-          SLA <span className="font-medium text-zinc-700 dark:text-zinc-300">{q.completed + q.abandoned === 0 ? '—' : formatPercent(q.sla)}</span>
+          SLA{' '}
+          <span className="font-medium text-zinc-700 dark:text-zinc-300">
+            {q.completed + q.abandoned === 0 ? '—' : formatPercent(q.sla)}
+          </span>
         </span>
       </header>
       <dl className="mt-3 grid grid-cols-2 gap-3">
         <div>
           <dt className="text-xs text-zinc-600 dark:text-zinc-400">Waiting</dt>
-          <dd className={`text-2xl font-semibold tracking-tight tabular ${q.waiting > 0 ? 'text-violet-600 dark:text-violet-400' : ''}`} data-testid="queue-waiting">
+          <dd
+            className={`text-2xl font-semibold tracking-tight tabular ${q.waiting > 0 ? 'text-violet-600 dark:text-violet-400' : ''}`}
+            data-testid="queue-waiting"
+          >
             {q.waiting}
           </dd>
         </div>

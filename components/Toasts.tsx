@@ -13,7 +13,10 @@ export function Toasts() {
   const toasts = useToasts((s) => s.toasts);
   return (
     // Hang up buttons sit at the right of every row, so toasts keep to the left (and to the top on a phone, where rows span the width).
-    <div aria-live="polite" className="pointer-events-none fixed inset-x-0 top-14 z-50 flex flex-col items-center gap-2 p-4 sm:top-auto sm:bottom-0 sm:items-start">
+    <div
+      aria-live="polite"
+      className="pointer-events-none fixed inset-x-0 top-14 z-50 flex flex-col items-center gap-2 p-4 sm:top-auto sm:bottom-0 sm:items-start"
+    >
       {toasts.map((t) => (
         <div
           key={t.id}
@@ -27,7 +30,12 @@ export function Toasts() {
             <p className="text-sm font-medium">{t.title}</p>
             {t.detail && <p className="mt-0.5 break-words text-sm text-zinc-600 dark:text-zinc-400">{t.detail}</p>}
           </div>
-          <button type="button" aria-label="Dismiss" onClick={() => dismissToast(t.id)} className="shrink-0 rounded p-0.5 text-zinc-400 hover:text-zinc-700 dark:hover:text-zinc-200">
+          <button
+            type="button"
+            aria-label="Dismiss"
+            onClick={() => dismissToast(t.id)}
+            className="shrink-0 rounded p-0.5 text-zinc-400 hover:text-zinc-700 dark:hover:text-zinc-200"
+          >
             <IconX width={14} height={14} />
           </button>
         </div>

@@ -37,7 +37,10 @@ export function UserMenu({ me }: { me: Me | null }) {
       >
         {/* Named by its visible text plus this, so the name contains what the button shows (label-content-name-mismatch). */}
         <span className="sr-only">User menu</span>
-        <span aria-hidden="true" className="grid size-7 place-items-center rounded-full bg-gradient-to-br from-sky-700 to-indigo-600 text-xs font-semibold text-white">
+        <span
+          aria-hidden="true"
+          className="grid size-7 place-items-center rounded-full bg-gradient-to-br from-sky-700 to-indigo-600 text-xs font-semibold text-white"
+        >
           {initial}
         </span>
         <span className="hidden text-left leading-tight sm:block">

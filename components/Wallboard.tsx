@@ -76,7 +76,10 @@ function QueuePanel({ q, layout }: { q: QueueStats; layout: 'row' | 'tile' }) {
       }`}
     >
       {/* In a band the name gets its own line, so long figures never squeeze it out. */}
-      <h2 id={`wb-queue-${q.id}`} className={`truncate font-semibold tracking-tight ${row ? 'col-span-full text-[clamp(1.2rem,5vmin,5rem)] leading-none' : 'text-[clamp(1rem,3vmin,3rem)]'}`}>
+      <h2
+        id={`wb-queue-${q.id}`}
+        className={`truncate font-semibold tracking-tight ${row ? 'col-span-full text-[clamp(1.2rem,5vmin,5rem)] leading-none' : 'text-[clamp(1rem,3vmin,3rem)]'}`}
+      >
         {q.id}
       </h2>
       <div className={row ? 'contents' : 'grid grid-cols-[auto_minmax(0,1fr)] items-end gap-x-[4vmin]'}>
@@ -133,10 +136,28 @@ function Totals({ stats, className }: { stats: QueueStats[]; className: string }
     </span>
   );
   return (
-    <div data-testid="wallboard-totals" className={`flex flex-wrap gap-x-[3vmin] text-[clamp(0.9rem,2.6vh,2.6rem)] transition-[opacity,filter] ${className}`}>
-      {item('waiting', 'waiting', sum((q) => q.waiting), 'text-violet-300')}
-      {item('answered', 'answered', sum((q) => q.completed), 'text-zinc-100')}
-      {item('abandoned', 'abandoned', sum((q) => q.abandoned), 'text-rose-400')}
+    <div
+      data-testid="wallboard-totals"
+      className={`flex flex-wrap gap-x-[3vmin] text-[clamp(0.9rem,2.6vh,2.6rem)] transition-[opacity,filter] ${className}`}
+    >
+      {item(
+        'waiting',
+        'waiting',
+        sum((q) => q.waiting),
+        'text-violet-300',
+      )}
+      {item(
+        'answered',
+        'answered',
+        sum((q) => q.completed),
+        'text-zinc-100',
+      )}
+      {item(
+        'abandoned',
+        'abandoned',
+        sum((q) => q.abandoned),
+        'text-rose-400',
+      )}
       {item('free', 'free', a.free, 'text-emerald-400')}
       {item('busy', 'busy', a.busy, 'text-rose-400')}
       {item('paused', 'paused', a.paused, 'text-amber-400')}
@@ -171,11 +192,18 @@ export function Wallboard() {
   const dim = live ? '' : 'opacity-50 grayscale';
 
   return (
-    <div className="dark flex h-dvh flex-col gap-[2vmin] overflow-hidden bg-zinc-950 p-[2.5vmin] text-zinc-100" style={{ colorScheme: 'dark' }}>
+    <div
+      className="dark flex h-dvh flex-col gap-[2vmin] overflow-hidden bg-zinc-950 p-[2.5vmin] text-zinc-100"
+      style={{ colorScheme: 'dark' }}
+    >
       <header className="flex flex-wrap items-center gap-x-[3vmin] gap-y-2">
         <h1 className="text-[clamp(1rem,2.8vh,2.8rem)] font-semibold tracking-tight">
           Callboard{label && <span className="font-normal text-zinc-400"> · {label}</span>}
-          {demo && <span className="ml-3 rounded bg-sky-500/15 px-2 py-0.5 align-middle text-[0.55em] font-medium uppercase tracking-wider text-sky-300">Demo</span>}
+          {demo && (
+            <span className="ml-3 rounded bg-sky-500/15 px-2 py-0.5 align-middle text-[0.55em] font-medium uppercase tracking-wider text-sky-300">
+              Demo
+            </span>
+          )}
         </h1>
         <Totals stats={stats} className={dim} />
         <span className="ml-auto flex items-center gap-[2vmin] text-[clamp(0.9rem,2.6vh,2.6rem)]">
@@ -195,7 +223,9 @@ export function Wallboard() {
         }}
       >
         {stats.length === 0 ? (
-          <p className="grid place-items-center text-[clamp(1rem,3vmin,3rem)] text-zinc-400">{ready ? 'No queues on this PBX' : 'Connecting…'}</p>
+          <p className="grid place-items-center text-[clamp(1rem,3vmin,3rem)] text-zinc-400">
+            {ready ? 'No queues on this PBX' : 'Connecting…'}
+          </p>
         ) : (
           stats.map((q) => <QueuePanel key={q.id} q={q} layout={layout} />)
         )}

@@ -15,7 +15,10 @@ async function seriousViolations(page: Page, include?: string): Promise<string[]
   const { violations } = await axe.analyze();
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')} — ${v.nodes[0]?.failureSummary?.split('\n')[1]?.trim()}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')} — ${v.nodes[0]?.failureSummary?.split('\n')[1]?.trim()}`,
+    );
 }
 
 async function theme(page: Page, t: 'light' | 'dark'): Promise<void> {
@@ -46,7 +49,11 @@ test('dashboard and its dialogs, light and dark: no serious violation', async ({
     await expect(page.getByTestId('agent-tile').first()).toBeVisible();
     expect(await seriousViolations(page), `dashboard ${t}`).toEqual([]);
 
-    await page.getByTestId('call-row').first().getByRole('button', { name: /Hang up/ }).click();
+    await page
+      .getByTestId('call-row')
+      .first()
+      .getByRole('button', { name: /Hang up/ })
+      .click();
     const hangup = page.getByRole('dialog', { name: 'Hang up this call?' });
     await expect(hangup).toBeVisible();
     expect(await seriousViolations(page, 'dialog'), `hang-up dialog ${t}`).toEqual([]);

@@ -81,7 +81,8 @@ test('a toast never covers the Hang up buttons', async () => {
   );
   expect(buttons.length).toBeGreaterThan(0);
   // The table scrolls under a fixed toast, so no button may share its columns.
-  for (const b of buttons) expect(b.right <= t.x || b.left >= t.x + t.width, `toast ${t.x}–${t.x + t.width}, button ${b.left}–${b.right}`).toBe(true);
+  for (const b of buttons)
+    expect(b.right <= t.x || b.left >= t.x + t.width, `toast ${t.x}–${t.x + t.width}, button ${b.left}–${b.right}`).toBe(true);
   for (const d of await page.getByRole('button', { name: 'Dismiss' }).all()) await d.click();
 });
 
@@ -143,10 +144,12 @@ test('sorting: a text column sorts A→Z on its first click, with distinct icons
           return (party?.children.length ? party.children[0] : party)?.textContent ?? '';
         }),
     );
-  await expect.poll(async () => {
-    const n = await names();
-    return n.length > 1 && n.every((x, i) => i === 0 || n[i - 1].localeCompare(x, undefined, { numeric: true }) <= 0);
-  }).toBe(true);
+  await expect
+    .poll(async () => {
+      const n = await names();
+      return n.length > 1 && n.every((x, i) => i === 0 || n[i - 1].localeCompare(x, undefined, { numeric: true }) <= 0);
+    })
+    .toBe(true);
   const ascending = await icon();
   await header.getByRole('button').click();
   await expect(header).toHaveAttribute('aria-sort', 'descending');

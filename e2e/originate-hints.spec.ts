@@ -4,7 +4,9 @@ import { dialNumberSchema, extensionSchema } from '../lib/actions';
 import { fetchSnapshot, loggedIn } from './helpers';
 import { contrastOf } from './measure';
 
-test('placeholders are not look-alike values, are dimmer than input (dark), and the fields suggest the board’s extensions', async ({ browser }) => {
+test('placeholders are not look-alike values, are dimmer than input (dark), and the fields suggest the board’s extensions', async ({
+  browser,
+}) => {
   const context = await loggedIn(browser, 'supervisor');
   const page = await context.newPage();
   await page.addInitScript(() => localStorage.setItem('callboard-theme', 'dark'));

@@ -14,7 +14,15 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-restart-'));
 /** A second, private server (same build), which this test may kill. */
 function startServer(): ChildProcess {
   const child = spawn('npx', ['tsx', 'server/index.ts'], {
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', CALLBOARD_DATA: dataDir, CALLBOARD_SEED: '2', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CALLBOARD_DATA: dataDir,
+      CALLBOARD_SEED: '2',
+      LOG_LEVEL: 'warn',
+    },
     detached: true, // its own process group, so npx and tsx go down together
     stdio: 'ignore',
   });
@@ -23,7 +31,14 @@ function startServer(): ChildProcess {
 
 async function waitHealthy(): Promise<void> {
   await expect
-    .poll(async () => fetch(`${baseURL}/api/health`).then((r) => r.status, () => 0), { timeout: 60_000, intervals: [200] })
+    .poll(
+      async () =>
+        fetch(`${baseURL}/api/health`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      { timeout: 60_000, intervals: [200] },
+    )
     .toBe(200);
 }
 

@@ -18,8 +18,10 @@ test('a viewer sees no action controls, and a forged socket emit from their page
       const timer = setTimeout(() => reject(new Error('no ack')), 10_000);
       ws.onmessage = (e) => {
         const data = String(e.data);
-        if (data === '2') ws.send('3'); // engine.io ping → pong
-        else if (data.startsWith('0')) ws.send('40'); // open → connect the main namespace
+        if (data === '2')
+          ws.send('3'); // engine.io ping → pong
+        else if (data.startsWith('0'))
+          ws.send('40'); // open → connect the main namespace
         else if (data.startsWith('40')) ws.send(`421${JSON.stringify(['action', { type: 'hangup', call }])}`);
         else if (data.startsWith('431')) {
           clearTimeout(timer);

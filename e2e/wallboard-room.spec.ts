@@ -117,9 +117,17 @@ test('with queue-level data only (no channels, calls or caller names) the wallbo
     expect((await shownFigures(page)).map((q) => [q.queue, q.waiting, q.answered, q.abandoned, q.free, q.busy, q.paused])).toEqual(
       stats.map((q) => [q.id, q.waiting, q.completed, q.abandoned, q.agents.free, q.agents.busy, q.agents.paused]),
     );
-    const totals = await page.getByTestId('wallboard-totals').locator('[data-testid^="wallboard-total-"]').evaluateAll((items) =>
-      Object.fromEntries(items.map((i) => [(i as HTMLElement).dataset.testid!.slice('wallboard-total-'.length), Number(i.querySelector('span')?.textContent)])),
-    );
+    const totals = await page
+      .getByTestId('wallboard-totals')
+      .locator('[data-testid^="wallboard-total-"]')
+      .evaluateAll((items) =>
+        Object.fromEntries(
+          items.map((i) => [
+            (i as HTMLElement).dataset.testid!.slice('wallboard-total-'.length),
+            Number(i.querySelector('span')?.textContent),
+          ]),
+        ),
+      );
     // Agents are people: one in two queues counts once.
     const people = countsOf(snapshot);
     expect(totals).toEqual({

@@ -13,12 +13,16 @@ const text = (missing: string, what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? missing : `${what} must be text`) });
 
 /** An extension to call from: digits and the keypad's `*`, `#`, `+`. */
-export const extensionSchema = text('Enter the extension to ring first', 'The extension')
-  .regex(/^[0-9*#+]{1,20}$/, 'An extension is 1 to 20 digits, *, # or +');
+export const extensionSchema = text('Enter the extension to ring first', 'The extension').regex(
+  /^[0-9*#+]{1,20}$/,
+  'An extension is 1 to 20 digits, *, # or +',
+);
 
 /** A number to dial: the keypad's characters. */
-export const dialNumberSchema = text('Enter the number to call', 'The number')
-  .regex(/^[0-9*#+]{1,32}$/, 'A number is 1 to 32 digits, *, # or +');
+export const dialNumberSchema = text('Enter the number to call', 'The number').regex(
+  /^[0-9*#+]{1,32}$/,
+  'A number is 1 to 32 digits, *, # or +',
+);
 
 /**
  * Caller ID as Asterisk's `CallerID` header takes it: `NUMBER`, or
@@ -26,19 +30,14 @@ export const dialNumberSchema = text('Enter the number to call', 'The number')
  */
 export const callerIdSchema = text('Enter a caller ID, or leave it out', 'Caller ID')
   .max(80, 'Caller ID is at most 80 characters')
-  .regex(
-    /^(?:[0-9*#+]{1,32}|[\p{L}\p{N}][\p{L}\p{N} .,'_-]{0,39} <[0-9*#+]{1,32}>)$/u,
-    'Caller ID is a number, or Name <number>',
-  );
+  .regex(/^(?:[0-9*#+]{1,32}|[\p{L}\p{N}][\p{L}\p{N} .,'_-]{0,39} <[0-9*#+]{1,32}>)$/u, 'Caller ID is a number, or Name <number>');
 
 /**
  * A channel name as Asterisk prints it (`PJSIP/101-0000002a`,
  * `Local/201@agents-00000003;1`). A leading `/` is refused: Asterisk's Hangup
  * reads `/…/` as a regular expression over every channel.
  */
-export const channelNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9@._;:+*#-][A-Za-z0-9/@._;:+*#-]{0,119}$/, 'Not a channel name');
+export const channelNameSchema = z.string().regex(/^[A-Za-z0-9@._;:+*#-][A-Za-z0-9/@._;:+*#-]{0,119}$/, 'Not a channel name');
 
 /** An Asterisk Uniqueid/Linkedid, e.g. `1795664596.106` (optionally `system-name-` prefixed). */
 export const uniqueidSchema = z.string().regex(/^(?:[A-Za-z0-9_-]{1,64}-)?[0-9]{1,20}\.[0-9]{1,10}$/, 'Not a Uniqueid');
@@ -79,7 +78,14 @@ const _sameShape: (parsed: ParsedAction) => ActionRequest = (parsed) => parsed;
 void _sameShape;
 
 /** How a field is called in a message. */
-const LABEL: Record<string, string> = { from: 'From', to: 'To', callerId: 'Caller ID', channel: 'Channel', call: 'Call', type: 'Action type' };
+const LABEL: Record<string, string> = {
+  from: 'From',
+  to: 'To',
+  callerId: 'Caller ID',
+  channel: 'Channel',
+  call: 'Call',
+  type: 'Action type',
+};
 
 /**
  * One issue as a sentence for a person. Our schemas carry their own messages;
@@ -97,7 +103,10 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
       return `Unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}`;
     case 'invalid_type':
       if (!field) return 'Expected an object like {"type": "hangup", "channel": "…"}';
-      if (issue.message.startsWith('Invalid input')) return issue.input === undefined ? `${label} is missing` : `${label} must be ${issue.expected === 'string' ? 'text' : issue.expected}`;
+      if (issue.message.startsWith('Invalid input'))
+        return issue.input === undefined
+          ? `${label} is missing`
+          : `${label} must be ${issue.expected === 'string' ? 'text' : issue.expected}`;
       return `${where}${issue.message}`;
     case 'too_big':
       if (issue.message.startsWith('Too big')) return `${where}at most ${String(issue.maximum)} characters`;
@@ -125,7 +134,10 @@ function describeIssues(value: unknown, error: z.ZodError): string {
           ? hangupCallSchema
           : hangupChannelSchema
         : null;
-  if (!branch) return type === undefined ? 'Say which action: {"type": "hangup", …} or {"type": "originate", …}' : 'Unknown action type; use hangup or originate';
+  if (!branch)
+    return type === undefined
+      ? 'Say which action: {"type": "hangup", …} or {"type": "originate", …}'
+      : 'Unknown action type; use hangup or originate';
   const specific = branch.safeParse(value);
   const issue = specific.success ? error.issues[0] : specific.error.issues[0];
   if (!issue) return 'The request is not valid';

@@ -96,7 +96,9 @@ export function cloneState(state: PbxState): PbxState {
 export function adoptState(state: PbxState): PbxState {
   for (const kind of ENTITY_KINDS) {
     const t = state[kind] as unknown;
-    (state as unknown as Record<EntityKind, unknown>)[kind] = copyTable(typeof t === 'object' && t !== null ? (t as Record<string, unknown>) : {});
+    (state as unknown as Record<EntityKind, unknown>)[kind] = copyTable(
+      typeof t === 'object' && t !== null ? (t as Record<string, unknown>) : {},
+    );
   }
   return state;
 }
@@ -108,14 +110,7 @@ export type ActionRequest =
   | { type: 'hangup'; call: string }
   | { type: 'originate'; from: string; to: string; callerId?: string };
 
-export type ActionErrorCode =
-  | 'invalid'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'rate-limited'
-  | 'link-down'
-  | 'timeout'
-  | 'ami';
+export type ActionErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'rate-limited' | 'link-down' | 'timeout' | 'ami';
 
 export type ActionResult =
   | { ok: true; message: string; /** For originate: the Uniqueid of the new channel, when Asterisk gave one. */ uniqueid?: string }

@@ -34,7 +34,10 @@ function filesUnder(dir: string): string[] {
 export function fingerprint(): string {
   const files = [
     ...SOURCE_DIRS.flatMap((d) => filesUnder(path.join(root, d))),
-    ...fs.readdirSync(root).filter((name) => ROOT_FILES.test(name)).map((name) => path.join(root, name)),
+    ...fs
+      .readdirSync(root)
+      .filter((name) => ROOT_FILES.test(name))
+      .map((name) => path.join(root, name)),
   ].sort();
   const hash = createHash('sha256');
   for (const file of files) {

@@ -30,7 +30,12 @@ async function main(): Promise<void> {
   });
   try {
     for (const theme of ['light', 'dark'] as const) {
-      const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, colorScheme: theme });
+      const context = await browser.newContext({
+        baseURL: base,
+        viewport: { width: 1280, height: 800 },
+        deviceScaleFactor: 1,
+        colorScheme: theme,
+      });
       await context.addInitScript((t) => localStorage.setItem('callboard-theme', t), theme);
       const login = await context.request.post('/api/login', { data: { username: user, password } });
       if (!login.ok()) throw new Error(`login as ${user} failed: ${login.status()} ${await login.text()}`);

@@ -103,7 +103,10 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   });
 
   const publicFiles = listPublicFiles(path.resolve('public'));
-  const snapshotLimiter = new RateLimiter(opts.snapshotRateLimit?.limit ?? config.snapshotsPerMinute, opts.snapshotRateLimit?.windowMs ?? 60_000);
+  const snapshotLimiter = new RateLimiter(
+    opts.snapshotRateLimit?.limit ?? config.snapshotsPerMinute,
+    opts.snapshotRateLimit?.windowMs ?? 60_000,
+  );
   const apiContext = { auth, session, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now, snapshotLimiter } as const;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -121,7 +124,10 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       void handleApi({ ...apiContext, fanout }, req, res, url.pathname);
       return;
     }
-    const gate = gatePage(auth, req, url, publicFiles, now(), { secure: info.secure, wallboardFramed: security.wallboardAncestors.length > 0 });
+    const gate = gatePage(auth, req, url, publicFiles, now(), {
+      secure: info.secure,
+      wallboardFramed: security.wallboardAncestors.length > 0,
+    });
     if (gate.cookies) res.setHeader('set-cookie', gate.cookies);
     if (!gate.allow) {
       res.writeHead(gate.status, { location: gate.redirect, 'cache-control': 'no-store' });
@@ -137,7 +143,9 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       sendError(res, 404, 'Not found');
     }
   };
-  const httpServer: HttpServer = security.tls ? createHttpsServer({ cert: security.tls.cert, key: security.tls.key }, onRequest) : createServer(onRequest);
+  const httpServer: HttpServer = security.tls
+    ? createHttpsServer({ cert: security.tls.cert, key: security.tls.key }, onRequest)
+    : createServer(onRequest);
 
   const io: CallboardServer = new Server(httpServer, {
     serveClient: false,
@@ -145,7 +153,13 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
   });
-  const fanout = new Fanout(io, session, { batchMs: config.batchMs, maxBufferedBytes: opts.maxBufferedBytes, log, now, maskRoles: new Set(config.maskNumbers) });
+  const fanout = new Fanout(io, session, {
+    batchMs: config.batchMs,
+    maxBufferedBytes: opts.maxBufferedBytes,
+    log,
+    now,
+    maskRoles: new Set(config.maskNumbers),
+  });
   const stopSockets = wireSockets({
     io,
     auth,

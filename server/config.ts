@@ -8,9 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustedProxies } from './auth/request-info';
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', '']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -55,7 +53,11 @@ const envSchema = z.object({
   CALLBOARD_MAX_LIST_ITEMS: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_LIMITS.maxListItems),
   CALLBOARD_MAX_FIELD_LENGTH: z.coerce.number().int().min(64).max(1_000_000).default(DEFAULT_LIMITS.maxFieldLength),
   /** Minutes between drift checks (the lists run and differences are counted); 0 turns them off. */
-  CALLBOARD_DRIFT_CHECK_MINUTES: z.coerce.number().min(0).max(24 * 60).default(DEFAULT_DRIFT_CHECK_MINUTES),
+  CALLBOARD_DRIFT_CHECK_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .default(DEFAULT_DRIFT_CHECK_MINUTES),
   /** HTTPS: PEM certificate (chain) and key files; both or neither. */
   CALLBOARD_TLS_CERT: z.string().trim().optional(),
   CALLBOARD_TLS_KEY: z.string().trim().optional(),
@@ -155,14 +157,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   // Compared with the browser's Origin header, which is scheme://host[:port] exactly: `https://x/` would never match.
   const allowedOrigins: string[] = [];
-  for (const entry of e.CALLBOARD_ORIGINS.split(',').map((v) => v.trim()).filter(Boolean)) {
+  for (const entry of e.CALLBOARD_ORIGINS.split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)) {
     let origin: string;
     try {
       origin = new URL(entry).origin;
     } catch {
       origin = 'null';
     }
-    if (origin === 'null') throw new ConfigError(`Invalid configuration:\n  CALLBOARD_ORIGINS: "${entry.slice(0, 80)}" is not an origin like https://callboard.example.com`);
+    if (origin === 'null')
+      throw new ConfigError(
+        `Invalid configuration:\n  CALLBOARD_ORIGINS: "${entry.slice(0, 80)}" is not an origin like https://callboard.example.com`,
+      );
     allowedOrigins.push(origin);
   }
   let trunks: (string | RegExp)[] | null = null;
@@ -199,7 +206,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFieldLength: e.CALLBOARD_MAX_FIELD_LENGTH,
     },
     driftCheckMs: Math.round(e.CALLBOARD_DRIFT_CHECK_MINUTES * 60_000),
-    maskNumbers: /^(?:off|none)$/.test(e.CALLBOARD_MASK_NUMBERS) ? [] : [...new Set(e.CALLBOARD_MASK_NUMBERS.split(',').map((r) => r.trim() as 'viewer' | 'supervisor'))],
+    maskNumbers: /^(?:off|none)$/.test(e.CALLBOARD_MASK_NUMBERS)
+      ? []
+      : [...new Set(e.CALLBOARD_MASK_NUMBERS.split(',').map((r) => r.trim() as 'viewer' | 'supervisor'))],
     snapshotsPerMinute: e.CALLBOARD_SNAPSHOTS_PER_MINUTE,
     dev: env.NODE_ENV !== 'production',
     security,
@@ -212,7 +221,10 @@ function securityConfig(e: z.infer<typeof envSchema>): SecurityConfig {
   const fail = (name: string, message: string) => new ConfigError(`Invalid configuration:\n  ${name}: ${message}`);
   let tls: SecurityConfig['tls'] = null;
   if (Boolean(e.CALLBOARD_TLS_CERT) !== Boolean(e.CALLBOARD_TLS_KEY)) {
-    throw fail(e.CALLBOARD_TLS_CERT ? 'CALLBOARD_TLS_KEY' : 'CALLBOARD_TLS_CERT', 'required when the other of CALLBOARD_TLS_CERT / CALLBOARD_TLS_KEY is set');
+    throw fail(
+      e.CALLBOARD_TLS_CERT ? 'CALLBOARD_TLS_KEY' : 'CALLBOARD_TLS_CERT',
+      'required when the other of CALLBOARD_TLS_CERT / CALLBOARD_TLS_KEY is set',
+    );
   }
   if (e.CALLBOARD_TLS_CERT && e.CALLBOARD_TLS_KEY) {
     const read = (name: string, file: string) => {
@@ -279,7 +291,8 @@ export function parseTrunks(text: string): (string | RegExp)[] {
       let j = i;
       while (j < text.length && text[j] !== ',') j++;
       const name = text.slice(i, j).trim();
-      if (!ENDPOINT.test(name)) throw new Error(`"${name.slice(0, 40)}" is neither an endpoint name (carrier, PJSIP/carrier) nor a /regex/`);
+      if (!ENDPOINT.test(name))
+        throw new Error(`"${name.slice(0, 40)}" is neither an endpoint name (carrier, PJSIP/carrier) nor a /regex/`);
       out.push(name);
       i = j;
     }

@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     ami = { host: pbx.host, port: pbx.port, username: account.username, secret: account.secret, tls: false };
     // The demo dialplan routes extensions in `internal`, where a real PBX would use from-internal.
     if (!process.env.ORIGINATE_CONTEXT) config = { ...config, originate: { ...config.originate, context: DEMO_ORIGINATE_CONTEXT } };
-    log.warn(`DEMO PBX: no AMI_HOST set, so an embedded demo PBX with simulated calls runs on ${pbx.host}:${pbx.port} (seed ${config.seed}). Set AMI_HOST to monitor a real Asterisk.`);
+    log.warn(
+      `DEMO PBX: no AMI_HOST set, so an embedded demo PBX with simulated calls runs on ${pbx.host}:${pbx.port} (seed ${config.seed}). Set AMI_HOST to monitor a real Asterisk.`,
+    );
   }
 
   const app = next({ dev: config.dev, hostname: config.host, port: config.port });
@@ -53,16 +55,22 @@ async function main(): Promise<void> {
     nextHandler: (req, res) => handle(req, res),
     onFirstAdmin: ({ user, password }) => {
       const line = '='.repeat(64);
-      process.stdout.write(`\n${line}\n First start: created user "${user}" with password\n\n   ${password}\n\n Log in and change it (npm run user -- passwd ${user}). It is not shown again.\n${line}\n\n`);
+      process.stdout.write(
+        `\n${line}\n First start: created user "${user}" with password\n\n   ${password}\n\n Log in and change it (npm run user -- passwd ${user}). It is not shown again.\n${line}\n\n`,
+      );
     },
   });
   closers.unshift(() => callboard.close());
   const address = await callboard.listen(config.port, config.host);
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   if (!config.security.tls && !config.security.trustedProxies.trim() && !/^(127\.|::1$|localhost$)/.test(config.host)) {
-    log.warn('Serving plain HTTP: passwords and session cookies cross the network in clear. Set CALLBOARD_TLS_CERT/CALLBOARD_TLS_KEY, or put a TLS proxy in front and name it in CALLBOARD_TRUSTED_PROXIES (docs/deploy.md).');
+    log.warn(
+      'Serving plain HTTP: passwords and session cookies cross the network in clear. Set CALLBOARD_TLS_CERT/CALLBOARD_TLS_KEY, or put a TLS proxy in front and name it in CALLBOARD_TRUSTED_PROXIES (docs/deploy.md).',
+    );
   }
-  log.info(`Callboard on ${config.security.tls ? 'https' : 'http'}://${shownHost}:${address.port}${demo ? ' (demo mode: log in as admin/admin, supervisor/supervisor or viewer/viewer)' : ''}`);
+  log.info(
+    `Callboard on ${config.security.tls ? 'https' : 'http'}://${shownHost}:${address.port}${demo ? ' (demo mode: log in as admin/admin, supervisor/supervisor or viewer/viewer)' : ''}`,
+  );
 }
 
 let stopping = false;

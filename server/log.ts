@@ -8,7 +8,17 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-const REDACT = ['secret', 'password', 'token', '*.secret', '*.password', '*.token', 'ami.secret', 'headers.cookie', 'headers.authorization'];
+const REDACT = [
+  'secret',
+  'password',
+  'token',
+  '*.secret',
+  '*.password',
+  '*.token',
+  'ami.secret',
+  'headers.cookie',
+  'headers.authorization',
+];
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
 

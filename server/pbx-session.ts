@@ -200,7 +200,15 @@ export class PbxSession {
     this.listTimeoutMs = opts.listTimeoutMs ?? LIST_TIMEOUT_MS;
     this.listRetry = { ...LIST_RETRY, ...opts.listRetry };
     this.driftCheckMs = opts.driftCheckMs ?? DEFAULT_DRIFT_CHECK_MINUTES * 60_000;
-    this.drift = { intervalMs: this.driftCheckMs, checks: 0, lastCheckedAt: null, lastReason: null, lastDifferences: 0, lastByKind: {}, totalDifferences: 0 };
+    this.drift = {
+      intervalMs: this.driftCheckMs,
+      checks: 0,
+      lastCheckedAt: null,
+      lastReason: null,
+      lastDifferences: 0,
+      lastByKind: {},
+      totalDifferences: 0,
+    };
     this.filter = opts.eventFilter === false ? 'off' : 'pending';
     this.client = new AmiClient({
       host: opts.ami.host,
@@ -245,7 +253,8 @@ export class PbxSession {
   health(): PbxHealth {
     let complete = true;
     // A refusal has its own warning and fallback; a value shown cut is still shown.
-    for (const key of this.notices.keys()) if (key.startsWith('failed:') || (key.startsWith('bound:') && key !== 'bound:fields')) complete = false;
+    for (const key of this.notices.keys())
+      if (key.startsWith('failed:') || (key.startsWith('bound:') && key !== 'bound:fields')) complete = false;
     return {
       complete,
       warnings: { ...this.warnings.counts, entitiesDropped: { ...this.warnings.counts.entitiesDropped } },
@@ -310,10 +319,7 @@ export class PbxSession {
         // Say why the link cannot come up, once per distinct reason, not on every retry.
         if (s.reason !== this.lastFailure && s.reason !== 'client stopped') {
           this.lastFailure = s.reason;
-          this.log.warn(
-            { reason: s.reason, retryInMs: s.retryInMs },
-            `AMI link to ${this.opts.ami.host}:${this.opts.ami.port} is down`,
-          );
+          this.log.warn({ reason: s.reason, retryInMs: s.retryInMs }, `AMI link to ${this.opts.ami.host}:${this.opts.ami.port} is down`);
         }
         break;
       case 'auth-failed':
@@ -416,7 +422,11 @@ export class PbxSession {
     this.warnings.report(
       'reducer-error',
       'error',
-      { err: cause instanceof Error ? { message: cause.message, stack: cause.stack } : String(cause), [what]: input, opsApplied: applied.length },
+      {
+        err: cause instanceof Error ? { message: cause.message, stack: cause.stack } : String(cause),
+        [what]: input,
+        opsApplied: applied.length,
+      },
       `the state engine failed on an ${what}; a drift check follows`,
     );
     if (this.errorCheckTimer === null) {
@@ -439,7 +449,12 @@ export class PbxSession {
     switch (drop.what) {
       case 'entity':
         this.warnings.countDropped(drop.kind);
-        this.warnings.report('entity-dropped', 'warn', { entity: drop.kind, id: drop.id, limit: drop.limit }, `${drop.kind} over the bound of ${drop.limit} (${LIMIT_NAME(drop.kind)}): not stored`);
+        this.warnings.report(
+          'entity-dropped',
+          'warn',
+          { entity: drop.kind, id: drop.id, limit: drop.limit },
+          `${drop.kind} over the bound of ${drop.limit} (${LIMIT_NAME(drop.kind)}): not stored`,
+        );
         this.raise(
           `bound:${drop.kind}`,
           `Board incomplete: Asterisk has more ${drop.kind} than the ${drop.limit.toLocaleString('en')} Callboard keeps (${LIMIT_NAME(drop.kind)}); some are not shown`,
@@ -447,12 +462,25 @@ export class PbxSession {
         break;
       case 'id':
         this.warnings.count('idsRefused');
-        this.warnings.report('id-refused', 'warn', { entity: drop.kind, id: drop.id, length: drop.length, limit: drop.limit }, `${drop.kind} id of ${drop.length} characters (over CALLBOARD_MAX_FIELD_LENGTH): not stored`);
-        this.raise('bound:ids', `Board incomplete: some ids are longer than ${drop.limit} characters (CALLBOARD_MAX_FIELD_LENGTH); those entities are not shown`);
+        this.warnings.report(
+          'id-refused',
+          'warn',
+          { entity: drop.kind, id: drop.id, length: drop.length, limit: drop.limit },
+          `${drop.kind} id of ${drop.length} characters (over CALLBOARD_MAX_FIELD_LENGTH): not stored`,
+        );
+        this.raise(
+          'bound:ids',
+          `Board incomplete: some ids are longer than ${drop.limit} characters (CALLBOARD_MAX_FIELD_LENGTH); those entities are not shown`,
+        );
         break;
       case 'field':
         this.warnings.count('fieldsCut');
-        this.warnings.report('field-cut', 'warn', { entity: drop.kind, id: drop.id, field: drop.field, length: drop.length, limit: drop.limit }, `${drop.field} of ${drop.length} characters cut to ${drop.limit} (CALLBOARD_MAX_FIELD_LENGTH)`);
+        this.warnings.report(
+          'field-cut',
+          'warn',
+          { entity: drop.kind, id: drop.id, field: drop.field, length: drop.length, limit: drop.limit },
+          `${drop.field} of ${drop.length} characters cut to ${drop.limit} (CALLBOARD_MAX_FIELD_LENGTH)`,
+        );
         this.raise('bound:fields', `Some values are longer than ${drop.limit} characters (CALLBOARD_MAX_FIELD_LENGTH) and are shown cut`);
         break;
     }
@@ -590,7 +618,8 @@ export class PbxSession {
     for (const diff of summary.differences.slice(0, DIFFERENCES_LOGGED)) {
       this.log.warn({ reason, ...diff }, `drift: ${diff.kind} ${diff.id} ${diff.change} (the board differed from Asterisk's lists)`);
     }
-    if (summary.total > DIFFERENCES_LOGGED) this.log.warn({ reason, more: summary.total - DIFFERENCES_LOGGED }, 'drift: more differences not logged one by one');
+    if (summary.total > DIFFERENCES_LOGGED)
+      this.log.warn({ reason, more: summary.total - DIFFERENCES_LOGGED }, 'drift: more differences not logged one by one');
     const line = { reason, differences: summary.total, byKind: summary.byKind };
     if (summary.total > 0) this.log.warn(line, `drift check found ${summary.total} differences with Asterisk (corrected)`);
     else this.log.info(line, 'drift check: the board equals Asterisk');

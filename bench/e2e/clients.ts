@@ -110,7 +110,9 @@ for (let i = 0; i < count; i += 10) {
   const deadline = Date.now() + 30_000;
   while (!wave.every((c) => c.ready) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   if (!wave.every((c) => c.ready)) {
-    process.stderr.write(`clients: wave at ${i}: ${wave.filter((c) => c.ready).length} of ${wave.length} got a snapshot in 30 s (${wave.filter((c) => c.socket.connected).length} connected)\n`);
+    process.stderr.write(
+      `clients: wave at ${i}: ${wave.filter((c) => c.ready).length} of ${wave.length} got a snapshot in 30 s (${wave.filter((c) => c.socket.connected).length} connected)\n`,
+    );
   }
 }
 

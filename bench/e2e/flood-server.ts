@@ -18,7 +18,13 @@ process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
 const limit = process.env.CALLBOARD_SNAPSHOTS_PER_MINUTE;
 const app = await createCallboard(loadConfig({ CALLBOARD_DATA: dataDir, ...(limit ? { CALLBOARD_SNAPSHOTS_PER_MINUTE: limit } : {}) }), {
   log: createLogger('error'),
-  ami: { host: '127.0.0.1', port: Number(process.env.PBX_PORT), username: process.env.PBX_USER!, secret: process.env.PBX_SECRET!, tls: false },
+  ami: {
+    host: '127.0.0.1',
+    port: Number(process.env.PBX_PORT),
+    username: process.env.PBX_USER!,
+    secret: process.env.PBX_SECRET!,
+    tls: false,
+  },
   demo: true,
 });
 const address = await app.listen(0, '127.0.0.1');

@@ -20,7 +20,13 @@ let measuring = false;
 /** AMI Timestamp to emit, for Newchannel events (as ours measures channel creations). */
 let latencies: number[] = [];
 
-const ami = new AmiClient({ host: '127.0.0.1', port: Number(process.env.PBX_PORT), username: process.env.PBX_USER!, secret: process.env.PBX_SECRET!, events: 'on' });
+const ami = new AmiClient({
+  host: '127.0.0.1',
+  port: Number(process.env.PBX_PORT),
+  username: process.env.PBX_USER!,
+  secret: process.env.PBX_SECRET!,
+  events: 'on',
+});
 ami.onEvent((event) => {
   const f = event.fields;
   const uid = f.Uniqueid;
@@ -43,7 +49,13 @@ while (!connected) await new Promise((r) => setTimeout(r, 20));
 
 const stats = serverStats(() => {
   latencies.sort((a, b) => a - b);
-  return { channels: channels.size, clients: io.of('/').sockets.size, emitted, emitP50Ms: percentile(latencies, 0.5), emitP99Ms: percentile(latencies, 0.99) };
+  return {
+    channels: channels.size,
+    clients: io.of('/').sockets.size,
+    emitted,
+    emitP50Ms: percentile(latencies, 0.5),
+    emitP99Ms: percentile(latencies, 0.99),
+  };
 });
 const ipc = serve({
   ...stats,

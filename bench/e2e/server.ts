@@ -13,7 +13,13 @@ process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
 const app = await createCallboard(loadConfig({ CALLBOARD_DATA: dataDir }), {
   // Cut-offs and link changes are counted in the figures; warnings would only interleave with the tables.
   log: createLogger('error'),
-  ami: { host: '127.0.0.1', port: Number(process.env.PBX_PORT), username: process.env.PBX_USER!, secret: process.env.PBX_SECRET!, tls: false },
+  ami: {
+    host: '127.0.0.1',
+    port: Number(process.env.PBX_PORT),
+    username: process.env.PBX_USER!,
+    secret: process.env.PBX_SECRET!,
+    tls: false,
+  },
   demo: true,
 });
 const address = await app.listen(0, '127.0.0.1');

@@ -35,7 +35,9 @@ const LIST_ITEMS = new Set(['CoreShowChannel', 'QueueParams', 'QueueMember', 'Qu
 
 export function loadCorpus(): Transcript[] {
   const out: Transcript[] = [];
-  for (const file of readdirSync(TRANSCRIPTS).filter((f) => f.endsWith('.ami')).sort()) {
+  for (const file of readdirSync(TRANSCRIPTS)
+    .filter((f) => f.endsWith('.ami'))
+    .sort()) {
     const raw = readFileSync(path.join(TRANSCRIPTS, file));
     out.push({ name: file.replace(/\.ami$/, ''), ...cut(raw), lists: listSets(raw) });
   }

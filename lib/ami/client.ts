@@ -258,9 +258,7 @@ export class AmiClient {
       const asked = options.timeoutMs;
       const timeoutMs =
         asked !== undefined && Number.isFinite(asked) && asked > 0 ? asked : asyncOriginate ? originateWaitMs(action) : this.cfg.timeoutMs;
-      this.dispatchAction(correlator, action, asyncOriginate, timeoutMs, (error, result) =>
-        error ? reject(error) : resolve(result!),
-      );
+      this.dispatchAction(correlator, action, asyncOriginate, timeoutMs, (error, result) => (error ? reject(error) : resolve(result!)));
     });
   }
 
@@ -463,13 +461,7 @@ export class AmiClient {
   // ── plumbing ────────────────────────────────────────────────────────────
 
   /** Serialises, tracks and writes one action; `settle` runs exactly once. Throws AmiSerializeError before writing anything. */
-  private dispatchAction(
-    correlator: Correlator,
-    action: AmiAction,
-    asyncOriginate: boolean,
-    timeoutMs: number,
-    settle: Settle,
-  ): void {
+  private dispatchAction(correlator: Correlator, action: AmiAction, asyncOriginate: boolean, timeoutMs: number, settle: Settle): void {
     const name = String(action.Action);
     const actionId = correlator.nextActionId();
     let text: string;
@@ -524,13 +516,15 @@ export class AmiClient {
 
   private newPrefix(): string {
     // Short, unique per connection: late answers of an earlier connection never match.
-    const r = Math.floor(this.random() * 36 ** 6).toString(36).padStart(6, '0');
+    const r = Math.floor(this.random() * 36 ** 6)
+      .toString(36)
+      .padStart(6, '0');
     return `cb${r}-`;
   }
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.stack ?? error.message : String(error);
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 function isTrue(value: unknown): boolean {

@@ -88,7 +88,8 @@ export class Correlator {
       const p = this.pending.get(id);
       if (p !== undefined && p.stage === 'originate') {
         this.remove(id, p);
-        if (headerOf(packet, 'Response') === 'Success') p.settle(null, { response: p.response!, events: p.events, originateResponse: packet });
+        if (headerOf(packet, 'Response') === 'Success')
+          p.settle(null, { response: p.response!, events: p.events, originateResponse: packet });
         else p.settle(new AmiActionError(p.action, originateFailure(packet), packet), null);
       }
       // Still an ordinary call event for subscribers, ours or not.

@@ -87,11 +87,7 @@ function decodeFollows(text: string): AmiPacket {
   return packetOf(fields, repeated, output.length > 0 ? output : undefined);
 }
 
-function packetOf(
-  fields: Record<string, string>,
-  repeated: Record<string, string[]> | undefined,
-  output: string[] | undefined,
-): AmiPacket {
+function packetOf(fields: Record<string, string>, repeated: Record<string, string[]> | undefined, output: string[] | undefined): AmiPacket {
   if (repeated === undefined && output === undefined) return { fields };
   const packet: { fields: Record<string, string>; repeated?: Record<string, string[]>; output?: string[] } = { fields };
   if (repeated) packet.repeated = repeated;

@@ -11,9 +11,6 @@ export function asEvent(packet: AmiPacket): AmiEvent | undefined {
 }
 
 /** Narrows an event by name, e.g. `if (isEventNamed(e, 'Hangup')) e.fields.Cause`. */
-export function isEventNamed<N extends string>(
-  event: AmiEvent,
-  name: N,
-): event is AmiEvent & { readonly fields: { readonly Event: N } } {
+export function isEventNamed<N extends string>(event: AmiEvent, name: N): event is AmiEvent & { readonly fields: { readonly Event: N } } {
   return headerOf(event, 'Event') === name;
 }

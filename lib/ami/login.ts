@@ -32,7 +32,9 @@ export function challengeAction(): AmiAction {
 
 /** Asterisk checks `md5(challenge + secret)`, hex, lower case (manager.c, authenticate()). */
 export function md5Key(challenge: string, secret: string): string {
-  return createHash('md5').update(challenge + secret).digest('hex');
+  return createHash('md5')
+    .update(challenge + secret)
+    .digest('hex');
 }
 
 /** The Login action; pass the `Challenge` Asterisk sent for MD5, nothing for plain text. */

@@ -117,9 +117,32 @@ export const isPbxApplication = (app: string): boolean => APPLICATIONS.has(app);
 
 /** Applications an answered caller talks to (or listens to), rather than dialplan on its way somewhere. */
 const APPLICATIONS = new Set([
-  'Wait', 'Playback', 'Background', 'BackGround', 'MusicOnHold', 'StartMusicOnHold', 'Echo', 'Milliwatt',
-  'VoiceMail', 'VoiceMailMain', 'ConfBridge', 'MeetMe', 'Record', 'Read', 'WaitExten', 'AGI', 'EAGI',
-  'Stasis', 'SayDigits', 'SayNumber', 'Playtones', 'Page', 'ChanSpy', 'ExtenSpy', 'Park', 'ParkedCall',
+  'Wait',
+  'Playback',
+  'Background',
+  'BackGround',
+  'MusicOnHold',
+  'StartMusicOnHold',
+  'Echo',
+  'Milliwatt',
+  'VoiceMail',
+  'VoiceMailMain',
+  'ConfBridge',
+  'MeetMe',
+  'Record',
+  'Read',
+  'WaitExten',
+  'AGI',
+  'EAGI',
+  'Stasis',
+  'SayDigits',
+  'SayNumber',
+  'Playtones',
+  'Page',
+  'ChanSpy',
+  'ExtenSpy',
+  'Park',
+  'ParkedCall',
 ]);
 
 /** A channel running Queue(sales,…) went through queue `sales`, also when we joined after it was answered. */

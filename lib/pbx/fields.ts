@@ -71,7 +71,17 @@ export const SOURCE = keys('Source');
 /** The snapshot fields an event carries for one channel (every channel event carries all of them). */
 export type ChannelSnapshot = Pick<
   Channel,
-  'name' | 'state' | 'stateDesc' | 'callerNum' | 'callerName' | 'connectedNum' | 'connectedName' | 'context' | 'exten' | 'priority' | 'linkedId'
+  | 'name'
+  | 'state'
+  | 'stateDesc'
+  | 'callerNum'
+  | 'callerName'
+  | 'connectedNum'
+  | 'connectedName'
+  | 'context'
+  | 'exten'
+  | 'priority'
+  | 'linkedId'
 >;
 
 export function readSnapshot(f: Fields, k: SnapshotKeys): ChannelSnapshot {

@@ -214,15 +214,7 @@ export interface PbxState {
 
 export type EntityKind = Exclude<keyof PbxState, 'pbx'>;
 
-export const ENTITY_KINDS: readonly EntityKind[] = [
-  'channels',
-  'bridges',
-  'calls',
-  'queues',
-  'members',
-  'callers',
-  'devices',
-];
+export const ENTITY_KINDS: readonly EntityKind[] = ['channels', 'bridges', 'calls', 'queues', 'members', 'callers', 'devices'];
 
 export function emptyPbxStatus(): PbxStatus {
   return {

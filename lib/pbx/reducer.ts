@@ -14,15 +14,7 @@ import type { Drop, Limits } from './limits';
 import { applySnapshot, createChannel, destroyChannel, updateChannel } from './channels';
 import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, int, newChannel, readSnapshot, type Fields } from './fields';
 import type { Channel, PbxState } from './model';
-import {
-  onAgentComplete,
-  onAgentConnect,
-  onCallerAbandon,
-  onCallerJoin,
-  onCallerLeave,
-  onMember,
-  onMemberRemoved,
-} from './queues';
+import { onAgentComplete, onAgentConnect, onCallerAbandon, onCallerJoin, onCallerLeave, onMember, onMemberRemoved } from './queues';
 import { snapshotFields } from './snapshot';
 import { isTrunkChannel, type TrunkPredicate } from './trunk';
 

@@ -49,11 +49,23 @@ export function resync(state: PbxState, lists: ResyncLists, now: number, options
 
 function reconcile(ch: Changes, lists: ResyncLists, now: number): void {
   const channelList = lists.channels ?? lists.status;
-  if (channelList !== undefined) syncChannels(ch, channelList.map((p) => p.fields));
+  if (channelList !== undefined)
+    syncChannels(
+      ch,
+      channelList.map((p) => p.fields),
+    );
   if (lists.bridges !== undefined || channelList !== undefined) {
-    syncBridges(ch, lists.bridges?.map((p) => p.fields), channelList !== undefined);
+    syncBridges(
+      ch,
+      lists.bridges?.map((p) => p.fields),
+      channelList !== undefined,
+    );
   }
-  if (lists.queues !== undefined) syncQueues(ch, lists.queues.map((p) => p.fields));
+  if (lists.queues !== undefined)
+    syncQueues(
+      ch,
+      lists.queues.map((p) => p.fields),
+    );
   rebuildCalls(ch);
   flushCalls(ch);
 

@@ -31,7 +31,10 @@ function arm(toast: Toast): void {
   if (t) clearTimeout(t);
   // A pending toast stays until its outcome replaces it.
   if (toast.tone === 'pending') return;
-  timers.set(toast.id, setTimeout(() => dismissToast(toast.id), toast.tone === 'error' ? 9000 : 5000));
+  timers.set(
+    toast.id,
+    setTimeout(() => dismissToast(toast.id), toast.tone === 'error' ? 9000 : 5000),
+  );
 }
 
 export function showToast(toast: Omit<Toast, 'id'>): number {

@@ -71,7 +71,8 @@ export function boundedCopy(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.slice(0, MAX_KEYS).map((v) => boundedCopy(v, depth + 1));
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value as object).slice(0, MAX_KEYS)) out[String(boundedCopy(key))] = boundedCopy((value as Record<string, unknown>)[key], depth + 1);
+    for (const key of Object.keys(value as object).slice(0, MAX_KEYS))
+      out[String(boundedCopy(key))] = boundedCopy((value as Record<string, unknown>)[key], depth + 1);
     return out;
   }
   return String(typeof value);
@@ -269,5 +270,9 @@ function parseLine(bytes: Buffer): AuditEntry | null {
 }
 
 function matches(entry: AuditEntry, q: AuditQuery): boolean {
-  return (q.actor === undefined || entry.who === q.actor) && (q.action === undefined || entry.action === q.action) && (q.result === undefined || entry.result === q.result);
+  return (
+    (q.actor === undefined || entry.who === q.actor) &&
+    (q.action === undefined || entry.action === q.action) &&
+    (q.result === undefined || entry.result === q.result)
+  );
 }

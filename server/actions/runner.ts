@@ -188,8 +188,10 @@ function describeType(raw: unknown): string {
 function toFailure(err: unknown): Extract<ActionResult, { ok: false }> {
   if (err instanceof Refusal) return { ok: false, code: err.code, message: err.message };
   if (err instanceof AmiActionError) return { ok: false, code: 'ami', message: err.amiMessage };
-  if (err instanceof AmiConnectionError) return { ok: false, code: 'link-down', message: `The PBX link dropped: ${err.reason}. The action may or may not have happened.` };
-  if (err instanceof AmiTimeoutError) return { ok: false, code: 'timeout', message: `The PBX did not answer within ${Math.round(err.timeoutMs / 1000)} s.` };
+  if (err instanceof AmiConnectionError)
+    return { ok: false, code: 'link-down', message: `The PBX link dropped: ${err.reason}. The action may or may not have happened.` };
+  if (err instanceof AmiTimeoutError)
+    return { ok: false, code: 'timeout', message: `The PBX did not answer within ${Math.round(err.timeoutMs / 1000)} s.` };
   // Validation should make this unreachable; if not, the serializer still kept the bytes off the socket.
   if (err instanceof AmiSerializeError) return { ok: false, code: 'invalid', message: `Refused before sending: ${err.message}` };
   return { ok: false, code: 'ami', message: 'The action failed on the server' };

@@ -56,8 +56,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
 export type LoginResult =
-  | { ok: true; identity: Identity; cookieValue: string }
-  | { ok: false; status: 401 | 429; error: string; retryAfterSeconds?: number };
+  { ok: true; identity: Identity; cookieValue: string } | { ok: false; status: 401 | 429; error: string; retryAfterSeconds?: number };
 
 /** Why a wallboard is turned away, for the page that says so. */
 export type WallboardRefusal = 'missing' | 'invalid' | 'revoked' | 'ended';
@@ -87,7 +86,8 @@ export class Auth {
     if (!wait.ok) return tooMany(wait.retryAfterMs);
     const pairSlot = `p:${username.toLowerCase()}\u0000${address}`;
     const addressSlot = `a:${address}`;
-    if ((this.inFlight.get(pairSlot) ?? 0) >= IN_FLIGHT_PER_PAIR || (this.inFlight.get(addressSlot) ?? 0) >= IN_FLIGHT_PER_ADDRESS) return tooMany(1000);
+    if ((this.inFlight.get(pairSlot) ?? 0) >= IN_FLIGHT_PER_PAIR || (this.inFlight.get(addressSlot) ?? 0) >= IN_FLIGHT_PER_ADDRESS)
+      return tooMany(1000);
     this.take(pairSlot, 1);
     this.take(addressSlot, 1);
     let found: { role: UserRole; stamp: string } | null;
@@ -141,11 +141,17 @@ export class Auth {
   }
 
   /** Trades a token for a wallboard session, so the token can leave the URL. */
-  startWallboardSession(token: string | undefined, now: number): { ok: true; cookieValue: string } | { ok: false; reason: WallboardRefusal } {
+  startWallboardSession(
+    token: string | undefined,
+    now: number,
+  ): { ok: true; cookieValue: string } | { ok: false; reason: WallboardRefusal } {
     if (!token) return { ok: false, reason: 'missing' };
     const stored = this.store.findToken(token);
     if (!stored) return { ok: false, reason: 'invalid' };
-    return { ok: true, cookieValue: this.sessions.create({ kind: 'token', subject: stored.id, stamp: '', expires: now + this.wallboardTtlMs }, now) };
+    return {
+      ok: true,
+      cookieValue: this.sessions.create({ kind: 'token', subject: stored.id, stamp: '', expires: now + this.wallboardTtlMs }, now),
+    };
   }
 
   /** The token behind a wallboard cookie, or why there is none. */

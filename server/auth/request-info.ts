@@ -18,7 +18,10 @@ export interface RequestInfo {
 
 /** `10.0.0.5, 192.168.0.0/16, ::1`: addresses and CIDR ranges; throws on anything else. */
 export function parseTrustedProxies(text: string): net.BlockList | null {
-  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (!entries.length) return null;
   const list = new net.BlockList();
   for (const entry of entries) {
@@ -57,7 +60,11 @@ const known = new WeakMap<IncomingMessage, RequestInfo>();
 
 function lastValue(header: string | string[] | undefined): string | undefined {
   const text = Array.isArray(header) ? header.join(',') : header;
-  return text?.split(',').map((v) => v.trim()).filter(Boolean).at(-1);
+  return text
+    ?.split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .at(-1);
 }
 
 export function resolveRequestInfo(req: IncomingMessage, trusted: net.BlockList | null): RequestInfo {
@@ -69,7 +76,10 @@ export function resolveRequestInfo(req: IncomingMessage, trusted: net.BlockList 
   if (trustedBy(trusted, peer)) {
     // Walk X-Forwarded-For from the right past our own proxies: the first hop we don't run is the client.
     const raw = req.headers['x-forwarded-for'];
-    const hops = (Array.isArray(raw) ? raw.join(',') : (raw ?? '')).split(',').map((h) => plain(h.trim())).filter(Boolean);
+    const hops = (Array.isArray(raw) ? raw.join(',') : (raw ?? ''))
+      .split(',')
+      .map((h) => plain(h.trim()))
+      .filter(Boolean);
     for (let i = hops.length - 1; i >= 0; i--) {
       if (!net.isIP(hops[i])) break;
       address = hops[i];

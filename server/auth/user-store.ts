@@ -58,7 +58,10 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
 /** `users[1].role: Invalid option …`: where in the file a schema problem is, for a person to fix. */
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'unknown problem';
-  const where = issue.path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  const where = issue.path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
   return `${where || '(top level)'}: ${issue.message}`;
 }
 
@@ -136,7 +139,8 @@ export class UserStore {
       throw new UserStoreError(`${this.file} is not valid JSON (${(err as Error).message}); fix it or restore a backup`);
     }
     const parsed = usersFile.safeParse(json);
-    if (!parsed.success) throw new UserStoreError(`${this.file} is not a valid Callboard users file: ${describeIssue(parsed.error.issues[0])}`);
+    if (!parsed.success)
+      throw new UserStoreError(`${this.file} is not a valid Callboard users file: ${describeIssue(parsed.error.issues[0])}`);
     return parsed.data;
   }
 
@@ -277,7 +281,8 @@ export class UserStore {
       } catch {
         // gone meanwhile: try again
       }
-      if (Date.now() > deadline) throw new UserStoreError(`${this.lockFile} is held by another process; remove it if no Callboard or user command is running`);
+      if (Date.now() > deadline)
+        throw new UserStoreError(`${this.lockFile} is held by another process; remove it if no Callboard or user command is running`);
       sleepSync(5 + Math.random() * 10);
     }
   }

@@ -30,7 +30,12 @@ const MAX_CALLS = 5000;
 
 export const ACTIONS: Record<string, Handler> = {
   ping(ctx) {
-    ctx.reply(successWith(ctx.id, [['Ping', 'Pong'], ['Timestamp', ctx.timestamp()]]));
+    ctx.reply(
+      successWith(ctx.id, [
+        ['Ping', 'Pong'],
+        ['Timestamp', ctx.timestamp()],
+      ]),
+    );
   },
 
   logoff(ctx) {
@@ -53,7 +58,12 @@ export const ACTIONS: Record<string, Handler> = {
     if (user) {
       if ((ctx.get('AuthType') ?? '').toLowerCase() === 'md5') {
         const key = (ctx.get('Key') ?? '').toLowerCase();
-        ok = !!s.challenge && key === createHash('md5').update(s.challenge + user.secret).digest('hex');
+        ok =
+          !!s.challenge &&
+          key ===
+            createHash('md5')
+              .update(s.challenge + user.secret)
+              .digest('hex');
       } else {
         ok = ctx.get('Secret') === user.secret;
       }
@@ -85,7 +95,10 @@ export const ACTIONS: Record<string, Handler> = {
   },
 
   listcommands(ctx) {
-    const lines: Header[] = Object.keys(ACTIONS).map((a) => [NAMES[a] ?? a, `${NAMES[a] ?? a}.  (Priv: ${ACTION_AUTHORITY[a] ? 'see manager.conf' : '<none>'})`]);
+    const lines: Header[] = Object.keys(ACTIONS).map((a) => [
+      NAMES[a] ?? a,
+      `${NAMES[a] ?? a}.  (Priv: ${ACTION_AUTHORITY[a] ? 'see manager.conf' : '<none>'})`,
+    ]);
     ctx.reply(successWith(ctx.id, lines));
   },
 
@@ -139,7 +152,13 @@ export const ACTIONS: Record<string, Handler> = {
       );
       return;
     }
-    ctx.reply(success(ctx.id, 'Command output follows', out.map((line) => ['Output', line] as Header)));
+    ctx.reply(
+      success(
+        ctx.id,
+        'Command output follows',
+        out.map((line) => ['Output', line] as Header),
+      ),
+    );
   },
 
   coreshowchannels(ctx) {
@@ -192,7 +211,9 @@ export const ACTIONS: Record<string, Handler> = {
       ]),
     );
     ctx.reply(
-      listStart(ctx.id, 'Channel status will follow') + items.join('') + listComplete('StatusComplete', ctx.id, items.length, [['Items', items.length]]),
+      listStart(ctx.id, 'Channel status will follow') +
+        items.join('') +
+        listComplete('StatusComplete', ctx.id, items.length, [['Items', items.length]]),
     );
   },
 
@@ -349,8 +370,8 @@ export const ACTIONS: Record<string, Handler> = {
         ['Exten', exten],
         ['Reason', outcome.ok ? 4 : outcome.reason],
         ['Uniqueid', ch ? ch.uniqueid : '<unknown>'],
-        ['CallerIDNum', (ch?.callerNum || callerNum) || '<unknown>'],
-        ['CallerIDName', (ch?.callerName || callerName) || '<unknown>'],
+        ['CallerIDNum', ch?.callerNum || callerNum || '<unknown>'],
+        ['CallerIDName', ch?.callerName || callerName || '<unknown>'],
       ]);
     });
   },
@@ -400,10 +421,25 @@ export const ACTIONS: Record<string, Handler> = {
 
 /** Action names as Asterisk registers them, for ListCommands. */
 const NAMES: Record<string, string> = {
-  ping: 'Ping', logoff: 'Logoff', challenge: 'Challenge', login: 'Login', events: 'Events', filter: 'Filter',
-  listcommands: 'ListCommands', coresettings: 'CoreSettings', corestatus: 'CoreStatus', command: 'Command',
-  coreshowchannels: 'CoreShowChannels', status: 'Status', bridgelist: 'BridgeList', queuestatus: 'QueueStatus',
-  hangup: 'Hangup', redirect: 'Redirect', originate: 'Originate', queuepause: 'QueuePause', queueadd: 'QueueAdd',
+  ping: 'Ping',
+  logoff: 'Logoff',
+  challenge: 'Challenge',
+  login: 'Login',
+  events: 'Events',
+  filter: 'Filter',
+  listcommands: 'ListCommands',
+  coresettings: 'CoreSettings',
+  corestatus: 'CoreStatus',
+  command: 'Command',
+  coreshowchannels: 'CoreShowChannels',
+  status: 'Status',
+  bridgelist: 'BridgeList',
+  queuestatus: 'QueueStatus',
+  hangup: 'Hangup',
+  redirect: 'Redirect',
+  originate: 'Originate',
+  queuepause: 'QueuePause',
+  queueadd: 'QueueAdd',
   queueremove: 'QueueRemove',
 };
 
@@ -462,7 +498,8 @@ function runCommand(ctx: ActionContext, cmd: string): string[] | undefined {
       return [`Asterisk ${ASTERISK_VERSION} built by callboard @ demo-pbx on a x86_64 running Linux`];
     case 'queue show':
       return [...core.queues.values()].map(
-        (q) => `${q.def.name} has ${q.callers.length} calls (max unlimited) in '${q.def.strategy}' strategy (${q.completed} completed, ${q.abandoned} abandoned)`,
+        (q) =>
+          `${q.def.name} has ${q.callers.length} calls (max unlimited) in '${q.def.strategy}' strategy (${q.completed} completed, ${q.abandoned} abandoned)`,
       );
     default:
       return undefined;

@@ -24,7 +24,9 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: npm run demo-pbx -- [--port 5038] [--host 127.0.0.1] [--seed N] [--rate callsPerMinute] [--max-calls N] [--warmup MIN]');
+  console.log(
+    'usage: npm run demo-pbx -- [--port 5038] [--host 127.0.0.1] [--seed N] [--rate callsPerMinute] [--max-calls N] [--warmup MIN]',
+  );
   console.log('                           [--load-channels N --load-eps N] [--user NAME --secret S]');
   process.exit(0);
 }
@@ -47,7 +49,10 @@ const options: DemoPbxOptions = {
 const rate = int('rate', values.rate, 0, 6000);
 const maxCalls = int('max-calls', values['max-calls'], 1, 5000);
 if (rate !== undefined || maxCalls !== undefined) {
-  options.traffic = { ...(rate !== undefined ? { callsPerMinute: rate, enabled: rate > 0 } : {}), ...(maxCalls ? { maxConcurrentCalls: maxCalls } : {}) };
+  options.traffic = {
+    ...(rate !== undefined ? { callsPerMinute: rate, enabled: rate > 0 } : {}),
+    ...(maxCalls ? { maxConcurrentCalls: maxCalls } : {}),
+  };
 }
 const warmup = int('warmup', values.warmup, 0, 180);
 if (warmup) options.warmup = { minutes: warmup };

@@ -134,7 +134,18 @@ export class PbxCore {
     this.reloadMs = this.bootMs;
     const loginTime = Math.floor(this.bootMs / 1000);
     for (const def of options.queues) {
-      this.queues.set(def.name, { def, members: [], callers: [], completed: 0, abandoned: 0, holdtime: 0, talktime: 0, completedInSl: 0, abandonedInSl: 0, lastMember: -1 });
+      this.queues.set(def.name, {
+        def,
+        members: [],
+        callers: [],
+        completed: 0,
+        abandoned: 0,
+        holdtime: 0,
+        talktime: 0,
+        completedInSl: 0,
+        abandonedInSl: 0,
+        lastMember: -1,
+      });
     }
     for (const a of options.agents) {
       for (const q of a.queues) {

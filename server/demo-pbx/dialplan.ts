@@ -25,8 +25,17 @@ export interface Timing {
 export const DEFAULT_TIMING: Timing = { answerAfter: [2, 8], talk: [20, 120], noAnswer: 0.15 };
 
 const DIAL_VARS = [
-  'DIALSTATUS', 'DIALEDPEERNUMBER', 'DIALEDPEERNAME', 'ANSWEREDTIME', 'ANSWEREDTIME_MS', 'DIALEDTIME',
-  'DIALEDTIME_MS', 'RINGTIME', 'RINGTIME_MS', 'PROGRESSTIME', 'PROGRESSTIME_MS',
+  'DIALSTATUS',
+  'DIALEDPEERNUMBER',
+  'DIALEDPEERNAME',
+  'ANSWEREDTIME',
+  'ANSWEREDTIME_MS',
+  'DIALEDTIME',
+  'DIALEDTIME_MS',
+  'RINGTIME',
+  'RINGTIME_MS',
+  'PROGRESSTIME',
+  'PROGRESSTIME_MS',
 ];
 
 const phoneName = (exten: string) => PHONES.find((p) => p.exten === exten)?.name;
@@ -221,7 +230,9 @@ export class Dialplan {
     for (const entry of q.callers) {
       const flow = entry.ch.owner;
       if (!(flow instanceof QueueFlow) || flow.ringingCount() > 0) continue;
-      const free = q.members.filter((m) => !m.paused && !m.ringing && this.core.deviceState(m.interface.replace('PJSIP/', '')) === 'NOT_INUSE');
+      const free = q.members.filter(
+        (m) => !m.paused && !m.ringing && this.core.deviceState(m.interface.replace('PJSIP/', '')) === 'NOT_INUSE',
+      );
       if (free.length === 0) return;
       if (q.def.strategy === 'ringall') {
         for (const m of free) flow.ring(m);
@@ -233,5 +244,4 @@ export class Dialplan {
       }
     }
   }
-
 }

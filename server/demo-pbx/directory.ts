@@ -22,8 +22,22 @@ export interface QueueDef {
 }
 
 export const PHONES: Phone[] = [
-  'Ann Lee', 'Bo Chen', 'Cy Diaz', 'Di Okafor', 'Ed Novak', 'Fay Ito', 'Gus Moreau', 'Hal Berg',
-  'Ivy Santos', 'Jo Park', 'Kai Müller', 'Lea Rossi', 'Max Dubois', 'Nia Adams', 'Oz Kaplan', 'Pia Costa',
+  'Ann Lee',
+  'Bo Chen',
+  'Cy Diaz',
+  'Di Okafor',
+  'Ed Novak',
+  'Fay Ito',
+  'Gus Moreau',
+  'Hal Berg',
+  'Ivy Santos',
+  'Jo Park',
+  'Kai Müller',
+  'Lea Rossi',
+  'Max Dubois',
+  'Nia Adams',
+  'Oz Kaplan',
+  'Pia Costa',
 ].map((name, i) => ({ exten: String(101 + i), name }));
 
 export const DEFAULT_QUEUES: QueueDef[] = [

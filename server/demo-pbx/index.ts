@@ -171,7 +171,14 @@ class DemoPbxHost implements SessionHost {
   }
 
   cutMidPacket(): void {
-    const probe = formatEvent('DeviceStateChange', [['Device', 'PJSIP/101'], ['State', 'NOT_INUSE']], this.core.now()).text;
+    const probe = formatEvent(
+      'DeviceStateChange',
+      [
+        ['Device', 'PJSIP/101'],
+        ['State', 'NOT_INUSE'],
+      ],
+      this.core.now(),
+    ).text;
     for (const s of [...this.sessions]) s.cutMidPacket(probe);
     this.sessions.clear();
   }

@@ -85,7 +85,13 @@ export class LoadGenerator {
       callerName: rng.pick(CUSTOMER_NAMES),
     });
     core.newexten(caller, 'Dial', `PJSIP/${phone.exten},20`);
-    const callee = core.newChannel({ endpoint: phone.exten, state: ChannelState.Down, context: 'internal', exten: 's', linkedid: caller.linkedid });
+    const callee = core.newChannel({
+      endpoint: phone.exten,
+      state: ChannelState.Down,
+      context: 'internal',
+      exten: 's',
+      linkedid: caller.linkedid,
+    });
     core.setCallerId(callee, phone.exten, phone.name);
     core.dialBegin(caller, callee, phone.exten);
     core.setState(callee, ChannelState.Ringing);

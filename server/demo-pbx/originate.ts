@@ -15,9 +15,7 @@ export interface OriginateRequest {
   application?: { app: string; data: string };
 }
 
-export type OriginateOutcome =
-  | { ok: true; ch: Channel }
-  | { ok: false; reason: number; ch?: Channel };
+export type OriginateOutcome = { ok: true; ch: Channel } | { ok: false; reason: number; ch?: Channel };
 
 /** `PJSIP/101` or `PJSIP/5551234@carrier` → the endpoint to ring and the number, if any. */
 export function parseDialTarget(channel: string, plan: Dialplan): { endpoint: string; number?: string } | undefined {

@@ -1,4 +1,13 @@
-import { recordAbandoned, recordCompleted, recordHold, type Channel, type ChannelOwner, type Member, type Queue, type QueueCaller } from './core';
+import {
+  recordAbandoned,
+  recordCompleted,
+  recordHold,
+  type Channel,
+  type ChannelOwner,
+  type Member,
+  type Queue,
+  type QueueCaller,
+} from './core';
 import type { Dialplan } from './dialplan';
 import type { TimerHandle } from './scheduler';
 import { Talk } from './talk';
@@ -40,7 +49,10 @@ export class QueueFlow implements ChannelOwner {
     core.setState(agent, ChannelState.Ringing);
     agent.owner = { onHangup: (_c, cause, by) => this.memberRejected(m, cause, by) };
     const after = this.plan.ringTime(endpoint);
-    const timer = after !== undefined && after < this.q.def.memberTimeout ? core.after(after, () => this.connect(m)) : core.after(this.q.def.memberTimeout, () => this.noAnswer(m));
+    const timer =
+      after !== undefined && after < this.q.def.memberTimeout
+        ? core.after(after, () => this.connect(m))
+        : core.after(this.q.def.memberTimeout, () => this.noAnswer(m));
     this.ringing.set(m, { ch: agent, timer, startedMs: core.now() });
   }
 

@@ -87,7 +87,7 @@ export class Scheduler {
     const due = this.heap[0].due;
     if (this.timer && due >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
-    const realMs = Math.max(0, ((due * 1000) / this.speed) - (performance.now() - this.startedMs));
+    const realMs = Math.max(0, (due * 1000) / this.speed - (performance.now() - this.startedMs));
     this.armedFor = due;
     this.timer = setTimeout(() => this.run(), Math.ceil(realMs));
   }

@@ -49,7 +49,9 @@ export class AmiSession {
   /** Login `Events:` / the Events action; all classes unless the client says otherwise. */
   sendMask = ALL_BITS;
   challenge?: string;
-  readonly sessionId = `0x7f${Math.floor(Math.random() * 0xffffffffff).toString(16).padStart(10, '0')}`;
+  readonly sessionId = `0x7f${Math.floor(Math.random() * 0xffffffffff)
+    .toString(16)
+    .padStart(10, '0')}`;
   private readonly startedMs: number;
   private readonly filters: { re: RegExp; negate: boolean }[] = [];
   private readonly parser: AmiParser;
@@ -214,7 +216,12 @@ export class AmiSession {
     this.send(ev.text);
   }
 
-  private securityEvent(name: 'SuccessfulAuth' | 'RequestBadFormat' | 'RequestNotAllowed', severity: string, extra: [string, string | number][], accountFirst = false): void {
+  private securityEvent(
+    name: 'SuccessfulAuth' | 'RequestBadFormat' | 'RequestNotAllowed',
+    severity: string,
+    extra: [string, string | number][],
+    accountFirst = false,
+  ): void {
     const core = this.host.core;
     const now = core.now();
     const account: [string, string][] = [['AccountID', this.user?.username ?? '']];

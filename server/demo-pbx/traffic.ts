@@ -73,7 +73,14 @@ export class Traffic {
 
   private phoneCall(exten: string, from: string): Channel {
     const phone = PHONES.find((p) => p.exten === from)!;
-    const ch = this.core.newChannel({ endpoint: from, state: ChannelState.Ring, context: 'internal', exten, callerNum: from, callerName: phone.name });
+    const ch = this.core.newChannel({
+      endpoint: from,
+      state: ChannelState.Ring,
+      context: 'internal',
+      exten,
+      callerNum: from,
+      callerName: phone.name,
+    });
     ch.talk = this.plan.randomTalk();
     return ch;
   }

@@ -151,7 +151,12 @@ function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): v
   const limit = ctx.snapshotLimiter.hit(identity.user, ctx.now());
   if (!limit.ok) {
     const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
-    throw new HttpError(429, `Too many snapshot requests. Try again in ${seconds} s, or follow the socket for live changes.`, 'rate-limited', { 'retry-after': String(seconds) });
+    throw new HttpError(
+      429,
+      `Too many snapshot requests. Try again in ${seconds} s, or follow the socket for live changes.`,
+      'rate-limited',
+      { 'retry-after': String(seconds) },
+    );
   }
   sendJsonBytes(res, 200, ctx.fanout.snapshotJson(ctx.fanout.viewFor(identity.role)));
 }
@@ -176,13 +181,30 @@ async function runAction(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
   sendError(res, STATUS_OF[result.code], result.message, seconds ? { 'retry-after': seconds } : {}, result.code);
 }
 
-const auditQuery = z.strictObject({
-  limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit is at least 1').max(1000, 'limit is at most 1000').default(200),
-  before: z.coerce.number({ error: 'before must be a number' }).int('before must be a whole number').min(0, 'before is never negative').optional(),
-  actor: z.string().min(1).max(200, 'actor is at most 200 characters').optional(),
-  action: z.string().min(1).max(40, 'action is at most 40 characters').optional(),
-  result: z.string().min(1).max(40, 'result is at most 40 characters').optional(),
-}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown parameter ${issue.keys.join(', ')}; use limit, before, actor, action, result` : undefined) });
+const auditQuery = z.strictObject(
+  {
+    limit: z.coerce
+      .number({ error: 'limit must be a number' })
+      .int('limit must be a whole number')
+      .min(1, 'limit is at least 1')
+      .max(1000, 'limit is at most 1000')
+      .default(200),
+    before: z.coerce
+      .number({ error: 'before must be a number' })
+      .int('before must be a whole number')
+      .min(0, 'before is never negative')
+      .optional(),
+    actor: z.string().min(1).max(200, 'actor is at most 200 characters').optional(),
+    action: z.string().min(1).max(40, 'action is at most 40 characters').optional(),
+    result: z.string().min(1).max(40, 'result is at most 40 characters').optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `Unknown parameter ${issue.keys.join(', ')}; use limit, before, actor, action, result`
+        : undefined,
+  },
+);
 
 /**
  * The audit log, newest entries last, a page at a time: `next` is the cursor
@@ -201,7 +223,14 @@ async function audit(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
 /** Re-reads Asterisk's lists now (they also run on every connect); for an admin who doubts the board. */
 async function resync(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const identity = requireIdentity(ctx, req);
-  const entry = { time: new Date(ctx.now()).toISOString(), who: identity.user, role: identity.role, address: clientAddress(req), action: 'resync', params: {} };
+  const entry = {
+    time: new Date(ctx.now()).toISOString(),
+    who: identity.user,
+    role: identity.role,
+    address: clientAddress(req),
+    action: 'resync',
+    params: {},
+  };
   if (identity.role !== 'admin') {
     ctx.audit.record({ ...entry, result: 'forbidden', message: 'Only an admin may force a resync' });
     throw new HttpError(403, 'Only an admin may force a resync');

@@ -41,9 +41,14 @@ async function login(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
       'login over plain HTTP from another machine: the password crossed the network in clear. Serve HTTPS (CALLBOARD_TLS_CERT/KEY) or put a TLS proxy in front (CALLBOARD_TRUSTED_PROXIES)',
     );
   }
-  sendJson(res, 200, { user: result.identity.user, role: result.identity.role }, {
-    'set-cookie': sessionCookie(result.cookieValue, Math.floor(ctx.auth.sessionTtlMs / 1000), info.secure),
-  });
+  sendJson(
+    res,
+    200,
+    { user: result.identity.user, role: result.identity.role },
+    {
+      'set-cookie': sessionCookie(result.cookieValue, Math.floor(ctx.auth.sessionTtlMs / 1000), info.secure),
+    },
+  );
 }
 
 function logout(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {

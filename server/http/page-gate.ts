@@ -56,11 +56,19 @@ const unavailable = (reason: WallboardRefusal, cookies?: string[]): GateDecision
   cookies,
 });
 
-export function gatePage(auth: Auth, req: IncomingMessage, url: URL, publicFiles: ReadonlySet<string>, now: number, opts: GateOptions): GateDecision {
+export function gatePage(
+  auth: Auth,
+  req: IncomingMessage,
+  url: URL,
+  publicFiles: ReadonlySet<string>,
+  now: number,
+  opts: GateOptions,
+): GateDecision {
   const p = url.pathname;
   if (OPEN_PATHS.has(p) || publicFiles.has(p) || OPEN_PREFIXES.some((prefix) => p.startsWith(prefix))) return { allow: true };
   const wallboard = p === '/wallboard' || p.startsWith('/wallboard/');
-  if (!wallboard) return auth.fromCookieHeader(req.headers.cookie, now) ? { allow: true } : { allow: false, redirect: '/login', status: 302 };
+  if (!wallboard)
+    return auth.fromCookieHeader(req.headers.cookie, now) ? { allow: true } : { allow: false, redirect: '/login', status: 302 };
 
   const cookieOpts = { secure: opts.secure, sameSite: opts.wallboardFramed ? ('None' as const) : ('Lax' as const) };
   const token = url.searchParams.get('token');

@@ -41,7 +41,13 @@ export function pageCsp(nonce: string, frameAncestors: string, opts: { dev: bool
 }
 
 /** Sets the headers on `res` (and the nonce on `req` for pages). */
-export function applySecurityHeaders(req: IncomingMessage, res: ServerResponse, pathname: string, secure: boolean, opts: SecurityHeaderOptions): void {
+export function applySecurityHeaders(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  secure: boolean,
+  opts: SecurityHeaderOptions,
+): void {
   res.setHeader('x-content-type-options', 'nosniff');
   // A wallboard URL once carried its token; no page should tell another site where it was.
   res.setHeader('referrer-policy', 'no-referrer');

@@ -57,7 +57,12 @@ function sendJsonText(res: ServerResponse, status: number, text: string, headers
 }
 
 /** JSON already encoded, in parts: a body serialised once can be sent many times without copying it. */
-export function sendJsonBytes(res: ServerResponse, status: number, parts: readonly Buffer[], headers: Record<string, string | string[]> = {}): void {
+export function sendJsonBytes(
+  res: ServerResponse,
+  status: number,
+  parts: readonly Buffer[],
+  headers: Record<string, string | string[]> = {},
+): void {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': parts.reduce((n, p) => n + p.length, 0),
@@ -70,7 +75,13 @@ export function sendJsonBytes(res: ServerResponse, status: number, parts: readon
 }
 
 /** The one REST error shape: `{error, code}`. The code follows from the status unless given. */
-export function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}, code: ErrorCode = codeForStatus(status)): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  headers: Record<string, string> = {},
+  code: ErrorCode = codeForStatus(status),
+): void {
   sendJson(res, status, { error, code }, headers);
 }
 

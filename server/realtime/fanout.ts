@@ -44,7 +44,6 @@ const DRAIN_CHECK_MS = 100;
 /** A client's own resync requests are served at most this often: each costs a full snapshot. */
 const RESYNC_MIN_INTERVAL_MS = 500;
 
-
 export class Fanout {
   private seq = 0;
   private pending: Op[] = [];
@@ -79,7 +78,13 @@ export class Fanout {
   private readonly resumeBelow: number;
   private readonly now: () => number;
   /** Counters for tests and health. */
-  readonly stats = { batches: 0, snapshots: 0, cutOffs: 0, /** Redactions computed: batches and states, per view, never per client. */ redactedBatches: 0, redactedStates: 0 };
+  readonly stats = {
+    batches: 0,
+    snapshots: 0,
+    cutOffs: 0,
+    /** Redactions computed: batches and states, per view, never per client. */ redactedBatches: 0,
+    redactedStates: 0,
+  };
 
   constructor(
     private readonly io: CallboardServer,
@@ -141,10 +146,13 @@ export class Fanout {
       const wait = (this.lastAsked.get(socket) ?? -Infinity) + RESYNC_MIN_INTERVAL_MS - this.now();
       if (wait <= 0) return this.askedFor(socket);
       // Too soon: one snapshot later still answers, and a client that loops on resync costs little.
-      this.deferred.set(socket, setTimeout(() => {
-        this.deferred.delete(socket);
-        if (socket.connected) this.askedFor(socket);
-      }, wait));
+      this.deferred.set(
+        socket,
+        setTimeout(() => {
+          this.deferred.delete(socket);
+          if (socket.connected) this.askedFor(socket);
+        }, wait),
+      );
     });
     socket.on('disconnect', () => {
       this.lagging.delete(socket);

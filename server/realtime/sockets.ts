@@ -60,21 +60,24 @@ export function wireSockets(ctx: SocketContext): () => void {
     callback(null, true);
   };
   const timeoutMs = ctx.handshakeTimeoutMs ?? 10_000;
-  ctx.io.engine.on('connection', (conn: { request: IncomingMessage; once(event: 'close', fn: () => void): void; close(discard?: boolean): void }) => {
-    const address = addressOf(conn.request);
-    let set = pending.get(address);
-    if (!set) pending.set(address, (set = new Set()));
-    set.add(conn);
-    // socket.io's own connectTimeout closes politely, which for a polling client that never polls again takes 30 s more.
-    const timer = setTimeout(() => {
-      if (pending.get(address)?.has(conn)) conn.close(true);
-    }, timeoutMs);
-    timer.unref();
-    conn.once('close', () => {
-      clearTimeout(timer);
-      settle(address, conn);
-    });
-  });
+  ctx.io.engine.on(
+    'connection',
+    (conn: { request: IncomingMessage; once(event: 'close', fn: () => void): void; close(discard?: boolean): void }) => {
+      const address = addressOf(conn.request);
+      let set = pending.get(address);
+      if (!set) pending.set(address, (set = new Set()));
+      set.add(conn);
+      // socket.io's own connectTimeout closes politely, which for a polling client that never polls again takes 30 s more.
+      const timer = setTimeout(() => {
+        if (pending.get(address)?.has(conn)) conn.close(true);
+      }, timeoutMs);
+      timer.unref();
+      conn.once('close', () => {
+        clearTimeout(timer);
+        settle(address, conn);
+      });
+    },
+  );
   ctx.io.engine.on('initial_headers', (headers: Record<string, string>) => {
     headers['x-content-type-options'] = 'nosniff';
   });

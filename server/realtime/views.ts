@@ -84,7 +84,21 @@ function maskFields(kind: EntityKind, fields: Record<string, unknown>): Record<s
 
 /** Per kind, the fields a wallboard reads; kinds absent here are not sent at all. */
 const WALLBOARD_FIELDS: Partial<Record<EntityKind, readonly string[]>> = {
-  queues: ['strategy', 'max', 'calls', 'holdtime', 'talktime', 'completed', 'abandoned', 'serviceLevel', 'serviceLevelPerf', 'serviceLevelPerf2', 'weight', 'completedInSl', 'abandonedInSl'],
+  queues: [
+    'strategy',
+    'max',
+    'calls',
+    'holdtime',
+    'talktime',
+    'completed',
+    'abandoned',
+    'serviceLevel',
+    'serviceLevelPerf',
+    'serviceLevelPerf2',
+    'weight',
+    'completedInSl',
+    'abandonedInSl',
+  ],
   members: ['queue', 'interface', 'status', 'paused', 'inCall', 'statusSince', 'pausedSince'],
   callers: ['queue', 'uniqueid', 'position', 'waitingSince'],
 };

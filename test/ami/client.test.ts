@@ -115,10 +115,7 @@ describe('AmiClient', () => {
     await connected;
     const channels = await ami.send({ Action: 'CoreShowChannels' });
     expect(channels.response.fields).toMatchObject({ Response: 'Success', EventList: 'start', Message: 'Channels will follow' });
-    expect(channels.events.map((e) => e.fields.Channel)).toEqual([
-      'Local/23001@callers-00000035;1',
-      'Local/23001@callers-00000035;2',
-    ]);
+    expect(channels.events.map((e) => e.fields.Channel)).toEqual(['Local/23001@callers-00000035;1', 'Local/23001@callers-00000035;2']);
     expect(channels.complete?.fields).toMatchObject({ Event: 'CoreShowChannelsComplete', EventList: 'Complete', ListItems: '2' });
 
     const queues = await ami.send({ Action: 'QueueStatus' });
@@ -139,7 +136,7 @@ describe('AmiClient', () => {
     expect(events.map((e) => e.fields.Event)).toEqual(['FullyBooted']);
   });
 
-  it('rejects with Asterisk\'s own error texts', async () => {
+  it("rejects with Asterisk's own error texts", async () => {
     const { ami } = await setup({
       onAction: (action) => {
         const f = action.fields;
@@ -152,14 +149,22 @@ describe('AmiClient', () => {
     const connected = nextStatus(ami, 'connected');
     ami.start();
     await connected;
-    const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('resolved'); }, (e: unknown) => e as AmiActionError);
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => {
+          throw new Error('resolved');
+        },
+        (e: unknown) => e as AmiActionError,
+      );
 
     const hangup = await failure(ami.send({ Action: 'Hangup', Channel: 'Local/99999@callers-deadbeef;1' }));
     expect(hangup).toBeInstanceOf(AmiActionError);
     expect(hangup.amiMessage).toBe('No such channel');
     expect(hangup.action).toBe('Hangup');
 
-    const originate = await failure(ami.send({ Action: 'Originate', Channel: 'Local/1@x', Context: 'nowhere', Exten: '1', Priority: 1, Async: true }));
+    const originate = await failure(
+      ami.send({ Action: 'Originate', Channel: 'Local/1@x', Context: 'nowhere', Exten: '1', Priority: 1, Async: true }),
+    );
     expect(originate.amiMessage).toBe('Extension does not exist.');
 
     const pause = await failure(ami.send({ Action: 'QueuePause', Interface: 'Local/9@agents/n', Paused: true }));
@@ -191,16 +196,29 @@ describe('AmiClient', () => {
     ami.start();
     await connected;
 
-    const result = await ami.send({ Action: 'Originate', Channel: 'Local/23001@callers', Context: 'internal', Exten: '710', Priority: 1, Async: true });
+    const result = await ami.send({
+      Action: 'Originate',
+      Channel: 'Local/23001@callers',
+      Context: 'internal',
+      Exten: '710',
+      Priority: 1,
+      Async: true,
+    });
     expect(result.response.fields.Message).toBe('Originate successfully queued');
-    expect(result.originateResponse?.fields).toMatchObject({ Event: 'OriginateResponse', Response: 'Success', Channel: 'Local/23001@callers-00000035;1' });
+    expect(result.originateResponse?.fields).toMatchObject({
+      Event: 'OriginateResponse',
+      Response: 'Success',
+      Channel: 'Local/23001@callers-00000035;1',
+    });
     // Both OriginateResponse events are still call events for subscribers.
     expect(events.filter((e) => e.fields.Event === 'OriginateResponse').map((e) => e.fields.Channel)).toEqual([
       'Local/26002@callers-000001ae;1',
       'Local/23001@callers-00000035;1',
     ]);
 
-    const failed = await ami.send({ Action: 'Originate', Channel: 'Bogus/tech', Context: 'internal', Exten: '101', Priority: 1, Async: true }).catch((e: unknown) => e);
+    const failed = await ami
+      .send({ Action: 'Originate', Channel: 'Bogus/tech', Context: 'internal', Exten: '101', Priority: 1, Async: true })
+      .catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(AmiActionError);
     expect((failed as AmiActionError).packet.fields).toMatchObject({ Event: 'OriginateResponse', Response: 'Failure', Reason: '0' });
   });
@@ -300,7 +318,10 @@ describe('AmiClient, more', () => {
   });
 
   it('times out a peer that never greets, and backs off between attempts', async () => {
-    const { server, ami, statuses } = await setup({ silent: true }, { handshakeTimeoutMs: 40, backoff: { initialMs: 10, maxMs: 1000, factor: 2, jitter: 0 } });
+    const { server, ami, statuses } = await setup(
+      { silent: true },
+      { handshakeTimeoutMs: 40, backoff: { initialMs: 10, maxMs: 1000, factor: 2, jitter: 0 } },
+    );
     ami.start();
     await server.connection(2);
     const downs = statuses.filter((s) => s.state === 'disconnected') as { reason: string; retryInMs: number }[];
@@ -321,7 +342,13 @@ describe('AmiClient, more', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as net.AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
-    const ami = new AmiClient({ host: '127.0.0.1', port, username: 'u', secret: 's', backoff: { initialMs: 5, maxMs: 50, factor: 2, jitter: 0 } });
+    const ami = new AmiClient({
+      host: '127.0.0.1',
+      port,
+      username: 'u',
+      secret: 's',
+      backoff: { initialMs: 5, maxMs: 50, factor: 2, jitter: 0 },
+    });
     cleanups.push(() => ami.stop());
     const seen: AmiStatus[] = [];
     const third = new Promise<void>((resolve) =>
@@ -451,7 +478,10 @@ describe('AmiClient re-entrancy', () => {
 
   it('retries a refused login only after the auth backoff, never in a hot loop', async () => {
     const time = manualTime();
-    const { server, ami } = await setup({ refuseLogin: true }, { now: time.now, timers: time.timers, authFailedRetryMs: 60_000, random: () => 0.5 });
+    const { server, ami } = await setup(
+      { refuseLogin: true },
+      { now: time.now, timers: time.timers, authFailedRetryMs: 60_000, random: () => 0.5 },
+    );
     const failed = nextStatus(ami, 'auth-failed');
     ami.start();
     const status = (await failed) as { retryInMs: number };

@@ -75,11 +75,16 @@ describe('parser properties', () => {
       fc.constantFrom(...Buffer.from('Response: Follows--END COMMAND--Event: X')),
     );
     fc.assert(
-      fc.property(fc.array(byte, { maxLength: 400 }).map((a) => Uint8Array.from(a)), fc.array(fc.nat(), { maxLength: 20 }), fc.boolean(), (bytes, positions, greet) => {
-        const whole = run([bytes], { expectGreeting: greet });
-        const chunked = run(cut(bytes, positions), { expectGreeting: greet });
-        expect(chunked.view).toBe(whole.view);
-      }),
+      fc.property(
+        fc.array(byte, { maxLength: 400 }).map((a) => Uint8Array.from(a)),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        fc.boolean(),
+        (bytes, positions, greet) => {
+          const whole = run([bytes], { expectGreeting: greet });
+          const chunked = run(cut(bytes, positions), { expectGreeting: greet });
+          expect(chunked.view).toBe(whole.view);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -143,7 +148,13 @@ describe('parser properties', () => {
         (bytes, positions, greet, max) => {
           const whole = seen([bytes], max, greet);
           expect(seen(cut(bytes, positions), max, greet)).toEqual(whole);
-          expect(seen(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)), max, greet)).toEqual(whole);
+          expect(
+            seen(
+              Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)),
+              max,
+              greet,
+            ),
+          ).toEqual(whole);
         },
       ),
       { numRuns: 2000 },
@@ -158,25 +169,37 @@ describe('parser properties', () => {
       bytes: fc.array(fc.oneof(fc.constantFrom(0x0a, 0x0d, 0x3a), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
     });
     fc.assert(
-      fc.property(fc.nat({ max: source.length - 1 }), fc.integer({ min: 1, max: 3000 }), fc.array(mutation, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 30 }), (start, length, mutations, positions) => {
-        const bytes = Array.from(source.subarray(start, start + length));
-        for (const m of mutations) {
-          const at = m.at % (bytes.length + 1);
-          if (m.kind === 'insert') bytes.splice(at, 0, ...m.bytes);
-          else if (m.kind === 'delete') bytes.splice(at, m.bytes.length);
-          else bytes.splice(at, m.bytes.length, ...m.bytes);
-        }
-        const data = Uint8Array.from(bytes);
-        const whole = run([data]);
-        expect(run(cut(data, positions)).view).toBe(whole.view);
-      }),
+      fc.property(
+        fc.nat({ max: source.length - 1 }),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.array(mutation, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (start, length, mutations, positions) => {
+          const bytes = Array.from(source.subarray(start, start + length));
+          for (const m of mutations) {
+            const at = m.at % (bytes.length + 1);
+            if (m.kind === 'insert') bytes.splice(at, 0, ...m.bytes);
+            else if (m.kind === 'delete') bytes.splice(at, m.bytes.length);
+            else bytes.splice(at, m.bytes.length, ...m.bytes);
+          }
+          const data = Uint8Array.from(bytes);
+          const whole = run([data]);
+          expect(run(cut(data, positions)).view).toBe(whole.view);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('reads single headers lazily exactly as the full decode does', () => {
     const line = fc.oneof(
-      fc.tuple(fc.constantFrom('Event', 'ActionID', 'Response', 'EventList', 'Message', 'X'), fc.constantFrom(':', ': ', ':  '), headerValue).map((t) => t.join('')),
+      fc
+        .tuple(
+          fc.constantFrom('Event', 'ActionID', 'Response', 'EventList', 'Message', 'X'),
+          fc.constantFrom(':', ': ', ':  '),
+          headerValue,
+        )
+        .map((t) => t.join('')),
       fc.string({ maxLength: 20 }).filter((s) => !s.includes('\n')),
     );
     fc.assert(

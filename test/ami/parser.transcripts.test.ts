@@ -47,7 +47,7 @@ function feed(bytes: Buffer, chunking: 'whole' | 'random' | 'bytes', seed = 1) {
     for (let i = 0; i < bytes.length; i++) parser.push(bytes.subarray(i, i + 1));
   } else {
     const random = rng(seed);
-    for (let i = 0; i < bytes.length; ) {
+    for (let i = 0; i < bytes.length;) {
       // Mostly small chunks, sometimes large ones, so boundaries land everywhere.
       const size = random() < 0.9 ? 1 + Math.floor(random() * 200) : 1 + Math.floor(random() * 70_000);
       parser.push(bytes.subarray(i, i + size));

@@ -22,7 +22,9 @@ describe('serializeAction', () => {
       Variable: ['A=1', 'B=ü'],
       Account: undefined,
     });
-    expect(text).toBe('Action: Originate\r\nChannel: Local/101@phones\r\nPriority: 1\r\nAsync: true\r\nVariable: A=1\r\nVariable: B=ü\r\n\r\n');
+    expect(text).toBe(
+      'Action: Originate\r\nChannel: Local/101@phones\r\nPriority: 1\r\nAsync: true\r\nVariable: A=1\r\nVariable: B=ü\r\n\r\n',
+    );
     expect(serializeAction({ Action: 'Ping' })).toEqual(Buffer.from('Action: Ping\r\n\r\n'));
     expect(serializeAction({ Action: 'Setvar', Value: 'ü' }).includes(Buffer.from('ü', 'utf8'))).toBe(true);
   });

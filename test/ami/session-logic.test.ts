@@ -21,8 +21,19 @@ describe('login', () => {
   it('answers the MD5 challenge as Asterisk checks it', () => {
     // md5("123456789" + "secret"), computed with Python's hashlib.
     expect(md5Key('123456789', 'secret')).toBe('7ccde16e862dfe7681297713e9e9cadb');
-    expect(loginAction({ username: 'u', secret: 's' }, '42')).toEqual({ Action: 'Login', AuthType: 'MD5', Username: 'u', Key: md5Key('42', 's'), Events: 'on' });
-    expect(loginAction({ username: 'u', secret: 's', events: 'off' })).toEqual({ Action: 'Login', Username: 'u', Secret: 's', Events: 'off' });
+    expect(loginAction({ username: 'u', secret: 's' }, '42')).toEqual({
+      Action: 'Login',
+      AuthType: 'MD5',
+      Username: 'u',
+      Key: md5Key('42', 's'),
+      Events: 'on',
+    });
+    expect(loginAction({ username: 'u', secret: 's', events: 'off' })).toEqual({
+      Action: 'Login',
+      Username: 'u',
+      Secret: 's',
+      Events: 'off',
+    });
   });
 
   it('builds the events mask and refuses junk classes', () => {
@@ -62,7 +73,8 @@ describe('Correlator', () => {
     const c = new Correlator('t9-', 2);
     const list = track(c, 'CoreShowChannels');
     c.accept(pkt(`Response: Success\nActionID: ${list.id}\nEventList: start\n`));
-    for (const name of ['A', 'B', 'C', 'D']) expect(c.accept(pkt(`Event: CoreShowChannel\nActionID: ${list.id}\nChannel: ${name}\n`))).toBe(true);
+    for (const name of ['A', 'B', 'C', 'D'])
+      expect(c.accept(pkt(`Event: CoreShowChannel\nActionID: ${list.id}\nChannel: ${name}\n`))).toBe(true);
     c.accept(pkt(`Event: CoreShowChannelsComplete\nActionID: ${list.id}\nEventList: Complete\nListItems: 4\n`));
     expect(list.out.result?.events.map((e) => e.fields.Channel)).toEqual(['A', 'B']);
     expect(list.out.result?.dropped).toBe(2);

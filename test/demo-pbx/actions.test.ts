@@ -83,7 +83,11 @@ describe('core actions', () => {
     await c.until(() => c.events('BridgeEnter').length === 2, 'a bridged call');
     const channels = await c.list({ Action: 'CoreShowChannels' });
     expect(channels.items.map((i) => i.fields.Channel).sort()).toEqual(
-      c.events('Newchannel').map((e) => e.fields.Channel).filter((n) => !c.events('Hangup').some((h) => h.fields.Channel === n)).sort(),
+      c
+        .events('Newchannel')
+        .map((e) => e.fields.Channel)
+        .filter((n) => !c.events('Hangup').some((h) => h.fields.Channel === n))
+        .sort(),
     );
     const status = await c.list({ Action: 'Status' });
     const t07 = transcripts.get('07-status-list')!;
@@ -108,12 +112,29 @@ describe('core actions', () => {
 describe('call control', () => {
   it('Originate really places a call and reports it', async () => {
     const c = await login();
-    const r = await c.send({ Action: 'Originate', Channel: 'PJSIP/110', Context: 'internal', Exten: '710', CallerID: '"Click To Call" <23001>', Async: 'true' });
+    const r = await c.send({
+      Action: 'Originate',
+      Channel: 'PJSIP/110',
+      Context: 'internal',
+      Exten: '710',
+      CallerID: '"Click To Call" <23001>',
+      Async: 'true',
+    });
     expect(r.fields.Message).toBe(recordedResponse(t03(), 'ceo-9').fields.Message);
-    const resp = await c.until(() => c.events('OriginateResponse').find((e) => e.fields.ActionID === r.fields.ActionID), 'OriginateResponse');
+    const resp = await c.until(
+      () => c.events('OriginateResponse').find((e) => e.fields.ActionID === r.fields.ActionID),
+      'OriginateResponse',
+    );
     const recorded = t03().packets.find((p) => p.fields.Event === 'OriginateResponse' && p.fields.Response === 'Success')!;
     expect(resp.names).toEqual(recorded.names);
-    expect(resp.fields).toMatchObject({ Response: 'Success', Reason: '4', Context: 'internal', Exten: '710', CallerIDNum: '23001', CallerIDName: 'Click To Call' });
+    expect(resp.fields).toMatchObject({
+      Response: 'Success',
+      Reason: '4',
+      Context: 'internal',
+      Exten: '710',
+      CallerIDNum: '23001',
+      CallerIDName: 'Click To Call',
+    });
     expect(resp.fields.Channel).toMatch(/^PJSIP\/110-[0-9a-f]{8}$/);
     const channels = await c.list({ Action: 'CoreShowChannels' });
     expect(channels.items.map((i) => i.fields.Channel)).toContain(resp.fields.Channel);
@@ -152,8 +173,12 @@ describe('call control', () => {
     const c = await login();
     const r = await c.send({ Action: 'Originate', Channel: 'PJSIP/208', Application: 'Wait', Data: '2', Async: 'true' });
     expect(r.fields.Message).toBe('Originate successfully queued');
-    const ch = (await c.until(() => c.events('OriginateResponse').find((e) => e.fields.ActionID === r.fields.ActionID), 'answer')).fields.Channel;
-    await c.until(() => c.events('Newexten').some((e) => e.fields.Channel === ch && e.fields.Application === 'Wait' && e.fields.AppData === '2'), 'Wait(2)');
+    const ch = (await c.until(() => c.events('OriginateResponse').find((e) => e.fields.ActionID === r.fields.ActionID), 'answer')).fields
+      .Channel;
+    await c.until(
+      () => c.events('Newexten').some((e) => e.fields.Channel === ch && e.fields.Application === 'Wait' && e.fields.AppData === '2'),
+      'Wait(2)',
+    );
     await c.until(() => c.events('Hangup').some((e) => e.fields.Channel === ch), 'Wait to end the call');
   });
 
@@ -177,7 +202,10 @@ describe('call control', () => {
     const caller = enter.fields.Channel;
     const r = await c.send({ Action: 'Redirect', Channel: caller, Context: 'internal', Exten: '116', Priority: '1' });
     expect(r.fields.Message).toBe('Redirect successful');
-    await c.until(() => c.events('DialBegin').find((e) => e.fields.Channel === caller && e.fields.DestChannel?.startsWith('PJSIP/116-')), 'dial to 116');
+    await c.until(
+      () => c.events('DialBegin').find((e) => e.fields.Channel === caller && e.fields.DestChannel?.startsWith('PJSIP/116-')),
+      'dial to 116',
+    );
     expect(c.events('Hangup').some((e) => e.fields.Channel.startsWith('PJSIP/115-'))).toBe(true);
     const missing = await c.send({ Action: 'Redirect', Channel: 'PJSIP/404-00000000', Context: 'internal', Exten: '116', Priority: '1' });
     expect(missing.fields.Message).toBe('Channel does not exist: PJSIP/404-00000000');
@@ -208,11 +236,19 @@ describe('queues', () => {
     const add = await c.send({ Action: 'QueueAdd', Queue: 'sales', Interface: 'PJSIP/120', MemberName: 'Temp' });
     expect(add.fields.Message).toBe('Added interface to queue');
     await c.until(() => c.events('QueueMemberAdded').find((e) => e.fields.Interface === 'PJSIP/120'), 'QueueMemberAdded');
-    expect((await c.send({ Action: 'QueueAdd', Queue: 'sales', Interface: 'PJSIP/120' })).fields.Message).toBe('Unable to add interface: Already there');
-    expect((await c.send({ Action: 'QueueAdd', Queue: 'nope', Interface: 'PJSIP/120' })).fields.Message).toBe('Unable to add interface to queue: No such queue');
+    expect((await c.send({ Action: 'QueueAdd', Queue: 'sales', Interface: 'PJSIP/120' })).fields.Message).toBe(
+      'Unable to add interface: Already there',
+    );
+    expect((await c.send({ Action: 'QueueAdd', Queue: 'nope', Interface: 'PJSIP/120' })).fields.Message).toBe(
+      'Unable to add interface to queue: No such queue',
+    );
     expect((await c.send({ Action: 'QueueRemove', Queue: 'sales', Interface: 'PJSIP/201' })).fields.Message).toBe('Member not dynamic');
-    expect((await c.send({ Action: 'QueueRemove', Queue: 'sales', Interface: 'PJSIP/120' })).fields.Message).toBe('Removed interface from queue');
-    expect((await c.send({ Action: 'QueueRemove', Queue: 'sales', Interface: 'PJSIP/120' })).fields.Message).toBe('Unable to remove interface: Not there');
+    expect((await c.send({ Action: 'QueueRemove', Queue: 'sales', Interface: 'PJSIP/120' })).fields.Message).toBe(
+      'Removed interface from queue',
+    );
+    expect((await c.send({ Action: 'QueueRemove', Queue: 'sales', Interface: 'PJSIP/120' })).fields.Message).toBe(
+      'Unable to remove interface: Not there',
+    );
   });
 });
 
@@ -237,13 +273,17 @@ describe('logins and permissions', () => {
     clients.push(c);
     const ch = await c.send({ Action: 'Challenge', AuthType: 'MD5' });
     expect(ch.fields.Challenge).toMatch(/^\d+$/);
-    const key = createHash('md5').update(ch.fields.Challenge + 's3cret').digest('hex');
+    const key = createHash('md5')
+      .update(ch.fields.Challenge + 's3cret')
+      .digest('hex');
     const r = await c.send({ Action: 'Login', AuthType: 'MD5', Username: 'admin', Key: key });
     expect(r.fields.Message).toBe('Authentication accepted');
     const bad = await TestAmi.connect(pbx.port);
     clients.push(bad);
     await bad.send({ Action: 'Challenge', AuthType: 'MD5' });
-    expect((await bad.send({ Action: 'Login', AuthType: 'MD5', Username: 'admin', Key: key })).fields.Message).toBe('Authentication failed');
+    expect((await bad.send({ Action: 'Login', AuthType: 'MD5', Username: 'admin', Key: key })).fields.Message).toBe(
+      'Authentication failed',
+    );
   });
 
   it('a read=call,agent user with no write gets what transcript 06 shows', async () => {
@@ -253,12 +293,19 @@ describe('logins and permissions', () => {
     expect((await c.send({ Action: 'CoreShowChannels' })).fields.Message).toBe(recordedResponse(t06, 'ceo-2').fields.Message);
     expect((await c.list({ Action: 'QueueStatus' })).complete.fields.EventList).toBe('Complete');
     expect((await c.list({ Action: 'BridgeList' })).complete.fields.EventList).toBe('Complete');
-    expect((await c.send({ Action: 'Originate', Channel: 'PJSIP/101', Context: 'internal', Exten: '102' })).fields.Message).toBe('Permission denied');
+    expect((await c.send({ Action: 'Originate', Channel: 'PJSIP/101', Context: 'internal', Exten: '102' })).fields.Message).toBe(
+      'Permission denied',
+    );
     expect((await c.send({ Action: 'Hangup', Channel: 'PJSIP/101-00000000' })).fields.Message).toBe('Permission denied');
     const admin1 = await login();
     await admin1.send({ Action: 'Originate', Channel: 'PJSIP/107', Context: 'internal', Exten: '108', Async: 'true' });
     await c.until(() => c.events('BridgeEnter').length >= 2, 'call events for the viewer');
-    const classes = new Set(c.events().filter((e) => e.fields.ActionID === undefined).map((e) => e.fields.Privilege.split(',')[0]));
+    const classes = new Set(
+      c
+        .events()
+        .filter((e) => e.fields.ActionID === undefined)
+        .map((e) => e.fields.Privilege.split(',')[0]),
+    );
     expect([...classes].every((cls) => cls === 'call' || cls === 'agent')).toBe(true);
     expect(c.events('Newexten')).toHaveLength(0);
     expect(admin1.events('Newexten').length).toBeGreaterThan(0);

@@ -103,7 +103,11 @@ export class TestAmi {
     let text = '';
     for (const [k, v] of Object.entries({ ...fields, ActionID: id })) for (const one of [v].flat()) text += `${k}: ${one}\r\n`;
     this.socket.write(`${text}\r\n`);
-    return this.until(() => this.packets.find((p) => p.fields.ActionID === id && p.fields.Response !== undefined), `response to ${fields.Action}`, ms);
+    return this.until(
+      () => this.packets.find((p) => p.fields.ActionID === id && p.fields.Response !== undefined),
+      `response to ${fields.Action}`,
+      ms,
+    );
   }
 
   /** Sends a list action and returns its start response, its items and the Complete event. */

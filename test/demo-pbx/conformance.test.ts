@@ -17,7 +17,14 @@ const transcripts = new Map<string, Transcript>();
 const shapes = new Map<string, Set<string>>();
 
 /** Event types the recordings never show; their shapes come from Asterisk's source instead. */
-const NOT_RECORDED = new Set(['AgentRingNoAnswer', 'QueueMemberAdded', 'QueueMemberRemoved', 'RequestNotAllowed', 'ChannelHungup', 'ChannelsHungupListComplete']);
+const NOT_RECORDED = new Set([
+  'AgentRingNoAnswer',
+  'QueueMemberAdded',
+  'QueueMemberRemoved',
+  'RequestNotAllowed',
+  'ChannelHungup',
+  'ChannelsHungupListComplete',
+]);
 
 beforeAll(() => {
   for (const file of readdirSync(transcriptsDir).filter((f) => f.endsWith('.ami'))) {
@@ -97,11 +104,7 @@ describe('demo PBX speaks the recorded dialect', () => {
     expect(booted.names).toEqual(t.packets[1].names);
     expect(booted.fields.Privilege).toBe('system,all');
     expect(auth.names).toEqual(t.packets[2].names);
-    const lists = [
-      { Action: 'CoreShowChannels' },
-      { Action: 'QueueStatus' },
-      { Action: 'BridgeList' },
-    ];
+    const lists = [{ Action: 'CoreShowChannels' }, { Action: 'QueueStatus' }, { Action: 'BridgeList' }];
     for (const [i, action] of lists.entries()) {
       const r = await c.list(action);
       // The recording ran the same three lists as ActionIDs ceo-2, ceo-3 and ceo-4.
@@ -117,7 +120,14 @@ describe('demo PBX speaks the recorded dialect', () => {
 
   it('an internal call follows transcript 01', async () => {
     const c = await start(SCRIPTED);
-    const r = await c.send({ Action: 'Originate', Channel: 'PJSIP/101', Context: 'internal', Exten: '102', Variable: 'TALK=2', Async: 'true' });
+    const r = await c.send({
+      Action: 'Originate',
+      Channel: 'PJSIP/101',
+      Context: 'internal',
+      Exten: '102',
+      Variable: 'TALK=2',
+      Async: 'true',
+    });
     expect(r.fields.Message).toBe('Originate successfully queued');
     await c.until(() => c.events('Hangup').length === 2, 'both hangups');
     const linkedid = firstChannelOf(c, '101')!.Uniqueid;
@@ -149,8 +159,17 @@ describe('demo PBX speaks the recorded dialect', () => {
   it('lively traffic uses only recorded event shapes', async () => {
     const c = await start({ seed: 7, speed: 40, traffic: { callsPerMinute: 120, maxConcurrentCalls: 20 } });
     for (let i = 0; i < 6; i++) pbx!.placeCall();
-    await c.until(() => c.events('AgentComplete').length > 0 && c.events('BridgeDestroy').length > 2 && c.events('QueueMemberPause').length > 0, 'a varied mix of calls', 15_000);
-    const lists = [await c.list({ Action: 'CoreShowChannels' }), await c.list({ Action: 'QueueStatus' }), await c.list({ Action: 'BridgeList' }), await c.list({ Action: 'Status' })];
+    await c.until(
+      () => c.events('AgentComplete').length > 0 && c.events('BridgeDestroy').length > 2 && c.events('QueueMemberPause').length > 0,
+      'a varied mix of calls',
+      15_000,
+    );
+    const lists = [
+      await c.list({ Action: 'CoreShowChannels' }),
+      await c.list({ Action: 'QueueStatus' }),
+      await c.list({ Action: 'BridgeList' }),
+      await c.list({ Action: 'Status' }),
+    ];
     expectRecordedShapes([...c.events(), ...lists.flatMap((l) => [...l.items, l.complete])]);
     const names = c.events('Newchannel').map((e) => e.fields.Channel);
     for (const n of names) expect(n).toMatch(/^PJSIP\/(\d{3}|carrier)-[0-9a-f]{8}$/);

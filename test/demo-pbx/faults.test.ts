@@ -30,7 +30,12 @@ afterEach(async () => {
 
 describe('fault hooks', () => {
   it('dropAll disconnects every client; the PBX keeps its calls and accepts new logins', async () => {
-    pbx = await startDemoPbx({ seed: 1, speed: 20, traffic: { enabled: false }, timing: { answerAfter: [1, 1], talk: [600, 600], noAnswer: 0 } });
+    pbx = await startDemoPbx({
+      seed: 1,
+      speed: 20,
+      traffic: { enabled: false },
+      timing: { answerAfter: [1, 1], talk: [600, 600], noAnswer: 0 },
+    });
     const a = await login();
     const b = await login();
     await a.send({ Action: 'Originate', Channel: 'PJSIP/101', Context: 'internal', Exten: '102', Async: 'true' });
@@ -43,7 +48,12 @@ describe('fault hooks', () => {
   });
 
   it('restart drops clients and comes back empty, with a new uptime and FullyBooted', async () => {
-    pbx = await startDemoPbx({ seed: 1, speed: 20, traffic: { enabled: false }, timing: { answerAfter: [1, 1], talk: [600, 600], noAnswer: 0 } });
+    pbx = await startDemoPbx({
+      seed: 1,
+      speed: 20,
+      traffic: { enabled: false },
+      timing: { answerAfter: [1, 1], talk: [600, 600], noAnswer: 0 },
+    });
     const a = await login();
     await a.send({ Action: 'Originate', Channel: 'PJSIP/101', Context: 'internal', Exten: '102', Async: 'true' });
     await a.until(() => a.events('BridgeEnter').length === 2, 'bridged');

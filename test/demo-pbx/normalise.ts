@@ -24,13 +24,28 @@ export interface Ev {
 }
 
 const DROP = new Set([
-  'LocalBridge', 'Newexten', 'VarSet', 'HangupHandlerPush', 'HangupHandlerRun', 'DeviceStateChange',
-  'ExtensionStatus', 'QueueMemberStatus', 'OriginateResponse',
+  'LocalBridge',
+  'Newexten',
+  'VarSet',
+  'HangupHandlerPush',
+  'HangupHandlerRun',
+  'DeviceStateChange',
+  'ExtensionStatus',
+  'QueueMemberStatus',
+  'OriginateResponse',
 ]);
 
 const LIST_ITEMS = new Set([
-  'CoreShowChannel', 'CoreShowChannelsComplete', 'QueueParams', 'QueueMember', 'QueueEntry', 'QueueStatusComplete',
-  'BridgeListItem', 'BridgeListComplete', 'Status', 'StatusComplete',
+  'CoreShowChannel',
+  'CoreShowChannelsComplete',
+  'QueueParams',
+  'QueueMember',
+  'QueueEntry',
+  'QueueStatusComplete',
+  'BridgeListItem',
+  'BridgeListComplete',
+  'Status',
+  'StatusComplete',
 ]);
 
 const isLocal2 = (name: string | undefined) => !!name && name.endsWith(';2');
@@ -70,8 +85,8 @@ export function roleSequence(events: Ev[]): string[] {
   });
   const first = call.find((e) => e.fields.Event === 'Newchannel');
   const caller = first?.fields.Channel;
-  const answerer = call.find((e) => e.fields.Event === 'DialEnd' && e.fields.DialStatus === 'ANSWER' && e.fields.Channel !== undefined)?.fields
-    .DestChannel;
+  const answerer = call.find((e) => e.fields.Event === 'DialEnd' && e.fields.DialStatus === 'ANSWER' && e.fields.Channel !== undefined)
+    ?.fields.DestChannel;
   const others = new Map<string, string>();
   const role = (ch: string | undefined): string => {
     if (ch === undefined) return '';

@@ -17,8 +17,16 @@ afterEach(async () => {
 });
 
 async function lists(c: TestAmi) {
-  const [channels, queues, bridges] = [await c.list({ Action: 'CoreShowChannels' }), await c.list({ Action: 'QueueStatus' }), await c.list({ Action: 'BridgeList' })];
-  return { channels: channels.items.map((i) => i.packet), queues: queues.items.map((i) => i.packet), bridges: bridges.items.map((i) => i.packet) };
+  const [channels, queues, bridges] = [
+    await c.list({ Action: 'CoreShowChannels' }),
+    await c.list({ Action: 'QueueStatus' }),
+    await c.list({ Action: 'BridgeList' }),
+  ];
+  return {
+    channels: channels.items.map((i) => i.packet),
+    queues: queues.items.map((i) => i.packet),
+    bridges: bridges.items.map((i) => i.packet),
+  };
 }
 
 /** Steps every event not yet fed to the engine; list items are skipped by `step` itself. */
@@ -34,16 +42,13 @@ function feed(c: TestAmi, state: PbxState, from: number): number {
 async function quietLists(c: TestAmi) {
   for (let attempt = 0; attempt < 20; attempt++) {
     let seen = c.packets.length;
-    await c.until(
-      () => {
-        if (c.packets.length !== seen) {
-          seen = c.packets.length;
-          return false;
-        }
-        return true;
-      },
-      'quiet',
-    );
+    await c.until(() => {
+      if (c.packets.length !== seen) {
+        seen = c.packets.length;
+        return false;
+      }
+      return true;
+    }, 'quiet');
     await new Promise((r) => setTimeout(r, 150));
     if (c.packets.length !== seen) continue;
     const before = c.events().filter((e) => e.fields.ActionID === undefined).length;
@@ -91,7 +96,11 @@ describe('lib/pbx fed by the demo PBX agrees with its lists', () => {
       for (let round = 0; round < 3; round++) {
         const target = pbx.snapshot().events + 300;
         // Until enough happened, or the concurrency cap holds traffic back.
-        await ami.until(() => (pbx!.snapshot().events >= target || pbx!.snapshot().calls >= 12) && pbx!.snapshot().calls >= 3, 'traffic to build up', 15_000);
+        await ami.until(
+          () => (pbx!.snapshot().events >= target || pbx!.snapshot().calls >= 12) && pbx!.snapshot().calls >= 3,
+          'traffic to build up',
+          15_000,
+        );
         pbx.setTraffic({ enabled: false });
         const l = await quietLists(ami);
         feed(ami, state, fed);

@@ -41,7 +41,9 @@ describe('traffic', () => {
         ami.events('AgentConnect').length > 0 &&
         ami.events('QueueMemberPause').some((e) => e.fields.Paused === '1' && e.fields.PausedReason !== '') &&
         ami.events('DialBegin').some((e) => e.fields.DialString?.endsWith('@carrier')) &&
-        ami.events('DialBegin').some((e) => /^PJSIP\/1\d\d-/.test(e.fields.DestChannel ?? '') && /^PJSIP\/1\d\d-/.test(e.fields.Channel ?? '')) &&
+        ami
+          .events('DialBegin')
+          .some((e) => /^PJSIP\/1\d\d-/.test(e.fields.DestChannel ?? '') && /^PJSIP\/1\d\d-/.test(e.fields.Channel ?? '')) &&
         ami.events('Newchannel').some((e) => e.fields.Channel.startsWith('PJSIP/carrier-') && e.fields.Context === 'from-trunk') &&
         // A blind transfer: a channel leaves its bridge alive and dials someone else.
         ami.events('DialBegin').some((d) => ami.events('BridgeLeave').some((l) => l.fields.Channel === d.fields.Channel)),
@@ -105,7 +107,12 @@ describe('load mode', () => {
     expect(list.items.length).toBeGreaterThanOrEqual(3990);
     // Rate by the PBX's own Timestamps, so a backlog read late by this client does not skew it.
     const from = ami.events().length;
-    const stamps = () => ami.events().slice(from).map((e) => Number(e.fields.Timestamp)).filter((t) => t > 0);
+    const stamps = () =>
+      ami
+        .events()
+        .slice(from)
+        .map((e) => Number(e.fields.Timestamp))
+        .filter((t) => t > 0);
     await ami.until(() => {
       const t = stamps();
       return t.length > 1 && t[t.length - 1] - t[0] >= 1.5;
@@ -114,7 +121,12 @@ describe('load mode', () => {
     const rate = (t.length - 1) / (t[t.length - 1] - t[0]);
     expect(rate).toBeGreaterThan(1500);
     expect(rate).toBeLessThan(2500);
-    const kinds = new Set(ami.events().slice(from).map((e) => e.fields.Event));
+    const kinds = new Set(
+      ami
+        .events()
+        .slice(from)
+        .map((e) => e.fields.Event),
+    );
     for (const k of ['Newchannel', 'Newstate', 'NewCallerid', 'Newexten', 'DialBegin', 'Hangup', 'BridgeEnter']) expect(kinds).toContain(k);
   });
 });

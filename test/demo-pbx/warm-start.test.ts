@@ -17,7 +17,14 @@ afterEach(async () => {
 /** The warm-up alone, on a fixed wall clock: every event it would have sent, and the queues it leaves. */
 function warmUp(seed: number, minutes: number) {
   const events: string[] = [];
-  const core = new PbxCore({ seed, queues: DEFAULT_QUEUES, agents: DEFAULT_AGENTS, emit: (e) => events.push(e.text), now: () => 1_790_000_000_000, warmupSec: minutes * 60 });
+  const core = new PbxCore({
+    seed,
+    queues: DEFAULT_QUEUES,
+    agents: DEFAULT_AGENTS,
+    emit: (e) => events.push(e.text),
+    now: () => 1_790_000_000_000,
+    warmupSec: minutes * 60,
+  });
   new Traffic(core, new Dialplan(core));
   core.warmUp();
   core.stopTimers();

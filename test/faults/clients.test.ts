@@ -35,7 +35,9 @@ describe('browser clients under faults', () => {
     const channelsAtLeave = JSON.stringify(Object.keys(away.state!.channels).sort());
     // While it is away the PBX keeps changing: many batches and a different set of channels.
     await waitFor(
-      () => stack.app.fanout.currentSeq >= seqAtLeave + 20 && JSON.stringify(Object.keys(stack.app.session.state.channels).sort()) !== channelsAtLeave,
+      () =>
+        stack.app.fanout.currentSeq >= seqAtLeave + 20 &&
+        JSON.stringify(Object.keys(stack.app.session.state.channels).sort()) !== channelsAtLeave,
       'traffic while the client is away',
       20_000,
     );

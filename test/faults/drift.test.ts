@@ -18,7 +18,9 @@ describe('drift check', () => {
     const eventsBefore = stack.pbx.snapshot().events;
     await waitFor(() => stack.app.session.health().drift.checks >= 5, 'five drift checks', 20_000);
     expect(stack.pbx.snapshot().events - eventsBefore).toBeGreaterThan(50); // the PBX was busy meanwhile
-    const health = (await (await fetch(`${stack.url}/api/health`)).json()) as { drift: { checks: number; totalDifferences: number; lastReason: string } };
+    const health = (await (await fetch(`${stack.url}/api/health`)).json()) as {
+      drift: { checks: number; totalDifferences: number; lastReason: string };
+    };
     expect(health.drift.checks).toBeGreaterThanOrEqual(5);
     expect(health.drift.lastReason).toBe('interval');
     expect(health.drift.totalDifferences).toBe(0);

@@ -62,7 +62,15 @@ describe('AMI link faults during traffic', () => {
 
   it('drops a stalled PBX as dead, shows it stale, and converges when it comes back', async () => {
     const { stack, viewer } = await stackWithViewer({
-      app: { amiClient: { pingIntervalMs: 150, deadAfterMs: 500, handshakeTimeoutMs: 800, timeoutMs: 800, backoff: { initialMs: 50, maxMs: 200 } } },
+      app: {
+        amiClient: {
+          pingIntervalMs: 150,
+          deadAfterMs: 500,
+          handshakeTimeoutMs: 800,
+          timeoutMs: 800,
+          backoff: { initialMs: 50, maxMs: 200 },
+        },
+      },
     });
     await waitFor(() => Object.keys(stack.app.session.state.channels).length >= 4, 'calls in progress');
     stack.pbx.faults.stall(true);

@@ -48,7 +48,12 @@ export function viewOfLists(channels: Fields[], queues: Fields[], bridges: Field
   }
   for (const f of queues) {
     if (f.Event === 'QueueParams') {
-      view.queues[f.Queue] = { calls: Number(f.Calls), completed: Number(f.Completed), abandoned: Number(f.Abandoned), strategy: f.Strategy };
+      view.queues[f.Queue] = {
+        calls: Number(f.Calls),
+        completed: Number(f.Completed),
+        abandoned: Number(f.Abandoned),
+        strategy: f.Strategy,
+      };
     } else if (f.Event === 'QueueMember') {
       view.members[memberId(f.Queue, f.Location)] = {
         status: Number(f.Status),
@@ -78,8 +83,10 @@ export function viewOf(state: PbxState): View {
     };
   }
   for (const b of Object.values(state.bridges)) view.bridges[b.id] = { type: b.type, channels: [...b.channels].sort() };
-  for (const q of Object.values(state.queues)) view.queues[q.id] = { calls: q.calls, completed: q.completed, abandoned: q.abandoned, strategy: q.strategy };
-  for (const m of Object.values(state.members)) view.members[m.id] = { status: m.status, paused: m.paused, inCall: m.inCall, callsTaken: m.callsTaken };
+  for (const q of Object.values(state.queues))
+    view.queues[q.id] = { calls: q.calls, completed: q.completed, abandoned: q.abandoned, strategy: q.strategy };
+  for (const m of Object.values(state.members))
+    view.members[m.id] = { status: m.status, paused: m.paused, inCall: m.inCall, callsTaken: m.callsTaken };
   for (const c of Object.values(state.callers)) view.callers[c.id] = { position: c.position, channel: c.channel };
   return view;
 }

@@ -49,7 +49,8 @@ describe('chaos: lost, repeated and swapped events', () => {
             expect(Object.keys(state.channels).sort()).toEqual(Object.keys(truth.channels).sort());
             expect(Object.keys(state.bridges).sort()).toEqual(Object.keys(truth.bridges).sort());
             expect(Object.keys(state.callers).sort()).toEqual(Object.keys(truth.callers).sort());
-            for (const [id, b] of Object.entries(truth.bridges)) expect([...state.bridges[id].channels].sort()).toEqual([...b.channels].sort());
+            for (const [id, b] of Object.entries(truth.bridges))
+              expect([...state.bridges[id].channels].sort()).toEqual([...b.channels].sort());
           },
         ),
         { numRuns: name.startsWith('05') ? 6 : 40, seed: 20261126 },

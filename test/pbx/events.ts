@@ -47,7 +47,8 @@ export function ev(event: string, ...parts: Record<string, string>[]): AmiPacket
 export const chanEv = (event: string, c: Chan, extra: Record<string, string> = {}) => ev(event, snapshot(c), extra);
 
 export const dialBegin = (from: Chan, to: Chan) => ev('DialBegin', snapshot(from), snapshot(to, 'Dest'), { DialString: to.exten ?? '' });
-export const dialEnd = (from: Chan, to: Chan, status: string) => ev('DialEnd', snapshot(from), snapshot(to, 'Dest'), { DialStatus: status });
+export const dialEnd = (from: Chan, to: Chan, status: string) =>
+  ev('DialEnd', snapshot(from), snapshot(to, 'Dest'), { DialStatus: status });
 export const localBridge = (one: Chan, two: Chan) =>
   ev('LocalBridge', snapshot(one, 'LocalOne'), snapshot(two, 'LocalTwo'), { LocalOptimization: 'Yes' });
 

@@ -7,9 +7,23 @@ const NOW = 1_795_000_000_000;
 const chan = (i: number, extra: Partial<Chan> = {}): Chan => ({ uid: `1.${i}`, name: `PJSIP/10${i}-0000000${i}`, num: '101', ...extra });
 const item = (c: Chan) => ({
   fields: {
-    Event: 'CoreShowChannel', Channel: c.name, Uniqueid: c.uid, Linkedid: c.linkedid ?? c.uid, Context: 'c', Exten: '1', Priority: '1', ChannelState: '6',
-    ChannelStateDesc: 'Up', Application: 'Wait', ApplicationData: '', CallerIDNum: c.num ?? '', CallerIDName: c.cname ?? '', ConnectedLineNum: '',
-    ConnectedLineName: '', BridgeId: '', Duration: '00:00:01',
+    Event: 'CoreShowChannel',
+    Channel: c.name,
+    Uniqueid: c.uid,
+    Linkedid: c.linkedid ?? c.uid,
+    Context: 'c',
+    Exten: '1',
+    Priority: '1',
+    ChannelState: '6',
+    ChannelStateDesc: 'Up',
+    Application: 'Wait',
+    ApplicationData: '',
+    CallerIDNum: c.num ?? '',
+    CallerIDName: c.cname ?? '',
+    ConnectedLineNum: '',
+    ConnectedLineName: '',
+    BridgeId: '',
+    Duration: '00:00:01',
   },
 });
 
@@ -88,7 +102,12 @@ describe('DriftRecorder in resync', () => {
     const s = drift.summary();
     expect(s.byKind.channels).toEqual({ added: 1, removed: 1, changed: 1 });
     expect(s.byKind.calls).toMatchObject({ added: 1, removed: 1 });
-    expect(s.differences).toContainEqual({ kind: 'channels', id: '1.1', change: 'changed', fields: { callerNum: { board: '101', asterisk: '999' } } });
+    expect(s.differences).toContainEqual({
+      kind: 'channels',
+      id: '1.1',
+      change: 'changed',
+      fields: { callerNum: { board: '101', asterisk: '999' } },
+    });
     expect(s.differences).toContainEqual({ kind: 'channels', id: '1.2', change: 'removed' });
     expect(s.differences).toContainEqual({ kind: 'channels', id: '1.3', change: 'added' });
   });

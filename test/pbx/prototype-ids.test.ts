@@ -42,15 +42,43 @@ function callEvents(id: string): AmiPacket[] {
     bridgeCreate(id),
     bridgeEnter(id, { ...b, state: 6 }),
     bridgeEnter(id, { ...a, state: 6 }),
-    ev('QueueMemberAdded', { Queue: id, MemberName: id, Interface: id, StateInterface: id, Membership: 'dynamic', Penalty: '0', CallsTaken: '0', LastCall: '0', LastPause: '0', LoginTime: '0', InCall: '0', Status: '1', Paused: '0', PausedReason: '', Ringinuse: '0', Wrapuptime: '0' }),
+    ev('QueueMemberAdded', {
+      Queue: id,
+      MemberName: id,
+      Interface: id,
+      StateInterface: id,
+      Membership: 'dynamic',
+      Penalty: '0',
+      CallsTaken: '0',
+      LastCall: '0',
+      LastPause: '0',
+      LoginTime: '0',
+      InCall: '0',
+      Status: '1',
+      Paused: '0',
+      PausedReason: '',
+      Ringinuse: '0',
+      Wrapuptime: '0',
+    }),
     chanEv('QueueCallerJoin', { uid: `${id}.3`, name: `Local/${id}@q-1;1`, linkedid: `${id}.3` }, { Queue: id, Position: '1', Count: '1' }),
     ev('DeviceStateChange', { Device: id, State: 'INUSE' }),
     ev('ExtensionStatus', { Exten: id, Context: id, Hint: id, Status: '1', StatusText: 'InUse' }),
-    chanEv('QueueCallerLeave', { uid: `${id}.3`, name: `Local/${id}@q-1;1`, linkedid: `${id}.3` }, { Queue: id, Position: '1', Count: '0' }),
+    chanEv(
+      'QueueCallerLeave',
+      { uid: `${id}.3`, name: `Local/${id}@q-1;1`, linkedid: `${id}.3` },
+      { Queue: id, Position: '1', Count: '0' },
+    ),
     hangup({ ...a, state: 6 }),
     hangup({ ...b, state: 6 }),
     hangup({ uid: `${id}.3`, name: `Local/${id}@q-1;1`, linkedid: `${id}.3` }),
-    ev('BridgeDestroy', { BridgeUniqueid: id, BridgeType: 'basic', BridgeTechnology: 'simple_bridge', BridgeCreator: '', BridgeName: '', BridgeNumChannels: '0' }),
+    ev('BridgeDestroy', {
+      BridgeUniqueid: id,
+      BridgeType: 'basic',
+      BridgeTechnology: 'simple_bridge',
+      BridgeCreator: '',
+      BridgeName: '',
+      BridgeNumChannels: '0',
+    }),
   ];
 }
 
@@ -82,11 +110,40 @@ describe('prototype-named ids', () => {
       const state = emptyState();
       const mirror = new Mirror(state);
       const item = (uid: string): AmiPacket => ({
-        fields: { Event: 'CoreShowChannel', Channel: `PJSIP/${uid}-1`, Uniqueid: uid, Linkedid: id, Context: 'c', Exten: '1', Priority: '1', ChannelState: '6', ChannelStateDesc: 'Up', Application: 'Wait', ApplicationData: '', CallerIDNum: '1', CallerIDName: '', ConnectedLineNum: '', ConnectedLineName: '', BridgeId: id, Duration: '00:00:01' },
+        fields: {
+          Event: 'CoreShowChannel',
+          Channel: `PJSIP/${uid}-1`,
+          Uniqueid: uid,
+          Linkedid: id,
+          Context: 'c',
+          Exten: '1',
+          Priority: '1',
+          ChannelState: '6',
+          ChannelStateDesc: 'Up',
+          Application: 'Wait',
+          ApplicationData: '',
+          CallerIDNum: '1',
+          CallerIDName: '',
+          ConnectedLineNum: '',
+          ConnectedLineName: '',
+          BridgeId: id,
+          Duration: '00:00:01',
+        },
       });
       const lists = {
         channels: [item(id), item(`${id}-b`)],
-        bridges: [{ fields: { Event: 'BridgeListItem', BridgeUniqueid: id, BridgeType: 'basic', BridgeTechnology: 'simple_bridge', BridgeCreator: '', BridgeName: '' } }],
+        bridges: [
+          {
+            fields: {
+              Event: 'BridgeListItem',
+              BridgeUniqueid: id,
+              BridgeType: 'basic',
+              BridgeTechnology: 'simple_bridge',
+              BridgeCreator: '',
+              BridgeName: '',
+            },
+          },
+        ],
         queues: [
           { fields: { Event: 'QueueParams', Queue: id, Max: '0', Strategy: 'ringall', Calls: '0' } as Record<string, string> },
           { fields: { Event: 'QueueMember', Queue: id, Name: id, Location: id, Status: '1', Paused: '0' } as Record<string, string> },
@@ -109,9 +166,10 @@ describe('prototype-named ids', () => {
 
   it('a JSON snapshot adopted by the browser finds no prototype member under any id', () => {
     const adopted = adoptState(JSON.parse(JSON.stringify(emptyState())) as PbxState);
-    for (const id of PROTO_IDS) for (const kind of ['channels', 'bridges', 'calls', 'queues', 'members', 'callers', 'devices'] as const) {
-      expect((adopted[kind] as Record<string, unknown>)[id]).toBeUndefined();
-    }
+    for (const id of PROTO_IDS)
+      for (const kind of ['channels', 'bridges', 'calls', 'queues', 'members', 'callers', 'devices'] as const) {
+        expect((adopted[kind] as Record<string, unknown>)[id]).toBeUndefined();
+      }
     // An upsert of "__proto__" is an entity, not a prototype change.
     applyOps(adopted, [['u', 'channels', '__proto__', { name: 'x' }]]);
     expect(Object.keys(adopted.channels)).toEqual(['__proto__']);

@@ -33,7 +33,11 @@ function replayUntil(name: string, until: (p: AmiPacket) => boolean): PbxState {
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i];
     if (s.kind === 'list') {
-      resync(state, s.action === 'QueueStatus' ? { queues: s.items } : s.action === 'BridgeList' ? { bridges: s.items } : { channels: s.items }, clockAfter(segs, i, 1));
+      resync(
+        state,
+        s.action === 'QueueStatus' ? { queues: s.items } : s.action === 'BridgeList' ? { bridges: s.items } : { channels: s.items },
+        clockAfter(segs, i, 1),
+      );
       continue;
     }
     if (s.kind !== 'event') continue;
@@ -99,17 +103,25 @@ describe('call grouping from the transcripts', () => {
   });
 
   it('02: the support caller abandons: counted, removed from the queue, no ghost left', () => {
-    const waiting = replayUntil('02-queue-answered-and-abandoned', (p) => p.fields.Event === 'QueueCallerJoin' && p.fields.Queue === 'support');
+    const waiting = replayUntil(
+      '02-queue-answered-and-abandoned',
+      (p) => p.fields.Event === 'QueueCallerJoin' && p.fields.Queue === 'support',
+    );
     expect(waiting.calls['1795664570.104']).toMatchObject({ state: 'queued', queue: 'support', to: { name: 'support' } });
     expect(waiting.queues.support.calls).toBe(1);
 
     let abandon: AmiPacket | undefined;
-    const abandoned = replayUntil('02-queue-answered-and-abandoned', (p) => (p.fields.Event === 'QueueCallerAbandon' ? !!(abandon = p) : false));
+    const abandoned = replayUntil('02-queue-answered-and-abandoned', (p) =>
+      p.fields.Event === 'QueueCallerAbandon' ? !!(abandon = p) : false,
+    );
     expect(abandoned.queues.support).toMatchObject({ abandoned: 1, abandonedInSl: 1, serviceLevelPerf2: 100 });
     // The same abandon again (a duplicate, or a replay after a resync) counts nothing.
     expect(step(abandoned, abandon!, NOW)).toEqual([]);
 
-    const after = replayUntil('02-queue-answered-and-abandoned', (p) => p.fields.Event === 'Hangup' && p.fields.Uniqueid === '1795664570.105');
+    const after = replayUntil(
+      '02-queue-answered-and-abandoned',
+      (p) => p.fields.Event === 'Hangup' && p.fields.Uniqueid === '1795664570.105',
+    );
     expect(after.calls['1795664570.104']).toBeUndefined();
     expect(after.callers).toEqual({});
     expect(after.queues.support.calls).toBe(0);
@@ -117,7 +129,15 @@ describe('call grouping from the transcripts', () => {
 });
 
 describe('reducer robustness', () => {
-  const phone: Chan = { uid: '100.1', name: 'PJSIP/101-00000001', num: '101', cname: 'Alice', context: 'from-internal', exten: '102', state: 4 };
+  const phone: Chan = {
+    uid: '100.1',
+    name: 'PJSIP/101-00000001',
+    num: '101',
+    cname: 'Alice',
+    context: 'from-internal',
+    exten: '102',
+    state: 4,
+  };
 
   it('skips VarSet and other unknown events without touching the state', () => {
     const state = emptyState();
@@ -209,7 +229,9 @@ describe('reducer robustness', () => {
   it('keeps queue positions in step when a caller in the middle leaves', () => {
     const state = emptyState();
     const callers = ['1', '2', '3'].map((n): Chan => ({ uid: `200.${n}`, name: `PJSIP/30${n}-0000000${n}`, num: `30${n}` }));
-    callers.forEach((c, i) => step(state, ev('QueueCallerJoin', snapshot(c), { Queue: 'sales', Position: String(i + 1), Count: String(i + 1) }), NOW));
+    callers.forEach((c, i) =>
+      step(state, ev('QueueCallerJoin', snapshot(c), { Queue: 'sales', Position: String(i + 1), Count: String(i + 1) }), NOW),
+    );
     expect(state.queues.sales.calls).toBe(3);
     step(state, hangup(callers[1]), NOW);
     expect(state.callers['sales|200.2']).toBeUndefined();
@@ -276,7 +298,11 @@ describe('reducer robustness', () => {
     expect(state.channels['100.2'].name).toBe('PJSIP/102-00000002<ZOMBIE>');
 
     run(state, [bridgeEnter('A', phone), bridgeEnter('A', callee), bridgeEnter('B', third)]);
-    const info = (prefix: string, id: string) => ({ [`${prefix}BridgeUniqueid`]: id, [`${prefix}BridgeType`]: 'basic', [`${prefix}BridgeNumChannels`]: '1' });
+    const info = (prefix: string, id: string) => ({
+      [`${prefix}BridgeUniqueid`]: id,
+      [`${prefix}BridgeType`]: 'basic',
+      [`${prefix}BridgeNumChannels`]: '1',
+    });
     run(state, [ev('BridgeMerge', info('To', 'A'), info('From', 'B'))]);
     expect(state.bridges.A.channels).toEqual(['100.1', '100.2', '100.3']);
     expect(state.bridges.B.channels).toEqual([]);
@@ -319,7 +345,11 @@ describe('Local channel optimisation', () => {
   it('shows the real callee ringing behind the Local pair', () => {
     const state = talking();
     expect(Object.keys(state.calls)).toEqual(['1.1']);
-    expect(state.calls['1.1']).toMatchObject({ state: 'ringing', from: { channel: '1.1', num: '101', name: 'Alice' }, to: { channel: '1.4', num: '102' } });
+    expect(state.calls['1.1']).toMatchObject({
+      state: 'ringing',
+      from: { channel: '1.1', num: '101', name: 'Alice' },
+      to: { channel: '1.4', num: '102' },
+    });
   });
 
   it('keeps one row, 101 talking to 102, through the optimisation and the Local hangups', () => {
@@ -364,10 +394,23 @@ describe('Local channel optimisation', () => {
 describe('direction', () => {
   it('a trunk as originator is inbound and keeps its DID; dialling a trunk is outbound', () => {
     const state = emptyState();
-    const trunk: Chan = { uid: '5.1', name: 'PJSIP/carrier-0000000a', num: '+4930123456', cname: 'Caller', context: 'from-trunk', exten: '4930999' };
+    const trunk: Chan = {
+      uid: '5.1',
+      name: 'PJSIP/carrier-0000000a',
+      num: '+4930123456',
+      cname: 'Caller',
+      context: 'from-trunk',
+      exten: '4930999',
+    };
     const phone: Chan = { uid: '5.2', name: 'PJSIP/101-0000000b', num: '101', linkedid: '5.1', state: 0 };
     run(state, [chanEv('Newchannel', trunk), chanEv('Newchannel', phone), dialBegin(trunk, phone)]);
-    expect(state.calls['5.1']).toMatchObject({ direction: 'inbound', did: '4930999', from: { num: '+4930123456' }, to: { num: '101' }, state: 'dialing' });
+    expect(state.calls['5.1']).toMatchObject({
+      direction: 'inbound',
+      did: '4930999',
+      from: { num: '+4930123456' },
+      to: { num: '101' },
+      state: 'dialing',
+    });
 
     const out = emptyState();
     const desk: Chan = { uid: '6.1', name: 'PJSIP/102-0000000c', num: '102', context: 'from-internal', exten: '004930555' };

@@ -33,7 +33,11 @@ describe('resync', () => {
     step(state, chanEv('Newchannel', ghost), now);
     expect(state.calls['1.999']).toBeDefined();
     const ops = resync(state, { channels: final.CoreShowChannels, queues: final.QueueStatus, bridges: final.BridgeList }, now + 1);
-    expect(ops).toEqual([['d', 'channels', '1.999'], ['d', 'calls', '1.999'], ['s', { lastResync: now + 1 }]]);
+    expect(ops).toEqual([
+      ['d', 'channels', '1.999'],
+      ['d', 'calls', '1.999'],
+      ['s', { lastResync: now + 1 }],
+    ]);
   });
 
   it('dates a channel learnt from a list by its Duration, relative to now', () => {
@@ -78,7 +82,11 @@ describe('call rows kept by events equal rows derived from scratch', () => {
         const s = segs[i];
         const now = clockAfter(segs, i, 1);
         if (s.kind === 'list' && s.action !== 'Status') {
-          resync(state, s.action === 'QueueStatus' ? { queues: s.items } : s.action === 'BridgeList' ? { bridges: s.items } : { channels: s.items }, now);
+          resync(
+            state,
+            s.action === 'QueueStatus' ? { queues: s.items } : s.action === 'BridgeList' ? { bridges: s.items } : { channels: s.items },
+            now,
+          );
         } else if (s.kind === 'event') {
           step(state, s.packet, now);
           if (i % 3 === 0) {

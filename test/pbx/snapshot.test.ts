@@ -79,7 +79,13 @@ describe('snapshotFields', () => {
 
   it('reads values as the decoder does: empty, without a space, with a colon, without CR, at the end', () => {
     const odd = BLOCK.map((l) =>
-      l.startsWith('CallerIDName') ? 'CallerIDName:' : l.startsWith('Context') ? 'Context:phones' : l.startsWith('Exten') ? 'Exten: a:b' : l,
+      l.startsWith('CallerIDName')
+        ? 'CallerIDName:'
+        : l.startsWith('Context')
+          ? 'Context:phones'
+          : l.startsWith('Exten')
+            ? 'Exten: a:b'
+            : l,
     );
     expectSameAsDecoded(packet('Event: Newstate', ...odd), SELF);
     expectSameAsDecoded(['Event: Newstate', ...BLOCK].join('\n'), SELF);

@@ -89,7 +89,10 @@ export interface Replay {
  * `resync`, as the server does, stopping at the final lists.
  * `channelsFrom` picks which channel list the session relies on.
  */
-export function replay(name: string, opts: { channelsFrom?: 'CoreShowChannels' | 'Status'; refused?: Record<string, string> } = {}): Replay {
+export function replay(
+  name: string,
+  opts: { channelsFrom?: 'CoreShowChannels' | 'Status'; refused?: Record<string, string> } = {},
+): Replay {
   const segs = segments(name);
   const channelsFrom = opts.channelsFrom ?? 'CoreShowChannels';
   // The final lists: the last of each kind; replay stops before the first of them.
@@ -140,4 +143,3 @@ export function replay(name: string, opts: { channelsFrom?: 'CoreShowChannels' |
   flush(stop);
   return { state, mirror, final, resyncs, now: clockAfter(segs, stop, 1) };
 }
-

@@ -12,7 +12,8 @@ describe('lib/actions schemas', () => {
       { type: 'originate', from: '101', to: '*97' },
       { type: 'originate', from: '101', to: '+4930123456', callerId: 'Zoë Müller <101>' },
       { type: 'originate', from: '101', to: '0', callerId: '555' },
-    ]) expect(parseActionRequest(req), JSON.stringify(req)).toMatchObject({ ok: true });
+    ])
+      expect(parseActionRequest(req), JSON.stringify(req)).toMatchObject({ ok: true });
   });
 
   it('refuses header injection, regex hangups, extra keys and junk with a message', () => {
@@ -38,7 +39,11 @@ describe('lib/actions schemas', () => {
 
   it('never lets a control character through (property)', () => {
     const withControl = fc
-      .tuple(fc.string({ maxLength: 30 }), fc.constantFrom('\r', '\n', '\0', '\r\n', '\u0085', '\u2028', '\t'), fc.string({ maxLength: 30 }))
+      .tuple(
+        fc.string({ maxLength: 30 }),
+        fc.constantFrom('\r', '\n', '\0', '\r\n', '\u0085', '\u2028', '\t'),
+        fc.string({ maxLength: 30 }),
+      )
       .map(([a, c, b]) => a + c + b);
     fc.assert(
       fc.property(withControl, fc.constantFrom('channel', 'call', 'from', 'to', 'callerId'), (value, field) => {

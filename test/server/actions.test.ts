@@ -51,15 +51,31 @@ describe('actions', () => {
     await Promise.all([viewer.connected(), wall.connected()]);
     const ch = await someChannel();
     const sentBefore = stack.pbx.received().length;
-    expect(await act(viewer, { type: 'hangup', channel: ch.id })).toEqual({ ok: false, code: 'forbidden', message: 'Role viewer may not hangup' });
+    expect(await act(viewer, { type: 'hangup', channel: ch.id })).toEqual({
+      ok: false,
+      code: 'forbidden',
+      message: 'Role viewer may not hangup',
+    });
     expect(await act(wall, { type: 'hangup', channel: ch.id })).toMatchObject({ ok: false, code: 'forbidden' });
-    const rest = await fetch(`${stack.url}/api/channels/${encodeURIComponent(ch.id)}/hangup`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const rest = await fetch(`${stack.url}/api/channels/${encodeURIComponent(ch.id)}/hangup`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(rest.status).toBe(403);
     expect(stack.pbx.received().slice(sentBefore)).not.toMatch(/Action: Hangup/);
     const entries = await audit();
-    expect(entries).toContainEqual(expect.objectContaining({ who: 'viewer', role: 'viewer', action: 'hangup', result: 'forbidden', params: { type: 'hangup', channel: ch.id } }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        who: 'viewer',
+        role: 'viewer',
+        action: 'hangup',
+        result: 'forbidden',
+        params: { type: 'hangup', channel: ch.id },
+      }),
+    );
     expect(entries.filter((e) => e.who === 'token:lobby' && e.result === 'forbidden')).toHaveLength(2);
-    for (const e of entries) expect(e).toMatchObject({ time: expect.any(String), address: expect.any(String), message: expect.any(String) });
+    for (const e of entries)
+      expect(e).toMatchObject({ time: expect.any(String), address: expect.any(String), message: expect.any(String) });
   });
 
   it("hangs up a channel for a supervisor with Asterisk's answer, and the channel leaves the state", async () => {
@@ -74,7 +90,10 @@ describe('actions', () => {
   it('hangs up a whole call over REST', async () => {
     await waitFor(() => Object.values(stack.app.session.state.calls).some((c) => c.state === 'talking'), 'a call in progress', 20_000);
     const call = Object.values(stack.app.session.state.calls).find((c) => c.state === 'talking')!;
-    const res = await fetch(`${stack.url}/api/calls/${encodeURIComponent(call.id)}/hangup`, { method: 'POST', headers: { cookie: supervisorCookie } });
+    const res = await fetch(`${stack.url}/api/calls/${encodeURIComponent(call.id)}/hangup`, {
+      method: 'POST',
+      headers: { cookie: supervisorCookie },
+    });
     const body = await json(res);
     expect(res.status, JSON.stringify(body)).toBe(200);
     expect(body).toMatchObject({ ok: true, message: expect.stringMatching(/^Channel Hungup( \(\d+ channels\))?$/) });
@@ -113,7 +132,9 @@ describe('actions', () => {
     const ch = await someChannel();
     const sentBefore = stack.pbx.received().length;
     supervisor.socket.emit('action', { type: 'hangup', channel: ch.id } as ActionRequest, undefined as never);
-    await expect.poll(async () => (await audit()).at(-1)).toMatchObject({ who: 'supervisor', result: 'invalid', params: { channel: ch.id } });
+    await expect
+      .poll(async () => (await audit()).at(-1))
+      .toMatchObject({ who: 'supervisor', result: 'invalid', params: { channel: ch.id } });
     expect(stack.pbx.received().slice(sentBefore)).not.toMatch(/Hangup/);
   });
 
@@ -121,7 +142,9 @@ describe('actions', () => {
     const ok = await act(supervisor, { type: 'originate', from: '101', to: '102', callerId: 'Front Desk <101>' });
     expect(ok, JSON.stringify(ok)).toMatchObject({ ok: true });
     const sent = stack.pbx.received();
-    expect(sent).toMatch(/Action: Originate\r\nChannel: PJSIP\/101\r\nContext: internal\r\nExten: 102\r\nPriority: 1\r\nCallerID: Front Desk <101>\r\n/);
+    expect(sent).toMatch(
+      /Action: Originate\r\nChannel: PJSIP\/101\r\nContext: internal\r\nExten: 102\r\nPriority: 1\r\nCallerID: Front Desk <101>\r\n/,
+    );
     expect(sent).toMatch(/Async: true/);
     // An endpoint that does not exist: Asterisk queues it, then reports the failure.
     const failed = await act(supervisor, { type: 'originate', from: '999', to: '102' });
@@ -145,7 +168,8 @@ describe('actions', () => {
       const c = new MirrorClient(limited.url, { cookie: await login(limited.url, 'supervisor', 'supervisor') });
       await c.connected();
       const results: ActionResult[] = [];
-      for (let i = 0; i < 4; i++) results.push(await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', channel: `PJSIP/none-${i}` }));
+      for (let i = 0; i < 4; i++)
+        results.push(await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', channel: `PJSIP/none-${i}` }));
       expect(results.slice(0, 3).map((r) => !r.ok && r.code)).toEqual(['invalid', 'invalid', 'invalid']);
       expect(results[3]).toMatchObject({ ok: false, code: 'rate-limited', message: expect.stringMatching(/^Too many actions/) });
       c.close();

@@ -20,8 +20,13 @@ afterAll(async () => {
 });
 
 const lines = () => fs.readFileSync(stack.app.audit.file, 'utf8').split('\n').filter(Boolean).length;
-const post = (path: string, cookie: string) => fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}' });
-const page = async (query: string) => (await json(await fetch(`${stack.url}/api/audit?${query}`, { headers: { cookie: admin } }))) as { entries: AuditEntry[]; next: number | null };
+const post = (path: string, cookie: string) =>
+  fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}' });
+const page = async (query: string) =>
+  (await json(await fetch(`${stack.url}/api/audit?${query}`, { headers: { cookie: admin } }))) as {
+    entries: AuditEntry[];
+    next: number | null;
+  };
 
 describe('a flood of refused resyncs', () => {
   it('writes a bounded number of lines, counts the rest, and real entries stay visible', async () => {

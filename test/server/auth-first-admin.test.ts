@@ -28,7 +28,11 @@ describe('the first admin', () => {
   it('is created once by concurrent starts in one process', async () => {
     for (let round = 0; round < 10; round++) {
       const dir = tempDir();
-      const results = await Promise.all([ensureFirstAdmin(new UserStore(dir)), ensureFirstAdmin(new UserStore(dir)), ensureFirstAdmin(new UserStore(dir))]);
+      const results = await Promise.all([
+        ensureFirstAdmin(new UserStore(dir)),
+        ensureFirstAdmin(new UserStore(dir)),
+        ensureFirstAdmin(new UserStore(dir)),
+      ]);
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(admins(dir)).toBe(1);
     }
@@ -39,7 +43,10 @@ describe('the first admin', () => {
     const tsx = path.resolve('node_modules/.bin/tsx');
     const child = path.resolve('test/server/fixtures/auth-first-admin-child.ts');
     const [a, b] = await Promise.all(['a', 'b'].map((me) => run(tsx, [child, me, ...rounds])));
-    const created = [a.stdout, b.stdout].join('').split('\n').filter((l) => l === 'created').length;
+    const created = [a.stdout, b.stdout]
+      .join('')
+      .split('\n')
+      .filter((l) => l === 'created').length;
     expect(created).toBe(30);
     for (const dir of rounds) expect(admins(dir)).toBe(1);
     for (const dir of rounds) expect(fs.readdirSync(dir).filter((f) => f.endsWith('.lock') || f.endsWith('.tmp'))).toEqual([]);

@@ -67,7 +67,9 @@ describe('logout is final', () => {
     expect((await fetch(`${server.url}/api/logout`, { method: 'POST', headers: { cookie: ended } })).status).toBe(204);
 
     const variants = [ended, ...lastCharVariants(ended)];
-    const statuses = await Promise.all(variants.map(async (cookie) => (await fetch(`${server.url}/api/snapshot`, { headers: { cookie } })).status));
+    const statuses = await Promise.all(
+      variants.map(async (cookie) => (await fetch(`${server.url}/api/snapshot`, { headers: { cookie } })).status),
+    );
     expect(new Set(statuses)).toEqual(new Set([401]));
     const originate = await fetch(`${server.url}/api/originate`, {
       method: 'POST',

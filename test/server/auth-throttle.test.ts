@@ -30,7 +30,8 @@ describe('the login throttle', () => {
       }
       expect(result).toMatchObject({ ok: false, status: 401 });
       // Now and then the admin logs in from the office: always at once.
-      if (guess === 5 || guess === 20 || guess === 39) expect(await auth.login('admin', 'admin', `198.51.100.${guess}`, t)).toMatchObject({ ok: true });
+      if (guess === 5 || guess === 20 || guess === 39)
+        expect(await auth.login('admin', 'admin', `198.51.100.${guess}`, t)).toMatchObject({ ok: true });
     }
     // The attacker's delays double (1, 2, 4, 8 … s) up to the cap, and stay there: a slowdown, never a lockout of anyone else.
     expect(waits.slice(0, 6)).toEqual([1, 2, 4, 8, 16, 32]);

@@ -53,7 +53,9 @@ describe('a users.json that breaks the schema', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(logLines.length).toBe(rounds);
     expect(carol.socket.connected && wall.socket.connected).toBe(true);
-    expect((await fetch(`${stack.url}/api/me`, { headers: { cookie: await login(stack.url, 'carol', 'carol-password') } })).status).toBe(200);
+    expect((await fetch(`${stack.url}/api/me`, { headers: { cookie: await login(stack.url, 'carol', 'carol-password') } })).status).toBe(
+      200,
+    );
     // The CLI refuses to write over the broken file rather than lose the edit.
     expect(() => store.createToken('other', 'viewer')).toThrow(/users\[1\]\.role/);
 
@@ -68,7 +70,10 @@ describe('a users.json that breaks the schema', () => {
   it('stops the server at start with the same clear message when there are no good users to fall back on', async () => {
     const { UserStore } = await import('@/server/auth/user-store');
     const dir = fs.mkdtempSync(`${stack.dataDir}-start`);
-    fs.writeFileSync(`${dir}/users.json`, JSON.stringify({ version: 1, users: [{ name: 'x', role: 'admin', created: 'now' }], tokens: [] }));
+    fs.writeFileSync(
+      `${dir}/users.json`,
+      JSON.stringify({ version: 1, users: [{ name: 'x', role: 'admin', created: 'now' }], tokens: [] }),
+    );
     expect(() => new UserStore(dir)).toThrow(/users\.json is not a valid Callboard users file: users\[0\]\.password: Invalid input/);
     fs.writeFileSync(`${dir}/users.json`, '{"version": 1,');
     expect(() => new UserStore(dir)).toThrow(/users\.json is not valid JSON/);

@@ -74,7 +74,8 @@ describe('the wallboard token exchange', () => {
   });
 
   it('says why for a missing token, a wrong one, and a cookie the server no longer knows', async () => {
-    const reason = async (path: string, cookie?: string) => (await fetch(`${stack.url}${path}`, { ...noFollow, headers: cookie ? { cookie } : {} })).headers.get('location');
+    const reason = async (path: string, cookie?: string) =>
+      (await fetch(`${stack.url}${path}`, { ...noFollow, headers: cookie ? { cookie } : {} })).headers.get('location');
     expect(await reason('/wallboard')).toBe('/wallboard/unavailable?reason=missing');
     expect(await reason('/wallboard?token=')).toBe('/wallboard/unavailable?reason=invalid');
     expect(await reason('/wallboard?token=cbt_0123456789.forged')).toBe('/wallboard/unavailable?reason=invalid');

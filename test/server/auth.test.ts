@@ -21,7 +21,12 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function authIn(dir: string, demo: readonly (typeof DEMO_ACCOUNTS)[number][] = [], opts: ConstructorParameters<typeof Auth>[4] = {}, store = new UserStore(dir)): Auth {
+function authIn(
+  dir: string,
+  demo: readonly (typeof DEMO_ACCOUNTS)[number][] = [],
+  opts: ConstructorParameters<typeof Auth>[4] = {},
+  store = new UserStore(dir),
+): Auth {
   return new Auth(store, new SessionStore(dir), loadOrCreateKey(dir), demo, opts);
 }
 
@@ -49,7 +54,11 @@ describe('users and sessions', () => {
     expect(auth.fromSession(`${cookie.slice(0, -2)}xx`, 2000)).toBeNull();
     expect(fs.readFileSync(path.join(dir, 'sessions.jsonl'), 'utf8')).not.toContain(cookie); // only its hash is kept
     expect(auth.fromSession(cookie, 1000 + 13 * 3600_000)).toBeNull(); // expired
-    expect(await auth.login('alice', 'wrong', '10.0.0.1', 1000)).toMatchObject({ ok: false, status: 401, error: 'Wrong username or password' });
+    expect(await auth.login('alice', 'wrong', '10.0.0.1', 1000)).toMatchObject({
+      ok: false,
+      status: 401,
+      error: 'Wrong username or password',
+    });
     expect(await auth.login('nobody', 'x', '10.0.0.1', 1000)).toMatchObject({ ok: false, status: 401 });
     await store.setPassword('alice', 'looking-glass');
     expect(auth.fromSession(cookie, 2000)).toBeNull();
@@ -59,7 +68,9 @@ describe('users and sessions', () => {
 
   it('throttles per (user, address) with doubling delays, never locks the user out elsewhere', async () => {
     const dir = tempDir();
-    const auth = authIn(dir, DEMO_ACCOUNTS, { throttle: { freeFailures: 3, addressFreeFailures: 20, baseDelayMs: 1000, maxDelayMs: 8000 } });
+    const auth = authIn(dir, DEMO_ACCOUNTS, {
+      throttle: { freeFailures: 3, addressFreeFailures: 20, baseDelayMs: 1000, maxDelayMs: 8000 },
+    });
     const t0 = 1_000_000;
     // An attacker at 10.6.6.6 hammers admin.
     for (let i = 0; i < 3; i++) expect(await auth.login('admin', 'nope', '10.6.6.6', t0)).toMatchObject({ ok: false, status: 401 });
@@ -85,7 +96,9 @@ describe('users and sessions', () => {
 
   it('delays an address that fails for many names, not other addresses; old failures fade', async () => {
     const dir = tempDir();
-    const auth = authIn(dir, DEMO_ACCOUNTS, { throttle: { freeFailures: 3, addressFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000, addressHalfLifeMs: 60_000 } });
+    const auth = authIn(dir, DEMO_ACCOUNTS, {
+      throttle: { freeFailures: 3, addressFreeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000, addressHalfLifeMs: 60_000 },
+    });
     const t = 5_000_000;
     for (let i = 0; i < 6; i++) expect(await auth.login(`user${i}`, 'x', '10.9.9.9', t)).toMatchObject({ ok: false, status: 401 });
     expect(await auth.login('viewer', 'viewer', '10.9.9.9', t)).toMatchObject({ ok: false, status: 429 });
@@ -143,12 +156,16 @@ describe('users and sessions', () => {
   it('reads a session journal with a torn last line (a crash mid-write), and keeps memory bounded', () => {
     const dir = tempDir();
     const sessions = new SessionStore(dir, { maxSessions: 3 });
-    const ids = Array.from({ length: 5 }, (_, i) => sessions.create({ kind: 'user', subject: `u${i}`, stamp: 's', expires: Date.now() + 60_000 }, Date.now()));
+    const ids = Array.from({ length: 5 }, (_, i) =>
+      sessions.create({ kind: 'user', subject: `u${i}`, stamp: 's', expires: Date.now() + 60_000 }, Date.now()),
+    );
     expect(sessions.size).toBe(3);
     // One account logging in again and again only replaces its own oldest sessions.
     const perUser = new SessionStore(tempDir(), { maxPerSubject: 2 });
     const other = perUser.create({ kind: 'user', subject: 'bob', stamp: 's', expires: Date.now() + 60_000 }, Date.now());
-    const mine = Array.from({ length: 5 }, () => perUser.create({ kind: 'user', subject: 'eve', stamp: 's', expires: Date.now() + 60_000 }, Date.now()));
+    const mine = Array.from({ length: 5 }, () =>
+      perUser.create({ kind: 'user', subject: 'eve', stamp: 's', expires: Date.now() + 60_000 }, Date.now()),
+    );
     expect(perUser.size).toBe(3);
     expect([other, ...mine].map((id) => perUser.get(id, Date.now()) !== null)).toEqual([true, false, false, false, true, true]);
     expect(sessions.get(ids[0], Date.now())).toBeNull();
@@ -206,12 +223,18 @@ describe('user CLI', () => {
     const run = promisify(execFile);
     const cwd = process.cwd();
     const env = { ...process.env, CALLBOARD_DATA: dir };
-    const { stdout } = await run('npm', ['run', '-s', '--prefix', cwd, 'user', '--', 'token', 'lobby', '--role', 'wallboard'], { env, cwd: dir });
+    const { stdout } = await run('npm', ['run', '-s', '--prefix', cwd, 'user', '--', 'token', 'lobby', '--role', 'wallboard'], {
+      env,
+      cwd: dir,
+    });
     expect(stdout).toMatch(/^cbt_[0-9a-f]{10}\.[A-Za-z0-9_-]{43}\n$/);
     const token = stdout.trim();
     const store = new UserStore(dir);
     expect(store.findToken(token)?.role).toBe('wallboard');
-    const revoked = await run(path.join(cwd, 'node_modules/.bin/tsx'), [path.join(cwd, 'server/auth/cli.ts'), 'token', '--revoke', token], { env, cwd: dir });
+    const revoked = await run(path.join(cwd, 'node_modules/.bin/tsx'), [path.join(cwd, 'server/auth/cli.ts'), 'token', '--revoke', token], {
+      env,
+      cwd: dir,
+    });
     expect(revoked.stdout).toBe('Token revoked.\n');
     expect(store.findToken(token)).toBeUndefined();
   });

@@ -27,7 +27,10 @@ describe('config', () => {
   });
 
   it('reads allowed origins as the exact origins browsers send', () => {
-    expect(loadConfig({ CALLBOARD_ORIGINS: 'https://cb.example.com/, http://10.0.0.5:3000' }).allowedOrigins).toEqual(['https://cb.example.com', 'http://10.0.0.5:3000']);
+    expect(loadConfig({ CALLBOARD_ORIGINS: 'https://cb.example.com/, http://10.0.0.5:3000' }).allowedOrigins).toEqual([
+      'https://cb.example.com',
+      'http://10.0.0.5:3000',
+    ]);
     expect(() => loadConfig({ CALLBOARD_ORIGINS: 'cb.example.com' })).toThrow(/CALLBOARD_ORIGINS: "cb.example.com" is not an origin/);
   });
 
@@ -46,7 +49,9 @@ describe('config', () => {
     const stack = await startStack({ env: { CALLBOARD_TRUNKS: 'provider9' } });
     try {
       const carrierCalls = () =>
-        Object.values(stack.app.session.state.calls).filter((c) => c.channels.some((id) => stack.app.session.state.channels[id]?.name.startsWith('PJSIP/carrier-')));
+        Object.values(stack.app.session.state.calls).filter((c) =>
+          c.channels.some((id) => stack.app.session.state.channels[id]?.name.startsWith('PJSIP/carrier-')),
+        );
       await waitFor(() => carrierCalls().length > 0, 'a call over the carrier');
       expect(carrierCalls().map((c) => c.direction)).toEqual(carrierCalls().map(() => 'internal'));
     } finally {
@@ -56,7 +61,9 @@ describe('config', () => {
 
   it('exits with code 1 and a message, not a stack trace, on bad config', async () => {
     const run = promisify(execFile);
-    const err = await run('npx', ['tsx', 'server/index.ts'], { env: { ...process.env, PORT: '99999' } }).catch((e: { code: number; stderr: string }) => e);
+    const err = await run('npx', ['tsx', 'server/index.ts'], { env: { ...process.env, PORT: '99999' } }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect((err as { code: number }).code).toBe(1);
     expect((err as { stderr: string }).stderr).toMatch(/Invalid configuration:\n {2}PORT/);
     expect((err as { stderr: string }).stderr).not.toMatch(/at .*\.ts:\d+/);

@@ -67,7 +67,11 @@ describe('engine.io internals the fan-out relies on', () => {
 
   it('a WebSocket transport exposes ws’s bufferedAmount', async () => {
     const joined = new Promise<Socket>((resolve) => io.once('connection', resolve));
-    const client = connect(base.replace('/socket.io/?EIO=4&transport=polling', ''), { transports: ['websocket'], forceNew: true, reconnection: false });
+    const client = connect(base.replace('/socket.io/?EIO=4&transport=polling', ''), {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
     try {
       const socket = await joined;
       const transport = (socket.conn as unknown as { transport: { name: string; socket: { bufferedAmount: unknown } } }).transport;

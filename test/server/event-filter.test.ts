@@ -57,7 +57,8 @@ describe('the exclude filter', () => {
   });
 
   it('refuses names that are not plain event names', () => {
-    for (const bad of ['Var Set', 'VarSet\r\nAction: Command', 'a|b', '.*', '']) expect(() => excludeFilter([bad])).toThrow(/not an AMI event name/);
+    for (const bad of ['Var Set', 'VarSet\r\nAction: Command', 'a|b', '.*', ''])
+      expect(() => excludeFilter([bad])).toThrow(/not an AMI event name/);
     expect(() => excludeFilter([])).toThrow(/at least one/);
   });
 
@@ -78,14 +79,20 @@ describe('against the demo PBX', () => {
       TestAmi.login(pbx.port, user.username, user.secret, { Events: MASK }),
       TestAmi.login(pbx.port, user.username, user.secret, { Events: MASK }),
     ]);
-    cleanups.push(() => plain.close(), () => filtered.close());
+    cleanups.push(
+      () => plain.close(),
+      () => filtered.close(),
+    );
     const answer = await filtered.send({ Action: 'Filter', Operation: 'Add', Filter: excludeFilter() });
     expect(answer.fields).toMatchObject({ Response: 'Success', Message: 'Success' });
     const from = { plain: plain.packets.length, filtered: filtered.packets.length };
     const ignored = new Set<string>(IGNORED_EVENTS);
     const events = (c: TestAmi, start: number) => c.packets.slice(start).filter((p) => p.fields.Event !== undefined);
     const key = (p: { fields: Record<string, string> }) => JSON.stringify(p.fields);
-    await plain.until(() => events(plain, from.plain).filter((p) => ignored.has(p.fields.Event)).length >= 50, 'ignored events on the unfiltered session');
+    await plain.until(
+      () => events(plain, from.plain).filter((p) => ignored.has(p.fields.Event)).length >= 50,
+      'ignored events on the unfiltered session',
+    );
     const seenPlain = events(plain, from.plain);
     const kept = seenPlain.filter((p) => !ignored.has(p.fields.Event));
     // Cut the filtered session's stream at the same event, so both cover the same stretch.

@@ -40,7 +40,10 @@ async function serve(maxBufferedBytes: number) {
     fanout.attach(s);
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise<void>((r) => io.close(() => r())), () => fanout.close());
+  cleanups.push(
+    () => new Promise<void>((r) => io.close(() => r())),
+    () => fanout.close(),
+  );
   return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, source, fanout };
 }
 
@@ -49,7 +52,10 @@ describe('fan-out', () => {
     const { url, source, fanout } = await serve(1 << 20);
     const a = new MirrorClient(url, {});
     const b = new MirrorClient(url, {});
-    cleanups.push(() => a.close(), () => b.close());
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
     await waitFor(() => a.snapshots === 1 && b.snapshots === 1, 'snapshots');
     for (let i = 0; i < 100; i++) source.push([upsert('devices', `d${i}`, { state: 'INUSE', kind: 'device', status: -1, since: i })]);
     fanout.flush();
@@ -64,8 +70,14 @@ describe('fan-out', () => {
     const { url, source, fanout } = await serve(256 * 1024);
     const fast = new MirrorClient(url, {});
     const slow = new MirrorClient(url, {});
-    cleanups.push(() => fast.close(), () => slow.close());
-    await waitFor(() => fast.snapshots === 1 && slow.snapshots === 1 && slow.socket.io.engine?.transport?.name === 'websocket', 'both connected');
+    cleanups.push(
+      () => fast.close(),
+      () => slow.close(),
+    );
+    await waitFor(
+      () => fast.snapshots === 1 && slow.snapshots === 1 && slow.socket.io.engine?.transport?.name === 'websocket',
+      'both connected',
+    );
     // Stop reading the slow client's TCP socket: the kernel buffers fill, then the server's.
     const tcp = (slow.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
     tcp.pause();

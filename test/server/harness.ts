@@ -65,7 +65,6 @@ export async function login(url: string, username: string, password: string): Pr
   return res.headers.get('set-cookie')!.split(';')[0];
 }
 
-
 /**
  * Flushes the server's pending ops, notes its state at that seq, and returns
  * what the client held at the same seq; retried if the client skipped it.
@@ -75,10 +74,7 @@ export async function stateAtSameSeq(app: Callboard, client: MirrorClient): Prom
     app.fanout.flush();
     const seq = app.fanout.currentSeq;
     const server = JSON.parse(JSON.stringify(app.session.state));
-    const held = await Promise.race([
-      client.stateAt(seq),
-      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5_000)),
-    ]);
+    const held = await Promise.race([client.stateAt(seq), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5_000))]);
     if (held === 'timeout') throw new Error(`client never reached seq ${seq} (at ${client.seq})`);
     if (held) return { server, client: held, seq };
   }

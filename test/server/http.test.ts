@@ -16,14 +16,24 @@ afterAll(async () => {
 });
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 function connectError(url: string, opts: { cookie?: string; origin?: string; token?: string }): Promise<string> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = {};
     if (opts.cookie) headers.cookie = opts.cookie;
     if (opts.origin) headers.origin = opts.origin;
-    const s = connect(url, { transports: ['websocket'], extraHeaders: headers, auth: opts.token ? { token: opts.token } : {}, reconnection: false, forceNew: true });
+    const s = connect(url, {
+      transports: ['websocket'],
+      extraHeaders: headers,
+      auth: opts.token ? { token: opts.token } : {},
+      reconnection: false,
+      forceNew: true,
+    });
     s.on('connect', () => {
       s.disconnect();
       resolve('connected');
@@ -43,7 +53,11 @@ describe('login endpoints', () => {
     const setCookie = res.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^cb_session=[^;]+; HttpOnly; SameSite=Strict; Path=\//);
     const cookie = setCookie.split(';')[0];
-    expect(await json(await fetch(`${demo.url}/api/me`, { headers: { cookie } }))).toEqual({ user: 'supervisor', role: 'supervisor', demo: true });
+    expect(await json(await fetch(`${demo.url}/api/me`, { headers: { cookie } }))).toEqual({
+      user: 'supervisor',
+      role: 'supervisor',
+      demo: true,
+    });
     expect((await fetch(`${demo.url}/api/me`, { headers: { cookie: `${cookie}x` } })).status).toBe(401);
     const out = await post(`${demo.url}/api/logout`, {}, { cookie });
     expect(out.status).toBe(204);
@@ -67,7 +81,8 @@ describe('login endpoints', () => {
   });
 
   it('throttles repeated failures of one user name from one address with 429 and a retry time', async () => {
-    for (let i = 0; i < 3; i++) expect((await post(`${demo.url}/api/login`, { username: 'admin', password: `guess${i}` })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await post(`${demo.url}/api/login`, { username: 'admin', password: `guess${i}` })).status).toBe(401);
     const limited = await post(`${demo.url}/api/login`, { username: 'admin', password: 'admin' });
     expect(limited.status).toBe(429);
     expect((await json(limited)).error).toMatch(/^Too many login attempts\. Try again in \d+ s\.$/);
@@ -147,7 +162,8 @@ describe('page gate', () => {
     const wrong = await fetch(`${demo.url}/wallboard?token=cbt_nope.nope`, noFollow);
     expect([wrong.status, wrong.headers.get('location')]).toEqual([303, '/wallboard/unavailable?reason=invalid']);
     // Open paths reach Next (absent in tests: 404).
-    for (const open of ['/login', '/wallboard/unavailable', '/_next/static/x.js', '/favicon.ico']) expect((await fetch(`${demo.url}${open}`, noFollow)).status).toBe(404);
+    for (const open of ['/login', '/wallboard/unavailable', '/_next/static/x.js', '/favicon.ico'])
+      expect((await fetch(`${demo.url}${open}`, noFollow)).status).toBe(404);
     const cookie = await login(demo.url, 'viewer', 'viewer');
     expect((await fetch(`${demo.url}/`, { ...noFollow, headers: { cookie } })).status).toBe(404);
     expect((await fetch(`${demo.url}/wallboard`, { ...noFollow, headers: { cookie } })).status).toBe(404);
@@ -209,12 +225,32 @@ describe('socket admission', () => {
   it('audits REST actions refused before they reach the runner: no login, foreign origin, unreadable body', async () => {
     const cookie = await login(demo.url, 'supervisor', 'supervisor');
     expect((await post(`${demo.url}/api/calls/1795664596.106/hangup`, {})).status).toBe(401);
-    expect((await post(`${demo.url}/api/channels/PJSIP%2F101-0001/hangup`, {}, { cookie, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post(`${demo.url}/api/channels/PJSIP%2F101-0001/hangup`, {}, { cookie, origin: 'https://evil.example' })).status).toBe(
+      403,
+    );
     expect((await post(`${demo.url}/api/originate`, '{"from": "101",', { cookie })).status).toBe(400);
-    const entries = (await demo.app.audit.tail(3)).map(({ who, action, params, result, address }) => ({ who, action, params, result, address }));
+    const entries = (await demo.app.audit.tail(3)).map(({ who, action, params, result, address }) => ({
+      who,
+      action,
+      params,
+      result,
+      address,
+    }));
     expect(entries).toEqual([
-      { who: '(not logged in)', action: 'hangup', params: { type: 'hangup', call: '1795664596.106' }, result: 'unauthenticated', address: expect.any(String) },
-      { who: 'supervisor', action: 'hangup', params: { type: 'hangup', channel: 'PJSIP/101-0001' }, result: 'forbidden', address: expect.any(String) },
+      {
+        who: '(not logged in)',
+        action: 'hangup',
+        params: { type: 'hangup', call: '1795664596.106' },
+        result: 'unauthenticated',
+        address: expect.any(String),
+      },
+      {
+        who: 'supervisor',
+        action: 'hangup',
+        params: { type: 'hangup', channel: 'PJSIP/101-0001' },
+        result: 'forbidden',
+        address: expect.any(String),
+      },
       { who: 'supervisor', action: 'originate', params: { type: 'originate' }, result: 'invalid', address: expect.any(String) },
     ]);
   });

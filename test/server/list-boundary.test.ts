@@ -16,27 +16,80 @@ const ts = '1795664553.031378';
 
 function channelItem(id: string, uid: string, name: string): string {
   return packet([
-    'Event: CoreShowChannel', `ActionID: ${id}`, `Channel: ${name}`, `Uniqueid: ${uid}`, `Linkedid: ${uid}`, 'Context: internal', 'Exten: 101',
-    'Priority: 1', 'ChannelState: 6', 'ChannelStateDesc: Up', 'Application: Wait', 'ApplicationData: 600', 'CallerIDNum: 21001',
-    'CallerIDName: Caller', 'ConnectedLineNum: <unknown>', 'ConnectedLineName: <unknown>', 'Language: en', 'AccountCode: ', 'BridgeId: ', 'Duration: 00:00:05',
+    'Event: CoreShowChannel',
+    `ActionID: ${id}`,
+    `Channel: ${name}`,
+    `Uniqueid: ${uid}`,
+    `Linkedid: ${uid}`,
+    'Context: internal',
+    'Exten: 101',
+    'Priority: 1',
+    'ChannelState: 6',
+    'ChannelStateDesc: Up',
+    'Application: Wait',
+    'ApplicationData: 600',
+    'CallerIDNum: 21001',
+    'CallerIDName: Caller',
+    'ConnectedLineNum: <unknown>',
+    'ConnectedLineName: <unknown>',
+    'Language: en',
+    'AccountCode: ',
+    'BridgeId: ',
+    'Duration: 00:00:05',
   ]);
 }
 
 const newchannel = (uid: string, name: string) =>
   packet([
-    'Event: Newchannel', 'Privilege: call,all', `Timestamp: ${ts}`, `Channel: ${name}`, 'ChannelState: 0', 'ChannelStateDesc: Down', 'CallerIDNum: 21002',
-    'CallerIDName: <unknown>', 'ConnectedLineNum: <unknown>', 'ConnectedLineName: <unknown>', 'Language: en', 'AccountCode: ', 'Context: callers',
-    'Exten: 21002', 'Priority: 1', `Uniqueid: ${uid}`, `Linkedid: ${uid}`,
+    'Event: Newchannel',
+    'Privilege: call,all',
+    `Timestamp: ${ts}`,
+    `Channel: ${name}`,
+    'ChannelState: 0',
+    'ChannelStateDesc: Down',
+    'CallerIDNum: 21002',
+    'CallerIDName: <unknown>',
+    'ConnectedLineNum: <unknown>',
+    'ConnectedLineName: <unknown>',
+    'Language: en',
+    'AccountCode: ',
+    'Context: callers',
+    'Exten: 21002',
+    'Priority: 1',
+    `Uniqueid: ${uid}`,
+    `Linkedid: ${uid}`,
   ]);
 
 const hangup = (uid: string, name: string) =>
-  packet(['Event: Hangup', 'Privilege: call,all', `Timestamp: ${ts}`, `Channel: ${name}`, `Uniqueid: ${uid}`, `Linkedid: ${uid}`, 'Cause: 16', 'Cause-txt: Normal Clearing']);
+  packet([
+    'Event: Hangup',
+    'Privilege: call,all',
+    `Timestamp: ${ts}`,
+    `Channel: ${name}`,
+    `Uniqueid: ${uid}`,
+    `Linkedid: ${uid}`,
+    'Cause: 16',
+    'Cause-txt: Normal Clearing',
+  ]);
 
 const agentConnect = (holdTime: number) =>
-  packet(['Event: AgentConnect', 'Privilege: agent,all', `Timestamp: ${ts}`, 'Queue: sales', 'Interface: Local/2002@agents/n', 'MemberName: Bob', `HoldTime: ${holdTime}`, 'RingTime: 1']);
+  packet([
+    'Event: AgentConnect',
+    'Privilege: agent,all',
+    `Timestamp: ${ts}`,
+    'Queue: sales',
+    'Interface: Local/2002@agents/n',
+    'MemberName: Bob',
+    `HoldTime: ${holdTime}`,
+    'RingTime: 1',
+  ]);
 
 function listAnswer(id: string, message: string, complete: string, items: string[]): string {
-  return packet(['Response: Success', `ActionID: ${id}`, 'EventList: start', `Message: ${message}`]) + items.join('') + packet([`Event: ${complete}`, `ActionID: ${id}`, 'EventList: Complete', `ListItems: ${items.length}`]);
+  return (
+    packet(['Response: Success', `ActionID: ${id}`, 'EventList: start', `Message: ${message}`]) +
+    items.join('') +
+    packet([`Event: ${complete}`, `ActionID: ${id}`, 'EventList: Complete', `ListItems: ${items.length}`])
+  );
 }
 
 /** A scripted Asterisk: each answer, with the events around it, goes out in one write. */
@@ -49,18 +102,48 @@ function answer(action: string, id: string): string {
     case 'coreshowchannels':
       // 1.1 hangs up and 1.2 is born just after the snapshot; 1.3 lives on.
       return (
-        listAnswer(id, 'Channels will follow', 'CoreShowChannelsComplete', [channelItem(id, '1.1', 'Local/101@phones-00000001;1'), channelItem(id, '1.3', 'Local/103@phones-00000003;1')]) +
+        listAnswer(id, 'Channels will follow', 'CoreShowChannelsComplete', [
+          channelItem(id, '1.1', 'Local/101@phones-00000001;1'),
+          channelItem(id, '1.3', 'Local/103@phones-00000003;1'),
+        ]) +
         newchannel('1.2', 'Local/21002@callers-00000002;1') +
         hangup('1.1', 'Local/101@phones-00000001;1')
       );
     case 'queuestatus': {
       const params = packet([
-        'Event: QueueParams', 'Queue: sales', 'Max: 0', 'Strategy: ringall', 'Calls: 0', 'Holdtime: 10', 'TalkTime: 9', 'Completed: 6', 'Abandoned: 0',
-        'ServiceLevel: 30', 'ServicelevelPerf: 100.0', 'ServicelevelPerf2: 100.0', 'Weight: 0', `ActionID: ${id}`,
+        'Event: QueueParams',
+        'Queue: sales',
+        'Max: 0',
+        'Strategy: ringall',
+        'Calls: 0',
+        'Holdtime: 10',
+        'TalkTime: 9',
+        'Completed: 6',
+        'Abandoned: 0',
+        'ServiceLevel: 30',
+        'ServicelevelPerf: 100.0',
+        'ServicelevelPerf2: 100.0',
+        'Weight: 0',
+        `ActionID: ${id}`,
       ]);
       const member = packet([
-        'Event: QueueMember', 'Queue: sales', 'Name: Bob', 'Location: Local/2002@agents/n', 'StateInterface: Custom:2002', 'Membership: static', 'Penalty: 0',
-        'CallsTaken: 2', 'LastCall: 1795664494', 'LastPause: 0', 'LoginTime: 1795664455', 'InCall: 0', 'Status: 1', 'Paused: 0', 'PausedReason: ', 'Wrapuptime: 0', `ActionID: ${id}`,
+        'Event: QueueMember',
+        'Queue: sales',
+        'Name: Bob',
+        'Location: Local/2002@agents/n',
+        'StateInterface: Custom:2002',
+        'Membership: static',
+        'Penalty: 0',
+        'CallsTaken: 2',
+        'LastCall: 1795664494',
+        'LastPause: 0',
+        'LoginTime: 1795664455',
+        'InCall: 0',
+        'Status: 1',
+        'Paused: 0',
+        'PausedReason: ',
+        'Wrapuptime: 0',
+        `ActionID: ${id}`,
       ]);
       // The connect before the answer is already in Holdtime 10; the one after it is not.
       return agentConnect(50) + listAnswer(id, 'Queue status will follow', 'QueueStatusComplete', [params, member]) + agentConnect(20);
@@ -88,7 +171,12 @@ async function scriptedAsterisk(): Promise<{ port: number; actions: string[]; so
       buffered += chunk.toString('utf8');
       let end: number;
       while ((end = buffered.indexOf('\r\n\r\n')) >= 0) {
-        const headers = new Map(buffered.slice(0, end).split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+        const headers = new Map(
+          buffered
+            .slice(0, end)
+            .split('\r\n')
+            .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+        );
         buffered = buffered.slice(end + 4);
         actions.push(headers.get('action') ?? '');
         socket.write(answer(headers.get('action') ?? '', headers.get('actionid') ?? ''));

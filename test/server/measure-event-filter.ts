@@ -53,14 +53,18 @@ function transcript(): void {
   }
   console.log(`04-busy-hour.ami, events inside Events: ${EVENT_CLASSES.join(',')}`);
   console.log(`  without filter: ${events} events, ${bytes} bytes`);
-  console.log(`  filtered out:   ${droppedEvents} events (${pct(droppedEvents, events)}), ${droppedBytes} bytes (${pct(droppedBytes, bytes)})`);
+  console.log(
+    `  filtered out:   ${droppedEvents} events (${pct(droppedEvents, events)}), ${droppedBytes} bytes (${pct(droppedBytes, bytes)})`,
+  );
   console.log(`  by name: ${JSON.stringify(names)}`);
 }
 
 async function live(): Promise<void> {
   const pbx = await startDemoPbx({ port: 0, speed });
   const user = pbx.users[0];
-  const sessions = await Promise.all([0, 1].map(() => TestAmi.login(pbx.port, user.username, user.secret, { Events: EVENT_CLASSES.join(',') })));
+  const sessions = await Promise.all(
+    [0, 1].map(() => TestAmi.login(pbx.port, user.username, user.secret, { Events: EVENT_CLASSES.join(',') })),
+  );
   const filtered = sessions[1]; // sessions[0] stays unfiltered: its bytes are the baseline
   const ack = await filtered.send({ Action: 'Filter', Operation: 'Add', Filter: excludeFilter() });
   if (ack.fields.Response !== 'Success') throw new Error(`Filter refused: ${ack.fields.Message}`);

@@ -18,17 +18,27 @@ const h = monitorEventLoopDelay({ resolution: 5 });
 h.enable();
 let bytes = 0;
 let batches = 0;
-clients[0].socket.on('ops', (b) => { batches++; bytes += JSON.stringify(b).length; });
+clients[0].socket.on('ops', (b) => {
+  batches++;
+  bytes += JSON.stringify(b).length;
+});
 const start = performance.now();
 const cpu0 = process.cpuUsage();
 await new Promise((r) => setTimeout(r, 10_000));
 const cpu = process.cpuUsage(cpu0);
 h.disable();
 const secs = (performance.now() - start) / 1000;
-console.log(`batches/s ${(batches / secs).toFixed(1)}, bytes/batch ${(bytes / batches).toFixed(0)}, channels ${Object.keys(stack.app.session.state.channels).length}`);
-console.log(`process CPU (server+demo PBX+${N} clients) ${(((cpu.user + cpu.system) / 1e6 / secs) * 100).toFixed(0)}%, event-loop delay p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`);
+console.log(
+  `batches/s ${(batches / secs).toFixed(1)}, bytes/batch ${(bytes / batches).toFixed(0)}, channels ${Object.keys(stack.app.session.state.channels).length}`,
+);
+console.log(
+  `process CPU (server+demo PBX+${N} clients) ${(((cpu.user + cpu.system) / 1e6 / secs) * 100).toFixed(0)}%, event-loop delay p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`,
+);
 let equal = 0;
-for (const c of clients.slice(0, 20)) { const s = await stateAtSameSeq(stack.app, c); if (JSON.stringify(s.client) === JSON.stringify(s.server)) equal++; }
+for (const c of clients.slice(0, 20)) {
+  const s = await stateAtSameSeq(stack.app, c);
+  if (JSON.stringify(s.client) === JSON.stringify(s.server)) equal++;
+}
 console.log(`converged: ${equal}/20 sampled clients equal to the server; gaps ${clients.reduce((n, c) => n + c.gaps, 0)}`);
 for (const c of clients) c.close();
 await stack.close();

@@ -21,22 +21,61 @@ const nameOf = (c: ChannelSpec) => c.name ?? `PJSIP/${c.uid}-00000001`;
 
 export function newchannel(c: ChannelSpec): string {
   return packet([
-    'Event: Newchannel', 'Privilege: call,all', `Timestamp: ${TS}`, `Channel: ${nameOf(c)}`, 'ChannelState: 6', 'ChannelStateDesc: Up',
-    'CallerIDNum: 101', `CallerIDName: ${c.callerName ?? 'Alice'}`, 'ConnectedLineNum: <unknown>', 'ConnectedLineName: <unknown>', 'Language: en',
-    'AccountCode: ', 'Context: internal', 'Exten: 102', 'Priority: 1', `Uniqueid: ${c.uid}`, `Linkedid: ${c.linkedid ?? c.uid}`,
+    'Event: Newchannel',
+    'Privilege: call,all',
+    `Timestamp: ${TS}`,
+    `Channel: ${nameOf(c)}`,
+    'ChannelState: 6',
+    'ChannelStateDesc: Up',
+    'CallerIDNum: 101',
+    `CallerIDName: ${c.callerName ?? 'Alice'}`,
+    'ConnectedLineNum: <unknown>',
+    'ConnectedLineName: <unknown>',
+    'Language: en',
+    'AccountCode: ',
+    'Context: internal',
+    'Exten: 102',
+    'Priority: 1',
+    `Uniqueid: ${c.uid}`,
+    `Linkedid: ${c.linkedid ?? c.uid}`,
   ]);
 }
 
 export function hangup(c: ChannelSpec): string {
-  return packet(['Event: Hangup', 'Privilege: call,all', `Timestamp: ${TS}`, `Channel: ${nameOf(c)}`, `Uniqueid: ${c.uid}`, `Linkedid: ${c.linkedid ?? c.uid}`, 'Cause: 16', 'Cause-txt: Normal Clearing']);
+  return packet([
+    'Event: Hangup',
+    'Privilege: call,all',
+    `Timestamp: ${TS}`,
+    `Channel: ${nameOf(c)}`,
+    `Uniqueid: ${c.uid}`,
+    `Linkedid: ${c.linkedid ?? c.uid}`,
+    'Cause: 16',
+    'Cause-txt: Normal Clearing',
+  ]);
 }
 
 function channelItem(id: string, c: ChannelSpec): string {
   return packet([
-    'Event: CoreShowChannel', `ActionID: ${id}`, `Channel: ${nameOf(c)}`, `Uniqueid: ${c.uid}`, `Linkedid: ${c.linkedid ?? c.uid}`, 'Context: internal',
-    'Exten: 102', 'Priority: 1', 'ChannelState: 6', 'ChannelStateDesc: Up', 'Application: ', 'ApplicationData: ', 'CallerIDNum: 101',
-    `CallerIDName: ${c.callerName ?? 'Alice'}`, 'ConnectedLineNum: <unknown>', 'ConnectedLineName: <unknown>', 'Language: en', 'AccountCode: ',
-    `BridgeId: ${c.bridgeId ?? ''}`, 'Duration: 00:00:05',
+    'Event: CoreShowChannel',
+    `ActionID: ${id}`,
+    `Channel: ${nameOf(c)}`,
+    `Uniqueid: ${c.uid}`,
+    `Linkedid: ${c.linkedid ?? c.uid}`,
+    'Context: internal',
+    'Exten: 102',
+    'Priority: 1',
+    'ChannelState: 6',
+    'ChannelStateDesc: Up',
+    'Application: ',
+    'ApplicationData: ',
+    'CallerIDNum: 101',
+    `CallerIDName: ${c.callerName ?? 'Alice'}`,
+    'ConnectedLineNum: <unknown>',
+    'ConnectedLineName: <unknown>',
+    'Language: en',
+    'AccountCode: ',
+    `BridgeId: ${c.bridgeId ?? ''}`,
+    'Duration: 00:00:05',
   ]);
 }
 
@@ -90,7 +129,11 @@ export async function startFakeAsterisk(): Promise<FakeAsterisk> {
           return listAnswer(id, 'QueueStatusComplete', []);
         case 'CoreShowChannels': {
           if (fake.holdChannelList(fake.channelLists++)) return;
-          return listAnswer(id, 'CoreShowChannelsComplete', [...fake.channels.values()].map((c) => channelItem(id, c)));
+          return listAnswer(
+            id,
+            'CoreShowChannelsComplete',
+            [...fake.channels.values()].map((c) => channelItem(id, c)),
+          );
         }
         case 'CoreSettings':
           return packet(['Response: Success', `ActionID: ${id}`, 'AMIversion: 11.0.0', 'AsteriskVersion: 22.5.2']);

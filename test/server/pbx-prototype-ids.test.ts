@@ -31,7 +31,11 @@ describe('prototype-named ids on a whole Callboard', () => {
       ami: { host: '127.0.0.1', port: fake.port, username: 'dashboard', secret: 's3cret', tls: false },
       demo: true,
     });
-    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }), () => fake.close(), () => app.close());
+    cleanups.push(
+      () => fs.rmSync(dataDir, { recursive: true, force: true }),
+      () => fake.close(),
+      () => app.close(),
+    );
     const url = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}`;
     await waitFor(() => app.session.state.pbx.lastResync > 0, 'first resync');
     const admin = await login(url, 'admin', 'admin');
@@ -55,7 +59,8 @@ describe('prototype-named ids on a whole Callboard', () => {
     let { server, client } = await stateAtSameSeq(app, mirror);
     expect(client).toEqual(server);
 
-    const post = () => fetch(`${url}/api/resync`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/json' }, body: '{}' });
+    const post = () =>
+      fetch(`${url}/api/resync`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/json' }, body: '{}' });
     const res = await post();
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ ok: true });

@@ -46,7 +46,10 @@ async function setup(opts: Partial<PbxSessionOptions> = {}, script: (fake: FakeA
   const { applyOps } = await import('@/lib/protocol');
   session.onOps((ops) => applyOps(mirror, ops));
   session.start();
-  cleanups.push(() => fake.close(), () => session.stop());
+  cleanups.push(
+    () => fake.close(),
+    () => session.stop(),
+  );
   return { fake, session, logs, mirror };
 }
 
@@ -141,7 +144,9 @@ describe('bounds on hostile volume', () => {
     await waitFor(() => session.health().warnings.entitiesDropped.channels === 7, 'seven dropped');
     expect(Object.keys(session.state.channels)).toHaveLength(5);
     expect(Object.keys(session.state.calls)).toHaveLength(5);
-    expect(session.state.pbx.warnings.join('\n')).toMatch(/Board incomplete: Asterisk has more channels than the 5 Callboard keeps \(CALLBOARD_MAX_CHANNELS\)/);
+    expect(session.state.pbx.warnings.join('\n')).toMatch(
+      /Board incomplete: Asterisk has more channels than the 5 Callboard keeps \(CALLBOARD_MAX_CHANNELS\)/,
+    );
     expect(session.health().complete).toBe(false);
     expect(wire(mirror)).toEqual(wire(session.state));
     // They hang up; once a resync finds everything within the bound, the warning goes.
@@ -176,11 +181,20 @@ describe('the drift check', () => {
     fake.channels.set('8.2', { uid: '8.2' });
     await waitFor(() => session.health().drift.checks >= 1, 'a check on the interval', 5_000);
     const drift = session.health().drift;
-    expect(drift).toMatchObject({ lastReason: 'interval', lastDifferences: 4, lastByKind: { channels: { added: 1, removed: 1, changed: 0 }, calls: { added: 1, removed: 1, changed: 0 } } });
+    expect(drift).toMatchObject({
+      lastReason: 'interval',
+      lastDifferences: 4,
+      lastByKind: { channels: { added: 1, removed: 1, changed: 0 }, calls: { added: 1, removed: 1, changed: 0 } },
+    });
     expect(session.state.pbx).toMatchObject({ driftDifferences: 4 });
     expect(session.state.pbx.driftCheckedAt).toBeGreaterThan(0);
     const lines = logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('drift: '));
-    expect(lines.map((l) => `${l.kind} ${l.id} ${l.change}`).sort()).toEqual(['calls 8.1 removed', 'calls 8.2 added', 'channels 8.1 removed', 'channels 8.2 added']);
+    expect(lines.map((l) => `${l.kind} ${l.id} ${l.change}`).sort()).toEqual([
+      'calls 8.1 removed',
+      'calls 8.2 added',
+      'channels 8.1 removed',
+      'channels 8.2 added',
+    ]);
     // In sync again: the next check finds nothing.
     await waitFor(() => session.health().drift.checks >= 2, 'the next check', 5_000);
     expect(session.health().drift.lastDifferences).toBe(0);

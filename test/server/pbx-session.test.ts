@@ -16,10 +16,24 @@ afterEach(async () => {
 });
 
 async function sessionAs(read: string[], write: string[]) {
-  const pbx = await startDemoPbx({ port: 0, seed: 3, speed: 10, traffic: { callsPerMinute: 300 }, users: [{ username: 'cb', secret: 'pw-Secret-1', read, write }] });
-  const session = new PbxSession({ ami: { host: pbx.host, port: pbx.port, username: 'cb', secret: 'pw-Secret-1', tls: false }, log: createLogger('silent'), label: 'test', demo: true });
+  const pbx = await startDemoPbx({
+    port: 0,
+    seed: 3,
+    speed: 10,
+    traffic: { callsPerMinute: 300 },
+    users: [{ username: 'cb', secret: 'pw-Secret-1', read, write }],
+  });
+  const session = new PbxSession({
+    ami: { host: pbx.host, port: pbx.port, username: 'cb', secret: 'pw-Secret-1', tls: false },
+    log: createLogger('silent'),
+    label: 'test',
+    demo: true,
+  });
   session.start();
-  cleanups.push(() => pbx.close(), () => session.stop());
+  cleanups.push(
+    () => pbx.close(),
+    () => session.stop(),
+  );
   await waitFor(() => session.state.pbx.lastResync > 0, 'first resync');
   return { pbx, session };
 }
@@ -48,7 +62,12 @@ describe('PbxSession', () => {
     session.onOps((o) => (ops += o.length));
     await new Promise((r) => setTimeout(r, 1500));
     expect(ops).toBeGreaterThan(0); // the PBX was busy meanwhile
-    expect(pbx.received().slice(after).replace(/Action: Ping\r\nActionID: [^\r\n]*\r\n\r\n/g, '')).toBe('');
+    expect(
+      pbx
+        .received()
+        .slice(after)
+        .replace(/Action: Ping\r\nActionID: [^\r\n]*\r\n\r\n/g, ''),
+    ).toBe('');
   });
 
   it('subscribes with the narrow event mask the state engine needs', async () => {
@@ -70,7 +89,10 @@ describe('PbxSession staleness', () => {
       client: { pingIntervalMs: 100, deadAfterMs: 400, backoff: { initialMs: 50, maxMs: 100 } },
     });
     session.start();
-    cleanups.push(() => pbx.close(), () => session.stop());
+    cleanups.push(
+      () => pbx.close(),
+      () => session.stop(),
+    );
     await waitFor(() => session.state.pbx.lastResync > 0, 'first resync');
     const connectedSince = session.state.pbx.linkSince;
     const resyncedAt = Date.now();
@@ -117,7 +139,10 @@ async function busySession(timing: DemoPbxOptions['timing']) {
     client: { backoff: { initialMs: 20, maxMs: 100 } },
   });
   session.start();
-  cleanups.push(() => pbx.close(), () => session.stop());
+  cleanups.push(
+    () => pbx.close(),
+    () => session.stop(),
+  );
   await waitFor(() => session.state.pbx.lastResync > 0, 'first resync');
   return { pbx, session };
 }

@@ -97,7 +97,11 @@ describe('views on the wire', () => {
     const redactedAt = stack.app.fanout.stats.redactedBatches;
     // Enough traffic for new callers to arrive after the snapshot.
     const callersAtStart = new Set(Object.keys(stack.app.session.state.callers));
-    await waitFor(() => Object.values(stack.app.session.state.callers).some((c) => !callersAtStart.has(c.id) && c.callerNum.startsWith('+')), 'a new external caller', 30_000);
+    await waitFor(
+      () => Object.values(stack.app.session.state.callers).some((c) => !callersAtStart.has(c.id) && c.callerNum.startsWith('+')),
+      'a new external caller',
+      30_000,
+    );
     await waitFor(() => full.batches >= 20, 'batches', 20_000);
     // REST too, for each view.
     const rest = {
@@ -159,7 +163,8 @@ describe('views on the wire', () => {
     expect(queueStats(board)).toEqual(queueStats(server));
     expect(Object.keys(board.callers).sort()).toEqual(Object.keys(server.callers).sort());
     expect(board.pbx.activeCalls).toBe(countActiveCalls(server.calls));
-    for (const caller of Object.values(board.callers)) expect(Object.keys(caller).sort()).toEqual(['id', 'position', 'queue', 'uniqueid', 'waitingSince']);
+    for (const caller of Object.values(board.callers))
+      expect(Object.keys(caller).sort()).toEqual(['id', 'position', 'queue', 'uniqueid', 'waitingSince']);
     for (const member of Object.values(board.members)) expect(member).not.toHaveProperty('name');
 
     const v = await stateAtSameSeq(stack.app, viewer);

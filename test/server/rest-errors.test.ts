@@ -68,7 +68,9 @@ describe('REST errors', () => {
     const c = new MirrorClient(stack.url, { cookie: supervisor });
     try {
       await c.connected();
-      const result: ActionResult = await c.socket.timeout(5_000).emitWithAck('action', { type: 'originate', from: '101' } as unknown as ActionRequest);
+      const result: ActionResult = await c.socket
+        .timeout(5_000)
+        .emitWithAck('action', { type: 'originate', from: '101' } as unknown as ActionRequest);
       expect(result).toEqual({ ok: false, code: 'invalid', message: 'To: Enter the number to call' });
       const hangup: ActionResult = await c.socket.timeout(5_000).emitWithAck('action', { type: 'hangup' } as unknown as ActionRequest);
       expect(hangup).toEqual({ ok: false, code: 'invalid', message: 'Say which channel to hang up' });

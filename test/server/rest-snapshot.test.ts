@@ -27,7 +27,10 @@ describe('GET /api/snapshot', () => {
     const seconds = Number(refused.headers.get('retry-after'));
     expect(seconds).toBeGreaterThan(0);
     expect(seconds).toBeLessThanOrEqual(60);
-    expect(await json(refused)).toEqual({ error: expect.stringMatching(/^Too many snapshot requests\. Try again in \d+ s/), code: 'rate-limited' });
+    expect(await json(refused)).toEqual({
+      error: expect.stringMatching(/^Too many snapshot requests\. Try again in \d+ s/),
+      code: 'rate-limited',
+    });
     const other = stack.app.auth.store.createToken('other', 'viewer');
     expect((await snapshot(other.token)).status).toBe(200);
   });

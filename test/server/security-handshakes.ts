@@ -30,7 +30,8 @@ async function handshake(url: string): Promise<number> {
 export async function measureHandshakes(stack: Stack, tried: number, maxWaitMs = 70_000): Promise<HandshakeMeasure> {
   const baseline = stack.app.io.engine.clientsCount;
   const statuses: number[] = [];
-  for (let i = 0; i < tried; i += 100) statuses.push(...(await Promise.all(Array.from({ length: Math.min(100, tried - i) }, () => handshake(stack.url)))));
+  for (let i = 0; i < tried; i += 100)
+    statuses.push(...(await Promise.all(Array.from({ length: Math.min(100, tried - i) }, () => handshake(stack.url)))));
   const accepted = statuses.filter((s) => s === 200).length;
   const heldAfterBurst = stack.app.io.engine.clientsCount - baseline;
   const start = Date.now();

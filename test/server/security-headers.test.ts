@@ -19,7 +19,10 @@ let framing: Stack;
 beforeAll(async () => {
   [plain, framing] = await Promise.all([
     startStack({ app: { nextHandler: fakeNext }, env: { NODE_ENV: 'production' } }),
-    startStack({ app: { nextHandler: fakeNext }, env: { CALLBOARD_WALLBOARD_ANCESTORS: 'https://intranet.example.com, https://*.example.org' } }),
+    startStack({
+      app: { nextHandler: fakeNext },
+      env: { CALLBOARD_WALLBOARD_ANCESTORS: 'https://intranet.example.com, https://*.example.org' },
+    }),
   ]);
 });
 afterAll(async () => {
@@ -43,7 +46,11 @@ describe('security headers', () => {
       fetch(`${plain.url}/api/snapshot`, { headers: { cookie } }),
       fetch(`${plain.url}/api/snapshot`),
       fetch(`${plain.url}/api/nothing`),
-      fetch(`${plain.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"viewer","password":"no"}' }),
+      fetch(`${plain.url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"username":"viewer","password":"no"}',
+      }),
       fetch(`${plain.url}/api/logout`, { method: 'POST', headers: { cookie } }),
     ]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 401, 404, 401, 204]);
@@ -95,7 +102,9 @@ describe('security headers', () => {
     const wall = exchanged.headers.get('set-cookie')!.split(';')[0];
     const board = await fetch(`${framing.url}/wallboard`, { headers: { cookie: wall } });
     expect(board.status).toBe(200);
-    expect(board.headers.get('content-security-policy')).toMatch(/frame-ancestors https:\/\/intranet\.example\.com https:\/\/\*\.example\.org(;|$)/);
+    expect(board.headers.get('content-security-policy')).toMatch(
+      /frame-ancestors https:\/\/intranet\.example\.com https:\/\/\*\.example\.org(;|$)/,
+    );
     expect(board.headers.get('x-frame-options')).toBeNull();
     const login = await fetch(`${framing.url}/login`);
     expect(login.headers.get('content-security-policy')).toContain(`frame-ancestors 'none'`);
@@ -104,6 +113,8 @@ describe('security headers', () => {
 
   it('refuse a wallboard ancestor that is not a source', async () => {
     const { loadConfig } = await import('@/server/config');
-    expect(() => loadConfig({ CALLBOARD_WALLBOARD_ANCESTORS: "https://ok.example.com; script-src 'unsafe-inline'" })).toThrow(/CALLBOARD_WALLBOARD_ANCESTORS/);
+    expect(() => loadConfig({ CALLBOARD_WALLBOARD_ANCESTORS: "https://ok.example.com; script-src 'unsafe-inline'" })).toThrow(
+      /CALLBOARD_WALLBOARD_ANCESTORS/,
+    );
   });
 });

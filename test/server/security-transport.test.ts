@@ -30,7 +30,10 @@ let untrusted: Stack;
 let tls: Stack;
 beforeAll(async () => {
   [proxied, untrusted, tls] = await Promise.all([
-    startStack({ env: { CALLBOARD_TRUSTED_PROXIES: '10.9.0.0/16, 127.0.0.1' }, app: { log: createLogger('info', { stream: logSink, pretty: false }) } }),
+    startStack({
+      env: { CALLBOARD_TRUSTED_PROXIES: '10.9.0.0/16, 127.0.0.1' },
+      app: { log: createLogger('info', { stream: logSink, pretty: false }) },
+    }),
     startStack({ env: { CALLBOARD_TRUSTED_PROXIES: '10.1.2.3' } }),
     startStack({ env: { CALLBOARD_TLS_CERT: CERT, CALLBOARD_TLS_KEY: KEY } }),
   ]);
@@ -55,7 +58,9 @@ describe('a trusted proxy', () => {
     const page = await fetch(`${proxied.url}/login`, { headers: { 'x-forwarded-proto': 'https' } });
     expect(page.headers.get('strict-transport-security')).toBe('max-age=15552000');
     expect(page.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
-    const info = await json(await fetch(`${proxied.url}/api/login-info`, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.7' } }));
+    const info = await json(
+      await fetch(`${proxied.url}/api/login-info`, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.7' } }),
+    );
     expect(info.insecure).toBe(false);
   });
 
@@ -90,7 +95,9 @@ describe('an untrusted peer', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).not.toMatch(/Secure/);
     expect(res.headers.get('strict-transport-security')).toBeNull();
-    expect((await json(await fetch(`${untrusted.url}/api/login-info`, { headers: { 'x-forwarded-for': '203.0.113.9' } }))).insecure).toBe(false);
+    expect((await json(await fetch(`${untrusted.url}/api/login-info`, { headers: { 'x-forwarded-for': '203.0.113.9' } }))).insecure).toBe(
+      false,
+    );
     // Claiming fresh addresses does not escape the throttle either: all of it is 127.0.0.1.
     for (let i = 0; i < 25; i++) {
       await fetch(`${untrusted.url}/api/login`, {
@@ -104,13 +111,20 @@ describe('an untrusted peer', () => {
 
   it('is refused at start when the list is not addresses', async () => {
     const { loadConfig } = await import('@/server/config');
-    expect(() => loadConfig({ CALLBOARD_TRUSTED_PROXIES: 'proxy.example.com' })).toThrow(/CALLBOARD_TRUSTED_PROXIES: "proxy.example.com" is not an IP address/);
+    expect(() => loadConfig({ CALLBOARD_TRUSTED_PROXIES: 'proxy.example.com' })).toThrow(
+      /CALLBOARD_TRUSTED_PROXIES: "proxy.example.com" is not an IP address/,
+    );
     expect(() => loadConfig({ CALLBOARD_TLS_CERT: CERT })).toThrow(/CALLBOARD_TLS_KEY: required/);
-    expect(() => loadConfig({ CALLBOARD_TLS_CERT: '/nonexistent.pem', CALLBOARD_TLS_KEY: KEY })).toThrow(/CALLBOARD_TLS_CERT: cannot read \/nonexistent.pem \(ENOENT\)/);
+    expect(() => loadConfig({ CALLBOARD_TLS_CERT: '/nonexistent.pem', CALLBOARD_TLS_KEY: KEY })).toThrow(
+      /CALLBOARD_TLS_CERT: cannot read \/nonexistent.pem \(ENOENT\)/,
+    );
   });
 });
 
-function httpsRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function httpsRequest(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method: opts.method ?? 'GET', headers: opts.headers, ca }, (res) => {
       let body = '';

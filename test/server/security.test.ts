@@ -18,7 +18,9 @@ let stack: Stack;
 let supervisor: MirrorClient;
 let cookie: string;
 beforeAll(async () => {
-  stack = await startStack({ app: { actionRateLimit: { limit: 100_000, windowMs: 1000 }, log: createLogger('trace', { stream: logSink, pretty: false }) } });
+  stack = await startStack({
+    app: { actionRateLimit: { limit: 100_000, windowMs: 1000 }, log: createLogger('trace', { stream: logSink, pretty: false }) },
+  });
   cookie = await login(stack.url, 'supervisor', 'supervisor');
   supervisor = new MirrorClient(stack.url, { cookie });
   await supervisor.connected();
@@ -30,16 +32,26 @@ afterAll(async () => {
 
 /** What our side wrote to the PBX since `from`, minus the keepalive Pings. */
 function sentSince(from: number): string {
-  return stack.pbx.received().slice(from).replace(/Action: Ping\r\nActionID: [^\r\n]*\r\n\r\n/g, '');
+  return stack.pbx
+    .received()
+    .slice(from)
+    .replace(/Action: Ping\r\nActionID: [^\r\n]*\r\n\r\n/g, '');
 }
 
 const BREAKERS = ['\r', '\n', '\0', '\r\n', '\r\nAction: Command\r\nCommand: core stop now\r\n\r\n', '\n\n'];
 /** Strings that carry CR, LF or NUL somewhere, wrapped in unicode, header-like text or bulk. */
 const hostile = fc
   .tuple(
-    fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('101', 'PJSIP/101', 'Local/1@x-0001;1', '1795664596.106', 'Zoë Müller <101>'), fc.string({ unit: 'grapheme', maxLength: 10 })),
+    fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('101', 'PJSIP/101', 'Local/1@x-0001;1', '1795664596.106', 'Zoë Müller <101>'),
+      fc.string({ unit: 'grapheme', maxLength: 10 }),
+    ),
     fc.constantFrom(...BREAKERS),
-    fc.oneof(fc.constantFrom('Action: Command', 'Action: Originate\r\nApplication: System\r\nData: rm -rf /', ''), fc.string({ maxLength: 20 })),
+    fc.oneof(
+      fc.constantFrom('Action: Command', 'Action: Originate\r\nApplication: System\r\nData: rm -rf /', ''),
+      fc.string({ maxLength: 20 }),
+    ),
   )
   .map(([a, b, c]) => a + b + c);
 /** Too long for any field, yet under socket.io's 64 KiB message limit. */
@@ -47,14 +59,16 @@ const huge = fc.integer({ min: 121, max: 60_000 }).map((n) => '1'.repeat(n));
 const badValue = fc.oneof(hostile, huge);
 
 const requestWith = (value: string) =>
-  fc.constantFrom<(v: string) => unknown>(
-    (v) => ({ type: 'hangup', channel: v }),
-    (v) => ({ type: 'hangup', call: v }),
-    (v) => ({ type: 'originate', from: v, to: '102' }),
-    (v) => ({ type: 'originate', from: '101', to: v }),
-    (v) => ({ type: 'originate', from: '101', to: '102', callerId: v }),
-    (v) => ({ type: 'originate', from: '101', to: '102', Channel: v }),
-  ).map((make) => make(value));
+  fc
+    .constantFrom<(v: string) => unknown>(
+      (v) => ({ type: 'hangup', channel: v }),
+      (v) => ({ type: 'hangup', call: v }),
+      (v) => ({ type: 'originate', from: v, to: '102' }),
+      (v) => ({ type: 'originate', from: '101', to: v }),
+      (v) => ({ type: 'originate', from: '101', to: '102', callerId: v }),
+      (v) => ({ type: 'originate', from: '101', to: '102', Channel: v }),
+    )
+    .map((make) => make(value));
 
 describe('injection attempts never reach the AMI socket', () => {
   it('over socket.io', async () => {
@@ -82,18 +96,25 @@ describe('injection attempts never reach the AMI socket', () => {
   it('over REST', async () => {
     const start = stack.pbx.received().length;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(badValue, fc.constant('1'.repeat(100_000))), fc.constantFrom('from', 'to', 'callerId', 'call'), async (value, field) => {
-        const res =
-          field === 'call'
-            ? await fetch(`${stack.url}/api/calls/${encodeURIComponent(value.slice(0, 4000))}/hangup`, { method: 'POST', headers: { cookie } })
-            : await fetch(`${stack.url}/api/originate`, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json', cookie },
-                body: JSON.stringify({ from: '101', to: '102', [field]: value }),
-              });
-        expect([400, 413]).toContain(res.status);
-        await res.arrayBuffer();
-      }),
+      fc.asyncProperty(
+        fc.oneof(badValue, fc.constant('1'.repeat(100_000))),
+        fc.constantFrom('from', 'to', 'callerId', 'call'),
+        async (value, field) => {
+          const res =
+            field === 'call'
+              ? await fetch(`${stack.url}/api/calls/${encodeURIComponent(value.slice(0, 4000))}/hangup`, {
+                  method: 'POST',
+                  headers: { cookie },
+                })
+              : await fetch(`${stack.url}/api/originate`, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json', cookie },
+                  body: JSON.stringify({ from: '101', to: '102', [field]: value }),
+                });
+          expect([400, 413]).toContain(res.status);
+          await res.arrayBuffer();
+        },
+      ),
       { numRuns: 100 },
     );
     expect(sentSince(start)).toBe('');
@@ -103,8 +124,12 @@ describe('injection attempts never reach the AMI socket', () => {
     const admin = await login(stack.url, 'admin', 'admin');
     // After the floods above, a second passes before refusals are written one by one again.
     await new Promise((r) => setTimeout(r, 1100));
-    await supervisor.socket.timeout(5000).emitWithAck('action', { type: 'hangup', channel: `x\r\nAction: Command${'y'.repeat(5000)}` } as ActionRequest);
-    const { entries } = (await json(await fetch(`${stack.url}/api/audit?limit=1`, { headers: { cookie: admin } }))) as { entries: { result: string; params: { channel: string } }[] };
+    await supervisor.socket
+      .timeout(5000)
+      .emitWithAck('action', { type: 'hangup', channel: `x\r\nAction: Command${'y'.repeat(5000)}` } as ActionRequest);
+    const { entries } = (await json(await fetch(`${stack.url}/api/audit?limit=1`, { headers: { cookie: admin } }))) as {
+      entries: { result: string; params: { channel: string } }[];
+    };
     expect(entries[0].result).toBe('invalid');
     expect(entries[0].params.channel.length).toBeLessThan(400);
   });
@@ -123,8 +148,19 @@ describe('the AMI secret never leaves the server', () => {
       watcher.socket.emit('resync');
       await waitFor(() => watcher.snapshots >= 2, 'resync snapshot');
       const bodies: string[] = [];
-      for (const path of ['/api/health', '/api/login-info', '/api/me', '/api/snapshot', '/api/audit', '/', '/login', '/wallboard', `/wallboard?token=${token}`]) {
-        for (const headers of [{}, { cookie: admin }] as Record<string, string>[]) bodies.push(await (await fetch(`${stack.url}${path}`, { headers, redirect: 'manual' })).text());
+      for (const path of [
+        '/api/health',
+        '/api/login-info',
+        '/api/me',
+        '/api/snapshot',
+        '/api/audit',
+        '/',
+        '/login',
+        '/wallboard',
+        `/wallboard?token=${token}`,
+      ]) {
+        for (const headers of [{}, { cookie: admin }] as Record<string, string>[])
+          bodies.push(await (await fetch(`${stack.url}${path}`, { headers, redirect: 'manual' })).text());
       }
       const all = [...bodies, ...watcher.received, ...wall.received].join('\n');
       expect(all).toContain('"queues"');

@@ -6,8 +6,17 @@ import { foldForSearch } from '@/lib/ui/search';
 
 function call(id: string, fromName: string, over: Partial<Call> = {}): Call {
   return {
-    id, direction: 'internal', state: 'talking', from: { channel: '', name: fromName, num: '111' },
-    to: { channel: '', name: '', num: '222' }, channels: [], queue: '', did: '', startedAt: 1, answeredAt: 0, ...over,
+    id,
+    direction: 'internal',
+    state: 'talking',
+    from: { channel: '', name: fromName, num: '111' },
+    to: { channel: '', name: '', num: '222' },
+    channels: [],
+    queue: '',
+    did: '',
+    startedAt: 1,
+    answeredAt: 0,
+    ...over,
   };
 }
 

@@ -5,8 +5,16 @@ import { defaultCallView, nextSort, visibleCallIds, type CallView } from '@/lib/
 
 function call(id: string, fromName: string, startedAt: number, queue = ''): Call {
   return {
-    id, direction: 'internal', state: 'talking', from: { channel: '', name: fromName, num: '1' },
-    to: { channel: '', name: fromName, num: '2' }, channels: [], queue, did: '', startedAt, answeredAt: 0,
+    id,
+    direction: 'internal',
+    state: 'talking',
+    from: { channel: '', name: fromName, num: '1' },
+    to: { channel: '', name: fromName, num: '2' },
+    channels: [],
+    queue,
+    did: '',
+    startedAt,
+    answeredAt: 0,
   };
 }
 
@@ -15,7 +23,8 @@ const names = (view: CallView) => visibleCallIds(calls, view).map((id) => calls[
 
 describe('sorting', () => {
   it('a first click on a text column sorts A→Z', () => {
-    for (const key of ['from', 'to', 'queue', 'state'] as const) expect(nextSort(defaultCallView, key)).toMatchObject({ sort: key, dir: 'asc' });
+    for (const key of ['from', 'to', 'queue', 'state'] as const)
+      expect(nextSort(defaultCallView, key)).toMatchObject({ sort: key, dir: 'asc' });
     expect(names(nextSort(defaultCallView, 'from'))).toEqual(['alice', 'Bob', 'Carol']);
     expect(visibleCallIds(calls, nextSort(defaultCallView, 'queue'))).toEqual(['z', 'x', 'y']);
   });

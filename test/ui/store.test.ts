@@ -119,7 +119,14 @@ describe('lib/store', () => {
   it('treats prototype-named ids from a snapshot and from batches as ordinary ids', async () => {
     client.emit('snapshot', { seq: 30, state: stateWith(['constructor', 'toString']), serverTime: Date.now() });
     await until(() => usePbx.getState().seq === 30, 'seq 30');
-    client.emit('ops', { seq: 31, ops: [upsert('channels', '__proto__', { name: 'PJSIP/1' }), upsert('calls', 'valueOf', { state: 'ringing' }), remove('calls', 'constructor')] });
+    client.emit('ops', {
+      seq: 31,
+      ops: [
+        upsert('channels', '__proto__', { name: 'PJSIP/1' }),
+        upsert('calls', 'valueOf', { state: 'ringing' }),
+        remove('calls', 'constructor'),
+      ],
+    });
     await until(() => usePbx.getState().seq === 31, 'seq 31');
     const { state } = usePbx.getState();
     expect(Object.keys(state.calls).sort()).toEqual(['toString', 'valueOf']);

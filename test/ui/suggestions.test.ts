@@ -3,12 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { emptyState, type Call, type Device, type QueueMember } from '@/lib/pbx/model';
 import { dialSuggestions } from '@/lib/ui/suggestions';
 
-const member = (queue: string, iface: string): QueueMember => ({ id: `${queue}|${iface}`, queue, interface: iface, name: iface }) as QueueMember;
+const member = (queue: string, iface: string): QueueMember =>
+  ({ id: `${queue}|${iface}`, queue, interface: iface, name: iface }) as QueueMember;
 const device = (id: string): Device => ({ id, kind: id.includes('@') ? 'extension' : 'device', state: 'NOT_INUSE', status: 0, since: 0 });
 function call(id: string, direction: Call['direction'], from: string, to: string, startedAt: number): Call {
   return {
-    id, direction, state: 'talking', from: { channel: '', name: '', num: from }, to: { channel: '', name: '', num: to },
-    channels: [], queue: '', did: '', startedAt, answeredAt: 0,
+    id,
+    direction,
+    state: 'talking',
+    from: { channel: '', name: '', num: from },
+    to: { channel: '', name: '', num: to },
+    channels: [],
+    queue: '',
+    did: '',
+    startedAt,
+    answeredAt: 0,
   };
 }
 

@@ -10,16 +10,42 @@ import { emptyState } from '@/lib/pbx/model';
 function member(queue: string, iface: string, over: Partial<QueueMember> = {}): QueueMember {
   // Only the fields the views read; the model has more bookkeeping the UI ignores.
   return {
-    id: `${queue}|${iface}`, queue, name: iface.slice(6), interface: iface, stateInterface: iface, membership: 'static',
-    penalty: 0, callsTaken: 0, lastCall: 0, lastPause: 0, loginTime: 0, inCall: false, status: 1, paused: false,
-    pausedReason: '', pausedSince: 0, wrapuptime: 0, ringinuse: false, statusSince: 0, ...over,
+    id: `${queue}|${iface}`,
+    queue,
+    name: iface.slice(6),
+    interface: iface,
+    stateInterface: iface,
+    membership: 'static',
+    penalty: 0,
+    callsTaken: 0,
+    lastCall: 0,
+    lastPause: 0,
+    loginTime: 0,
+    inCall: false,
+    status: 1,
+    paused: false,
+    pausedReason: '',
+    pausedSince: 0,
+    wrapuptime: 0,
+    ringinuse: false,
+    statusSince: 0,
+    ...over,
   } as QueueMember;
 }
 
 function call(id: string, over: Partial<Call> = {}): Call {
   return {
-    id, direction: 'inbound', state: 'talking', from: { channel: '', name: '', num: '' }, to: { channel: '', name: '', num: '' },
-    channels: [], queue: '', did: '', startedAt: 0, answeredAt: 0, ...over,
+    id,
+    direction: 'inbound',
+    state: 'talking',
+    from: { channel: '', name: '', num: '' },
+    to: { channel: '', name: '', num: '' },
+    channels: [],
+    queue: '',
+    did: '',
+    startedAt: 0,
+    answeredAt: 0,
+    ...over,
   };
 }
 
@@ -59,14 +85,50 @@ describe('agents', () => {
 describe('queues', () => {
   it('counts waiting callers and finds the longest wait per queue', () => {
     const s = emptyState();
-    s.queues.sales = { id: 'sales', strategy: 'ringall', max: 0, calls: 2, holdtime: 0, talktime: 0, completed: 4, abandoned: 1, serviceLevel: 30, serviceLevelPerf: 75, serviceLevelPerf2: 0, weight: 0 } as typeof s.queues.sales;
+    s.queues.sales = {
+      id: 'sales',
+      strategy: 'ringall',
+      max: 0,
+      calls: 2,
+      holdtime: 0,
+      talktime: 0,
+      completed: 4,
+      abandoned: 1,
+      serviceLevel: 30,
+      serviceLevelPerf: 75,
+      serviceLevelPerf2: 0,
+      weight: 0,
+    } as typeof s.queues.sales;
     s.queues.empty = { ...s.queues.sales, id: 'empty' };
-    for (const [id, since] of [['a', 300], ['b', 100], ['c', 200]] as const) {
-      s.callers[`sales|${id}`] = { id: `sales|${id}`, queue: 'sales', uniqueid: id, channel: '', position: 1, callerNum: '', callerName: '', connectedNum: '', connectedName: '', waitingSince: since };
+    for (const [id, since] of [
+      ['a', 300],
+      ['b', 100],
+      ['c', 200],
+    ] as const) {
+      s.callers[`sales|${id}`] = {
+        id: `sales|${id}`,
+        queue: 'sales',
+        uniqueid: id,
+        channel: '',
+        position: 1,
+        callerNum: '',
+        callerName: '',
+        connectedNum: '',
+        connectedName: '',
+        waitingSince: since,
+      };
     }
     s.members['sales|PJSIP/1'] = member('sales', 'PJSIP/1', { status: 2 });
     const [empty, sales] = queueStats(s);
-    expect(sales).toMatchObject({ id: 'sales', waiting: 3, longestSince: 100, sla: 75, completed: 4, abandoned: 1, agents: { busy: 1, free: 0 } });
+    expect(sales).toMatchObject({
+      id: 'sales',
+      waiting: 3,
+      longestSince: 100,
+      sla: 75,
+      completed: 4,
+      abandoned: 1,
+      agents: { busy: 1, free: 0 },
+    });
     expect(empty).toMatchObject({ id: 'empty', waiting: 0, longestSince: 0 });
   });
 

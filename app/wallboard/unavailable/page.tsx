@@ -6,7 +6,8 @@ export const metadata: Metadata = { title: 'Wallboard unavailable · Callboard' 
 const REASONS = {
   missing: {
     title: 'This wallboard has no access token',
-    detail: 'Open the wallboard with its link, which ends in ?token=…. An admin creates one with: npm run user -- token NAME --role wallboard',
+    detail:
+      'Open the wallboard with its link, which ends in ?token=…. An admin creates one with: npm run user -- token NAME --role wallboard',
   },
   invalid: {
     title: 'This wallboard’s token is not valid',
@@ -25,7 +26,11 @@ const REASONS = {
 type Reason = keyof typeof REASONS;
 const isReason = (value: unknown): value is Reason => typeof value === 'string' && Object.hasOwn(REASONS, value);
 
-export default async function WallboardUnavailable({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function WallboardUnavailable({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const given = (await searchParams).reason;
   const reason: Reason = isReason(given) ? given : 'missing';
   const { title, detail } = REASONS[reason];
