@@ -24,12 +24,22 @@ export const upsert = (kind: EntityKind, id: string, fields: Record<string, unkn
 export const remove = (kind: EntityKind, id: string): DeleteOp => ['d', kind, id];
 export const status = (fields: Partial<PbxStatus>): StatusOp => ['s', fields];
 
+/**
+ * The shape of snapshots, ops and actions. Raise it with any change a bundle
+ * built before the change could misread. A page whose bundle speaks another
+ * version reloads itself rather than apply a shape it does not know:
+ * wallboards run for months and reconnect across upgrades.
+ */
+export const PROTOCOL_VERSION = 1;
+
 export interface OpBatch {
   seq: number;
   ops: Op[];
 }
 
 export interface Snapshot {
+  /** The server's PROTOCOL_VERSION. */
+  protocol: number;
   seq: number;
   state: PbxState;
   /** Server clock (ms since the epoch) when the snapshot was taken, for the browser's clock offset. */

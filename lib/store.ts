@@ -12,6 +12,7 @@ import { create } from 'zustand';
 import { io, type Socket } from 'socket.io-client';
 import { emptyState, type PbxState } from './pbx/model';
 import {
+  PROTOCOL_VERSION,
   applyOps,
   copyForOps,
   type ActionRequest,
@@ -80,14 +81,14 @@ class PageConnection {
 
   constructor(private readonly options: ConnectOptions) {
     const socketOptions = {
-      auth: options.token ? { token: options.token } : undefined,
+      auth: { protocol: PROTOCOL_VERSION, ...(options.token ? { token: options.token } : {}) },
       withCredentials: true,
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
     };
     this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
     this.sync = new SyncClient(
-      { requestSnapshot: () => this.socket.emit('resync') },
+      { requestSnapshot: () => this.socket.emit('resync'), protocolMismatch: () => this.reloadForUpgrade() },
       {
         snapshot: (snapshot) => this.applySnapshot(snapshot),
         ops: (ops, seq) => this.queue(ops, seq),
@@ -175,6 +176,10 @@ class PageConnection {
     const s = this.socket;
     this.markDown(s.active ? '' : err.message);
     if (s.active) return; // socket.io retries transport errors itself
+    if (err.message === PROTOCOL_MISMATCH) {
+      this.reloadForUpgrade();
+      return;
+    }
     // The server refused us in its middleware: socket.io won't retry that.
     if (err.message === 'unauthorized' && !this.options.token && this.options.onUnauthorized) {
       this.options.onUnauthorized();
@@ -182,6 +187,25 @@ class PageConnection {
     }
     // A wallboard keeps trying forever: the server may be restarting.
     this.reconnectIn(3000);
+  }
+
+  /**
+   * The server was upgraded under this page: load the bundle that speaks its
+   * protocol. Once per half minute at most, in case the server is mid-deploy
+   * and still hands out the old bundle; meanwhile the page stays as it is,
+   * marked stale, and tries again.
+   */
+  private reloadForUpgrade(): void {
+    this.sync.disconnected();
+    this.markDown();
+    const last = Number(sessionStorage.getItem(RELOAD_KEY) ?? 0);
+    if (Date.now() - last > RELOAD_MIN_INTERVAL_MS) {
+      sessionStorage.setItem(RELOAD_KEY, String(Date.now()));
+      location.reload();
+      return;
+    }
+    this.socket.disconnect();
+    this.reconnectIn(RELOAD_MIN_INTERVAL_MS);
   }
 
   private reconnectIn(ms: number): void {
@@ -194,6 +218,10 @@ class PageConnection {
 }
 
 const hasFrames = typeof requestAnimationFrame === 'function';
+/** What the server answers a handshake in another protocol version (server/realtime/sockets.ts). */
+const PROTOCOL_MISMATCH = 'protocol-mismatch';
+const RELOAD_KEY = 'callboard-protocol-reload';
+const RELOAD_MIN_INTERVAL_MS = 30_000;
 let connection: PageConnection | null = null;
 let users = 0;
 

@@ -15,15 +15,19 @@
  * - A batch at or below the last accepted seq is a duplicate and is dropped.
  * - A batch past the next seq is a gap: ask for a snapshot once, then drop
  *   every batch until it arrives.
+ * - A snapshot of another protocol version is never applied: the port hears
+ *   of it, and nothing more is accepted.
  * - A snapshot's tables are made prototype-free (`adoptState`) before the
  *   sink sees them: JSON.parse builds ordinary objects, where an id such as
  *   `constructor` would find Object.prototype's member.
  */
-import { adoptState, type OpBatch, type Op, type Snapshot } from './protocol';
+import { adoptState, PROTOCOL_VERSION, type OpBatch, type Op, type Snapshot } from './protocol';
 
 /** How the client asks the server for a fresh snapshot (the socket's `resync` emit). */
 export interface SyncPort {
   requestSnapshot(): void;
+  /** The server speaks another protocol version: nothing it sends may be applied (a page reloads). */
+  protocolMismatch?(serverVersion: unknown): void;
 }
 
 /** Where accepted data goes. */
@@ -42,6 +46,7 @@ export interface SyncCounters {
   duplicates: number;
   gaps: number;
   snapshotRequests: number;
+  mismatches: number;
 }
 
 export class SyncClient {
@@ -51,7 +56,7 @@ export class SyncClient {
   private awaiting = true;
   /** A snapshot was asked for since the gap; don't ask again for every later batch. */
   private requested = false;
-  readonly counters: SyncCounters = { snapshots: 0, batches: 0, duplicates: 0, gaps: 0, snapshotRequests: 0 };
+  readonly counters: SyncCounters = { snapshots: 0, batches: 0, duplicates: 0, gaps: 0, snapshotRequests: 0, mismatches: 0 };
 
   constructor(
     private readonly port: SyncPort,
@@ -68,6 +73,12 @@ export class SyncClient {
   }
 
   snapshot(snapshot: Snapshot): void {
+    if (snapshot.protocol !== PROTOCOL_VERSION) {
+      this.counters.mismatches++;
+      this.disconnected();
+      this.port.protocolMismatch?.(snapshot.protocol);
+      return;
+    }
     this.lastSeq = snapshot.seq;
     this.awaiting = false;
     this.requested = false;

@@ -10,7 +10,16 @@
  * view and broadcast to that room, never once per client.
  */
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, Op, PbxState, Role, ServerToClientEvents, SocketData, Snapshot } from '@/lib/protocol';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type Op,
+  type PbxState,
+  type Role,
+  type ServerToClientEvents,
+  type SocketData,
+  type Snapshot,
+} from '@/lib/protocol';
 import type { Logger } from '../log';
 import { dropQueuedEvents, unsentBytes } from './engine-internals';
 import { opsForView, stateForView, viewOf, VIEWS, type View } from './views';
@@ -117,7 +126,7 @@ export class Fanout {
     let cached = this.snapshotTexts.get(view);
     if (!cached || cached.seq !== this.seq) {
       this.flush();
-      const text = JSON.stringify({ seq: this.seq, state: this.stateOf(view) });
+      const text = JSON.stringify({ protocol: PROTOCOL_VERSION, seq: this.seq, state: this.stateOf(view) });
       cached = { seq: this.seq, head: Buffer.from(text.slice(0, -1)) };
       this.snapshotTexts.set(view, cached);
     }
@@ -227,7 +236,7 @@ export class Fanout {
     for (const view of VIEWS) {
       const group = sockets.filter((s) => this.viewOfSocket(s) === view);
       if (!group.length) continue;
-      const snapshot: Snapshot = { seq: this.seq, state: this.stateOf(view), serverTime };
+      const snapshot: Snapshot = { protocol: PROTOCOL_VERSION, seq: this.seq, state: this.stateOf(view), serverTime };
       // Only this snapshot's own bytes are forgiven: a client that keeps asking
       // for snapshots without reading must still hit the bound.
       const before = group.map((s) => unsentBytes(s));

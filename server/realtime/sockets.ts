@@ -17,6 +17,7 @@ import type { Logger } from '../log';
 import { originAllowed } from '../http/util';
 import { resolveRequestInfo } from '../auth/request-info';
 import type { CallboardServer, Fanout } from './fanout';
+import { PROTOCOL_VERSION } from '@/lib/protocol';
 
 export interface SocketContext {
   io: CallboardServer;
@@ -91,6 +92,8 @@ export function wireSockets(ctx: SocketContext): () => void {
       log.warn({ origin: String(headers.origin).slice(0, 200), address }, 'socket refused: foreign origin');
       return next(new Error('forbidden origin'));
     }
+    // A client that names its protocol must speak ours; the page then reloads into the new bundle.
+    if (auth?.protocol !== undefined && auth.protocol !== PROTOCOL_VERSION) return next(new Error('protocol-mismatch'));
     const token = typeof auth?.token === 'string' ? auth.token : undefined;
     const cookie = headers.cookie;
     const identify = token ? () => ctx.auth.fromToken(token) : () => ctx.auth.fromCookies(cookie, ctx.now());

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { emptyState, type PbxState } from '@/lib/pbx/model';
-import { applyOps, remove, upsert, type Op, type OpBatch, type Snapshot } from '@/lib/protocol';
+import { applyOps, PROTOCOL_VERSION, remove, upsert, type Op, type OpBatch, type Snapshot } from '@/lib/protocol';
 import { SyncClient } from '@/lib/sync-client';
 
 /** The server side: a state, numbered batches, and snapshots on request. */
@@ -23,7 +23,7 @@ class MemoryServer {
   }
 
   snapshot(): Snapshot {
-    return { seq: this.seq, state: structuredClone(this.state), serverTime: 0 };
+    return { protocol: PROTOCOL_VERSION, seq: this.seq, state: structuredClone(this.state), serverTime: 0 };
   }
 }
 
@@ -104,6 +104,22 @@ describe('SyncClient', () => {
     const channels = held.state!.channels;
     expect('constructor' in channels).toBe(false);
     expect(channels['toString']?.name).toBe('PJSIP/toString-2');
+  });
+
+  it('never applies a snapshot of another protocol version, and says so once per snapshot', () => {
+    const server = new MemoryServer();
+    server.change([channel('a', 1)]);
+    const mismatches: unknown[] = [];
+    const held = { state: null as PbxState | null };
+    const client = new SyncClient(
+      { requestSnapshot: () => undefined, protocolMismatch: (v) => mismatches.push(v) },
+      { snapshot: (s) => (held.state = s.state), ops: () => expect.fail('no ops may be applied') },
+    );
+    client.snapshot({ ...server.snapshot(), protocol: PROTOCOL_VERSION + 1 });
+    expect(client.batch(server.change([channel('b', 1)]))).toBe('waiting');
+    expect(held.state).toBeNull();
+    expect(mismatches).toEqual([PROTOCOL_VERSION + 1]);
+    expect(client.inSync).toBe(false);
   });
 
   it('converges whatever the network drops, repeats or reorders (property)', () => {

@@ -1,6 +1,14 @@
 /** A socket.io client that mirrors the state as the browser does, and small waiting helpers. */
 import { io as connect, type Socket } from 'socket.io-client';
-import { applyOps, type ClientToServerEvents, type OpBatch, type PbxState, type ServerToClientEvents, type Snapshot } from '@/lib/protocol';
+import {
+  applyOps,
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type OpBatch,
+  type PbxState,
+  type ServerToClientEvents,
+  type Snapshot,
+} from '@/lib/protocol';
 import { SyncClient } from '@/lib/sync-client';
 
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -32,7 +40,7 @@ export class MirrorClient {
     this.socket = connect(url, {
       transports: [transport],
       extraHeaders: headers,
-      auth: auth.token ? { token: auth.token } : {},
+      auth: { protocol: PROTOCOL_VERSION, ...(auth.token ? { token: auth.token } : {}) },
       reconnection: false,
       forceNew: true,
     });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PbxState } from '@/lib/protocol';
+import { io as connect } from 'socket.io-client';
+import { PROTOCOL_VERSION, type PbxState } from '@/lib/protocol';
 import { stateForView } from '@/server/realtime/views';
 import { login, MirrorClient, startStack, stateAtSameSeq, waitFor, wireCopy, type Stack } from './harness';
 
@@ -25,6 +26,30 @@ describe('realtime state over socket.io', () => {
     await waitFor(() => c.snapshots === 1, 'snapshot');
     expect(c.state!.pbx).toMatchObject({ link: 'connected', demo: true });
     expect(Object.keys(c.state!.queues).length).toBeGreaterThan(0);
+  });
+
+  it('refuses a client of another protocol version at the handshake, and names its own in every snapshot', async () => {
+    const cookie = await login(stack.url, 'viewer', 'viewer');
+    const current = client({ cookie });
+    await waitFor(() => current.snapshots === 1, 'snapshot');
+    expect(current.received.find((p) => p.startsWith('snapshot '))).toContain(`"protocol":${PROTOCOL_VERSION}`);
+
+    const stale = connect(stack.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie },
+      auth: { protocol: PROTOCOL_VERSION - 1 },
+      reconnection: false,
+      forceNew: true,
+    });
+    try {
+      const err = await new Promise<Error>((resolve, reject) => {
+        stale.once('connect_error', resolve);
+        stale.once('snapshot', () => reject(new Error('a stale client was sent a snapshot')));
+      });
+      expect(err.message).toBe('protocol-mismatch');
+    } finally {
+      stale.disconnect();
+    }
   });
 
   it('keeps clients equal to the server through many batches, reconnects and PBX link drops', async () => {

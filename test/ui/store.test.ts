@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Server, type Socket } from 'socket.io';
 import { emptyState, type PbxState } from '@/lib/pbx/model';
-import { upsert, remove, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/protocol';
+import { PROTOCOL_VERSION, upsert, remove, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/protocol';
 import { connectPbx, usePbx } from '@/lib/store';
 
 type ServerSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -63,7 +63,7 @@ describe('lib/store', () => {
   });
 
   it('takes the snapshot, its server clock offset, and goes live', async () => {
-    client.emit('snapshot', { seq: 10, state: stateWith(['a', 'b']), serverTime: Date.now() + 60_000 });
+    client.emit('snapshot', { protocol: PROTOCOL_VERSION, seq: 10, state: stateWith(['a', 'b']), serverTime: Date.now() + 60_000 });
     await until(() => usePbx.getState().ready, 'snapshot');
     const s = usePbx.getState();
     expect(s.connection).toBe('live');
@@ -95,7 +95,7 @@ describe('lib/store', () => {
     client.emit('ops', { seq: 14, ops: [upsert('calls', 'lost', { state: 'ringing' })] });
     await until(() => resyncs === 1, 'resync request');
     client.emit('ops', { seq: 15, ops: [upsert('calls', 'also-dropped', {})] });
-    client.emit('snapshot', { seq: 20, state: stateWith(['c']), serverTime: Date.now() });
+    client.emit('snapshot', { protocol: PROTOCOL_VERSION, seq: 20, state: stateWith(['c']), serverTime: Date.now() });
     client.emit('ops', { seq: 21, ops: [upsert('calls', 'd', { state: 'ringing' })] });
     await until(() => usePbx.getState().seq === 21, 'seq 21');
     const { state } = usePbx.getState();
@@ -111,13 +111,13 @@ describe('lib/store', () => {
     // Batches from before the new snapshot are not applied.
     client = await reconnected;
     client.emit('ops', { seq: 22, ops: [upsert('calls', 'stale', {})] });
-    client.emit('snapshot', { seq: 3, state: stateWith(['e']), serverTime: Date.now() });
+    client.emit('snapshot', { protocol: PROTOCOL_VERSION, seq: 3, state: stateWith(['e']), serverTime: Date.now() });
     await until(() => usePbx.getState().connection === 'live', 'live');
     expect(Object.keys(usePbx.getState().state.calls)).toEqual(['e']);
     expect(usePbx.getState().socketDownSince).toBe(0);
   });
   it('treats prototype-named ids from a snapshot and from batches as ordinary ids', async () => {
-    client.emit('snapshot', { seq: 30, state: stateWith(['constructor', 'toString']), serverTime: Date.now() });
+    client.emit('snapshot', { protocol: PROTOCOL_VERSION, seq: 30, state: stateWith(['constructor', 'toString']), serverTime: Date.now() });
     await until(() => usePbx.getState().seq === 30, 'seq 30');
     client.emit('ops', {
       seq: 31,
