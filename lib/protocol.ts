@@ -90,12 +90,6 @@ export function copyForOps(state: PbxState, ops: readonly Op[]): PbxState {
   return next;
 }
 
-export function cloneState(state: PbxState): PbxState {
-  const next = { ...state, pbx: { ...state.pbx } };
-  for (const kind of ENTITY_KINDS) (next as Record<EntityKind, unknown>)[kind] = copyTable(state[kind] as Record<string, unknown>);
-  return next;
-}
-
 /**
  * A state that came through JSON (a snapshot) with its entity tables made
  * null-prototype, in place: JSON.parse builds ordinary objects, in which an

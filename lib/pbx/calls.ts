@@ -8,6 +8,7 @@ import type { Changes } from './changes';
 import { cleanId, deviceOf, isLocal, numberOf } from './fields';
 import type { Call, CallDirection, CallParty, CallState, Channel, PbxState } from './model';
 import type { TrunkPredicate } from './trunk';
+import { ChannelState } from './states';
 
 const MAX_HOPS = 16;
 
@@ -65,7 +66,7 @@ function deriveCall(ch: Changes, linkedId: string, channels: Channel[], prev: Ca
   } else if (end !== origin) {
     callState = path.ringing ? 'ringing' : 'dialing';
     to = farParty(state, origin, end, did, isTrunk);
-  } else if (origin.state === 6 && APPLICATIONS.has(origin.app)) {
+  } else if (origin.state === ChannelState.Up && APPLICATIONS.has(origin.app)) {
     // Answered by the PBX itself: a recording, voicemail, a conference, a redirect to a waiting room.
     callState = 'talking';
     to = { channel: '', name: '', num: cleanId(origin.exten) };
@@ -201,16 +202,16 @@ function walk(state: PbxState, origin: Channel): Path {
       if (peer === undefined || seen.includes(peer.id)) break;
       next = peer;
       // A dialled channel that is up has answered, and only waits to be bridged.
-      if (peer.state !== 6) answered = false;
+      if (peer.state !== ChannelState.Up) answered = false;
     }
     seen.push(next.id);
     cur = next;
-    if (cur.state === 5) ringing = true;
+    if (cur.state === ChannelState.Ringing) ringing = true;
     const twin = localTwin(state, cur);
     if (twin !== undefined && !seen.includes(twin.id)) {
       seen.push(twin.id);
       cur = twin;
-      if (cur.state === 5) ringing = true;
+      if (cur.state === ChannelState.Ringing) ringing = true;
     }
   }
   const dangling = cur !== origin && isLocal(cur.name) && cur.bridgeId !== '';

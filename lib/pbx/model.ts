@@ -10,7 +10,7 @@ export interface Channel {
   /** Asterisk's Uniqueid. */
   id: string;
   name: string;
-  /** ast_channel_state: 0 Down, 4 Ring, 5 Ringing, 6 Up, 7 Busy, … */
+  /** ast_channel_state: a ChannelState value (lib/pbx/states). */
   state: number;
   stateDesc: string;
   callerNum: string;

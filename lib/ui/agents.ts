@@ -4,6 +4,7 @@
  * wallboard and the e2e tests that check the numbers against the server.
  */
 import type { QueueMember } from '../pbx/model';
+import { DeviceStatus } from '../pbx/states';
 
 export type AgentStatus = 'free' | 'busy' | 'ringing' | 'paused' | 'offline';
 
@@ -22,15 +23,15 @@ export interface Agent {
 /** One queue membership's status (AST_DEVICE_* plus the pause flag). */
 export function memberStatus(m: QueueMember): AgentStatus {
   switch (m.status) {
-    case 2: // in use
-    case 3: // busy
-    case 8: // on hold
+    case DeviceStatus.InUse:
+    case DeviceStatus.Busy:
+    case DeviceStatus.OnHold:
       return 'busy';
-    case 6: // ringing
-    case 7: // ring in use
+    case DeviceStatus.Ringing:
+    case DeviceStatus.RingInUse:
       return m.paused ? 'paused' : 'ringing';
-    case 4: // invalid
-    case 5: // unavailable
+    case DeviceStatus.Invalid:
+    case DeviceStatus.Unavailable:
       return 'offline';
     default:
       // Not in use, or unknown (app_queue rings unknown devices too).

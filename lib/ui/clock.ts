@@ -35,11 +35,6 @@ export function setClockOffset(ms: number): void {
   now = Date.now() + offset;
 }
 
-/** The server's "now", read once (not reactive). */
-export function serverNow(): number {
-  return Date.now() + offset;
-}
-
 const getSnapshot = () => now;
 // 0 on the server: durations render as blanks until the browser has a clock.
 const getServerSnapshot = () => 0;
