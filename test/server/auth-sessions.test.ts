@@ -6,13 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallboard, type Callboard } from '@/server/app';
 import { loadConfig } from '@/server/config';
 import { startDemoPbx } from '@/server/demo-pbx/index';
 import { createLogger } from '@/server/log';
-import { login, waitFor, type DemoPbx } from './harness';
+import { login, waitFor, type DemoPbx, socketAnswer } from './harness';
 
 let pbx: DemoPbx;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-auth-sessions-'));
@@ -28,20 +27,6 @@ async function start(): Promise<{ app: Callboard; url: string }> {
   const { port } = await app.listen(0, '127.0.0.1');
   await waitFor(() => app.session.state.pbx.lastResync > 0, 'first resync');
   return { app, url: `http://127.0.0.1:${port}` };
-}
-
-function socketAnswer(url: string, cookie: string): Promise<string> {
-  return new Promise((resolve) => {
-    const s = connect(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
-    s.on('connect', () => {
-      s.disconnect();
-      resolve('connected');
-    });
-    s.on('connect_error', (e) => {
-      s.disconnect();
-      resolve(e.message);
-    });
-  });
 }
 
 /** The cookie with its last character replaced by each other base64url character. */
@@ -77,16 +62,16 @@ describe('logout is final', () => {
       body: JSON.stringify({ from: '101', to: '102' }),
     });
     expect(originate.status).toBe(401);
-    for (const cookie of variants.slice(0, 8)) expect(await socketAnswer(server.url, cookie)).toBe('unauthorized');
+    for (const cookie of variants.slice(0, 8)) expect(await socketAnswer(server.url, { cookie: cookie })).toBe('unauthorized');
 
     // Same data directory, new process state: the logout holds, the live session lives on.
     await server.app.close();
     server = await start();
     try {
       for (const cookie of variants) expect((await fetch(`${server.url}/api/me`, { headers: { cookie } })).status).toBe(401);
-      expect(await socketAnswer(server.url, ended)).toBe('unauthorized');
+      expect(await socketAnswer(server.url, { cookie: ended })).toBe('unauthorized');
       expect((await fetch(`${server.url}/api/me`, { headers: { cookie: kept } })).status).toBe(200);
-      expect(await socketAnswer(server.url, kept)).toBe('connected');
+      expect(await socketAnswer(server.url, { cookie: kept })).toBe('connected');
     } finally {
       await server.app.close();
     }

@@ -3,9 +3,8 @@
  * to the URL without it; a wallboard that cannot get in is sent to the page
  * that says why, never to the login page.
  */
-import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MirrorClient, startStack, type Stack } from './harness';
+import { MirrorClient, startStack, type Stack, socketAnswer } from './harness';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -16,20 +15,6 @@ afterAll(async () => {
 });
 
 const noFollow = { redirect: 'manual' } as const;
-
-function socketAnswer(cookie: string): Promise<string> {
-  return new Promise((resolve) => {
-    const s = connect(stack.url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
-    s.on('connect', () => {
-      s.disconnect();
-      resolve('connected');
-    });
-    s.on('connect_error', (e) => {
-      s.disconnect();
-      resolve(e.message);
-    });
-  });
-}
 
 describe('the wallboard token exchange', () => {
   it('sets an HttpOnly cookie and redirects to a clean URL; the cookie opens the page, the API and the socket', async () => {
@@ -48,7 +33,7 @@ describe('the wallboard token exchange', () => {
     expect(snap.status).toBe(200);
     await snap.arrayBuffer();
     expect(await json(`${stack.url}/api/me`, cookie)).toEqual({ user: 'token:lobby', role: 'wallboard', demo: true });
-    expect(await socketAnswer(cookie)).toBe('connected');
+    expect(await socketAnswer(stack.url, { cookie: cookie })).toBe('connected');
     // Not a person's session: the dashboard stays closed.
     expect((await fetch(`${stack.url}/`, { ...noFollow, headers: { cookie } })).headers.get('location')).toBe('/login');
   });
@@ -61,7 +46,7 @@ describe('the wallboard token exchange', () => {
     const closed = new Promise<string>((resolve) => wall.socket.on('disconnect', (reason) => resolve(reason)));
     stack.app.auth.store.revokeToken(id);
     expect(await closed).toBe('io server disconnect');
-    expect(await socketAnswer(cookie)).toBe('unauthorized');
+    expect(await socketAnswer(stack.url, { cookie: cookie })).toBe('unauthorized');
 
     const page = await fetch(`${stack.url}/wallboard`, { ...noFollow, headers: { cookie } });
     expect(page.status).toBe(303);

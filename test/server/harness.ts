@@ -9,6 +9,7 @@ import { createCallboard, type Callboard, type CallboardOptions } from '@/server
 import { loadConfig } from '@/server/config';
 import { startDemoPbx } from '@/server/demo-pbx/index';
 import { createLogger } from '@/server/log';
+import { io as connectSocket } from 'socket.io-client';
 import { waitFor, type MirrorClient } from './mirror';
 
 export { MirrorClient, waitFor, wireCopy } from './mirror';
@@ -83,4 +84,35 @@ export async function stateAtSameSeq(app: Callboard, client: MirrorClient): Prom
 
 export async function json(res: Response): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
+}
+
+/**
+ * How the server answers a socket handshake: 'connected', or the refusal's
+ * message (e.g. 'unauthorized', 'forbidden origin'). The socket is closed either way.
+ */
+export function socketAnswer(
+  url: string,
+  opts: { cookie?: string; origin?: string; token?: string; ca?: string | Buffer } = {},
+): Promise<string> {
+  return new Promise((resolve) => {
+    const headers: Record<string, string> = {};
+    if (opts.cookie) headers.cookie = opts.cookie;
+    if (opts.origin) headers.origin = opts.origin;
+    const s = connectSocket(url, {
+      transports: ['websocket'],
+      extraHeaders: headers,
+      auth: opts.token ? { token: opts.token } : {},
+      ...(opts.ca ? { ca: opts.ca } : {}),
+      reconnection: false,
+      forceNew: true,
+    });
+    s.on('connect', () => {
+      s.disconnect();
+      resolve('connected');
+    });
+    s.on('connect_error', (e) => {
+      s.disconnect();
+      resolve(e.message);
+    });
+  });
 }

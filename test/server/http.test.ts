@@ -1,6 +1,5 @@
-import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, login, MirrorClient, startStack, waitFor, type Stack } from './harness';
+import { json, login, MirrorClient, startStack, waitFor, type Stack, socketAnswer } from './harness';
 
 let demo: Stack;
 let real: Stack;
@@ -21,29 +20,6 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-
-function connectError(url: string, opts: { cookie?: string; origin?: string; token?: string }): Promise<string> {
-  return new Promise((resolve) => {
-    const headers: Record<string, string> = {};
-    if (opts.cookie) headers.cookie = opts.cookie;
-    if (opts.origin) headers.origin = opts.origin;
-    const s = connect(url, {
-      transports: ['websocket'],
-      extraHeaders: headers,
-      auth: opts.token ? { token: opts.token } : {},
-      reconnection: false,
-      forceNew: true,
-    });
-    s.on('connect', () => {
-      s.disconnect();
-      resolve('connected');
-    });
-    s.on('connect_error', (e) => {
-      s.disconnect();
-      resolve(e.message);
-    });
-  });
-}
 
 describe('login endpoints', () => {
   it('logs in with a signed HttpOnly SameSite=Strict cookie, and /api/me knows who it is', async () => {
@@ -179,13 +155,13 @@ describe('page gate', () => {
 
 describe('socket admission', () => {
   it('refuses sockets without credentials or from a foreign origin', async () => {
-    expect(await connectError(demo.url, {})).toBe('unauthorized');
-    expect(await connectError(demo.url, { token: 'cbt_0000000000.forged' })).toBe('unauthorized');
+    expect(await socketAnswer(demo.url, {})).toBe('unauthorized');
+    expect(await socketAnswer(demo.url, { token: 'cbt_0000000000.forged' })).toBe('unauthorized');
     const cookie = await login(demo.url, 'viewer', 'viewer');
-    expect(await connectError(demo.url, { cookie, origin: 'https://evil.example' })).toBe('forbidden origin');
-    expect(await connectError(demo.url, { cookie, origin: demo.url })).toBe('connected');
+    expect(await socketAnswer(demo.url, { cookie, origin: 'https://evil.example' })).toBe('forbidden origin');
+    expect(await socketAnswer(demo.url, { cookie, origin: demo.url })).toBe('connected');
     const { token } = demo.app.auth.store.createToken('wall', 'wallboard');
-    expect(await connectError(demo.url, { token })).toBe('connected');
+    expect(await socketAnswer(demo.url, { token })).toBe('connected');
   });
 
   it('closes open sockets whose token is revoked or whose user is deleted', async () => {
@@ -265,7 +241,7 @@ describe('socket admission', () => {
     expect(out.headers.get('set-cookie')).toMatch(/^cb_session=; HttpOnly; SameSite=Strict; Path=\/; Max-Age=0/);
     expect((await fetch(`${real.url}/api/me`, { headers: { cookie } })).status).toBe(401);
     expect(await closed).toBe('io server disconnect');
-    expect(await connectError(real.url, { cookie })).toBe('unauthorized');
+    expect(await socketAnswer(real.url, { cookie })).toBe('unauthorized');
   });
 });
 

@@ -8,10 +8,9 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@/server/log';
-import { json, startStack, type Stack } from './harness';
+import { json, startStack, type Stack, socketAnswer } from './harness';
 
 const CERT = path.resolve('test/ami/fixtures/localhost-cert.pem');
 const KEY = path.resolve('test/ami/fixtures/localhost-key.pem');
@@ -150,17 +149,7 @@ describe('HTTPS served directly', () => {
     expect(setCookie).toMatch(/^cb_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+; Secure$/);
     expect(res.headers['strict-transport-security']).toBe('max-age=15552000');
     const cookie = setCookie.split(';')[0];
-    const answer = await new Promise<string>((resolve) => {
-      const s = connect(url, { transports: ['websocket'], extraHeaders: { cookie }, ca, reconnection: false, forceNew: true });
-      s.on('connect', () => {
-        s.disconnect();
-        resolve('connected');
-      });
-      s.on('connect_error', (e) => {
-        s.disconnect();
-        resolve(e.message);
-      });
-    });
+    const answer = await socketAnswer(url, { cookie, ca });
     expect(answer).toBe('connected');
     // Plain HTTP on the TLS port is not served.
     await expect(fetch(`${tls.url}/api/health`)).rejects.toThrow();
