@@ -90,10 +90,7 @@ export async function json(res: Response): Promise<Record<string, unknown>> {
  * How the server answers a socket handshake: 'connected', or the refusal's
  * message (e.g. 'unauthorized', 'forbidden origin'). The socket is closed either way.
  */
-export function socketAnswer(
-  url: string,
-  opts: { cookie?: string; origin?: string; token?: string; ca?: string | Buffer } = {},
-): Promise<string> {
+export function socketAnswer(url: string, opts: { cookie?: string; origin?: string; token?: string; ca?: string } = {}): Promise<string> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = {};
     if (opts.cookie) headers.cookie = opts.cookie;
