@@ -310,8 +310,8 @@ export class PbxSession {
           this.log.warn({ reason: s.reason }, 'AMI link down; keeping the last state as stale');
           this.lastFailure = s.reason;
           // A link dropped for silence was dead since its last byte (a Pong counts: a quiet PBX is live too).
-          const silentMs = /no data from Asterisk for (\d+) ms/.exec(s.reason);
-          const lastLiveAt = silentMs ? Math.max(now - Number(silentMs[1]), this.lastEventAt, this.state.pbx.linkSince) : now;
+          const lastLiveAt =
+            s.cause.kind === 'silent' ? Math.max(now - s.cause.silentForMs, this.lastEventAt, this.state.pbx.linkSince) : now;
           this.setLink('disconnected', now, { lastLiveAt });
         } else if (this.state.pbx.link !== 'disconnected') {
           this.setLink('disconnected', now);

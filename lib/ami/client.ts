@@ -63,11 +63,24 @@ export type { AmiEvent } from './events';
 export type { AmiEventsMask } from './login';
 export { AmiActionError, AmiConnectionError, AmiTimeoutError, AmiSerializeError } from './errors';
 
+/** Why a connection ended, for code to act on; `reason` is the same for people. */
+export type AmiDisconnectCause =
+  /** No byte from Asterisk for `silentForMs` (at least `deadAfterMs`): the link was dead since its last byte. */
+  | { readonly kind: 'silent'; readonly silentForMs: number }
+  /** Asterisk (or something between) closed the socket. */
+  | { readonly kind: 'closed' }
+  /** The socket failed, or the connection could not be made. */
+  | { readonly kind: 'socket-error' }
+  /** The greeting or login did not go as the protocol says. */
+  | { readonly kind: 'handshake' }
+  /** `stop()` was called. */
+  | { readonly kind: 'stopped' };
+
 export type AmiStatus =
   /** `attempt` counts the tries since the last successful login (or since start). */
   | { readonly state: 'connecting'; readonly attempt: number }
   | { readonly state: 'connected'; readonly greeting: string; readonly version: string | undefined }
-  | { readonly state: 'disconnected'; readonly reason: string; readonly retryInMs?: number }
+  | { readonly state: 'disconnected'; readonly reason: string; readonly cause: AmiDisconnectCause; readonly retryInMs?: number }
   | { readonly state: 'auth-failed'; readonly message: string; readonly retryInMs?: number };
 
 /** The byte stream the client needs; a `net.Socket` or `tls.TLSSocket` is one. */
@@ -179,7 +192,7 @@ export class AmiClient {
   private attempts = 0;
   private lastReceivedAt = 0;
   private pinging = false;
-  private currentStatus: AmiStatus = { state: 'disconnected', reason: 'not started' };
+  private currentStatus: AmiStatus = { state: 'disconnected', reason: 'not started', cause: { kind: 'stopped' } };
   private currentGreeting: string | undefined;
 
   /** Throws when the options can never work (CR/LF in the credentials, a bad events mask). */
@@ -242,7 +255,7 @@ export class AmiClient {
     if (this.socket !== null) {
       this.teardown('client stopped');
     } else {
-      this.setStatus({ state: 'disconnected', reason: 'client stopped' });
+      this.setStatus({ state: 'disconnected', reason: 'client stopped', cause: { kind: 'stopped' } });
     }
   }
 
@@ -289,14 +302,14 @@ export class AmiClient {
     this.lastReceivedAt = this.now();
     this.handshakeTimer = this.timers.setTimeout(() => {
       this.handshakeTimer = null;
-      this.drop(this.phase === 'greeting' ? 'no AMI greeting' : 'login got no answer', true);
+      this.drop(this.phase === 'greeting' ? 'no AMI greeting' : 'login got no answer', true, { kind: 'handshake' });
     }, this.cfg.handshakeTimeoutMs);
 
     let socket: AmiTransport;
     try {
       socket = this.connectFn({ host: this.options.host, port: this.options.port ?? 5038, tls: this.options.tls });
     } catch (error) {
-      this.drop(`connect failed: ${(error as Error).message}`, true);
+      this.drop(`connect failed: ${(error as Error).message}`, true, { kind: 'socket-error' });
       return;
     }
     this.socket = socket;
@@ -306,10 +319,10 @@ export class AmiClient {
       parser.push(chunk);
     });
     socket.on('error', (error) => {
-      if (this.socket === socket) this.drop(error.message || 'socket error', true);
+      if (this.socket === socket) this.drop(error.message || 'socket error', true, { kind: 'socket-error' });
     });
     socket.on('close', () => {
-      if (this.socket === socket) this.drop('connection closed by peer', true);
+      if (this.socket === socket) this.drop('connection closed by peer', true, { kind: 'closed' });
     });
   }
 
@@ -329,7 +342,7 @@ export class AmiClient {
       if (this.correlator !== correlator) return;
       if (error === null) this.onLoggedIn();
       else if (error instanceof AmiActionError) this.onAuthFailed(error.amiMessage);
-      else this.drop(`login failed: ${error.message}`, true);
+      else this.drop(`login failed: ${error.message}`, true, { kind: 'handshake' });
     };
     try {
       if ((this.options.authType ?? 'md5') === 'md5') {
@@ -337,7 +350,7 @@ export class AmiClient {
           if (this.correlator !== correlator) return;
           const challenge = result?.response.fields.Challenge;
           if (error !== null) afterLogin(error, null);
-          else if (!challenge) this.drop('Challenge answer had no Challenge', true);
+          else if (!challenge) this.drop('Challenge answer had no Challenge', true, { kind: 'handshake' });
           else this.dispatchAction(correlator, loginAction(credentials, challenge), false, loginTimeout, afterLogin);
         });
       } else {
@@ -346,7 +359,7 @@ export class AmiClient {
     } catch (error) {
       // Bad credentials shape (CR/LF in the secret, bad event class): retrying cannot help.
       this.running = false;
-      this.drop(`login not sent: ${(error as Error).message}`, false);
+      this.drop(`login not sent: ${(error as Error).message}`, false, { kind: 'handshake' });
     }
   }
 
@@ -369,7 +382,7 @@ export class AmiClient {
     const correlator = this.correlator;
     if (correlator === null) return;
     if (this.phase === 'greeting') {
-      this.drop('stream did not start with an AMI greeting', true);
+      this.drop('stream did not start with an AMI greeting', true, { kind: 'handshake' });
       return;
     }
     if (correlator.accept(packet)) return;
@@ -385,15 +398,15 @@ export class AmiClient {
   }
 
   /** Ends the current connection because of `reason` and, if still running, schedules the next attempt. */
-  private drop(reason: string, retry: boolean): void {
+  private drop(reason: string, retry: boolean, cause: AmiDisconnectCause): void {
     if (this.phase !== 'ready') this.failures++;
     const retryInMs = this.running && retry ? this.nextBackoff() : undefined;
     if (!retry) this.running = false;
-    this.teardown(reason, { state: 'disconnected', reason, retryInMs });
+    this.teardown(reason, { state: 'disconnected', reason, cause, retryInMs });
     if (retryInMs !== undefined) this.scheduleReconnect(retryInMs);
   }
 
-  private teardown(reason: string, status: AmiStatus = { state: 'disconnected', reason }): void {
+  private teardown(reason: string, status: AmiStatus = { state: 'disconnected', reason, cause: { kind: 'stopped' } }): void {
     const socket = this.socket;
     const correlator = this.correlator;
     this.socket = null;
@@ -441,7 +454,7 @@ export class AmiClient {
       if (this.phase !== 'ready') return;
       const silentFor = this.now() - this.lastReceivedAt;
       if (silentFor >= this.cfg.deadAfterMs) {
-        this.drop(`no data from Asterisk for ${silentFor} ms`, true);
+        this.drop(`no data from Asterisk for ${silentFor} ms`, true, { kind: 'silent', silentForMs: silentFor });
         return;
       }
       if (silentFor >= this.cfg.pingIntervalMs && !this.pinging) {

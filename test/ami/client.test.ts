@@ -272,7 +272,7 @@ describe('AmiClient', () => {
     first.socket.destroy();
     const err = await pending.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmiConnectionError);
-    expect((await disconnected) as { reason: string }).toMatchObject({ reason: 'connection closed by peer' });
+    expect((await disconnected) as { reason: string }).toMatchObject({ reason: 'connection closed by peer', cause: { kind: 'closed' } });
     await connected;
     const second = await server.connection(1);
     // Never silently re-sent on the new connection.
@@ -390,7 +390,7 @@ describe('AmiClient, more', () => {
     const err = await pending.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmiConnectionError);
     expect((err as AmiConnectionError).reason).toMatch(/client stopped/);
-    expect(ami.status).toEqual({ state: 'disconnected', reason: 'client stopped' });
+    expect(ami.status).toEqual({ state: 'disconnected', reason: 'client stopped', cause: { kind: 'stopped' } });
     // A ping round trip on a fresh client proves the server is still there, and nobody reconnected meanwhile.
     const other = new AmiClient({ host: '127.0.0.1', port: server.port, username: 'dashboard', secret: 's3cret' });
     cleanups.push(() => other.stop());
@@ -452,7 +452,11 @@ describe('AmiClient keepalive timing', () => {
     // One Ping in flight at a time: the first is still unanswered.
     expect(conn.actions.filter((a) => a.fields.Action === 'Ping').length).toBe(1);
     time.advance(17_000);
-    expect(ami.status).toMatchObject({ state: 'disconnected', reason: 'no data from Asterisk for 10000 ms' });
+    expect(ami.status).toMatchObject({
+      state: 'disconnected',
+      reason: 'no data from Asterisk for 10000 ms',
+      cause: { kind: 'silent', silentForMs: 10_000 },
+    });
   });
 });
 
@@ -473,7 +477,7 @@ describe('AmiClient re-entrancy', () => {
     expect(time.pending()).toBe(0);
     time.advance(3_600_000);
     expect(statuses.filter((s) => s.state === 'connecting')).toHaveLength(1);
-    expect(ami.status).toEqual({ state: 'disconnected', reason: 'client stopped' });
+    expect(ami.status).toEqual({ state: 'disconnected', reason: 'client stopped', cause: { kind: 'stopped' } });
   });
 
   it('retries a refused login only after the auth backoff, never in a hot loop', async () => {
