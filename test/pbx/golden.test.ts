@@ -152,7 +152,19 @@ function expectCallsCoverChannels(state: PbxState): void {
 }
 
 describe('golden: replay equals the final lists', () => {
-  for (const name of ['01-internal-call', '02-queue-answered-and-abandoned', '03-dashboard-actions', '04-busy-hour', '05-join-midcall']) {
+  const names = [
+    '01-internal-call',
+    '02-queue-answered-and-abandoned',
+    '03-dashboard-actions',
+    '04-busy-hour',
+    '05-join-midcall',
+    // Real SIP phones, supervisor actions, CDR events, and the session after an Asterisk restart.
+    '08-phones-and-system',
+    '09-supervisor-tools',
+    '10-sip-busy-hour',
+    '11-restart-after',
+  ];
+  for (const name of names) {
     it(name, () => {
       const { state, mirror, final } = replay(name);
       expect(mirror).toEqual(state);
@@ -163,6 +175,15 @@ describe('golden: replay equals the final lists', () => {
       expectCallsCoverChannels(state);
     });
   }
+
+  it('11-restart: the board that lived through the restart equals the lists after it, with no ghost', () => {
+    const { state, mirror, final } = replay('11-restart-after', { after: '11-restart' });
+    expect(mirror).toEqual(state);
+    expectChannels(state, final.CoreShowChannels!);
+    expectQueues(state, final.QueueStatus!);
+    expectBridges(state, final.BridgeList!, final.CoreShowChannels);
+    expectCallsCoverChannels(state);
+  });
 
   it('05-join-midcall starts from lists that already hold calls', () => {
     const segs = segments('05-join-midcall');

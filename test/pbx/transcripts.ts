@@ -91,7 +91,12 @@ export interface Replay {
  */
 export function replay(
   name: string,
-  opts: { channelsFrom?: 'CoreShowChannels' | 'Status'; refused?: Record<string, string> } = {},
+  opts: {
+    channelsFrom?: 'CoreShowChannels' | 'Status';
+    refused?: Record<string, string>;
+    /** A session replayed whole first, into the same state: the board as it was before this one connected. */
+    after?: string;
+  } = {},
 ): Replay {
   const segs = segments(name);
   const channelsFrom = opts.channelsFrom ?? 'CoreShowChannels';
@@ -116,30 +121,38 @@ export function replay(
   const mirror = emptyState();
   let resyncs = 0;
   let pending: ResyncLists | undefined;
-  const flush = (i: number) => {
+  const flush = (now: number) => {
     if (pending === undefined) return;
-    applyOps(mirror, resync(state, pending, clockAfter(segs, i, 1)));
+    applyOps(mirror, resync(state, pending, now));
     resyncs++;
     pending = undefined;
   };
-  for (let i = 0; i < stop; i++) {
-    const s: Segment = segs[i];
-    if (s.kind === 'event') {
-      flush(i);
-      applyOps(mirror, step(state, s.packet, clockAfter(segs, i, 1)));
-      continue;
+  const run = (segs: Segment[], stop: number) => {
+    const flushAt = (i: number) => flush(clockAfter(segs, i, 1));
+    for (let i = 0; i < stop; i++) {
+      const s: Segment = segs[i];
+      if (s.kind === 'event') {
+        flushAt(i);
+        applyOps(mirror, step(state, s.packet, clockAfter(segs, i, 1)));
+        continue;
+      }
+      pending ??= {};
+      if (s.kind === 'refused') {
+        const action = opts.refused?.[s.actionId];
+        if (action) (pending.refused ??= []).push({ action, message: s.message });
+        continue;
+      }
+      if (s.action === 'CoreShowChannels' && channelsFrom === 'CoreShowChannels') pending.channels = s.items;
+      if (s.action === 'Status' && channelsFrom === 'Status') pending.status = s.items;
+      if (s.action === 'QueueStatus') pending.queues = s.items;
+      if (s.action === 'BridgeList') pending.bridges = s.items;
     }
-    pending ??= {};
-    if (s.kind === 'refused') {
-      const action = opts.refused?.[s.actionId];
-      if (action) (pending.refused ??= []).push({ action, message: s.message });
-      continue;
-    }
-    if (s.action === 'CoreShowChannels' && channelsFrom === 'CoreShowChannels') pending.channels = s.items;
-    if (s.action === 'Status' && channelsFrom === 'Status') pending.status = s.items;
-    if (s.action === 'QueueStatus') pending.queues = s.items;
-    if (s.action === 'BridgeList') pending.bridges = s.items;
+    flushAt(stop);
+  };
+  if (opts.after) {
+    const earlier = segments(opts.after);
+    run(earlier, earlier.length);
   }
-  flush(stop);
+  run(segs, stop);
   return { state, mirror, final, resyncs, now: clockAfter(segs, stop, 1) };
 }
