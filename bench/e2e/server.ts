@@ -1,29 +1,9 @@
 /** Bench child: the Callboard server (no Next) against the bench's demo PBX. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createCallboard } from '@/server/app';
-import { loadConfig } from '@/server/config';
-import { createLogger } from '@/server/log';
 import { percentile, serve } from './ipc';
 import { serverStats } from './server-stats';
+import { startBenchServer } from './start-server';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-bench-'));
-process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
-const app = await createCallboard(loadConfig({ CALLBOARD_DATA: dataDir }), {
-  // Cut-offs and link changes are counted in the figures; warnings would only interleave with the tables.
-  log: createLogger('error'),
-  ami: {
-    host: '127.0.0.1',
-    port: Number(process.env.PBX_PORT),
-    username: process.env.PBX_USER!,
-    secret: process.env.PBX_SECRET!,
-    tls: false,
-  },
-  demo: true,
-});
-const address = await app.listen(0, '127.0.0.1');
-while (app.session.state.pbx.lastResync === 0) await new Promise((r) => setTimeout(r, 20));
+const { app, url } = await startBenchServer();
 // A viewer: a wallboard token is sent aggregates only, and the clients measure channels.
 const { token } = app.auth.store.createToken('bench', 'viewer');
 
@@ -77,4 +57,4 @@ const ipc = serve({
 process.on('SIGTERM', () => {
   void app.close().finally(() => process.exit(0));
 });
-ipc.ready({ url: `http://127.0.0.1:${address.port}`, token, channels: Object.keys(app.session.state.channels).length });
+ipc.ready({ url, token, channels: Object.keys(app.session.state.channels).length });
