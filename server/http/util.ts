@@ -1,6 +1,6 @@
 /** Small HTTP helpers: JSON in with a size limit, JSON out, and the caller's address and origin. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { knownRequestInfo } from '../auth/request-info';
+import { knownRequestInfo, resolveRequestInfo } from '../auth/request-info';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -126,19 +126,13 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   }
 }
 
-const addresses = new WeakMap<IncomingMessage, string>();
-
-/** The peer's address, remembered from the first call: a closed request has no socket to ask. */
+/**
+ * The client's address: behind a trusted proxy, the one it reports. server/app.ts resolves it
+ * first thing (server/auth/request-info.ts), while the socket is still there to ask; a request
+ * that did not come through it is resolved here, trusting no proxy.
+ */
 export function clientAddress(req: IncomingMessage): string {
-  // Behind a trusted proxy, the address it reports (server/auth/request-info.ts, resolved first thing by server/app.ts).
-  const known = knownRequestInfo(req)?.address;
-  if (known !== undefined) return known;
-  let address = addresses.get(req);
-  if (address === undefined) {
-    address = req.socket?.remoteAddress ?? 'unknown';
-    addresses.set(req, address);
-  }
-  return address;
+  return (knownRequestInfo(req) ?? resolveRequestInfo(req, null)).address;
 }
 
 /**
