@@ -3,8 +3,8 @@ import { memo } from 'react';
 import type { Agent, AgentStatus } from '@/lib/ui/agents';
 import { useNow } from '@/lib/ui/clock';
 import { elapsed } from '@/lib/ui/format';
-import { useAgents } from '@/lib/ui/selectors';
-import { usePbx } from '@/lib/store';
+import { useAgents, useBoardLive, useSeveralShown, useShownAgents, useShownBoards } from '@/lib/ui/selectors';
+import type { Board } from '@/lib/store';
 
 export const AGENT_STATUS: Record<AgentStatus, { label: string; bar: string; text: string }> = {
   free: { label: 'Free', bar: 'bg-emerald-500', text: 'text-emerald-700 dark:text-emerald-400' },
@@ -69,24 +69,21 @@ function sameAgent(prev: { a: Agent }, next: { a: Agent }): boolean {
   );
 }
 
-export function AgentGrid() {
-  const agents = useAgents();
-  const ready = usePbx((s) => s.ready);
+/** One PBX's agents; with several PBXs on screen, under its name, and dimmed alone when its data is stale. */
+function BoardAgents({ board, titled }: { board: Board; titled: boolean }) {
+  const agents = useAgents(board.id);
+  const live = useBoardLive(board.id);
   return (
-    <section aria-label="Agents" className="flex shrink-0 flex-col gap-3">
-      <h2 className="flex items-center gap-2 px-1 text-sm font-semibold">
-        Agents <span className="font-normal text-zinc-600 dark:text-zinc-400 tabular">{agents.length}</span>
-        <span className="ml-auto flex gap-3 text-xs font-normal text-zinc-600 dark:text-zinc-400">
-          {(['free', 'busy', 'ringing', 'paused', 'offline'] as const).map((k) => (
-            <span key={k} className="hidden items-center gap-1.5 sm:inline-flex">
-              <span className={`size-2 rounded-full ${AGENT_STATUS[k].bar}`} /> {AGENT_STATUS[k].label}
-            </span>
-          ))}
-        </span>
-      </h2>
+    <div
+      data-testid="pbx-agents"
+      data-pbx={board.id}
+      data-stale={!live || undefined}
+      className={`flex flex-col gap-2 transition-[opacity,filter] ${titled && !live ? 'opacity-50 grayscale' : ''}`}
+    >
+      {titled && <h3 className="px-1 text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">{board.label}</h3>}
       {agents.length === 0 ? (
         <div className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:text-zinc-400 dark:border-zinc-700">
-          {ready ? 'No queue members yet. Agents appear here once they join a queue.' : 'Loading agents…'}
+          {board.ready ? 'No queue members yet. Agents appear here once they join a queue.' : 'Loading agents…'}
         </div>
       ) : (
         <ul className="grid grid-cols-[repeat(auto-fill,minmax(12.5rem,1fr))] gap-2">
@@ -95,6 +92,29 @@ export function AgentGrid() {
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+export function AgentGrid() {
+  const boards = useShownBoards();
+  const several = useSeveralShown();
+  const count = useShownAgents().length;
+  return (
+    <section aria-label="Agents" className="flex shrink-0 flex-col gap-3">
+      <h2 className="flex items-center gap-2 px-1 text-sm font-semibold">
+        Agents <span className="font-normal text-zinc-600 dark:text-zinc-400 tabular">{count}</span>
+        <span className="ml-auto flex gap-3 text-xs font-normal text-zinc-600 dark:text-zinc-400">
+          {(['free', 'busy', 'ringing', 'paused', 'offline'] as const).map((k) => (
+            <span key={k} className="hidden items-center gap-1.5 sm:inline-flex">
+              <span className={`size-2 rounded-full ${AGENT_STATUS[k].bar}`} /> {AGENT_STATUS[k].label}
+            </span>
+          ))}
+        </span>
+      </h2>
+      {boards.map((b) => (
+        <BoardAgents key={b.id} board={b} titled={several} />
+      ))}
     </section>
   );
 }

@@ -8,9 +8,9 @@ import { memo, useCallback, useDeferredValue, useMemo, useRef, useState } from '
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { usePbx } from '@/lib/store';
 import type { CallState } from '@/lib/pbx/model';
-import { STATE_LABEL, defaultCallView, nextSort, visibleCallIds, type CallView, type SortKey } from '@/lib/ui/calls';
+import { STATE_LABEL, defaultCallView, nextSort, splitRowKey, visibleCallRows, type CallView, type SortKey } from '@/lib/ui/calls';
 import { useMediaQuery } from '@/lib/ui/media';
-import { useDataLive } from '@/lib/ui/selectors';
+import { useAnyLive, useBoardLive, useSeveralShown, useShownBoards } from '@/lib/ui/selectors';
 import { CallStateChip, DirectionIcon } from './CallState';
 import { LiveDuration } from './LiveDuration';
 import { HangupDialog } from './HangupDialog';
@@ -18,9 +18,14 @@ import { OriginateDialog } from './OriginateDialog';
 import { buttonStyles, inputStyles } from './Dialog';
 import { IconArrowSort, IconPhoneCall, IconPhoneOff, IconSearch, IconSortAsc, IconSortDesc } from './icons';
 
-// A viewer has no actions, so no column is kept for them.
-const COLS_ACT = 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem_6.5rem] items-center gap-x-3';
-const COLS_VIEW = 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem] items-center gap-x-3';
+// A viewer has no actions, so no column is kept for them; the PBX column only when several PBXs share the table.
+const COLS = {
+  act: 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem_6.5rem] items-center gap-x-3',
+  view: 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem] items-center gap-x-3',
+  actPbx: 'grid grid-cols-[2rem_minmax(0,0.7fr)_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem_6.5rem] items-center gap-x-3',
+  viewPbx: 'grid grid-cols-[2rem_minmax(0,0.7fr)_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem] items-center gap-x-3',
+};
+const colsFor = (canAct: boolean, several: boolean) => COLS[`${canAct ? 'act' : 'view'}${several ? 'Pbx' : ''}`];
 const ROW_WIDE = 48;
 const ROW_NARROW = 72;
 
@@ -37,27 +42,34 @@ function Party({ name, num }: { name: string; num: string }) {
 }
 
 const CallRow = memo(function CallRow({
-  id,
+  rowKey,
+  pbxLabel,
   start,
   height,
   wide,
   canAct,
   onHangup,
 }: {
-  id: string;
+  rowKey: string;
+  /** The PBX's name, when several PBXs share the table. */
+  pbxLabel: string | null;
   start: number;
   height: number;
   wide: boolean;
   canAct: boolean;
-  onHangup: (id: string) => void;
+  onHangup: (rowKey: string) => void;
 }) {
-  const call = usePbx((s) => s.state.calls[id]);
-  const live = useDataLive();
+  const { pbx, id } = splitRowKey(rowKey);
+  const call = usePbx((s) => {
+    const calls = s.boards.find((b) => b.id === pbx)?.state.calls;
+    return calls && Object.hasOwn(calls, id) ? calls[id] : undefined;
+  });
+  const live = useBoardLive(pbx);
   if (!call) return null;
   const hangup = canAct && (
     <button
       type="button"
-      onClick={() => onHangup(id)}
+      onClick={() => onHangup(rowKey)}
       disabled={!live}
       title={live ? undefined : 'Not while the data is stale'}
       className="inline-flex h-7 items-center gap-1 rounded-md px-2 text-xs font-medium text-rose-600 ring-1 ring-inset ring-rose-200 hover:bg-rose-50 disabled:cursor-not-allowed disabled:opacity-50 disabled:hover:bg-transparent dark:text-rose-400 dark:ring-rose-900 dark:hover:bg-rose-950/50"
@@ -67,18 +79,27 @@ const CallRow = memo(function CallRow({
     </button>
   );
   const style = { height, transform: `translateY(${start}px)` };
+  // A PBX whose data is stale dims its own rows only; the other PBXs' rows stay as they are.
+  const stale = !live && pbxLabel !== null ? 'opacity-50 grayscale' : '';
   if (wide) {
     return (
       <div
         role="row"
         data-call-id={id}
+        data-pbx={pbx}
+        data-stale={!live || undefined}
         data-testid="call-row"
         style={style}
-        className={`${canAct ? COLS_ACT : COLS_VIEW} absolute inset-x-0 top-0 [contain:layout_style] border-b border-zinc-100 px-4 text-sm hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40`}
+        className={`${colsFor(canAct, pbxLabel !== null)} absolute inset-x-0 top-0 [contain:layout_style] border-b border-zinc-100 px-4 text-sm hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40 ${stale}`}
       >
         <span role="cell">
           <DirectionIcon direction={call.direction} />
         </span>
+        {pbxLabel !== null && (
+          <span role="cell" className="truncate text-xs text-zinc-600 dark:text-zinc-400" data-testid="call-pbx">
+            {pbxLabel}
+          </span>
+        )}
         <span role="cell" className="min-w-0">
           <Party name={call.from.name} num={call.from.num} />
         </span>
@@ -106,9 +127,11 @@ const CallRow = memo(function CallRow({
     <div
       role="row"
       data-call-id={id}
+      data-pbx={pbx}
+      data-stale={!live || undefined}
       data-testid="call-row"
       style={style}
-      className="absolute inset-x-0 top-0 flex [contain:layout_style] border-b border-zinc-100 px-4 text-sm dark:border-zinc-800/70"
+      className={`absolute inset-x-0 top-0 flex [contain:layout_style] border-b border-zinc-100 px-4 text-sm dark:border-zinc-800/70 ${stale}`}
     >
       {/* One cell holds the whole card: a row may contain only cells. */}
       <div role="cell" className="flex min-w-0 flex-1 flex-col justify-center gap-1.5">
@@ -127,6 +150,7 @@ const CallRow = memo(function CallRow({
         <div className="flex items-center gap-2">
           <CallStateChip state={call.state} />
           {call.queue && <span className="truncate text-xs text-zinc-600 dark:text-zinc-400">{call.queue}</span>}
+          {pbxLabel !== null && <span className="truncate text-xs text-zinc-500 dark:text-zinc-400">· {pbxLabel}</span>}
           {canAct && <span className="ml-auto">{hangup}</span>}
         </div>
       </div>
@@ -168,14 +192,16 @@ function SortHeader({
 }
 
 export function CallsPanel({ canAct }: { canAct: boolean }) {
-  const live = useDataLive();
-  const calls = usePbx((s) => s.state.calls);
-  const queues = usePbx((s) => s.state.queues);
+  const live = useAnyLive();
+  const boards = useShownBoards();
+  const several = useSeveralShown();
   const ready = usePbx((s) => s.ready);
   const [view, setView] = useState<CallView>(defaultCallView);
   const search = useDeferredValue(view.search);
-  const ids = useMemo(() => visibleCallIds(calls, { ...view, search }), [calls, view, search]);
-  const queueNames = useMemo(() => Object.keys(queues).sort(), [queues]);
+  const ids = useMemo(() => visibleCallRows(boards, { ...view, search }), [boards, view, search]);
+  const queueKey = boards.map((b) => Object.keys(b.state.queues).join('\n')).join('\n');
+  const queueNames = useMemo(() => [...new Set(queueKey.split('\n').filter(Boolean))].sort(), [queueKey]);
+  const labels = useMemo(() => new Map(boards.map((b) => [b.id, b.label])), [boards]);
   const wide = useMediaQuery('(min-width: 768px)');
   const rowHeight = wide ? ROW_WIDE : ROW_NARROW;
 
@@ -193,12 +219,15 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
     useFlushSync: false,
   });
 
-  const [hangupId, setHangupId] = useState<string | null>(null);
+  const [hangup, setHangup] = useState<{ pbx: string; call: string } | null>(null);
   const [originateOpen, setOriginateOpen] = useState(false);
-  const onHangup = useCallback((id: string) => setHangupId(id), []);
+  const onHangup = useCallback((key: string) => {
+    const { pbx, id } = splitRowKey(key);
+    setHangup({ pbx, call: id });
+  }, []);
   const onSort = useCallback((k: SortKey) => setView((v) => nextSort(v, k)), []);
   const filtered = view.search !== '' || view.state !== 'all' || view.queue !== '';
-  const total = useMemo(() => Object.keys(calls).length, [calls]);
+  const total = useMemo(() => boards.reduce((n, b) => n + Object.keys(b.state.calls).length, 0), [boards]);
 
   return (
     <section
@@ -271,11 +300,12 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
           <div role="rowgroup">
             <div
               role="row"
-              className={`${canAct ? COLS_ACT : COLS_VIEW} border-b border-zinc-200 px-4 py-2 text-xs font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400`}
+              className={`${colsFor(canAct, several)} border-b border-zinc-200 px-4 py-2 text-xs font-medium text-zinc-600 dark:border-zinc-800 dark:text-zinc-400`}
             >
               <span role="columnheader">
                 <span className="sr-only">Direction</span>
               </span>
+              {several && <span role="columnheader">PBX</span>}
               <SortHeader label="From" k="from" view={view} onSort={onSort} />
               <SortHeader label="To" k="to" view={view} onSort={onSort} />
               <SortHeader label="State" k="state" view={view} onSort={onSort} />
@@ -302,7 +332,8 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
               {virtualizer.getVirtualItems().map((item) => (
                 <CallRow
                   key={item.key}
-                  id={ids[item.index]}
+                  rowKey={ids[item.index]}
+                  pbxLabel={several ? (labels.get(splitRowKey(ids[item.index]).pbx) ?? '') : null}
                   start={item.start}
                   height={rowHeight}
                   wide={wide}
@@ -315,7 +346,7 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
         </div>
       </div>
 
-      {canAct && <HangupDialog callId={hangupId} onClose={() => setHangupId(null)} />}
+      {canAct && <HangupDialog target={hangup} onClose={() => setHangup(null)} />}
       {canAct && <OriginateDialog open={originateOpen} onClose={() => setOriginateOpen(false)} />}
     </section>
   );

@@ -1,11 +1,12 @@
 'use client';
 import { useEffect } from 'react';
-import { connectPbx, usePbx } from '@/lib/store';
+import { connectPbx } from '@/lib/store';
 import { canAct, goToLogin, useMe } from '@/lib/ui/session';
-import { useDataLive } from '@/lib/ui/selectors';
+import { useAnyLive } from '@/lib/ui/selectors';
 import { AgentGrid } from './AgentGrid';
 import { CallsPanel } from './CallsPanel';
-import { LinkBadge } from './LinkBadge';
+import { LinkBadges } from './LinkBadge';
+import { PbxSwitcher } from './PbxSwitcher';
 import { PbxNotices } from './PbxNotices';
 import { QueueCards } from './QueueCards';
 import { StatStrip } from './StatStrip';
@@ -16,11 +17,10 @@ import { WaitingTitle } from './WaitingTitle';
 
 export function Dashboard() {
   const me = useMe();
-  const label = usePbx((s) => s.state.pbx.label);
-  const version = usePbx((s) => s.state.pbx.version);
   useEffect(() => connectPbx({ onUnauthorized: goToLogin }), []);
   const actions = canAct(me?.role);
-  const live = useDataLive();
+  // The whole page dims only when nothing on it is live; one stale PBX among several dims its own rows and cards.
+  const live = useAnyLive();
 
   return (
     // From xl up the page is one screen: the calls panel takes the height the counts, queues and agents leave it
@@ -29,19 +29,9 @@ export function Dashboard() {
       <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/85 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/85">
         <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-3 px-4">
           <Logo />
-          {label && (
-            <span
-              className="hidden truncate text-sm text-zinc-600 dark:text-zinc-400 md:inline"
-              title={version ? `Asterisk ${version}` : undefined}
-            >
-              <span className="mr-3 text-zinc-300 dark:text-zinc-700" aria-hidden="true">
-                /
-              </span>
-              {label}
-            </span>
-          )}
+          <PbxSwitcher />
           <div className="ml-auto flex items-center gap-3">
-            <LinkBadge />
+            <LinkBadges />
             <UserMenu me={me} />
           </div>
         </div>

@@ -8,16 +8,19 @@ import { LiveDuration } from './LiveDuration';
 import { IconPhoneOff } from './icons';
 
 /** The confirm step before a hangup; the toast carries Asterisk's own answer. */
-export function HangupDialog({ callId, onClose }: { callId: string | null; onClose: () => void }) {
-  const call = usePbx((s) => (callId ? s.state.calls[callId] : undefined));
+export function HangupDialog({ target, onClose }: { target: { pbx: string; call: string } | null; onClose: () => void }) {
+  const call = usePbx((s) => {
+    const calls = target && s.boards.find((b) => b.id === target.pbx)?.state.calls;
+    return calls && Object.hasOwn(calls, target.call) ? calls[target.call] : undefined;
+  });
   const [busy, setBusy] = useState(false);
   const who = call ? `${call.from.name || call.from.num} → ${call.to.name || call.to.num || call.did}` : '';
 
   const confirm = async () => {
-    if (!callId) return;
+    if (!target) return;
     setBusy(true);
     const toast = showToast({ tone: 'pending', title: 'Hanging up…', detail: who });
-    const result = await sendAction({ type: 'hangup', call: callId });
+    const result = await sendAction({ type: 'hangup', pbx: target.pbx, call: target.call });
     setBusy(false);
     onClose();
     updateToast(
@@ -29,7 +32,7 @@ export function HangupDialog({ callId, onClose }: { callId: string | null; onClo
   };
 
   return (
-    <Dialog open={callId !== null} onClose={onClose} title="Hang up this call?" description="Every party on the call is disconnected.">
+    <Dialog open={target !== null} onClose={onClose} title="Hang up this call?" description="Every party on the call is disconnected.">
       {call ? (
         <div className="flex items-center justify-between gap-3 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5 text-sm dark:border-zinc-800 dark:bg-zinc-950">
           <span className="min-w-0 truncate font-medium">{who}</span>

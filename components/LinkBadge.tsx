@@ -3,17 +3,33 @@ import { usePbx } from '@/lib/store';
 import { isPbxLive } from '@/lib/pbx/model';
 import { formatClock } from '@/lib/ui/format';
 
+/** One badge per PBX the page follows, named when there are several: a down PBX shows even while another is selected. */
+export function LinkBadges({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
+  const ids = usePbx((s) => s.boards.map((b) => b.id).join(' '));
+  const list = ids ? ids.split(' ') : [];
+  if (list.length <= 1) return <LinkBadge pbx={list[0] ?? ''} size={size} />;
+  return (
+    <div className="flex flex-wrap items-center justify-end gap-1.5">
+      {list.map((id) => (
+        <LinkBadge key={id} pbx={id} size={size} named />
+      ))}
+    </div>
+  );
+}
+
 /**
- * Live when both the socket and the AMI link are up. Otherwise the data is
- * stale from the moment we last knew it was good, and we say since when.
+ * Live when both the socket and the PBX's AMI link are up. Otherwise the
+ * data is stale from the moment we last knew it was good, and we say since when.
  */
-export function LinkBadge({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
+export function LinkBadge({ pbx, size = 'sm', named = false }: { pbx: string; size?: 'sm' | 'lg'; named?: boolean }) {
   const connection = usePbx((s) => s.connection);
   const socketDownSince = usePbx((s) => s.socketDownSince);
-  const link = usePbx((s) => s.state.pbx.link);
+  const board = usePbx((s) => s.boards.find((b) => b.id === pbx));
+  const status = board?.state.pbx;
+  const link = status?.link ?? 'connecting';
   // After a (re)connect the lists are still being read: until then the data may be behind.
-  const syncing = usePbx((s) => s.state.pbx.link === 'connected' && !isPbxLive(s.state.pbx));
-  const lastLiveAt = usePbx((s) => s.state.pbx.lastLiveAt);
+  const syncing = !!status && (!board.ready || (status.link === 'connected' && !isPbxLive(status)));
+  const lastLiveAt = status?.lastLiveAt ?? 0;
   const offset = usePbx((s) => s.clockOffset);
   const refused = usePbx((s) => s.refused);
 
@@ -22,10 +38,10 @@ export function LinkBadge({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
   let stale = 0;
   if (connection !== 'live' && refused) {
     // The server turned us away (e.g. a revoked wallboard token); we keep retrying.
-    label = refused === 'unauthorized' ? 'Access refused' : 'Connection refused';
+    label = refused === 'unauthorized' ? 'Access refused' : refused === 'unknown-pbx' ? 'No such PBX' : 'Connection refused';
     tone = 'down';
     stale = socketDownSince;
-  } else if (connection === 'connecting') {
+  } else if (connection === 'connecting' || !board) {
     label = 'Connecting…';
     tone = 'idle';
   } else if (connection === 'reconnecting') {
@@ -58,6 +74,7 @@ export function LinkBadge({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
   return (
     <div
       data-testid="link-badge"
+      data-pbx={pbx || undefined}
       data-state={tone}
       role="status"
       aria-live="polite"
@@ -66,6 +83,7 @@ export function LinkBadge({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
       }`}
     >
       <span className={`inline-block rounded-full ${dot} ${big ? 'size-[0.8vw] min-w-2 min-h-2' : 'size-2'}`} />
+      {named && <span className="font-semibold">{board?.label ?? pbx}:</span>}
       <span>{label}</span>
       {stale > 0 && (
         <span className="font-normal opacity-80 tabular" data-testid="stale-since">

@@ -1,7 +1,8 @@
 'use client';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { callerIdSchema, dialNumberSchema, extensionSchema } from '@/lib/actions';
-import { sendAction, usePbx } from '@/lib/store';
+import { sendAction, usePbx, type PbxStore } from '@/lib/store';
+import { boardLive, shownBoards } from '@/lib/ui/selectors';
 import { dialSuggestions, type DialSuggestions } from '@/lib/ui/suggestions';
 import { showToast, updateToast } from '@/lib/ui/toasts';
 import { buttonStyles, Dialog, inputStyles } from './Dialog';
@@ -30,11 +31,22 @@ export function OriginateDialog({ open, onClose }: { open: boolean; onClose: () 
   );
 }
 
+/** The PBXs a call can be placed on: those shown, live ones first (a call needs a live link). */
+function placeable(s: PbxStore) {
+  const boards = shownBoards(s);
+  return [...boards.filter((b) => boardLive(s, b)), ...boards.filter((b) => !boardLive(s, b))];
+}
+
 function OriginateForm({ onClose }: { onClose: () => void }) {
+  // Fixed when the dialog opens, like the suggestions: a list that moved under the cursor would be worse than a stale one.
+  const [choices] = useState(() => placeable(usePbx.getState()).map((b) => ({ id: b.id, label: b.label, state: b.state })));
+  const [pbx, setPbx] = useState(choices[0]?.id ?? '');
   const [form, setForm] = useState({ from: '', to: '', callerId: '' });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  // What the board knows when the dialog opens; a list that moved under the cursor would be worse than a stale one.
-  const [suggest] = useState<DialSuggestions>(() => dialSuggestions(usePbx.getState().state));
+  const suggest = useMemo<DialSuggestions>(() => {
+    const board = choices.find((c) => c.id === pbx);
+    return board ? dialSuggestions(board.state) : { from: [], to: [] };
+  }, [choices, pbx]);
   const uid = useId();
 
   const submit = (e: FormEvent) => {
@@ -49,7 +61,7 @@ function OriginateForm({ onClose }: { onClose: () => void }) {
     setErrors(next);
     if (!from.success || !to.success || (cid && !cid.success)) return;
 
-    const request = { type: 'originate' as const, from: from.data, to: to.data, ...(cid ? { callerId: cid.data } : {}) };
+    const request = { type: 'originate' as const, pbx, from: from.data, to: to.data, ...(cid ? { callerId: cid.data } : {}) };
     const toast = showToast({ tone: 'pending', title: `Calling ${request.to}…`, detail: `Ringing extension ${request.from} first` });
     onClose();
     void sendAction(request).then((result) =>
@@ -109,6 +121,26 @@ function OriginateForm({ onClose }: { onClose: () => void }) {
   const other = suggest.to.find((x) => x !== example);
   return (
     <form onSubmit={submit} className="space-y-3" noValidate>
+      {choices.length > 1 && (
+        <div>
+          <label htmlFor={`${uid}-pbx`} className="block text-sm font-medium">
+            PBX
+          </label>
+          <select
+            id={`${uid}-pbx`}
+            data-testid="originate-pbx"
+            value={pbx}
+            onChange={(e) => setPbx(e.target.value)}
+            className={`${inputStyles} mt-1.5`}
+          >
+            {choices.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       {field('from', 'From extension', 'The phone that rings first', suggest.from, {
         inputMode: 'tel',
         placeholder: example ? `e.g. ${example}` : 'Your extension',

@@ -1,5 +1,5 @@
 'use client';
-import { usePbx } from '@/lib/store';
+import { usePbx, type Board } from '@/lib/store';
 import { IconAlert } from './icons';
 
 /**
@@ -8,11 +8,10 @@ import { IconAlert } from './icons';
  * last drift check found when it found something.
  */
 export function PbxNotices() {
-  const demo = usePbx((s) => s.state.pbx.demo);
-  const warnings = usePbx((s) => s.state.pbx.warnings);
-  const driftDifferences = usePbx((s) => s.state.pbx.driftDifferences ?? 0);
-  const driftCheckedAt = usePbx((s) => s.state.pbx.driftCheckedAt ?? 0);
-  if (!demo && warnings.length === 0 && driftDifferences === 0) return null;
+  const boards = usePbx((s) => s.boards);
+  // One banner however many demo PBXs: a real PBX beside them is named in its own badge.
+  const demo = boards.some((b) => b.state.pbx.demo);
+  const several = boards.length > 1;
   return (
     <div className="space-y-px">
       {demo && (
@@ -24,13 +23,27 @@ export function PbxNotices() {
           <span className="hidden sm:inline"> — set AMI_HOST to monitor a real Asterisk</span>.
         </div>
       )}
+      {boards.map((b) => (
+        <BoardNotices key={b.id} board={b} named={several} />
+      ))}
+    </div>
+  );
+}
+
+function BoardNotices({ board, named }: { board: Board; named: boolean }) {
+  const { warnings, driftDifferences = 0, driftCheckedAt = 0 } = board.state.pbx;
+  const who = named ? `${board.label}: ` : '';
+  if (warnings.length === 0 && driftDifferences === 0) return null;
+  return (
+    <>
       {warnings.map((w) => (
         <div
           key={w}
           role="alert"
           className="flex items-center justify-center gap-2 border-b border-amber-200 bg-amber-50 px-4 py-1.5 text-xs text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/40 dark:text-amber-200"
         >
-          <IconAlert width={14} height={14} /> {w}
+          <IconAlert width={14} height={14} /> {who}
+          {w}
         </div>
       ))}
       {driftDifferences > 0 && (
@@ -38,10 +51,10 @@ export function PbxNotices() {
           data-testid="drift-notice"
           className="border-b border-slate-200 bg-slate-50 px-4 py-1 text-center text-xs text-slate-700 dark:border-slate-800 dark:bg-slate-900/60 dark:text-slate-300"
         >
-          The drift check at {new Date(driftCheckedAt).toLocaleTimeString()} found {driftDifferences}{' '}
+          {who}The drift check at {new Date(driftCheckedAt).toLocaleTimeString()} found {driftDifferences}{' '}
           {driftDifferences === 1 ? 'entry' : 'entries'} different from Asterisk&apos;s lists, now corrected (details in the server log).
         </div>
       )}
-    </div>
+    </>
   );
 }

@@ -2,8 +2,8 @@
 import { useNow } from '@/lib/ui/clock';
 import { elapsed, formatPercent } from '@/lib/ui/format';
 import { waitLevel, type QueueStats } from '@/lib/ui/queues';
-import { useQueueStats } from '@/lib/ui/selectors';
-import { usePbx } from '@/lib/store';
+import { useBoardLive, useQueueStats, useSeveralShown, useShownBoards } from '@/lib/ui/selectors';
+import type { Board } from '@/lib/store';
 import { IconUsers } from './icons';
 
 const WAIT_TONE = {
@@ -18,13 +18,14 @@ function LongestWait({ since, serviceLevel }: { since: number; serviceLevel: num
   return <span className={WAIT_TONE[waitLevel(now - since, serviceLevel)]}>{elapsed(since, now)}</span>;
 }
 
-function QueueCard({ q }: { q: QueueStats }) {
+function QueueCard({ q, pbx }: { q: QueueStats; pbx: string }) {
   const total = q.agents.free + q.agents.busy + q.agents.paused;
   const pct = (n: number) => (total ? `${(n / total) * 100}%` : '0%');
   return (
     <article
       data-testid="queue-card"
       data-queue={q.id}
+      data-pbx={pbx}
       className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
     >
       <header className="flex items-baseline justify-between gap-2">
@@ -76,22 +77,42 @@ function QueueCard({ q }: { q: QueueStats }) {
   );
 }
 
-export function QueueCards() {
-  const stats = useQueueStats();
-  const ready = usePbx((s) => s.ready);
+/** One PBX's queues; with several PBXs on screen, under its name, and dimmed alone when its data is stale. */
+function BoardQueues({ board, titled }: { board: Board; titled: boolean }) {
+  const stats = useQueueStats(board.id);
+  const live = useBoardLive(board.id);
   return (
-    <section aria-label="Queues" className="flex min-h-0 flex-col gap-3 xl:max-h-full xl:overflow-y-auto">
-      <h2 className="flex items-center gap-2 px-1 text-sm font-semibold">
-        Queues <span className="font-normal text-zinc-600 dark:text-zinc-400 tabular">{stats.length}</span>
-      </h2>
+    <div
+      data-testid="pbx-queues"
+      data-pbx={board.id}
+      data-stale={!live || undefined}
+      className={`flex flex-col gap-3 transition-[opacity,filter] ${titled && !live ? 'opacity-50 grayscale' : ''}`}
+    >
+      {titled && <h3 className="px-1 text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">{board.label}</h3>}
       {stats.length === 0 ? (
         <div className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:text-zinc-400 dark:border-zinc-700">
           <IconUsers className="mx-auto mb-2 text-zinc-400" />
-          {ready ? 'No queues configured on this PBX.' : 'Loading queues…'}
+          {board.ready ? 'No queues configured on this PBX.' : 'Loading queues…'}
         </div>
       ) : (
-        stats.map((q) => <QueueCard key={q.id} q={q} />)
+        stats.map((q) => <QueueCard key={q.id} q={q} pbx={board.id} />)
       )}
+    </div>
+  );
+}
+
+export function QueueCards() {
+  const boards = useShownBoards();
+  const several = useSeveralShown();
+  const count = boards.reduce((n, b) => n + Object.keys(b.state.queues).length, 0);
+  return (
+    <section aria-label="Queues" className="flex min-h-0 flex-col gap-3 xl:max-h-full xl:overflow-y-auto">
+      <h2 className="flex items-center gap-2 px-1 text-sm font-semibold">
+        Queues <span className="font-normal text-zinc-600 dark:text-zinc-400 tabular">{count}</span>
+      </h2>
+      {boards.map((b) => (
+        <BoardQueues key={b.id} board={b} titled={several} />
+      ))}
     </section>
   );
 }

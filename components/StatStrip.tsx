@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { usePbx } from '@/lib/store';
 import { countAgents } from '@/lib/ui/agents';
 import { countCalls } from '@/lib/ui/calls';
-import { useAgents } from '@/lib/ui/selectors';
+import { useShownAgents, useShownBoards } from '@/lib/ui/selectors';
 
 function Stat({ label, value, tone, testId }: { label: React.ReactNode; value: number; tone?: string; testId: string }) {
   return (
@@ -31,12 +31,11 @@ function AgentsLabel({ children }: { children: string }) {
 
 /** Headline counts: what a supervisor checks first. */
 export function StatStrip() {
-  const calls = usePbx((s) => s.state.calls);
-  const callers = usePbx((s) => s.state.callers);
-  const agentList = useAgents();
+  const boards = useShownBoards();
+  const agentList = useShownAgents();
   const ready = usePbx((s) => s.ready);
-  const { active } = useMemo(() => countCalls(calls), [calls]);
-  const waiting = useMemo(() => Object.keys(callers).length, [callers]);
+  const active = useMemo(() => boards.reduce((n, b) => n + countCalls(b.state.calls).active, 0), [boards]);
+  const waiting = useMemo(() => boards.reduce((n, b) => n + Object.keys(b.state.callers).length, 0), [boards]);
   const agents = useMemo(() => countAgents(agentList.map((a) => a.status)), [agentList]);
   return (
     <section

@@ -11,8 +11,8 @@ import { countAgents } from '@/lib/ui/agents';
 import { useNow } from '@/lib/ui/clock';
 import { elapsed, formatClock, formatPercent } from '@/lib/ui/format';
 import { waitLevel, type QueueStats } from '@/lib/ui/queues';
-import { useAgents, useDataLive, useQueueStats } from '@/lib/ui/selectors';
-import { LinkBadge } from './LinkBadge';
+import { boardLive, statsOf, useShownAgents, useShownBoards } from '@/lib/ui/selectors';
+import { LinkBadges } from './LinkBadge';
 import { WaitingTitle } from './WaitingTitle';
 
 const WAIT = { ok: 'text-emerald-400', warn: 'text-amber-400', bad: 'text-rose-400' };
@@ -61,15 +61,28 @@ function slaOf(q: QueueStats): { text: string; tone: string } {
  * figures and waiting callers' join times only: a wallboard is not sent
  * channels, calls or caller names.
  */
-function QueuePanel({ q, layout }: { q: QueueStats; layout: 'row' | 'tile' }) {
+function QueuePanel({
+  q,
+  layout,
+  pbx,
+  stale,
+}: {
+  q: QueueStats;
+  layout: 'row' | 'tile';
+  pbx: { id: string; label: string | null };
+  stale: boolean;
+}) {
   const row = layout === 'row';
   const sla = slaOf(q);
+  const headingId = `wb-queue-${pbx.id}-${q.id}`;
   return (
     <section
-      aria-labelledby={`wb-queue-${q.id}`}
+      aria-labelledby={headingId}
       data-testid="wallboard-queue"
       data-queue={q.id}
-      className={`min-h-0 min-w-0 overflow-hidden rounded-[1.5vmin] border border-zinc-800 bg-zinc-900 p-[2.5vmin] ${
+      data-pbx={pbx.id}
+      data-stale={stale || undefined}
+      className={`min-h-0 min-w-0 overflow-hidden rounded-[1.5vmin] border border-zinc-800 bg-zinc-900 p-[2.5vmin] transition-[opacity,filter] ${stale ? 'opacity-50 grayscale' : ''} ${
         row
           ? 'grid grid-cols-[auto_auto_minmax(0,1fr)_auto] content-center items-center gap-x-[4vmin] gap-y-[1.5vh]'
           : 'flex flex-col justify-between gap-[2vmin]'
@@ -77,9 +90,10 @@ function QueuePanel({ q, layout }: { q: QueueStats; layout: 'row' | 'tile' }) {
     >
       {/* In a band the name gets its own line, so long figures never squeeze it out. */}
       <h2
-        id={`wb-queue-${q.id}`}
+        id={headingId}
         className={`truncate font-semibold tracking-tight ${row ? 'col-span-full text-[clamp(1.2rem,5vmin,5rem)] leading-none' : 'text-[clamp(1rem,3vmin,3rem)]'}`}
       >
+        {pbx.label && <span className="font-normal text-zinc-400">{pbx.label} · </span>}
         {q.id}
       </h2>
       <div className={row ? 'contents' : 'grid grid-cols-[auto_minmax(0,1fr)] items-end gap-x-[4vmin]'}>
@@ -127,7 +141,7 @@ function QueuePanel({ q, layout }: { q: QueueStats; layout: 'row' | 'tile' }) {
 
 /** Board-wide figures, from the same queue-level data as the panels. */
 function Totals({ stats, className }: { stats: QueueStats[]; className: string }) {
-  const agents = useAgents();
+  const agents = useShownAgents();
   const a = useMemo(() => countAgents(agents.map((x) => x.status)), [agents]);
   const sum = (f: (q: QueueStats) => number) => stats.reduce((n, q) => n + f(q), 0);
   const item = (key: string, label: string, value: number, tone: string) => (
@@ -165,17 +179,35 @@ function Totals({ stats, className }: { stats: QueueStats[]; className: string }
   );
 }
 
+/** Every queue of every PBX on this wall, in PBX order, with whether its PBX is live. */
+function usePanels() {
+  const boards = useShownBoards();
+  const connection = usePbx((s) => s.connection);
+  return useMemo(() => {
+    const several = boards.length > 1;
+    return boards.flatMap((b) => {
+      const stale = !boardLive({ connection }, b);
+      return statsOf(b.state).map((q) => ({ q, stale, pbx: { id: b.id, label: several ? b.label : null } }));
+    });
+  }, [boards, connection]);
+}
+
 export function Wallboard() {
-  const stats = useQueueStats();
+  const panels = usePanels();
+  const stats = useMemo(() => panels.map((p) => p.q), [panels]);
   const ready = usePbx((s) => s.ready);
-  const live = useDataLive();
-  const label = usePbx((s) => s.state.pbx.label);
-  const demo = usePbx((s) => s.state.pbx.demo);
+  const boards = useShownBoards();
+  const connection = usePbx((s) => s.connection);
+  const live = boards.length > 0 && boards.some((b) => boardLive({ connection }, b));
+  const label = boards.length === 1 ? boards[0].label : '';
+  const demo = boards.some((b) => b.state.pbx.demo);
 
   useEffect(() => {
     // The server trades ?token= for a cookie before the page loads (server/http/page-gate.ts), so the cookie
     // authenticates. Refused: reload, and the server's gate shows the page that says why (a wall has nobody to log in).
-    return connectPbx({ onUnauthorized: () => location.reload() });
+    // `?pbx=` puts one PBX on this wall; without it, every PBX.
+    const pbx = new URLSearchParams(location.search).get('pbx') ?? undefined;
+    return connectPbx({ pbx, onUnauthorized: () => location.reload() });
   }, []);
 
   // Up to three queues: one wide band each. More: a grid of cards.
@@ -208,7 +240,7 @@ export function Wallboard() {
         <Totals stats={stats} className={dim} />
         <span className="ml-auto flex items-center gap-[2vmin] text-[clamp(0.9rem,2.6vh,2.6rem)]">
           <Clock />
-          <LinkBadge size="lg" />
+          <LinkBadges size="lg" />
         </span>
       </header>
       <main
@@ -227,7 +259,7 @@ export function Wallboard() {
             {ready ? 'No queues on this PBX' : 'Connecting…'}
           </p>
         ) : (
-          stats.map((q) => <QueuePanel key={q.id} q={q} layout={layout} />)
+          panels.map((p) => <QueuePanel key={`${p.pbx.id} ${p.q.id}`} q={p.q} pbx={p.pbx} stale={p.stale} layout={layout} />)
         )}
       </main>
       <WaitingTitle base="Wallboard · Callboard" />

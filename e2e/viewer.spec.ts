@@ -22,7 +22,7 @@ test('a viewer sees no action controls, and a forged socket emit from their page
           ws.send('3'); // engine.io ping → pong
         else if (data.startsWith('0'))
           ws.send('40'); // open → connect the main namespace
-        else if (data.startsWith('40')) ws.send(`421${JSON.stringify(['action', { type: 'hangup', call }])}`);
+        else if (data.startsWith('40')) ws.send(`421${JSON.stringify(['action', { type: 'hangup', pbx: 'demo', call }])}`);
         else if (data.startsWith('431')) {
           clearTimeout(timer);
           ws.close();

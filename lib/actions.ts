@@ -6,7 +6,7 @@
  */
 import './zod-jitless';
 import { z } from 'zod';
-import type { ActionRequest } from './protocol';
+import { PBX_ID, type ActionRequest } from './protocol';
 
 /** Zod's own wording ("Invalid input: expected string, received undefined") is for developers; these are for users. */
 const text = (missing: string, what: string) =>
@@ -45,9 +45,13 @@ export const uniqueidSchema = z.string().regex(/^(?:[A-Za-z0-9_-]{1,64}-)?[0-9]{
 /** A call id: the Linkedid that started the conversation. */
 export const callIdSchema = text('Say which call to hang up', 'The call id').regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'Not a call id');
 
+/** Which PBX an action is for: its configured id. */
+export const pbxIdSchema = text('Say which PBX the action is for', 'The PBX').regex(PBX_ID, 'Not a PBX id');
+
 /** Hang up one channel: its Uniqueid or its name, as the state shows it. */
 export const hangupChannelSchema = z.strictObject({
   type: z.literal('hangup'),
+  pbx: pbxIdSchema,
   channel: z.union([uniqueidSchema, channelNameSchema], {
     error: (issue) => (issue.input === undefined ? 'Say which channel to hang up' : 'Not a channel name or Uniqueid'),
   }),
@@ -56,11 +60,13 @@ export const hangupChannelSchema = z.strictObject({
 /** Hang up every channel of one call. */
 export const hangupCallSchema = z.strictObject({
   type: z.literal('hangup'),
+  pbx: pbxIdSchema,
   call: callIdSchema,
 });
 
 export const originateSchema = z.strictObject({
   type: z.literal('originate'),
+  pbx: pbxIdSchema,
   from: extensionSchema,
   to: dialNumberSchema,
   callerId: callerIdSchema.optional(),
@@ -68,8 +74,8 @@ export const originateSchema = z.strictObject({
 
 export const actionRequestSchema = z.union([hangupChannelSchema, hangupCallSchema, originateSchema]);
 
-/** The REST body of `POST /api/originate`. */
-export const originateBodySchema = originateSchema.omit({ type: true });
+/** The REST body of `POST /api/pbx/{id}/originate`: the PBX is in the path. */
+export const originateBodySchema = originateSchema.omit({ type: true, pbx: true });
 
 export type ParsedAction = z.infer<typeof actionRequestSchema>;
 
@@ -85,6 +91,7 @@ const LABEL: Record<string, string> = {
   channel: 'Channel',
   call: 'Call',
   type: 'Action type',
+  pbx: 'PBX',
 };
 
 /**

@@ -30,9 +30,23 @@ export const status = (fields: Partial<PbxStatus>): StatusOp => ['s', fields];
  * version reloads itself rather than apply a shape it does not know:
  * wallboards run for months and reconnect across upgrades.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
+/**
+ * A PBX id, as configured: what REST paths (`/api/pbx/{id}/…`), wallboard
+ * URLs (`?pbx=`) and every message on the wire name a PBX by.
+ */
+export const PBX_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+/** A PBX a client follows, as the server lists it on connect (in configured order). */
+export interface PbxInfo {
+  id: string;
+  label: string;
+}
+
+/** Each PBX has its own seq: a gap or a resync on one never disturbs another. */
 export interface OpBatch {
+  pbx: string;
   seq: number;
   ops: Op[];
 }
@@ -40,6 +54,7 @@ export interface OpBatch {
 export interface Snapshot {
   /** The server's PROTOCOL_VERSION. */
   protocol: number;
+  pbx: string;
   seq: number;
   state: PbxState;
   /** Server clock (ms since the epoch) when the snapshot was taken, for the browser's clock offset. */
@@ -109,10 +124,11 @@ export function adoptState(state: PbxState): PbxState {
 
 // ---- actions -------------------------------------------------------------
 
+/** Every action names the PBX it is for. */
 export type ActionRequest =
-  | { type: 'hangup'; channel: string }
-  | { type: 'hangup'; call: string }
-  | { type: 'originate'; from: string; to: string; callerId?: string };
+  | { type: 'hangup'; pbx: string; channel: string }
+  | { type: 'hangup'; pbx: string; call: string }
+  | { type: 'originate'; pbx: string; from: string; to: string; callerId?: string };
 
 export type ActionErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'rate-limited' | 'link-down' | 'timeout' | 'ami';
 
@@ -123,13 +139,15 @@ export type ActionResult =
 // ---- socket.io event maps ---------------------------------------------------
 
 export interface ServerToClientEvents {
+  /** First on every connect: the PBXs this client follows; a snapshot of each follows. */
+  pbxs: (list: PbxInfo[]) => void;
   snapshot: (snapshot: Snapshot) => void;
   ops: (batch: OpBatch) => void;
 }
 
 export interface ClientToServerEvents {
-  /** Ask for a fresh snapshot, e.g. after a gap in `seq`. */
-  resync: () => void;
+  /** Ask for a fresh snapshot of one PBX, e.g. after a gap in its `seq`. */
+  resync: (pbx: string) => void;
   action: (request: ActionRequest, ack: (result: ActionResult) => void) => void;
 }
 
@@ -139,4 +157,6 @@ export interface SocketData {
   user: string;
   role: Role;
   address: string;
+  /** The PBXs this socket follows. */
+  pbxs: string[];
 }

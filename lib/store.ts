@@ -12,6 +12,7 @@ import { create } from 'zustand';
 import { io, type Socket } from 'socket.io-client';
 import { emptyState, type PbxState } from './pbx/model';
 import {
+  PBX_ID,
   PROTOCOL_VERSION,
   applyOps,
   copyForOps,
@@ -22,16 +23,28 @@ import {
   type ServerToClientEvents,
   type Snapshot,
 } from './protocol';
-import { SyncClient } from './sync-client';
+import { BoardsSync, MAX_PBXS } from './sync-client';
 import { setClockOffset } from './ui/clock';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
 
-export interface PbxStore {
+/** One PBX as this page holds it. */
+export interface Board {
+  id: string;
+  label: string;
   state: PbxState;
   /** Seq of the last batch applied; -1 before the first snapshot. */
   seq: number;
   /** True once a snapshot has arrived. */
+  ready: boolean;
+}
+
+export interface PbxStore {
+  /** The PBXs this page follows, in the server's order. A board is replaced, never changed, when its state changes. */
+  boards: readonly Board[];
+  /** The PBX the dashboard shows; null: all of them. */
+  selected: string | null;
+  /** True once every board has its first snapshot. */
   ready: boolean;
   connection: Connection;
   /** Browser time (ms) the socket went down; 0 while it is up. */
@@ -43,8 +56,8 @@ export interface PbxStore {
 }
 
 const initial = (): PbxStore => ({
-  state: emptyState(),
-  seq: -1,
+  boards: [],
+  selected: null,
   ready: false,
   connection: 'connecting',
   socketDownSince: 0,
@@ -54,6 +67,23 @@ const initial = (): PbxStore => ({
 
 export const usePbx = create<PbxStore>()(initial);
 
+/** Shows one PBX, or all of them (null). */
+export function selectPbx(pbx: string | null): void {
+  usePbx.setState({ selected: pbx });
+}
+
+/** A board that has not had its snapshot yet: shown as connecting, never as empty-and-live. */
+const emptyBoard = (id: string, label: string): Board => ({ id, label, state: emptyState(), seq: -1, ready: false });
+
+/** `boards` with the board of `id` replaced by `update(board)`. */
+function withBoard(boards: readonly Board[], id: string, update: (board: Board) => Board): readonly Board[] {
+  const i = boards.findIndex((b) => b.id === id);
+  if (i < 0) return boards;
+  const next = boards.slice();
+  next[i] = update(boards[i]);
+  return next;
+}
+
 type PbxSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface ConnectOptions {
@@ -61,6 +91,8 @@ export interface ConnectOptions {
   url?: string;
   /** A wallboard token; without it the session cookie authenticates. */
   token?: string;
+  /** Follow one PBX only (a wallboard's `?pbx=`); all of them when omitted. */
+  pbx?: string;
   /** Called when the server refuses us for want of a valid session. */
   onUnauthorized?: () => void;
 }
@@ -72,29 +104,34 @@ export interface ConnectOptions {
  */
 class PageConnection {
   readonly socket: PbxSocket;
-  private readonly sync: SyncClient;
-  private pending: Op[] = [];
-  private pendingSeq = -1;
+  private readonly sync: BoardsSync;
+  /** Per PBX, the ops accepted since the last frame and the seq they reach. */
+  private pending = new Map<string, { ops: Op[]; seq: number }>();
   private frame = 0;
   private fallback: ReturnType<typeof setTimeout> | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: ConnectOptions) {
     const socketOptions = {
-      auth: { protocol: PROTOCOL_VERSION, ...(options.token ? { token: options.token } : {}) },
+      auth: {
+        protocol: PROTOCOL_VERSION,
+        ...(options.token ? { token: options.token } : {}),
+        ...(options.pbx ? { pbx: options.pbx } : {}),
+      },
       withCredentials: true,
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
     };
     this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
-    this.sync = new SyncClient(
-      { requestSnapshot: () => this.socket.emit('resync'), protocolMismatch: () => this.reloadForUpgrade() },
+    this.sync = new BoardsSync(
+      { requestSnapshot: (pbx) => this.socket.emit('resync', pbx), protocolMismatch: () => this.reloadForUpgrade() },
       {
         snapshot: (snapshot) => this.applySnapshot(snapshot),
-        ops: (ops, seq) => this.queue(ops, seq),
-        discard: () => this.dropPending(),
+        ops: (pbx, ops, seq) => this.queue(pbx, ops, seq),
+        discard: (pbx) => this.pending.delete(pbx),
       },
     );
+    this.socket.on('pbxs', (list) => this.setBoards(list));
     this.socket.on('snapshot', (snapshot) => this.sync.snapshot(snapshot));
     this.socket.on('ops', (batch) => this.sync.batch(batch));
     this.socket.on('disconnect', (reason) => this.onDisconnect(reason));
@@ -109,14 +146,35 @@ class PageConnection {
     this.sync.disconnected();
   }
 
+  /** The PBXs the server says we follow: boards kept where they were, new ones empty until their snapshot. */
+  private setBoards(list: unknown): void {
+    if (!Array.isArray(list)) return;
+    const { boards, selected } = usePbx.getState();
+    const next: Board[] = [];
+    for (const item of list.slice(0, MAX_PBXS)) {
+      if (typeof item?.id !== 'string' || !PBX_ID.test(item.id) || next.some((b) => b.id === item.id)) continue;
+      const label = typeof item.label === 'string' ? item.label : item.id;
+      const old = boards.find((b) => b.id === item.id);
+      next.push(old ? { ...old, label } : emptyBoard(item.id, label));
+    }
+    usePbx.setState({
+      boards: next,
+      ready: next.length > 0 && next.every((b) => b.ready),
+      selected: selected && next.some((b) => b.id === selected) ? selected : null,
+    });
+  }
+
   private applySnapshot(snapshot: Snapshot): void {
     const clockOffset = snapshot.serverTime - Date.now();
     setClockOffset(clockOffset);
-    this.pendingSeq = snapshot.seq;
+    this.pending.delete(snapshot.pbx);
+    const { boards } = usePbx.getState();
+    // A snapshot of a PBX the list did not name is not ours to show.
+    const next = withBoard(boards, snapshot.pbx, (b) => ({ ...b, state: snapshot.state, seq: snapshot.seq, ready: true }));
+    if (next === boards) return;
     usePbx.setState({
-      state: snapshot.state,
-      seq: snapshot.seq,
-      ready: true,
+      boards: next,
+      ready: next.every((b) => b.ready),
       connection: 'live',
       socketDownSince: 0,
       clockOffset,
@@ -124,9 +182,11 @@ class PageConnection {
     });
   }
 
-  private queue(ops: readonly Op[], seq: number): void {
-    for (const op of ops) this.pending.push(op);
-    this.pendingSeq = seq;
+  private queue(pbx: string, ops: readonly Op[], seq: number): void {
+    let entry = this.pending.get(pbx);
+    if (!entry) this.pending.set(pbx, (entry = { ops: [], seq }));
+    for (const op of ops) entry.ops.push(op);
+    entry.seq = seq;
     if (this.frame || this.fallback) return;
     if (hasFrames) this.frame = requestAnimationFrame(() => this.flush());
     // rAF stops in a hidden tab; don't let batches pile up there.
@@ -135,18 +195,22 @@ class PageConnection {
 
   private flush(): void {
     this.cancelFrame();
-    if (this.pending.length === 0) return;
-    const ops = this.pending;
-    this.pending = [];
-    const { state } = usePbx.getState();
-    const next = copyForOps(state, ops);
-    applyOps(next, ops);
-    usePbx.setState({ state: next, seq: this.pendingSeq });
+    if (this.pending.size === 0) return;
+    let boards = usePbx.getState().boards;
+    for (const [pbx, { ops, seq }] of this.pending) {
+      boards = withBoard(boards, pbx, (b) => {
+        const state = copyForOps(b.state, ops);
+        applyOps(state, ops);
+        return { ...b, state, seq };
+      });
+    }
+    this.pending.clear();
+    usePbx.setState({ boards });
   }
 
   private dropPending(): void {
     this.cancelFrame();
-    this.pending = [];
+    this.pending.clear();
   }
 
   private cancelFrame(): void {
@@ -157,9 +221,10 @@ class PageConnection {
   }
 
   private markDown(refused?: string): void {
-    const { socketDownSince, ready } = usePbx.getState();
+    const { socketDownSince, boards } = usePbx.getState();
     usePbx.setState({
-      connection: ready ? 'reconnecting' : 'connecting',
+      // Something was shown already: it stays, marked as reconnecting.
+      connection: boards.some((b) => b.ready) ? 'reconnecting' : 'connecting',
       socketDownSince: socketDownSince || Date.now(),
       ...(refused === undefined ? {} : { refused }),
     });

@@ -124,3 +124,82 @@ export class SyncClient {
     this.port.requestSnapshot();
   }
 }
+
+/** How a client of several PBXs asks for one PBX's snapshot. */
+export interface BoardsPort {
+  requestSnapshot(pbx: string): void;
+  protocolMismatch?(serverVersion: unknown): void;
+}
+
+/** Where the accepted data of each PBX goes. */
+export interface BoardsSink {
+  snapshot(snapshot: Snapshot): void;
+  ops(pbx: string, ops: readonly Op[], seq: number): void;
+  discard?(pbx: string): void;
+}
+
+/** A server lists its PBXs; more than this is not a PBX list but a peer filling our memory. */
+export const MAX_PBXS = 64;
+
+/**
+ * One SyncClient per PBX, with what arrives routed by its `pbx`. Each PBX
+ * has its own seq, so a gap on one asks for that PBX's snapshot only, and
+ * the others keep applying. A PBX is known from its first snapshot; a batch
+ * for a PBX without one waits, like any batch before a snapshot.
+ */
+export class BoardsSync {
+  private readonly clients = new Map<string, SyncClient>();
+
+  constructor(
+    private readonly port: BoardsPort,
+    private readonly sink: BoardsSink,
+  ) {}
+
+  /** The sync client of one PBX, once its first snapshot arrived. */
+  of(pbx: string): SyncClient | undefined {
+    return this.clients.get(pbx);
+  }
+
+  get pbxs(): string[] {
+    return [...this.clients.keys()];
+  }
+
+  snapshot(snapshot: Snapshot): void {
+    const pbx = snapshot.pbx;
+    if (typeof pbx !== 'string') {
+      // A snapshot without a PBX is a server of protocol 1: reload into its bundle.
+      if (snapshot.protocol !== PROTOCOL_VERSION) this.port.protocolMismatch?.(snapshot.protocol);
+      return;
+    }
+    let client = this.clients.get(pbx);
+    if (!client) {
+      if (this.clients.size >= MAX_PBXS) return;
+      client = new SyncClient(
+        { requestSnapshot: () => this.port.requestSnapshot(pbx), protocolMismatch: (v) => this.port.protocolMismatch?.(v) },
+        {
+          snapshot: (s) => this.sink.snapshot(s),
+          ops: (ops, seq) => this.sink.ops(pbx, ops, seq),
+          discard: () => this.sink.discard?.(pbx),
+        },
+      );
+      this.clients.set(pbx, client);
+    }
+    client.snapshot(snapshot);
+  }
+
+  batch(batch: OpBatch): BatchOutcome {
+    const client = typeof batch.pbx === 'string' ? this.clients.get(batch.pbx) : undefined;
+    return client ? client.batch(batch) : 'waiting';
+  }
+
+  disconnected(): void {
+    for (const client of this.clients.values()) client.disconnected();
+  }
+
+  /** The sum of every PBX's counters. */
+  get counters(): SyncCounters {
+    const sum: SyncCounters = { snapshots: 0, batches: 0, duplicates: 0, gaps: 0, snapshotRequests: 0, mismatches: 0 };
+    for (const c of this.clients.values()) for (const k of Object.keys(sum) as (keyof SyncCounters)[]) sum[k] += c.counters[k];
+    return sum;
+  }
+}

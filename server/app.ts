@@ -8,7 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Server } from 'socket.io';
-import type { Config, AmiConfig } from './config';
+import type { Config, AmiConfig, PbxConfig } from './config';
 import { Auth, DEMO_ACCOUNTS, type DemoAccount } from './auth/auth';
 import { ensureFirstAdmin } from './auth/bootstrap';
 import type { LoginThrottleOptions } from './auth/login-throttle';
@@ -26,15 +26,26 @@ import { sendError } from './http/util';
 import type { Logger } from './log';
 import { trunkPredicate } from '@/lib/pbx';
 import { PbxSession, type PbxSessionOptions } from './pbx-session';
+import { PbxRegistry, type PbxRuntime } from './pbx-registry';
 import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
+/** A PBX to serve: its configuration, and where its AMI session connects (for a demo PBX, the one started for it). */
+export interface PbxTarget {
+  config: PbxConfig;
+  ami: AmiConfig;
+  demo: boolean;
+}
+
 export interface CallboardOptions {
   log: Logger;
-  /** Where the AMI session connects (the configured PBX, or the demo PBX). */
-  ami: AmiConfig;
+  /** The PBXs, in order. Without it: the first configured PBX, connecting to `ami`. */
+  pbxs?: PbxTarget[];
+  /** Where the one PBX's AMI session connects (the configured PBX, or the demo PBX), when `pbxs` is not given. */
+  ami?: AmiConfig;
+  /** Demo mode: the demo accounts log in, and no first admin is made. */
   demo: boolean;
   nextHandler?: NextHandler;
   /** Called once when the first admin was created, with its one-time password. */
@@ -55,6 +66,8 @@ export interface CallboardOptions {
 export interface Callboard {
   httpServer: HttpServer;
   io: CallboardServer;
+  pbxs: PbxRegistry;
+  /** The default (first) PBX's session and fan-out. */
   session: PbxSession;
   fanout: Fanout;
   auth: Auth;
@@ -81,33 +94,28 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   const trustedProxies = parseTrustedProxies(security.trustedProxies);
   const headerOptions = { hstsMaxAge: security.hstsMaxAge, wallboardAncestors: security.wallboardAncestors, dev: config.dev };
   const audit = new AuditLog(config.dataDir, { now });
-  const session = new PbxSession({
-    ami: opts.ami,
-    log,
-    label: demo ? 'Demo PBX' : opts.ami.host,
-    demo,
-    isTrunk: config.trunks ? trunkPredicate(config.trunks) : undefined,
-    now,
-    eventFilter: config.amiFilter,
-    limits: config.limits,
-    driftCheckMs: config.driftCheckMs,
-    client: opts.amiClient,
-  });
-  const runner = new ActionRunner({
-    pbx: session,
-    audit,
-    log: log.child({ module: 'actions' }),
-    originate: config.originate,
-    rateLimit: opts.actionRateLimit,
-    now,
-  });
+  const targets = opts.pbxs ?? [singleTarget(config, opts)];
+  const pbxSessions = targets.map(
+    ({ config: pbx, ami, demo: isDemo }) =>
+      new PbxSession({
+        ami,
+        log: targets.length > 1 ? log.child({ pbx: pbx.id }) : log,
+        label: pbx.label,
+        demo: isDemo,
+        isTrunk: pbx.trunks ? trunkPredicate(pbx.trunks) : undefined,
+        now,
+        eventFilter: config.amiFilter,
+        limits: config.limits,
+        driftCheckMs: config.driftCheckMs,
+        client: opts.amiClient,
+      }),
+  );
 
   const publicFiles = listPublicFiles(path.resolve('public'));
   const snapshotLimiter = new RateLimiter(
     opts.snapshotRateLimit?.limit ?? config.snapshotsPerMinute,
     opts.snapshotRateLimit?.windowMs ?? 60_000,
   );
-  const apiContext = { auth, session, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now, snapshotLimiter } as const;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const info = resolveRequestInfo(req, trustedProxies);
@@ -121,7 +129,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     }
     applySecurityHeaders(req, res, url.pathname, info.secure, headerOptions);
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
-      void handleApi({ ...apiContext, fanout }, req, res, url.pathname);
+      void handleApi(apiContext, req, res, url.pathname);
       return;
     }
     const gate = gatePage(auth, req, url, publicFiles, now(), {
@@ -153,17 +161,38 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
   });
-  const fanout = new Fanout(io, session, {
-    batchMs: config.batchMs,
-    maxBufferedBytes: opts.maxBufferedBytes,
-    log,
+  const pbxs = new PbxRegistry(
+    targets.map(({ config: pbx, demo: isDemo }, i): PbxRuntime => ({
+      id: pbx.id,
+      label: pbx.label,
+      demo: isDemo,
+      originate: pbx.originate,
+      session: pbxSessions[i],
+      fanout: new Fanout(io, pbxSessions[i], {
+        pbx: pbx.id,
+        batchMs: config.batchMs,
+        maxBufferedBytes: opts.maxBufferedBytes,
+        log,
+        now,
+        maskRoles: new Set(config.maskNumbers),
+      }),
+    })),
+  );
+  const runner = new ActionRunner({
+    pbx: (id) => {
+      const pbx = pbxs.get(id);
+      return pbx && { commands: pbx.session, originate: pbx.originate };
+    },
+    audit,
+    log: log.child({ module: 'actions' }),
+    rateLimit: opts.actionRateLimit,
     now,
-    maskRoles: new Set(config.maskNumbers),
   });
+  const apiContext = { auth, pbxs, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now, snapshotLimiter } as const;
   const stopSockets = wireSockets({
     io,
     auth,
-    fanout,
+    pbxs,
     runner,
     allowedOrigins: config.allowedOrigins,
     log,
@@ -173,13 +202,14 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     pendingPerAddress: security.pendingSocketsPerAddress,
     handshakeTimeoutMs: security.handshakeTimeoutMs,
   });
-  session.start();
+  for (const pbx of pbxs.list) pbx.session.start();
 
   return {
     httpServer,
     io,
-    session,
-    fanout,
+    pbxs,
+    session: pbxs.default.session,
+    fanout: pbxs.default.fanout,
     auth,
     audit,
     listen(port, host) {
@@ -193,11 +223,20 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     },
     async close() {
       stopSockets();
-      fanout.close();
-      session.stop();
+      for (const pbx of pbxs.list) {
+        pbx.fanout.close();
+        pbx.session.stop();
+      }
       audit.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
     },
   };
+}
+
+function singleTarget(config: Config, opts: CallboardOptions): PbxTarget {
+  const pbx = config.pbxs[0];
+  const ami = opts.ami ?? pbx.ami;
+  if (!ami) throw new Error('createCallboard: the demo PBX needs `ami` (where it listens) or `pbxs`');
+  return { config: pbx, ami, demo: opts.demo };
 }

@@ -7,20 +7,31 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustedProxies } from './auth/request-info';
+import {
+  channelTemplate,
+  contextName,
+  DEFAULT_ORIGINATE_CHANNEL,
+  DEFAULT_ORIGINATE_CONTEXT,
+  DEMO_ORIGINATE_CONTEXT,
+  headerValue,
+  readPbxFile,
+  type PbxConfig,
+} from './pbx-config';
+
+export type { AmiConfig, PbxConfig } from './pbx-config';
 
 const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', '']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
-
-/** Values Asterisk will see in a header: printable, no CR/LF/NUL. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const headerValue = z.string().regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters');
 
 /** Defaults of the bounds (README: configuration). */
 export const DEFAULT_LIMITS = { maxChannels: 20_000, maxDevices: 20_000, maxListItems: 50_000, maxFieldLength: 1024 } as const;
 export const DEFAULT_DRIFT_CHECK_MINUTES = 15;
 
 const envSchema = z.object({
+  /** A JSON file listing several PBXs (server/pbx-config.ts); instead of the AMI_* variables. */
+  CALLBOARD_CONFIG: z.string().trim().optional(),
+  AMI_LABEL: z.string().trim().min(1).max(60).optional(),
   AMI_HOST: z.string().trim().optional(),
   AMI_PORT: port(5038),
   AMI_USERNAME: headerValue.optional(),
@@ -29,15 +40,9 @@ const envSchema = z.object({
   PORT: port(3000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   CALLBOARD_DATA: z.string().trim().min(1).default('./data'),
-  ORIGINATE_CONTEXT: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be a dialplan context name')
-    .default('from-internal'),
-  ORIGINATE_CHANNEL: z
-    .string()
-    .regex(/^[A-Za-z0-9/@._;:+*#{}-]{1,120}$/, 'must be a channel template like PJSIP/{extension}')
-    .refine((v) => v.includes('{extension}'), 'must contain {extension}')
-    .default('PJSIP/{extension}'),
+  /** Default: from-internal, or the demo dialplan's `internal` on the demo PBX. */
+  ORIGINATE_CONTEXT: contextName.optional(),
+  ORIGINATE_CHANNEL: channelTemplate.default(DEFAULT_ORIGINATE_CHANNEL),
   CALLBOARD_SEED: z.coerce.number().int().default(1),
   /** Extra origins allowed to open a socket (comma separated), besides the server's own. */
   CALLBOARD_ORIGINS: z.string().default(''),
@@ -85,14 +90,6 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export interface AmiConfig {
-  host: string;
-  port: number;
-  username: string;
-  secret: string;
-  tls: boolean;
-}
-
 /** Bounds on the state a PBX can make us hold; each one hit is logged, counted and shown as a warning. */
 export interface PbxLimits {
   /** Channels, and so calls, bridges and queue callers (CALLBOARD_MAX_CHANNELS). */
@@ -106,17 +103,15 @@ export interface PbxLimits {
 }
 
 export interface Config {
-  /** null: run the embedded demo PBX. */
-  ami: AmiConfig | null;
+  /** The PBXs to watch, in the order the board lists them; the first is the default one. */
+  pbxs: PbxConfig[];
+  /** Where the PBXs came from, for messages. */
+  pbxSource: 'file' | 'env' | 'demo';
   port: number;
   host: string;
   dataDir: string;
-  originate: { context: string; channelTemplate: string };
-  seed: number;
   allowedOrigins: string[];
   batchMs: number;
-  /** Endpoint names and regular expressions that mark trunk channels; null: lib/pbx's default guess. */
-  trunks: (string | RegExp)[] | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Ask Asterisk to drop the events the board ignores (server/event-filter.ts). */
   amiFilter: boolean;
@@ -180,23 +175,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       throw new ConfigError(`Invalid configuration:\n  CALLBOARD_TRUNKS: ${(err as Error).message}`);
     }
   }
-  let ami: AmiConfig | null = null;
-  if (e.AMI_HOST) {
-    const missing = (['AMI_USERNAME', 'AMI_SECRET'] as const).filter((k) => !e[k]);
-    if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')}: required when AMI_HOST is set`);
-    ami = { host: e.AMI_HOST, port: e.AMI_PORT, username: e.AMI_USERNAME!, secret: e.AMI_SECRET!, tls: e.AMI_TLS };
-  }
+  const { pbxs, pbxSource } = pbxConfigs(e, trunks, cleaned);
   const security = securityConfig(e);
   return {
-    ami,
+    pbxs,
+    pbxSource,
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.CALLBOARD_DATA),
-    originate: { context: e.ORIGINATE_CONTEXT, channelTemplate: e.ORIGINATE_CHANNEL },
-    seed: e.CALLBOARD_SEED,
     allowedOrigins,
     batchMs: e.CALLBOARD_BATCH_MS,
-    trunks,
     logLevel: e.LOG_LEVEL,
     amiFilter: e.CALLBOARD_AMI_FILTER,
     limits: {
@@ -213,6 +201,37 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dev: env.NODE_ENV !== 'production',
     security,
   };
+}
+
+/** The PBX list: the CALLBOARD_CONFIG file, or the one PBX of the AMI_* variables, or the demo. */
+function pbxConfigs(
+  e: z.infer<typeof envSchema>,
+  trunks: (string | RegExp)[] | null,
+  env: Record<string, string | undefined>,
+): { pbxs: PbxConfig[]; pbxSource: Config['pbxSource'] } {
+  if (e.CALLBOARD_CONFIG) {
+    if (e.AMI_HOST) throw new ConfigError('Invalid configuration:\n  AMI_HOST: set either AMI_HOST or CALLBOARD_CONFIG, not both');
+    try {
+      const pbxs = readPbxFile(path.resolve(e.CALLBOARD_CONFIG), {
+        originate: { context: e.ORIGINATE_CONTEXT, channelTemplate: e.ORIGINATE_CHANNEL },
+        parseTrunks,
+        env,
+      });
+      return { pbxs: pbxs.map((p) => ({ ...p, trunks: p.trunks ?? trunks })), pbxSource: 'file' };
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message}`);
+    }
+  }
+  const originate = (fallback: string) => ({ context: e.ORIGINATE_CONTEXT ?? fallback, channelTemplate: e.ORIGINATE_CHANNEL });
+  if (!e.AMI_HOST) {
+    const demo = { id: 'demo', label: 'Demo PBX', ami: null, seed: e.CALLBOARD_SEED, trunks, originate: originate(DEMO_ORIGINATE_CONTEXT) };
+    return { pbxs: [demo], pbxSource: 'demo' };
+  }
+  const missing = (['AMI_USERNAME', 'AMI_SECRET'] as const).filter((k) => !e[k]);
+  if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')}: required when AMI_HOST is set`);
+  const ami = { host: e.AMI_HOST, port: e.AMI_PORT, username: e.AMI_USERNAME!, secret: e.AMI_SECRET!, tls: e.AMI_TLS };
+  const pbx = { id: 'main', label: e.AMI_LABEL ?? e.AMI_HOST, ami, seed: 1, trunks, originate: originate(DEFAULT_ORIGINATE_CONTEXT) };
+  return { pbxs: [pbx], pbxSource: 'env' };
 }
 
 const ANCESTOR = /^(?:'self'|https?:\/\/(?:\*\.)?[A-Za-z0-9.-]+(?::\d{1,5})?)$/;

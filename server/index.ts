@@ -4,8 +4,8 @@
  */
 import dotenv from 'dotenv';
 import next from 'next';
-import { ConfigError, loadConfig, type AmiConfig, type Config } from './config';
-import { createCallboard } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createCallboard, type PbxTarget } from './app';
 import { createLogger } from './log';
 import { UserStoreError } from './auth/user-store';
 
@@ -22,35 +22,46 @@ try {
   throw err;
 }
 
-const DEMO_ORIGINATE_CONTEXT = 'internal';
 const log = createLogger(config.logLevel);
 const closers: (() => Promise<void> | void)[] = [];
 
-async function main(): Promise<void> {
-  let ami: AmiConfig;
-  const demo = config.ami === null;
-  if (config.ami) {
-    ami = config.ami;
-  } else {
+/** Each PBX's AMI target: the configured Asterisk, or a demo PBX started here for it. */
+async function targets(): Promise<PbxTarget[]> {
+  const out: PbxTarget[] = [];
+  for (const pbx of config.pbxs) {
+    if (pbx.ami) {
+      out.push({ config: pbx, ami: pbx.ami, demo: false });
+      continue;
+    }
     const { startDemoPbx } = await import('./demo-pbx/index');
-    const pbx = await startDemoPbx({ port: 0, seed: config.seed, warmup: { minutes: 45 } }); // a lived-in board from the first second
-    closers.push(() => pbx.close());
-    const account = pbx.users[0];
-    ami = { host: pbx.host, port: pbx.port, username: account.username, secret: account.secret, tls: false };
-    // The demo dialplan routes extensions in `internal`, where a real PBX would use from-internal.
-    if (!process.env.ORIGINATE_CONTEXT) config = { ...config, originate: { ...config.originate, context: DEMO_ORIGINATE_CONTEXT } };
+    const demo = await startDemoPbx({ port: 0, seed: pbx.seed, warmup: { minutes: 45 } }); // a lived-in board from the first second
+    closers.push(() => demo.close());
+    const account = demo.users[0];
+    out.push({
+      config: pbx,
+      ami: { host: demo.host, port: demo.port, username: account.username, secret: account.secret, tls: false },
+      demo: true,
+    });
     log.warn(
-      `DEMO PBX: no AMI_HOST set, so an embedded demo PBX with simulated calls runs on ${pbx.host}:${pbx.port} (seed ${config.seed}). Set AMI_HOST to monitor a real Asterisk.`,
+      config.pbxSource === 'demo'
+        ? `DEMO PBX: no AMI_HOST set, so an embedded demo PBX with simulated calls runs on ${demo.host}:${demo.port} (seed ${pbx.seed}). Set AMI_HOST to monitor a real Asterisk.`
+        : `DEMO PBX "${pbx.id}" (seed ${pbx.seed}) runs on ${demo.host}:${demo.port}, as ${config.pbxSource === 'file' ? 'CALLBOARD_CONFIG' : 'configured'} says.`,
     );
   }
+  return out;
+}
 
+async function main(): Promise<void> {
+  const pbxs = await targets();
+  // Demo accounts only when every PBX is a demo: a real PBX is never behind admin/admin.
+  const demo = pbxs.every((p) => p.demo);
   const app = next({ dev: config.dev, hostname: config.host, port: config.port });
   const handle = app.getRequestHandler();
   await app.prepare();
 
   const callboard = await createCallboard(config, {
     log,
-    ami,
+    pbxs,
     demo,
     nextHandler: (req, res) => handle(req, res),
     onFirstAdmin: ({ user, password }) => {

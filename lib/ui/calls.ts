@@ -56,16 +56,33 @@ export function nextSort(view: CallView, key: SortKey): CallView {
   return { ...view, sort: key, dir: FIRST_DIR[key] };
 }
 
+/** A row of the calls table across PBXs: the PBX id (which has no space) and the call id, one string for list keys. */
+export const rowKey = (pbx: string, id: string): string => `${pbx} ${id}`;
+
+export function splitRowKey(key: string): { pbx: string; id: string } {
+  const cut = key.indexOf(' ');
+  return { pbx: key.slice(0, cut), id: key.slice(cut + 1) };
+}
+
+/** The calls of one PBX to show, sorted: their ids. */
 export function visibleCallIds(calls: Record<string, Call>, view: CallView): string[] {
+  return visibleCallRows([{ id: '', state: { calls } }], view).map((key) => splitRowKey(key).id);
+}
+
+/** The calls of several PBXs to show in one table, sorted together: their row keys. */
+export function visibleCallRows(boards: readonly { id: string; state: { calls: Record<string, Call> } }[], view: CallView): string[] {
   const needle = foldForSearch(view.search.trim());
-  const list: Call[] = [];
-  for (const id in calls) {
-    const c = calls[id];
-    if (!isActive(c)) continue;
-    if (view.state !== 'all' && c.state !== view.state) continue;
-    if (view.queue && c.queue !== view.queue) continue;
-    if (needle && !matches(c, needle)) continue;
-    list.push(c);
+  const list: { pbx: string; call: Call }[] = [];
+  for (const board of boards) {
+    const { calls } = board.state;
+    for (const id in calls) {
+      const c = calls[id];
+      if (!isActive(c)) continue;
+      if (view.state !== 'all' && c.state !== view.state) continue;
+      if (view.queue && c.queue !== view.queue) continue;
+      if (needle && !matches(c, needle)) continue;
+      list.push({ pbx: board.id, call: c });
+    }
   }
   const sign = view.dir === 'asc' ? 1 : -1;
   const cmp: (a: Call, b: Call) => number =
@@ -79,8 +96,13 @@ export function visibleCallIds(calls: Record<string, Call>, view: CallView): str
             ? (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state]
             : (a, b) => text(a.queue, b.queue);
   // Ties fall back to the oldest call first, so rows don't jump around.
-  list.sort((a, b) => sign * cmp(a, b) || a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
-  return list.map((c) => c.id);
+  list.sort(
+    (a, b) =>
+      sign * cmp(a.call, b.call) ||
+      a.call.startedAt - b.call.startedAt ||
+      (a.pbx < b.pbx ? -1 : a.pbx > b.pbx ? 1 : a.call.id < b.call.id ? -1 : 1),
+  );
+  return list.map((r) => rowKey(r.pbx, r.call.id));
 }
 
 export interface CallCounts {

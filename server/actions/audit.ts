@@ -19,6 +19,8 @@ export interface AuditEntry {
   role: string;
   address: string;
   action: string;
+  /** The PBX the action was for; absent when the request named none that could be one. */
+  pbx?: string;
   params: unknown;
   /** `ok`, or the error code (`invalid`, `forbidden`, `rate-limited`, `link-down`, `timeout`, `ami`). */
   result: string;
@@ -35,6 +37,7 @@ export interface AuditQuery {
   limit: number;
   /** Exact `who`, e.g. `viewer` or `token:lobby`. */
   actor?: string;
+  pbx?: string;
   action?: string;
   result?: string;
 }
@@ -273,6 +276,7 @@ function matches(entry: AuditEntry, q: AuditQuery): boolean {
   return (
     (q.actor === undefined || entry.who === q.actor) &&
     (q.action === undefined || entry.action === q.action) &&
+    (q.pbx === undefined || entry.pbx === q.pbx) &&
     (q.result === undefined || entry.result === q.result)
   );
 }

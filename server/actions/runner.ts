@@ -7,7 +7,7 @@
 import { parseActionRequest, type ParsedAction } from '@/lib/actions';
 import { AmiActionError, AmiConnectionError, AmiSerializeError, AmiTimeoutError } from '@/lib/ami/errors';
 import type { AmiAction } from '@/lib/ami/serialize';
-import type { ActionErrorCode, ActionResult, PbxState, Role } from '@/lib/protocol';
+import { PBX_ID, type ActionErrorCode, type ActionResult, type PbxState, type Role } from '@/lib/protocol';
 import type { Logger } from '../log';
 import { RateLimiter } from '../rate-limit';
 import { boundedCopy, type AuditLog } from './audit';
@@ -29,11 +29,17 @@ export interface PbxCommands {
   command(action: AmiAction, timeoutMs: number): Promise<{ fields: Record<string, string> }>;
 }
 
+/** A PBX an action can go to: its session and how it places calls. */
+export interface ActionTarget {
+  commands: PbxCommands;
+  originate: { context: string; channelTemplate: string };
+}
+
 export interface ActionRunnerOptions {
-  pbx: PbxCommands;
+  /** The PBX of a configured id; undefined for an id nobody configured. */
+  pbx: (id: string) => ActionTarget | undefined;
   audit: AuditLog;
   log: Logger;
-  originate: { context: string; channelTemplate: string };
   /** Actions per user per window. */
   rateLimit?: { limit: number; windowMs: number };
   now?: () => number;
@@ -79,7 +85,9 @@ export class ActionRunner {
       if (!ACTING_ROLES.has(actor.role)) throw new Refusal('forbidden', `Role ${actor.role} may not ${parsed.request.type}`);
       const limit = this.limiter.hit(actor.user, this.now());
       if (!limit.ok) throw new Refusal('rate-limited', `Too many actions. Try again in ${Math.ceil(limit.retryAfterMs / 1000)} s.`);
-      result = await this.execute(parsed.request);
+      const target = this.opts.pbx(parsed.request.pbx);
+      if (!target) throw new Refusal('invalid', `No PBX "${parsed.request.pbx}" is configured`);
+      result = await this.execute(target, parsed.request);
     } catch (err) {
       result = toFailure(err);
       if (result.code === 'ami' && !(err instanceof AmiActionError)) this.opts.log.error({ err }, 'action failed unexpectedly');
@@ -96,50 +104,47 @@ export class ActionRunner {
       role: actor.role,
       address: actor.address,
       action: describeType(raw),
+      pbx: describePbx(raw),
       params: boundedCopy(raw),
       result: result.ok ? 'ok' : result.code,
       message: result.message,
     });
   }
 
-  private execute(request: ParsedAction): Promise<ActionResult> {
-    if (request.type === 'originate') return this.originate(request.from, request.to, request.callerId);
-    if ('call' in request) return this.hangupCall(request.call);
-    return this.hangupChannel(request.channel);
+  private execute(target: ActionTarget, request: ParsedAction): Promise<ActionResult> {
+    if (request.type === 'originate') return this.originate(target, request.from, request.to, request.callerId);
+    if ('call' in request) return this.hangupCall(target.commands, request.call);
+    return this.hangupChannel(target.commands, request.channel);
   }
 
-  private requireLink(): void {
-    if (!this.opts.pbx.connected) throw new Refusal('link-down', 'The PBX link is down; nothing was sent.');
-  }
-
-  private async hangupChannel(idOrName: string): Promise<ActionResult> {
-    const { channels } = this.opts.pbx.state;
+  private async hangupChannel(pbx: PbxCommands, idOrName: string): Promise<ActionResult> {
+    const { channels } = pbx.state;
     // Own keys only: `constructor` or `toString` must not find Object.prototype's.
     const byId = Object.hasOwn(channels, idOrName) ? channels[idOrName] : undefined;
     const name = byId ? byId.name : Object.values(channels).find((c) => c.name === idOrName)?.name;
     if (!name) throw new Refusal('invalid', `No channel ${idOrName} in the current state`);
     refuseRegex(name);
-    this.requireLink();
-    const answer = await this.opts.pbx.command({ Action: 'Hangup', Channel: name }, HANGUP_TIMEOUT_MS);
+    requireLink(pbx);
+    const answer = await pbx.command({ Action: 'Hangup', Channel: name }, HANGUP_TIMEOUT_MS);
     return { ok: true, message: answer.fields.Message ?? 'Channel Hungup' };
   }
 
   /** Hangs up every channel of the call that still exists; the call is gone when the last one is. */
-  private async hangupCall(callId: string): Promise<ActionResult> {
-    const { calls } = this.opts.pbx.state;
+  private async hangupCall(pbx: PbxCommands, callId: string): Promise<ActionResult> {
+    const { calls } = pbx.state;
     const call = Object.hasOwn(calls, callId) ? calls[callId] : undefined;
     if (!call) throw new Refusal('invalid', `No call ${callId} in the current state`);
-    this.requireLink();
+    requireLink(pbx);
     let done = 0;
     let asteriskSaid = '';
     let lastError: unknown;
     for (const id of call.channels) {
-      const channel = this.opts.pbx.state.channels[id];
+      const channel = pbx.state.channels[id];
       // Hanging up one leg often takes the others with it.
       if (!channel) continue;
       refuseRegex(channel.name);
       try {
-        const answer = await this.opts.pbx.command({ Action: 'Hangup', Channel: channel.name }, HANGUP_TIMEOUT_MS);
+        const answer = await pbx.command({ Action: 'Hangup', Channel: channel.name }, HANGUP_TIMEOUT_MS);
         asteriskSaid = answer.fields.Message ?? asteriskSaid;
         done++;
       } catch (err) {
@@ -154,10 +159,10 @@ export class ActionRunner {
     return { ok: true, message: done === 1 ? said : `${said} (${done} channels)` };
   }
 
-  private async originate(from: string, to: string, callerId?: string): Promise<ActionResult> {
-    this.requireLink();
-    const { context, channelTemplate } = this.opts.originate;
-    const answer = await this.opts.pbx.command(
+  private async originate(target: ActionTarget, from: string, to: string, callerId?: string): Promise<ActionResult> {
+    requireLink(target.commands);
+    const { context, channelTemplate } = target.originate;
+    const answer = await target.commands.command(
       {
         Action: 'Originate',
         Channel: channelTemplate.replaceAll('{extension}', from),
@@ -175,6 +180,10 @@ export class ActionRunner {
   }
 }
 
+function requireLink(pbx: PbxCommands): void {
+  if (!pbx.connected) throw new Refusal('link-down', 'The PBX link is down; nothing was sent.');
+}
+
 /** Asterisk's Hangup reads `/…/` as a regular expression over every channel: never from a name. */
 function refuseRegex(name: string): void {
   if (name.startsWith('/')) throw new Refusal('invalid', 'Not a channel name');
@@ -183,6 +192,12 @@ function refuseRegex(name: string): void {
 function describeType(raw: unknown): string {
   const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
   return typeof type === 'string' && /^[a-z-]{1,20}$/.test(type) ? type : 'unknown';
+}
+
+/** The PBX an entry is about, when the request named a plausible one (a refused request may not have). */
+function describePbx(raw: unknown): string | undefined {
+  const pbx = typeof raw === 'object' && raw !== null ? (raw as { pbx?: unknown }).pbx : undefined;
+  return typeof pbx === 'string' && PBX_ID.test(pbx) ? pbx : undefined;
 }
 
 function toFailure(err: unknown): Extract<ActionResult, { ok: false }> {

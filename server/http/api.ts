@@ -12,8 +12,7 @@ import { isPbxLive } from '@/lib/pbx/model';
 import type { Auth, Identity } from '../auth/auth';
 import type { ActionRunner } from '../actions/runner';
 import type { AuditLog } from '../actions/audit';
-import type { PbxSession } from '../pbx-session';
-import type { Fanout } from '../realtime/fanout';
+import type { PbxRegistry, PbxRuntime } from '../pbx-registry';
 import type { Logger } from '../log';
 import type { RateLimiter } from '../rate-limit';
 import { authRoutes } from './auth-routes';
@@ -21,8 +20,7 @@ import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson,
 
 export interface ApiContext {
   auth: Auth;
-  session: PbxSession;
-  fanout: Fanout;
+  pbxs: PbxRegistry;
   runner: ActionRunner;
   audit: AuditLog;
   demo: boolean;
@@ -46,23 +44,40 @@ const STATUS_OF: Record<ActionErrorCode, number> = {
 type Handler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) => Promise<void> | void;
 
 /** For an action route: what was attempted, for the audit log when the request is refused before the runner. */
-type Attempt = (match: RegExpExecArray) => Record<string, unknown>;
+type Attempt = (match: RegExpExecArray, ctx: ApiContext) => Record<string, unknown>;
 
-const hangupCall: Attempt = (m) => ({ type: 'hangup', call: decode(m[1]) });
-const hangupChannel: Attempt = (m) => ({ type: 'hangup', channel: decode(m[1]) });
+/**
+ * `/api/pbx/{id}/…` names a PBX; the same path without the prefix (the one-PBX API of before) means the default PBX.
+ * The PBX id is always the match's first group (undefined for the default).
+ */
+const perPbx = (rest: string) => new RegExp(`^/api(?:/pbx/([^/]+))?${rest}$`);
+
+const pbxOf = (m: RegExpExecArray, ctx: ApiContext) => (m[1] === undefined ? ctx.pbxs.default.id : decode(m[1]));
+const hangupCall = (m: RegExpExecArray, ctx: ApiContext) => ({ type: 'hangup', pbx: pbxOf(m, ctx), call: decode(m[2]) });
+const hangupChannel = (m: RegExpExecArray, ctx: ApiContext) => ({ type: 'hangup', pbx: pbxOf(m, ctx), channel: decode(m[2]) });
 
 const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt][] = [
   ...authRoutes,
   ['GET', /^\/api\/health$/, health],
-  ['GET', /^\/api\/snapshot$/, snapshot],
-  ['POST', /^\/api\/calls\/([^/]+)\/hangup$/, (ctx, req, res, m) => act(ctx, req, res, hangupCall(m)), hangupCall],
-  ['POST', /^\/api\/channels\/([^/]+)\/hangup$/, (ctx, req, res, m) => act(ctx, req, res, hangupChannel(m)), hangupChannel],
-  ['POST', /^\/api\/originate$/, originate, () => ({ type: 'originate' })],
+  ['GET', /^\/api\/pbx$/, listPbxs],
+  ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],
+  ['GET', perPbx('/snapshot'), snapshot],
+  ['POST', perPbx('/calls/([^/]+)/hangup'), (ctx, req, res, m) => act(ctx, req, res, m, hangupCall(m, ctx)), hangupCall],
+  ['POST', perPbx('/channels/([^/]+)/hangup'), (ctx, req, res, m) => act(ctx, req, res, m, hangupChannel(m, ctx)), hangupChannel],
+  ['POST', perPbx('/originate'), originate, (m, ctx) => ({ type: 'originate', pbx: pbxOf(m, ctx) })],
   ['GET', /^\/api\/audit$/, audit],
-  ['POST', /^\/api\/resync$/, resync],
+  ['POST', perPbx('/resync'), resync],
 ];
 
 const REFUSAL_CODE: Record<number, ActionErrorCode> = { 401: 'unauthenticated', 403: 'forbidden' };
+
+/** The PBX a path names, or the default; a 404 for an id nobody configured. */
+function requirePbx(ctx: ApiContext, m: RegExpExecArray): PbxRuntime {
+  if (m[1] === undefined) return ctx.pbxs.default;
+  const pbx = ctx.pbxs.get(decode(m[1]));
+  if (!pbx) throw new HttpError(404, `No PBX "${decode(m[1]).slice(0, 40)}" is configured; GET /api/pbx lists them`);
+  return pbx;
+}
 
 /** Handles a request under /api; always answers. */
 export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -81,7 +96,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
         await handler(ctx, req, res, match);
       } catch (err) {
         // An action refused before the runner saw it (no identity, foreign origin, unreadable body) is audited too.
-        if (attempt && err instanceof HttpError) auditRefusal(ctx, req, attempt(match), err);
+        if (attempt && err instanceof HttpError) auditRefusal(ctx, req, attempt(match, ctx), err);
         throw err;
       }
       return;
@@ -124,12 +139,11 @@ function requireIdentity(ctx: ApiContext, req: IncomingMessage): Identity {
  * what went wrong on the AMI side (counts by kind) and the drift checks.
  * Counts only: no id or value from the PBX.
  */
-function health(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): void {
-  const { link, linkSince, lastLiveAt, lastResync } = ctx.session.state.pbx;
-  const live = isPbxLive(ctx.session.state.pbx);
-  const { complete, warnings, drift } = ctx.session.health();
-  sendJson(res, 200, {
-    ok: true,
+function pbxHealth(pbx: PbxRuntime) {
+  const { link, linkSince, lastLiveAt, lastResync } = pbx.session.state.pbx;
+  const live = isPbxLive(pbx.session.state.pbx);
+  const { complete, warnings, drift } = pbx.session.health();
+  return {
     link,
     since: linkSince,
     live,
@@ -138,7 +152,33 @@ function health(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): vo
     complete,
     warnings,
     drift,
-  });
+  };
+}
+
+/**
+ * The top level describes the default PBX, as it did with one PBX, so an
+ * existing monitor keeps working; `allLive` and `pbxs` cover every PBX.
+ */
+function health(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): void {
+  // Public: ids only, since a label may be a host name (AMI_HOST).
+  const pbxs = ctx.pbxs.list.map((p) => ({ id: p.id, ...pbxHealth(p) }));
+  sendJson(res, 200, { ok: true, ...pbxHealth(ctx.pbxs.default), allLive: pbxs.every((p) => p.live), pbxs });
+}
+
+/** The configured PBXs, in order, with their link: what a client may name in `/api/pbx/{id}/…` and `?pbx=`. */
+function listPbxs(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
+  requireIdentity(ctx, req);
+  sendJson(
+    res,
+    200,
+    ctx.pbxs.list.map((p) => ({
+      id: p.id,
+      label: p.label,
+      demo: p.demo,
+      link: p.session.state.pbx.link,
+      live: isPbxLive(p.session.state.pbx),
+    })),
+  );
 }
 
 /**
@@ -146,8 +186,9 @@ function health(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): vo
  * token, and serialised once per seq and view for every caller, so a client
  * looping on it cannot slow the board down for everyone else.
  */
-function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
+function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): void {
   const identity = requireIdentity(ctx, req);
+  const pbx = requirePbx(ctx, m);
   const limit = ctx.snapshotLimiter.hit(identity.user, ctx.now());
   if (!limit.ok) {
     const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
@@ -158,20 +199,23 @@ function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): v
       { 'retry-after': String(seconds) },
     );
   }
-  sendJsonBytes(res, 200, ctx.fanout.snapshotJson(ctx.fanout.viewFor(identity.role)));
+  sendJsonBytes(res, 200, pbx.fanout.snapshotJson(pbx.fanout.viewFor(identity.role)));
 }
 
-async function originate(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function originate(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
   const identity = requireIdentity(ctx, req);
+  const pbx = requirePbx(ctx, m);
   const body = await readJson(req);
   // Validate the body's shape here for a precise message; the runner validates again (and audits).
   const shape = originateBodySchema.safeParse(body);
-  const request = shape.success ? { ...shape.data, type: 'originate' } : { ...(isObject(body) ? body : { body }), type: 'originate' };
-  await runAction(ctx, req, res, identity, request);
+  const fields = shape.success ? shape.data : isObject(body) ? body : { body };
+  await runAction(ctx, req, res, identity, { ...fields, type: 'originate', pbx: pbx.id });
 }
 
-async function act(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, request: unknown): Promise<void> {
-  await runAction(ctx, req, res, requireIdentity(ctx, req), request);
+async function act(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, request: unknown): Promise<void> {
+  const identity = requireIdentity(ctx, req);
+  requirePbx(ctx, m);
+  await runAction(ctx, req, res, identity, request);
 }
 
 async function runAction(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, identity: Identity, request: unknown): Promise<void> {
@@ -196,12 +240,13 @@ const auditQuery = z.strictObject(
       .optional(),
     actor: z.string().min(1).max(200, 'actor is at most 200 characters').optional(),
     action: z.string().min(1).max(40, 'action is at most 40 characters').optional(),
+    pbx: z.string().min(1).max(40, 'pbx is at most 40 characters').optional(),
     result: z.string().min(1).max(40, 'result is at most 40 characters').optional(),
   },
   {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `Unknown parameter ${issue.keys.join(', ')}; use limit, before, actor, action, result`
+        ? `Unknown parameter ${issue.keys.join(', ')}; use limit, before, actor, action, pbx, result`
         : undefined,
   },
 );
@@ -221,26 +266,28 @@ async function audit(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
 }
 
 /** Re-reads Asterisk's lists now (they also run on every connect); for an admin who doubts the board. */
-async function resync(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function resync(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
   const identity = requireIdentity(ctx, req);
+  const pbx = requirePbx(ctx, m);
   const entry = {
     time: new Date(ctx.now()).toISOString(),
     who: identity.user,
     role: identity.role,
     address: clientAddress(req),
     action: 'resync',
+    pbx: pbx.id,
     params: {},
   };
   if (identity.role !== 'admin') {
     ctx.audit.record({ ...entry, result: 'forbidden', message: 'Only an admin may force a resync' });
     throw new HttpError(403, 'Only an admin may force a resync');
   }
-  if (!ctx.session.connected) {
+  if (!pbx.session.connected) {
     ctx.audit.record({ ...entry, result: 'link-down', message: 'The PBX link is down' });
     throw new HttpError(503, 'The PBX link is down; the lists run again as soon as it is back');
   }
-  await ctx.session.resync();
-  const { lastResync, warnings } = ctx.session.state.pbx;
+  await pbx.session.resync();
+  const { lastResync, warnings } = pbx.session.state.pbx;
   ctx.audit.record({ ...entry, result: 'ok', message: 'Resynced' });
   sendJson(res, 200, { ok: true, lastResync, warnings });
 }

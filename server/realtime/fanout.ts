@@ -36,6 +36,8 @@ export interface OpSource {
 }
 
 export interface FanoutOptions {
+  /** The PBX this fan-out serves: its id names its rooms and is in every snapshot and batch. */
+  pbx: string;
   batchMs: number;
   /** Unsent bytes past which a client is cut off from the broadcast. */
   maxBufferedBytes?: number;
@@ -47,8 +49,6 @@ export interface FanoutOptions {
   maskRoles?: ReadonlySet<Role>;
 }
 
-/** Clients of a view that receive batches. A socket leaves its room while it is too far behind. */
-const roomOf = (view: View) => `live:${view}`;
 const DRAIN_CHECK_MS = 100;
 /** A client's own resync requests are served at most this often: each costs a full snapshot. */
 const RESYNC_MIN_INTERVAL_MS = 500;
@@ -86,6 +86,8 @@ export class Fanout {
   private readonly maxBuffered: number;
   private readonly resumeBelow: number;
   private readonly now: () => number;
+  /** Clients of a view that receive batches, per view. A socket leaves its room while it is too far behind. */
+  private readonly rooms: Record<View, string>;
   /** Counters for tests and health. */
   readonly stats = {
     batches: 0,
@@ -104,6 +106,7 @@ export class Fanout {
     this.resumeBelow = opts.resumeBelowBytes ?? Math.min(64 * 1024, this.maxBuffered / 2);
     this.now = opts.now ?? Date.now;
     this.maskRoles = opts.maskRoles ?? new Set();
+    this.rooms = { full: `live:${opts.pbx}:full`, masked: `live:${opts.pbx}:masked`, wallboard: `live:${opts.pbx}:wallboard` };
     this.unsubscribe = source.onOps((ops) => this.enqueue(ops));
   }
 
@@ -126,7 +129,7 @@ export class Fanout {
     let cached = this.snapshotTexts.get(view);
     if (!cached || cached.seq !== this.seq) {
       this.flush();
-      const text = JSON.stringify({ protocol: PROTOCOL_VERSION, seq: this.seq, state: this.stateOf(view) });
+      const text = JSON.stringify({ protocol: PROTOCOL_VERSION, pbx: this.opts.pbx, seq: this.seq, state: this.stateOf(view) });
       cached = { seq: this.seq, head: Buffer.from(text.slice(0, -1)) };
       this.snapshotTexts.set(view, cached);
     }
@@ -146,29 +149,32 @@ export class Fanout {
     return cached.state;
   }
 
-  /** Starts a client: snapshot now, batches after; `resync` asks for a new snapshot. */
+  /** Starts a client: snapshot now, batches after. */
   attach(socket: CallboardSocket): void {
     this.views.set(socket, this.viewFor(socket.data.role));
     this.requestSnapshot(socket);
-    socket.on('resync', () => {
-      if (this.lagging.has(socket) || this.deferred.has(socket)) return; // it gets one when it has drained, or soon
-      const wait = (this.lastAsked.get(socket) ?? -Infinity) + RESYNC_MIN_INTERVAL_MS - this.now();
-      if (wait <= 0) return this.askedFor(socket);
-      // Too soon: one snapshot later still answers, and a client that loops on resync costs little.
-      this.deferred.set(
-        socket,
-        setTimeout(() => {
-          this.deferred.delete(socket);
-          if (socket.connected) this.askedFor(socket);
-        }, wait),
-      );
-    });
     socket.on('disconnect', () => {
       this.lagging.delete(socket);
       this.wantSnapshot.delete(socket);
       clearTimeout(this.deferred.get(socket));
       this.deferred.delete(socket);
     });
+  }
+
+  /** The client asked for a fresh snapshot of this PBX (its `resync`), e.g. after a gap. */
+  resyncRequested(socket: CallboardSocket): void {
+    if (!this.views.has(socket)) return; // not a client of this PBX
+    if (this.lagging.has(socket) || this.deferred.has(socket)) return; // it gets one when it has drained, or soon
+    const wait = (this.lastAsked.get(socket) ?? -Infinity) + RESYNC_MIN_INTERVAL_MS - this.now();
+    if (wait <= 0) return this.askedFor(socket);
+    // Too soon: one snapshot later still answers, and a client that loops on resync costs little.
+    this.deferred.set(
+      socket,
+      setTimeout(() => {
+        this.deferred.delete(socket);
+        if (socket.connected) this.askedFor(socket);
+      }, wait),
+    );
   }
 
   /**
@@ -197,12 +203,12 @@ export class Fanout {
     const rooms = this.io.of('/').adapter.rooms;
     for (const view of VIEWS) {
       // A view nobody follows costs nothing; its next client starts from a snapshot.
-      if (!rooms.get(roomOf(view))?.size) continue;
+      if (!rooms.get(this.rooms[view])?.size) continue;
       const redacted = opsForView(ops, view, this.source.state, this.wallboardActiveCalls);
       if (view === 'wallboard') this.wallboardActiveCalls = redacted.activeCalls;
       if (view !== 'full') this.stats.redactedBatches++;
       // One broadcast per view: socket.io encodes the packet once for every member of the room.
-      this.io.to(roomOf(view)).emit('ops', { seq, ops: redacted.ops });
+      this.io.to(this.rooms[view]).emit('ops', { pbx: this.opts.pbx, seq, ops: redacted.ops });
     }
     this.stats.batches++;
     this.checkBacklogs();
@@ -236,7 +242,7 @@ export class Fanout {
     for (const view of VIEWS) {
       const group = sockets.filter((s) => this.viewOfSocket(s) === view);
       if (!group.length) continue;
-      const snapshot: Snapshot = { protocol: PROTOCOL_VERSION, seq: this.seq, state: this.stateOf(view), serverTime };
+      const snapshot: Snapshot = { protocol: PROTOCOL_VERSION, pbx: this.opts.pbx, seq: this.seq, state: this.stateOf(view), serverTime };
       // Only this snapshot's own bytes are forgiven: a client that keeps asking
       // for snapshots without reading must still hit the bound.
       const before = group.map((s) => unsentBytes(s));
@@ -244,7 +250,7 @@ export class Fanout {
       this.io.to(group.map((s) => s.id)).emit('snapshot', snapshot);
       for (const [i, socket] of group.entries()) {
         this.snapshotBytes.set(socket, unsentBytes(socket) - before[i]);
-        socket.join(roomOf(view));
+        socket.join(this.rooms[view]);
       }
     }
     this.stats.snapshots += sockets.length;
@@ -261,7 +267,7 @@ export class Fanout {
 
   private checkBacklogs(): void {
     for (const view of VIEWS) {
-      for (const socket of [...(this.io.of('/').adapter.rooms.get(roomOf(view)) ?? [])]) {
+      for (const socket of [...(this.io.of('/').adapter.rooms.get(this.rooms[view]) ?? [])]) {
         const s = this.io.of('/').sockets.get(socket);
         if (!s) continue;
         const unsent = unsentBytes(s);
@@ -273,7 +279,7 @@ export class Fanout {
   }
 
   private cutOff(socket: CallboardSocket): void {
-    socket.leave(roomOf(this.viewOfSocket(socket)));
+    socket.leave(this.rooms[this.viewOfSocket(socket)]);
     this.lagging.add(socket);
     this.stats.cutOffs++;
     // Drop our own queued state packets (a snapshot replaces them); acks and engine.io's pings stay.

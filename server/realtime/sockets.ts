@@ -16,13 +16,14 @@ import type { ActionRunner } from '../actions/runner';
 import type { Logger } from '../log';
 import { originAllowed } from '../http/util';
 import { resolveRequestInfo } from '../auth/request-info';
-import type { CallboardServer, Fanout } from './fanout';
+import type { PbxRegistry, PbxRuntime } from '../pbx-registry';
+import type { CallboardServer } from './fanout';
 import { PROTOCOL_VERSION } from '@/lib/protocol';
 
 export interface SocketContext {
   io: CallboardServer;
   auth: Auth;
-  fanout: Fanout;
+  pbxs: PbxRegistry;
   runner: ActionRunner;
   allowedOrigins: readonly string[];
   log: Logger;
@@ -94,6 +95,8 @@ export function wireSockets(ctx: SocketContext): () => void {
     }
     // A client that names its protocol must speak ours; the page then reloads into the new bundle.
     if (auth?.protocol !== undefined && auth.protocol !== PROTOCOL_VERSION) return next(new Error('protocol-mismatch'));
+    const follows = followed(ctx.pbxs, auth?.pbx);
+    if (!follows) return next(new Error('unknown-pbx'));
     const token = typeof auth?.token === 'string' ? auth.token : undefined;
     const cookie = headers.cookie;
     const identify = token ? () => ctx.auth.fromToken(token) : () => ctx.auth.fromCookies(cookie, ctx.now());
@@ -101,12 +104,16 @@ export function wireSockets(ctx: SocketContext): () => void {
     if (!identity) return next(new Error('unauthorized'));
     credentials.set(socket, identify);
     settle(address, socket.conn);
-    socket.data = { user: identity.user, role: identity.role, address };
+    socket.data = { user: identity.user, role: identity.role, address, pbxs: follows.map((p) => p.id) };
     next();
   });
 
   ctx.io.on('connection', (socket) => {
-    ctx.fanout.attach(socket);
+    const follows = socket.data.pbxs.map((id) => ctx.pbxs.get(id)!);
+    // The list first: the client knows every board it will get, and their order, before the first snapshot.
+    socket.emit('pbxs', ctx.pbxs.info(follows));
+    for (const pbx of follows) pbx.fanout.attach(socket);
+    socket.on('resync', (pbx) => ctx.pbxs.get(pbx)?.fanout.resyncRequested(socket));
     socket.on('action', (request, ack) => {
       // Without an ack nobody would hear the result: refuse (and audit) rather than act blind.
       if (typeof ack !== 'function') {
@@ -138,11 +145,18 @@ export function wireSockets(ctx: SocketContext): () => void {
         continue;
       }
       // A new role may mean a narrower view (masked numbers): the client reconnects into it.
-      if (identity && ctx.fanout.follows(socket, identity.role)) continue;
+      if (identity && ctx.pbxs.default.fanout.follows(socket, identity.role)) continue;
       log.info({ user: socket.data.user }, identity ? 'socket closed: its role changed' : 'socket closed: credentials no longer valid');
       socket.disconnect(true);
     }
   }, ctx.recheckMs ?? 5_000);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** The PBXs a handshake asks for: `auth.pbx` names one, or is absent (or `all`) for every one. */
+function followed(pbxs: PbxRegistry, asked: unknown): PbxRuntime[] | null {
+  if (asked === undefined || asked === 'all') return [...pbxs.list];
+  const one = pbxs.get(asked);
+  return one ? [one] : null;
 }

@@ -27,7 +27,9 @@ describe('an action in flight when the link drops', () => {
 
     // The PBX takes the action in but never answers; then the link is cut mid-packet.
     stack.pbx.faults.stall(true);
-    const pending: Promise<ActionResult> = supervisor.socket.timeout(20_000).emitWithAck('action', { type: 'hangup', channel: ch.id });
+    const pending: Promise<ActionResult> = supervisor.socket
+      .timeout(20_000)
+      .emitWithAck('action', { type: 'hangup', pbx: 'demo', channel: ch.id });
     await waitFor(() => stack.pbx.received().includes(wire), 'hangup on the wire');
     const before = stack.app.session.state.pbx.lastResync;
     stack.pbx.faults.cutMidPacket();

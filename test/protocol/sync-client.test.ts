@@ -17,13 +17,13 @@ class MemoryServer {
 
   change(ops: Op[]): OpBatch {
     applyOps(this.state, ops);
-    const batch = { seq: ++this.seq, ops };
+    const batch = { pbx: 'p', seq: ++this.seq, ops };
     this.sent.push(batch);
     return batch;
   }
 
   snapshot(): Snapshot {
-    return { protocol: PROTOCOL_VERSION, seq: this.seq, state: structuredClone(this.state), serverTime: 0 };
+    return { protocol: PROTOCOL_VERSION, pbx: 'p', seq: this.seq, state: structuredClone(this.state), serverTime: 0 };
   }
 }
 

@@ -51,12 +51,12 @@ describe('actions', () => {
     await Promise.all([viewer.connected(), wall.connected()]);
     const ch = await someChannel();
     const sentBefore = stack.pbx.received().length;
-    expect(await act(viewer, { type: 'hangup', channel: ch.id })).toEqual({
+    expect(await act(viewer, { type: 'hangup', pbx: 'demo', channel: ch.id })).toEqual({
       ok: false,
       code: 'forbidden',
       message: 'Role viewer may not hangup',
     });
-    expect(await act(wall, { type: 'hangup', channel: ch.id })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await act(wall, { type: 'hangup', pbx: 'demo', channel: ch.id })).toMatchObject({ ok: false, code: 'forbidden' });
     const rest = await fetch(`${stack.url}/api/channels/${encodeURIComponent(ch.id)}/hangup`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
@@ -70,7 +70,7 @@ describe('actions', () => {
         role: 'viewer',
         action: 'hangup',
         result: 'forbidden',
-        params: { type: 'hangup', channel: ch.id },
+        params: { type: 'hangup', pbx: 'demo', channel: ch.id },
       }),
     );
     expect(entries.filter((e) => e.who === 'token:lobby' && e.result === 'forbidden')).toHaveLength(2);
@@ -80,7 +80,7 @@ describe('actions', () => {
 
   it("hangs up a channel for a supervisor with Asterisk's answer, and the channel leaves the state", async () => {
     const ch = await someChannel();
-    const result = await act(supervisor, { type: 'hangup', channel: ch.id });
+    const result = await act(supervisor, { type: 'hangup', pbx: 'demo', channel: ch.id });
     expect(result).toEqual({ ok: true, message: 'Channel Hungup' });
     expect(stack.pbx.received()).toContain(`Action: Hangup\r\nChannel: ${ch.name}\r\n`);
     await waitFor(() => !stack.app.session.state.channels[ch.id], 'channel gone');
@@ -102,13 +102,13 @@ describe('actions', () => {
 
   it('refuses unknown channels and calls without asking Asterisk', async () => {
     const sentBefore = stack.pbx.received().length;
-    expect(await act(supervisor, { type: 'hangup', channel: '1.2' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await act(supervisor, { type: 'hangup', pbx: 'demo', channel: '1.2' })).toMatchObject({ ok: false, code: 'invalid' });
     const res = await fetch(`${stack.url}/api/calls/nope/hangup`, { method: 'POST', headers: { cookie: supervisorCookie } });
     expect(res.status).toBe(400);
     // Names of Object.prototype's members are not channels or calls of the state.
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
-      expect(await act(supervisor, { type: 'hangup', channel: name })).toMatchObject({ ok: false, code: 'invalid' });
-      expect(await act(supervisor, { type: 'hangup', call: name })).toMatchObject({ ok: false, code: 'invalid' });
+      expect(await act(supervisor, { type: 'hangup', pbx: 'demo', channel: name })).toMatchObject({ ok: false, code: 'invalid' });
+      expect(await act(supervisor, { type: 'hangup', pbx: 'demo', call: name })).toMatchObject({ ok: false, code: 'invalid' });
     }
     expect(stack.pbx.received().slice(sentBefore)).not.toMatch(/Hangup/);
   });
@@ -118,20 +118,22 @@ describe('actions', () => {
     await viewer.connected();
     const mine = async () => (await audit()).filter((e) => e.who === 'viewer');
     const before = (await mine()).length;
-    const results = await Promise.all(Array.from({ length: 100 }, () => act(viewer, { type: 'hangup', channel: 'PJSIP/101-00000001' })));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => act(viewer, { type: 'hangup', pbx: 'demo', channel: 'PJSIP/101-00000001' })),
+    );
     expect(results.every((r) => !r.ok && r.code === 'forbidden')).toBe(true);
     const written = (await mine()).length - before;
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThanOrEqual(20);
     await new Promise((r) => setTimeout(r, 1100));
-    await act(viewer, { type: 'hangup', channel: 'PJSIP/101-00000001' });
+    await act(viewer, { type: 'hangup', pbx: 'demo', channel: 'PJSIP/101-00000001' });
     expect((await mine()).at(-1)).toMatchObject({ result: 'forbidden', unwritten: 100 - written });
   });
 
   it('audits an action sent without an acknowledgement, and does not run it', async () => {
     const ch = await someChannel();
     const sentBefore = stack.pbx.received().length;
-    supervisor.socket.emit('action', { type: 'hangup', channel: ch.id } as ActionRequest, undefined as never);
+    supervisor.socket.emit('action', { type: 'hangup', pbx: 'demo', channel: ch.id } as ActionRequest, undefined as never);
     await expect
       .poll(async () => (await audit()).at(-1))
       .toMatchObject({ who: 'supervisor', result: 'invalid', params: { channel: ch.id } });
@@ -139,7 +141,7 @@ describe('actions', () => {
   });
 
   it("originates, acknowledging only when Asterisk's OriginateResponse arrives", async () => {
-    const ok = await act(supervisor, { type: 'originate', from: '101', to: '102', callerId: 'Front Desk <101>' });
+    const ok = await act(supervisor, { type: 'originate', pbx: 'demo', from: '101', to: '102', callerId: 'Front Desk <101>' });
     expect(ok, JSON.stringify(ok)).toMatchObject({ ok: true });
     const sent = stack.pbx.received();
     expect(sent).toMatch(
@@ -147,7 +149,7 @@ describe('actions', () => {
     );
     expect(sent).toMatch(/Async: true/);
     // An endpoint that does not exist: Asterisk queues it, then reports the failure.
-    const failed = await act(supervisor, { type: 'originate', from: '999', to: '102' });
+    const failed = await act(supervisor, { type: 'originate', pbx: 'demo', from: '999', to: '102' });
     expect(failed).toMatchObject({ ok: false, code: 'ami' });
     expect((failed as { message: string }).message.length).toBeGreaterThan(0);
   }, 30_000);
@@ -169,7 +171,7 @@ describe('actions', () => {
       await c.connected();
       const results: ActionResult[] = [];
       for (let i = 0; i < 4; i++)
-        results.push(await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', channel: `PJSIP/none-${i}` }));
+        results.push(await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', pbx: 'demo', channel: `PJSIP/none-${i}` }));
       expect(results.slice(0, 3).map((r) => !r.ok && r.code)).toEqual(['invalid', 'invalid', 'invalid']);
       expect(results[3]).toMatchObject({ ok: false, code: 'rate-limited', message: expect.stringMatching(/^Too many actions/) });
       c.close();
@@ -181,7 +183,7 @@ describe('actions', () => {
   it('reports link-down when the link drops while an action is in flight, and never retries it', async () => {
     const ch = await someChannel();
     stack.pbx.faults.stall(true);
-    const pending = act(supervisor, { type: 'hangup', channel: ch.id });
+    const pending = act(supervisor, { type: 'hangup', pbx: 'demo', channel: ch.id });
     await waitFor(() => stack.pbx.received().includes(`Action: Hangup\r\nChannel: ${ch.name}\r\n`), 'hangup on the wire');
     const sentBefore = stack.pbx.received().length;
     stack.pbx.faults.dropAll();
@@ -202,8 +204,11 @@ describe('actions', () => {
       const ch = Object.values(stack.app.session.state.channels)[0];
       expect(ch).toBeDefined();
       const sentBefore = stack.pbx.received().length;
-      expect(await act(supervisor, { type: 'hangup', channel: ch.id })).toMatchObject({ ok: false, code: 'link-down' });
-      expect(await act(supervisor, { type: 'originate', from: '101', to: '102' })).toMatchObject({ ok: false, code: 'link-down' });
+      expect(await act(supervisor, { type: 'hangup', pbx: 'demo', channel: ch.id })).toMatchObject({ ok: false, code: 'link-down' });
+      expect(await act(supervisor, { type: 'originate', pbx: 'demo', from: '101', to: '102' })).toMatchObject({
+        ok: false,
+        code: 'link-down',
+      });
       expect(stack.pbx.received().length).toBe(sentBefore);
     } finally {
       stack.app.session.start();

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseTrunks } from '@/server/config';
@@ -7,16 +10,65 @@ import { startStack, waitFor } from './harness';
 describe('config', () => {
   it('defaults to the demo PBX on port 3000 with ./data', () => {
     const c = loadConfig({});
-    expect(c.ami).toBeNull();
+    expect(c.pbxs).toHaveLength(1);
+    expect(c.pbxs[0]).toMatchObject({ id: 'demo', label: 'Demo PBX', ami: null, seed: 1 });
     expect(c.port).toBe(3000);
     expect(c.dataDir.endsWith('/data')).toBe(true);
-    expect(c.originate).toEqual({ context: 'from-internal', channelTemplate: 'PJSIP/{extension}' });
+    // The demo dialplan's context; a real PBX's default is from-internal.
+    expect(c.pbxs[0].originate).toEqual({ context: 'internal', channelTemplate: 'PJSIP/{extension}' });
     expect(c.batchMs).toBe(50);
   });
 
   it('reads a real PBX', () => {
     const c = loadConfig({ AMI_HOST: 'pbx.lan', AMI_USERNAME: 'callboard', AMI_SECRET: 's3cret', AMI_TLS: 'yes', AMI_PORT: '5039' });
-    expect(c.ami).toEqual({ host: 'pbx.lan', port: 5039, username: 'callboard', secret: 's3cret', tls: true });
+    expect(c.pbxs).toHaveLength(1);
+    expect(c.pbxs[0]).toMatchObject({ id: 'main', label: 'pbx.lan', originate: { context: 'from-internal' } });
+    expect(c.pbxs[0].ami).toEqual({ host: 'pbx.lan', port: 5039, username: 'callboard', secret: 's3cret', tls: true });
+  });
+
+  it('reads several PBXs from the CALLBOARD_CONFIG file, secrets from the environment if asked', () => {
+    const file = writeConfig({
+      pbxs: [
+        { id: 'hq', label: 'Head office', host: '10.0.0.5', username: 'cb', secretEnv: 'HQ_SECRET', trunks: ['carrier', '/^gw-/'] },
+        { id: 'lab', demo: { seed: 2 }, originate: { context: 'lab-internal' } },
+      ],
+    });
+    const c = loadConfig({ CALLBOARD_CONFIG: file, HQ_SECRET: 'from-env' });
+    expect(c.pbxSource).toBe('file');
+    expect(c.pbxs.map((p) => p.id)).toEqual(['hq', 'lab']);
+    expect(c.pbxs[0]).toMatchObject({
+      label: 'Head office',
+      ami: { host: '10.0.0.5', port: 5038, username: 'cb', secret: 'from-env', tls: false },
+      trunks: ['carrier', /^gw-/],
+      originate: { context: 'from-internal', channelTemplate: 'PJSIP/{extension}' },
+    });
+    expect(c.pbxs[1]).toMatchObject({ label: 'Demo PBX lab', ami: null, seed: 2, originate: { context: 'lab-internal' } });
+  });
+
+  it('names the entry and field of every mistake in the file', () => {
+    const bad =
+      (pbxs: unknown, env: Record<string, string> = {}) =>
+      () =>
+        loadConfig({ CALLBOARD_CONFIG: writeConfig({ pbxs }), ...env });
+    expect(bad([])).toThrow(/pbxs: lists no PBX/);
+    expect(bad([{ id: 'Bad Id', demo: {} }])).toThrow(/pbxs\.0\.id: must be 1 to 32 lowercase/);
+    expect(
+      bad([
+        { id: 'a', demo: {} },
+        { id: 'a', demo: {} },
+      ]),
+    ).toThrow(/pbxs\.1\.id: "a" is listed twice/);
+    expect(bad([{ id: 'a', host: 'x', username: 'u' }])).toThrow(/pbxs\.0: secret \(or secretEnv\) is required/);
+    expect(bad([{ id: 'a', host: 'x', username: 'u', secretEnv: 'NOPE' }])).toThrow(/the variable NOPE is not set/);
+    expect(bad([{ id: 'a', host: 'x', username: 'u', secret: 'a\r\nAction: Logoff' }])).toThrow(/control characters/);
+    expect(bad([{ id: 'a', host: 'x', username: 'u', secret: 's', trunks: '/(/' }])).toThrow(/pbxs\.0\.trunks: bad regular expression/);
+    expect(bad([{ id: 'a', host: 'x', username: 'u', secret: 's', colour: 'red' }])).toThrow(/Unrecognized key|colour/);
+    expect(() => loadConfig({ CALLBOARD_CONFIG: '/nonexistent/callboard.json' })).toThrow(
+      /cannot read \/nonexistent\/callboard.json \(ENOENT\)/,
+    );
+    expect(() => loadConfig({ CALLBOARD_CONFIG: writeConfig({ pbxs: [{ id: 'a', demo: {} }] }), AMI_HOST: 'pbx' })).toThrow(
+      /either AMI_HOST or CALLBOARD_CONFIG/,
+    );
   });
 
   it('names each bad variable', () => {
@@ -35,9 +87,9 @@ describe('config', () => {
   });
 
   it('reads trunk patterns: endpoint names and /regex/, commas inside a regex included', () => {
-    expect(loadConfig({}).trunks).toBeNull();
+    expect(loadConfig({}).pbxs[0].trunks).toBeNull();
     expect(parseTrunks('carrier, PJSIP/sipgate ,/^IAX2\\/x{1,3}-/i')).toEqual(['carrier', 'PJSIP/sipgate', /^IAX2\/x{1,3}-/i]);
-    expect(loadConfig({ CALLBOARD_TRUNKS: '/^DAHDI\\//' }).trunks).toEqual([/^DAHDI\//]);
+    expect(loadConfig({ CALLBOARD_TRUNKS: '/^DAHDI\\//' }).pbxs[0].trunks).toEqual([/^DAHDI\//]);
     expect(() => loadConfig({ CALLBOARD_TRUNKS: '/(/' })).toThrow(/CALLBOARD_TRUNKS: bad regular expression/);
     expect(() => loadConfig({ CALLBOARD_TRUNKS: '/carrier/g' })).toThrow(/CALLBOARD_TRUNKS: flags "g"/);
     expect(() => loadConfig({ CALLBOARD_TRUNKS: 'carrier;rm' })).toThrow(/CALLBOARD_TRUNKS: .*neither an endpoint/);
@@ -69,3 +121,10 @@ describe('config', () => {
     expect((err as { stderr: string }).stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 });
+
+function writeConfig(content: unknown): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-config-'));
+  const file = path.join(dir, 'callboard.config.json');
+  fs.writeFileSync(file, JSON.stringify(content));
+  return file;
+}

@@ -34,9 +34,15 @@ async function serve(maxBufferedBytes: number) {
   const http = createServer();
   const io: CallboardServer = new Server(http, { serveClient: false });
   const source = new TestSource();
-  const fanout = new Fanout(io, source, { batchMs: 10, maxBufferedBytes, resumeBelowBytes: 16 * 1024, log: createLogger('silent') });
+  const fanout = new Fanout(io, source, {
+    pbx: 't',
+    batchMs: 10,
+    maxBufferedBytes,
+    resumeBelowBytes: 16 * 1024,
+    log: createLogger('silent'),
+  });
   io.on('connection', (s) => {
-    s.data = { user: 't', role: 'viewer', address: '' };
+    s.data = { user: 't', role: 'viewer', address: '', pbxs: ['t'] };
     fanout.attach(s);
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -145,7 +151,7 @@ describe('adaptive batching', () => {
     let now = 1_000_000;
     const io: CallboardServer = new Server({ serveClient: false });
     const source = new TestSource();
-    const fanout = new Fanout(io, source, { batchMs: 50, log: createLogger('silent'), now: () => now });
+    const fanout = new Fanout(io, source, { pbx: 't', batchMs: 50, log: createLogger('silent'), now: () => now });
     cleanups.push(() => fanout.close()); // never listened: nothing else to close
 
     // Quiet before: the first op waits only for the current I/O turn, not for a window.

@@ -56,6 +56,51 @@ export async function startStack(
   };
 }
 
+export interface MultiStack {
+  pbxs: DemoPbx[];
+  app: Callboard;
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A Callboard serving several demo PBXs at once, one per seed, with ids `a`, `b`, … */
+export async function startMultiStack(seeds: number[], opts: { app?: Partial<CallboardOptions> } = {}): Promise<MultiStack> {
+  const pbxs = await Promise.all(
+    seeds.map((seed) => startDemoPbx({ port: 0, seed, speed: 10, traffic: { callsPerMinute: 300, maxConcurrentCalls: 24 } })),
+  );
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-multi-'));
+  const config = loadConfig({ CALLBOARD_DATA: dataDir, CALLBOARD_BATCH_MS: '20', ORIGINATE_CONTEXT: 'internal' });
+  const app = await createCallboard(config, {
+    log: createLogger(process.env.TEST_LOG ?? 'silent'),
+    demo: true,
+    pbxs: pbxs.map((pbx, i) => {
+      const id = String.fromCharCode(97 + i);
+      const account = pbx.users[0];
+      return {
+        config: { ...config.pbxs[0], id, label: `PBX ${id.toUpperCase()}`, seed: seeds[i] },
+        ami: { host: pbx.host, port: pbx.port, username: account.username, secret: account.secret, tls: false },
+        demo: true,
+      };
+    }),
+    amiClient: { backoff: { initialMs: 50, maxMs: 200 } },
+    ...opts.app,
+  });
+  const address = await app.listen(0, '127.0.0.1');
+  await waitFor(() => app.pbxs.list.every((p) => p.session.state.pbx.lastResync > 0), 'first resync of every PBX');
+  return {
+    pbxs,
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    dataDir,
+    async close() {
+      await app.close();
+      await Promise.all(pbxs.map((p) => p.close()));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function login(url: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${url}/api/login`, {
     method: 'POST',
@@ -70,7 +115,10 @@ export async function login(url: string, username: string, password: string): Pr
  * Flushes the server's pending ops, notes its state at that seq, and returns
  * what the client held at the same seq; retried if the client skipped it.
  */
-export async function stateAtSameSeq(app: Callboard, client: MirrorClient): Promise<{ server: unknown; client: unknown; seq: number }> {
+export async function stateAtSameSeq(
+  app: Pick<Callboard, 'fanout' | 'session'>,
+  client: MirrorClient,
+): Promise<{ server: unknown; client: unknown; seq: number }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     app.fanout.flush();
     const seq = app.fanout.currentSeq;
@@ -90,7 +138,10 @@ export async function json(res: Response): Promise<Record<string, unknown>> {
  * How the server answers a socket handshake: 'connected', or the refusal's
  * message (e.g. 'unauthorized', 'forbidden origin'). The socket is closed either way.
  */
-export function socketAnswer(url: string, opts: { cookie?: string; origin?: string; token?: string; ca?: string } = {}): Promise<string> {
+export function socketAnswer(
+  url: string,
+  opts: { cookie?: string; origin?: string; token?: string; ca?: string; pbx?: string } = {},
+): Promise<string> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = {};
     if (opts.cookie) headers.cookie = opts.cookie;
@@ -98,7 +149,7 @@ export function socketAnswer(url: string, opts: { cookie?: string; origin?: stri
     const s = connectSocket(url, {
       transports: ['websocket'],
       extraHeaders: headers,
-      auth: opts.token ? { token: opts.token } : {},
+      auth: { ...(opts.token ? { token: opts.token } : {}), ...(opts.pbx ? { pbx: opts.pbx } : {}) },
       ...(opts.ca ? { ca: opts.ca } : {}),
       reconnection: false,
       forceNew: true,

@@ -97,7 +97,10 @@ describe('health, snapshot and tokens', () => {
       complete: true,
       warnings: expect.objectContaining({ oversizedPackets: 0, reducerErrors: 0, listFailures: 0, entitiesDropped: {} }),
       drift: expect.objectContaining({ checks: expect.any(Number), lastDifferences: 0 }),
+      allLive: true,
+      pbxs: [expect.objectContaining({ id: 'demo', link: 'connected', live: true, complete: true })],
     });
+    expect(JSON.stringify(body)).not.toContain('Demo PBX'); // labels may be host names: not public
     // Held down: a stalled PBX never greets the reconnecting client.
     const before = demo.app.session.state.pbx.lastResync;
     demo.pbx.faults.stall(true);
@@ -185,7 +188,7 @@ describe('socket admission', () => {
     const c = new MirrorClient(demo.url, { cookie: await login(demo.url, 'sam', 'sam-the-supervisor') });
     await c.connected();
     await demo.app.auth.store.setPassword('sam', 'a-new-password');
-    const result = await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', channel: 'PJSIP/101-00000001' });
+    const result = await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', pbx: 'demo', channel: 'PJSIP/101-00000001' });
     expect(result).toEqual({ ok: false, code: 'unauthenticated', message: 'Your session has ended; log in again' });
     const entries = (await demo.app.audit.tail(5)).filter((e) => e.who === 'sam');
     expect(entries.at(-1)).toMatchObject({ result: 'unauthenticated', action: 'hangup' });
@@ -216,18 +219,24 @@ describe('socket admission', () => {
       {
         who: '(not logged in)',
         action: 'hangup',
-        params: { type: 'hangup', call: '1795664596.106' },
+        params: { type: 'hangup', pbx: 'demo', call: '1795664596.106' },
         result: 'unauthenticated',
         address: expect.any(String),
       },
       {
         who: 'supervisor',
         action: 'hangup',
-        params: { type: 'hangup', channel: 'PJSIP/101-0001' },
+        params: { type: 'hangup', pbx: 'demo', channel: 'PJSIP/101-0001' },
         result: 'forbidden',
         address: expect.any(String),
       },
-      { who: 'supervisor', action: 'originate', params: { type: 'originate' }, result: 'invalid', address: expect.any(String) },
+      {
+        who: 'supervisor',
+        action: 'originate',
+        params: { type: 'originate', pbx: 'demo' },
+        result: 'invalid',
+        address: expect.any(String),
+      },
     ]);
   });
 

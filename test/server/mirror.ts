@@ -9,7 +9,7 @@ import {
   type ServerToClientEvents,
   type Snapshot,
 } from '@/lib/protocol';
-import { SyncClient } from '@/lib/sync-client';
+import { BoardsSync } from '@/lib/sync-client';
 
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
@@ -22,57 +22,76 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 10
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
- * A client that keeps its own copy of the state through the same sync client
- * the browser store uses (lib/sync-client), applying accepted ops at once.
+ * A client that keeps its own copy of one PBX's state through the same sync
+ * client the browser store uses (lib/sync-client's BoardsSync), applying
+ * accepted ops at once. It follows the PBX it is told to, or the first one
+ * the server lists.
  */
 export class MirrorClient {
   state: PbxState | null = null;
   readonly socket: ClientSocket;
   /** Every payload received, as JSON text (for leak checks). */
   readonly received: string[] = [];
-  private readonly sync: SyncClient;
+  private readonly sync: BoardsSync;
+  /** The PBX whose state this mirror keeps. */
+  pbx: string | null;
   private captures: { target: number; resolve: (state: PbxState | null) => void }[] = [];
 
-  constructor(url: string, auth: { cookie?: string; token?: string; origin?: string }, transport: 'websocket' | 'polling' = 'websocket') {
+  constructor(
+    url: string,
+    auth: { cookie?: string; token?: string; origin?: string; pbx?: string },
+    transport: 'websocket' | 'polling' = 'websocket',
+  ) {
+    this.pbx = auth.pbx ?? null;
     const headers: Record<string, string> = {};
     if (auth.cookie) headers.cookie = auth.cookie;
     if (auth.origin) headers.origin = auth.origin;
     this.socket = connect(url, {
       transports: [transport],
       extraHeaders: headers,
-      auth: { protocol: PROTOCOL_VERSION, ...(auth.token ? { token: auth.token } : {}) },
+      auth: { protocol: PROTOCOL_VERSION, ...(auth.token ? { token: auth.token } : {}), ...(auth.pbx ? { pbx: auth.pbx } : {}) },
       reconnection: false,
       forceNew: true,
     });
-    this.sync = new SyncClient(
-      { requestSnapshot: () => this.socket.emit('resync') },
+    this.sync = new BoardsSync(
+      { requestSnapshot: (pbx) => this.socket.emit('resync', pbx) },
       {
-        snapshot: (s) => (this.state = s.state),
-        ops: (ops) => applyOps(this.state!, ops),
+        snapshot: (s) => {
+          this.pbx ??= s.pbx; // a server that lists no PBXs (a bare fan-out): the first one heard of
+          if (s.pbx === this.pbx) this.state = s.state;
+        },
+        ops: (pbx, ops) => {
+          if (pbx === this.pbx) applyOps(this.state!, ops);
+        },
       },
     );
+    this.socket.on('pbxs', (list) => (this.pbx ??= list[0]?.id ?? null));
     this.socket.onAny((event: string, payload: unknown) => this.received.push(`${event} ${JSON.stringify(payload)}`));
     this.socket.on('snapshot', (s: Snapshot) => {
       this.sync.snapshot(s);
       this.settleCaptures();
     });
     this.socket.on('ops', (b: OpBatch) => {
-      if (this.sync.batch(b) === 'applied') this.settleCaptures();
+      if (this.sync.batch(b) === 'applied' && b.pbx === this.pbx) this.settleCaptures();
     });
     this.socket.on('disconnect', () => this.sync.disconnected());
   }
 
+  /** The followed PBX's sync client. */
+  private get own() {
+    return this.pbx === null ? undefined : this.sync.of(this.pbx);
+  }
   get seq(): number {
-    return this.sync.seq;
+    return this.own?.seq ?? -1;
   }
   get snapshots(): number {
-    return this.sync.counters.snapshots;
+    return this.own?.counters.snapshots ?? 0;
   }
   get batches(): number {
-    return this.sync.counters.batches;
+    return this.own?.counters.batches ?? 0;
   }
   get gaps(): number {
-    return this.sync.counters.gaps;
+    return this.own?.counters.gaps ?? 0;
   }
 
   /** The state exactly at `seq` (null if the client jumped past it with a snapshot). */

@@ -86,7 +86,7 @@ describe('realtime state over socket.io', () => {
   it('answers a resync request with a snapshot at the current seq', async () => {
     const c = client({ cookie: await login(stack.url, 'viewer', 'viewer') });
     await waitFor(() => c.snapshots === 1, 'snapshot');
-    c.socket.emit('resync');
+    c.socket.emit('resync', 'demo');
     await waitFor(() => c.snapshots === 2, 'second snapshot');
     const same = await stateAtSameSeq(stack.app, c);
     expect(same.client).toEqual(same.server);
@@ -96,7 +96,7 @@ describe('realtime state over socket.io', () => {
     const c = client({ cookie: await login(stack.url, 'viewer', 'viewer') });
     await waitFor(() => c.snapshots === 1, 'snapshot');
     const before = stack.app.fanout.stats.snapshots;
-    for (let i = 0; i < 200; i++) c.socket.emit('resync');
+    for (let i = 0; i < 200; i++) c.socket.emit('resync', 'demo');
     await waitFor(() => c.snapshots >= 3, 'the immediate and the deferred snapshot');
     await new Promise((r) => setTimeout(r, 600));
     expect(stack.app.fanout.stats.snapshots - before).toBeLessThanOrEqual(2);

@@ -70,9 +70,11 @@ describe('REST errors', () => {
       await c.connected();
       const result: ActionResult = await c.socket
         .timeout(5_000)
-        .emitWithAck('action', { type: 'originate', from: '101' } as unknown as ActionRequest);
+        .emitWithAck('action', { type: 'originate', pbx: 'demo', from: '101' } as unknown as ActionRequest);
       expect(result).toEqual({ ok: false, code: 'invalid', message: 'To: Enter the number to call' });
-      const hangup: ActionResult = await c.socket.timeout(5_000).emitWithAck('action', { type: 'hangup' } as unknown as ActionRequest);
+      const hangup: ActionResult = await c.socket
+        .timeout(5_000)
+        .emitWithAck('action', { type: 'hangup', pbx: 'demo' } as unknown as ActionRequest);
       expect(hangup).toEqual({ ok: false, code: 'invalid', message: 'Say which channel to hang up' });
     } finally {
       c.close();

@@ -61,12 +61,12 @@ const badValue = fc.oneof(hostile, huge);
 const requestWith = (value: string) =>
   fc
     .constantFrom<(v: string) => unknown>(
-      (v) => ({ type: 'hangup', channel: v }),
-      (v) => ({ type: 'hangup', call: v }),
-      (v) => ({ type: 'originate', from: v, to: '102' }),
-      (v) => ({ type: 'originate', from: '101', to: v }),
-      (v) => ({ type: 'originate', from: '101', to: '102', callerId: v }),
-      (v) => ({ type: 'originate', from: '101', to: '102', Channel: v }),
+      (v) => ({ type: 'hangup', pbx: 'demo', channel: v }),
+      (v) => ({ type: 'hangup', pbx: 'demo', call: v }),
+      (v) => ({ type: 'originate', pbx: 'demo', from: v, to: '102' }),
+      (v) => ({ type: 'originate', pbx: 'demo', from: '101', to: v }),
+      (v) => ({ type: 'originate', pbx: 'demo', from: '101', to: '102', callerId: v }),
+      (v) => ({ type: 'originate', pbx: 'demo', from: '101', to: '102', Channel: v }),
     )
     .map((make) => make(value));
 
@@ -88,7 +88,7 @@ describe('injection attempts never reach the AMI socket', () => {
     const c = new MirrorClient(stack.url, { cookie });
     await c.connected();
     const closed = new Promise<string>((resolve) => c.socket.on('disconnect', (reason) => resolve(reason)));
-    c.socket.emit('action', { type: 'hangup', channel: `1\r\n${'1'.repeat(100_000)}` } as ActionRequest, () => {});
+    c.socket.emit('action', { type: 'hangup', pbx: 'demo', channel: `1\r\n${'1'.repeat(100_000)}` } as ActionRequest, () => {});
     expect(await closed).toBe('transport close');
     expect(sentSince(start)).toBe('');
   });
@@ -126,7 +126,7 @@ describe('injection attempts never reach the AMI socket', () => {
     await new Promise((r) => setTimeout(r, 1100));
     await supervisor.socket
       .timeout(5000)
-      .emitWithAck('action', { type: 'hangup', channel: `x\r\nAction: Command${'y'.repeat(5000)}` } as ActionRequest);
+      .emitWithAck('action', { type: 'hangup', pbx: 'demo', channel: `x\r\nAction: Command${'y'.repeat(5000)}` } as ActionRequest);
     const { entries } = (await json(await fetch(`${stack.url}/api/audit?limit=1`, { headers: { cookie: admin } }))) as {
       entries: { result: string; params: { channel: string } }[];
     };
@@ -145,7 +145,7 @@ describe('the AMI secret never leaves the server', () => {
     const wall = new MirrorClient(stack.url, { token });
     try {
       await waitFor(() => watcher.batches >= 5 && wall.snapshots >= 1, 'some traffic', 20_000);
-      watcher.socket.emit('resync');
+      watcher.socket.emit('resync', 'demo');
       await waitFor(() => watcher.snapshots >= 2, 'resync snapshot');
       const bodies: string[] = [];
       for (const path of [

@@ -42,11 +42,18 @@ function stateWith(calls: string[]): PbxState {
   return s;
 }
 
+const PBXS = [
+  { id: 'a', label: 'PBX A' },
+  { id: 'b', label: 'PBX B' },
+];
+const board = (id = 'a') =>
+  usePbx.getState().boards.find((b) => b.id === id) ?? { id, label: '', state: emptyState(), seq: -1, ready: false };
+
 describe('lib/store', () => {
   const http = createServer();
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http);
   let client: ServerSocket;
-  let resyncs = 0;
+  const resyncs: string[] = [];
   let release: () => void;
 
   beforeAll(async () => {
@@ -54,7 +61,8 @@ describe('lib/store', () => {
     const connected = new Promise<ServerSocket>((r) => io.on('connection', r));
     release = connectPbx({ url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` });
     client = await connected;
-    client.on('resync', () => resyncs++);
+    client.emit('pbxs', PBXS);
+    client.on('resync', (pbx) => resyncs.push(pbx));
   });
 
   afterAll(async () => {
@@ -63,22 +71,29 @@ describe('lib/store', () => {
   });
 
   it('takes the snapshot, its server clock offset, and goes live', async () => {
-    client.emit('snapshot', { protocol: PROTOCOL_VERSION, seq: 10, state: stateWith(['a', 'b']), serverTime: Date.now() + 60_000 });
-    await until(() => usePbx.getState().ready, 'snapshot');
+    client.emit('snapshot', {
+      protocol: PROTOCOL_VERSION,
+      pbx: 'a',
+      seq: 10,
+      state: stateWith(['a', 'b']),
+      serverTime: Date.now() + 60_000,
+    });
+    await until(() => board().ready, 'snapshot');
+    expect(usePbx.getState().ready).toBe(false); // B has not had its snapshot
     const s = usePbx.getState();
     expect(s.connection).toBe('live');
-    expect(s.seq).toBe(10);
-    expect(Object.keys(s.state.calls)).toEqual(['a', 'b']);
+    expect(board().seq).toBe(10);
+    expect(Object.keys(board().state.calls)).toEqual(['a', 'b']);
     expect(s.clockOffset).toBeGreaterThan(59_000);
     expect(s.clockOffset).toBeLessThan(61_000);
   });
 
   it('applies batches in order, replacing only the entities that changed', async () => {
-    const before = usePbx.getState().state;
-    client.emit('ops', { seq: 11, ops: [upsert('calls', 'a', { state: 'hold' })] });
-    client.emit('ops', { seq: 12, ops: [remove('calls', 'b'), upsert('queues', 'sales', { calls: 1 })] });
-    await until(() => usePbx.getState().seq === 12, 'seq 12');
-    const after = usePbx.getState().state;
+    const before = board().state;
+    client.emit('ops', { pbx: 'a', seq: 11, ops: [upsert('calls', 'a', { state: 'hold' })] });
+    client.emit('ops', { pbx: 'a', seq: 12, ops: [remove('calls', 'b'), upsert('queues', 'sales', { calls: 1 })] });
+    await until(() => board().seq === 12, 'seq 12');
+    const after = board().state;
     expect(after.calls.a.state).toBe('hold');
     expect(after.calls.a).not.toBe(before.calls.a);
     expect(after.calls.b).toBeUndefined();
@@ -92,15 +107,16 @@ describe('lib/store', () => {
   });
 
   it('on a gap in seq asks for a snapshot and drops batches until it arrives', async () => {
-    client.emit('ops', { seq: 14, ops: [upsert('calls', 'lost', { state: 'ringing' })] });
-    await until(() => resyncs === 1, 'resync request');
-    client.emit('ops', { seq: 15, ops: [upsert('calls', 'also-dropped', {})] });
-    client.emit('snapshot', { protocol: PROTOCOL_VERSION, seq: 20, state: stateWith(['c']), serverTime: Date.now() });
-    client.emit('ops', { seq: 21, ops: [upsert('calls', 'd', { state: 'ringing' })] });
-    await until(() => usePbx.getState().seq === 21, 'seq 21');
-    const { state } = usePbx.getState();
+    client.emit('ops', { pbx: 'a', seq: 14, ops: [upsert('calls', 'lost', { state: 'ringing' })] });
+    await until(() => resyncs.length === 1, 'resync request');
+    expect(resyncs).toEqual(['a']);
+    client.emit('ops', { pbx: 'a', seq: 15, ops: [upsert('calls', 'also-dropped', {})] });
+    client.emit('snapshot', { protocol: PROTOCOL_VERSION, pbx: 'a', seq: 20, state: stateWith(['c']), serverTime: Date.now() });
+    client.emit('ops', { pbx: 'a', seq: 21, ops: [upsert('calls', 'd', { state: 'ringing' })] });
+    await until(() => board().seq === 21, 'seq 21');
+    const { state } = board();
     expect(Object.keys(state.calls).sort()).toEqual(['c', 'd']);
-    expect(resyncs).toBe(1);
+    expect(resyncs).toEqual(['a']);
   });
 
   it('shows reconnecting while the socket is down, then live again on the next snapshot', async () => {
@@ -110,16 +126,25 @@ describe('lib/store', () => {
     expect(usePbx.getState().socketDownSince).toBeGreaterThan(0);
     // Batches from before the new snapshot are not applied.
     client = await reconnected;
-    client.emit('ops', { seq: 22, ops: [upsert('calls', 'stale', {})] });
-    client.emit('snapshot', { protocol: PROTOCOL_VERSION, seq: 3, state: stateWith(['e']), serverTime: Date.now() });
+    client.emit('pbxs', PBXS);
+    client.on('resync', (pbx) => resyncs.push(pbx));
+    client.emit('ops', { pbx: 'a', seq: 22, ops: [upsert('calls', 'stale', {})] });
+    client.emit('snapshot', { protocol: PROTOCOL_VERSION, pbx: 'a', seq: 3, state: stateWith(['e']), serverTime: Date.now() });
     await until(() => usePbx.getState().connection === 'live', 'live');
-    expect(Object.keys(usePbx.getState().state.calls)).toEqual(['e']);
+    expect(Object.keys(board().state.calls)).toEqual(['e']);
     expect(usePbx.getState().socketDownSince).toBe(0);
   });
   it('treats prototype-named ids from a snapshot and from batches as ordinary ids', async () => {
-    client.emit('snapshot', { protocol: PROTOCOL_VERSION, seq: 30, state: stateWith(['constructor', 'toString']), serverTime: Date.now() });
-    await until(() => usePbx.getState().seq === 30, 'seq 30');
+    client.emit('snapshot', {
+      protocol: PROTOCOL_VERSION,
+      pbx: 'a',
+      seq: 30,
+      state: stateWith(['constructor', 'toString']),
+      serverTime: Date.now(),
+    });
+    await until(() => board().seq === 30, 'seq 30');
     client.emit('ops', {
+      pbx: 'a',
       seq: 31,
       ops: [
         upsert('channels', '__proto__', { name: 'PJSIP/1' }),
@@ -127,8 +152,8 @@ describe('lib/store', () => {
         remove('calls', 'constructor'),
       ],
     });
-    await until(() => usePbx.getState().seq === 31, 'seq 31');
-    const { state } = usePbx.getState();
+    await until(() => board().seq === 31, 'seq 31');
+    const { state } = board();
     expect(Object.keys(state.calls).sort()).toEqual(['toString', 'valueOf']);
     expect(state.calls.valueOf).toEqual({ id: 'valueOf', state: 'ringing' });
     expect(state.calls.hasOwnProperty).toBeUndefined();
@@ -138,5 +163,38 @@ describe('lib/store', () => {
     // A table no batch touched yet is the snapshot's own: adopted too.
     expect(state.queues.constructor).toBeUndefined();
     expect(state.members.toString).toBeUndefined();
+  });
+
+  it('keeps each PBX apart: a gap on one asks for that one, and the other goes on applying', async () => {
+    client.emit('snapshot', { protocol: PROTOCOL_VERSION, pbx: 'b', seq: 5, state: stateWith(['x']), serverTime: Date.now() });
+    await until(() => board('b').ready && usePbx.getState().ready, 'both boards');
+    expect(usePbx.getState().boards.map((b) => [b.id, b.label])).toEqual([
+      ['a', 'PBX A'],
+      ['b', 'PBX B'],
+    ]);
+    resyncs.length = 0;
+    const aBefore = board('a');
+    client.emit('ops', { pbx: 'b', seq: 7, ops: [upsert('calls', 'gap', {})] }); // 6 is missing
+    client.emit('ops', { pbx: 'a', seq: 32, ops: [upsert('calls', 'on-a', { state: 'ringing' })] });
+    await until(() => board('a').seq === 32 && resyncs.length === 1, 'a applied, b resync');
+    expect(resyncs).toEqual(['b']);
+    expect(board('a').state.calls['on-a']).toBeDefined();
+    expect(board('b').state.calls.gap).toBeUndefined();
+    // The same id on two PBXs is two calls.
+    client.emit('ops', { pbx: 'b', seq: 8, ops: [upsert('calls', 'on-a', {})] });
+    client.emit('snapshot', { protocol: PROTOCOL_VERSION, pbx: 'b', seq: 9, state: stateWith(['on-a']), serverTime: Date.now() });
+    await until(() => board('b').seq === 9, 'b resynced');
+    expect(board('a').state.calls['on-a'].state).toBe('ringing');
+    expect(board('b').state.calls['on-a'].state).toBe('talking');
+    expect(board('a')).not.toBe(aBefore);
+  });
+
+  it('ignores a snapshot of a PBX the server did not list', async () => {
+    const before = usePbx.getState().boards;
+    client.emit('snapshot', { protocol: PROTOCOL_VERSION, pbx: 'zzz', seq: 1, state: stateWith(['q']), serverTime: Date.now() });
+    client.emit('ops', { pbx: 'a', seq: 33, ops: [] });
+    await until(() => board('a').seq === 33, 'a at 33');
+    expect(usePbx.getState().boards.map((b) => b.id)).toEqual(['a', 'b']);
+    expect(before.length).toBe(2);
   });
 });

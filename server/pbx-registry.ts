@@ -1,0 +1,40 @@
+/**
+ * The PBXs one Callboard serves, in configured order: each with its own
+ * session (the AMI link and the state) and its own fan-out (its rooms and
+ * seq). The first is the default: the one the old one-PBX REST paths mean.
+ */
+import type { OriginateConfig } from './pbx-config';
+import type { PbxSession } from './pbx-session';
+import type { Fanout } from './realtime/fanout';
+import type { PbxInfo } from '@/lib/protocol';
+
+export interface PbxRuntime {
+  id: string;
+  label: string;
+  demo: boolean;
+  session: PbxSession;
+  fanout: Fanout;
+  originate: OriginateConfig;
+}
+
+export class PbxRegistry {
+  private readonly byId: ReadonlyMap<string, PbxRuntime>;
+
+  constructor(readonly list: readonly PbxRuntime[]) {
+    if (!list.length) throw new Error('a Callboard needs at least one PBX');
+    this.byId = new Map(list.map((p) => [p.id, p]));
+  }
+
+  get default(): PbxRuntime {
+    return this.list[0];
+  }
+
+  /** The PBX of an id from a request or the wire; undefined for anything not configured. */
+  get(id: unknown): PbxRuntime | undefined {
+    return typeof id === 'string' ? this.byId.get(id) : undefined;
+  }
+
+  info(pbxs: readonly PbxRuntime[] = this.list): PbxInfo[] {
+    return pbxs.map((p) => ({ id: p.id, label: p.label }));
+  }
+}

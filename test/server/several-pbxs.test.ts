@@ -1,0 +1,144 @@
+/**
+ * Two demo PBXs with different seeds behind one Callboard: each has its own
+ * state, seq and link; a client follows one or all of them; REST, actions
+ * and the audit log name the PBX; and one PBX going down leaves the other live.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect } from 'socket.io-client';
+import { PROTOCOL_VERSION, type ActionResult, type PbxInfo } from '@/lib/protocol';
+import { isPbxLive } from '@/lib/pbx/model';
+import { json, login, MirrorClient, socketAnswer, startMultiStack, stateAtSameSeq, waitFor, type MultiStack } from './harness';
+
+let stack: MultiStack;
+let cookie: string;
+const mirrors: MirrorClient[] = [];
+const mirror = (pbx?: string) => {
+  const m = new MirrorClient(stack.url, { cookie, ...(pbx ? { pbx } : {}) });
+  mirrors.push(m);
+  return m;
+};
+const pbx = (id: string) => stack.app.pbxs.get(id)!;
+
+beforeAll(async () => {
+  stack = await startMultiStack([3, 11]);
+  cookie = await login(stack.url, 'supervisor', 'supervisor');
+});
+afterAll(async () => {
+  for (const m of mirrors) m.close();
+  await stack?.close();
+});
+
+describe('several PBXs', () => {
+  it('keeps one state per PBX, each mirrored exactly by the clients that follow it', async () => {
+    const a = mirror('a');
+    const b = mirror('b');
+    await waitFor(() => a.snapshots === 1 && b.snapshots === 1, 'snapshots');
+    await waitFor(() => a.batches > 3 && b.batches > 3, 'traffic on both');
+    for (const [id, client] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      const same = await stateAtSameSeq(pbx(id), client);
+      expect(same.client).toEqual(same.server);
+      expect((same.client as { pbx: unknown }).pbx).toMatchObject({ label: `PBX ${id.toUpperCase()}` });
+    }
+    // Different seeds, different calls: the two boards are not one board twice.
+    expect(Object.keys(pbx('a').session.state.calls)).not.toEqual(Object.keys(pbx('b').session.state.calls));
+  });
+
+  it('lists the PBXs a client follows first, then sends a snapshot of each with its own seq', async () => {
+    const socket = connect(stack.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie },
+      auth: { protocol: PROTOCOL_VERSION },
+      reconnection: false,
+      forceNew: true,
+    });
+    const events: string[] = [];
+    let list: PbxInfo[] = [];
+    socket.on('pbxs', (l) => {
+      list = l;
+      events.push('pbxs');
+    });
+    socket.on('snapshot', (s) => events.push(`snapshot ${s.pbx}`));
+    try {
+      await waitFor(() => events.filter((e) => e.startsWith('snapshot')).length === 2, 'two snapshots');
+      expect(events[0]).toBe('pbxs');
+      expect(list).toEqual([
+        { id: 'a', label: 'PBX A' },
+        { id: 'b', label: 'PBX B' },
+      ]);
+      expect(events.slice(1).sort()).toEqual(['snapshot a', 'snapshot b']);
+    } finally {
+      socket.close();
+    }
+    expect(await socketAnswer(stack.url, { cookie, pbx: 'zzz' })).toBe('unknown-pbx');
+    expect(await socketAnswer(stack.url, { cookie, pbx: 'b' })).toBe('connected');
+  });
+
+  it('serves REST per PBX, the old paths meaning the first one', async () => {
+    const headers = { cookie };
+    const snapB = await json(await fetch(`${stack.url}/api/pbx/b/snapshot`, { headers }));
+    expect(snapB).toMatchObject({ protocol: PROTOCOL_VERSION, pbx: 'b', state: { pbx: { label: 'PBX B' } } });
+    expect(await json(await fetch(`${stack.url}/api/snapshot`, { headers }))).toMatchObject({ pbx: 'a' });
+    const missing = await fetch(`${stack.url}/api/pbx/zzz/snapshot`, { headers });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'No PBX "zzz" is configured; GET /api/pbx lists them', code: 'not-found' });
+    const list = (await (await fetch(`${stack.url}/api/pbx`, { headers })).json()) as { id: string }[];
+    expect(list.map((p) => p.id)).toEqual(['a', 'b']);
+    expect((await fetch(`${stack.url}/api/pbx`)).status).toBe(401);
+    const health = await json(await fetch(`${stack.url}/api/pbx/b/health`));
+    expect(health).toMatchObject({ link: 'connected', live: true });
+  });
+
+  it('sends each action to the PBX it names and audits which one', async () => {
+    const c = mirror();
+    await c.connected();
+    const onB = Object.values(pbx('b').session.state.channels)[0];
+    expect(onB).toBeDefined();
+    // The channel is B's: on A it does not exist, and nothing reaches A's socket.
+    const wrong: ActionResult = await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', pbx: 'a', channel: onB.name });
+    if (!Object.values(pbx('a').session.state.channels).some((ch) => ch.name === onB.name)) {
+      expect(wrong).toMatchObject({ ok: false, code: 'invalid' });
+    }
+    const unknown: ActionResult = await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', pbx: 'zzz', channel: onB.name });
+    expect(unknown).toEqual({ ok: false, code: 'invalid', message: 'No PBX "zzz" is configured' });
+    const res = await fetch(`${stack.url}/api/pbx/b/originate`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: stack.url },
+      body: JSON.stringify({ from: '999', to: '102' }),
+    });
+    expect(res.status).toBe(409); // Asterisk's own refusal for an extension that doesn't exist, from B
+    const admin = await login(stack.url, 'admin', 'admin');
+    const audit = (await json(await fetch(`${stack.url}/api/audit?pbx=b`, { headers: { cookie: admin } }))) as {
+      entries: { pbx?: string; action: string; result: string }[];
+    };
+    expect(audit.entries.length).toBeGreaterThan(0);
+    expect(audit.entries.every((e) => e.pbx === 'b')).toBe(true);
+    expect(audit.entries.some((e) => e.action === 'originate' && e.result === 'ami')).toBe(true);
+  });
+
+  it('keeps the other PBX live when one goes down, and brings the fallen one back with a resync', async () => {
+    const a = mirror('a');
+    const all = mirror();
+    await waitFor(() => a.snapshots === 1 && all.snapshots === 1, 'snapshots');
+    const [, pbxB] = stack.pbxs;
+    const before = pbx('b').session.state.pbx.lastResync;
+    pbxB.faults.stall(true);
+    pbxB.faults.dropAll();
+    try {
+      await waitFor(() => !isPbxLive(pbx('b').session.state.pbx), 'B stale');
+      expect(isPbxLive(pbx('a').session.state.pbx)).toBe(true);
+      const seq = a.batches;
+      await waitFor(() => a.batches > seq + 3, 'A still sending');
+      expect(a.state && isPbxLive(a.state.pbx)).toBe(true);
+      const health = await json(await fetch(`${stack.url}/api/health`));
+      expect(health).toMatchObject({ live: true, allLive: false });
+    } finally {
+      pbxB.faults.stall(false);
+    }
+    await waitFor(() => pbx('b').session.state.pbx.lastResync > before && isPbxLive(pbx('b').session.state.pbx), 'B back');
+    const same = await stateAtSameSeq(pbx('a'), a);
+    expect(same.client).toEqual(same.server);
+  });
+});
