@@ -50,7 +50,7 @@ interface Run {
 
 /** One server design with N clients: warm up, then measure a window on all three processes at once. */
 async function measure(
-  pbx: Child,
+  pbxOrPbxs: Child | Child[],
   server: Child,
   serverInfo: Reply,
   mode: 'ours' | 'naive',
@@ -64,14 +64,21 @@ async function measure(
     CLIENTS: String(clients),
     ...extra,
   });
+  const pbxs = Array.isArray(pbxOrPbxs) ? pbxOrPbxs : [pbxOrPbxs];
   const ready = await c.ready;
   log(`${mode}: ${ready.clients}/${clients} clients connected; warming up`);
   await sleep(WARMUP_MS);
-  await Promise.all([pbx.request('measure-start'), server.request('measure-start'), c.request('measure-start')]);
+  await Promise.all([...pbxs.map((p) => p.request('measure-start')), server.request('measure-start'), c.request('measure-start')]);
   await sleep(seconds * 1000);
-  const [p, s, cl] = await Promise.all([pbx.request('measure-stop'), server.request('measure-stop'), c.request('measure-stop')]);
+  const [s, cl, ...ps] = await Promise.all([
+    server.request('measure-stop'),
+    c.request('measure-stop'),
+    ...pbxs.map((p) => p.request('measure-stop')),
+  ]);
   await c.stop();
-  return { pbx: p, server: s, clients: cl };
+  // Several PBXs: their event rates add up; the rest is the first one's.
+  const pbx = { ...ps[0], eventsPerSec: ps.reduce((n, p) => n + Number(p.eventsPerSec), 0) };
+  return { pbx, server: s, clients: cl };
 }
 
 async function design(pbx: { child: Child; env: Record<string, string> }, mode: 'ours' | 'naive'): Promise<Record<number, Run>> {
@@ -151,6 +158,19 @@ async function main(): Promise<void> {
   }
 
   if (only !== 'ours') {
+    // 1b. Two PBXs side by side, each at the full load, 200 clients following both ("All").
+    log(`two PBXs: ${channels} channels and ${eps} events/s each, 200 clients on "All"`);
+    const [p1, p2] = [await startPbx(channels, eps), await startPbx(channels, eps)];
+    const twoEnv = { ...p1.env, PBX2_PORT: p2.env.PBX_PORT, PBX2_USER: p2.env.PBX_USER, PBX2_SECRET: p2.env.PBX_SECRET };
+    const twoServer = spawn('server.ts', twoEnv);
+    const twoInfo = await twoServer.ready;
+    const two = await measure([p1.child, p2.child], twoServer, twoInfo, 'ours', 200);
+    await twoServer.stop();
+    await Promise.all([p1.child.stop(), p2.child.stop()]);
+    const twoRows = { 'ours 200, 2 PBXs': row(two) };
+    table(`Two PBXs at ${eps} events/s each, 200 clients subscribed to All`, twoRows);
+    result.twoPbxs = twoRows;
+
     // 2. Memory: 10,000 live channels, 200 clients.
     log('PBX: 10,000 channels for the memory run');
     const big = await startPbx(10_000, eps);

@@ -15,7 +15,7 @@
  */
 import { io as connect, type Socket } from 'socket.io-client';
 import { applyOps, type OpBatch, type PbxState, type Snapshot } from '@/lib/protocol';
-import { SyncClient } from '@/lib/sync-client';
+import { BoardsSync } from '@/lib/sync-client';
 import { cpuMeter, percentile, serve } from './ipc';
 
 const url = process.env.SERVER_URL!;
@@ -41,8 +41,12 @@ let t0 = performance.now();
 
 interface Client {
   socket: Socket;
-  state: PbxState | null;
-  known: Set<string>;
+  /** Per PBX, the whole state (for the clients that keep one). */
+  states: Map<string, PbxState>;
+  /** Per PBX, the channel ids this client has seen. */
+  known: Map<string, Set<string>>;
+  /** How many PBXs the server said this client follows. */
+  expected: number;
   naive: Map<string, unknown>;
   ready: boolean;
 }
@@ -51,7 +55,7 @@ let opened = 0;
 function open(): Client {
   const keepState = opened++ < fullCopies;
   const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: token ? { token } : {} });
-  const c: Client = { socket, state: null, known: new Set(), naive: new Map(), ready: false };
+  const c: Client = { socket, states: new Map(), known: new Map(), expected: Infinity, naive: new Map(), ready: false };
   socket.on('connect_error', (err) => process.stderr.write(`clients: connect error: ${err.message}\n`));
   socket.io.on('open', () => {
     socket.io.engine.on('data', (data: unknown) => {
@@ -62,29 +66,32 @@ function open(): Client {
   });
   if (mode === 'ours') {
     // The one sync client the browser uses; the sink records latency and keeps what this client keeps.
-    const sync = new SyncClient(
-      { requestSnapshot: () => socket.emit('resync') },
+    const sync = new BoardsSync(
+      { requestSnapshot: (pbx) => socket.emit('resync', pbx) },
       {
         snapshot: (s: Snapshot) => {
-          c.state = keepState ? s.state : null;
-          c.known = new Set(Object.keys(s.state.channels));
-          c.ready = true;
+          if (keepState) c.states.set(s.pbx, s.state);
+          c.known.set(s.pbx, new Set(Object.keys(s.state.channels)));
+          c.ready = c.known.size >= c.expected;
           snapshots++;
         },
-        ops: (ops) => {
+        ops: (pbx, ops) => {
           const now = Date.now();
+          const known = c.known.get(pbx)!;
           for (const op of ops) {
-            if (op[0] === 'd' && op[1] === 'channels') c.known.delete(op[2]);
-            if (op[0] !== 'u' || op[1] !== 'channels' || c.known.has(op[2])) continue;
-            c.known.add(op[2]);
+            if (op[0] === 'd' && op[1] === 'channels') known.delete(op[2]);
+            if (op[0] !== 'u' || op[1] !== 'channels' || known.has(op[2])) continue;
+            known.add(op[2]);
             // A channel's first op: it was just created (no resync runs in steady load).
             const startedAt = op[3].startedAt;
             if (measuring && typeof startedAt === 'number') samples.push(now - startedAt);
           }
-          if (c.state) applyOps(c.state, ops);
+          const state = c.states.get(pbx);
+          if (state) applyOps(state, ops);
         },
       },
     );
+    socket.on('pbxs', (list: unknown[]) => (c.expected = list.length));
     socket.on('snapshot', (s: Snapshot) => sync.snapshot(s));
     socket.on('ops', (b: OpBatch) => {
       if (sync.batch(b) === 'gap') gaps++;

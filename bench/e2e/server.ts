@@ -1,4 +1,4 @@
-/** Bench child: the Callboard server (no Next) against the bench's demo PBX. */
+/** Bench child: the Callboard server (no Next) against the bench's demo PBX (or two of them). */
 import { percentile, serve } from './ipc';
 import { serverStats } from './server-stats';
 import { startBenchServer } from './start-server';
@@ -13,23 +13,27 @@ const { token } = app.auth.store.createToken('bench', 'viewer');
  */
 let emitted: number[] = [];
 let measuring = false;
-const created: number[] = [];
-const known = new Set(Object.keys(app.session.state.channels));
-app.session.onOps((ops) => {
-  for (const op of ops) {
-    if (op[0] === 'd' && op[1] === 'channels') known.delete(op[2]);
-    if (op[0] !== 'u' || op[1] !== 'channels' || known.has(op[2])) continue;
-    known.add(op[2]);
-    if (measuring && typeof op[3].startedAt === 'number') created.push(op[3].startedAt);
-  }
-});
-const flush = app.fanout.flush.bind(app.fanout);
-app.fanout.flush = () => {
-  flush();
-  const now = Date.now();
-  for (const startedAt of created) emitted.push(now - startedAt);
-  created.length = 0;
-};
+for (const pbx of app.pbxs.list) {
+  const created: number[] = [];
+  const known = new Set(Object.keys(pbx.session.state.channels));
+  pbx.session.onOps((ops) => {
+    for (const op of ops) {
+      if (op[0] === 'd' && op[1] === 'channels') known.delete(op[2]);
+      if (op[0] !== 'u' || op[1] !== 'channels' || known.has(op[2])) continue;
+      known.add(op[2]);
+      if (measuring && typeof op[3].startedAt === 'number') created.push(op[3].startedAt);
+    }
+  });
+  const flush = pbx.fanout.flush.bind(pbx.fanout);
+  pbx.fanout.flush = () => {
+    flush();
+    const now = Date.now();
+    for (const startedAt of created) emitted.push(now - startedAt);
+    created.length = 0;
+  };
+}
+const channelCount = () => app.pbxs.list.reduce((n, p) => n + Object.keys(p.session.state.channels).length, 0);
+const sum = (f: (p: (typeof app.pbxs.list)[number]) => number) => app.pbxs.list.reduce((n, p) => n + f(p), 0);
 
 const stats = serverStats(() => {
   emitted.sort((a, b) => a - b);
@@ -46,15 +50,15 @@ const ipc = serve({
     measuring = false;
     return {
       ...stats['measure-stop'](),
-      channels: Object.keys(app.session.state.channels).length,
+      channels: channelCount(),
       clients: app.io.of('/').sockets.size,
-      batches: app.fanout.stats.batches,
-      cutOffs: app.fanout.stats.cutOffs,
+      batches: sum((p) => p.fanout.stats.batches),
+      cutOffs: sum((p) => p.fanout.stats.cutOffs),
     };
   },
-  state: () => ({ channels: Object.keys(app.session.state.channels).length, clients: app.io.of('/').sockets.size }),
+  state: () => ({ channels: channelCount(), clients: app.io.of('/').sockets.size }),
 });
 process.on('SIGTERM', () => {
   void app.close().finally(() => process.exit(0));
 });
-ipc.ready({ url, token, channels: Object.keys(app.session.state.channels).length });
+ipc.ready({ url, token, channels: channelCount() });
