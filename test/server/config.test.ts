@@ -45,6 +45,15 @@ describe('config', () => {
     expect(c.pbxs[1]).toMatchObject({ label: 'Demo PBX lab', ami: null, seed: 2, originate: { context: 'lab-internal' } });
   });
 
+  it('reads the example file the README points to', () => {
+    const c = loadConfig({ CALLBOARD_CONFIG: 'callboard.config.example.json', HQ_AMI_SECRET: 'x' });
+    expect(c.pbxs.map((p) => [p.id, p.ami === null])).toEqual([
+      ['hq', false],
+      ['branch', false],
+      ['lab', true],
+    ]);
+  });
+
   it('names the entry and field of every mistake in the file', () => {
     const bad =
       (pbxs: unknown, env: Record<string, string> = {}) =>
