@@ -7,23 +7,24 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { emptyState, type PbxState } from '@/lib/pbx/model';
 import { applyOps, PROTOCOL_VERSION, remove, upsert, type Op, type OpBatch, type Snapshot } from '@/lib/protocol';
-import { SyncClient } from '@/lib/sync-client';
+import { BoardsSync, MAX_PBXS, SyncClient } from '@/lib/sync-client';
 
 /** The server side: a state, numbered batches, and snapshots on request. */
 class MemoryServer {
+  constructor(readonly pbx = 'p') {}
   state: PbxState = emptyState();
   seq = 0;
   readonly sent: OpBatch[] = [];
 
   change(ops: Op[]): OpBatch {
     applyOps(this.state, ops);
-    const batch = { pbx: 'p', seq: ++this.seq, ops };
+    const batch = { pbx: this.pbx, seq: ++this.seq, ops };
     this.sent.push(batch);
     return batch;
   }
 
   snapshot(): Snapshot {
-    return { protocol: PROTOCOL_VERSION, pbx: 'p', seq: this.seq, state: structuredClone(this.state), serverTime: 0 };
+    return { protocol: PROTOCOL_VERSION, pbx: this.pbx, seq: this.seq, state: structuredClone(this.state), serverTime: 0 };
   }
 }
 
@@ -168,5 +169,68 @@ describe('SyncClient', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('BoardsSync', () => {
+  function boards() {
+    const held = { states: new Map<string, PbxState>(), requests: [] as string[], mismatches: 0 };
+    const sync = new BoardsSync(
+      { requestSnapshot: (pbx) => held.requests.push(pbx), protocolMismatch: () => held.mismatches++ },
+      {
+        snapshot: (s) => held.states.set(s.pbx, s.state),
+        ops: (pbx, ops) => applyOps(held.states.get(pbx)!, ops),
+      },
+    );
+    return { sync, held };
+  }
+
+  it('keeps one seq per PBX: a gap on one asks for that one only, and the other goes on applying', () => {
+    const a = new MemoryServer('a');
+    const b = new MemoryServer('b');
+    const { sync, held } = boards();
+    sync.snapshot(a.snapshot());
+    sync.snapshot(b.snapshot());
+    b.change([channel('lost', 1)]); // never delivered
+    expect(sync.batch(b.change([channel('x', 1)]))).toBe('gap');
+    expect(sync.batch(a.change([channel('y', 1)]))).toBe('applied');
+    expect(sync.batch(b.change([channel('x', 2)]))).toBe('waiting');
+    expect(held.requests).toEqual(['b']);
+    expect(held.states.get('a')).toEqual(a.state);
+    sync.snapshot(b.snapshot());
+    expect(sync.batch(b.change([channel('x', 3)]))).toBe('applied');
+    expect(held.states.get('b')).toEqual(b.state);
+    expect(sync.pbxs).toEqual(['a', 'b']);
+    expect(sync.counters).toMatchObject({ snapshots: 3, gaps: 1, snapshotRequests: 1 });
+  });
+
+  it('holds batches of a PBX it has no snapshot of, and stops at a bound on how many PBXs a server may name', () => {
+    const { sync, held } = boards();
+    expect(sync.batch({ pbx: 'nope', seq: 1, ops: [] })).toBe('waiting');
+    expect(sync.batch({ seq: 1, ops: [] } as unknown as OpBatch)).toBe('waiting');
+    for (let i = 0; i < MAX_PBXS + 10; i++) sync.snapshot(new MemoryServer(`p${i}`).snapshot());
+    expect(sync.pbxs).toHaveLength(MAX_PBXS);
+    expect(held.states.size).toBe(MAX_PBXS);
+  });
+
+  it('treats a snapshot without a PBX from a server of another protocol version as a mismatch', () => {
+    const { sync, held } = boards();
+    sync.snapshot({ protocol: 1, seq: 1, state: emptyState(), serverTime: 0 } as unknown as Snapshot);
+    expect(held.mismatches).toBe(1);
+    expect(held.states.size).toBe(0);
+  });
+
+  it("stops every PBX on a disconnect, until each one's next snapshot", () => {
+    const a = new MemoryServer('a');
+    const b = new MemoryServer('b');
+    const { sync } = boards();
+    sync.snapshot(a.snapshot());
+    sync.snapshot(b.snapshot());
+    sync.disconnected();
+    expect(sync.batch(a.change([channel('x', 1)]))).toBe('waiting');
+    expect(sync.batch(b.change([channel('x', 1)]))).toBe('waiting');
+    sync.snapshot(a.snapshot());
+    expect(sync.batch(a.change([channel('x', 2)]))).toBe('applied');
+    expect(sync.batch(b.change([channel('x', 2)]))).toBe('waiting');
   });
 });
