@@ -61,13 +61,32 @@ export function encodedEventName(data: unknown): string | null {
   return end === -1 ? null : data.slice(i + 2, end);
 }
 
-/** Removes this client's queued packets of the given events; returns how many went. Everything else stays. */
-export function dropQueuedEvents(socket: Socket, events: ReadonlySet<string>): number {
+/**
+ * The `pbx` of an encoded snapshot or batch: it is among the first keys of
+ * both (lib/protocol), so only the packet's head is looked at, never the
+ * whole (possibly megabytes of) snapshot. PBX ids hold no quote or escape.
+ */
+export function encodedPbx(data: unknown): string | null {
+  if (typeof data !== 'string') return null;
+  const head = data.slice(0, 120);
+  const at = head.indexOf('"pbx":"');
+  if (at === -1) return null;
+  const end = head.indexOf('"', at + 7);
+  return end === -1 ? null : head.slice(at + 7, end);
+}
+
+/**
+ * Removes this client's queued packets of the given events (of one PBX only,
+ * when `pbx` is given: another PBX's snapshot on its way must not be lost);
+ * returns how many went. Everything else stays.
+ */
+export function dropQueuedEvents(socket: Socket, events: ReadonlySet<string>, pbx?: string): number {
   const conn = connOf(socket);
   const before = conn.writeBuffer.length;
   conn.writeBuffer = conn.writeBuffer.filter((p) => {
     const name = p.type === 'message' ? encodedEventName(p.data) : null;
-    return name === null || !events.has(name);
+    if (name === null || !events.has(name)) return true;
+    return pbx !== undefined && encodedPbx(p.data) !== pbx;
   });
   return before - conn.writeBuffer.length;
 }

@@ -282,8 +282,8 @@ export class Fanout {
     socket.leave(this.rooms[this.viewOfSocket(socket)]);
     this.lagging.add(socket);
     this.stats.cutOffs++;
-    // Drop our own queued state packets (a snapshot replaces them); acks and engine.io's pings stay.
-    dropQueuedEvents(socket, STATE_EVENTS);
+    // Drop this PBX's queued state packets (a snapshot replaces them); other PBXs', acks and engine.io's pings stay.
+    dropQueuedEvents(socket, STATE_EVENTS, this.opts.pbx);
     this.opts.log.warn({ socket: socket.id, user: socket.data.user }, 'client too far behind: backlog dropped, snapshot when it drains');
     this.drainTimer ??= setInterval(() => this.resumeDrained(), DRAIN_CHECK_MS);
   }

@@ -65,6 +65,20 @@ describe('engine.io internals the fan-out relies on', () => {
     expect(unsentBytes(socket)).toBe(0);
   });
 
+  it('drops one PBX’s queued state packets and keeps another’s, reading only the packet head', async () => {
+    const { sid, socket } = await pollingClient();
+    const big = 'x'.repeat(100_000);
+    socket.emit('ops', { pbx: 'a', seq: 1, ops: [] });
+    socket.emit('snapshot', { protocol: 2, pbx: 'b', seq: 1, state: { big } });
+    socket.emit('snapshot', { protocol: 2, pbx: 'a', seq: 2, state: { big } });
+    socket.emit('ops', { pbx: 'b', seq: 2, ops: [] });
+    expect(dropQueuedEvents(socket, new Set(['ops', 'snapshot']), 'a')).toBe(2);
+    const delivered = (await (await fetch(`${base}&sid=${sid}`)).text()).split(RS);
+    expect(
+      delivered.map((d) => JSON.parse(d.slice(2)) as [string, { pbx: string; seq: number }]).map(([e, b]) => `${e} ${b.pbx} ${b.seq}`),
+    ).toEqual(['snapshot b 1', 'ops b 2']);
+  });
+
   it('a WebSocket transport exposes ws’s bufferedAmount', async () => {
     const joined = new Promise<Socket>((resolve) => io.once('connection', resolve));
     const client = connect(base.replace('/socket.io/?EIO=4&transport=polling', ''), {
