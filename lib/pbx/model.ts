@@ -188,17 +188,19 @@ export interface PbxStatus {
  * lib/ami/decode does for field maps).
  */
 export type Table<T> = Record<string, T>;
-const TableClass = function Table() {} as unknown as new () => Record<string, never>;
-TableClass.prototype = Object.create(null);
+class TableObject {}
+// Instances then find nothing up their chain: no Object.prototype, and no `constructor` on the class's own prototype.
+Object.setPrototypeOf(TableObject.prototype, null);
+Reflect.deleteProperty(TableObject.prototype, 'constructor');
 
 /** An empty entity table with no prototype members. */
 export function table<T>(): Table<T> {
-  return new TableClass() as Table<T>;
+  return copyTable<T>({});
 }
 
 /** A null-prototype copy of `source` (a table from JSON.parse, or one to replace immutably). */
 export function copyTable<T>(source: Table<T>): Table<T> {
-  return Object.assign(new TableClass(), source) as Table<T>;
+  return Object.assign(new TableObject(), source);
 }
 
 export interface PbxState {
