@@ -58,7 +58,7 @@ export class DriftRecorder {
     else this.entries.set(key, { kind, id, change: 'removed' });
   }
 
-  changed(kind: EntityKind, id: string, before: Record<string, unknown>, after: Record<string, unknown>): void {
+  changed<T extends object>(kind: EntityKind, id: string, before: T, after: Partial<T>): void {
     let fields: DriftDifference['fields'];
     for (const field in after) {
       if (BOOKKEEPING.has(field)) continue;

@@ -203,18 +203,34 @@ export function copyTable<T>(source: Table<T>): Table<T> {
   return Object.assign(new TableObject(), source);
 }
 
-export interface PbxState {
-  channels: Table<Channel>;
-  bridges: Table<Bridge>;
-  calls: Table<Call>;
-  queues: Table<Queue>;
-  members: Table<QueueMember>;
-  callers: Table<QueueCaller>;
-  devices: Table<Device>;
+/** Each entity table of the state, by kind, with the entity it holds. */
+export interface EntityMap {
+  channels: Channel;
+  bridges: Bridge;
+  calls: Call;
+  queues: Queue;
+  members: QueueMember;
+  callers: QueueCaller;
+  devices: Device;
+}
+
+export type EntityKind = keyof EntityMap;
+export type EntityOf<K extends EntityKind> = EntityMap[K];
+
+/**
+ * The tables as a mapped type, so that indexing them with a generic kind
+ * gives that kind's table rather than the union of every table.
+ */
+export type EntityTables = { [K in EntityKind]: Table<EntityOf<K>> };
+
+export interface PbxState extends EntityTables {
   pbx: PbxStatus;
 }
 
-export type EntityKind = Exclude<keyof PbxState, 'pbx'>;
+/** The table of `kind`, typed by the kind (`state[kind]` with a generic kind is the union of every table). */
+export function tableOf<K extends EntityKind>(state: EntityTables, kind: K): Table<EntityOf<K>> {
+  return state[kind];
+}
 
 export const ENTITY_KINDS: readonly EntityKind[] = ['channels', 'bridges', 'calls', 'queues', 'members', 'callers', 'devices'];
 

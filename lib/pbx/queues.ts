@@ -26,7 +26,7 @@ export function emptyQueue(id: string): Queue {
 
 /** Creates an unknown queue (unless a limit refuses it). */
 function ensureQueue(ch: Changes, name: string): void {
-  if (ch.state.queues[name] === undefined) ch.put('queues', name, emptyQueue(name) as unknown as Record<string, unknown>);
+  if (ch.state.queues[name] === undefined) ch.put('queues', name, emptyQueue(name));
 }
 
 /** `QueueParams` (QueueStatus list item). */
@@ -132,7 +132,7 @@ export function onMember(ch: Changes, f: Fields): void {
     else if (prev.pendingTalkTime >= 0) completeCall(ch, queue, prev, prev.pendingTalkTime, prev.callInSl);
     else completeCall(ch, queue, prev, -1, false);
   }
-  ch.put('members', id, memberFields(f, ch.state.members[id], ch.at, false) as unknown as Record<string, unknown>);
+  ch.put('members', id, memberFields(f, ch.state.members[id], ch.at, false));
 }
 
 /**
