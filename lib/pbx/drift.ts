@@ -27,16 +27,7 @@ export interface DriftSummary {
  * something Asterisk lists: a resync may rewrite them without the board
  * having shown anything false.
  */
-const BOOKKEEPING: ReadonlySet<string> = new Set([
-  'pendingTalkTime',
-  'awaitingTalkTime',
-  'callStartedAt',
-  'callInSl',
-  'statusSince',
-  'pausedSince',
-  'waitingSince',
-  'startedAt',
-]);
+const BOOKKEEPING: ReadonlySet<string> = new Set(['statusSince', 'pausedSince', 'waitingSince', 'startedAt']);
 
 const short = (v: unknown): unknown => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 80)}…` : v);
 

@@ -116,22 +116,6 @@ export interface QueueMember {
   ringinuse: boolean;
   /** ms since the epoch of the last status change we saw; 0 = unknown. */
   statusSince: number;
-  /**
-   * Start of the queue call the member is in (whole seconds, in ms), 0 when
-   * none or unknown (a call already running when we joined). app_queue counts
-   * a call as completed only for the call it started last, so this decides
-   * whether an AgentComplete counts.
-   */
-  callStartedAt: number;
-  /** That call was answered within the queue's service level. */
-  callInSl: boolean;
-  /**
-   * Bookkeeping for calls whose start we never saw: the TalkTime of an
-   * AgentComplete not yet matched to a completion (-1 none), and a completion
-   * already counted whose talk time is still to come.
-   */
-  pendingTalkTime: number;
-  awaitingTalkTime: boolean;
 }
 
 export interface QueueCaller {
