@@ -172,19 +172,21 @@ export interface PbxStatus {
  * lib/ami/decode does for field maps).
  */
 export type Table<T> = Record<string, T>;
-class TableObject {}
+class TableObject<T> {
+  [id: string]: T;
+}
 // Instances then find nothing up their chain: no Object.prototype, and no `constructor` on the class's own prototype.
 Object.setPrototypeOf(TableObject.prototype, null);
 Reflect.deleteProperty(TableObject.prototype, 'constructor');
 
 /** An empty entity table with no prototype members. */
 export function table<T>(): Table<T> {
-  return copyTable<T>({});
+  return new TableObject<T>();
 }
 
 /** A null-prototype copy of `source` (a table from JSON.parse, or one to replace immutably). */
 export function copyTable<T>(source: Table<T>): Table<T> {
-  return Object.assign(new TableObject(), source);
+  return Object.assign(new TableObject<T>(), source);
 }
 
 /** Each entity table of the state, by kind, with the entity it holds. */
