@@ -5,6 +5,7 @@
  * the WebSocket it upgrades to.
  */
 import type { Page, WebSocketRoute } from '@playwright/test';
+import type { QueueCaller } from '../lib/pbx/model';
 import type { Op, Snapshot } from '../lib/protocol';
 
 type Packet = (socketIo: string) => string;
@@ -31,7 +32,13 @@ export async function rewriteServerPackets(page: Page, rewrite: Packet): Promise
 }
 
 const HIDDEN_KINDS = new Set(['channels', 'calls', 'bridges', 'devices']);
-const CALLER_PRIVATE = ['callerNum', 'callerName', 'connectedNum', 'connectedName', 'channel'];
+const CALLER_PRIVATE = [
+  'callerNum',
+  'callerName',
+  'connectedNum',
+  'connectedName',
+  'channel',
+] as const satisfies readonly (keyof QueueCaller)[];
 
 /** What a wallboard gets from a server that sends it aggregates only: no channels or calls, callers without numbers or names. */
 export function aggregatesOnly(packet: string): string {

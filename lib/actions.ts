@@ -132,12 +132,13 @@ export function parseActionRequest(value: unknown): { ok: true; request: ParsedA
 
 function describeIssues(value: unknown, error: z.ZodError): string {
   // A union reports every branch; pick the branch the request meant by its type.
-  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  const request = typeof value === 'object' && value !== null ? value : undefined;
+  const type = request !== undefined && 'type' in request ? request.type : undefined;
   const branch =
     type === 'originate'
       ? originateSchema
       : type === 'hangup'
-        ? Object.hasOwn(value as object, 'call')
+        ? request !== undefined && Object.hasOwn(request, 'call')
           ? hangupCallSchema
           : hangupChannelSchema
         : null;

@@ -7,20 +7,35 @@
  * the same `applyOps` the server uses, so the two can never drift apart
  * without a visible gap in `seq`.
  */
-import type { EntityKind, PbxState, PbxStatus } from './pbx/model';
+import type { EntityKind, EntityOf, PbxState, PbxStatus } from './pbx/model';
 import { copyTable, ENTITY_KINDS } from './pbx/model';
 
-export type { EntityKind, PbxState } from './pbx/model';
+export type { EntityKind, EntityOf, PbxState } from './pbx/model';
 
-/** Merge `fields` into entity `id` of `kind`, creating it if absent. */
-export type UpsertOp = readonly ['u', EntityKind, string, Record<string, unknown>];
+/**
+ * One upsert tuple per kind, its `fields` that kind's. Indexed with a generic
+ * kind this stays unresolved, its constraint the union of every kind's
+ * tuple, which is what lets an upsert of a generic kind join an `Op[]`.
+ */
+type UpsertOps = { [K in EntityKind]: readonly ['u', K, string, Partial<EntityOf<K>>] };
+
+/** Merge `fields` into entity `id` of `kind`, creating it if absent. `UpsertOp` alone: of any kind. */
+export type UpsertOp<K extends EntityKind = EntityKind> = UpsertOps[K];
 /** Remove entity `id` of `kind`; harmless when absent. */
 export type DeleteOp = readonly ['d', EntityKind, string];
 /** Merge `fields` into the PBX status. */
 export type StatusOp = readonly ['s', Partial<PbxStatus>];
 export type Op = UpsertOp | DeleteOp | StatusOp;
 
-export const upsert = (kind: EntityKind, id: string, fields: Record<string, unknown>): UpsertOp => ['u', kind, id, fields];
+/**
+ * TypeScript cannot see that a tuple built from a generic kind is the member
+ * of the per-kind union for that kind; the overload states it, the
+ * implementation builds the one shape every member shares.
+ */
+export function upsert<K extends EntityKind>(kind: K, id: string, fields: Partial<EntityOf<K>>): UpsertOp<K>;
+export function upsert(kind: EntityKind, id: string, fields: object): readonly ['u', EntityKind, string, object] {
+  return ['u', kind, id, fields];
+}
 export const remove = (kind: EntityKind, id: string): DeleteOp => ['d', kind, id];
 export const status = (fields: Partial<PbxStatus>): StatusOp => ['s', fields];
 

@@ -49,13 +49,12 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { AmiParser } from './parser';
 import type { AmiPacket } from './packet';
-import { headerOf } from './decode';
 import { serializeActionText, validateHeaderValue, type AmiAction } from './serialize';
 import { Correlator, type AmiResult, type Settle } from './correlator';
 import { AmiActionError, AmiConnectionError, AmiTimeoutError } from './errors';
 import { amiVersionOf, challengeAction, eventsHeader, loginAction, type AmiAuthType, type AmiEventsMask } from './login';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import type { AmiEvent } from './events';
+import { isEvent, type AmiEvent } from './events';
 
 export type { AmiResult } from './correlator';
 export type { AmiAction } from './serialize';
@@ -309,7 +308,7 @@ export class AmiClient {
     try {
       socket = this.connectFn({ host: this.options.host, port: this.options.port ?? 5038, tls: this.options.tls });
     } catch (error) {
-      this.drop(`connect failed: ${(error as Error).message}`, true, { kind: 'socket-error' });
+      this.drop(`connect failed: ${messageOf(error)}`, true, { kind: 'socket-error' });
       return;
     }
     this.socket = socket;
@@ -359,7 +358,7 @@ export class AmiClient {
     } catch (error) {
       // Bad credentials shape (CR/LF in the secret, bad event class): retrying cannot help.
       this.running = false;
-      this.drop(`login not sent: ${(error as Error).message}`, false, { kind: 'handshake' });
+      this.drop(`login not sent: ${messageOf(error)}`, false, { kind: 'handshake' });
     }
   }
 
@@ -386,10 +385,10 @@ export class AmiClient {
       return;
     }
     if (correlator.accept(packet)) return;
-    if (headerOf(packet, 'Event') === undefined) return;
+    if (!isEvent(packet)) return;
     for (const listener of this.eventListeners) {
       try {
-        listener(packet as AmiEvent);
+        listener(packet);
       } catch (error) {
         // A subscriber's bug must not break the session or starve the other subscribers.
         this.warn(`an event listener threw: ${describe(error)}`, 'event-listener-threw');
@@ -481,7 +480,7 @@ export class AmiClient {
     try {
       text = serializeActionText({ ...action, ActionID: actionId });
     } catch (error) {
-      settle(error as Error, null);
+      settle(error instanceof Error ? error : new Error(String(error)), null);
       return;
     }
     const timer = this.timers.setTimeout(() => {
@@ -534,6 +533,10 @@ export class AmiClient {
       .padStart(6, '0');
     return `cb${r}-`;
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function describe(error: unknown): string {

@@ -11,10 +11,17 @@ const FOLLOWS_HEADERS = new Set(['Response', 'Privilege', 'ActionID', 'Message']
  * keeps them in fast mode (unlike `Object.create(null)`), and a header named
  * `__proto__` or `constructor` is just an own property.
  */
-const Fields = function Fields() {} as unknown as new () => Record<string, string>;
-Fields.prototype = Object.create(null);
-const Repeated = function Repeated() {} as unknown as new () => Record<string, string[]>;
-Repeated.prototype = Object.create(null);
+class Fields {
+  [header: string]: string;
+}
+class Repeated {
+  [header: string]: string[];
+}
+for (const map of [Fields, Repeated]) {
+  // Instances find nothing up their chain: no Object.prototype, and no `constructor` on the class's prototype.
+  Object.setPrototypeOf(map.prototype, null);
+  Reflect.deleteProperty(map.prototype, 'constructor');
+}
 
 /** Turns one packet's text (lines, without the closing blank line) into an AmiPacket. */
 export function decodePacket(text: string): AmiPacket {

@@ -6,8 +6,12 @@ export interface AmiEvent extends AmiPacket {
   readonly fields: Record<string, string> & { readonly Event: string };
 }
 
+export function isEvent(packet: AmiPacket): packet is AmiEvent {
+  return headerOf(packet, 'Event') !== undefined;
+}
+
 export function asEvent(packet: AmiPacket): AmiEvent | undefined {
-  return headerOf(packet, 'Event') === undefined ? undefined : (packet as AmiEvent);
+  return isEvent(packet) ? packet : undefined;
 }
 
 /** Narrows an event by name, e.g. `if (isEventNamed(e, 'Hangup')) e.fields.Cause`. */

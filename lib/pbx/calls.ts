@@ -34,7 +34,7 @@ export function writeCall(ch: Changes, linkedId: string, ids: readonly string[])
     return;
   }
   const call = deriveCall(ch, linkedId, channels, ch.state.calls[linkedId]);
-  ch.put('calls', linkedId, call as unknown as Record<string, unknown>);
+  ch.put('calls', linkedId, call);
 }
 
 /**

@@ -7,7 +7,7 @@
  * kind's bound, or with an id past the field length, is not stored, and a
  * string past the field length is cut, each reported through `onDrop`.
  */
-import type { EntityKind, PbxState, PbxStatus } from './model';
+import { tableOf, type EntityKind, type EntityOf, type PbxState, type PbxStatus } from './model';
 import { applyOps, remove, status, upsert, type Op } from '../protocol';
 import type { TrunkPredicate } from './trunk';
 import { eventTime } from './fields';
@@ -105,7 +105,7 @@ export class Changes {
   }
 
   /** Upserts only the fields of `fields` that differ from the stored entity; returns whether anything changed. */
-  put(kind: EntityKind, id: string, fields: Record<string, unknown>): boolean {
+  put<K extends EntityKind>(kind: K, id: string, fields: Partial<EntityOf<K>>): boolean {
     return this.change(kind, id, fields) !== undefined;
   }
 
@@ -113,21 +113,22 @@ export class Changes {
    * As `put`, returning the fields that changed (all of them for a new
    * entity), or undefined: nothing changed, or a limit refused a new entity.
    */
-  change(kind: EntityKind, id: string, fields: Record<string, unknown>): Record<string, unknown> | undefined {
-    const table = this.state[kind] as unknown as Record<string, Record<string, unknown>>;
+  change<K extends EntityKind>(kind: K, id: string, fields: Partial<EntityOf<K>>): Partial<EntityOf<K>> | undefined {
+    const table = tableOf(this.state, kind);
     const prev = table[id];
-    let changed: Record<string, unknown> | undefined;
+    let changed: Partial<EntityOf<K>> | undefined;
     if (prev === undefined) {
       if (!this.admit(kind, id, table)) return undefined;
       changed = this.maxField === Infinity ? fields : this.clipAll(kind, id, fields);
       this.drift?.added(kind, id);
     } else {
-      const max = this.maxField;
       for (const key in fields) {
-        let next = fields[key];
-        if (typeof next === 'string' && next.length > max) next = this.clipField(kind, id, key, next);
+        const next = this.fit(kind, id, key, fields[key]);
         const old = prev[key];
-        if (old !== next && (typeof next !== 'object' || !sameValue(old, next))) (changed ??= {})[key] = next;
+        const same = old === next || (typeof next === 'object' && sameValue(old, next));
+        if (same) continue;
+        changed ??= {};
+        changed[key] = next;
       }
       if (changed === undefined) return undefined;
       this.drift?.changed(kind, id, prev, changed);
@@ -137,7 +138,7 @@ export class Changes {
   }
 
   del(kind: EntityKind, id: string): boolean {
-    const table = this.state[kind] as Record<string, unknown>;
+    const table = this.state[kind];
     if (table[id] === undefined) return false;
     this.push(remove(kind, id));
     const n = counts.get(table);
@@ -147,13 +148,8 @@ export class Changes {
   }
 
   status(fields: Partial<PbxStatus>): void {
-    const prev = this.state.pbx as unknown as Record<string, unknown>;
-    let changed: Record<string, unknown> | undefined;
-    for (const key in fields) {
-      const next = (fields as Record<string, unknown>)[key];
-      if (!sameValue(prev[key], next)) (changed ??= {})[key] = next;
-    }
-    if (changed) this.push(status(changed as Partial<PbxStatus>));
+    const changed = differing(this.state.pbx, fields);
+    if (changed) this.push(status(changed));
   }
 
   /** Whether a new entity may be stored; counts it when a bound applies. */
@@ -173,18 +169,22 @@ export class Changes {
     return true;
   }
 
-  private clipAll(kind: EntityKind, id: string, fields: Record<string, unknown>): Record<string, unknown> {
-    let out: Record<string, unknown> | undefined;
+  private clipAll<T extends object>(kind: EntityKind, id: string, fields: T): T {
+    let out: T | undefined;
     for (const key in fields) {
       const v = fields[key];
-      if (typeof v === 'string' && v.length > this.maxField) (out ??= { ...fields })[key] = this.clipField(kind, id, key, v);
+      const fit = this.fit(kind, id, key, v);
+      if (fit !== v) (out ??= { ...fields })[key] = fit;
     }
     return out ?? fields;
   }
 
-  private clipField(kind: EntityKind, id: string, field: string, value: string): string {
+  /** `value`, or its first `maxFieldLength` characters when it is a longer string. */
+  private fit<V>(kind: EntityKind, id: string, field: string, value: V): V {
+    if (typeof value !== 'string' || value.length <= this.maxField) return value;
     this.onDrop?.({ what: 'field', kind, id: quoteId(id), field, length: value.length, limit: this.maxField });
-    return clip(value, this.maxField);
+    // A string cut short is still a string, and V is string here; TypeScript cannot carry the narrowing to a new value.
+    return clip(value, this.maxField) as V & string;
   }
 
   /** One op at a time, so that the rest of the reduction reads the state it leaves. */
@@ -196,6 +196,20 @@ export class Changes {
   }
 }
 
+/** The fields of `fields` whose values differ from `prev`'s, or undefined when none do. */
+function differing<T extends object>(prev: T, fields: Partial<T>): Partial<T> | undefined {
+  let changed: Partial<T> | undefined;
+  for (const key in fields) {
+    const next = fields[key];
+    if (sameValue(prev[key], next)) continue;
+    changed ??= {};
+    changed[key] = next;
+  }
+  return changed;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
 /** Equality for model values: primitives, and flat arrays of primitives. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -204,12 +218,10 @@ export function sameValue(a: unknown, b: unknown): boolean {
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }
-  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null) {
+  if (isObject(a) && isObject(b)) {
     // Call parties: small flat objects.
-    const ao = a as Record<string, unknown>;
-    const bo = b as Record<string, unknown>;
-    for (const k in ao) if (ao[k] !== bo[k]) return false;
-    for (const k in bo) if (!(k in ao)) return false;
+    for (const k in a) if (a[k] !== b[k]) return false;
+    for (const k in b) if (!(k in a)) return false;
     return true;
   }
   return false;

@@ -35,7 +35,7 @@ export function leaveCall(ch: Changes, linkedId: string, uid: string): void {
 /** Writes a new channel, registering it with its call. */
 export function createChannel(ch: Changes, channel: Channel): void {
   // A limit may refuse it; the stored Linkedid may be cut to the field length.
-  if (!ch.put('channels', channel.id, channel as unknown as Record<string, unknown>)) return;
+  if (!ch.put('channels', channel.id, channel)) return;
   joinCall(ch, ch.state.channels[channel.id].linkedId, channel.id);
 }
 
@@ -60,7 +60,7 @@ function concernsCall(prev: Channel, fields: Partial<Channel>): boolean {
  * can show in it.
  */
 export function updateChannel(ch: Changes, prev: Channel, fields: Partial<Channel>): boolean {
-  const changed = ch.change('channels', prev.id, fields as Record<string, unknown>) as Partial<Channel> | undefined;
+  const changed = ch.change('channels', prev.id, fields);
   if (changed === undefined) return false;
   const linkedId = changed.linkedId;
   if (linkedId !== undefined && linkedId !== prev.linkedId && linkedId !== '') {

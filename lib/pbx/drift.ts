@@ -27,16 +27,7 @@ export interface DriftSummary {
  * something Asterisk lists: a resync may rewrite them without the board
  * having shown anything false.
  */
-const BOOKKEEPING: ReadonlySet<string> = new Set([
-  'pendingTalkTime',
-  'awaitingTalkTime',
-  'callStartedAt',
-  'callInSl',
-  'statusSince',
-  'pausedSince',
-  'waitingSince',
-  'startedAt',
-]);
+const BOOKKEEPING: ReadonlySet<string> = new Set(['statusSince', 'pausedSince', 'waitingSince', 'startedAt']);
 
 const short = (v: unknown): unknown => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 80)}…` : v);
 
@@ -58,7 +49,7 @@ export class DriftRecorder {
     else this.entries.set(key, { kind, id, change: 'removed' });
   }
 
-  changed(kind: EntityKind, id: string, before: Record<string, unknown>, after: Record<string, unknown>): void {
+  changed<T extends object>(kind: EntityKind, id: string, before: T, after: Partial<T>): void {
     let fields: DriftDifference['fields'];
     for (const field in after) {
       if (BOOKKEEPING.has(field)) continue;

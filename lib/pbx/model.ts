@@ -116,22 +116,6 @@ export interface QueueMember {
   ringinuse: boolean;
   /** ms since the epoch of the last status change we saw; 0 = unknown. */
   statusSince: number;
-  /**
-   * Start of the queue call the member is in (whole seconds, in ms), 0 when
-   * none or unknown (a call already running when we joined). app_queue counts
-   * a call as completed only for the call it started last, so this decides
-   * whether an AgentComplete counts.
-   */
-  callStartedAt: number;
-  /** That call was answered within the queue's service level. */
-  callInSl: boolean;
-  /**
-   * Bookkeeping for calls whose start we never saw: the TalkTime of an
-   * AgentComplete not yet matched to a completion (-1 none), and a completion
-   * already counted whose talk time is still to come.
-   */
-  pendingTalkTime: number;
-  awaitingTalkTime: boolean;
 }
 
 export interface QueueCaller {
@@ -188,31 +172,51 @@ export interface PbxStatus {
  * lib/ami/decode does for field maps).
  */
 export type Table<T> = Record<string, T>;
-const TableClass = function Table() {} as unknown as new () => Record<string, never>;
-TableClass.prototype = Object.create(null);
+class TableObject<T> {
+  [id: string]: T;
+}
+// Instances then find nothing up their chain: no Object.prototype, and no `constructor` on the class's own prototype.
+Object.setPrototypeOf(TableObject.prototype, null);
+Reflect.deleteProperty(TableObject.prototype, 'constructor');
 
 /** An empty entity table with no prototype members. */
 export function table<T>(): Table<T> {
-  return new TableClass() as Table<T>;
+  return new TableObject<T>();
 }
 
 /** A null-prototype copy of `source` (a table from JSON.parse, or one to replace immutably). */
 export function copyTable<T>(source: Table<T>): Table<T> {
-  return Object.assign(new TableClass(), source) as Table<T>;
+  return Object.assign(new TableObject<T>(), source);
 }
 
-export interface PbxState {
-  channels: Table<Channel>;
-  bridges: Table<Bridge>;
-  calls: Table<Call>;
-  queues: Table<Queue>;
-  members: Table<QueueMember>;
-  callers: Table<QueueCaller>;
-  devices: Table<Device>;
+/** Each entity table of the state, by kind, with the entity it holds. */
+export interface EntityMap {
+  channels: Channel;
+  bridges: Bridge;
+  calls: Call;
+  queues: Queue;
+  members: QueueMember;
+  callers: QueueCaller;
+  devices: Device;
+}
+
+export type EntityKind = keyof EntityMap;
+export type EntityOf<K extends EntityKind> = EntityMap[K];
+
+/**
+ * The tables as a mapped type, so that indexing them with a generic kind
+ * gives that kind's table rather than the union of every table.
+ */
+export type EntityTables = { [K in EntityKind]: Table<EntityOf<K>> };
+
+export interface PbxState extends EntityTables {
   pbx: PbxStatus;
 }
 
-export type EntityKind = Exclude<keyof PbxState, 'pbx'>;
+/** The table of `kind`, typed by the kind (`state[kind]` with a generic kind is the union of every table). */
+export function tableOf<K extends EntityKind>(state: EntityTables, kind: K): Table<EntityOf<K>> {
+  return state[kind];
+}
 
 export const ENTITY_KINDS: readonly EntityKind[] = ['channels', 'bridges', 'calls', 'queues', 'members', 'callers', 'devices'];
 

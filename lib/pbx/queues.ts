@@ -2,8 +2,67 @@
 import type { Changes } from './changes';
 import { removeQueueCaller } from './channels';
 import { flag, int, type Fields } from './fields';
-import type { Queue, QueueCaller, QueueMember } from './model';
+import type { PbxState, Queue, QueueCaller, QueueMember } from './model';
 import { callerId, memberId } from './model';
+
+/**
+ * What the reducer keeps about a member's current queue call to count it as
+ * app_queue does. Only the reducer reads it, so it lives beside the state
+ * rather than in the member: snapshots and ops, which carry members to every
+ * browser, never hold it.
+ */
+export interface MemberCall {
+  /**
+   * Start of the queue call the member is in (whole seconds, in ms), 0 when
+   * none or unknown (a call already running when we joined). app_queue counts
+   * a call as completed only for the call it started last, so this decides
+   * whether an AgentComplete counts.
+   */
+  callStartedAt: number;
+  /** That call was answered within the queue's service level. */
+  callInSl: boolean;
+  /**
+   * For calls whose start we never saw: the TalkTime of an AgentComplete not
+   * yet matched to a completion (-1 none), and a completion already counted
+   * whose talk time is still to come.
+   */
+  pendingTalkTime: number;
+  awaitingTalkTime: boolean;
+}
+
+const IDLE: Readonly<MemberCall> = { callStartedAt: 0, callInSl: false, pendingTalkTime: -1, awaitingTalkTime: false };
+
+/**
+ * By state object, as changes.ts keeps its counts: the server reduces into
+ * one state for its whole life. A state built or copied by hand starts with
+ * none, as a board that joined while the calls were running. A Map, since
+ * member ids come from the wire.
+ */
+const memberCalls = new WeakMap<PbxState, Map<string, MemberCall>>();
+
+function callsOf(state: PbxState): Map<string, MemberCall> {
+  let calls = memberCalls.get(state);
+  if (calls === undefined) memberCalls.set(state, (calls = new Map()));
+  return calls;
+}
+
+/** The queue-call bookkeeping of member `id` (idle when it has none, or is gone). */
+export function memberCall(state: PbxState, id: string): Readonly<MemberCall> {
+  return (state.members[id] && memberCalls.get(state)?.get(id)) ?? IDLE;
+}
+
+/** Kept only for a stored member, and only while it differs from idle, so the map holds the members in a call. */
+function setMemberCall(ch: Changes, id: string, call: MemberCall): void {
+  const idle = call.callStartedAt === 0 && !call.callInSl && call.pendingTalkTime === -1 && !call.awaitingTalkTime;
+  if (idle || ch.state.members[id] === undefined) callsOf(ch.state).delete(id);
+  else callsOf(ch.state).set(id, call);
+}
+
+/** Removes a member with its bookkeeping. */
+export function removeMember(ch: Changes, id: string): void {
+  ch.del('members', id);
+  memberCalls.get(ch.state)?.delete(id);
+}
 
 export function emptyQueue(id: string): Queue {
   return {
@@ -26,7 +85,7 @@ export function emptyQueue(id: string): Queue {
 
 /** Creates an unknown queue (unless a limit refuses it). */
 function ensureQueue(ch: Changes, name: string): void {
-  if (ch.state.queues[name] === undefined) ch.put('queues', name, emptyQueue(name) as unknown as Record<string, unknown>);
+  if (ch.state.queues[name] === undefined) ch.put('queues', name, emptyQueue(name));
 }
 
 /** `QueueParams` (QueueStatus list item). */
@@ -107,11 +166,26 @@ export function memberFields(f: Fields, prev: QueueMember | undefined, changedAt
     wrapuptime: int(f.Wrapuptime),
     ringinuse: f.Ringinuse === undefined ? (prev?.ringinuse ?? false) : flag(f.Ringinuse),
     statusSince,
-    callStartedAt: inCallNow(f, prev) ? (prev?.callStartedAt ?? 0) : 0,
-    callInSl: inCallNow(f, prev) ? (prev?.callInSl ?? true) : false,
-    pendingTalkTime: inCallNow(f, prev) ? (prev?.pendingTalkTime ?? -1) : -1,
-    awaitingTalkTime: prev?.awaitingTalkTime ?? false,
   };
+}
+
+/** The member's bookkeeping once `f` is applied: its call goes on while it is in one, and ends when it is not. */
+function callAfter(f: Fields, prev: QueueMember | undefined, call: Readonly<MemberCall>): MemberCall {
+  if (!inCallNow(f, prev)) return { ...IDLE, awaitingTalkTime: call.awaitingTalkTime };
+  // First seen in a call: nothing says it was answered late.
+  return prev === undefined ? { ...call, callInSl: true } : { ...call };
+}
+
+/**
+ * Writes the member `f` describes, with its bookkeeping. A list (resync)
+ * corrects the counters: no talk time is owed any more.
+ */
+export function putMember(ch: Changes, id: string, f: Fields, fromList: boolean): void {
+  const prev = ch.state.members[id];
+  const call = callAfter(f, prev, memberCall(ch.state, id));
+  if (fromList) call.awaitingTalkTime = false;
+  ch.put('members', id, memberFields(f, prev, ch.at, fromList));
+  setMemberCall(ch, id, call);
 }
 
 const inCallNow = (f: Fields, prev: QueueMember | undefined): boolean =>
@@ -128,11 +202,12 @@ export function onMember(ch: Changes, f: Fields): void {
   // InCall drops to 0 only when app_queue's update_queue closed the member's call (on AgentComplete,
   // or earlier when the member's device went idle): that is when the queue counts a completed call.
   if (prev?.inCall && f.InCall === '0') {
-    if (prev.callStartedAt) completeCall(ch, queue, prev, Math.floor(ch.at / 1000) - prev.callStartedAt / 1000, prev.callInSl);
-    else if (prev.pendingTalkTime >= 0) completeCall(ch, queue, prev, prev.pendingTalkTime, prev.callInSl);
+    const call = memberCall(ch.state, id);
+    if (call.callStartedAt) completeCall(ch, queue, prev, Math.floor(ch.at / 1000) - call.callStartedAt / 1000, call.callInSl);
+    else if (call.pendingTalkTime >= 0) completeCall(ch, queue, prev, call.pendingTalkTime, call.callInSl);
     else completeCall(ch, queue, prev, -1, false);
   }
-  ch.put('members', id, memberFields(f, ch.state.members[id], ch.at, false) as unknown as Record<string, unknown>);
+  putMember(ch, id, f, false);
 }
 
 /**
@@ -148,18 +223,13 @@ function completeCall(ch: Changes, queue: string, member: QueueMember, talkSecon
     if (inSl) next.completedInSl = q.completedInSl + 1;
     ch.put('queues', queue, withServiceLevel(q, next));
   }
-  ch.put('members', member.id, {
-    inCall: false,
-    callStartedAt: 0,
-    callInSl: false,
-    pendingTalkTime: -1,
-    awaitingTalkTime: talkSeconds < 0,
-  });
+  ch.put('members', member.id, { inCall: false });
+  setMemberCall(ch, member.id, { ...IDLE, awaitingTalkTime: talkSeconds < 0 });
 }
 
 export function onMemberRemoved(ch: Changes, f: Fields): void {
   const iface = f.Interface ?? f.Location;
-  if (f.Queue && iface) ch.del('members', memberId(f.Queue, iface));
+  if (f.Queue && iface) removeMember(ch, memberId(f.Queue, iface));
 }
 
 export function onCallerJoin(ch: Changes, f: Fields): void {
@@ -216,13 +286,13 @@ export function onAgentConnect(ch: Changes, f: Fields): void {
   const member = f.Interface ? ch.state.members[memberId(q.id, f.Interface)] : undefined;
   const startedAt = Math.floor(ch.at / 1000) * 1000;
   // The same connect seen twice (the member already in a call that started this second).
-  if (member?.inCall && member.callStartedAt === startedAt) return;
+  if (member?.inCall && memberCall(ch.state, member.id).callStartedAt === startedAt) return;
   const hold = int(f.HoldTime);
   ch.put('queues', q.id, { holdtime: q.completed + q.abandoned === 0 ? hold : average(q.holdtime, hold) });
   if (member !== undefined) {
     // app_queue stamps the member's call start (time(), whole seconds) right after this event.
-    ch.put('members', member.id, {
-      inCall: true,
+    ch.put('members', member.id, { inCall: true });
+    setMemberCall(ch, member.id, {
       callStartedAt: startedAt,
       callInSl: hold <= q.serviceLevel,
       pendingTalkTime: -1,
@@ -243,21 +313,22 @@ export function onAgentComplete(ch: Changes, f: Fields): void {
   if (member === undefined || q === undefined) return;
   const talk = int(f.TalkTime);
   const inSl = int(f.HoldTime) <= q.serviceLevel;
-  if (member.awaitingTalkTime) {
+  const call = memberCall(ch.state, member.id);
+  if (call.awaitingTalkTime) {
     const next: Partial<Queue> = { talktime: q.completed <= 1 ? talk : average(q.talktime, talk) };
     if (inSl) next.completedInSl = q.completedInSl + 1;
     ch.put('queues', q.id, withServiceLevel(q, next));
-    ch.put('members', member.id, { awaitingTalkTime: false });
+    setMemberCall(ch, member.id, { ...call, awaitingTalkTime: false });
     return;
   }
   if (!member.inCall) return;
-  if (!member.callStartedAt) {
-    ch.put('members', member.id, { pendingTalkTime: talk, callInSl: inSl });
+  if (!call.callStartedAt) {
+    setMemberCall(ch, member.id, { ...call, pendingTalkTime: talk, callInSl: inSl });
     return;
   }
   const callStart = Math.floor(ch.at / 1000) - talk;
-  if (Math.abs(member.callStartedAt / 1000 - callStart) > 1) return;
-  completeCall(ch, queue!, member, talk, member.callInSl);
+  if (Math.abs(call.callStartedAt / 1000 - callStart) > 1) return;
+  completeCall(ch, queue!, member, talk, call.callInSl);
   // app_queue counts the call and stamps the member at once; the next member event repeats it.
   ch.put('members', member.id, { callsTaken: member.callsTaken + 1, lastCall: Math.floor(ch.at / 1000) });
 }

@@ -13,7 +13,7 @@ import { SELF, hms, int, isLocal, newChannel, readSnapshot, type Fields } from '
 import { ENTITY_KINDS, type Channel, type PbxState } from './model';
 import { callerId, memberId } from './model';
 import { describeRefusal } from './permissions';
-import { callerFields, memberFields, queueFromParams } from './queues';
+import { callerFields, putMember, queueFromParams, removeMember } from './queues';
 import type { StepOptions } from './reducer';
 import { isTrunkChannel } from './trunk';
 
@@ -213,8 +213,7 @@ function syncQueues(ch: Changes, items: Fields[]): void {
       case 'QueueMember': {
         const id = memberId(queue, f.Location ?? f.Interface ?? '');
         members.add(id);
-        // Resync corrects the counters: no talk time is owed any more.
-        ch.put('members', id, { ...memberFields(f, ch.state.members[id], ch.at, true), awaitingTalkTime: false });
+        putMember(ch, id, f, true);
         break;
       }
       case 'QueueEntry':
@@ -222,7 +221,7 @@ function syncQueues(ch: Changes, items: Fields[]): void {
         break;
     }
   }
-  for (const id of Object.keys(ch.state.members)) if (!members.has(id)) ch.del('members', id);
+  for (const id of Object.keys(ch.state.members)) if (!members.has(id)) removeMember(ch, id);
   for (const id of Object.keys(ch.state.callers)) {
     if (!callers.has(id)) removeQueueCaller(ch, ch.state.callers[id].queue, ch.state.callers[id].uniqueid);
   }

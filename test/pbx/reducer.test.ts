@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AmiPacket } from '../../lib/ami/packet';
 import { emptyState, resync, step, type PbxState } from '../../lib/pbx';
+import { memberCall } from '../../lib/pbx/queues';
 import type { Op } from '../../lib/protocol';
 import { segments, clockAfter } from './transcripts';
 import {
@@ -88,7 +89,8 @@ describe('call grouping from the transcripts', () => {
     let connect: AmiPacket | undefined;
     const talking = replayUntil('02-queue-answered-and-abandoned', (p) => (p.fields.Event === 'AgentConnect' ? !!(connect = p) : false));
     expect(talking.callers).toEqual({});
-    expect(talking.members['sales|Local/2002@agents/n']).toMatchObject({ inCall: true, callInSl: true });
+    expect(talking.members['sales|Local/2002@agents/n']).toMatchObject({ inCall: true });
+    expect(memberCall(talking, 'sales|Local/2002@agents/n')).toMatchObject({ callInSl: true });
     expect(step(talking, connect!, NOW)).toEqual([]);
     const call = talking.calls['1795664569.98'];
     expect(call).toMatchObject({
