@@ -7,8 +7,8 @@
  * the same `applyOps` the server uses, so the two can never drift apart
  * without a visible gap in `seq`.
  */
-import type { EntityKind, EntityOf, PbxState, PbxStatus } from './pbx/model';
-import { copyTable, ENTITY_KINDS } from './pbx/model';
+import type { EntityKind, EntityOf, PbxState, PbxStatus, Table } from './pbx/model';
+import { copyTable, ENTITY_KINDS, setTable, tableOf } from './pbx/model';
 
 export type { EntityKind, EntityOf, PbxState } from './pbx/model';
 
@@ -86,20 +86,24 @@ export function applyOps(state: PbxState, ops: readonly Op[]): void {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
     switch (op[0]) {
-      case 'u': {
-        const table = state[op[1]] as Record<string, object>;
-        const prev = table[op[2]];
-        table[op[2]] = prev === undefined ? { id: op[2], ...op[3] } : { ...prev, ...op[3] };
+      case 'u':
+        upsertInto(state, op);
         break;
-      }
       case 'd':
-        delete (state[op[1]] as Record<string, object>)[op[2]];
+        delete tableOf(state, op[1])[op[2]];
         break;
       case 's':
         state.pbx = { ...state.pbx, ...op[1] };
         break;
     }
   }
+}
+
+function upsertInto<K extends EntityKind>(state: PbxState, op: UpsertOp<K>): void {
+  const table = tableOf(state, op[1]);
+  const prev = table[op[2]];
+  // The first upsert of an entity carries all of it (lib/pbx creates entities whole); a type cannot say "first".
+  table[op[2]] = (prev === undefined ? { id: op[2], ...op[3] } : { ...prev, ...op[3] }) as EntityOf<K>;
 }
 
 /**
@@ -115,7 +119,7 @@ export function copyForOps(state: PbxState, ops: readonly Op[]): PbxState {
     const kind = op[1];
     if (copied.has(kind)) continue;
     copied.add(kind);
-    (next as Record<EntityKind, unknown>)[kind] = copyTable(state[kind] as Record<string, unknown>);
+    setTable(next, kind, copyTable(tableOf(state, kind)));
   }
   return next;
 }
@@ -128,13 +132,14 @@ export function copyForOps(state: PbxState, ops: readonly Op[]): PbxState {
  * goes through this before the first `applyOps`.
  */
 export function adoptState(state: PbxState): PbxState {
-  for (const kind of ENTITY_KINDS) {
-    const t = state[kind] as unknown;
-    (state as unknown as Record<EntityKind, unknown>)[kind] = copyTable(
-      typeof t === 'object' && t !== null ? (t as Record<string, unknown>) : {},
-    );
-  }
+  for (const kind of ENTITY_KINDS) adoptTable(state, kind);
   return state;
+}
+
+function adoptTable(state: PbxState, kind: EntityKind): void {
+  const t: unknown = state[kind];
+  // The entities are the server's own, in our PROTOCOL_VERSION (SyncClient checked it); only the tables' prototypes need fixing.
+  setTable(state, kind, copyTable(typeof t === 'object' && t !== null ? (t as Table<EntityOf<EntityKind>>) : {}));
 }
 
 // ---- actions -------------------------------------------------------------

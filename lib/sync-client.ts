@@ -125,6 +125,15 @@ export class SyncClient {
   }
 }
 
+const COUNTER_KEYS = [
+  'snapshots',
+  'batches',
+  'duplicates',
+  'gaps',
+  'snapshotRequests',
+  'mismatches',
+] as const satisfies readonly (keyof SyncCounters)[];
+
 /** How a client of several PBXs asks for one PBX's snapshot. */
 export interface BoardsPort {
   requestSnapshot(pbx: string): void;
@@ -199,7 +208,7 @@ export class BoardsSync {
   /** The sum of every PBX's counters. */
   get counters(): SyncCounters {
     const sum: SyncCounters = { snapshots: 0, batches: 0, duplicates: 0, gaps: 0, snapshotRequests: 0, mismatches: 0 };
-    for (const c of this.clients.values()) for (const k of Object.keys(sum) as (keyof SyncCounters)[]) sum[k] += c.counters[k];
+    for (const c of this.clients.values()) for (const k of COUNTER_KEYS) sum[k] += c.counters[k];
     return sum;
   }
 }

@@ -218,6 +218,11 @@ export function tableOf<K extends EntityKind>(state: EntityTables, kind: K): Tab
   return state[kind];
 }
 
+/** Replaces the table of `kind` (`state[kind] = …` with a union kind would demand every table type at once). */
+export function setTable<K extends EntityKind>(state: Record<K, Table<EntityOf<K>>>, kind: K, t: Table<EntityOf<K>>): void {
+  state[kind] = t;
+}
+
 export const ENTITY_KINDS: readonly EntityKind[] = ['channels', 'bridges', 'calls', 'queues', 'members', 'callers', 'devices'];
 
 export function emptyPbxStatus(): PbxStatus {

@@ -47,7 +47,7 @@ describe('server-only bookkeeping', () => {
     }
     const wire = fieldNames(JSON.parse(JSON.stringify(ops)));
     for (const view of VIEWS) {
-      const snapshot: Snapshot = { protocol: PROTOCOL_VERSION, seq: 1, state: stateForView(state, view), serverTime: 0 };
+      const snapshot: Snapshot = { protocol: PROTOCOL_VERSION, pbx: 'p', seq: 1, state: stateForView(state, view), serverTime: 0 };
       fieldNames(JSON.parse(JSON.stringify(snapshot)), wire);
     }
     expect(wire.has('inCall') || Object.keys(state.members).length === 0).toBe(true);
