@@ -498,13 +498,19 @@ export class PbxSession {
     if (this.notices.delete(key)) this.noticesChanged = true;
   }
 
-  private flushNotices(): void {
-    if (!this.noticesChanged) return;
+  /** The warnings to show when they differ from those shown, else undefined. */
+  private takeNotices(): string[] | undefined {
+    if (!this.noticesChanged) return undefined;
     this.noticesChanged = false;
     const warnings = [...this.notices.values()];
     const shown = this.state.pbx.warnings;
-    if (warnings.length === shown.length && warnings.every((w, i) => w === shown[i])) return;
-    this.apply([status({ warnings })]);
+    if (warnings.length === shown.length && warnings.every((w, i) => w === shown[i])) return undefined;
+    return warnings;
+  }
+
+  private flushNotices(): void {
+    const warnings = this.takeNotices();
+    if (warnings) this.apply([status({ warnings })]);
   }
 
   private clearTimers(): void {
@@ -579,9 +585,9 @@ export class PbxSession {
     }
     this.retryAttempt = 0;
     const drift = recorder === undefined ? {} : this.recordDrift(reason, recorder.summary(), now);
-    this.flushNotices();
-    // Every list is in: the board is Asterisk's view as of now.
-    this.apply([status({ lastResync: now, ...drift })]);
+    const warnings = this.takeNotices();
+    // Every list is in: the board is Asterisk's view as of now. One status op says so, with what the run changed in the warnings.
+    this.apply([status({ ...(warnings ? { warnings } : {}), lastResync: now, ...drift })]);
     this.log.info(
       {
         reason,
@@ -673,31 +679,18 @@ export class PbxSession {
     );
   }
 
-  /**
-   * One list's corrections. The whole resync is stamped (lastResync) once,
-   * when all lists are in. False when the engine failed on the list.
-   */
+  /** One list's corrections, already applied by `resync`. False when the engine failed on the list. */
   private applyList(lists: ResyncLists, drift: DriftRecorder | undefined): boolean {
-    const lastResync = this.state.pbx.lastResync;
     let ops: Op[];
     try {
       ops = resyncOps(this.state, lists, this.now(), drift ? { ...this.stepOptions, drift } : this.stepOptions);
     } catch (err) {
-      this.state.pbx = { ...this.state.pbx, lastResync };
       this.onReducerError(err, listForLog(lists), 'list');
       this.flushNotices();
       return false;
     }
-    this.state.pbx = { ...this.state.pbx, lastResync };
-    const out: Op[] = [];
-    for (const op of ops) {
-      if (op[0] !== 's') out.push(op);
-      else {
-        const { lastResync: _stamp, ...rest } = op[1];
-        if (Object.keys(rest).length) out.push(status(rest));
-      }
-    }
-    this.emit(out);
+    this.emit(ops);
+    // A bound a list hit shows now, not after the lists still to come.
     this.flushNotices();
     return true;
   }

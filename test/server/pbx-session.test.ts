@@ -46,6 +46,34 @@ describe('PbxSession', () => {
     await waitFor(() => Object.keys(session.state.channels).length > 0, 'channels listed by Status or seen in events');
   });
 
+  it('ends a resync in one status op: the stamp and the warnings it changed, together', async () => {
+    const pbx = await startDemoPbx({
+      port: 0,
+      seed: 3,
+      users: [{ username: 'cb', secret: 'pw-Secret-1', read: ['all'], write: ['call'] }],
+    });
+    const session = new PbxSession({
+      ami: { host: pbx.host, port: pbx.port, username: 'cb', secret: 'pw-Secret-1', tls: false },
+      log: createLogger('silent'),
+      label: 'test',
+      demo: true,
+    });
+    const statuses: Record<string, unknown>[] = [];
+    session.onOps((ops) => {
+      for (const op of ops) if (op[0] === 's' && ('lastResync' in op[1] || 'warnings' in op[1])) statuses.push(op[1]);
+    });
+    session.start();
+    cleanups.push(
+      () => pbx.close(),
+      () => session.stop(),
+    );
+    await waitFor(() => session.state.pbx.lastResync > 0, 'first resync');
+    // A board that showed the refusal before the stamp would say "live" one op late, and a mirror would see two changes for one.
+    expect(statuses).toEqual([
+      { warnings: [expect.stringMatching(/^CoreShowChannels refused/)], lastResync: session.state.pbx.lastResync },
+    ]);
+  });
+
   it('keeps going read-only when no list is allowed, with a warning for each', async () => {
     const { session } = await sessionAs(['call', 'agent'], []);
     const warnings = session.state.pbx.warnings.join('\n');
