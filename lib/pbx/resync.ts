@@ -1,6 +1,9 @@
 /**
  * Resync: make the state equal to Asterisk's own lists, emitting only the
  * differences, so nothing is cleared and rebuilt under the users' eyes.
+ *
+ * It changes no status: one list is not the whole resync, so only the caller
+ * knows when the board is live (`lastResync`), and which refusals to show.
  */
 import type { AmiPacket } from '../ami/packet';
 import type { Op } from '../protocol';
@@ -12,7 +15,6 @@ import { createChannel, destroyChannel, removeQueueCaller, updateChannel } from 
 import { SELF, hms, int, isLocal, newChannel, readSnapshot, type Fields } from './fields';
 import { ENTITY_KINDS, type Channel, type PbxState } from './model';
 import { callerId, memberId } from './model';
-import { describeRefusal } from './permissions';
 import { callerFields, putMember, queueFromParams, removeMember } from './queues';
 import type { StepOptions } from './reducer';
 import { isTrunkChannel } from './trunk';
@@ -26,7 +28,6 @@ export interface ResyncLists {
   queues?: AmiPacket[];
   /** BridgeListItem events. */
   bridges?: AmiPacket[];
-  refused?: { action: string; message: string }[];
 }
 
 /** Throws a ReducerError holding the ops applied before a failure. */
@@ -40,14 +41,14 @@ export function resync(state: PbxState, lists: ResyncLists, now: number, options
     drift: options.drift,
   });
   try {
-    reconcile(ch, lists, now);
+    reconcile(ch, lists);
   } catch (err) {
     throw new ReducerError(err, ch.ops);
   }
   return ch.ops;
 }
 
-function reconcile(ch: Changes, lists: ResyncLists, now: number): void {
+function reconcile(ch: Changes, lists: ResyncLists): void {
   const channelList = lists.channels ?? lists.status;
   if (channelList !== undefined)
     syncChannels(
@@ -68,12 +69,6 @@ function reconcile(ch: Changes, lists: ResyncLists, now: number): void {
     );
   rebuildCalls(ch);
   flushCalls(ch);
-
-  if (lists.refused !== undefined) {
-    ch.status({ lastResync: now, warnings: lists.refused.map((r) => describeRefusal(r.action, r.message)) });
-  } else {
-    ch.status({ lastResync: now });
-  }
 }
 
 function syncChannels(ch: Changes, items: Fields[]): void {

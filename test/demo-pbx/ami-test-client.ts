@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AmiParser } from '../../lib/ami/parser';
 import type { AmiPacket } from '../../lib/ami/packet';
 import { TRANSCRIPTS_DIR as transcriptsDir, repoRoot } from '../fixtures/transcripts';
+import { waitFor } from '../support/wait-for';
 
 export { repoRoot, transcriptsDir };
 
@@ -29,7 +30,6 @@ export class TestAmi {
   raw = '';
   private readonly socket: Socket;
   private readonly parser: AmiParser;
-  private waiters: (() => void)[] = [];
   private seq = 0;
 
   private constructor(port: number) {
@@ -44,11 +44,9 @@ export class TestAmi {
     this.socket.on('data', (chunk: Buffer) => {
       this.raw += chunk.toString('latin1');
       this.parser.push(chunk);
-      this.wake();
     });
     this.socket.on('close', () => {
       this.closed = true;
-      this.wake();
     });
     this.socket.on('error', () => {});
   }
@@ -66,27 +64,9 @@ export class TestAmi {
     return c;
   }
 
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
-
-  /** Resolves when `cond` holds, re-checked on every arrival; fails after `ms`. */
-  async until<T>(cond: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = cond();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
+  /** Resolves with the first value of `cond` that holds; fails after `ms`. */
+  until<T>(cond: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
+    return waitFor(cond, what, ms);
   }
 
   writeRaw(text: string): void {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor as waitForCondition } from '../support/wait-for';
 import { TestAmi, repoRoot } from './ami-test-client';
 
 /** `npm run demo-pbx` runs this file with tsx; the test runs it the same way, on port 0. */
@@ -16,15 +17,8 @@ function run(args: string[]): { child: ChildProcess; output: () => string; exite
   return { child: c, output: () => out, exited };
 }
 
-async function waitFor<T>(cond: () => T | undefined, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = cond();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+// A child process starts slower than anything in-process.
+const waitFor = <T>(cond: () => T | undefined, what: string) => waitForCondition(cond, what, 15_000);
 
 afterEach(async () => {
   if (child && child.exitCode === null) {

@@ -71,9 +71,14 @@ describe('browser clients under faults', () => {
 
     // Traffic goes on; the fast client keeps up while the slow one's backlog grows and is dropped.
     const lags: number[] = [];
+    let ops = 0;
+    const offOps = stack.app.session.onOps((o) => (ops += o.length));
+    cleanups.push(offOps);
     const deadline = Date.now() + 15_000;
     while (stack.app.fanout.stats.cutOffs === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
+      // Each round carries new traffic, however fast or slow the machine runs it.
+      const seen = ops;
+      await waitFor(() => ops > seen, 'more traffic');
       stack.app.fanout.flush();
       const target = stack.app.fanout.currentSeq;
       const sent = Date.now();

@@ -8,6 +8,7 @@ import type { PbxState } from '@/lib/pbx/model';
 import { callerId, memberId, table } from '@/lib/pbx/model';
 import { TestAmi } from '../demo-pbx/ami-test-client';
 import { waitFor, type Stack } from '../server/harness';
+import { withTimeout } from '../support/wait-for';
 
 /** A client holding its own copy of the state (MirrorClient, PollingMirror). */
 export interface Mirror {
@@ -149,14 +150,6 @@ export async function quietPoint(stack: Stack, mirrors: Mirror[] = [], timeoutMs
   } finally {
     ami.close();
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The server equals the PBX's lists, and every mirror client equals the server. */

@@ -80,6 +80,8 @@ export interface Replay {
   mirror: PbxState;
   final: Partial<Record<ListAction, AmiPacket[]>>;
   resyncs: number;
+  /** The actions Asterisk refused (those named in `refused`), with its message. */
+  refusals: ReadonlyMap<string, string>;
   /** The PBX clock where the replay stopped. */
   now: number;
 }
@@ -120,6 +122,8 @@ export function replay(
   const state = emptyState();
   const mirror = emptyState();
   let resyncs = 0;
+  // As the server keeps them: the last refusal of each action (lib/pbx leaves the warning to the server).
+  const refusals = new Map<string, string>();
   let pending: ResyncLists | undefined;
   const flush = (now: number) => {
     if (pending === undefined) return;
@@ -139,7 +143,7 @@ export function replay(
       pending ??= {};
       if (s.kind === 'refused') {
         const action = opts.refused?.[s.actionId];
-        if (action) (pending.refused ??= []).push({ action, message: s.message });
+        if (action) refusals.set(action, s.message);
         continue;
       }
       if (s.action === 'CoreShowChannels' && channelsFrom === 'CoreShowChannels') pending.channels = s.items;
@@ -154,5 +158,5 @@ export function replay(
     run(earlier, earlier.length);
   }
   run(segs, stop);
-  return { state, mirror, final, resyncs, now: clockAfter(segs, stop, 1) };
+  return { state, mirror, final, resyncs, refusals, now: clockAfter(segs, stop, 1) };
 }

@@ -134,7 +134,8 @@ describe('fan-out', () => {
     for (let i = 0; i < 10; i++) {
       source.push([upsert('devices', 'small', { since: i })]);
       fanout.flush();
-      await new Promise((r) => setTimeout(r, 10));
+      // One turn of the event loop: each batch its own write behind the paused snapshot.
+      await new Promise((r) => setImmediate(r));
     }
     tcp!.resume();
     await waitFor(() => c.seq === fanout.currentSeq, 'caught up');

@@ -10,7 +10,8 @@ import { loadConfig } from '@/server/config';
 import { startDemoPbx } from '@/server/demo-pbx/index';
 import { createLogger } from '@/server/log';
 import { io as connectSocket } from 'socket.io-client';
-import { waitFor, type MirrorClient } from './mirror';
+import { waitFor, withTimeout } from '../support/wait-for';
+import type { MirrorClient } from './mirror';
 
 export { MirrorClient, waitFor, wireCopy } from './mirror';
 
@@ -123,8 +124,7 @@ export async function stateAtSameSeq(
     app.fanout.flush();
     const seq = app.fanout.currentSeq;
     const server = JSON.parse(JSON.stringify(app.session.state));
-    const held = await Promise.race([client.stateAt(seq), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5_000))]);
-    if (held === 'timeout') throw new Error(`client never reached seq ${seq} (at ${client.seq})`);
+    const held = await withTimeout(client.stateAt(seq), 5_000, `the client to reach seq ${seq}`);
     if (held) return { server, client: held, seq };
   }
   throw new Error('client kept skipping the compared seq');

@@ -1,4 +1,4 @@
-/** A socket.io client that mirrors the state as the browser does, and small waiting helpers. */
+/** A socket.io client that mirrors the state as the browser does. */
 import { io as connect, type Socket } from 'socket.io-client';
 import {
   applyOps,
@@ -11,13 +11,7 @@ import {
 } from '@/lib/protocol';
 import { BoardsSync } from '@/lib/sync-client';
 
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor } from '../support/wait-for';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

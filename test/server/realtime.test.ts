@@ -3,6 +3,7 @@ import { io as connect } from 'socket.io-client';
 import { PROTOCOL_VERSION, type PbxState } from '@/lib/protocol';
 import { stateForView } from '@/server/realtime/views';
 import { login, MirrorClient, startStack, stateAtSameSeq, waitFor, wireCopy, type Stack } from './harness';
+import { observeFor } from '../support/wait-for';
 
 let stack: Stack;
 const clients: MirrorClient[] = [];
@@ -98,7 +99,9 @@ describe('realtime state over socket.io', () => {
     const before = stack.app.fanout.stats.snapshots;
     for (let i = 0; i < 200; i++) c.socket.emit('resync', 'demo');
     await waitFor(() => c.snapshots >= 3, 'the immediate and the deferred snapshot');
-    await new Promise((r) => setTimeout(r, 600));
+    // A bound on a rate can only be seen over time: the server serves a client's resyncs at most every 500 ms
+    // (RESYNC_MIN_INTERVAL_MS), so one more interval after the deferred snapshot shows it did not schedule another.
+    await observeFor(600);
     expect(stack.app.fanout.stats.snapshots - before).toBeLessThanOrEqual(2);
     const same = await stateAtSameSeq(stack.app, c);
     expect(same.client).toEqual(same.server);

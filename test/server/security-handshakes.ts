@@ -5,6 +5,7 @@
  *
  *   npx tsx test/server/security-handshakes.ts [connections] [env JSON]
  */
+import { waitFor } from '../support/wait-for';
 import { startStack, type Stack } from './harness';
 
 export interface HandshakeMeasure {
@@ -35,14 +36,11 @@ export async function measureHandshakes(stack: Stack, tried: number, maxWaitMs =
   const accepted = statuses.filter((s) => s === 200).length;
   const heldAfterBurst = stack.app.io.engine.clientsCount - baseline;
   const start = Date.now();
-  let heldForMs: number | null = null;
-  while (Date.now() - start < maxWaitMs) {
-    if (stack.app.io.engine.clientsCount <= baseline) {
-      heldForMs = Date.now() - start;
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const heldForMs = await waitFor(
+    () => stack.app.io.engine.clientsCount <= baseline && Date.now() - start,
+    'the unauthenticated connections closed',
+    maxWaitMs,
+  ).catch(() => null);
   return { tried, accepted, refused: tried - accepted, heldAfterBurst, heldForMs };
 }
 

@@ -11,16 +11,11 @@ import { Server, type Socket } from 'socket.io';
 import { emptyState, type PbxState } from '@/lib/pbx/model';
 import { PROTOCOL_VERSION, upsert, remove, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/protocol';
 import { connectPbx, usePbx } from '@/lib/store';
+import { waitFor } from '../support/wait-for';
 
 type ServerSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (check: () => boolean, what: string) => waitFor(check, what, 5_000);
 
 function stateWith(calls: string[]): PbxState {
   const s = emptyState();
