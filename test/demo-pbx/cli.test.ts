@@ -17,8 +17,8 @@ function run(args: string[]): { child: ChildProcess; output: () => string; exite
   return { child: c, output: () => out, exited };
 }
 
-// A child process starts slower than anything in-process.
-const waitFor = <T>(cond: () => T | undefined, what: string) => waitForCondition(cond, what, 15_000);
+// A child process starts slower than anything in-process: tsx compiles first, and under a full parallel suite that took over 15 s.
+const waitFor = <T>(cond: () => T | undefined, what: string) => waitForCondition(cond, what, 30_000);
 
 afterEach(async () => {
   if (child && child.exitCode === null) {
@@ -40,7 +40,7 @@ describe('demo PBX CLI', () => {
     const channels = await c.list({ Action: 'CoreShowChannels' });
     expect(channels.complete.fields.EventList).toBe('Complete');
     c.close();
-  });
+  }, 45_000);
 
   it('--warmup starts the PBX with traffic already handled', async () => {
     const r = run(['--port', '0', '--seed', '5', '--warmup', '30', '--user', 'tool', '--secret', 'pw-1']);
@@ -50,7 +50,7 @@ describe('demo PBX CLI', () => {
     const params = (await c.list({ Action: 'QueueStatus' })).items.filter((i) => i.fields.Event === 'QueueParams');
     expect(params.reduce((n, i) => n + Number(i.fields.Completed), 0)).toBeGreaterThan(0);
     c.close();
-  });
+  }, 45_000);
 
   it('rejects bad arguments with a clear message', async () => {
     const r = run(['--port', 'many']);
