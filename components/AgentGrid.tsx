@@ -3,8 +3,9 @@ import { memo } from 'react';
 import type { Agent, AgentStatus } from '@/lib/ui/agents';
 import { useNow } from '@/lib/ui/clock';
 import { elapsed } from '@/lib/ui/format';
-import { useAgents, useBoardLive, useSeveralShown, useShownAgents, useShownBoards } from '@/lib/ui/selectors';
+import { useAgents, useSeveralShown, useShownAgents, useShownBoards } from '@/lib/ui/selectors';
 import type { Board } from '@/lib/store';
+import { PbxGroup } from './PbxGroup';
 
 export const AGENT_STATUS: Record<AgentStatus, { label: string; bar: string; text: string }> = {
   free: { label: 'Free', bar: 'bg-emerald-500', text: 'text-emerald-700 dark:text-emerald-400' },
@@ -72,15 +73,8 @@ function sameAgent(prev: { a: Agent }, next: { a: Agent }): boolean {
 /** One PBX's agents; with several PBXs on screen, under its name, and dimmed alone when its data is stale. */
 function BoardAgents({ board, titled }: { board: Board; titled: boolean }) {
   const agents = useAgents(board.id);
-  const live = useBoardLive(board.id);
   return (
-    <div
-      data-testid="pbx-agents"
-      data-pbx={board.id}
-      data-stale={!live || undefined}
-      className={`flex flex-col gap-2 transition-[opacity,filter] ${titled && !live ? 'opacity-50 grayscale' : ''}`}
-    >
-      {titled && <h3 className="px-1 text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">{board.label}</h3>}
+    <PbxGroup board={board} titled={titled} testId="pbx-agents" gap="gap-2">
       {agents.length === 0 ? (
         <div className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:text-zinc-400 dark:border-zinc-700">
           {board.ready ? 'No queue members yet. Agents appear here once they join a queue.' : 'Loading agents…'}
@@ -92,7 +86,7 @@ function BoardAgents({ board, titled }: { board: Board; titled: boolean }) {
           ))}
         </ul>
       )}
-    </div>
+    </PbxGroup>
   );
 }
 

@@ -2,8 +2,9 @@
 import { useNow } from '@/lib/ui/clock';
 import { elapsed, formatPercent } from '@/lib/ui/format';
 import { waitLevel, type QueueStats } from '@/lib/ui/queues';
-import { useBoardLive, useQueueStats, useSeveralShown, useShownBoards } from '@/lib/ui/selectors';
+import { useQueueStats, useSeveralShown, useShownBoards } from '@/lib/ui/selectors';
 import type { Board } from '@/lib/store';
+import { PbxGroup } from './PbxGroup';
 import { IconUsers } from './icons';
 
 const WAIT_TONE = {
@@ -80,15 +81,8 @@ function QueueCard({ q, pbx }: { q: QueueStats; pbx: string }) {
 /** One PBX's queues; with several PBXs on screen, under its name, and dimmed alone when its data is stale. */
 function BoardQueues({ board, titled }: { board: Board; titled: boolean }) {
   const stats = useQueueStats(board.id);
-  const live = useBoardLive(board.id);
   return (
-    <div
-      data-testid="pbx-queues"
-      data-pbx={board.id}
-      data-stale={!live || undefined}
-      className={`flex flex-col gap-3 transition-[opacity,filter] ${titled && !live ? 'opacity-50 grayscale' : ''}`}
-    >
-      {titled && <h3 className="px-1 text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">{board.label}</h3>}
+    <PbxGroup board={board} titled={titled} testId="pbx-queues" gap="gap-3">
       {stats.length === 0 ? (
         <div className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:text-zinc-400 dark:border-zinc-700">
           <IconUsers className="mx-auto mb-2 text-zinc-400" />
@@ -97,7 +91,7 @@ function BoardQueues({ board, titled }: { board: Board; titled: boolean }) {
       ) : (
         stats.map((q) => <QueueCard key={q.id} q={q} pbx={board.id} />)
       )}
-    </div>
+    </PbxGroup>
   );
 }
 

@@ -1,10 +1,10 @@
 import { test, expect } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { E2E_PORT } from './env';
+import { startPrivateServer, stopPrivateServer } from './private-server';
 import { expectCountsMatchServer, loggedIn } from './helpers';
 
 const port = E2E_PORT + 1;
@@ -12,22 +12,7 @@ const baseURL = `http://127.0.0.1:${port}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-restart-'));
 
 /** A second, private server (same build), which this test may kill. */
-function startServer(): ChildProcess {
-  const child = spawn('npx', ['tsx', 'server/index.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      CALLBOARD_DATA: dataDir,
-      CALLBOARD_SEED: '2',
-      LOG_LEVEL: 'warn',
-    },
-    detached: true, // its own process group, so npx and tsx go down together
-    stdio: 'ignore',
-  });
-  return child;
-}
+const startServer = () => startPrivateServer(port, { CALLBOARD_DATA: dataDir, CALLBOARD_SEED: '2' });
 
 async function waitHealthy(): Promise<void> {
   await expect
@@ -42,12 +27,7 @@ async function waitHealthy(): Promise<void> {
     .toBe(200);
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  process.kill(-child.pid!, 'SIGTERM');
-  await exited;
-}
+const stop = stopPrivateServer;
 
 let server: ChildProcess | null = null;
 

@@ -5,14 +5,14 @@
  * PBX dims only its rows, cards and badge, and the other stays live.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDemoPbx } from '../server/demo-pbx/index';
 import { UserStore } from '../server/auth/user-store';
 import { E2E_PORT } from './env';
+import { startPrivateServer, stopPrivateServer } from './private-server';
 
 type DemoPbx = Awaited<ReturnType<typeof startDemoPbx>>;
 
@@ -46,19 +46,7 @@ test.beforeAll(async () => {
   fs.writeFileSync(config, JSON.stringify({ pbxs: [entry('east', 'East office', east), entry('west', 'West office', west)] }));
   const users = new UserStore(dataDir);
   await users.addUser('sup', 'supervisor', PASSWORD);
-  server = spawn('npx', ['tsx', 'server/index.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      CALLBOARD_DATA: dataDir,
-      CALLBOARD_CONFIG: config,
-      LOG_LEVEL: 'warn',
-    },
-    detached: true, // its own process group, so npx and tsx go down together
-    stdio: 'ignore',
-  });
+  server = startPrivateServer(port, { CALLBOARD_DATA: dataDir, CALLBOARD_CONFIG: config });
   await expect
     .poll(
       () =>
@@ -72,11 +60,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = once(server, 'exit');
-    process.kill(-server.pid!, 'SIGTERM');
-    await exited;
-  }
+  await stopPrivateServer(server);
   await Promise.all([east?.close(), west?.close()]);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
