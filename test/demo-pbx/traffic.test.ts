@@ -29,9 +29,15 @@ describe('traffic', () => {
   it('the same seed gives the same calls; another seed does not', async () => {
     const options = { seed: 1234, speed: 30, traffic: { callsPerMinute: 60 } };
     const [a, b, other] = await Promise.all([started(options), started(options), started({ ...options, seed: 99 })]);
-    await Promise.all([a, b, other].map(({ ami }) => ami.until(() => callStarts(ami).length >= 12, '12 calls')));
-    expect(callStarts(a.ami).slice(0, 12)).toEqual(callStarts(b.ami).slice(0, 12));
-    expect(callStarts(other.ami).slice(0, 12)).not.toEqual(callStarts(a.ami).slice(0, 12));
+    await Promise.all([a, b, other].map(({ ami }) => ami.until(() => callStarts(ami).length >= 14, '14 calls')));
+    // Traffic starts with the PBX, so on a loaded machine a client may log in after the first call or two began:
+    // the same seed means the same sequence, seen from at most two calls later.
+    const sameSequence = (x: string[], y: string[]) =>
+      [0, 1, 2].some(
+        (k) => x.slice(k, k + 10).join('\n') === y.slice(0, 10).join('\n') || y.slice(k, k + 10).join('\n') === x.slice(0, 10).join('\n'),
+      );
+    expect(sameSequence(callStarts(a.ami), callStarts(b.ami))).toBe(true);
+    expect(sameSequence(callStarts(a.ami), callStarts(other.ami))).toBe(false);
   });
 
   it('is lively: internal, trunk, queue, outbound calls, transfers and pauses', async () => {
