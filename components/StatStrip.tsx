@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { usePbx } from '@/lib/store';
 import { countAgents } from '@/lib/ui/agents';
 import { countCalls } from '@/lib/ui/calls';
-import { useShownAgents, useShownBoards } from '@/lib/ui/selectors';
+import { boardLive, shownBoards, useShownAgents, useShownBoards } from '@/lib/ui/selectors';
 
 function Stat({ label, value, tone, testId }: { label: React.ReactNode; value: number; tone?: string; testId: string }) {
   return (
@@ -37,6 +37,15 @@ export function StatStrip() {
   const active = useMemo(() => boards.reduce((n, b) => n + countCalls(b.state.calls).active, 0), [boards]);
   const waiting = useMemo(() => boards.reduce((n, b) => n + Object.keys(b.state.callers).length, 0), [boards]);
   const agents = useMemo(() => countAgents(agentList.map((a) => a.status)), [agentList]);
+  // With several PBXs the sums may hold a stale PBX's last known figures: say whose, rather than pass them off as live.
+  const staleNames = usePbx((s) => {
+    const shown = shownBoards(s);
+    if (shown.length < 2 || s.connection !== 'live') return '';
+    return shown
+      .filter((b) => !boardLive(s, b))
+      .map((b) => b.label)
+      .join(', ');
+  });
   return (
     <section
       aria-label="Totals"
@@ -48,6 +57,14 @@ export function StatStrip() {
       <Stat label={<AgentsLabel>Free</AgentsLabel>} value={agents.free} tone="bg-emerald-500" testId="count-free" />
       <Stat label={<AgentsLabel>Busy</AgentsLabel>} value={agents.busy} tone="bg-rose-500" testId="count-busy" />
       <Stat label={<AgentsLabel>Paused</AgentsLabel>} value={agents.paused} tone="bg-amber-500" testId="count-paused" />
+      {staleNames && (
+        <p
+          data-testid="totals-stale"
+          className="col-span-full border-t border-zinc-200 px-4 py-1.5 text-xs text-amber-800 dark:border-zinc-800 dark:text-amber-300"
+        >
+          Includes the last known figures of {staleNames}, whose data is stale.
+        </p>
+      )}
     </section>
   );
 }

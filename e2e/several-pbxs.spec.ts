@@ -80,6 +80,7 @@ test('"All PBXs" shows both boards in one table, and the switcher narrows to one
   await expect(badge(page, 'west')).toHaveText('West office:Live');
   await expect(rows(page, 'east').first()).toBeVisible();
   await expect(rows(page, 'west').first()).toBeVisible();
+  await expect(page.getByTestId('totals-stale')).toHaveCount(0);
   await expect(page.getByRole('columnheader', { name: 'PBX' })).toBeVisible();
   await expect(page.locator('[data-testid="pbx-queues"][data-pbx="east"]').getByRole('heading', { name: 'East office' })).toBeVisible();
   await expect(page.locator('[data-testid="pbx-queues"][data-pbx="west"]').getByRole('heading', { name: 'West office' })).toBeVisible();
@@ -111,6 +112,7 @@ test('killing one PBX dims only its rows, cards and badge; the other stays live'
   await expect(page.locator('[data-testid="pbx-queues"][data-pbx="west"]')).toHaveAttribute('data-stale', 'true');
   await expect(page.locator('[data-testid="pbx-queues"][data-pbx="east"]')).not.toHaveAttribute('data-stale');
   await expect(page.getByRole('main')).not.toHaveAttribute('data-stale');
+  await expect(page.getByTestId('totals-stale')).toHaveText('Includes the last known figures of West office, whose data is stale.');
   // A call can still be placed on the live PBX: it is offered first.
   await page.getByRole('button', { name: 'New call' }).click();
   await expect(page.getByTestId('originate-pbx')).toHaveValue('east');
