@@ -1,11 +1,12 @@
 'use client';
-import { memo } from 'react';
+import { memo, useCallback, useState } from 'react';
 import type { Agent, AgentStatus } from '@/lib/ui/agents';
 import { useNow } from '@/lib/ui/clock';
 import { elapsed } from '@/lib/ui/format';
-import { useAgents, useSeveralShown, useShownAgents, useShownBoards } from '@/lib/ui/selectors';
+import { useAgents, useBoardLive, useSeveralShown, useShownAgents, useShownBoards } from '@/lib/ui/selectors';
 import type { Board } from '@/lib/store';
 import { PbxGroup } from './PbxGroup';
+import { PauseDialog, pauseAgent, type PauseTarget } from './PauseDialog';
 
 export const AGENT_STATUS: Record<AgentStatus, { label: string; bar: string; text: string }> = {
   free: { label: 'Free', bar: 'bg-emerald-500', text: 'text-emerald-700 dark:text-emerald-400' },
@@ -20,8 +21,20 @@ function TimeInState({ since }: { since: number }) {
   return <span className="tabular">{elapsed(since, now)}</span>;
 }
 
-const AgentTile = memo(function AgentTile({ a }: { a: Agent }) {
+const AgentTile = memo(function AgentTile({
+  a,
+  pbx,
+  canAct,
+  onPause,
+}: {
+  a: Agent;
+  pbx: string;
+  /** Offer pause and resume (supervisors and admins, while this PBX is live). */
+  canAct: boolean;
+  onPause: (target: PauseTarget) => void;
+}) {
   const s = AGENT_STATUS[a.status];
+  const target = { pbx, interface: a.id, name: a.name };
   return (
     <li
       data-testid="agent-tile"
@@ -51,17 +64,33 @@ const AgentTile = memo(function AgentTile({ a }: { a: Agent }) {
           {a.callsTaken} {a.callsTaken === 1 ? 'call' : 'calls'}
         </span>
       </div>
-      <div className="truncate text-[11px] text-zinc-600 dark:text-zinc-400">{a.queues.join(' · ')}</div>
+      <div className="flex items-center justify-between gap-2">
+        <span className="truncate text-[11px] text-zinc-600 dark:text-zinc-400">{a.queues.join(' · ')}</span>
+        {canAct && (
+          <button
+            type="button"
+            data-testid={a.paused ? 'agent-resume' : 'agent-pause'}
+            onClick={() => (a.paused ? void pauseAgent(target, false) : onPause(target))}
+            aria-label={`${a.paused ? 'Resume' : 'Pause'} ${a.name}`}
+            className="shrink-0 rounded px-1.5 py-0.5 text-[11px] font-medium text-zinc-700 ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
+          >
+            {a.paused ? 'Resume' : 'Pause'}
+          </button>
+        )}
+      </div>
     </li>
   );
 }, sameAgent);
 
 /** Agents are rebuilt on every member change; re-render a tile only if what it shows changed. */
-function sameAgent(prev: { a: Agent }, next: { a: Agent }): boolean {
+function sameAgent(prev: { a: Agent; pbx: string; canAct: boolean }, next: { a: Agent; pbx: string; canAct: boolean }): boolean {
   const x = prev.a;
   const y = next.a;
   return (
+    prev.canAct === next.canAct &&
+    prev.pbx === next.pbx &&
     x.status === y.status &&
+    x.paused === y.paused &&
     x.since === y.since &&
     x.name === y.name &&
     x.pausedReason === y.pausedReason &&
@@ -71,8 +100,19 @@ function sameAgent(prev: { a: Agent }, next: { a: Agent }): boolean {
 }
 
 /** One PBX's agents; with several PBXs on screen, under its name, and dimmed alone when its data is stale. */
-function BoardAgents({ board, titled }: { board: Board; titled: boolean }) {
+function BoardAgents({
+  board,
+  titled,
+  canAct,
+  onPause,
+}: {
+  board: Board;
+  titled: boolean;
+  canAct: boolean;
+  onPause: (t: PauseTarget) => void;
+}) {
   const agents = useAgents(board.id);
+  const live = useBoardLive(board.id);
   return (
     <PbxGroup board={board} titled={titled} testId="pbx-agents" gap="gap-2">
       {agents.length === 0 ? (
@@ -82,7 +122,7 @@ function BoardAgents({ board, titled }: { board: Board; titled: boolean }) {
       ) : (
         <ul className="grid grid-cols-[repeat(auto-fill,minmax(12.5rem,1fr))] gap-2">
           {agents.map((a) => (
-            <AgentTile key={a.id} a={a} />
+            <AgentTile key={a.id} a={a} pbx={board.id} canAct={canAct && live} onPause={onPause} />
           ))}
         </ul>
       )}
@@ -90,8 +130,10 @@ function BoardAgents({ board, titled }: { board: Board; titled: boolean }) {
   );
 }
 
-export function AgentGrid() {
+export function AgentGrid({ canAct }: { canAct: boolean }) {
   const boards = useShownBoards();
+  const [pausing, setPausing] = useState<PauseTarget | null>(null);
+  const onPause = useCallback((t: PauseTarget) => setPausing(t), []);
   const several = useSeveralShown();
   const count = useShownAgents().length;
   return (
@@ -107,8 +149,9 @@ export function AgentGrid() {
         </span>
       </h2>
       {boards.map((b) => (
-        <BoardAgents key={b.id} board={b} titled={several} />
+        <BoardAgents key={b.id} board={b} titled={several} canAct={canAct} onPause={onPause} />
       ))}
+      {canAct && <PauseDialog target={pausing} onClose={() => setPausing(null)} />}
     </section>
   );
 }

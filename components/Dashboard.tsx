@@ -50,7 +50,7 @@ export function Dashboard() {
           <CallsPanel canAct={actions} />
           <QueueCards />
         </div>
-        <AgentGrid />
+        <AgentGrid canAct={actions} />
       </main>
       <Toasts />
       <WaitingTitle base="Callboard" />

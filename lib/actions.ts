@@ -72,7 +72,39 @@ export const originateSchema = z.strictObject({
   callerId: callerIdSchema.optional(),
 });
 
-export const actionRequestSchema = z.union([hangupChannelSchema, hangupCallSchema, originateSchema]);
+/** A queue member's interface as app_queue names it (`PJSIP/203`, `Local/2001@agents/n`); never led by `/`. */
+export const memberInterfaceSchema = text('Say which member', 'The interface').regex(
+  /^[A-Za-z0-9][A-Za-z0-9/@._:;+*#-]{0,119}$/,
+  'Not a queue member interface',
+);
+
+/** A queue's name as queues.conf allows it. */
+export const queueNameSchema = text('Say which queue', 'The queue').regex(/^[A-Za-z0-9_.-]{1,80}$/, 'Not a queue name');
+
+/** Why a member pauses: what QueuePause's `Reason` and the card show. Letters, digits, spaces and a little punctuation. */
+export const pauseReasonSchema = text('Give a reason, or leave it out', 'The reason')
+  .max(60, 'A reason is at most 60 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} .,'()&/_-]{0,59}$/u, "A reason is letters, digits, spaces and .,'()&/_-");
+
+/**
+ * Pause or unpause a member, in one queue or (without `queue`) in every
+ * queue it is in: QueuePause. Asterisk forgets the reason on unpause, so an
+ * unpause takes none.
+ */
+export const pauseSchema = z
+  .strictObject({
+    type: z.literal('pause'),
+    pbx: pbxIdSchema,
+    interface: memberInterfaceSchema,
+    queue: queueNameSchema.optional(),
+    paused: z.boolean({
+      error: (issue) => (issue.input === undefined ? 'Say whether to pause or unpause' : 'paused must be true or false'),
+    }),
+    reason: pauseReasonSchema.optional(),
+  })
+  .refine((r) => r.paused || r.reason === undefined, { message: 'An unpause takes no reason', path: ['reason'] });
+
+export const actionRequestSchema = z.union([hangupChannelSchema, hangupCallSchema, originateSchema, pauseSchema]);
 
 /** The REST body of `POST /api/pbx/{id}/originate`: the PBX is in the path. */
 export const originateBodySchema = originateSchema.omit({ type: true, pbx: true });
@@ -92,6 +124,10 @@ const LABEL: Record<string, string> = {
   call: 'Call',
   type: 'Action type',
   pbx: 'PBX',
+  interface: 'Interface',
+  queue: 'Queue',
+  paused: 'Pause',
+  reason: 'Reason',
 };
 
 /**
@@ -137,15 +173,17 @@ function describeIssues(value: unknown, error: z.ZodError): string {
   const branch =
     type === 'originate'
       ? originateSchema
-      : type === 'hangup'
-        ? request !== undefined && Object.hasOwn(request, 'call')
-          ? hangupCallSchema
-          : hangupChannelSchema
-        : null;
+      : type === 'pause'
+        ? pauseSchema
+        : type === 'hangup'
+          ? request !== undefined && Object.hasOwn(request, 'call')
+            ? hangupCallSchema
+            : hangupChannelSchema
+          : null;
   if (!branch)
     return type === undefined
-      ? 'Say which action: {"type": "hangup", …} or {"type": "originate", …}'
-      : 'Unknown action type; use hangup or originate';
+      ? 'Say which action: {"type": "hangup", …}, {"type": "originate", …} or {"type": "pause", …}'
+      : 'Unknown action type; use hangup, originate or pause';
   const specific = branch.safeParse(value);
   const issue = specific.success ? error.issues[0] : specific.error.issues[0];
   if (!issue) return 'The request is not valid';

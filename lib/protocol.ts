@@ -148,7 +148,8 @@ function adoptTable(state: PbxState, kind: EntityKind): void {
 export type ActionRequest =
   | { type: 'hangup'; pbx: string; channel: string }
   | { type: 'hangup'; pbx: string; call: string }
-  | { type: 'originate'; pbx: string; from: string; to: string; callerId?: string };
+  | { type: 'originate'; pbx: string; from: string; to: string; callerId?: string }
+  | { type: 'pause'; pbx: string; interface: string; queue?: string; paused: boolean; reason?: string };
 
 export type ActionErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'rate-limited' | 'link-down' | 'timeout' | 'ami';
 

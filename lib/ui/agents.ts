@@ -13,6 +13,8 @@ export interface Agent {
   id: string;
   name: string;
   status: AgentStatus;
+  /** Paused in at least one of its queues (and so may be resumed). */
+  paused: boolean;
   pausedReason: string;
   /** ms since the epoch this agent entered its current status; 0 = unknown. */
   since: number;
@@ -58,6 +60,7 @@ export function agentsFromMembers(members: Record<string, QueueMember>): Agent[]
         id: m.interface,
         name: m.name || m.interface,
         status,
+        paused: m.paused,
         pausedReason: m.paused ? m.pausedReason : '',
         since,
         callsTaken: m.callsTaken,
@@ -67,6 +70,7 @@ export function agentsFromMembers(members: Record<string, QueueMember>): Agent[]
     }
     a.queues.push(m.queue);
     a.callsTaken += m.callsTaken;
+    a.paused ||= m.paused;
     if (RANK[status] > RANK[a.status]) {
       a.status = status;
       a.since = since;

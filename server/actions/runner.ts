@@ -47,6 +47,7 @@ export interface ActionRunnerOptions {
 
 const ACTING_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
 const HANGUP_TIMEOUT_MS = 10_000;
+const PAUSE_TIMEOUT_MS = 10_000;
 /** Originate answers when the far end picks up or the ring timeout ends; the browser waits 40 s. */
 const ORIGINATE_TIMEOUT_MS = 35_000;
 const ORIGINATE_RING_MS = 30_000;
@@ -113,6 +114,7 @@ export class ActionRunner {
 
   private execute(target: ActionTarget, request: ParsedAction): Promise<ActionResult> {
     if (request.type === 'originate') return this.originate(target, request.from, request.to, request.callerId);
+    if (request.type === 'pause') return this.pause(target.commands, request);
     if ('call' in request) return this.hangupCall(target.commands, request.call);
     return this.hangupChannel(target.commands, request.channel);
   }
@@ -157,6 +159,44 @@ export class ActionRunner {
     // Asterisk's own words, as for a single channel; the count only when it says more.
     const said = asteriskSaid || 'Channel Hungup';
     return { ok: true, message: done === 1 ? said : `${said} (${done} channels)` };
+  }
+
+  /**
+   * QueuePause for a member the board knows: in one queue, or in every queue
+   * it is in when no queue is named (Asterisk's own meaning of a missing
+   * Queue). Asterisk keeps a reason only while paused, so an unpause sends none.
+   */
+  private async pause(
+    pbx: PbxCommands,
+    request: { interface: string; queue?: string; paused: boolean; reason?: string },
+  ): Promise<ActionResult> {
+    const { members } = pbx.state;
+    const known = Object.values(members).some(
+      (m) => m.interface === request.interface && (request.queue === undefined || m.queue === request.queue),
+    );
+    if (!known) {
+      throw new Refusal(
+        'invalid',
+        request.queue === undefined
+          ? `${request.interface} is not a member of any queue`
+          : `${request.interface} is not a member of ${request.queue}`,
+      );
+    }
+    requireLink(pbx);
+    const answer = await pbx.command(
+      {
+        Action: 'QueuePause',
+        Interface: request.interface,
+        Queue: request.queue,
+        Paused: request.paused ? 'true' : 'false',
+        Reason: request.paused ? request.reason : undefined,
+      },
+      PAUSE_TIMEOUT_MS,
+    );
+    return {
+      ok: true,
+      message: answer.fields.Message ?? (request.paused ? 'Interface paused successfully' : 'Interface unpaused successfully'),
+    };
   }
 
   private async originate(target: ActionTarget, from: string, to: string, callerId?: string): Promise<ActionResult> {

@@ -385,7 +385,10 @@ export const ACTIONS: Record<string, Handler> = {
     const members = core.findMembers(iface, ctx.get('Queue'));
     if (members.length === 0) return ctx.reply(error(ctx.id, 'Interface not found'));
     ctx.reply(success(ctx.id, paused ? 'Interface paused successfully' : 'Interface unpaused successfully'));
-    for (const m of members) core.setPaused(m, paused, ctx.get('Reason') ?? '');
+    for (const m of members) {
+      m.pausedByAction = paused;
+      core.setPaused(m, paused, ctx.get('Reason') ?? '');
+    }
     if (!paused) ctx.pbx.plan.kickQueues();
   },
 

@@ -54,6 +54,8 @@ export interface Bridge extends BridgeSnapshot {
 export interface Member extends QueueMemberSnapshot {
   /** The waiting caller this member is being rung for, if any. */
   ringing?: unknown;
+  /** Paused through QueuePause: the simulated agent waits for someone to resume it, as a person would. */
+  pausedByAction?: boolean;
 }
 
 export interface QueueCaller {

@@ -126,7 +126,10 @@ export class Traffic {
     const { core } = this;
     const members = [...core.queues.values()].flatMap((q) => q.members);
     const interfaces = [...new Set(members.map((m) => m.interface))];
-    const paused = interfaces.filter((i) => members.some((m) => m.interface === i && m.paused));
+    // An agent a supervisor paused stays paused until someone resumes it; the simulation only undoes its own pauses.
+    const paused = interfaces.filter(
+      (i) => members.some((m) => m.interface === i && m.paused) && !members.some((m) => m.interface === i && m.pausedByAction),
+    );
     if (paused.length > 0 && (paused.length >= 2 || core.rng.chance(0.5))) {
       const iface = core.rng.pick(paused);
       for (const m of core.findMembers(iface)) core.setPaused(m, false, '');

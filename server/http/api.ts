@@ -65,6 +65,12 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ['POST', perPbx('/calls/([^/]+)/hangup'), (ctx, req, res, m) => act(ctx, req, res, m, hangupCall(m, ctx)), hangupCall],
   ['POST', perPbx('/channels/([^/]+)/hangup'), (ctx, req, res, m) => act(ctx, req, res, m, hangupChannel(m, ctx)), hangupChannel],
   ['POST', perPbx('/originate'), originate, (m, ctx) => ({ type: 'originate', pbx: pbxOf(m, ctx) })],
+  [
+    'POST',
+    perPbx('/pause'),
+    (ctx, req, res, m) => withBody(ctx, req, res, m, 'pause'),
+    (m, ctx) => ({ type: 'pause', pbx: pbxOf(m, ctx) }),
+  ],
   ['GET', /^\/api\/audit$/, audit],
   ['POST', perPbx('/resync'), resync],
 ];
@@ -210,6 +216,15 @@ async function originate(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
   const shape = originateBodySchema.safeParse(body);
   const fields = shape.success ? shape.data : isObject(body) ? body : { body };
   await runAction(ctx, req, res, identity, { ...fields, type: 'originate', pbx: pbx.id });
+}
+
+/** An action whose fields are the JSON body (the runner validates them, and audits what came). */
+async function withBody(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, type: string): Promise<void> {
+  const identity = requireIdentity(ctx, req);
+  const pbx = requirePbx(ctx, m);
+  const body = await readJson(req);
+  const fields = isObject(body) ? body : { body };
+  await runAction(ctx, req, res, identity, { ...fields, type, pbx: pbx.id });
 }
 
 async function act(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, request: unknown): Promise<void> {

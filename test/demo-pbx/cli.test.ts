@@ -17,7 +17,7 @@ function run(args: string[]): { child: ChildProcess; output: () => string; exite
   return { child: c, output: () => out, exited };
 }
 
-// A child process starts slower than anything in-process: tsx compiles first, and under a full parallel suite that took over 15 s.
+// A child process starts slower than anything in-process: tsx compiles first.
 const waitFor = <T>(cond: () => T | undefined, what: string) => waitForCondition(cond, what, 30_000);
 
 afterEach(async () => {
@@ -34,6 +34,8 @@ describe('demo PBX CLI', () => {
     const r = run(['--port', '0', '--seed', '5', '--rate', '30', '--user', 'tool', '--secret', 'pw-1']);
     child = r.child;
     const port = await waitFor(() => /listening on 127\.0\.0\.1:(\d+)\n/.exec(r.output())?.[1], 'listening line');
+    // The credentials are printed after the listening line, and may arrive in a later chunk of the child's stdout.
+    await waitFor(() => r.output().includes('secret:'), 'credentials');
     expect(r.output()).toContain('username: tool');
     expect(r.output()).toContain('secret:   pw-1');
     const c = await TestAmi.login(Number(port), 'tool', 'pw-1');

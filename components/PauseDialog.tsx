@@ -1,0 +1,103 @@
+'use client';
+import { useId, useState, type FormEvent } from 'react';
+import { pauseReasonSchema } from '@/lib/actions';
+import { sendAction } from '@/lib/store';
+import { showToast, updateToast } from '@/lib/ui/toasts';
+import { buttonStyles, Dialog, inputStyles } from './Dialog';
+
+/** The reasons offered first; any other can be typed. */
+export const PAUSE_REASONS = ['Break', 'Lunch', 'Coaching', 'Training', 'Meeting', 'Admin'] as const;
+
+export interface PauseTarget {
+  pbx: string;
+  interface: string;
+  name: string;
+}
+
+/** Pauses an agent in every queue, with a reason; the toast carries Asterisk's answer. */
+export function PauseDialog({ target, onClose }: { target: PauseTarget | null; onClose: () => void }) {
+  return (
+    <Dialog
+      open={target !== null}
+      onClose={onClose}
+      title={target ? `Pause ${target.name}` : 'Pause'}
+      description="In every queue the agent is in."
+    >
+      {target && <PauseForm key={`${target.pbx} ${target.interface}`} target={target} onClose={onClose} />}
+    </Dialog>
+  );
+}
+
+function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState('');
+  const uid = useId();
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const text = reason.trim();
+    const parsed = text ? pauseReasonSchema.safeParse(text) : null;
+    if (parsed && !parsed.success) return setError(parsed.error.issues[0]?.message ?? 'Not a reason');
+    onClose();
+    void pauseAgent(target, true, parsed?.data);
+  };
+
+  return (
+    <form onSubmit={submit} className="space-y-3" noValidate>
+      <div>
+        <label htmlFor={`${uid}-reason`} className="block text-sm font-medium">
+          Reason
+        </label>
+        <input
+          id={`${uid}-reason`}
+          name="reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          list={`${uid}-reasons`}
+          placeholder="e.g. Lunch"
+          autoComplete="off"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={`${uid}-hint`}
+          className={`${inputStyles} mt-1.5 placeholder:italic`}
+          data-autofocus
+        />
+        <datalist id={`${uid}-reasons`}>
+          {PAUSE_REASONS.map((r) => (
+            <option key={r} value={r} />
+          ))}
+        </datalist>
+        <p id={`${uid}-hint`} className={`mt-1 text-xs ${error ? 'text-rose-700 dark:text-rose-400' : 'text-zinc-600 dark:text-zinc-400'}`}>
+          {error || 'Shown on the agent’s card; optional'}
+        </p>
+      </div>
+      <div className="flex flex-wrap gap-1.5" role="group" aria-label="Common reasons">
+        {PAUSE_REASONS.map((r) => (
+          <button key={r} type="button" className={`${buttonStyles.secondary} h-7 px-2 text-xs`} onClick={() => setReason(r)}>
+            {r}
+          </button>
+        ))}
+      </div>
+      <div className="flex justify-end gap-2 pt-2">
+        <button type="button" className={buttonStyles.secondary} onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className={buttonStyles.primary}>
+          Pause
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Sends the pause or unpause and follows it with a toast. */
+export async function pauseAgent(target: PauseTarget, paused: boolean, reason?: string): Promise<void> {
+  const what = paused ? `Pausing ${target.name}…` : `Resuming ${target.name}…`;
+  const toast = showToast({ tone: 'pending', title: what, detail: reason ? `Reason: ${reason}` : undefined });
+  const result = await sendAction({ type: 'pause', pbx: target.pbx, interface: target.interface, paused, ...(reason ? { reason } : {}) });
+  updateToast(
+    toast,
+    result.ok
+      ? { tone: 'success', title: paused ? `${target.name} paused` : `${target.name} resumed`, detail: result.message }
+      : { tone: 'error', title: paused ? 'Pause failed' : 'Resume failed', detail: result.message },
+  );
+}
