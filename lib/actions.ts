@@ -106,9 +106,6 @@ export const pauseSchema = z
 
 export const actionRequestSchema = z.union([hangupChannelSchema, hangupCallSchema, originateSchema, pauseSchema]);
 
-/** The REST body of `POST /api/pbx/{id}/originate`: the PBX is in the path. */
-export const originateBodySchema = originateSchema.omit({ type: true, pbx: true });
-
 export type ParsedAction = z.infer<typeof actionRequestSchema>;
 
 // Keep the schemas and the wire type in step: a parsed request is an ActionRequest.

@@ -208,11 +208,6 @@ class PageConnection {
     usePbx.setState({ boards });
   }
 
-  private dropPending(): void {
-    this.cancelFrame();
-    this.pending.clear();
-  }
-
   private cancelFrame(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     if (this.fallback) clearTimeout(this.fallback);

@@ -6,7 +6,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { originateBodySchema } from '@/lib/actions';
 import type { ActionErrorCode, ActionResult } from '@/lib/protocol';
 import { isPbxLive } from '@/lib/pbx/model';
 import type { Auth, Identity } from '../auth/auth';
@@ -64,7 +63,12 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ['GET', perPbx('/snapshot'), snapshot],
   ['POST', perPbx('/calls/([^/]+)/hangup'), (ctx, req, res, m) => act(ctx, req, res, m, hangupCall(m, ctx)), hangupCall],
   ['POST', perPbx('/channels/([^/]+)/hangup'), (ctx, req, res, m) => act(ctx, req, res, m, hangupChannel(m, ctx)), hangupChannel],
-  ['POST', perPbx('/originate'), originate, (m, ctx) => ({ type: 'originate', pbx: pbxOf(m, ctx) })],
+  [
+    'POST',
+    perPbx('/originate'),
+    (ctx, req, res, m) => withBody(ctx, req, res, m, 'originate'),
+    (m, ctx) => ({ type: 'originate', pbx: pbxOf(m, ctx) }),
+  ],
   [
     'POST',
     perPbx('/pause'),
@@ -206,16 +210,6 @@ function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m:
     );
   }
   sendJsonBytes(res, 200, pbx.fanout.snapshotJson(pbx.fanout.viewFor(identity.role)));
-}
-
-async function originate(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
-  const identity = requireIdentity(ctx, req);
-  const pbx = requirePbx(ctx, m);
-  const body = await readJson(req);
-  // Validate the body's shape here for a precise message; the runner validates again (and audits).
-  const shape = originateBodySchema.safeParse(body);
-  const fields = shape.success ? shape.data : isObject(body) ? body : { body };
-  await runAction(ctx, req, res, identity, { ...fields, type: 'originate', pbx: pbx.id });
 }
 
 /** An action whose fields are the JSON body (the runner validates them, and audits what came). */

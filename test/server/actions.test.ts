@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionRequest, ActionResult } from '@/lib/protocol';
 import type { AuditEntry } from '@/server/actions/audit';
-import { json, login, MirrorClient, startStack, waitFor, type Stack } from './harness';
+import { clientPool, json, login, MirrorClient, startStack, waitFor, type Stack } from './harness';
 
 let stack: Stack;
-const clients: MirrorClient[] = [];
 let supervisor: MirrorClient;
 let supervisorCookie: string;
 let adminCookie: string;
@@ -19,15 +18,12 @@ beforeAll(async () => {
   await supervisor.connected();
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
+  pool.closeAll();
   await stack?.close();
 });
 
-function client(auth: ConstructorParameters<typeof MirrorClient>[1]): MirrorClient {
-  const c = new MirrorClient(stack.url, auth);
-  clients.push(c);
-  return c;
-}
+const pool = clientPool(() => stack.url);
+const client = pool.open;
 
 function act(c: MirrorClient, request: unknown): Promise<ActionResult> {
   return c.socket.timeout(20_000).emitWithAck('action', request as ActionRequest);

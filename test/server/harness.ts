@@ -11,7 +11,7 @@ import { startDemoPbx } from '@/server/demo-pbx/index';
 import { createLogger } from '@/server/log';
 import { io as connectSocket } from 'socket.io-client';
 import { waitFor, withTimeout } from '../support/wait-for';
-import type { MirrorClient } from './mirror';
+import { MirrorClient } from './mirror';
 
 export { MirrorClient, waitFor, wireCopy } from './mirror';
 
@@ -98,6 +98,27 @@ export async function startMultiStack(seeds: number[], opts: { app?: Partial<Cal
       await app.close();
       await Promise.all(pbxs.map((p) => p.close()));
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Mirror clients opened by one test file, closed together in its afterAll.
+ * `url` is read when a client opens, since the stack starts in beforeAll.
+ */
+export function clientPool(url: () => string): {
+  open(auth: ConstructorParameters<typeof MirrorClient>[1]): MirrorClient;
+  closeAll(): void;
+} {
+  const clients: MirrorClient[] = [];
+  return {
+    open(auth) {
+      const c = new MirrorClient(url(), auth);
+      clients.push(c);
+      return c;
+    },
+    closeAll() {
+      for (const c of clients.splice(0)) c.close();
     },
   };
 }

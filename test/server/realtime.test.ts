@@ -2,24 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { PROTOCOL_VERSION, type PbxState } from '@/lib/protocol';
 import { stateForView } from '@/server/realtime/views';
-import { login, MirrorClient, startStack, stateAtSameSeq, waitFor, wireCopy, type Stack } from './harness';
+import { clientPool, login, startStack, stateAtSameSeq, waitFor, wireCopy, type Stack } from './harness';
 import { observeFor } from '../support/wait-for';
 
 let stack: Stack;
-const clients: MirrorClient[] = [];
 beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
+  pool.closeAll();
   await stack?.close();
 });
 
-function client(auth: ConstructorParameters<typeof MirrorClient>[1]): MirrorClient {
-  const c = new MirrorClient(stack.url, auth);
-  clients.push(c);
-  return c;
-}
+const pool = clientPool(() => stack.url);
+const client = pool.open;
 
 describe('realtime state over socket.io', () => {
   it('starts every client with a snapshot of the live demo PBX', async () => {

@@ -9,23 +9,19 @@ import type { PbxState } from '@/lib/protocol';
 import { loadConfig } from '@/server/config';
 import { queueStats } from '@/lib/ui/queues';
 import { countActiveCalls, maskNumber, maskText, stateForView } from '@/server/realtime/views';
-import { json, login, MirrorClient, startStack, stateAtSameSeq, waitFor, wireCopy, type Stack } from './harness';
+import { clientPool, json, login, type MirrorClient, startStack, stateAtSameSeq, waitFor, wireCopy, type Stack } from './harness';
 
 let stack: Stack;
-const clients: MirrorClient[] = [];
 beforeAll(async () => {
   stack = await startStack({ env: { CALLBOARD_MASK_NUMBERS: 'viewer' }, app: { recheckMs: 100 } });
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
+  pool.closeAll();
   await stack?.close();
 });
 
-function client(auth: ConstructorParameters<typeof MirrorClient>[1]): MirrorClient {
-  const c = new MirrorClient(stack.url, auth);
-  clients.push(c);
-  return c;
-}
+const pool = clientPool(() => stack.url);
+const client = pool.open;
 
 /** Every caller number and name in a state: the values neither a wallboard nor (numbers) a masked viewer may get. */
 function sensitive(state: PbxState, into: { numbers: Set<string>; names: Set<string> }): void {
