@@ -91,7 +91,7 @@ function QueuePanel({
       {/* In a band the name gets its own line, so long figures never squeeze it out. */}
       <h2
         id={headingId}
-        className={`truncate font-semibold tracking-tight ${row ? 'col-span-full text-[clamp(1.2rem,5vmin,5rem)] leading-none' : 'text-[clamp(1rem,3vmin,3rem)]'}`}
+        className={`shrink-0 truncate font-semibold tracking-tight ${row ? 'col-span-full text-[clamp(1.2rem,5vmin,5rem)] leading-none' : 'text-[clamp(1rem,3vmin,3rem)]'}`}
       >
         {pbx.label && <span className="font-normal text-zinc-400">{pbx.label} · </span>}
         {q.id}
@@ -218,9 +218,11 @@ export function Wallboard() {
   const big =
     layout === 'row'
       ? `clamp(2.5rem, min(11vw, ${Math.round(40 / rows)}vh), 20rem)`
-      : `clamp(2rem, min(${(12 / cols).toFixed(1)}vw, ${Math.round(22 / rows)}vh), 16rem)`;
-  // 3.2 % of the height while the panels have the room; a grid of many small cards can't hold that.
-  const labelSize = cols <= 2 && rows <= 3 ? 'clamp(1rem, 3.2vh, 3.5rem)' : 'clamp(0.8rem, 2.2vh, 2.5rem)';
+      : // A tile holds its name, the big pair and two rows of small figures: the digits get what the height leaves.
+        `clamp(2rem, min(${(12 / cols).toFixed(1)}vw, ${(12 / rows).toFixed(1)}vh), 16rem)`;
+  // 3.2 % of the height in bands; a tile holds more lines, and a grid of many small cards still less.
+  const labelSize =
+    layout === 'row' ? 'clamp(1rem, 3.2vh, 3.5rem)' : rows <= 2 ? 'clamp(0.9rem, 2.4vh, 3rem)' : 'clamp(0.8rem, 2.2vh, 2.5rem)';
   const dim = live ? '' : 'opacity-50 grayscale';
 
   return (

@@ -129,6 +129,12 @@ test('a wallboard per PBX: ?pbx= shows that PBX only', async ({ page }) => {
   const pbxs = await panels.evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-pbx')))]);
   expect(pbxs).toEqual(['east']);
   await expect(page.getByTestId('link-badge')).toHaveText('Live');
+  // Both PBXs on one wall: four tiles, each named by PBX and queue, none cut off.
+  await page.goto(`${baseURL}/wallboard`);
+  await expect(panels).toHaveCount(4);
+  await expect(panels.first().getByRole('heading')).toHaveText('East office · sales');
+  const clipped = await panels.evaluateAll((els) => els.map((e) => e.scrollHeight - e.clientHeight));
+  expect(clipped).toEqual([0, 0, 0, 0]);
   await page.goto(`${baseURL}/wallboard?pbx=nowhere`);
   await expect(page.getByTestId('link-badge')).toContainText('No such PBX');
 });
