@@ -45,7 +45,7 @@ export const status = (fields: Partial<PbxStatus>): StatusOp => ['s', fields];
  * version reloads itself rather than apply a shape it does not know:
  * wallboards run for months and reconnect across upgrades.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /**
  * A PBX id, as configured: what REST paths (`/api/pbx/{id}/…`), wallboard
@@ -149,7 +149,29 @@ export type ActionRequest =
   | { type: 'hangup'; pbx: string; channel: string }
   | { type: 'hangup'; pbx: string; call: string }
   | { type: 'originate'; pbx: string; from: string; to: string; callerId?: string }
-  | { type: 'pause'; pbx: string; interface: string; queue?: string; paused: boolean; reason?: string };
+  | { type: 'pause'; pbx: string; interface: string; queue?: string; paused: boolean; reason?: string }
+  | {
+      type: 'queue-add';
+      pbx: string;
+      queue: string;
+      interface: string;
+      name?: string;
+      penalty?: number;
+      paused?: boolean;
+      stateInterface?: string;
+    }
+  | { type: 'queue-remove'; pbx: string; queue: string; interface: string }
+  | { type: 'queue-penalty'; pbx: string; queue?: string; interface: string; penalty: number }
+  /**
+   * Call actions name the call; `channel` (a Uniqueid of the call) picks the
+   * leg when the default is not the one: transfer, listen, whisper and barge
+   * act on the answering party's leg, redirect and park on the caller's.
+   */
+  | { type: 'transfer'; pbx: string; call: string; channel?: string; to: string }
+  | { type: 'redirect'; pbx: string; call: string; channel?: string; to: string }
+  | { type: 'park'; pbx: string; call: string; channel?: string }
+  | { type: 'pickup'; pbx: string; parked: string }
+  | { type: 'listen' | 'whisper' | 'barge'; pbx: string; call: string; channel?: string };
 
 export type ActionErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'rate-limited' | 'link-down' | 'timeout' | 'ami';
 

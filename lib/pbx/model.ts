@@ -142,6 +142,46 @@ export interface Device {
   since: number;
 }
 
+/** A call waiting in a parking lot (res_parking). */
+export interface ParkedCall {
+  /** `${lot}|${space}` */
+  id: string;
+  lot: string;
+  space: string;
+  /** Uniqueid of the parked channel (the parkee). */
+  channel: string;
+  channelName: string;
+  callerNum: string;
+  callerName: string;
+  /** The parkee's Linkedid: the call it belongs to. */
+  linkedId: string;
+  /** ParkerDialString: where the call returns when the timeout ends. */
+  parker: string;
+  /** ms since the epoch when it was parked (the event's time less ParkingDuration). */
+  parkedAt: number;
+  /** ParkingTimeout in seconds from `parkedAt`; 0 = none. */
+  timeout: number;
+}
+
+export type SpyMode = 'listen' | 'whisper' | 'barge';
+
+/** A channel running ChanSpy on another (ChanSpyStart until ChanSpyStop or a hangup). */
+export interface Spy {
+  /** Uniqueid of the spying channel. */
+  id: string;
+  spyerChannel: string;
+  spyerNum: string;
+  spyerName: string;
+  /** Uniqueid and name of the channel spied on. */
+  spyee: string;
+  spyeeChannel: string;
+  /** The spyee's Linkedid: the call being listened to. */
+  linkedId: string;
+  /** From the spyer's ChanSpy options (`q`, `qw`, `qB`); listen when they do not say. */
+  mode: SpyMode;
+  since: number;
+}
+
 export type LinkState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed';
 
 export interface PbxStatus {
@@ -198,6 +238,8 @@ export interface EntityMap {
   members: QueueMember;
   callers: QueueCaller;
   devices: Device;
+  parked: ParkedCall;
+  spies: Spy;
 }
 
 export type EntityKind = keyof EntityMap;
@@ -223,7 +265,17 @@ export function setTable<K extends EntityKind>(state: Record<K, Table<EntityOf<K
   state[kind] = t;
 }
 
-export const ENTITY_KINDS: readonly EntityKind[] = ['channels', 'bridges', 'calls', 'queues', 'members', 'callers', 'devices'];
+export const ENTITY_KINDS: readonly EntityKind[] = [
+  'channels',
+  'bridges',
+  'calls',
+  'queues',
+  'members',
+  'callers',
+  'devices',
+  'parked',
+  'spies',
+];
 
 export function emptyPbxStatus(): PbxStatus {
   return {
@@ -250,6 +302,8 @@ export function emptyState(): PbxState {
     members: table(),
     callers: table(),
     devices: table(),
+    parked: table(),
+    spies: table(),
     pbx: emptyPbxStatus(),
   };
 }
@@ -264,3 +318,4 @@ export function isPbxLive(pbx: PbxStatus): boolean {
 
 export const memberId = (queue: string, iface: string): string => `${queue}|${iface}`;
 export const callerId = (queue: string, uniqueid: string): string => `${queue}|${uniqueid}`;
+export const parkedId = (lot: string, space: string): string => `${lot}|${space}`;

@@ -13,7 +13,7 @@
  *   calls in progress. No channels, calls, bridges or devices.
  */
 import { isActive } from '@/lib/ui/calls';
-import type { Call, EntityKind, PbxState } from '@/lib/pbx/model';
+import { ENTITY_KINDS, type Call, type EntityKind, type PbxState } from '@/lib/pbx/model';
 import { status, type Op } from '@/lib/protocol';
 import type { Role } from '@/lib/protocol';
 
@@ -64,6 +64,8 @@ const MASKED_FIELDS: Partial<Record<EntityKind, Record<string, Masker>>> = {
   calls: { from: party, to: party, did: text },
   callers: { channel: channelName, callerNum: text, callerName: text, connectedNum: text, connectedName: text },
   bridges: { name: text, creator: text },
+  parked: { channelName, callerNum: text, callerName: text, parker: text },
+  spies: { spyeeChannel: channelName },
 };
 
 function maskFields(kind: EntityKind, fields: Record<string, unknown>): Record<string, unknown> {
@@ -130,7 +132,7 @@ export function stateForView(state: PbxState, view: View): PbxState {
     }
     return out;
   }
-  for (const kind of ['channels', 'bridges', 'calls', 'queues', 'members', 'callers', 'devices'] as EntityKind[]) {
+  for (const kind of ENTITY_KINDS) {
     const keys = WALLBOARD_FIELDS[kind];
     const table: Record<string, Record<string, unknown>> = {};
     if (keys) for (const id in source[kind]) table[id] = { id, ...pick(source[kind][id], keys) };
