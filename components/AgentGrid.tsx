@@ -1,12 +1,17 @@
 'use client';
-import { memo, useCallback, useState } from 'react';
+import { memo, useMemo } from 'react';
 import type { Agent, AgentStatus } from '@/lib/ui/agents';
+import { agentCalls, agentDevice, type AgentCall } from '@/lib/ui/agent-calls';
+import { openDialog } from '@/lib/ui/dialogs';
+import { useCan, type Can } from '@/lib/ui/grants';
 import { useNow } from '@/lib/ui/clock';
 import { elapsed } from '@/lib/ui/format';
 import { useAgents, useBoardLive, useSeveralShown, useShownAgents, useShownBoards } from '@/lib/ui/selectors';
 import type { Board } from '@/lib/store';
 import { PbxGroup } from './PbxGroup';
-import { PauseDialog, pauseAgent, type PauseTarget } from './PauseDialog';
+import { ActionMenu, type MenuItem } from './ActionMenu';
+import { LiveDuration } from './LiveDuration';
+import { pauseAgent } from './PauseDialog';
 
 export const AGENT_STATUS: Record<AgentStatus, { label: string; bar: string; text: string }> = {
   free: { label: 'Free', bar: 'bg-emerald-500', text: 'text-emerald-700 dark:text-emerald-400' },
@@ -21,24 +26,67 @@ function TimeInState({ since }: { since: number }) {
   return <span className="tabular">{elapsed(since, now)}</span>;
 }
 
+/** Who the agent is talking to, in which queue, for how long. */
+function CurrentCall({ current }: { current: AgentCall }) {
+  const { call, other } = current;
+  const party = other.name && other.name !== other.num ? other.name : other.num || call.did || '—';
+  return (
+    <div className="flex items-baseline gap-1.5 text-xs text-zinc-700 dark:text-zinc-300" data-testid="agent-call">
+      <span aria-hidden="true">↔</span>
+      <span className="sr-only">Talking to</span>
+      <span className="min-w-0 truncate font-medium">{party}</span>
+      {call.queue && <span className="shrink-0 text-zinc-600 dark:text-zinc-400">· {call.queue}</span>}
+      <LiveDuration since={call.answeredAt || call.startedAt} className="ml-auto shrink-0" />
+    </div>
+  );
+}
+
+/** The agent's menu: only what the user may do. */
+export function agentMenu(a: Agent, pbx: string, can: Can): MenuItem[] {
+  const target = { pbx, interface: a.id, name: a.name };
+  const items: MenuItem[] = [
+    { label: 'Details…', testId: 'agent-details', onSelect: () => openDialog({ kind: 'agent', pbx, interface: a.id }) },
+  ];
+  if (can.has('pause'))
+    items.push(
+      a.paused
+        ? { label: 'Resume', testId: 'agent-menu-resume', onSelect: () => void pauseAgent(target, false) }
+        : { label: 'Pause…', testId: 'agent-menu-pause', onSelect: () => openDialog({ kind: 'pause', ...target }) },
+    );
+  if (can.has('queue-penalty'))
+    items.push({ label: 'Change penalty…', testId: 'agent-penalty', onSelect: () => openDialog({ kind: 'penalty', ...target }) });
+  if (can.has('queue-remove'))
+    for (const queue of a.queues)
+      items.push({
+        label: `Remove from ${queue}…`,
+        danger: true,
+        testId: 'agent-remove',
+        onSelect: () => openDialog({ kind: 'remove', ...target, queue }),
+      });
+  return items;
+}
+
 const AgentTile = memo(function AgentTile({
   a,
   pbx,
-  canAct,
-  onPause,
+  live,
+  current,
 }: {
   a: Agent;
   pbx: string;
-  /** Offer pause and resume (supervisors and admins, while this PBX is live). */
-  canAct: boolean;
-  onPause: (target: PauseTarget) => void;
+  /** Actions are offered only while this PBX's data is live. */
+  live: boolean;
+  current: AgentCall | undefined;
 }) {
+  const can = useCan();
   const s = AGENT_STATUS[a.status];
   const target = { pbx, interface: a.id, name: a.name };
+  const acts = live && can.size > 0;
   return (
     <li
       data-testid="agent-tile"
       data-status={a.status}
+      data-interface={a.id}
       // Offline is told by a dashed, sunken tile rather than by fading it, which would fail text contrast.
       className={`relative flex flex-col gap-1 overflow-hidden rounded-lg border border-zinc-200 py-2.5 pl-4 pr-3 dark:border-zinc-800 ${
         a.status === 'offline' ? 'border-dashed bg-zinc-50 dark:bg-zinc-950' : 'bg-white dark:bg-zinc-900'
@@ -46,9 +94,15 @@ const AgentTile = memo(function AgentTile({
     >
       <span className={`absolute inset-y-0 left-0 w-1 ${s.bar}`} aria-hidden="true" />
       <div className="flex items-baseline justify-between gap-2">
-        <span className="truncate text-sm font-medium" title={a.id}>
+        <button
+          type="button"
+          onClick={() => openDialog({ kind: 'agent', pbx, interface: a.id })}
+          className="min-w-0 truncate rounded text-left text-sm font-medium hover:underline"
+          title={`${a.id}: details`}
+          data-testid="agent-name"
+        >
           {a.name}
-        </span>
+        </button>
         <span className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400 tabular" title="Time in this state">
           {a.since ? <TimeInState since={a.since} /> : ''}
         </span>
@@ -64,31 +118,49 @@ const AgentTile = memo(function AgentTile({
           {a.callsTaken} {a.callsTaken === 1 ? 'call' : 'calls'}
         </span>
       </div>
+      {current && <CurrentCall current={current} />}
       <div className="flex items-center justify-between gap-2">
         <span className="truncate text-[11px] text-zinc-600 dark:text-zinc-400">{a.queues.join(' · ')}</span>
-        {canAct && (
-          <button
-            type="button"
-            data-testid={a.paused ? 'agent-resume' : 'agent-pause'}
-            onClick={() => (a.paused ? void pauseAgent(target, false) : onPause(target))}
-            aria-label={`${a.paused ? 'Resume' : 'Pause'} ${a.name}`}
-            className="shrink-0 rounded px-1.5 py-0.5 text-[11px] font-medium text-zinc-700 ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
-          >
-            {a.paused ? 'Resume' : 'Pause'}
-          </button>
+        {acts && (
+          <span className="flex shrink-0 items-center gap-1">
+            {can.has('pause') && (
+              <button
+                type="button"
+                data-testid={a.paused ? 'agent-resume' : 'agent-pause'}
+                onClick={() => (a.paused ? void pauseAgent(target, false) : openDialog({ kind: 'pause', ...target }))}
+                aria-label={`${a.paused ? 'Resume' : 'Pause'} ${a.name}`}
+                className="shrink-0 rounded px-1.5 py-0.5 text-[11px] font-medium text-zinc-700 ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
+              >
+                {a.paused ? 'Resume' : 'Pause'}
+              </button>
+            )}
+            <ActionMenu
+              label={`Actions for ${a.name}`}
+              items={agentMenu(a, pbx, can)}
+              testId="agent-menu"
+              className="inline-flex h-5 w-6 items-center justify-center rounded text-zinc-600 ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
+            >
+              <span aria-hidden="true" className="text-sm leading-none">
+                ⋯
+              </span>
+            </ActionMenu>
+          </span>
         )}
       </div>
     </li>
   );
 }, sameAgent);
 
+type TileProps = { a: Agent; pbx: string; live: boolean; current: AgentCall | undefined };
+
 /** Agents are rebuilt on every member change; re-render a tile only if what it shows changed. */
-function sameAgent(prev: { a: Agent; pbx: string; canAct: boolean }, next: { a: Agent; pbx: string; canAct: boolean }): boolean {
+function sameAgent(prev: TileProps, next: TileProps): boolean {
   const x = prev.a;
   const y = next.a;
   return (
-    prev.canAct === next.canAct &&
+    prev.live === next.live &&
     prev.pbx === next.pbx &&
+    sameCall(prev.current, next.current) &&
     x.status === y.status &&
     x.paused === y.paused &&
     x.since === y.since &&
@@ -99,20 +171,25 @@ function sameAgent(prev: { a: Agent; pbx: string; canAct: boolean }, next: { a: 
   );
 }
 
+function sameCall(x: AgentCall | undefined, y: AgentCall | undefined): boolean {
+  if (x === undefined || y === undefined) return x === y;
+  return (
+    x.call.id === y.call.id &&
+    x.call.queue === y.call.queue &&
+    x.call.answeredAt === y.call.answeredAt &&
+    x.call.startedAt === y.call.startedAt &&
+    x.call.did === y.call.did &&
+    x.other.name === y.other.name &&
+    x.other.num === y.other.num
+  );
+}
+
 /** One PBX's agents; with several PBXs on screen, under its name, and dimmed alone when its data is stale. */
-function BoardAgents({
-  board,
-  titled,
-  canAct,
-  onPause,
-}: {
-  board: Board;
-  titled: boolean;
-  canAct: boolean;
-  onPause: (t: PauseTarget) => void;
-}) {
+function BoardAgents({ board, titled }: { board: Board; titled: boolean }) {
   const agents = useAgents(board.id);
   const live = useBoardLive(board.id);
+  const { channels, calls } = board.state;
+  const current = useMemo(() => agentCalls({ channels, calls }), [channels, calls]);
   return (
     <PbxGroup board={board} titled={titled} testId="pbx-agents" gap="gap-2">
       {agents.length === 0 ? (
@@ -122,7 +199,7 @@ function BoardAgents({
       ) : (
         <ul className="grid grid-cols-[repeat(auto-fill,minmax(12.5rem,1fr))] gap-2">
           {agents.map((a) => (
-            <AgentTile key={a.id} a={a} pbx={board.id} canAct={canAct && live} onPause={onPause} />
+            <AgentTile key={a.id} a={a} pbx={board.id} live={live} current={current.get(agentDevice(a.id))} />
           ))}
         </ul>
       )}
@@ -130,10 +207,8 @@ function BoardAgents({
   );
 }
 
-export function AgentGrid({ canAct }: { canAct: boolean }) {
+export function AgentGrid() {
   const boards = useShownBoards();
-  const [pausing, setPausing] = useState<PauseTarget | null>(null);
-  const onPause = useCallback((t: PauseTarget) => setPausing(t), []);
   const several = useSeveralShown();
   const count = useShownAgents().length;
   return (
@@ -149,9 +224,8 @@ export function AgentGrid({ canAct }: { canAct: boolean }) {
         </span>
       </h2>
       {boards.map((b) => (
-        <BoardAgents key={b.id} board={b} titled={several} canAct={canAct} onPause={onPause} />
+        <BoardAgents key={b.id} board={b} titled={several} />
       ))}
-      {canAct && <PauseDialog target={pausing} onClose={() => setPausing(null)} />}
     </section>
   );
 }

@@ -11,18 +11,20 @@ import type { CallState } from '@/lib/pbx/model';
 import { STATE_LABEL, defaultCallView, nextSort, splitRowKey, visibleCallRows, type CallView, type SortKey } from '@/lib/ui/calls';
 import { useMediaQuery } from '@/lib/ui/media';
 import { useAnyLive, useBoardLive, useSeveralShown, useShownBoards } from '@/lib/ui/selectors';
+import { monitoredBy } from '@/lib/ui/spies';
+import { useCan } from '@/lib/ui/grants';
+import { CallActions } from './CallActions';
 import { CallStateChip, DirectionIcon } from './CallState';
 import { LiveDuration } from './LiveDuration';
-import { HangupDialog } from './HangupDialog';
 import { OriginateDialog } from './OriginateDialog';
 import { buttonStyles, inputStyles } from './Dialog';
-import { IconArrowSort, IconPhoneCall, IconPhoneOff, IconSearch, IconSortAsc, IconSortDesc } from './icons';
+import { IconArrowSort, IconPhoneCall, IconSearch, IconSortAsc, IconSortDesc } from './icons';
 
 // A viewer has no actions, so no column is kept for them; the PBX column only when several PBXs share the table.
 const COLS = {
-  act: 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem_6.5rem] items-center gap-x-3',
+  act: 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem_8.5rem] items-center gap-x-3',
   view: 'grid grid-cols-[2rem_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem] items-center gap-x-3',
-  actPbx: 'grid grid-cols-[2rem_minmax(0,0.7fr)_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem_6.5rem] items-center gap-x-3',
+  actPbx: 'grid grid-cols-[2rem_minmax(0,0.7fr)_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem_8.5rem] items-center gap-x-3',
   viewPbx: 'grid grid-cols-[2rem_minmax(0,0.7fr)_minmax(0,1.3fr)_minmax(0,1.1fr)_7.5rem_minmax(0,0.8fr)_4.5rem] items-center gap-x-3',
 };
 const colsFor = (canAct: boolean, several: boolean) => COLS[`${canAct ? 'act' : 'view'}${several ? 'Pbx' : ''}`];
@@ -48,7 +50,6 @@ const CallRow = memo(function CallRow({
   height,
   wide,
   canAct,
-  onHangup,
 }: {
   rowKey: string;
   /** The PBX's name, when several PBXs share the table. */
@@ -57,7 +58,6 @@ const CallRow = memo(function CallRow({
   height: number;
   wide: boolean;
   canAct: boolean;
-  onHangup: (rowKey: string) => void;
 }) {
   const { pbx, id } = splitRowKey(rowKey);
   const call = usePbx((s) => {
@@ -65,18 +65,13 @@ const CallRow = memo(function CallRow({
     return calls && Object.hasOwn(calls, id) ? calls[id] : undefined;
   });
   const live = useBoardLive(pbx);
+  const monitors = usePbx((s) => monitoredBy(s.boards.find((b) => b.id === pbx)?.state.spies, id));
   if (!call) return null;
-  const hangup = canAct && (
-    <button
-      type="button"
-      onClick={() => onHangup(rowKey)}
-      disabled={!live}
-      title={live ? undefined : 'Not while the data is stale'}
-      className="inline-flex h-7 items-center gap-1 rounded-md px-2 text-xs font-medium text-rose-600 ring-1 ring-inset ring-rose-200 hover:bg-rose-50 disabled:cursor-not-allowed disabled:opacity-50 disabled:hover:bg-transparent dark:text-rose-400 dark:ring-rose-900 dark:hover:bg-rose-950/50"
-      aria-label={`Hang up call from ${call.from.name || call.from.num}`}
-    >
-      <IconPhoneOff width={13} height={13} /> Hang up
-    </button>
+  const actions = canAct && <CallActions pbx={pbx} call={call} live={live} />;
+  const monitored = monitors && (
+    <span className="block truncate text-xs font-medium text-violet-700 dark:text-violet-400" data-testid="monitored-by" title={monitors}>
+      {monitors}
+    </span>
   );
   const style = { height, transform: `translateY(${start}px)` };
   // A PBX whose data is stale dims its own rows only; the other PBXs' rows stay as they are.
@@ -109,15 +104,16 @@ const CallRow = memo(function CallRow({
         <span role="cell">
           <CallStateChip state={call.state} />
         </span>
-        <span role="cell" className="truncate text-zinc-600 dark:text-zinc-300">
+        <span role="cell" className="min-w-0 truncate text-zinc-600 dark:text-zinc-300">
           {call.queue || <span className="text-zinc-500 dark:text-zinc-400">—</span>}
+          {monitored}
         </span>
         <span role="cell" className="text-right font-medium">
           <LiveDuration since={call.startedAt} />
         </span>
         {canAct && (
           <span role="cell" className="flex justify-end">
-            {hangup}
+            {actions}
           </span>
         )}
       </div>
@@ -151,8 +147,9 @@ const CallRow = memo(function CallRow({
           <CallStateChip state={call.state} />
           {call.queue && <span className="truncate text-xs text-zinc-600 dark:text-zinc-400">{call.queue}</span>}
           {pbxLabel !== null && <span className="truncate text-xs text-zinc-500 dark:text-zinc-400">· {pbxLabel}</span>}
-          {canAct && <span className="ml-auto">{hangup}</span>}
+          {canAct && <span className="ml-auto">{actions}</span>}
         </div>
+        {monitored}
       </div>
     </div>
   );
@@ -191,7 +188,12 @@ function SortHeader({
   );
 }
 
-export function CallsPanel({ canAct }: { canAct: boolean }) {
+/** The actions of a call row; without any of them the table keeps no actions column. */
+const ROW_ACTIONS = ['hangup', 'transfer', 'redirect', 'park', 'listen', 'whisper', 'barge'] as const;
+
+export function CallsPanel() {
+  const can = useCan();
+  const canAct = ROW_ACTIONS.some((a) => can.has(a));
   const live = useAnyLive();
   const boards = useShownBoards();
   const several = useSeveralShown();
@@ -219,12 +221,7 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
     useFlushSync: false,
   });
 
-  const [hangup, setHangup] = useState<{ pbx: string; call: string } | null>(null);
   const [originateOpen, setOriginateOpen] = useState(false);
-  const onHangup = useCallback((key: string) => {
-    const { pbx, id } = splitRowKey(key);
-    setHangup({ pbx, call: id });
-  }, []);
   const onSort = useCallback((k: SortKey) => setView((v) => nextSort(v, k)), []);
   const filtered = view.search !== '' || view.state !== 'all' || view.queue !== '';
   const total = useMemo(() => boards.reduce((n, b) => n + Object.keys(b.state.calls).length, 0), [boards]);
@@ -282,7 +279,7 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
             ))}
           </select>
         </label>
-        {canAct && (
+        {can.has('originate') && (
           <button
             type="button"
             onClick={() => setOriginateOpen(true)}
@@ -338,7 +335,6 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
                   height={rowHeight}
                   wide={wide}
                   canAct={canAct}
-                  onHangup={onHangup}
                 />
               ))}
             </div>
@@ -346,7 +342,6 @@ export function CallsPanel({ canAct }: { canAct: boolean }) {
         </div>
       </div>
 
-      {canAct && <HangupDialog target={hangup} onClose={() => setHangup(null)} />}
       {canAct && <OriginateDialog open={originateOpen} onClose={() => setOriginateOpen(false)} />}
     </section>
   );

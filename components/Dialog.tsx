@@ -36,7 +36,10 @@ export function Dialog({
   return (
     <dialog
       ref={ref}
-      onClose={onClose}
+      // A dialog closed because another one opened fires its close event after the switch: only a close the user made counts.
+      onClose={() => {
+        if (open) onClose();
+      }}
       onClick={(e) => {
         // A click on the backdrop lands on the dialog element itself.
         if (e.target === e.currentTarget) onClose();

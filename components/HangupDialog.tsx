@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
-import { sendAction, usePbx } from '@/lib/store';
-import { showToast, updateToast } from '@/lib/ui/toasts';
+import { usePbx } from '@/lib/store';
+import { act } from '@/lib/ui/act';
 import { buttonStyles, Dialog } from './Dialog';
 import { CallStateChip } from './CallState';
 import { LiveDuration } from './LiveDuration';
@@ -19,16 +19,12 @@ export function HangupDialog({ target, onClose }: { target: { pbx: string; call:
   const confirm = async () => {
     if (!target) return;
     setBusy(true);
-    const toast = showToast({ tone: 'pending', title: 'Hanging up…', detail: who });
-    const result = await sendAction({ type: 'hangup', pbx: target.pbx, call: target.call });
+    await act(
+      { type: 'hangup', pbx: target.pbx, call: target.call },
+      { pending: 'Hanging up…', done: 'Call hung up', failed: 'Hangup failed', detail: who },
+    );
     setBusy(false);
     onClose();
-    updateToast(
-      toast,
-      result.ok
-        ? { tone: 'success', title: 'Call hung up', detail: result.message }
-        : { tone: 'error', title: 'Hangup failed', detail: result.message },
-    );
   };
 
   return (

@@ -1,12 +1,13 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
 import { pauseReasonSchema } from '@/lib/actions';
-import { sendAction } from '@/lib/store';
-import { showToast, updateToast } from '@/lib/ui/toasts';
+import { usePbx } from '@/lib/store';
+import { act } from '@/lib/ui/act';
 import { buttonStyles, Dialog, inputStyles } from './Dialog';
 
-/** The reasons offered first; any other can be typed. */
+/** The reasons offered first when the server names none (it sends the configured list per PBX); any other can be typed. */
 export const PAUSE_REASONS = ['Break', 'Lunch', 'Coaching', 'Training', 'Meeting', 'Admin'] as const;
+const NO_REASONS: readonly string[] = [];
 
 export interface PauseTarget {
   pbx: string;
@@ -32,6 +33,8 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
   const uid = useId();
+  const configured = usePbx((s) => s.boards.find((b) => b.id === target.pbx)?.pauseReasons ?? NO_REASONS);
+  const reasons = configured.length ? configured : PAUSE_REASONS;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -62,7 +65,7 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
           data-autofocus
         />
         <datalist id={`${uid}-reasons`}>
-          {PAUSE_REASONS.map((r) => (
+          {reasons.map((r) => (
             <option key={r} value={r} />
           ))}
         </datalist>
@@ -71,7 +74,7 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
         </p>
       </div>
       <div className="flex flex-wrap gap-1.5" role="group" aria-label="Common reasons">
-        {PAUSE_REASONS.map((r) => (
+        {reasons.map((r) => (
           <button key={r} type="button" className={`${buttonStyles.secondary} h-7 px-2 text-xs`} onClick={() => setReason(r)}>
             {r}
           </button>
@@ -91,13 +94,13 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
 
 /** Sends the pause or unpause and follows it with a toast. */
 export async function pauseAgent(target: PauseTarget, paused: boolean, reason?: string): Promise<void> {
-  const what = paused ? `Pausing ${target.name}…` : `Resuming ${target.name}…`;
-  const toast = showToast({ tone: 'pending', title: what, detail: reason ? `Reason: ${reason}` : undefined });
-  const result = await sendAction({ type: 'pause', pbx: target.pbx, interface: target.interface, paused, ...(reason ? { reason } : {}) });
-  updateToast(
-    toast,
-    result.ok
-      ? { tone: 'success', title: paused ? `${target.name} paused` : `${target.name} resumed`, detail: result.message }
-      : { tone: 'error', title: paused ? 'Pause failed' : 'Resume failed', detail: result.message },
+  await act(
+    { type: 'pause', pbx: target.pbx, interface: target.interface, paused, ...(reason ? { reason } : {}) },
+    {
+      pending: paused ? `Pausing ${target.name}…` : `Resuming ${target.name}…`,
+      done: paused ? `${target.name} paused` : `${target.name} resumed`,
+      failed: paused ? 'Pause failed' : 'Resume failed',
+      detail: reason ? `Reason: ${reason}` : undefined,
+    },
   );
 }

@@ -4,6 +4,9 @@ import { elapsed, formatPercent } from '@/lib/ui/format';
 import { waitLevel, type QueueStats } from '@/lib/ui/queues';
 import { useQueueStats, useSeveralShown, useShownBoards } from '@/lib/ui/selectors';
 import type { Board } from '@/lib/store';
+import { openDialog } from '@/lib/ui/dialogs';
+import { useCan } from '@/lib/ui/grants';
+import { useBoardLive } from '@/lib/ui/selectors';
 import { PbxGroup } from './PbxGroup';
 import { IconUsers } from './icons';
 
@@ -19,6 +22,24 @@ function LongestWait({ since, serviceLevel }: { since: number; serviceLevel: num
   return <span className={WAIT_TONE[waitLevel(now - since, serviceLevel)]}>{elapsed(since, now)}</span>;
 }
 
+function AddMember({ queue, pbx }: { queue: string; pbx: string }) {
+  const can = useCan();
+  const live = useBoardLive(pbx);
+  if (!can.has('queue-add')) return null;
+  return (
+    <button
+      type="button"
+      onClick={() => openDialog({ kind: 'add-member', pbx, queue })}
+      disabled={!live}
+      data-testid="queue-add-member"
+      aria-label={`Add a member to ${queue}`}
+      className="rounded px-1.5 py-0.5 text-[11px] font-medium text-zinc-700 ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 disabled:opacity-50 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
+    >
+      + Member
+    </button>
+  );
+}
+
 function QueueCard({ q, pbx }: { q: QueueStats; pbx: string }) {
   const total = q.agents.free + q.agents.busy + q.agents.paused;
   const pct = (n: number) => (total ? `${(n / total) * 100}%` : '0%');
@@ -30,7 +51,8 @@ function QueueCard({ q, pbx }: { q: QueueStats; pbx: string }) {
       className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
     >
       <header className="flex items-baseline justify-between gap-2">
-        <h3 className="truncate text-sm font-semibold">{q.id}</h3>
+        <h3 className="mr-auto truncate text-sm font-semibold">{q.id}</h3>
+        <AddMember queue={q.id} pbx={pbx} />
         <span className="text-xs text-zinc-600 dark:text-zinc-400 tabular" title={`Answered within ${q.serviceLevel || '—'} s`}>
           SLA{' '}
           <span className="font-medium text-zinc-700 dark:text-zinc-300">

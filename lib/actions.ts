@@ -104,7 +104,93 @@ export const pauseSchema = z
   })
   .refine((r) => r.paused || r.reason === undefined, { message: 'An unpause takes no reason', path: ['reason'] });
 
-export const actionRequestSchema = z.union([hangupChannelSchema, hangupCallSchema, originateSchema, pauseSchema]);
+/** What app_queue accepts as a penalty: a whole number, 0 or more (we cap it where a person would stop). */
+const penaltySchema = z
+  .number({ error: (issue) => (issue.input === undefined ? 'Give a penalty' : 'The penalty must be a number') })
+  .int('The penalty is a whole number')
+  .min(0, 'The penalty is 0 or more')
+  .max(1000, 'The penalty is at most 1000');
+
+/** A member's name as the queue card shows it (QueueAdd's `MemberName`). */
+export const memberNameSchema = text('Give a name, or leave it out', 'The name')
+  .max(60, 'A name is at most 60 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} .,'()&_-]{0,59}$/u, "A name is letters, digits, spaces and .,'()&_-");
+
+/** Add a member to a queue: QueueAdd. */
+export const queueAddSchema = z.strictObject({
+  type: z.literal('queue-add'),
+  pbx: pbxIdSchema,
+  queue: queueNameSchema,
+  interface: memberInterfaceSchema,
+  name: memberNameSchema.optional(),
+  penalty: penaltySchema.optional(),
+  paused: z.boolean({ error: 'paused must be true or false' }).optional(),
+  stateInterface: memberInterfaceSchema.optional(),
+});
+
+/** Remove a member from a queue: QueueRemove (Asterisk refuses it for a static member). */
+export const queueRemoveSchema = z.strictObject({
+  type: z.literal('queue-remove'),
+  pbx: pbxIdSchema,
+  queue: queueNameSchema,
+  interface: memberInterfaceSchema,
+});
+
+/** Change a member's penalty, in one queue or every queue it is in: QueuePenalty. */
+export const queuePenaltySchema = z.strictObject({
+  type: z.literal('queue-penalty'),
+  pbx: pbxIdSchema,
+  queue: queueNameSchema.optional(),
+  interface: memberInterfaceSchema,
+  penalty: penaltySchema,
+});
+
+/** Which call a call action is for, and optionally which of its legs (a Uniqueid). */
+const callTarget = {
+  pbx: pbxIdSchema,
+  call: text('Say which call', 'The call id').regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'Not a call id'),
+  channel: uniqueidSchema.optional(),
+};
+
+/** Where a call goes: an extension or a number in the PBX's dialplan. */
+export const destinationSchema = text('Say where the call goes', 'The destination').regex(
+  /^[0-9*#+]{1,32}$/,
+  'A destination is 1 to 32 digits, *, # or +',
+);
+
+/** Blind transfer: the answering party's leg leaves, the other party is sent to `to` (BlindTransfer). */
+export const transferSchema = z.strictObject({ type: z.literal('transfer'), ...callTarget, to: destinationSchema });
+
+/** Redirect one leg (the caller's by default) to a dialplan extension, such as hold or an announcement (Redirect). */
+export const redirectSchema = z.strictObject({ type: z.literal('redirect'), ...callTarget, to: destinationSchema });
+
+/** Park the caller's leg; it comes back to the other party when the lot's timeout ends (Park). */
+export const parkSchema = z.strictObject({ type: z.literal('park'), ...callTarget });
+
+/** Pick up a parked call at the user's own phone: an Originate to the parking slot. */
+export const pickupSchema = z.strictObject({
+  type: z.literal('pickup'),
+  pbx: pbxIdSchema,
+  parked: text('Say which parked call', 'The parked call').regex(/^[A-Za-z0-9_.-]{1,80}\|[0-9]{1,10}$/, 'Not a parked call'),
+});
+
+/** Listen, whisper or barge from the user's own phone: an Originate into ChanSpy on the answering party's device. */
+export const spySchema = z.strictObject({ type: z.enum(['listen', 'whisper', 'barge']), ...callTarget });
+
+export const actionRequestSchema = z.union([
+  hangupChannelSchema,
+  hangupCallSchema,
+  originateSchema,
+  pauseSchema,
+  queueAddSchema,
+  queueRemoveSchema,
+  queuePenaltySchema,
+  transferSchema,
+  redirectSchema,
+  parkSchema,
+  pickupSchema,
+  spySchema,
+]);
 
 export type ParsedAction = z.infer<typeof actionRequestSchema>;
 
@@ -125,6 +211,10 @@ const LABEL: Record<string, string> = {
   queue: 'Queue',
   paused: 'Pause',
   reason: 'Reason',
+  name: 'Name',
+  penalty: 'Penalty',
+  stateInterface: 'State interface',
+  parked: 'Parked call',
 };
 
 /**
@@ -163,24 +253,40 @@ export function parseActionRequest(value: unknown): { ok: true; request: ParsedA
   return { ok: false, message: describeIssues(value, result.error) };
 }
 
+/** The schema of each action type but hangup, which has two. */
+const SCHEMA_OF = new Map<string, z.ZodType>([
+  ['originate', originateSchema],
+  ['pause', pauseSchema],
+  ['queue-add', queueAddSchema],
+  ['queue-remove', queueRemoveSchema],
+  ['queue-penalty', queuePenaltySchema],
+  ['transfer', transferSchema],
+  ['redirect', redirectSchema],
+  ['park', parkSchema],
+  ['pickup', pickupSchema],
+  ['listen', spySchema],
+  ['whisper', spySchema],
+  ['barge', spySchema],
+]);
+
+const TYPES = `hangup, ${[...SCHEMA_OF.keys()].join(', ')}`;
+
 function describeIssues(value: unknown, error: z.ZodError): string {
   // A union reports every branch; pick the branch the request meant by its type.
   const request = typeof value === 'object' && value !== null ? value : undefined;
   const type = request !== undefined && 'type' in request ? request.type : undefined;
   const branch =
-    type === 'originate'
-      ? originateSchema
-      : type === 'pause'
-        ? pauseSchema
-        : type === 'hangup'
-          ? request !== undefined && Object.hasOwn(request, 'call')
-            ? hangupCallSchema
-            : hangupChannelSchema
-          : null;
+    type === 'hangup'
+      ? request !== undefined && Object.hasOwn(request, 'call')
+        ? hangupCallSchema
+        : hangupChannelSchema
+      : typeof type === 'string'
+        ? SCHEMA_OF.get(type)
+        : undefined;
   if (!branch)
     return type === undefined
-      ? 'Say which action: {"type": "hangup", …}, {"type": "originate", …} or {"type": "pause", …}'
-      : 'Unknown action type; use hangup, originate or pause';
+      ? 'Say which action: {"type": "hangup", …}, {"type": "originate", …}, {"type": "pause", …} and so on'
+      : `Unknown action type; use one of ${TYPES}`;
   const specific = branch.safeParse(value);
   const issue = specific.success ? error.issues[0] : specific.error.issues[0];
   if (!issue) return 'The request is not valid';

@@ -57,6 +57,8 @@ export const PBX_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 export interface PbxInfo {
   id: string;
   label: string;
+  /** The reasons the pause dialog offers first for this PBX's agents. */
+  pauseReasons?: string[];
 }
 
 /** Each PBX has its own seq: a gap or a resync on one never disturbs another. */

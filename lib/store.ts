@@ -37,6 +37,8 @@ export interface Board {
   seq: number;
   /** True once a snapshot has arrived. */
   ready: boolean;
+  /** The pause reasons this PBX's configuration offers first. */
+  pauseReasons: readonly string[];
 }
 
 export interface PbxStore {
@@ -73,7 +75,13 @@ export function selectPbx(pbx: string | null): void {
 }
 
 /** A board that has not had its snapshot yet: shown as connecting, never as empty-and-live. */
-const emptyBoard = (id: string, label: string): Board => ({ id, label, state: emptyState(), seq: -1, ready: false });
+const emptyBoard = (id: string, label: string): Board => ({ id, label, state: emptyState(), seq: -1, ready: false, pauseReasons: [] });
+
+/** At most 20 short strings: the server validated them, but a bundle trusts no list from the wire blindly. */
+function readReasons(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((r): r is string => typeof r === 'string' && r.length > 0 && r.length <= 60).slice(0, 20);
+}
 
 /** `boards` with the board of `id` replaced by `update(board)`. */
 function withBoard(boards: readonly Board[], id: string, update: (board: Board) => Board): readonly Board[] {
@@ -154,8 +162,9 @@ class PageConnection {
     for (const item of list.slice(0, MAX_PBXS)) {
       if (typeof item?.id !== 'string' || !PBX_ID.test(item.id) || next.some((b) => b.id === item.id)) continue;
       const label = typeof item.label === 'string' ? item.label : item.id;
+      const pauseReasons = readReasons(item.pauseReasons);
       const old = boards.find((b) => b.id === item.id);
-      next.push(old ? { ...old, label } : emptyBoard(item.id, label));
+      next.push(old ? { ...old, label, pauseReasons } : { ...emptyBoard(item.id, label), pauseReasons });
     }
     usePbx.setState({
       boards: next,

@@ -167,6 +167,8 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       label: pbx.label,
       demo: isDemo,
       originate: pbx.originate,
+      pauseReasons: pbx.pauseReasons,
+      parkingContext: pbx.parkingContext,
       session: pbxSessions[i],
       fanout: new Fanout(io, pbxSessions[i], {
         pbx: pbx.id,
@@ -181,7 +183,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   const runner = new ActionRunner({
     pbx: (id) => {
       const pbx = pbxs.get(id);
-      return pbx && { commands: pbx.session, originate: pbx.originate };
+      return pbx && { commands: pbx.session, originate: pbx.originate, parkingContext: pbx.parkingContext };
     },
     audit,
     log: log.child({ module: 'actions' }),

@@ -13,6 +13,9 @@ import {
   DEFAULT_ORIGINATE_CHANNEL,
   DEFAULT_ORIGINATE_CONTEXT,
   DEMO_ORIGINATE_CONTEXT,
+  DEFAULT_PARKING_CONTEXT,
+  DEFAULT_PAUSE_REASONS,
+  pauseReasonList,
   headerValue,
   readPbxFile,
   type PbxConfig,
@@ -43,6 +46,20 @@ const envSchema = z.object({
   /** Default: from-internal, or the demo dialplan's `internal` on the demo PBX. */
   ORIGINATE_CONTEXT: contextName.optional(),
   ORIGINATE_CHANNEL: channelTemplate.default(DEFAULT_ORIGINATE_CHANNEL),
+  /** Comma-separated: the reasons the pause dialog offers first. */
+  CALLBOARD_PAUSE_REASONS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v === undefined
+        ? DEFAULT_PAUSE_REASONS
+        : v
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+    )
+    .pipe(pauseReasonList),
+  PARKING_CONTEXT: contextName.default(DEFAULT_PARKING_CONTEXT),
   CALLBOARD_SEED: z.coerce.number().int().default(1),
   /** Extra origins allowed to open a socket (comma separated), besides the server's own. */
   CALLBOARD_ORIGINS: z.string().default(''),
@@ -214,6 +231,8 @@ function pbxConfigs(
     try {
       const pbxs = readPbxFile(path.resolve(e.CALLBOARD_CONFIG), {
         originate: { context: e.ORIGINATE_CONTEXT, channelTemplate: e.ORIGINATE_CHANNEL },
+        pauseReasons: e.CALLBOARD_PAUSE_REASONS,
+        parkingContext: e.PARKING_CONTEXT,
         parseTrunks,
         env,
       });
@@ -223,14 +242,31 @@ function pbxConfigs(
     }
   }
   const originate = (fallback: string) => ({ context: e.ORIGINATE_CONTEXT ?? fallback, channelTemplate: e.ORIGINATE_CHANNEL });
+  const extras = { pauseReasons: e.CALLBOARD_PAUSE_REASONS, parkingContext: e.PARKING_CONTEXT };
   if (!e.AMI_HOST) {
-    const demo = { id: 'demo', label: 'Demo PBX', ami: null, seed: e.CALLBOARD_SEED, trunks, originate: originate(DEMO_ORIGINATE_CONTEXT) };
+    const demo = {
+      id: 'demo',
+      label: 'Demo PBX',
+      ami: null,
+      seed: e.CALLBOARD_SEED,
+      trunks,
+      originate: originate(DEMO_ORIGINATE_CONTEXT),
+      ...extras,
+    };
     return { pbxs: [demo], pbxSource: 'demo' };
   }
   const missing = (['AMI_USERNAME', 'AMI_SECRET'] as const).filter((k) => !e[k]);
   if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')}: required when AMI_HOST is set`);
   const ami = { host: e.AMI_HOST, port: e.AMI_PORT, username: e.AMI_USERNAME!, secret: e.AMI_SECRET!, tls: e.AMI_TLS };
-  const pbx = { id: 'main', label: e.AMI_LABEL ?? e.AMI_HOST, ami, seed: 1, trunks, originate: originate(DEFAULT_ORIGINATE_CONTEXT) };
+  const pbx = {
+    id: 'main',
+    label: e.AMI_LABEL ?? e.AMI_HOST,
+    ami,
+    seed: 1,
+    trunks,
+    originate: originate(DEFAULT_ORIGINATE_CONTEXT),
+    ...extras,
+  };
   return { pbxs: [pbx], pbxSource: 'env' };
 }
 

@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { pauseReasonSchema } from '@/lib/actions';
 import { PBX_ID } from '@/lib/protocol';
 
 export interface AmiConfig {
@@ -35,7 +36,17 @@ export interface PbxConfig {
   /** Endpoint names and regular expressions that mark trunk channels; null: lib/pbx's default guess. */
   trunks: (string | RegExp)[] | null;
   originate: OriginateConfig;
+  /** The pause reasons the pause dialog offers first (any other can be typed). */
+  pauseReasons: string[];
+  /** The context whose extensions are the parking slots, for pick-up. */
+  parkingContext: string;
 }
+
+/** What the pause dialog offers when nothing is configured. */
+export const DEFAULT_PAUSE_REASONS = ['Break', 'Lunch', 'Coaching', 'Training', 'Meeting', 'Admin'];
+/** res_parking's default context for its slots. */
+export const DEFAULT_PARKING_CONTEXT = 'parkedcalls';
+export const pauseReasonList = z.array(pauseReasonSchema).max(20, 'at most 20 reasons');
 
 /** The demo dialplan routes extensions in `internal`, where a real PBX would use from-internal. */
 export const DEMO_ORIGINATE_CONTEXT = 'internal';
@@ -56,6 +67,8 @@ const common = {
   label: z.string().trim().min(1).max(60).optional(),
   trunks: z.union([z.string(), z.array(z.string())]).optional(),
   originate: z.strictObject({ context: contextName.optional(), channel: channelTemplate.optional() }).optional(),
+  pauseReasons: pauseReasonList.optional(),
+  parking: z.strictObject({ context: contextName }).optional(),
 };
 
 const amiEntry = z.strictObject({
@@ -86,6 +99,8 @@ const fileSchema = z.strictObject({
 
 export interface PbxDefaults {
   originate: { context?: string; channelTemplate: string };
+  pauseReasons: string[];
+  parkingContext: string;
   parseTrunks(text: string): (string | RegExp)[];
   env: Record<string, string | undefined>;
 }
@@ -122,8 +137,12 @@ export function readPbxFile(file: string, defaults: PbxDefaults): PbxConfig[] {
       context: entry.originate?.context ?? defaults.originate.context ?? (demo ? DEMO_ORIGINATE_CONTEXT : DEFAULT_ORIGINATE_CONTEXT),
       channelTemplate: entry.originate?.channel ?? defaults.originate.channelTemplate,
     };
+    const extras = {
+      pauseReasons: entry.pauseReasons ?? defaults.pauseReasons,
+      parkingContext: entry.parking?.context ?? defaults.parkingContext,
+    };
     if ('demo' in entry) {
-      return { id: entry.id, label: entry.label ?? `Demo PBX ${entry.id}`, ami: null, seed: entry.demo.seed, trunks, originate };
+      return { id: entry.id, label: entry.label ?? `Demo PBX ${entry.id}`, ami: null, seed: entry.demo.seed, trunks, originate, ...extras };
     }
     const secret = entry.secretEnv ? defaults.env[entry.secretEnv] : entry.secret;
     if (entry.secret && entry.secretEnv) throw new Error(`${where}: give secret or secretEnv, not both`);
@@ -140,6 +159,7 @@ export function readPbxFile(file: string, defaults: PbxDefaults): PbxConfig[] {
       seed: 1,
       trunks,
       originate,
+      ...extras,
     };
   });
 }

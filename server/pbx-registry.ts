@@ -15,6 +15,8 @@ export interface PbxRuntime {
   session: PbxSession;
   fanout: Fanout;
   originate: OriginateConfig;
+  pauseReasons: readonly string[];
+  parkingContext: string;
 }
 
 export class PbxRegistry {
@@ -35,6 +37,6 @@ export class PbxRegistry {
   }
 
   info(pbxs: readonly PbxRuntime[] = this.list): PbxInfo[] {
-    return pbxs.map((p) => ({ id: p.id, label: p.label }));
+    return pbxs.map((p) => ({ id: p.id, label: p.label, pauseReasons: [...p.pauseReasons] }));
   }
 }

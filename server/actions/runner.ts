@@ -5,17 +5,22 @@
  * `link-down` and the action is never retried behind the user's back.
  */
 import { parseActionRequest, type ParsedAction } from '@/lib/actions';
+import { grantsFor, inScope, mayAct, type Grants } from '@/lib/grants';
+import type { Call, Channel } from '@/lib/pbx/model';
 import { AmiActionError, AmiConnectionError, AmiSerializeError, AmiTimeoutError } from '@/lib/ami/errors';
 import type { AmiAction } from '@/lib/ami/serialize';
 import { PBX_ID, type ActionErrorCode, type ActionResult, type PbxState, type Role } from '@/lib/protocol';
 import type { Logger } from '../log';
 import { RateLimiter } from '../rate-limit';
 import { boundedCopy, type AuditLog } from './audit';
+import { answeringLeg, bridgedPeer, callerLeg, findCall, legOf, spyDevice } from './call-legs';
 
 export interface Actor {
   user: string;
   role: Role;
   address: string;
+  /** What this user may do and see; the role's defaults when absent. */
+  grants?: Grants;
 }
 
 /** Who an audit entry names: an actor, or someone refused before we knew a role. */
@@ -32,7 +37,10 @@ export interface PbxCommands {
 /** A PBX an action can go to: its session and how it places calls. */
 export interface ActionTarget {
   commands: PbxCommands;
+  /** Where calls are placed, transferred and redirected (`context`), and how a user's phone is dialled. */
   originate: { context: string; channelTemplate: string };
+  /** The dialplan context whose extensions are the parking slots (res_parking's `parkedcalls`). */
+  parkingContext?: string;
 }
 
 export interface ActionRunnerOptions {
@@ -47,7 +55,8 @@ export interface ActionRunnerOptions {
 
 const ACTING_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
 const HANGUP_TIMEOUT_MS = 10_000;
-const PAUSE_TIMEOUT_MS = 10_000;
+const QUEUE_TIMEOUT_MS = 10_000;
+const CALL_ACTION_TIMEOUT_MS = 10_000;
 /** Originate answers when the far end picks up or the ring timeout ends; the browser waits 40 s. */
 const ORIGINATE_TIMEOUT_MS = 35_000;
 const ORIGINATE_RING_MS = 30_000;
@@ -83,12 +92,15 @@ export class ActionRunner {
     try {
       const parsed = parseActionRequest(raw);
       if (!parsed.ok) throw new Refusal('invalid', parsed.message);
-      if (!ACTING_ROLES.has(actor.role)) throw new Refusal('forbidden', `Role ${actor.role} may not ${parsed.request.type}`);
+      const request = parsed.request;
+      if (!ACTING_ROLES.has(actor.role)) throw new Refusal('forbidden', `Role ${actor.role} may not ${request.type}`);
+      const grants = actor.grants ?? grantsFor(actor.role);
+      if (!mayAct(grants, request.type)) throw new Refusal('forbidden', `Your account may not ${request.type}`);
       const limit = this.limiter.hit(actor.user, this.now());
       if (!limit.ok) throw new Refusal('rate-limited', `Too many actions. Try again in ${Math.ceil(limit.retryAfterMs / 1000)} s.`);
-      const target = this.opts.pbx(parsed.request.pbx);
-      if (!target) throw new Refusal('invalid', `No PBX "${parsed.request.pbx}" is configured`);
-      result = await this.execute(target, parsed.request);
+      const target = this.opts.pbx(request.pbx);
+      if (!target) throw new Refusal('invalid', `No PBX "${request.pbx}" is configured`);
+      result = await this.execute(target, request, grants);
     } catch (err) {
       result = toFailure(err);
       if (result.code === 'ami' && !(err instanceof AmiActionError)) this.opts.log.error({ err }, 'action failed unexpectedly');
@@ -112,30 +124,53 @@ export class ActionRunner {
     });
   }
 
-  private execute(target: ActionTarget, request: ParsedAction): Promise<ActionResult> {
-    if (request.type === 'originate') return this.originate(target, request.from, request.to, request.callerId);
-    if (request.type === 'pause') return this.pause(target.commands, request);
-    if ('call' in request) return this.hangupCall(target.commands, request.call);
-    return this.hangupChannel(target.commands, request.channel);
+  private execute(target: ActionTarget, request: ParsedAction, grants: Grants): Promise<ActionResult> {
+    const pbx = target.commands;
+    switch (request.type) {
+      case 'originate':
+        return this.originate(target, request.from, request.to, request.callerId);
+      case 'pause':
+        return this.pause(pbx, request, grants);
+      case 'queue-add':
+        return this.queueAdd(pbx, request, grants);
+      case 'queue-remove':
+        requireQueue(grants, request.queue);
+        return this.queueCommand(pbx, { Action: 'QueueRemove', Queue: request.queue, Interface: request.interface });
+      case 'queue-penalty':
+        return this.queuePenalty(pbx, request, grants);
+      case 'transfer':
+        return this.transfer(target, request, grants);
+      case 'redirect':
+        return this.redirect(target, request, grants);
+      case 'park':
+        return this.park(pbx, request, grants);
+      case 'pickup':
+        return this.pickup(target, request.parked, grants);
+      case 'listen':
+      case 'whisper':
+      case 'barge':
+        return this.spy(target, request, grants);
+      case 'hangup':
+        return 'call' in request ? this.hangupCall(pbx, request.call, grants) : this.hangupChannel(pbx, request.channel, grants);
+    }
   }
 
-  private async hangupChannel(pbx: PbxCommands, idOrName: string): Promise<ActionResult> {
+  private async hangupChannel(pbx: PbxCommands, idOrName: string, grants: Grants): Promise<ActionResult> {
     const { channels } = pbx.state;
     // Own keys only: `constructor` or `toString` must not find Object.prototype's.
-    const byId = Object.hasOwn(channels, idOrName) ? channels[idOrName] : undefined;
-    const name = byId ? byId.name : Object.values(channels).find((c) => c.name === idOrName)?.name;
-    if (!name) throw new Refusal('invalid', `No channel ${idOrName} in the current state`);
-    refuseRegex(name);
+    const channel = Object.hasOwn(channels, idOrName) ? channels[idOrName] : Object.values(channels).find((c) => c.name === idOrName);
+    if (!channel) throw new Refusal('invalid', `No channel ${idOrName} in the current state`);
+    if (grants.queues !== null)
+      requireCallScope(grants, findCall(pbx.state, channel.linkedId), `No channel ${idOrName} in the current state`);
+    refuseRegex(channel.name);
     requireLink(pbx);
-    const answer = await pbx.command({ Action: 'Hangup', Channel: name }, HANGUP_TIMEOUT_MS);
+    const answer = await pbx.command({ Action: 'Hangup', Channel: channel.name }, HANGUP_TIMEOUT_MS);
     return { ok: true, message: answer.fields.Message ?? 'Channel Hungup' };
   }
 
   /** Hangs up every channel of the call that still exists; the call is gone when the last one is. */
-  private async hangupCall(pbx: PbxCommands, callId: string): Promise<ActionResult> {
-    const { calls } = pbx.state;
-    const call = Object.hasOwn(calls, callId) ? calls[callId] : undefined;
-    if (!call) throw new Refusal('invalid', `No call ${callId} in the current state`);
+  private async hangupCall(pbx: PbxCommands, callId: string, grants: Grants): Promise<ActionResult> {
+    const call = this.callFor(pbx, callId, grants);
     requireLink(pbx);
     let done = 0;
     let asteriskSaid = '';
@@ -161,42 +196,209 @@ export class ActionRunner {
     return { ok: true, message: done === 1 ? said : `${said} (${done} channels)` };
   }
 
+  /** A call the user may act on; a call outside their queues is answered as if it did not exist. */
+  private callFor(pbx: PbxCommands, callId: string, grants: Grants): Call {
+    const call = findCall(pbx.state, callId);
+    const missing = `No call ${callId} in the current state`;
+    if (!call) throw new Refusal('invalid', missing);
+    requireCallScope(grants, call, missing);
+    return call;
+  }
+
+  /** The leg a call action names, or its default; refused when the call has no such leg now. */
+  private legFor(
+    pbx: PbxCommands,
+    call: Call,
+    channel: string | undefined,
+    fallback: (call: Call) => Channel | undefined,
+    what: string,
+  ): Channel {
+    const leg = channel === undefined ? fallback(call) : legOf(pbx.state, call, channel);
+    if (!leg)
+      throw new Refusal('invalid', channel === undefined ? `The call has no ${what} now` : `No channel ${channel} in call ${call.id}`);
+    refuseRegex(leg.name);
+    return leg;
+  }
+
   /**
    * QueuePause for a member the board knows: in one queue, or in every queue
    * it is in when no queue is named (Asterisk's own meaning of a missing
-   * Queue). Asterisk keeps a reason only while paused, so an unpause sends none.
+   * Queue). A user limited to some queues pauses the member in those only.
+   * Asterisk keeps a reason only while paused, so an unpause sends none.
    */
   private async pause(
     pbx: PbxCommands,
     request: { interface: string; queue?: string; paused: boolean; reason?: string },
+    grants: Grants,
   ): Promise<ActionResult> {
-    const { members } = pbx.state;
-    const known = Object.values(members).some(
-      (m) => m.interface === request.interface && (request.queue === undefined || m.queue === request.queue),
-    );
-    if (!known) {
-      throw new Refusal(
-        'invalid',
-        request.queue === undefined
-          ? `${request.interface} is not a member of any queue`
-          : `${request.interface} is not a member of ${request.queue}`,
+    if (request.queue !== undefined) requireQueue(grants, request.queue);
+    const queues = this.memberQueues(pbx, request.interface, request.queue, grants);
+    // Unscoped and no queue named: one QueuePause without Queue, as Asterisk means it.
+    const targets = grants.queues === null && request.queue === undefined ? [undefined] : queues;
+    requireLink(pbx);
+    let message = '';
+    for (const queue of targets) {
+      const answer = await pbx.command(
+        {
+          Action: 'QueuePause',
+          Interface: request.interface,
+          Queue: queue,
+          Paused: request.paused ? 'true' : 'false',
+          Reason: request.paused ? request.reason : undefined,
+        },
+        QUEUE_TIMEOUT_MS,
       );
+      message = answer.fields.Message ?? message;
     }
+    return { ok: true, message: message || (request.paused ? 'Interface paused successfully' : 'Interface unpaused successfully') };
+  }
+
+  /** The queues (within the user's scope) that `iface` is a member of; refused when there are none. */
+  private memberQueues(pbx: PbxCommands, iface: string, queue: string | undefined, grants: Grants): string[] {
+    const queues = Object.values(pbx.state.members)
+      .filter((m) => m.interface === iface && (queue === undefined || m.queue === queue) && inScope(grants, m.queue))
+      .map((m) => m.queue);
+    if (queues.length === 0) {
+      throw new Refusal('invalid', queue === undefined ? `${iface} is not a member of any queue` : `${iface} is not a member of ${queue}`);
+    }
+    return queues;
+  }
+
+  /** Asterisk answers a duplicate or a missing queue itself ("Already there", "No such queue"): its words reach the user. */
+  private queueAdd(pbx: PbxCommands, request: Extract<ParsedAction, { type: 'queue-add' }>, grants: Grants): Promise<ActionResult> {
+    requireQueue(grants, request.queue);
+    return this.queueCommand(pbx, {
+      Action: 'QueueAdd',
+      Queue: request.queue,
+      Interface: request.interface,
+      MemberName: request.name,
+      Penalty: request.penalty,
+      Paused: request.paused === undefined ? undefined : request.paused ? 'true' : 'false',
+      StateInterface: request.stateInterface,
+    });
+  }
+
+  private async queuePenalty(
+    pbx: PbxCommands,
+    request: Extract<ParsedAction, { type: 'queue-penalty' }>,
+    grants: Grants,
+  ): Promise<ActionResult> {
+    if (request.queue !== undefined) requireQueue(grants, request.queue);
+    const queues = this.memberQueues(pbx, request.interface, request.queue, grants);
+    const targets = grants.queues === null && request.queue === undefined ? [undefined] : queues;
+    let result: ActionResult = { ok: true, message: '' };
+    for (const queue of targets) {
+      result = await this.queueCommand(pbx, {
+        Action: 'QueuePenalty',
+        Interface: request.interface,
+        Penalty: request.penalty,
+        Queue: queue,
+      });
+    }
+    return result;
+  }
+
+  private async queueCommand(pbx: PbxCommands, action: AmiAction): Promise<ActionResult> {
+    requireLink(pbx);
+    const answer = await pbx.command(action, QUEUE_TIMEOUT_MS);
+    return { ok: true, message: answer.fields.Message ?? 'Done' };
+  }
+
+  /** BlindTransfer on the leg that leaves: Asterisk sends the party bridged to it to `to`. */
+  private async transfer(
+    target: ActionTarget,
+    request: Extract<ParsedAction, { type: 'transfer' }>,
+    grants: Grants,
+  ): Promise<ActionResult> {
+    const pbx = target.commands;
+    const call = this.callFor(pbx, request.call, grants);
+    const leg = this.legFor(pbx, call, request.channel, (c) => answeringLeg(pbx.state, c), 'answered party to transfer from');
     requireLink(pbx);
     const answer = await pbx.command(
-      {
-        Action: 'QueuePause',
-        Interface: request.interface,
-        Queue: request.queue,
-        Paused: request.paused ? 'true' : 'false',
-        Reason: request.paused ? request.reason : undefined,
-      },
-      PAUSE_TIMEOUT_MS,
+      { Action: 'BlindTransfer', Channel: leg.name, Context: target.originate.context, Exten: request.to },
+      CALL_ACTION_TIMEOUT_MS,
     );
-    return {
-      ok: true,
-      message: answer.fields.Message ?? (request.paused ? 'Interface paused successfully' : 'Interface unpaused successfully'),
-    };
+    return { ok: true, message: answer.fields.Message ?? 'Transfer succeeded' };
+  }
+
+  private async redirect(
+    target: ActionTarget,
+    request: Extract<ParsedAction, { type: 'redirect' }>,
+    grants: Grants,
+  ): Promise<ActionResult> {
+    const pbx = target.commands;
+    const call = this.callFor(pbx, request.call, grants);
+    const leg = this.legFor(pbx, call, request.channel, (c) => callerLeg(pbx.state, c), 'caller to redirect');
+    requireLink(pbx);
+    const answer = await pbx.command(
+      { Action: 'Redirect', Channel: leg.name, Context: target.originate.context, Exten: request.to, Priority: 1 },
+      CALL_ACTION_TIMEOUT_MS,
+    );
+    return { ok: true, message: answer.fields.Message ?? 'Redirect successful' };
+  }
+
+  /** Park the caller; on the lot's timeout the call rings back the party it was bridged to. */
+  private async park(pbx: PbxCommands, request: Extract<ParsedAction, { type: 'park' }>, grants: Grants): Promise<ActionResult> {
+    const call = this.callFor(pbx, request.call, grants);
+    const leg = this.legFor(pbx, call, request.channel, (c) => callerLeg(pbx.state, c), 'caller to park');
+    const back = bridgedPeer(pbx.state, leg);
+    if (back) refuseRegex(back.name);
+    requireLink(pbx);
+    const answer = await pbx.command({ Action: 'Park', Channel: leg.name, TimeoutChannel: back?.name }, CALL_ACTION_TIMEOUT_MS);
+    // Asterisk ends this Message with a bare LF.
+    return { ok: true, message: (answer.fields.Message ?? 'Park successful').trim() };
+  }
+
+  /** Rings the user's phone; answering it takes the call out of the slot. */
+  private async pickup(target: ActionTarget, parkedId: string, grants: Grants): Promise<ActionResult> {
+    const pbx = target.commands;
+    const parked = Object.hasOwn(pbx.state.parked, parkedId) ? pbx.state.parked[parkedId] : undefined;
+    const missing = `No call is parked at ${parkedId.replace('|', ' ')}`;
+    if (!parked) throw new Refusal('invalid', missing);
+    if (grants.queues !== null) requireCallScope(grants, findCall(pbx.state, parked.linkedId), missing);
+    const phone = ownPhone(target, grants);
+    requireLink(pbx);
+    await pbx.command(
+      {
+        Action: 'Originate',
+        Channel: phone,
+        Context: target.parkingContext ?? 'parkedcalls',
+        Exten: parked.space,
+        Priority: 1,
+        Timeout: ORIGINATE_RING_MS,
+        Async: 'true',
+      },
+      ORIGINATE_TIMEOUT_MS,
+    );
+    return { ok: true, message: `Picked up at your phone ${grants.extension}` };
+  }
+
+  /** ChanSpy from the user's own phone on the answering party's device: q (no beep), w whisper, B barge; E ends with the call. */
+  private async spy(
+    target: ActionTarget,
+    request: Extract<ParsedAction, { type: 'listen' | 'whisper' | 'barge' }>,
+    grants: Grants,
+  ): Promise<ActionResult> {
+    const pbx = target.commands;
+    const call = this.callFor(pbx, request.call, grants);
+    const leg = request.channel === undefined ? undefined : this.legFor(pbx, call, request.channel, () => undefined, 'such leg');
+    const device = spyDevice(pbx.state, call, leg);
+    if (!device || !/^[A-Za-z0-9/@._:+*#-]{1,120}$/.test(device))
+      throw new Refusal('invalid', 'The call has no answered party to listen to');
+    const phone = ownPhone(target, grants);
+    requireLink(pbx);
+    await pbx.command(
+      {
+        Action: 'Originate',
+        Channel: phone,
+        Application: 'ChanSpy',
+        Data: `${device},${SPY_OPTIONS[request.type]}`,
+        Timeout: ORIGINATE_RING_MS,
+        Async: 'true',
+      },
+      ORIGINATE_TIMEOUT_MS,
+    );
+    return { ok: true, message: `${SPY_VERB[request.type]} ${device} from your phone ${grants.extension}` };
   }
 
   private async originate(target: ActionTarget, from: string, to: string, callerId?: string): Promise<ActionResult> {
@@ -218,6 +420,25 @@ export class ActionRunner {
     const uniqueid = answer.fields.Uniqueid;
     return { ok: true, message: 'Call answered', ...(uniqueid && uniqueid !== '<null>' ? { uniqueid } : {}) };
   }
+}
+
+const SPY_OPTIONS = { listen: 'qE', whisper: 'qwE', barge: 'qBE' } as const;
+const SPY_VERB = { listen: 'Listening to', whisper: 'Whispering to', barge: 'Joined' } as const;
+
+/** A user limited to some queues acts only within them. */
+function requireQueue(grants: Grants, queue: string): void {
+  if (!inScope(grants, queue)) throw new Refusal('forbidden', `You may act on ${grants.queues?.join(', ') || 'no queue'} only`);
+}
+
+/** A scoped user's calls are those of their queues; any other is answered as missing, so its existence does not leak. */
+function requireCallScope(grants: Grants, call: Call | undefined, missing: string): void {
+  if (grants.queues !== null && (call === undefined || !call.queue || !inScope(grants, call.queue))) throw new Refusal('invalid', missing);
+}
+
+/** The user's own phone as an Originate channel; they must have one set. */
+function ownPhone(target: ActionTarget, grants: Grants): string {
+  if (!grants.extension) throw new Refusal('invalid', 'Your account has no phone (extension) set; an admin can set one');
+  return target.originate.channelTemplate.replaceAll('{extension}', grants.extension);
 }
 
 function requireLink(pbx: PbxCommands): void {

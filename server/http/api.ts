@@ -63,21 +63,35 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ['GET', perPbx('/snapshot'), snapshot],
   ['POST', perPbx('/calls/([^/]+)/hangup'), (ctx, req, res, m) => act(ctx, req, res, m, hangupCall(m, ctx)), hangupCall],
   ['POST', perPbx('/channels/([^/]+)/hangup'), (ctx, req, res, m) => act(ctx, req, res, m, hangupChannel(m, ctx)), hangupChannel],
-  [
-    'POST',
-    perPbx('/originate'),
-    (ctx, req, res, m) => withBody(ctx, req, res, m, 'originate'),
-    (m, ctx) => ({ type: 'originate', pbx: pbxOf(m, ctx) }),
-  ],
-  [
-    'POST',
-    perPbx('/pause'),
-    (ctx, req, res, m) => withBody(ctx, req, res, m, 'pause'),
-    (m, ctx) => ({ type: 'pause', pbx: pbxOf(m, ctx) }),
-  ],
+  bodyAction(perPbx('/originate'), () => ({ type: 'originate' })),
+  bodyAction(perPbx('/pause'), () => ({ type: 'pause' })),
+  bodyAction(perPbx('/penalty'), () => ({ type: 'queue-penalty' })),
+  bodyAction(perPbx('/queues/([^/]+)/members'), (m) => ({ type: 'queue-add', queue: decode(m[2]) })),
+  bodyAction(perPbx('/queues/([^/]+)/members/([^/]+)/remove'), (m) => ({
+    type: 'queue-remove',
+    queue: decode(m[2]),
+    interface: decode(m[3]),
+  })),
+  bodyAction(perPbx('/calls/([^/]+)/(transfer|redirect|park|listen|whisper|barge)'), (m) => ({ type: m[3], call: decode(m[2]) })),
+  bodyAction(perPbx('/parked/([^/]+)/pickup'), (m) => ({ type: 'pickup', parked: decode(m[2]) })),
+  /** Any action, as the socket takes it: the body names its type. */
+  bodyAction(perPbx('/actions'), () => ({})),
   ['GET', /^\/api\/audit$/, audit],
   ['POST', perPbx('/resync'), resync],
 ];
+
+/**
+ * A POST whose JSON body holds the action's fields, with `fixed` (from the
+ * path) on top; an optional body is allowed for the actions that need none.
+ */
+function bodyAction(path: RegExp, fixed: (m: RegExpExecArray) => Record<string, unknown>): (typeof routes)[number] {
+  return [
+    'POST',
+    path,
+    (ctx, req, res, m) => withBody(ctx, req, res, m, fixed(m)),
+    (m, ctx) => ({ type: 'unknown', ...fixed(m), pbx: pbxOf(m, ctx) }),
+  ];
+}
 
 const REFUSAL_CODE: Record<number, ActionErrorCode> = { 401: 'unauthenticated', 403: 'forbidden' };
 
@@ -213,12 +227,18 @@ function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m:
 }
 
 /** An action whose fields are the JSON body (the runner validates them, and audits what came). */
-async function withBody(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, type: string): Promise<void> {
+async function withBody(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  m: RegExpExecArray,
+  fixed: Record<string, unknown>,
+): Promise<void> {
   const identity = requireIdentity(ctx, req);
   const pbx = requirePbx(ctx, m);
-  const body = await readJson(req);
-  const fields = isObject(body) ? body : { body };
-  await runAction(ctx, req, res, identity, { ...fields, type, pbx: pbx.id });
+  const body = await readJson(req, { optional: true });
+  const fields = body === undefined ? {} : isObject(body) ? body : { body };
+  await runAction(ctx, req, res, identity, { ...fields, ...fixed, pbx: pbx.id });
 }
 
 async function act(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, request: unknown): Promise<void> {

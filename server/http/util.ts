@@ -90,8 +90,11 @@ export function sendError(
  * An oversized body is not read on, and the request is not destroyed: the
  * 413 must still reach the client, so the connection closes after it.
  */
-export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+export async function readJson(req: IncomingMessage, opts: { limit?: number; optional?: boolean } = {}): Promise<unknown> {
+  const limit = opts.limit ?? MAX_BODY_BYTES;
   const type = req.headers['content-type'] ?? '';
+  // An action that needs no fields may be posted with no body at all.
+  if (opts.optional && !type && !Number(req.headers['content-length']) && req.headers['transfer-encoding'] === undefined) return undefined;
   if (!/^application\/json\b/i.test(type)) throw new HttpError(400, 'Send the body as JSON (Content-Type: application/json)');
   const tooLarge = () => new HttpError(413, `Body larger than ${limit} bytes`, 'too-large', { connection: 'close' });
   const declared = Number(req.headers['content-length']);
