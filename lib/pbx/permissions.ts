@@ -18,6 +18,11 @@ const WRITE_CLASSES: Record<string, readonly string[]> = {
   queuepause: ['agent'],
   queueadd: ['agent'],
   queueremove: ['agent'],
+  queuepenalty: ['agent'],
+  blindtransfer: ['call'],
+  atxfer: ['call'],
+  park: ['call'], // res/parking/parking_manager.c
+  parkedcalls: ['call'],
   bridgelist: [], // main/manager_bridges.c: registered with no class
   ping: [],
   extensionstatelist: ['call', 'reporting'],

@@ -37,6 +37,50 @@ describe('lib/actions schemas', () => {
     }
   });
 
+  it('accepts each supervisor action as the UI and REST send it', () => {
+    for (const req of [
+      { type: 'queue-add', pbx: 'demo', queue: 'billing', interface: 'PJSIP/204', name: 'Leo Brandt', penalty: 1, paused: false },
+      { type: 'queue-add', pbx: 'demo', queue: 'sales', interface: 'Local/2006@agents/n', stateInterface: 'Custom:2006' },
+      { type: 'queue-remove', pbx: 'demo', queue: 'billing', interface: 'PJSIP/204' },
+      { type: 'queue-penalty', pbx: 'demo', interface: 'PJSIP/204', penalty: 2 },
+      { type: 'queue-penalty', pbx: 'demo', queue: 'billing', interface: 'PJSIP/204', penalty: 0 },
+      { type: 'transfer', pbx: 'demo', call: '1796114697.41', to: '205' },
+      { type: 'transfer', pbx: 'demo', call: '1796114697.41', channel: '1796114697.43', to: '+4930123456' },
+      { type: 'redirect', pbx: 'demo', call: '1796114697.41', to: '710' },
+      { type: 'park', pbx: 'demo', call: '1796114697.41' },
+      { type: 'pickup', pbx: 'demo', parked: 'default|801' },
+      { type: 'listen', pbx: 'demo', call: '1796114697.41' },
+      { type: 'whisper', pbx: 'demo', call: '1796114697.41' },
+      { type: 'barge', pbx: 'demo', call: '1796114697.41', channel: '1796114697.43' },
+    ])
+      expect(parseActionRequest(req), JSON.stringify(req)).toMatchObject({ ok: true });
+  });
+
+  it('refuses bad supervisor actions in words that name the field', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ type: 'queue-add', pbx: 'demo', queue: 'billing', interface: '/PJSIP/.*/' }, /interface/i],
+      [{ type: 'queue-add', pbx: 'demo', queue: 'bill\ring', interface: 'PJSIP/204' }, /queue/i],
+      [{ type: 'queue-add', pbx: 'demo', queue: 'billing', interface: 'PJSIP/204', name: 'Leo\r\nAction: Command' }, /name/i],
+      [{ type: 'queue-penalty', pbx: 'demo', interface: 'PJSIP/204', penalty: -1 }, /penalty is 0 or more/],
+      [{ type: 'queue-penalty', pbx: 'demo', interface: 'PJSIP/204', penalty: 1.5 }, /whole number/],
+      [{ type: 'queue-penalty', pbx: 'demo', interface: 'PJSIP/204', penalty: '2' }, /penalty must be a number/i],
+      [{ type: 'queue-penalty', pbx: 'demo', interface: 'PJSIP/204' }, /penalty/i],
+      [{ type: 'transfer', pbx: 'demo', call: '1796114697.41', to: '205\r\nAction: Command' }, /destination/i],
+      [{ type: 'transfer', pbx: 'demo', call: '1796114697.41' }, /where the call goes/],
+      [{ type: 'redirect', pbx: 'demo', call: '1796114697.41', to: 'internal,710' }, /destination/i],
+      [{ type: 'park', pbx: 'demo', call: '1796114697.41', channel: 'PJSIP/202-00000015' }, /Uniqueid/],
+      [{ type: 'park', pbx: 'demo', call: '1796114697.41', timeout: 30 }, /Unknown field "timeout"/],
+      [{ type: 'pickup', pbx: 'demo', parked: '801' }, /parked call/i],
+      [{ type: 'listen', pbx: 'demo' }, /which call/],
+      [{ type: 'spy', pbx: 'demo', call: '1' }, /Unknown action type; use one of hangup, originate, pause, queue-add/],
+    ];
+    for (const [req, message] of cases) {
+      const r = parseActionRequest(req);
+      expect(r.ok, JSON.stringify(req)).toBe(false);
+      if (!r.ok) expect(r.message, JSON.stringify(req)).toMatch(message);
+    }
+  });
+
   it('never lets a control character through (property)', () => {
     const withControl = fc
       .tuple(
