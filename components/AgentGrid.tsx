@@ -36,7 +36,7 @@ function CurrentCall({ current }: { current: AgentCall }) {
       <span className="sr-only">Talking to</span>
       <span className="min-w-0 truncate font-medium">{party}</span>
       {call.queue && <span className="shrink-0 text-zinc-600 dark:text-zinc-400">· {call.queue}</span>}
-      <LiveDuration since={call.answeredAt || call.startedAt} className="ml-auto shrink-0" />
+      <LiveDuration since={call.startedAt} className="ml-auto shrink-0" />
     </div>
   );
 }

@@ -65,7 +65,7 @@ export function AgentPanel({ target, onClose }: { target: { pbx: string; interfa
                 </span>
                 <CallStateChip state={current.call.state} />
                 {current.call.queue && <span className="text-xs text-zinc-600 dark:text-zinc-400">{current.call.queue}</span>}
-                <LiveDuration since={current.call.answeredAt || current.call.startedAt} className="font-medium" />
+                <LiveDuration since={current.call.startedAt} className="font-medium" />
                 {can.size > 0 && <CallActions pbx={target.pbx} call={current.call} live={live} />}
               </div>
             ) : (

@@ -52,7 +52,7 @@ export function Dashboard() {
           <StatStrip />
           <div className="grid gap-4 xl:min-h-64 xl:flex-[0_1_auto] xl:grid-cols-[minmax(0,1fr)_22rem] xl:grid-rows-[minmax(0,1fr)] xl:items-start">
             <CallsPanel />
-            <div className="flex min-w-0 flex-col gap-4">
+            <div className="flex min-h-0 min-w-0 flex-col gap-4 xl:max-h-full xl:overflow-y-auto">
               <ParkedPanel />
               <QueueCards />
             </div>
