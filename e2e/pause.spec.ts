@@ -7,7 +7,7 @@ test('a supervisor pauses an agent with a reason, sees the card change, and resu
   await page.goto('/');
   const free = page.locator('[data-testid="agent-tile"][data-status="free"]').first();
   await expect(free).toBeVisible();
-  const name = (await free.locator('span[title]').first().textContent())!.trim();
+  const name = (await free.getByTestId('agent-name').textContent())!.trim();
   const tile = page.getByTestId('agent-tile').filter({ has: page.getByText(name, { exact: true }) });
 
   await tile.getByRole('button', { name: `Pause ${name}` }).click();
