@@ -27,6 +27,11 @@ import type { ActionContext } from './session';
 type Handler = (ctx: ActionContext) => void;
 
 const MAX_CALLS = 5000;
+/** AST_CHANNEL_NAME less its NUL: app_queue's interface and state interface buffers. */
+const MAX_NAME = 79;
+const MAX_MEMBERS_PER_QUEUE = 1000;
+/** ast_true */
+const AST_TRUE = /^(1|yes|true|on|y|t)$/i;
 
 export const ACTIONS: Record<string, Handler> = {
   ping(ctx) {
@@ -396,15 +401,43 @@ export const ACTIONS: Record<string, Handler> = {
     const core = ctx.pbx.core;
     const queue = ctx.get('Queue');
     const iface = ctx.get('Interface');
-    if (!queue || !iface) return ctx.reply(error(ctx.id, "'Queue' and 'Interface' must be specified."));
+    if (!queue) return ctx.reply(error(ctx.id, "'Queue' not specified."));
+    if (!iface) return ctx.reply(error(ctx.id, "'Interface' not specified."));
     const q = core.queues.get(queue);
     if (!q) return ctx.reply(error(ctx.id, 'Unable to add interface to queue: No such queue'));
-    if (!/^[A-Za-z]+\/[^\s,]+$/.test(iface)) return ctx.reply(error(ctx.id, 'Unable to add interface: Invalid interface'));
-    if (core.findMembers(iface, queue).length) return ctx.reply(error(ctx.id, 'Unable to add interface: Already there'));
-    const paused = /^(1|yes|true|on|y|t)$/i.test(ctx.get('Paused') ?? '');
+    // app_queue keeps the interface in a fixed-size buffer (AST_CHANNEL_NAME): longer ones are cut, never stored whole.
+    const location = iface.slice(0, MAX_NAME);
+    if (core.findMembers(location, queue).length) return ctx.reply(error(ctx.id, 'Unable to add interface: Already there'));
+    // The demo's one bound on what a client can make it hold; Asterisk's answer when it cannot allocate a member.
+    if (q.members.length >= MAX_MEMBERS_PER_QUEUE) return ctx.reply(error(ctx.id, 'Out of memory'));
+    const penaltyText = ctx.get('Penalty') ?? '';
+    const penalty = /^\s*\d+/.test(penaltyText) ? Math.min(Number(/\d+/.exec(penaltyText)![0]), 2 ** 31 - 1) : 0;
+    const paused = AST_TRUE.test(ctx.get('Paused') ?? '');
     ctx.reply(success(ctx.id, 'Added interface to queue'));
-    core.addMember(q, iface, ctx.get('MemberName') || iface, paused, ctx.get('Reason') ?? '');
+    core.addMember(q, {
+      iface: location,
+      name: (ctx.get('MemberName') || location).slice(0, MAX_NAME),
+      paused,
+      reason: ctx.get('Reason') ?? '',
+      penalty,
+      stateInterface: (ctx.get('StateInterface') ?? '').slice(0, MAX_NAME),
+    });
     ctx.pbx.plan.kickQueue(q);
+  },
+
+  queuepenalty(ctx) {
+    const core = ctx.pbx.core;
+    const iface = ctx.get('Interface');
+    const penaltyText = ctx.get('Penalty');
+    if (!iface || !penaltyText) return ctx.reply(error(ctx.id, "Need 'Interface' and 'Penalty' parameters."));
+    // atoi: leading digits (and a sign) count, anything else is 0; a negative penalty is refused.
+    const m = /^\s*([+-]?\d+)/.exec(penaltyText);
+    const penalty = m ? Number(m[1]) : 0;
+    const queue = ctx.get('Queue') || undefined;
+    const members = penalty < 0 ? [] : core.findMembers(iface, queue);
+    if (members.length === 0) return ctx.reply(error(ctx.id, 'Invalid interface, queuename or penalty'));
+    ctx.reply(success(ctx.id, 'Interface penalty set successfully'));
+    for (const member of members) core.setPenalty(member, Math.min(penalty, 2 ** 31 - 1));
   },
 
   queueremove(ctx) {
@@ -444,6 +477,7 @@ const NAMES: Record<string, string> = {
   queuepause: 'QueuePause',
   queueadd: 'QueueAdd',
   queueremove: 'QueueRemove',
+  queuepenalty: 'QueuePenalty',
 };
 
 function findChannel(ctx: ActionContext, name: string) {

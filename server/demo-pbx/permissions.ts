@@ -58,4 +58,5 @@ export const ACTION_AUTHORITY: Record<string, number> = {
   queuepause: AGENT,
   queueadd: AGENT,
   queueremove: AGENT,
+  queuepenalty: AGENT,
 };
