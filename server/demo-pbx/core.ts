@@ -115,6 +115,8 @@ export class PbxCore {
   /** While warming up: the wall-clock ms of simulated second 0. */
   private warmOriginMs: number | undefined;
   private readonly warmupSec: number;
+  /** Told of each hangup just before its Hangup event (ChanSpy stops spying on it). */
+  onBeforeHangup?: (ch: Channel) => void;
   /** Told (a moment later) when an endpoint goes idle, so queues can ring it. */
   onDeviceIdle?: (endpoint: string) => void;
   /** Time runs this much faster than the wall clock in the simulated phones (tests). */
@@ -315,6 +317,7 @@ export class PbxCore {
   hangup(ch: Channel, cause: number): void {
     if (!ch.alive) return;
     if (ch.bridge) this.bridgeLeave(ch);
+    this.onBeforeHangup?.(ch);
     ch.alive = false;
     ch.owner = undefined;
     this.channels.delete(ch.name);
@@ -353,13 +356,10 @@ export class PbxCore {
 
   // ── bridges ─────────────────────────────────────────────────────────────
 
-  bridgeCreate(): Bridge {
+  bridgeCreate(kind: { type: string; technology: string; creator: string; name: string } = BASIC_BRIDGE): Bridge {
     const b: Bridge = {
       id: this.rng.uuid(),
-      type: 'basic',
-      technology: 'simple_bridge',
-      creator: '',
-      name: '',
+      ...kind,
       numChannels: 0,
       channels: new Set(),
     };
@@ -516,6 +516,8 @@ export class PbxCore {
     return ids.size;
   }
 }
+
+const BASIC_BRIDGE = { type: 'basic', technology: 'simple_bridge', creator: '', name: '' };
 
 /** app_queue's `reason_paused[80]`: longer reasons are cut, as ast_copy_string cuts them. */
 const MAX_REASON = 79;
