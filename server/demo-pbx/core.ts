@@ -506,6 +506,8 @@ export class PbxCore {
 
   removeMember(queue: Queue, m: Member): void {
     queue.members = queue.members.filter((x) => x !== m);
+    // remove_from_queue publishes nothing for the pause device; forget it so add/pause/remove loops cannot grow the map.
+    this.otherDevices.delete(`Queue:${m.queue}_pause_${m.interface}`);
     this.memberEvent('QueueMemberRemoved', m);
   }
 
