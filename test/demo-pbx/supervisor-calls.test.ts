@@ -269,8 +269,21 @@ describe('supervisor tools on a call, as transcript 09', () => {
     const r = await c.send({ Action: 'Redirect', Channel: customer, Context: 'internal', Exten: '710', Priority: '1' });
     expect(r.names).toEqual(rec('ceo-23').names);
     expect(r.fields.Message).toBe(rec('ceo-23').fields.Message);
-    await c.until(() => after(r).find((e) => e.fields.Event === 'Hangup' && e.fields.Channel === retriever), 'the retriever to go');
+    const gone = await c.until(
+      () => after(r).find((e) => e.fields.Event === 'Hangup' && e.fields.Channel === retriever),
+      'the retriever to go',
+    );
     expect(after(r).find((e) => e.fields.Event === 'SoftHangupRequest')?.fields.Channel).toBe(retriever);
+    const names = new Set(['BridgeLeave', 'BridgeDestroy', 'SoftHangupRequest', 'Hangup']);
+    const recRetriever = t09.packets.find((p, i) => i > recIndex('ceo-22') && p.fields.Event === 'Newchannel')!.fields.Channel;
+    const recWindow = t09.packets.slice(
+      recIndex('ceo-23'),
+      t09.packets.findIndex((p) => p.fields.Event === 'Hangup' && p.fields.Channel === recRetriever) + 1,
+    );
+    const window = c.packets.slice(c.packets.indexOf(r), c.packets.indexOf(gone) + 1);
+    expect(labels(window, { [customer]: 'redirected', [retriever]: 'other' }, names)).toEqual(
+      labels(recWindow, { [rec19('TransfereeChannel')]: 'redirected', [recRetriever]: 'other' }, names),
+    );
     const channels = await c.list({ Action: 'CoreShowChannels' });
     expect(channels.items.find((i) => i.fields.Channel === customer)?.fields).toMatchObject({
       Application: 'MusicOnHold',
