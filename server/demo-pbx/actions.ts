@@ -17,8 +17,10 @@ import {
   type Header,
 } from './dialect';
 import { originate, parseDialTarget } from './originate';
+import { PARKING_LOT, PARKING_TIMEOUT_SEC, deviceOf } from './parking';
 import { ACTION_AUTHORITY, eventMask } from './permissions';
 import type { ActionContext } from './session';
+import { Talk } from './talk';
 
 /**
  * The AMI actions the demo PBX answers, with Asterisk 22's response texts
@@ -27,6 +29,11 @@ import type { ActionContext } from './session';
 type Handler = (ctx: ActionContext) => void;
 
 const MAX_CALLS = 5000;
+/** AST_CHANNEL_NAME less its NUL: app_queue's interface and state interface buffers. */
+const MAX_NAME = 79;
+const MAX_MEMBERS_PER_QUEUE = 1000;
+/** ast_true */
+const AST_TRUE = /^(1|yes|true|on|y|t)$/i;
 
 export const ACTIONS: Record<string, Handler> = {
   ping(ctx) {
@@ -309,19 +316,116 @@ export const ACTIONS: Record<string, Handler> = {
   },
 
   redirect(ctx) {
+    const plan = ctx.pbx.plan;
     const name = ctx.get('Channel');
     const context = ctx.get('Context');
     const exten = ctx.get('Exten');
     const priority = ctx.get('Priority');
+    const name2 = ctx.get('ExtraChannel');
+    const context2 = ctx.get('ExtraContext');
+    const exten2 = ctx.get('ExtraExten');
+    const priority2 = ctx.get('ExtraPriority');
     if (!name) return ctx.reply(error(ctx.id, 'Channel not specified'));
     if (!context) return ctx.reply(error(ctx.id, 'Context not specified'));
     if (!exten) return ctx.reply(error(ctx.id, 'Exten not specified'));
     if (!priority) return ctx.reply(error(ctx.id, 'Priority not specified'));
-    if (!/^\d+$/.test(priority) || Number(priority) < 1) return ctx.reply(error(ctx.id, 'Priority is invalid'));
+    if (!validPriority(priority)) return ctx.reply(error(ctx.id, 'Priority is invalid'));
+    if (name2 && context2) {
+      if (!exten2) return ctx.reply(error(ctx.id, 'ExtraExten not specified'));
+      if (!priority2) return ctx.reply(error(ctx.id, 'ExtraPriority not specified'));
+      if (!validPriority(priority2)) return ctx.reply(error(ctx.id, 'ExtraPriority is invalid'));
+    }
     const ch = findChannel(ctx, name);
     if (!ch) return ctx.reply(error(ctx.id, `Channel does not exist: ${name}`));
-    ctx.reply(success(ctx.id, 'Redirect successful'));
-    ctx.pbx.plan.redirect(ch, context, exten);
+    if (!name2) {
+      ctx.reply(success(ctx.id, 'Redirect successful'));
+      plan.redirect(ch, context, exten);
+      return;
+    }
+    const ch2 = findChannel(ctx, name2);
+    if (!ch2) return ctx.reply(error(ctx.id, `ExtraChannel does not exist: ${name2}`));
+    ctx.reply(success(ctx.id, 'Dual Redirect successful'));
+    // Both leave their conversation together, so neither is hung up by the other's going.
+    const talk = ch.owner;
+    if (talk instanceof Talk && talk.peer(ch) === ch2) {
+      const bridge = ch.bridge;
+      talk.release();
+      ctx.pbx.core.bridgeLeave(ch);
+      ctx.pbx.core.bridgeLeave(ch2);
+      if (bridge) ctx.pbx.core.bridgeDestroy(bridge);
+    }
+    plan.redirect(ch, context, exten);
+    if (ch2.alive) plan.redirect(ch2, context2 || context, context2 ? exten2! : exten);
+  },
+
+  blindtransfer(ctx) {
+    const name = ctx.get('Channel');
+    const exten = ctx.get('Exten');
+    if (!name) return ctx.reply(error(ctx.id, 'No channel specified'));
+    if (!exten) return ctx.reply(error(ctx.id, 'No extension specified'));
+    const ch = findChannel(ctx, name);
+    if (!ch) return ctx.reply(error(ctx.id, 'Channel specified does not exist'));
+    const context = ctx.get('Context') || ch.context;
+    // ast_bridge_transfer_blind refuses a channel in no two-party bridge before anything happens.
+    const b = ch.bridge;
+    if (!b || b.channels.size !== 2 || !(ch.owner instanceof Talk)) return ctx.reply(error(ctx.id, 'Transfer invalid'));
+    ctx.reply(success(ctx.id, 'Transfer succeeded'));
+    ctx.pbx.plan.blindTransfer(ch, context, exten);
+  },
+
+  /**
+   * What a stock Asterisk 22 does (transcript 09): the feature code and digits are
+   * queued on the channel, the answer says so, and the digits are then lost, so
+   * no transfer ever starts. Only TRANSFER_CONTEXT is set, as action_atxfer does.
+   */
+  atxfer(ctx) {
+    const name = ctx.get('Channel');
+    const exten = ctx.get('Exten');
+    if (!name) return ctx.reply(error(ctx.id, 'No channel specified'));
+    if (!exten) return ctx.reply(error(ctx.id, 'No extension specified'));
+    const ch = findChannel(ctx, name);
+    if (!ch) return ctx.reply(error(ctx.id, 'Channel specified does not exist'));
+    ctx.reply(success(ctx.id, 'Atxfer successfully queued'));
+    // Set inside the action, so (as every event of an action) it reaches the session after the answer.
+    const context = ctx.get('Context');
+    if (context) ctx.pbx.core.varSet(ch, 'TRANSFER_CONTEXT', context);
+  },
+
+  park(ctx) {
+    const plan = ctx.pbx.plan;
+    const name = ctx.get('Channel');
+    const timeoutChannel = ctx.get('TimeoutChannel') || ctx.get('Channel2') || '';
+    const timeoutText = ctx.get('Timeout');
+    const lot = ctx.get('Parkinglot');
+    if (!name) return ctx.reply(error(ctx.id, 'Channel not specified'));
+    let timeoutSec = PARKING_TIMEOUT_SEC;
+    if (timeoutText) {
+      const m = /^\s*([+-]?\d+)/.exec(timeoutText);
+      if (!m || Number(m[1]) < 0) return ctx.reply(error(ctx.id, 'Invalid Timeout value.'));
+      // Milliseconds on the wire, whole seconds (at least one) in the lot; 0 parks without a timeout.
+      const ms = Math.min(Number(m[1]), 2 ** 31 - 1);
+      timeoutSec = ms === 0 ? 0 : Math.max(1, Math.floor(ms / 1000));
+    }
+    const ch = findChannel(ctx, name);
+    if (!ch) return ctx.reply(error(ctx.id, `Channel does not exist: ${name}`));
+    // One lot here: any other name, or a full lot, fails as park_common_setup does.
+    if ((lot && lot !== PARKING_LOT) || plan.parking.freeSpace() === undefined) return ctx.reply(error(ctx.id, 'Park action failed\n'));
+    // The parker is whoever the call returns to: BLINDTRANSFER (the TimeoutChannel) when given, else the parkee itself.
+    const parker = deviceOf(timeoutChannel || ch.name);
+    ctx.reply(success(ctx.id, 'Park successful\n'));
+    plan.parking.park(ch, parker, timeoutSec, timeoutChannel || undefined);
+  },
+
+  parkedcalls(ctx) {
+    const lot = ctx.get('ParkingLot');
+    if (lot && lot !== PARKING_LOT) return ctx.reply(error(ctx.id, 'Requested parking lot could not be found.'));
+    const parking = ctx.pbx.plan.parking;
+    const items = parking.list().map((pu) => itemIdLast('ParkedCall', ctx.id, parking.headers(pu)));
+    ctx.reply(
+      listStart(ctx.id, 'Parked calls will follow') +
+        items.join('') +
+        listComplete('ParkedCallsComplete', ctx.id, items.length, [['Total', items.length]]),
+    );
   },
 
   originate(ctx) {
@@ -366,8 +470,16 @@ export const ACTIONS: Record<string, Handler> = {
         ...(id === undefined ? [] : ([['ActionID', id]] as Header[])),
         ['Response', outcome.ok ? 'Success' : 'Failure'],
         ['Channel', ch ? ch.name : channel],
-        ['Context', context],
-        ['Exten', exten],
+        // An application originate names the application where a dialplan one names its place (09, ChanSpy).
+        ...((app
+          ? [
+              ['Application', app],
+              ['Data', ctx.get('Data') ?? ''],
+            ]
+          : [
+              ['Context', context],
+              ['Exten', exten],
+            ]) as Header[]),
         ['Reason', outcome.ok ? 4 : outcome.reason],
         ['Uniqueid', ch ? ch.uniqueid : '<unknown>'],
         ['CallerIDNum', ch?.callerNum || callerNum || '<unknown>'],
@@ -396,15 +508,43 @@ export const ACTIONS: Record<string, Handler> = {
     const core = ctx.pbx.core;
     const queue = ctx.get('Queue');
     const iface = ctx.get('Interface');
-    if (!queue || !iface) return ctx.reply(error(ctx.id, "'Queue' and 'Interface' must be specified."));
+    if (!queue) return ctx.reply(error(ctx.id, "'Queue' not specified."));
+    if (!iface) return ctx.reply(error(ctx.id, "'Interface' not specified."));
     const q = core.queues.get(queue);
     if (!q) return ctx.reply(error(ctx.id, 'Unable to add interface to queue: No such queue'));
-    if (!/^[A-Za-z]+\/[^\s,]+$/.test(iface)) return ctx.reply(error(ctx.id, 'Unable to add interface: Invalid interface'));
-    if (core.findMembers(iface, queue).length) return ctx.reply(error(ctx.id, 'Unable to add interface: Already there'));
-    const paused = /^(1|yes|true|on|y|t)$/i.test(ctx.get('Paused') ?? '');
+    // app_queue keeps the interface in a fixed-size buffer (AST_CHANNEL_NAME): longer ones are cut, never stored whole.
+    const location = iface.slice(0, MAX_NAME);
+    if (core.findMembers(location, queue).length) return ctx.reply(error(ctx.id, 'Unable to add interface: Already there'));
+    // The demo's one bound on what a client can make it hold; Asterisk's answer when it cannot allocate a member.
+    if (q.members.length >= MAX_MEMBERS_PER_QUEUE) return ctx.reply(error(ctx.id, 'Out of memory'));
+    const penaltyText = ctx.get('Penalty') ?? '';
+    const penalty = /^\s*\d+/.test(penaltyText) ? Math.min(Number(/\d+/.exec(penaltyText)![0]), 2 ** 31 - 1) : 0;
+    const paused = AST_TRUE.test(ctx.get('Paused') ?? '');
     ctx.reply(success(ctx.id, 'Added interface to queue'));
-    core.addMember(q, iface, ctx.get('MemberName') || iface, paused, ctx.get('Reason') ?? '');
+    core.addMember(q, {
+      iface: location,
+      name: (ctx.get('MemberName') || location).slice(0, MAX_NAME),
+      paused,
+      reason: ctx.get('Reason') ?? '',
+      penalty,
+      stateInterface: (ctx.get('StateInterface') ?? '').slice(0, MAX_NAME),
+    });
     ctx.pbx.plan.kickQueue(q);
+  },
+
+  queuepenalty(ctx) {
+    const core = ctx.pbx.core;
+    const iface = ctx.get('Interface');
+    const penaltyText = ctx.get('Penalty');
+    if (!iface || !penaltyText) return ctx.reply(error(ctx.id, "Need 'Interface' and 'Penalty' parameters."));
+    // atoi: leading digits (and a sign) count, anything else is 0; a negative penalty is refused.
+    const m = /^\s*([+-]?\d+)/.exec(penaltyText);
+    const penalty = m ? Number(m[1]) : 0;
+    const queue = ctx.get('Queue') || undefined;
+    const members = penalty < 0 ? [] : core.findMembers(iface, queue);
+    if (members.length === 0) return ctx.reply(error(ctx.id, 'Invalid interface, queuename or penalty'));
+    ctx.reply(success(ctx.id, 'Interface penalty set successfully'));
+    for (const member of members) core.setPenalty(member, Math.min(penalty, 2 ** 31 - 1));
   },
 
   queueremove(ctx) {
@@ -444,7 +584,15 @@ const NAMES: Record<string, string> = {
   queuepause: 'QueuePause',
   queueadd: 'QueueAdd',
   queueremove: 'QueueRemove',
+  queuepenalty: 'QueuePenalty',
+  blindtransfer: 'BlindTransfer',
+  atxfer: 'Atxfer',
+  park: 'Park',
+  parkedcalls: 'ParkedCalls',
 };
+
+/** A priority is a number (labels: the demo's dialplan has none, so ast_findlabel_extension finds nothing). */
+const validPriority = (text: string): boolean => /^\s*\d+/.test(text) && Number(/\d+/.exec(text)![0]) >= 1;
 
 function findChannel(ctx: ActionContext, name: string) {
   const core = ctx.pbx.core;

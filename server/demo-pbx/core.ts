@@ -105,6 +105,8 @@ export class PbxCore {
   private uniqueSeq = 0;
   private chanSeq = 0;
   private readonly deviceStates = new Map<string, DeviceState>();
+  /** Non-phone devices not idle now (NOT_INUSE ones are dropped, so this stays as small as what is busy). */
+  private readonly otherDevices = new Map<string, DeviceState>();
   /** Per endpoint: how many of its channels ring and how many do anything else. */
   private readonly endpointUse = new Map<string, { ringing: number; other: number }>();
   private readonly emitEvent: (event: AmiEvent) => void;
@@ -113,6 +115,8 @@ export class PbxCore {
   /** While warming up: the wall-clock ms of simulated second 0. */
   private warmOriginMs: number | undefined;
   private readonly warmupSec: number;
+  /** Told of each hangup just before its Hangup event (ChanSpy stops spying on it). */
+  onBeforeHangup?: (ch: Channel) => void;
   /** Told (a moment later) when an endpoint goes idle, so queues can ring it. */
   onDeviceIdle?: (endpoint: string) => void;
   /** Time runs this much faster than the wall clock in the simulated phones (tests). */
@@ -313,6 +317,7 @@ export class PbxCore {
   hangup(ch: Channel, cause: number): void {
     if (!ch.alive) return;
     if (ch.bridge) this.bridgeLeave(ch);
+    this.onBeforeHangup?.(ch);
     ch.alive = false;
     ch.owner = undefined;
     this.channels.delete(ch.name);
@@ -351,13 +356,10 @@ export class PbxCore {
 
   // ── bridges ─────────────────────────────────────────────────────────────
 
-  bridgeCreate(): Bridge {
+  bridgeCreate(kind: { type: string; technology: string; creator: string; name: string } = BASIC_BRIDGE): Bridge {
     const b: Bridge = {
       id: this.rng.uuid(),
-      type: 'basic',
-      technology: 'simple_bridge',
-      creator: '',
-      name: '',
+      ...kind,
       numChannels: 0,
       channels: new Set(),
     };
@@ -436,7 +438,10 @@ export class PbxCore {
     }
   }
 
-  memberEvent(name: 'QueueMemberStatus' | 'QueueMemberPause' | 'QueueMemberAdded' | 'QueueMemberRemoved', m: Member): void {
+  memberEvent(
+    name: 'QueueMemberStatus' | 'QueueMemberPause' | 'QueueMemberAdded' | 'QueueMemberRemoved' | 'QueueMemberPenalty',
+    m: Member,
+  ): void {
     this.emit(name, memberEventHeaders(m));
   }
 
@@ -449,26 +454,60 @@ export class PbxCore {
     return found;
   }
 
+  /**
+   * app_queue's set_queue_member_pause: the reason is kept only while paused
+   * (LastPause stays), and the member's pause device `Queue:{queue}_pause_{interface}`
+   * changes state before QueueMemberPause, as transcript 09 shows.
+   */
   setPaused(m: Member, paused: boolean, reason: string): void {
     m.paused = paused;
-    m.pausedReason = reason;
+    m.pausedReason = paused ? reason.slice(0, MAX_REASON) : '';
     if (paused) m.lastPause = Math.floor(this.now() / 1000);
+    this.setDeviceState(`Queue:${m.queue}_pause_${m.interface}`, paused ? 'INUSE' : 'NOT_INUSE');
     this.memberEvent('QueueMemberPause', m);
   }
 
-  addMember(queue: Queue, iface: string, name: string, paused: boolean, reason: string): Member {
-    const m = newMember(queue.def.name, name, iface, 'dynamic', Math.floor(this.now() / 1000));
-    m.paused = paused;
-    m.pausedReason = reason;
-    const endpoint = iface.startsWith('PJSIP/') ? iface.slice(6) : '';
+  setPenalty(m: Member, penalty: number): void {
+    m.penalty = penalty;
+    this.memberEvent('QueueMemberPenalty', m);
+  }
+
+  addMember(
+    queue: Queue,
+    init: { iface: string; name: string; paused: boolean; reason: string; penalty?: number; stateInterface?: string },
+  ): Member {
+    const m = newMember(queue.def.name, init.name, init.iface, 'dynamic', Math.floor(this.now() / 1000));
+    m.paused = init.paused;
+    m.pausedReason = init.paused ? init.reason.slice(0, MAX_REASON) : '';
+    m.penalty = init.penalty ?? 0;
+    m.stateInterface = init.stateInterface || init.iface;
+    const endpoint = m.stateInterface.startsWith('PJSIP/') ? m.stateInterface.slice(6) : '';
     m.status = DEVICE_STATE[endpoint ? this.deviceState(endpoint) : 'UNKNOWN'];
     queue.members.push(m);
     this.memberEvent('QueueMemberAdded', m);
     return m;
   }
 
+  /**
+   * A device that is not a phone (a queue member's pause state, a parking space):
+   * DeviceStateChange only when its state really changes, as the device state
+   * cache publishes it.
+   */
+  setDeviceState(device: string, state: DeviceState): void {
+    const before = this.otherDevices.get(device) ?? 'NOT_INUSE';
+    if (state === 'NOT_INUSE') this.otherDevices.delete(device);
+    else this.otherDevices.set(device, state);
+    if (before === state) return;
+    this.emit('DeviceStateChange', [
+      ['Device', device],
+      ['State', state],
+    ]);
+  }
+
   removeMember(queue: Queue, m: Member): void {
     queue.members = queue.members.filter((x) => x !== m);
+    // remove_from_queue publishes nothing for the pause device; forget it so add/pause/remove loops cannot grow the map.
+    this.otherDevices.delete(`Queue:${m.queue}_pause_${m.interface}`);
     this.memberEvent('QueueMemberRemoved', m);
   }
 
@@ -479,6 +518,11 @@ export class PbxCore {
     return ids.size;
   }
 }
+
+const BASIC_BRIDGE = { type: 'basic', technology: 'simple_bridge', creator: '', name: '' };
+
+/** app_queue's `reason_paused[80]`: longer reasons are cut, as ast_copy_string cuts them. */
+const MAX_REASON = 79;
 
 /** app_queue's exponential average (filter coefficient 4). */
 const average = (old: number, sample: number): number => (old * 3 + sample) >> 2;

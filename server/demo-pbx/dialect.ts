@@ -126,7 +126,7 @@ export interface QueueMemberSnapshot {
   wrapuptime: number;
 }
 
-/** QueueMemberStatus / QueueMemberPause / QueueMemberAdded / QueueMemberRemoved body. */
+/** QueueMemberStatus / QueueMemberPause / QueueMemberAdded / QueueMemberRemoved / QueueMemberPenalty body. */
 export function memberEventHeaders(m: QueueMemberSnapshot): Header[] {
   return [
     ['Queue', m.queue],
@@ -203,6 +203,14 @@ export const EVENT_CLASS = {
   QueueMemberPause: 'agent',
   QueueMemberAdded: 'agent',
   QueueMemberRemoved: 'agent',
+  QueueMemberPenalty: 'agent',
+  BlindTransfer: 'call',
+  ParkedCall: 'call',
+  ParkedCallTimeOut: 'call',
+  ParkedCallGiveUp: 'call',
+  UnParkedCall: 'call',
+  ChanSpyStart: 'call',
+  ChanSpyStop: 'call',
   FullyBooted: 'system',
   Shutdown: 'system',
   Reload: 'system',

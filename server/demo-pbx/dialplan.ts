@@ -1,7 +1,11 @@
 import type { Channel, PbxCore, Queue, QueueCaller } from './core';
 import { DialFlow } from './dial';
 import { PHONES, TRUNK, didOf } from './directory';
+import { PARKING_CONTEXT, FIRST_SPACE, LAST_SPACE, ParkingLot } from './parking';
 import { QueueFlow } from './queue-call';
+import { ChanSpy } from './chanspy';
+import { Talk } from './talk';
+import { bridgeHeaders, channelHeaders } from './dialect';
 import { ChannelState } from '@/lib/pbx/states';
 
 /**
@@ -45,16 +49,23 @@ type Route =
   | { kind: 'queue'; queue: string }
   | { kind: 'hold' }
   | { kind: 'outbound'; number: string }
-  | { kind: 'did'; queue: string };
+  | { kind: 'did'; queue: string }
+  | { kind: 'pickup'; space: number };
 
 export class Dialplan {
   timing: Timing = DEFAULT_TIMING;
   private readonly agentExtens = new Set<string>();
+  readonly parking = new ParkingLot(this);
+  /** ChanSpy sessions running now, so a spyee's hangup can end them. */
+  readonly spies = new Set<ChanSpy>();
 
   constructor(readonly core: PbxCore) {
     for (const q of core.queues.values()) for (const m of q.members) this.agentExtens.add(m.interface.replace('PJSIP/', ''));
     [...core.queues.keys()].forEach((q, i) => (this.dids[didOf(i)] = q));
     core.onDeviceIdle = () => this.kickQueues();
+    core.onBeforeHangup = (ch) => {
+      for (const spy of [...this.spies]) spy.channelGone(ch);
+    };
   }
 
   /** Inbound numbers on the trunk and the queue each one reaches. */
@@ -72,6 +83,10 @@ export class Dialplan {
       if (/^9\d{6,15}$/.test(exten)) return { kind: 'outbound', number: exten.slice(1) };
     }
     if (context === 'from-trunk' && Object.hasOwn(this.dids, exten)) return { kind: 'did', queue: this.dids[exten] };
+    // res_parking registers every space of the lot as ParkedCall(default,SPACE), parked in or not.
+    if (context === PARKING_CONTEXT && /^\d+$/.test(exten) && Number(exten) >= FIRST_SPACE && Number(exten) <= LAST_SPACE) {
+      return { kind: 'pickup', space: Number(exten) };
+    }
     return undefined;
   }
 
@@ -110,6 +125,9 @@ export class Dialplan {
         core.setCallerId(ch, ch.callerNum, `Customer ${exten}`);
         this.queue(ch, r.queue);
         return;
+      case 'pickup':
+        this.parking.retrieve(ch, r.space);
+        return;
       case 'did':
         core.newexten(ch, 'Answer', '', { context, exten });
         core.setState(ch, ChannelState.Up);
@@ -147,12 +165,57 @@ export class Dialplan {
     this.run(ch, context, exten);
   }
 
+  /**
+   * ast_bridge_transfer_blind from `transferer`'s side of a two-party bridge, in
+   * transcript 09's order: the BlindTransfer event, the conversation counted
+   * (AgentComplete), the transferee out of the bridge and into the dialplan at
+   * context/exten (its dial keeps the Linkedid, so the call goes on), then the
+   * transferer, alone, leaves and hangs up.
+   */
+  blindTransfer(transferer: Channel, context: string, exten: string): 'ok' | 'invalid' {
+    const core = this.core;
+    const b = transferer.bridge;
+    const talk = transferer.owner;
+    if (!b || b.channels.size !== 2 || !(talk instanceof Talk)) return 'invalid';
+    const transferee = talk.peer(transferer);
+    if (transferee.bridge !== b) return 'invalid';
+    core.varSet(transferee, 'BLINDTRANSFER', transferer.name);
+    core.varSet(transferer, 'BLINDTRANSFER', transferee.name);
+    core.varSet(transferer, 'BRIDGEPEER', '');
+    core.emit('BlindTransfer', [
+      ['Result', 'Success'],
+      ...channelHeaders(transferer, 'Transferer'),
+      ...channelHeaders(transferee, 'Transferee'),
+      ...bridgeHeaders(b),
+      ['IsExternal', 'Yes'],
+      ['Context', context],
+      ['Extension', exten],
+    ]);
+    talk.release();
+    core.varSet(transferee, 'BRIDGEPEER', '');
+    core.bridgeLeave(transferee);
+    this.run(transferee, context, exten);
+    if (transferer.alive) {
+      core.bridgeLeave(transferer);
+      core.bridgeDestroy(b);
+      core.hangup(transferer, 16);
+    }
+    return 'ok';
+  }
+
   // ── Dial ────────────────────────────────────────────────────────────────
 
-  dial(caller: Channel, endpoint: string, dialString: string, where: { context: string; exten: string }, number?: string): void {
+  dial(
+    caller: Channel,
+    endpoint: string,
+    dialString: string,
+    where: { context: string; exten: string },
+    number?: string,
+    timeoutSec = endpoint === TRUNK ? 60 : 20,
+  ): void {
     const core = this.core;
     const target = endpoint === TRUNK ? `PJSIP/${dialString}` : `PJSIP/${endpoint}`;
-    core.newexten(caller, 'Dial', `${target},${endpoint === TRUNK ? 60 : 20}`, where);
+    core.newexten(caller, 'Dial', `${target},${timeoutSec}`, where);
     for (const v of DIAL_VARS) core.varSet(caller, v, '');
     const callee = core.newChannel({
       endpoint,
@@ -166,7 +229,7 @@ export class Dialplan {
     core.setCallerId(callee, number ?? endpoint, number ? '' : this.displayName(endpoint));
     core.setConnected(callee, caller.callerNum, caller.callerName);
     core.dialBegin(caller, callee, dialString);
-    new DialFlow(this, caller, callee, endpoint === TRUNK ? 60 : 20);
+    new DialFlow(this, caller, callee, timeoutSec);
   }
 
   // ── Hold ────────────────────────────────────────────────────────────────
@@ -191,6 +254,10 @@ export class Dialplan {
   /** An originated channel running one application (Originate `Application:`), e.g. Wait or Playback. */
   application(ch: Channel, app: string, data: string): void {
     const core = this.core;
+    if (app.toLowerCase() === 'chanspy') {
+      new ChanSpy(this, ch, data);
+      return;
+    }
     core.newexten(ch, app, data, { context: ch.context, exten: ch.exten });
     ch.owner = {
       onHangup: (c, cause, by) => {

@@ -59,5 +59,5 @@ export const DEFAULT_AGENTS: AgentDef[] = [
 export const TRUNK = 'carrier';
 /** The inbound number of the n-th queue (0-based): 5550100 for the first, 5550200 for the second, … */
 export const didOf = (index: number): string => `5550${index + 1}00`;
-export const PAUSE_REASONS = ['Break', 'Lunch', 'Training', 'Meeting'];
+export const PAUSE_REASONS = ['Break', 'Lunch', 'Coaching', 'Meeting', 'Training', 'After-call work'];
 export const CUSTOMER_NAMES = ['Acme Corp', 'J Smith', 'M Garcia', 'Globex', 'K Tanaka', 'Initech', 'R Patel', 'S Novak'];

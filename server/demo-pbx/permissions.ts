@@ -49,7 +49,11 @@ export const ACTION_AUTHORITY: Record<string, number> = {
   coreshowchannels: SYSTEM | REPORTING,
   status: SYSTEM | CALL | REPORTING,
   hangup: SYSTEM | CALL,
-  redirect: SYSTEM | CALL,
+  redirect: CALL,
+  blindtransfer: CALL,
+  atxfer: CALL,
+  park: CALL,
+  parkedcalls: CALL,
   command: CLASS_BITS.command,
   originate: CLASS_BITS.originate,
   bridgelist: 0,
@@ -58,4 +62,5 @@ export const ACTION_AUTHORITY: Record<string, number> = {
   queuepause: AGENT,
   queueadd: AGENT,
   queueremove: AGENT,
+  queuepenalty: AGENT,
 };

@@ -2,6 +2,9 @@ import type { TimerHandle } from './scheduler';
 import type { Dialplan } from './dialplan';
 import type { Channel, PbxCore } from './core';
 import { CUSTOMER_NAMES, PAUSE_REASONS, PHONES, TRUNK } from './directory';
+import { originate } from './originate';
+import { PARKING_CONTEXT, PARKING_TIMEOUT_SEC } from './parking';
+import { Talk } from './talk';
 import { ChannelState } from '@/lib/pbx/states';
 
 export interface TrafficOptions {
@@ -16,14 +19,19 @@ export const DEFAULT_TRAFFIC: Required<TrafficOptions> = { callsPerMinute: 12, m
 
 /**
  * Lively but readable traffic: internal calls, trunk calls into the queues,
- * outbound calls, answered holds, blind transfers and agents pausing. Every
- * choice comes from the PBX's seeded RNG, so a seed replays the same calls.
+ * outbound calls, answered holds, blind transfers, parked calls (picked up or
+ * timing out) and agents pausing with a reason for a few minutes. Every choice
+ * comes from the PBX's seeded RNG, so a seed replays the same calls.
  */
 export class Traffic {
   private options: Required<TrafficOptions>;
   private nextCall?: TimerHandle;
   private nextPause?: TimerHandle;
   private nextTransfer?: TimerHandle;
+  private nextPark?: TimerHandle;
+  /** Agents the simulation paused, each with the timer that resumes it. */
+  private readonly onBreak = new Map<string, TimerHandle | undefined>();
+  private readonly pickups = new Set<TimerHandle>();
 
   constructor(
     private readonly core: PbxCore,
@@ -48,13 +56,23 @@ export class Traffic {
     this.core.cancel(this.nextCall);
     this.core.cancel(this.nextPause);
     this.core.cancel(this.nextTransfer);
-    this.nextCall = this.nextPause = this.nextTransfer = undefined;
+    this.core.cancel(this.nextPark);
+    this.nextCall = this.nextPause = this.nextTransfer = this.nextPark = undefined;
+    // Paused agents stay paused and parked calls stay parked (they still time out) until traffic runs again.
+    for (const [iface, t] of this.onBreak) {
+      this.core.cancel(t);
+      this.onBreak.set(iface, undefined);
+    }
+    for (const t of this.pickups) this.core.cancel(t);
+    this.pickups.clear();
   }
 
   private start(): void {
     this.scheduleCall();
     this.nextPause = this.core.after(this.core.rng.int(10, 30), () => this.pauseTick());
     this.nextTransfer = this.core.after(this.core.rng.int(30, 60), () => this.transferTick());
+    this.nextPark = this.core.after(this.core.rng.int(40, 80), () => this.parkTick());
+    for (const iface of [...this.onBreak.keys()]) this.resumeLater(iface);
   }
 
   private scheduleCall(): void {
@@ -122,37 +140,104 @@ export class Traffic {
     }
   }
 
+  /**
+   * An agent goes on a break with a reason and comes back a few minutes later.
+   * An agent a supervisor paused (pausedByAction) is left alone: it waits for
+   * someone to resume it, and the simulation only undoes its own pauses.
+   */
   private pauseTick(): void {
     const { core } = this;
     const members = [...core.queues.values()].flatMap((q) => q.members);
     const interfaces = [...new Set(members.map((m) => m.interface))];
-    // An agent a supervisor paused stays paused until someone resumes it; the simulation only undoes its own pauses.
-    const paused = interfaces.filter(
-      (i) => members.some((m) => m.interface === i && m.paused) && !members.some((m) => m.interface === i && m.pausedByAction),
+    const free = interfaces.filter(
+      (i) => !this.onBreak.has(i) && !members.some((m) => m.interface === i && (m.paused || m.pausedByAction)),
     );
-    if (paused.length > 0 && (paused.length >= 2 || core.rng.chance(0.5))) {
-      const iface = core.rng.pick(paused);
-      for (const m of core.findMembers(iface)) core.setPaused(m, false, '');
-      this.plan.kickQueues();
-    } else {
-      const iface = core.rng.pick(interfaces);
+    // Never more than half the agents away at once, so the queues keep moving.
+    if (free.length > 0 && this.onBreak.size < interfaces.length / 2) {
+      const iface = core.rng.pick(free);
       const reason = core.rng.pick(PAUSE_REASONS);
       for (const m of core.findMembers(iface)) if (!m.paused) core.setPaused(m, true, reason);
+      this.onBreak.set(iface, undefined);
+      this.resumeLater(iface);
     }
     this.nextPause = core.after(core.rng.int(15, 45), () => this.pauseTick());
   }
 
-  /** A blind transfer: the called party sends the caller on to another phone. */
+  private resumeLater(iface: string): void {
+    const { core } = this;
+    this.onBreak.set(
+      iface,
+      core.after(core.rng.int(90, 300), () => {
+        this.onBreak.delete(iface);
+        let resumed = false;
+        for (const m of core.findMembers(iface)) {
+          if (m.paused && !m.pausedByAction) {
+            core.setPaused(m, false, '');
+            resumed = true;
+          }
+        }
+        if (resumed) this.plan.kickQueues();
+      }),
+    );
+  }
+
+  /** Two-party conversations, the called party first (bridges are entered callee first). */
+  private conversations(): [Channel, Channel][] {
+    const pairs: [Channel, Channel][] = [];
+    for (const b of this.core.bridges.values()) {
+      if (b.type !== 'basic' || b.channels.size !== 2) continue;
+      const [callee, caller] = [...b.channels];
+      if (callee.owner instanceof Talk && caller.owner === callee.owner && callee.alive && caller.alive) pairs.push([callee, caller]);
+    }
+    return pairs;
+  }
+
+  /** A blind transfer: the called party (an agent, a phone) sends the caller on to another phone. */
   private transferTick(): void {
     const { core, plan } = this;
-    const bridged = [...core.bridges.values()].filter((b) => b.channels.size === 2);
-    if (bridged.length > 0) {
-      const b = core.rng.pick(bridged);
-      // Bridges are entered callee first, so the second channel is the caller: the one transferred.
-      const [transferer, transferee] = [...b.channels];
+    const pairs = this.conversations();
+    if (pairs.length > 0) {
+      const [transferer] = core.rng.pick(pairs);
       const to = this.idlePhone(transferer.endpoint);
-      if (to && transferee.alive) plan.redirect(transferee, 'internal', to);
+      if (to) plan.blindTransfer(transferer, 'internal', to);
     }
     this.nextTransfer = core.after(core.rng.int(30, 60), () => this.transferTick());
+  }
+
+  /**
+   * The called party parks the caller (a bridged Park: it hangs up, and the call
+   * returns to it when the lot's time is up). Most parked calls are picked up by
+   * an idle phone before that; the rest time out.
+   */
+  private parkTick(): void {
+    const { core, plan } = this;
+    const pairs = this.conversations();
+    if (pairs.length > 0 && plan.parking.freeSpace() !== undefined) {
+      const [parker, parkee] = core.rng.pick(pairs);
+      const pu = plan.parking.park(parkee, `PJSIP/${parker.endpoint}`, PARKING_TIMEOUT_SEC, parker.name);
+      if (pu && core.rng.chance(0.6)) {
+        const t = core.after(core.rng.int(5, Math.max(6, PARKING_TIMEOUT_SEC - 10)), () => {
+          this.pickups.delete(t);
+          const from = this.idlePhone();
+          if (!from || plan.parking.get(pu.space) !== pu) return;
+          originate(
+            core,
+            plan,
+            {
+              channel: `PJSIP/${from}`,
+              context: PARKING_CONTEXT,
+              exten: String(pu.space),
+              callerNum: '',
+              callerName: '',
+              variables: {},
+              timeoutSec: 30,
+            },
+            () => {},
+          );
+        });
+        this.pickups.add(t);
+      }
+    }
+    this.nextPark = core.after(core.rng.int(40, 80), () => this.parkTick());
   }
 }

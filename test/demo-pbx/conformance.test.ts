@@ -19,8 +19,9 @@ const shapes = new Map<string, Set<string>>();
 /** Event types the recordings never show; their shapes come from Asterisk's source instead. */
 const NOT_RECORDED = new Set([
   'AgentRingNoAnswer',
-  'QueueMemberAdded',
-  'QueueMemberRemoved',
+  // res_parking builds these as ParkedCall (supervisor-calls.test.ts checks that they have its header names).
+  'ParkedCallTimeOut',
+  'ParkedCallGiveUp',
   'RequestNotAllowed',
   'ChannelHungup',
   'ChannelsHungupListComplete',

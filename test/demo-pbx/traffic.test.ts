@@ -64,6 +64,52 @@ describe('traffic', () => {
     for (const e of ami.events('Newchannel')) expect(firsts.has(e.fields.Linkedid) || e.fields.Linkedid === e.fields.Uniqueid).toBe(true);
   });
 
+  it('shows a first-time user the supervisor features: breaks that end, blind transfers, parks picked up or timing out', async () => {
+    const { ami } = await started({ seed: 6, speed: 100, traffic: { callsPerMinute: 30, maxConcurrentCalls: 14 } });
+    const reasons = new Set(['Break', 'Lunch', 'Coaching', 'Meeting', 'Training', 'After-call work']);
+    await ami.until(
+      () => {
+        const pauses = ami.events('QueueMemberPause');
+        const onBreak = pauses.filter((e) => e.fields.Paused === '1' && reasons.has(e.fields.PausedReason));
+        // A break that ended: the same member later unpaused, its reason emptied.
+        const ended = onBreak.some((p) =>
+          pauses.some((u) => pauses.indexOf(u) > pauses.indexOf(p) && u.fields.Interface === p.fields.Interface && u.fields.Paused === '0'),
+        );
+        return (
+          ended &&
+          ami.events('BlindTransfer').length > 0 &&
+          ami.events('ParkedCall').length > 0 &&
+          ami.events('UnParkedCall').length > 0 &&
+          ami.events('ParkedCallTimeOut').length + ami.events('ParkedCallGiveUp').length > 0
+        );
+      },
+      'breaks, transfers and parks',
+      30_000,
+    );
+    for (const e of ami.events('QueueMemberPause').filter((x) => x.fields.Paused === '0')) expect(e.fields.PausedReason).toBe('');
+    // Each pause device goes INUSE and back with its member.
+    expect(ami.events('DeviceStateChange').some((e) => /^Queue:\w+_pause_PJSIP\/\d+$/.test(e.fields.Device))).toBe(true);
+  });
+
+  it('never resumes an agent a supervisor paused, even one it had paused itself', async () => {
+    const { pbx, ami } = await started({ seed: 4, speed: 400, traffic: { callsPerMinute: 3, maxConcurrentCalls: 14 } });
+    const first = await ami.until(() => ami.events('QueueMemberPause').find((e) => e.fields.Paused === '1'), 'a break');
+    const iface = first.fields.Interface;
+    const r = await ami.send({ Action: 'QueuePause', Interface: iface, Paused: 'true', Reason: 'Held by the supervisor' });
+    expect(r.fields.Message).toBe('Interface paused successfully');
+    // 3 calls a minute: 30 more calls is some 10 simulated minutes, twice the longest break (5 minutes).
+    const calls = () => ami.events('Newchannel').filter((e) => e.fields.Uniqueid === e.fields.Linkedid).length;
+    const target = calls() + 30;
+    await ami.until(() => calls() >= target, 'thirty more calls', 30_000);
+    const resumed = ami
+      .events('QueueMemberPause')
+      .filter((e) => e.fields.Interface === iface && ami.packets.indexOf(e) > ami.packets.indexOf(r));
+    expect(resumed.filter((e) => e.fields.Paused === '0')).toEqual([]);
+    // Other breaks did come and go meanwhile.
+    expect(ami.events('QueueMemberPause').some((e) => e.fields.Interface !== iface && e.fields.Paused === '0')).toBe(true);
+    pbx.setTraffic({ enabled: false });
+  });
+
   it('pauses and resumes at runtime for quiet points', async () => {
     const { pbx, ami } = await started({ seed: 8, speed: 60, traffic: { callsPerMinute: 120, maxConcurrentCalls: 10 } });
     await ami.until(() => pbx.snapshot().calls > 0, 'calls');
