@@ -16,6 +16,7 @@ export interface Actor {
   user: string;
   role: Role;
   address: string;
+  grants?: import('@/lib/grants').Grants;
 }
 
 /** Who an audit entry names: an actor, or someone refused before we knew a role. */
