@@ -24,7 +24,9 @@ export const queueNameSchema = z
   .string({ error: 'A queue name must be text' })
   .regex(/^[A-Za-z0-9_.-]{1,80}$/, 'A queue name is 1 to 80 letters, digits or _.-');
 
-export const actionKindSchema = z.enum(ACTION_KINDS, { error: `An action is one of ${ACTION_KINDS.join(', ')}` });
+export const actionKindSchema = z.enum(ACTION_KINDS, {
+  error: (issue) => `Unknown action ${JSON.stringify(String(issue.input).slice(0, 40))}; the action kinds are ${ACTION_KINDS.join(', ')}`,
+});
 
 /** Settings that narrow what a user may do and see (lib/grants.ts); each absent means "as the role allows". */
 export const userGrantFields = {
@@ -90,7 +92,7 @@ const LOCK_WAIT_MS = 5_000;
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** `users[1].role: Invalid option …`: where in the file a schema problem is, for a person to fix. */
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+export function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'unknown problem';
   const where = issue.path.reduce<string>(
     (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),

@@ -15,6 +15,7 @@ import type { PbxRegistry, PbxRuntime } from '../pbx-registry';
 import type { Logger } from '../log';
 import type { RateLimiter } from '../rate-limit';
 import { authRoutes } from './auth-routes';
+import { adminRoutes } from './admin-routes';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
 export interface ApiContext {
@@ -57,6 +58,7 @@ const hangupChannel = (m: RegExpExecArray, ctx: ApiContext) => ({ type: 'hangup'
 
 const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt][] = [
   ...authRoutes,
+  ...adminRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],
