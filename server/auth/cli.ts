@@ -49,10 +49,9 @@ function checkPassword(password: string): void {
   if (password.length < 8) throw new UsageError('A password needs at least 8 characters');
 }
 
-/** `actions=all queues=sales,support extension=206`: the settings, readable and one line. */
+/** `actions=all queues=sales,support extension=206`: the grant settings, readable and on one line. */
 function describe(user: UserView): string {
   return [
-    `role=${user.role}`,
     `actions=${user.actions ? user.actions.join(',') || '(none)' : 'all'}`,
     `queues=${user.queues ? user.queues.join(',') || '(none)' : 'all'}`,
     `extension=${user.extension || 'none'}`,
@@ -104,7 +103,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       if (!parsed.ok) throw new UsageError(parsed.message);
       if (!Object.keys(parsed.change).length) throw new UsageError('set needs at least one of --role, --actions, --queues, --extension');
       const user = store.updateUser(name, parsed.change);
-      out(`Updated ${name}: ${describe(userView(user))}`);
+      out(`Updated ${name} (${user.role}): ${describe(userView(user))}`);
       return;
     }
     case 'del': {

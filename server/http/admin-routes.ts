@@ -6,6 +6,7 @@
  * sockets at once (server/realtime/sockets.ts listens to the user store).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { boundedCopy } from '../actions/audit';
 import type { Identity } from '../auth/auth';
 import { usernameSchema, UserStoreError } from '../auth/user-store';
 import { parseUserChange, userView } from '../auth/user-settings';
@@ -53,11 +54,12 @@ async function updateUser(ctx: ApiContext, req: IncomingMessage, res: ServerResp
   try {
     // PATCH is not a simple request, but a browser that allowed it cross-site must still not get far.
     if (!originAllowed(req.headers.origin, req.headers.host, ctx.allowedOrigins)) throw new HttpError(403, 'Cross-origin request refused');
+    // Read first (bounded), so that a refused attempt is audited with what it tried.
+    const body = await readJson(req);
+    params = attempted(name, body);
     requireAdmin(ctx, req);
     if (!usernameSchema.safeParse(name).success) throw new HttpError(400, 'A user name is 1 to 64 letters, digits or ._@-');
-    const body = await readJson(req);
     const parsed = parseUserChange(body);
-    params = { name, ...(typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { body }) };
     if (!parsed.ok) throw new HttpError(400, parsed.message);
     const { change } = parsed;
     if (!Object.keys(change).length) throw new HttpError(400, 'Nothing to change: send role, actions, queues or extension');
@@ -76,6 +78,22 @@ async function updateUser(ctx: ApiContext, req: IncomingMessage, res: ServerResp
     record(refusal ? refusal.code : 'internal', refusal ? refusal.message : 'The change failed on the server');
     throw refusal ?? err;
   }
+}
+
+const FIELDS = ['role', 'actions', 'queues', 'extension'] as const;
+
+/**
+ * What a request tried, for the audit log: the known fields, bounded, and
+ * only the names of any others, so a secret sent by mistake (a password)
+ * never reaches the log.
+ */
+function attempted(name: string, body: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = { name };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ...out, body: typeof body };
+  for (const key of FIELDS) if (Object.hasOwn(body, key)) out[key] = boundedCopy((body as Record<string, unknown>)[key]);
+  const others = Object.keys(body).filter((k) => !(FIELDS as readonly string[]).includes(k));
+  if (others.length) out.unknownFields = others.slice(0, 16).map((k) => k.slice(0, 64));
+  return out;
 }
 
 export const adminRoutes: Route[] = [
