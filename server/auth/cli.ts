@@ -16,7 +16,8 @@
 import dotenv from 'dotenv';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { ACTION_KINDS } from '@/lib/grants';
+// Relative, not `@/lib`: the CLI runs from any directory, where tsx finds no tsconfig paths.
+import { ACTION_KINDS } from '../../lib/grants';
 import { randomPassword } from './passwords';
 import { changeFromCli, userView, type UserView } from './user-settings';
 import { TOKEN_ROLES, USER_ROLES, UserStore, type TokenRole, type UserRole } from './user-store';

@@ -4,8 +4,8 @@
  * may see them (never the password hash).
  */
 import { z } from 'zod';
-import { extensionSchema } from '@/lib/actions';
-import { grantsFor, type ActionKind } from '@/lib/grants';
+import { extensionSchema } from '../../lib/actions';
+import { grantsFor, type ActionKind } from '../../lib/grants';
 import { actionKindSchema, describeIssue, queueNameSchema, USER_ROLES, type StoredUser, type UserChange } from './user-store';
 
 /** `"all"` or null: the setting goes, and the role's default is back. */

@@ -8,8 +8,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ACTION_KINDS, type ActionKind } from '@/lib/grants';
-import { extensionSchema } from '@/lib/actions';
+// Relative, not `@/lib`: the user CLI loads this file from any directory, where tsx finds no tsconfig paths.
+import { ACTION_KINDS, type ActionKind } from '../../lib/grants';
+import { extensionSchema } from '../../lib/actions';
 import { hashPassword } from './passwords';
 
 export const USER_ROLES = ['viewer', 'supervisor', 'admin'] as const;
