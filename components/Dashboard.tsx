@@ -1,7 +1,7 @@
 'use client';
 import { useEffect } from 'react';
 import { connectPbx } from '@/lib/store';
-import { canAct, goToLogin, useMe } from '@/lib/ui/session';
+import { goToLogin, mayPress, useMe } from '@/lib/ui/session';
 import { useAnyLive } from '@/lib/ui/selectors';
 import { AgentGrid } from './AgentGrid';
 import { CallsPanel } from './CallsPanel';
@@ -18,7 +18,9 @@ import { WaitingTitle } from './WaitingTitle';
 export function Dashboard() {
   const me = useMe();
   useEffect(() => connectPbx({ onUnauthorized: goToLogin }), []);
-  const actions = canAct(me?.role);
+  // Buttons only for what this user may press: the calls panel hangs up and places calls, the agents pause.
+  const callActions = mayPress(me, 'hangup') || mayPress(me, 'originate');
+  const agentActions = mayPress(me, 'pause');
   // The whole page dims only when nothing on it is live; one stale PBX among several dims its own rows and cards.
   const live = useAnyLive();
 
@@ -47,10 +49,10 @@ export function Dashboard() {
         <h1 className="sr-only">Live calls</h1>
         <StatStrip />
         <div className="grid gap-4 xl:min-h-64 xl:flex-[0_1_auto] xl:grid-cols-[minmax(0,1fr)_22rem] xl:grid-rows-[minmax(0,1fr)] xl:items-start">
-          <CallsPanel canAct={actions} />
+          <CallsPanel canAct={callActions} />
           <QueueCards />
         </div>
-        <AgentGrid canAct={actions} />
+        <AgentGrid canAct={agentActions} />
       </main>
       <Toasts />
       <WaitingTitle base="Callboard" />

@@ -1,14 +1,25 @@
 /** Who is looking at the page. The server gates pages; a 401 here means the session ended. */
 import { useEffect, useState } from 'react';
 import type { Role } from '../protocol';
+import type { ActionKind } from '../grants';
 
+/** What /api/me answers: who is looking, and what they may do and see (the server enforces it regardless). */
 export interface Me {
   user: string;
   role: Role;
   demo: boolean;
+  /** The actions this user may take: the role's, narrowed by their own list. */
+  actions: ActionKind[];
+  /** The queues this user is limited to; null for every queue. */
+  queues: string[] | null;
+  /** The user's own phone; '' when none is set. */
+  extension: string;
 }
 
 export const canAct = (role: Role | undefined): boolean => role === 'supervisor' || role === 'admin';
+
+/** Whether to show the user a button for `kind`: leaving out what the server would refuse anyway. */
+export const mayPress = (me: Me | null, kind: ActionKind): boolean => !!me && canAct(me.role) && me.actions.includes(kind);
 
 export function goToLogin(): void {
   const next = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;

@@ -138,7 +138,15 @@ describe('admin REST', () => {
     expect(text).not.toMatch(/scrypt|password/);
     const { users } = JSON.parse(text) as { users: { name: string }[] };
     expect(users.map((u) => u.name)).toEqual(['root', 'carol']);
-    expect(users[1]).toEqual({ name: 'carol', role: 'viewer', created: expect.any(String), actions: null, queues: null, extension: '', allowed: [] });
+    expect(users[1]).toEqual({
+      name: 'carol',
+      role: 'viewer',
+      created: expect.any(String),
+      actions: null,
+      queues: null,
+      extension: '',
+      allowed: [],
+    });
   });
 
   it('refuses non-admins (403) and strangers (401), and audits the refused change', async () => {
@@ -155,7 +163,13 @@ describe('admin REST', () => {
   it('changes a user, and audits the change', async () => {
     const res = await patch('carol', { role: 'supervisor', actions: ['pause', 'hangup'], queues: ['sales'], extension: '201' });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ name: 'carol', role: 'supervisor', actions: ['pause', 'hangup'], queues: ['sales'], extension: '201' });
+    expect(await json(res)).toMatchObject({
+      name: 'carol',
+      role: 'supervisor',
+      actions: ['pause', 'hangup'],
+      queues: ['sales'],
+      extension: '201',
+    });
     expect(stack.app.auth.store.getUser('carol')).toMatchObject({ role: 'supervisor', queues: ['sales'] });
     const cleared = await json(await patch('carol', { actions: null, queues: 'all', extension: '' }));
     expect(cleared).toMatchObject({ actions: null, queues: null, extension: '' });
@@ -195,6 +209,16 @@ describe('admin REST', () => {
     expect(stray?.params).toEqual({ name: 'carol', unknownFields: ['password'] });
     expect(stack.app.auth.store.getUser('carol')).toMatchObject({ role: 'supervisor' });
     expect(fs.readFileSync(path.join(stack.dataDir, 'audit.jsonl'), 'utf8')).not.toContain('secret-typed-here');
+  });
+
+  it('gates the /admin page: admins only, others back to the board, strangers to the login', async () => {
+    const get = (cookie?: string) => fetch(`${stack.url}/admin`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    const stranger = await get();
+    expect([stranger.status, stranger.headers.get('location')]).toEqual([302, '/login']);
+    const supervisor = await get(cookies.supervisor);
+    expect([supervisor.status, supervisor.headers.get('location')]).toEqual([303, '/']);
+    // Past the gate; without Next in this stack the page itself is a 404.
+    expect((await get(cookies.admin)).status).toBe(404);
   });
 
   it('never demotes the last admin of the users file', async () => {
