@@ -8,6 +8,7 @@ import { parseActionRequest, type ParsedAction } from '@/lib/actions';
 import { AmiActionError, AmiConnectionError, AmiSerializeError, AmiTimeoutError } from '@/lib/ami/errors';
 import type { AmiAction } from '@/lib/ami/serialize';
 import { PBX_ID, type ActionErrorCode, type ActionResult, type PbxState, type Role } from '@/lib/protocol';
+import type { Grants } from '@/lib/grants';
 import type { Logger } from '../log';
 import { RateLimiter } from '../rate-limit';
 import { boundedCopy, type AuditLog } from './audit';
@@ -16,7 +17,7 @@ export interface Actor {
   user: string;
   role: Role;
   address: string;
-  grants?: import('@/lib/grants').Grants;
+  grants?: Grants;
 }
 
 /** Who an audit entry names: an actor, or someone refused before we knew a role. */

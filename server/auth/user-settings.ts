@@ -15,10 +15,7 @@ export const userChangeSchema = z.strictObject(
   {
     role: z.enum(USER_ROLES, { error: `role must be one of ${USER_ROLES.join(', ')}` }).optional(),
     actions: z
-      .preprocess(
-        cleared,
-        z.array(actionKindSchema, { error: 'actions must be a list of action kinds, or "all"' }).max(50).nullable(),
-      )
+      .preprocess(cleared, z.array(actionKindSchema, { error: 'actions must be a list of action kinds, or "all"' }).max(50).nullable())
       .optional(),
     queues: z
       .preprocess(
@@ -26,9 +23,7 @@ export const userChangeSchema = z.strictObject(
         z.array(queueNameSchema, { error: 'queues must be a list of queue names, or "all"' }).max(500, 'At most 500 queues').nullable(),
       )
       .optional(),
-    extension: z
-      .preprocess((v) => (v === '' || v === 'none' ? null : v), extensionSchema.nullable())
-      .optional(),
+    extension: z.preprocess((v) => (v === '' || v === 'none' ? null : v), extensionSchema.nullable()).optional(),
   },
   {
     error: (issue) =>
@@ -36,9 +31,7 @@ export const userChangeSchema = z.strictObject(
   },
 );
 
-export type ParsedChange =
-  | { ok: true; change: UserChange & { actions?: ActionKind[] | null } }
-  | { ok: false; message: string };
+export type ParsedChange = { ok: true; change: UserChange & { actions?: ActionKind[] | null } } | { ok: false; message: string };
 
 export function parseUserChange(raw: unknown): ParsedChange {
   const parsed = userChangeSchema.safeParse(raw);
@@ -48,7 +41,13 @@ export function parseUserChange(raw: unknown): ParsedChange {
 
 /** The CLI's comma lists (`pause,listen`, `all`; `206`, `none`) as the schema's values. */
 export function changeFromCli(values: { role?: string; actions?: string; queues?: string; extension?: string }): ParsedChange {
-  const list = (v: string | undefined) => (v === undefined || v === 'all' ? v : v.split(',').map((x) => x.trim()).filter(Boolean));
+  const list = (v: string | undefined) =>
+    v === undefined || v === 'all'
+      ? v
+      : v
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
   const raw: Record<string, unknown> = {};
   if (values.role !== undefined) raw.role = values.role;
   if (values.actions !== undefined) raw.actions = list(values.actions);

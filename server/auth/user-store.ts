@@ -32,7 +32,10 @@ export const actionKindSchema = z.enum(ACTION_KINDS, {
 /** Settings that narrow what a user may do and see (lib/grants.ts); each absent means "as the role allows". */
 export const userGrantFields = {
   /** A subset of the role's actions; absent = every action the role allows. */
-  actions: z.array(actionKindSchema).max(ACTION_KINDS.length * 2).optional(),
+  actions: z
+    .array(actionKindSchema)
+    .max(ACTION_KINDS.length * 2)
+    .optional(),
   /** The queues the user is limited to; absent = every queue (and every call). */
   queues: z.array(queueNameSchema).max(500, 'At most 500 queues').optional(),
   /** The user's own phone; absent = none. */

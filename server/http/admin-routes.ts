@@ -73,8 +73,7 @@ async function updateUser(ctx: ApiContext, req: IncomingMessage, res: ServerResp
     record('ok', `Updated ${name}`);
     sendJson(res, 200, updated);
   } catch (err) {
-    const refusal =
-      err instanceof HttpError ? err : err instanceof UserStoreError ? new HttpError(409, err.message, 'invalid') : null;
+    const refusal = err instanceof HttpError ? err : err instanceof UserStoreError ? new HttpError(409, err.message, 'invalid') : null;
     record(refusal ? refusal.code : 'internal', refusal ? refusal.message : 'The change failed on the server');
     throw refusal ?? err;
   }

@@ -42,7 +42,11 @@ function outOfScope() {
   const seen = { queues: new Set<string>(), interfaces: new Set<string>(), calls: new Set<string>(), inScopeCalls: new Set<string>() };
   const note = () => {
     const s = stack.app.session.state;
-    const salesIfaces = new Set(Object.values(s.members).filter((m) => m.queue === 'sales').map((m) => m.interface));
+    const salesIfaces = new Set(
+      Object.values(s.members)
+        .filter((m) => m.queue === 'sales')
+        .map((m) => m.interface),
+    );
     for (const q of Object.keys(s.queues)) if (q !== 'sales') seen.queues.add(q);
     for (const m of Object.values(s.members)) if (!salesIfaces.has(m.interface)) seen.interfaces.add(m.interface);
     for (const c of Object.values(s.calls)) (c.queue === 'sales' ? seen.inScopeCalls : seen.calls).add(c.id);
@@ -150,9 +154,7 @@ describe('a scoped client on the wire', () => {
     await waitFor(() => full.batches >= 40 && stack.app.fanout.stats.batches - at.batches >= 40, 'batches', 30_000);
     await waitFor(() => Object.values(stack.app.session.state.calls).some((c) => c.queue === 'support'), 'a support call', 30_000);
     const rest = await (await fetch(`${stack.url}/api/snapshot`, { headers: { cookie: cookies.lead } })).text();
-    const restPbx = await (
-      await fetch(`${stack.url}/api/pbx/demo/snapshot`, { headers: { cookie: cookies.lead } })
-    ).text();
+    const restPbx = await (await fetch(`${stack.url}/api/pbx/demo/snapshot`, { headers: { cookie: cookies.lead } })).text();
     const seen = watch.stop();
 
     expect(seen.queues.has('support')).toBe(true);
