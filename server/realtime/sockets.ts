@@ -147,7 +147,9 @@ export function wireSockets(ctx: SocketContext): () => void {
         continue;
       }
       // A new role or queue scope may mean a narrower view: the client reconnects into it, with a fresh snapshot.
-      if (identity && ctx.pbxs.default.fanout.follows(socket, identity.role, identity.grants.queues)) {
+      // Asked of a fan-out the socket is attached to: every one attaches it alike, and only they know where.
+      const fanout = ctx.pbxs.get(socket.data.pbxs[0])?.fanout ?? ctx.pbxs.default.fanout;
+      if (identity && fanout.follows(socket, identity.role, identity.grants.queues)) {
         socket.data.grants = identity.grants;
         continue;
       }

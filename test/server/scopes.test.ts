@@ -7,11 +7,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantsFor } from '@/lib/grants';
+import { UserStore } from '@/server/auth/user-store';
 import { applyOps, upsert, type Op } from '@/lib/protocol';
 import { emptyState, type PbxState } from '@/lib/pbx/model';
 import { scopeOf, ScopeTracker, stateInScope, visibleIn } from '@/server/realtime/scopes';
 import { withTimeout } from '../support/wait-for';
-import { clientPool, json, login, type MirrorClient, startStack, stateAtSameSeq, waitFor, wireCopy, type Stack } from './harness';
+import {
+  clientPool,
+  json,
+  login,
+  MirrorClient,
+  startMultiStack,
+  startStack,
+  stateAtSameSeq,
+  waitFor,
+  wireCopy,
+  type Stack,
+} from './harness';
 
 let stack: Stack;
 const PASSWORD = 'lead-password';
@@ -225,5 +237,31 @@ describe('grants', () => {
     await waitFor(() => again.state, 'snapshot');
     expect(Object.keys(again.state!.queues)).toEqual(['support']);
     expect(again.received.join('\n')).not.toContain('"sales"');
+  });
+});
+
+describe('several PBXs', () => {
+  it('a socket that follows only the second PBX is also closed when its queues change', async () => {
+    const multi = await startMultiStack([3, 4], { app: { recheckMs: 60_000 } });
+    try {
+      await multi.app.auth.store.addUser('bee', 'viewer', PASSWORD);
+      multi.app.auth.store.updateUser('bee', { queues: ['sales'] });
+      const c = new MirrorClient(multi.url, { cookie: await login(multi.url, 'bee', PASSWORD), pbx: 'b' });
+      await c.connected();
+      await waitFor(() => c.state, 'snapshot of b');
+      expect(Object.keys(c.state!.queues)).toEqual(['sales']);
+      const closed = new Promise<string>((resolve) => c.socket.once('disconnect', resolve));
+      // Changed by another process (the CLI), so nothing tells the sockets yet; then the user acts, which
+      // refreshes the socket's grants before any recheck has looked at its scope.
+      new UserStore(multi.dataDir).updateUser('bee', { queues: ['support'] });
+      const ack = await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', pbx: 'b', channel: 'x' });
+      expect(ack).toMatchObject({ ok: false, code: 'forbidden' });
+      // Any write here rechecks every socket at once: the scope it follows on b is still sales.
+      await multi.app.auth.store.addUser('someone', 'viewer', PASSWORD);
+      expect(await withTimeout(closed, 2_000, 'the socket to close')).toBe('io server disconnect');
+      c.close();
+    } finally {
+      await multi.close();
+    }
   });
 });
