@@ -9,6 +9,7 @@
  *   BENCH_SECONDS=10 BENCH_CHANNELS=2000 BENCH_EPS=1000 npm run bench:e2e
  *   npm run bench:e2e -- --only=ours     (skip naive, two PBXs, memory and 2,000 ev/s)
  *   npm run bench:e2e -- --only=two-pbxs (only two PBXs at the full load each, 200 clients on All)
+ *   npm run bench:e2e -- --only=scoped   (only 200 clients unscoped, then half of them limited to one queue)
  *
  * Prints a table per section; the last line is one JSON object with every figure.
  */
@@ -47,6 +48,8 @@ interface Run {
   server: Reply;
   clients: Reply;
   pbx: Reply;
+  /** Each client process's own figures, in the order of `perProc`. */
+  procs: Reply[];
 }
 
 /** One server design with N clients: warm up, then measure a window on all three processes at once. */
@@ -59,6 +62,8 @@ async function measure(
   extra: Record<string, string> = {},
   /** Client processes to spread the clients over, so that one saturated client process does not measure itself. */
   procs = 1,
+  /** Settings of each client process of its own (e.g. a scoped user's cookie). */
+  perProc: Record<string, string>[] = [],
 ): Promise<Run> {
   const cs = Array.from({ length: procs }, (_, i) =>
     spawn('clients.ts', {
@@ -67,6 +72,7 @@ async function measure(
       MODE: mode,
       CLIENTS: String(Math.floor(clients / procs) + (i < clients % procs ? 1 : 0)),
       ...extra,
+      ...perProc[i],
     }),
   );
   const pbxs = Array.isArray(pbxOrPbxs) ? pbxOrPbxs : [pbxOrPbxs];
@@ -89,7 +95,7 @@ async function measure(
   await Promise.all(cs.map((c) => c.stop()));
   // Several PBXs: their event rates add up; the rest is the first one's.
   const pbx = { ...ps[0], eventsPerSec: ps.reduce((n, p) => n + Number(p.eventsPerSec), 0) };
-  return { pbx, server: s, clients: cl };
+  return { pbx, server: s, clients: cl, procs: rest.slice(0, procs) };
 }
 
 async function design(pbx: { child: Child; env: Record<string, string> }, mode: 'ours' | 'naive'): Promise<Record<number, Run>> {
@@ -179,6 +185,33 @@ async function twoPbxSection(): Promise<Record<string, unknown>> {
   return twoRows;
 }
 
+/**
+ * Queue scopes: 200 clients unscoped, then the same 200 with half of them a
+ * user limited to one queue, on one server and PBX load, clients in two
+ * processes of 100 either way. The scoped half's latency counts a channel
+ * from its creation to when it reached the scoped client, which for a
+ * channel that joins the queue later includes the wait before it did.
+ */
+async function scopedSection(): Promise<Record<string, unknown>> {
+  log(`queue scopes: ${channels} channels, ${eps} events/s, 200 clients, then half of them limited to one queue`);
+  const pbx = await startPbx(channels, eps);
+  const server = spawn('server.ts', pbx.env);
+  const info = await server.ready;
+  const all = await measure(pbx.child, server, info, 'ours', 200, {}, 2);
+  const half = await measure(pbx.child, server, info, 'ours', 200, {}, 2, [{}, { SERVER_COOKIE: String(info.scopedCookie) }]);
+  await server.stop();
+  await pbx.child.stop();
+  const only = (run: Run, i: number) => row({ ...run, clients: run.procs[i] });
+  const rows = {
+    'unscoped 200': row(all),
+    'half scoped: all 200': row(half),
+    'half scoped: the 100 unscoped': only(half, 0),
+    [`half scoped: the 100 on ${String(info.scopedQueue)}`]: only(half, 1),
+  };
+  table(`Queue scopes: server CPU and p99 with 200 clients, none or half limited to one queue (${seconds} s)`, rows);
+  return rows;
+}
+
 async function main(): Promise<void> {
   const result: Record<string, unknown> = {
     node: process.version,
@@ -186,6 +219,12 @@ async function main(): Promise<void> {
     loadAvgAtStart: os.loadavg().map((l) => n1(l)),
     settings: { seconds, channels, eventsPerSec: eps, warmupMs: WARMUP_MS },
   };
+
+  if (only === 'scoped') {
+    result.scoped = await scopedSection();
+    process.stdout.write(`${JSON.stringify(result, (_k, v) => n1(v))}\n`);
+    return;
+  }
 
   if (only === 'two-pbxs') {
     result.twoPbxs = await twoPbxSection();
@@ -222,6 +261,7 @@ async function main(): Promise<void> {
 
   if (only !== 'ours') {
     result.twoPbxs = await twoPbxSection();
+    result.scoped = await scopedSection();
 
     // 2. Memory: 10,000 live channels, 200 clients.
     log('PBX: 10,000 channels for the memory run');

@@ -4,6 +4,25 @@ import { logout, type Me } from '@/lib/ui/session';
 import { IconChevron, IconLogout, IconWallboard } from './icons';
 import { ThemeSwitch } from './ThemeSwitch';
 
+/** Two people (lucide's geometry), here rather than in icons.tsx: only this menu uses it. */
+const IconUsers = () => (
+  <svg
+    width={16}
+    height={16}
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth={2}
+    strokeLinecap="round"
+    strokeLinejoin="round"
+    aria-hidden="true"
+  >
+    <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" />
+    <circle cx="9" cy="7" r="4" />
+    <path d="M22 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75" />
+  </svg>
+);
+
 const ROLE_LABEL = { viewer: 'Viewer', supervisor: 'Supervisor', admin: 'Admin', wallboard: 'Wallboard' } as const;
 
 export function UserMenu({ me }: { me: Me | null }) {
@@ -65,6 +84,15 @@ export function UserMenu({ me }: { me: Me | null }) {
             <ThemeSwitch />
           </div>
           <div className="my-1 h-px bg-zinc-100 dark:bg-zinc-800" />
+          {me?.role === 'admin' && (
+            <a
+              role="menuitem"
+              href="/admin"
+              className="flex items-center gap-2 rounded-lg px-2.5 py-2 text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-200 dark:hover:bg-zinc-800"
+            >
+              <IconUsers /> Users and permissions
+            </a>
+          )}
           <a
             role="menuitem"
             href="/wallboard"

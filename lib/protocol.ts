@@ -9,6 +9,7 @@
  */
 import type { EntityKind, EntityOf, PbxState, PbxStatus, Table } from './pbx/model';
 import { copyTable, ENTITY_KINDS, setTable, tableOf } from './pbx/model';
+import type { Grants } from './grants';
 
 export type { EntityKind, EntityOf, PbxState } from './pbx/model';
 
@@ -204,4 +205,6 @@ export interface SocketData {
   address: string;
   /** The PBXs this socket follows. */
   pbxs: string[];
+  /** What the socket's user may do and see; its queue scope is fixed for the socket's life (a change reconnects it). */
+  grants: Grants;
 }

@@ -20,6 +20,8 @@ import { cpuMeter, percentile, serve } from './ipc';
 
 const url = process.env.SERVER_URL!;
 const token = process.env.SERVER_TOKEN ?? '';
+/** A session cookie instead of the token: a user limited to some queues (tokens are never scoped). */
+const cookie = process.env.SERVER_COOKIE ?? '';
 const mode = process.env.MODE as 'ours' | 'naive';
 const count = Number(process.env.CLIENTS ?? 50);
 /**
@@ -54,7 +56,12 @@ interface Client {
 let opened = 0;
 function open(): Client {
   const keepState = opened++ < fullCopies;
-  const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: token ? { token } : {} });
+  const socket = connect(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    ...(cookie ? { extraHeaders: { cookie } } : { auth: token ? { token } : {} }),
+  });
   const c: Client = { socket, states: new Map(), known: new Map(), expected: Infinity, naive: new Map(), ready: false };
   socket.on('connect_error', (err) => process.stderr.write(`clients: connect error: ${err.message}\n`));
   socket.io.on('open', () => {

@@ -2,10 +2,18 @@
 import { percentile, serve } from './ipc';
 import { serverStats } from './server-stats';
 import { startBenchServer } from './start-server';
+import { SESSION_COOKIE } from '@/server/auth/session-cookie';
 
 const { app, url } = await startBenchServer();
 // A viewer: a wallboard token is sent aggregates only, and the clients measure channels.
 const { token } = app.auth.store.createToken('bench', 'viewer');
+// A viewer limited to one queue, for the scoped clients: a session cookie, since tokens are never scoped.
+const scopedQueue = Object.keys(app.pbxs.default.session.state.queues).sort()[0] ?? 'none';
+await app.auth.store.addUser('bench-lead', 'viewer', 'bench-lead-password');
+app.auth.store.updateUser('bench-lead', { queues: [scopedQueue] });
+const lead = await app.auth.login('bench-lead', 'bench-lead-password', '127.0.0.1', Date.now());
+if (!lead.ok) throw new Error(`bench: the scoped user could not log in: ${lead.error}`);
+const scopedCookie = `${SESSION_COOKIE}=${lead.cookieValue}`;
 
 /**
  * Server-side latency, free of the client process: for each op creating a
@@ -61,4 +69,4 @@ const ipc = serve({
 process.on('SIGTERM', () => {
   void app.close().finally(() => process.exit(0));
 });
-ipc.ready({ url, token, channels: channelCount() });
+ipc.ready({ url, token, scopedCookie, scopedQueue, channels: channelCount() });

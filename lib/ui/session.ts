@@ -1,11 +1,19 @@
 /** Who is looking at the page. The server gates pages; a 401 here means the session ended. */
 import { useEffect, useState } from 'react';
 import type { Role } from '../protocol';
+import type { ActionKind } from '../grants';
 
+/** What /api/me answers: who is looking, and what they may do and see (the server enforces it regardless). */
 export interface Me {
   user: string;
   role: Role;
   demo: boolean;
+  /** The actions this user may take: the role's, narrowed by their own list. */
+  actions: ActionKind[];
+  /** The queues this user is limited to; null for every queue. */
+  queues: string[] | null;
+  /** The user's own phone; '' when none is set. */
+  extension: string;
 }
 
 export const canAct = (role: Role | undefined): boolean => role === 'supervisor' || role === 'admin';

@@ -7,16 +7,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Role } from '@/lib/protocol';
+import { grantsFor, type Grants } from '@/lib/grants';
 import { dummyPasswordHash, verifyPassword } from './passwords';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle';
 import { parseCookies, passwordStamper, SESSION_COOKIE, WALLBOARD_COOKIE } from './session-cookie';
 import type { SessionStore } from './session-store';
-import type { UserRole, UserStore } from './user-store';
+import type { StoredToken, UserRole, UserStore } from './user-store';
 
 export interface Identity {
   user: string;
   role: Role;
   via: 'session' | 'token';
+  /** What this identity may do and see: the role's, narrowed by the user's settings (tokens: their role's). */
+  grants: Grants;
 }
 
 export interface DemoAccount {
@@ -90,7 +93,7 @@ export class Auth {
       return tooMany(1000);
     this.take(pairSlot, 1);
     this.take(addressSlot, 1);
-    let found: { role: UserRole; stamp: string } | null;
+    let found: { role: UserRole; stamp: string; grants: Grants } | null;
     try {
       found = await this.checkPassword(username, password);
     } finally {
@@ -104,7 +107,7 @@ export class Auth {
     this.throttle.success(username, address);
     return {
       ok: true,
-      identity: { user: username, role: found.role, via: 'session' },
+      identity: { user: username, role: found.role, via: 'session', grants: found.grants },
       cookieValue: this.sessions.create({ kind: 'user', subject: username, stamp: found.stamp, expires: now + this.sessionTtlMs }, now),
     };
   }
@@ -120,13 +123,13 @@ export class Auth {
     this.sessions.revoke(parseCookies(cookieHeader)[SESSION_COOKIE]);
   }
 
-  private async checkPassword(username: string, password: string): Promise<{ role: UserRole; stamp: string } | null> {
+  private async checkPassword(username: string, password: string): Promise<{ role: UserRole; stamp: string; grants: Grants } | null> {
     const demo = this.demoAccounts.find((a) => a.username === username);
-    if (demo) return sameSecret(demo.password, password) ? { role: demo.role, stamp: DEMO_STAMP } : null;
+    if (demo) return sameSecret(demo.password, password) ? { role: demo.role, stamp: DEMO_STAMP, grants: grantsFor(demo.role) } : null;
     const user = this.store.getUser(username);
     // Same work whether or not the user exists.
     const ok = await verifyPassword(password, user?.password ?? (await dummyPasswordHash()));
-    return user && ok ? { role: user.role, stamp: this.stamp(user.password) } : null;
+    return user && ok ? { role: user.role, stamp: this.stamp(user.password), grants: grantsFor(user.role, user) } : null;
   }
 
   /** The person behind a session cookie value, checked against the current users. */
@@ -134,10 +137,11 @@ export class Auth {
     const session = this.sessions.get(value, now);
     if (!session || session.kind !== 'user') return null;
     const demo = this.demoAccounts.find((a) => a.username === session.subject);
-    if (demo) return session.stamp === DEMO_STAMP ? { user: demo.username, role: demo.role, via: 'session' } : null;
+    if (demo)
+      return session.stamp === DEMO_STAMP ? { user: demo.username, role: demo.role, via: 'session', grants: grantsFor(demo.role) } : null;
     const user = this.store.getUser(session.subject);
     if (!user || this.stamp(user.password) !== session.stamp) return null;
-    return { user: user.name, role: user.role, via: 'session' };
+    return { user: user.name, role: user.role, via: 'session', grants: grantsFor(user.role, user) };
   }
 
   /** Trades a token for a wallboard session, so the token can leave the URL. */
@@ -161,13 +165,13 @@ export class Auth {
     if (!session || session.kind !== 'token') return { ok: false, reason: 'ended' };
     const stored = this.store.tokens.find((t) => t.id === session.subject);
     if (!stored) return { ok: false, reason: 'revoked' };
-    return { ok: true, identity: { user: `token:${stored.name}`, role: stored.role, via: 'token' } };
+    return { ok: true, identity: tokenIdentity(stored) };
   }
 
   fromToken(token: string | undefined): Identity | null {
     if (!token) return null;
     const stored = this.store.findToken(token);
-    return stored ? { user: `token:${stored.name}`, role: stored.role, via: 'token' } : null;
+    return stored ? tokenIdentity(stored) : null;
   }
 
   /** A person's session only (what the dashboard needs). */
@@ -192,6 +196,11 @@ export class Auth {
     const match = auth && /^Bearer\s+(\S+)$/i.exec(auth);
     return match ? this.fromToken(match[1]) : null;
   }
+}
+
+/** A token acts with its role's grants: every queue, every action the role allows. */
+function tokenIdentity(stored: StoredToken): Identity {
+  return { user: `token:${stored.name}`, role: stored.role, via: 'token', grants: grantsFor(stored.role) };
 }
 
 function tooMany(retryAfterMs: number): LoginResult {

@@ -3,6 +3,7 @@
  *
  *   npm run user -- add NAME --role viewer|supervisor|admin [--password P]
  *   npm run user -- passwd NAME [--password P]
+ *   npm run user -- set NAME [--role R] [--actions pause,listen|all] [--queues sales,support|all] [--extension 206|none]
  *   npm run user -- del NAME
  *   npm run user -- list
  *   npm run -s user -- token NAME --role viewer|supervisor|wallboard   (prints only the token)
@@ -15,16 +16,21 @@
 import dotenv from 'dotenv';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+// Relative, not `@/lib`: the CLI runs from any directory, where tsx finds no tsconfig paths.
+import { ACTION_KINDS } from '../../lib/grants';
 import { randomPassword } from './passwords';
+import { changeFromCli, userView, type UserView } from './user-settings';
 import { TOKEN_ROLES, USER_ROLES, UserStore, type TokenRole, type UserRole } from './user-store';
 
 const USAGE = `Usage:
   user add NAME --role viewer|supervisor|admin [--password P]
   user passwd NAME [--password P]
+  user set NAME [--role viewer|supervisor|admin] [--actions KIND,KIND|all] [--queues QUEUE,QUEUE|all] [--extension EXT|none]
   user del NAME
   user list
   user token NAME --role viewer|supervisor|wallboard
   user token --revoke TOKEN_OR_ID
+Action kinds: ${ACTION_KINDS.join(', ')}
 Data directory: $CALLBOARD_DATA (default ./data)`;
 
 class UsageError extends Error {}
@@ -44,11 +50,28 @@ function checkPassword(password: string): void {
   if (password.length < 8) throw new UsageError('A password needs at least 8 characters');
 }
 
+/** `actions=all queues=sales,support extension=206`: the grant settings, readable and on one line. */
+function describe(user: UserView): string {
+  return [
+    `actions=${user.actions ? user.actions.join(',') || '(none)' : 'all'}`,
+    `queues=${user.queues ? user.queues.join(',') || '(none)' : 'all'}`,
+    `extension=${user.extension || 'none'}`,
+  ].join(' ');
+}
+
 export async function main(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: 'string' }, password: { type: 'string' }, revoke: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      role: { type: 'string' },
+      password: { type: 'string' },
+      revoke: { type: 'string' },
+      actions: { type: 'string' },
+      queues: { type: 'string' },
+      extension: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, name] = positionals;
   if (values.help || !command) {
@@ -75,6 +98,15 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       out(generated ? `New password for ${name}: ${password}` : `Password changed for ${name}.`);
       return;
     }
+    case 'set': {
+      if (!name) throw new UsageError('set needs a user name');
+      const parsed = changeFromCli(values);
+      if (!parsed.ok) throw new UsageError(parsed.message);
+      if (!Object.keys(parsed.change).length) throw new UsageError('set needs at least one of --role, --actions, --queues, --extension');
+      const user = store.updateUser(name, parsed.change);
+      out(`Updated ${name} (${user.role}): ${describe(userView(user))}`);
+      return;
+    }
     case 'del': {
       if (!name) throw new UsageError('del needs a user name');
       store.deleteUser(name);
@@ -82,7 +114,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       return;
     }
     case 'list': {
-      for (const u of store.users) out(`${u.name}\t${u.role}\t${u.created}`);
+      for (const u of store.users) out(`${u.name}\t${u.role}\t${u.created}\t${describe(userView(u))}`);
       for (const t of store.tokens) out(`token ${t.id}\t${t.name}\t${t.role}\t${t.created}`);
       return;
     }

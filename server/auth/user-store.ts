@@ -8,6 +8,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+// Relative, not `@/lib`: the user CLI loads this file from any directory, where tsx finds no tsconfig paths.
+import { ACTION_KINDS, type ActionKind } from '../../lib/grants';
+import { extensionSchema } from '../../lib/actions';
 import { hashPassword } from './passwords';
 
 export const USER_ROLES = ['viewer', 'supervisor', 'admin'] as const;
@@ -17,11 +20,34 @@ export type TokenRole = (typeof TOKEN_ROLES)[number];
 
 export const usernameSchema = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'A user name is 1 to 64 letters, digits or ._@-');
 
+/** A queue name as Asterisk's queues.conf allows it, and as a scope may name it. */
+export const queueNameSchema = z
+  .string({ error: 'A queue name must be text' })
+  .regex(/^[A-Za-z0-9_.-]{1,80}$/, 'A queue name is 1 to 80 letters, digits or _.-');
+
+export const actionKindSchema = z.enum(ACTION_KINDS, {
+  error: (issue) => `Unknown action ${JSON.stringify(String(issue.input).slice(0, 40))}; the action kinds are ${ACTION_KINDS.join(', ')}`,
+});
+
+/** Settings that narrow what a user may do and see (lib/grants.ts); each absent means "as the role allows". */
+export const userGrantFields = {
+  /** A subset of the role's actions; absent = every action the role allows. */
+  actions: z
+    .array(actionKindSchema)
+    .max(ACTION_KINDS.length * 2)
+    .optional(),
+  /** The queues the user is limited to; absent = every queue (and every call). */
+  queues: z.array(queueNameSchema).max(500, 'At most 500 queues').optional(),
+  /** The user's own phone; absent = none. */
+  extension: extensionSchema.optional(),
+};
+
 const storedUser = z.object({
   name: z.string(),
   role: z.enum(USER_ROLES),
   password: z.string(),
   created: z.string(),
+  ...userGrantFields,
 });
 const storedToken = z.object({
   id: z.string(),
@@ -38,6 +64,20 @@ const usersFile = z.object({
 });
 
 export type StoredUser = z.infer<typeof storedUser>;
+
+/** A change to a user: undefined keeps a field, null clears a setting. */
+export interface UserChange {
+  role?: UserRole;
+  actions?: readonly ActionKind[] | null;
+  queues?: readonly string[] | null;
+  extension?: string | null;
+}
+
+function setOrClear<K extends 'actions' | 'queues' | 'extension'>(user: StoredUser, key: K, value: StoredUser[K] | null | undefined): void {
+  if (value === undefined) return;
+  if (value === null) delete user[key];
+  else user[key] = value;
+}
 export type StoredToken = z.infer<typeof storedToken>;
 type UsersFile = z.infer<typeof usersFile>;
 
@@ -56,7 +96,7 @@ const LOCK_WAIT_MS = 5_000;
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** `users[1].role: Invalid option …`: where in the file a schema problem is, for a person to fix. */
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+export function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'unknown problem';
   const where = issue.path.reduce<string>(
     (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
@@ -80,6 +120,7 @@ export class UserStore {
   /** The problem with the file on disk, while the last good users are in use; null when it is fine. */
   lastError: UserStoreError | null = null;
   private readonly onError: (error: UserStoreError) => void;
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(dataDir: string, opts: UserStoreOptions = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -144,6 +185,16 @@ export class UserStore {
     return parsed.data;
   }
 
+  /**
+   * Called after this process wrote the file (an admin's change), so open
+   * sockets can pick up new grants at once; another process's writes (the
+   * CLI) are seen by the periodic recheck. Returns the unsubscribe.
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   get users(): readonly StoredUser[] {
     this.refresh();
     return this.data.users;
@@ -185,6 +236,26 @@ export class UserStore {
       const user = d.users.find((u) => u.name === name);
       if (user) user.role = role;
     });
+  }
+
+  /**
+   * Changes a user's role and grant settings in one write. A field left
+   * undefined stays as it is; `null` removes the setting (back to what the
+   * role allows, every queue, no phone).
+   */
+  updateUser(name: string, change: UserChange): StoredUser {
+    if (!this.getUser(name)) throw new UserStoreError(`No user ${name}`);
+    let updated: StoredUser | undefined;
+    this.update((d) => {
+      const user = d.users.find((u) => u.name === name);
+      if (!user) throw new UserStoreError(`No user ${name}`);
+      if (change.role !== undefined) user.role = change.role;
+      setOrClear(user, 'actions', change.actions === undefined ? undefined : change.actions && [...new Set(change.actions)]);
+      setOrClear(user, 'queues', change.queues === undefined ? undefined : change.queues && [...new Set(change.queues)].sort());
+      setOrClear(user, 'extension', change.extension === '' ? null : change.extension);
+      updated = user;
+    });
+    return updated!;
   }
 
   deleteUser(name: string): void {
@@ -259,10 +330,11 @@ export class UserStore {
       const stat = fs.statSync(this.file);
       this.loadedStamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
       this.loadedOnce = true;
-      return true;
     } finally {
       release();
     }
+    for (const listener of this.changeListeners) listener();
+    return true;
   }
 
   private lock(): () => void {

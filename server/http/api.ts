@@ -15,6 +15,7 @@ import type { PbxRegistry, PbxRuntime } from '../pbx-registry';
 import type { Logger } from '../log';
 import type { RateLimiter } from '../rate-limit';
 import { authRoutes } from './auth-routes';
+import { adminRoutes } from './admin-routes';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
 export interface ApiContext {
@@ -57,6 +58,7 @@ const hangupChannel = (m: RegExpExecArray, ctx: ApiContext) => ({ type: 'hangup'
 
 const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt][] = [
   ...authRoutes,
+  ...adminRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],
@@ -223,7 +225,7 @@ function snapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m:
       { 'retry-after': String(seconds) },
     );
   }
-  sendJsonBytes(res, 200, pbx.fanout.snapshotJson(pbx.fanout.viewFor(identity.role)));
+  sendJsonBytes(res, 200, pbx.fanout.snapshotJson(pbx.fanout.viewFor(identity.role), identity.grants.queues));
 }
 
 /** An action whose fields are the JSON body (the runner validates them, and audits what came). */
@@ -248,7 +250,8 @@ async function act(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m
 }
 
 async function runAction(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, identity: Identity, request: unknown): Promise<void> {
-  const result: ActionResult = await ctx.runner.run({ user: identity.user, role: identity.role, address: clientAddress(req) }, request);
+  const actor = { user: identity.user, role: identity.role, address: clientAddress(req), grants: identity.grants };
+  const result: ActionResult = await ctx.runner.run(actor, request);
   if (result.ok) return sendJson(res, 200, result);
   const seconds = result.code === 'rate-limited' ? /in (\d+) s/.exec(result.message)?.[1] : undefined;
   sendError(res, STATUS_OF[result.code], result.message, seconds ? { 'retry-after': seconds } : {}, result.code);

@@ -60,7 +60,9 @@ function logout(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): voi
 function me(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
   const identity = ctx.auth.fromRequest(req, ctx.now());
   if (!identity) throw new HttpError(401, 'Not logged in (or the token is not valid)');
-  sendJson(res, 200, { user: identity.user, role: identity.role, demo: ctx.demo });
+  const { actions, queues, extension } = identity.grants;
+  // What the user may do and see, so the page can leave out what they may not press; the server enforces it regardless.
+  sendJson(res, 200, { user: identity.user, role: identity.role, demo: ctx.demo, actions, queues, extension });
 }
 
 function loginInfo(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {

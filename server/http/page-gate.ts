@@ -1,6 +1,6 @@
 /**
  * Which pages need a login, decided before Next sees the request: the
- * dashboard needs a person's session; the wallboard a session or a wallboard
+ * dashboard needs a person's session, the users page (/admin) an admin's; the wallboard a session or a wallboard
  * cookie; the login page, the wallboard's refusal page, Next's assets and
  * public files are open.
  *
@@ -67,8 +67,13 @@ export function gatePage(
   const p = url.pathname;
   if (OPEN_PATHS.has(p) || publicFiles.has(p) || OPEN_PREFIXES.some((prefix) => p.startsWith(prefix))) return { allow: true };
   const wallboard = p === '/wallboard' || p.startsWith('/wallboard/');
-  if (!wallboard)
-    return auth.fromCookieHeader(req.headers.cookie, now) ? { allow: true } : { allow: false, redirect: '/login', status: 302 };
+  if (!wallboard) {
+    const person = auth.fromCookieHeader(req.headers.cookie, now);
+    if (!person) return { allow: false, redirect: '/login', status: 302 };
+    // The users page is an admin's; anyone else is sent back to the board (the API refuses them as well).
+    if ((p === '/admin' || p.startsWith('/admin/')) && person.role !== 'admin') return { allow: false, redirect: '/', status: 303 };
+    return { allow: true };
+  }
 
   const cookieOpts = { secure: opts.secure, sameSite: opts.wallboardFramed ? ('None' as const) : ('Lax' as const) };
   const token = url.searchParams.get('token');

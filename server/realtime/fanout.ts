@@ -5,9 +5,10 @@
  * the broadcast, loses its backlog, and gets a fresh snapshot once it has
  * drained; nobody else waits for it.
  *
- * Clients see the state through their view (server/realtime/views.ts): each
- * view has its own room, and each batch and snapshot is redacted once per
- * view and broadcast to that room, never once per client.
+ * Clients see the state through their view (server/realtime/views.ts) and
+ * their queue scope (server/realtime/scopes.ts): each (view, scope) pair has
+ * its own room, each batch is filtered once per scope and redacted once per
+ * (view, scope), and broadcast to that room, never once per client.
  */
 import type { Server, Socket } from 'socket.io';
 import {
@@ -22,7 +23,8 @@ import {
 } from '@/lib/protocol';
 import type { Logger } from '../log';
 import { dropQueuedEvents, unsentBytes } from './engine-internals';
-import { opsForView, stateForView, viewOf, VIEWS, type View } from './views';
+import { opsForView, stateForView, viewOf, type View } from './views';
+import { scopeOf, ScopeTracker, visibleIn, stateInScope, type Scope } from './scopes';
 
 /** Our events that a fresh snapshot makes obsolete in a lagging client's queue. */
 const STATE_EVENTS: ReadonlySet<string> = new Set(['ops', 'snapshot']);
@@ -47,6 +49,13 @@ export interface FanoutOptions {
   log: Logger;
   /** Roles whose clients see caller numbers masked. */
   maskRoles?: ReadonlySet<Role>;
+}
+
+/** Clients that receive the same bytes: one view, one queue scope (null: every queue), one room. */
+interface Group {
+  readonly room: string;
+  readonly view: View;
+  readonly scope: Scope | null;
 }
 
 const DRAIN_CHECK_MS = 100;
@@ -74,11 +83,18 @@ export class Fanout {
   /** When each client last asked for a snapshot, and its deferred request if it asked again too soon. */
   private readonly lastAsked = new WeakMap<CallboardSocket, number>();
   private readonly deferred = new Map<CallboardSocket, NodeJS.Timeout>();
-  private readonly views = new WeakMap<CallboardSocket, View>();
-  /** Per view, the state at one seq: built once for all of its clients, socket and REST alike. */
-  private readonly viewStates = new Map<View, { seq: number; state: PbxState }>();
-  /** Per view, the REST snapshot's JSON bytes at one seq, without its serverTime. */
-  private readonly snapshotTexts = new Map<View, { seq: number; head: Buffer }>();
+  /** Each client's group, fixed when it attaches: a change of role or scope reconnects the client (sockets.ts). */
+  private readonly groupOf = new WeakMap<CallboardSocket, Group>();
+  /** Every (view, scope) group by its room; the few distinct user settings bound how many there are. */
+  private readonly groups = new Map<string, Group>();
+  /** Per scope followed by some client, what its clients hold; dropped while nobody of that scope follows. */
+  private readonly trackers = new Map<string, ScopeTracker>();
+  /** Per scope, the state it sees at one seq (socket and REST alike). */
+  private readonly scopedStates = new Map<string, { seq: number; state: PbxState }>();
+  /** Per group, the state at one seq: built once for all of its clients, socket and REST alike. */
+  private readonly viewStates = new Map<string, { seq: number; state: PbxState }>();
+  /** Per group, the REST snapshot's JSON bytes at one seq, without its serverTime. */
+  private readonly snapshotTexts = new Map<string, { seq: number; head: Buffer }>();
   /** The calls-in-progress count the wallboard room holds. */
   private wallboardActiveCalls = 0;
   private readonly maskRoles: ReadonlySet<Role>;
@@ -86,8 +102,6 @@ export class Fanout {
   private readonly maxBuffered: number;
   private readonly resumeBelow: number;
   private readonly now: () => number;
-  /** Clients of a view that receive batches, per view. A socket leaves its room while it is too far behind. */
-  private readonly rooms: Record<View, string>;
   /** Counters for tests and health. */
   readonly stats = {
     batches: 0,
@@ -95,6 +109,9 @@ export class Fanout {
     cutOffs: 0,
     /** Redactions computed: batches and states, per view, never per client. */ redactedBatches: 0,
     redactedStates: 0,
+    /** Scope filters computed: batches and states, per scope, never per client. */
+    scopedBatches: 0,
+    scopedStates: 0,
   };
 
   constructor(
@@ -106,7 +123,6 @@ export class Fanout {
     this.resumeBelow = opts.resumeBelowBytes ?? Math.min(64 * 1024, this.maxBuffered / 2);
     this.now = opts.now ?? Date.now;
     this.maskRoles = opts.maskRoles ?? new Set();
-    this.rooms = { full: `live:${opts.pbx}:full`, masked: `live:${opts.pbx}:masked`, wallboard: `live:${opts.pbx}:wallboard` };
     this.unsubscribe = source.onOps((ops) => this.enqueue(ops));
   }
 
@@ -120,38 +136,66 @@ export class Fanout {
   }
 
   /**
-   * The snapshot of a view as JSON bytes (for REST), serialised and encoded
-   * once per seq and view however many ask; only the closing `serverTime` is
-   * each request's own. Within a batching window it is the state at the last
-   * batch, exact for that seq.
+   * The group of a view and a grant's queues. A wallboard is never scoped:
+   * its counts are the PBX's (scoped wallboard tokens are not built).
    */
-  snapshotJson(view: View): Buffer[] {
-    let cached = this.snapshotTexts.get(view);
+  private group(view: View, queues: readonly string[] | null): Group {
+    const scope = view === 'wallboard' ? null : scopeOf(queues);
+    const room = scope ? `live:${this.opts.pbx}:${view}:q:${scope.key}` : `live:${this.opts.pbx}:${view}`;
+    let group = this.groups.get(room);
+    if (!group) this.groups.set(room, (group = { room, view, scope }));
+    return group;
+  }
+
+  /**
+   * The snapshot of a view and scope as JSON bytes (for REST), serialised
+   * and encoded once per seq, view and scope however many ask; only the
+   * closing `serverTime` is each request's own. Within a batching window it
+   * is the state at the last batch, exact for that seq.
+   */
+  snapshotJson(view: View, queues: readonly string[] | null = null): Buffer[] {
+    const group = this.group(view, queues);
+    let cached = this.snapshotTexts.get(group.room);
     if (!cached || cached.seq !== this.seq) {
       this.flush();
-      const text = JSON.stringify({ protocol: PROTOCOL_VERSION, pbx: this.opts.pbx, seq: this.seq, state: this.stateOf(view) });
+      const text = JSON.stringify({ protocol: PROTOCOL_VERSION, pbx: this.opts.pbx, seq: this.seq, state: this.stateOf(group) });
       cached = { seq: this.seq, head: Buffer.from(text.slice(0, -1)) };
-      this.snapshotTexts.set(view, cached);
+      this.snapshotTexts.set(group.room, cached);
     }
     return [cached.head, Buffer.from(`,"serverTime":${this.now()}}`)];
   }
 
-  /** The state as a view sees it, at the current seq (call after a flush). */
-  private stateOf(view: View): PbxState {
-    if (view === 'full') return this.source.state;
-    let cached = this.viewStates.get(view);
+  /** The state as a scope sees it, at the current seq (call after a flush). */
+  private scopedState(scope: Scope): PbxState {
+    let cached = this.scopedStates.get(scope.key);
     if (!cached || cached.seq !== this.seq) {
-      cached = { seq: this.seq, state: stateForView(this.source.state, view) };
-      this.viewStates.set(view, cached);
+      const tracker = this.trackers.get(scope.key);
+      // A tracker is always at the current seq (flush moves it); without one the scope is computed afresh.
+      const state = tracker ? tracker.state(this.source.state) : stateInScope(this.source.state, visibleIn(this.source.state, scope));
+      cached = { seq: this.seq, state };
+      this.scopedStates.set(scope.key, cached);
+      this.stats.scopedStates++;
+    }
+    return cached.state;
+  }
+
+  /** The state as a group sees it, at the current seq (call after a flush). */
+  private stateOf(group: Group): PbxState {
+    const base = group.scope ? this.scopedState(group.scope) : this.source.state;
+    if (group.view === 'full') return base;
+    let cached = this.viewStates.get(group.room);
+    if (!cached || cached.seq !== this.seq) {
+      cached = { seq: this.seq, state: stateForView(base, group.view) };
+      this.viewStates.set(group.room, cached);
       this.stats.redactedStates++;
     }
-    if (view === 'wallboard') this.wallboardActiveCalls = cached.state.pbx.activeCalls ?? 0;
+    if (group.view === 'wallboard') this.wallboardActiveCalls = cached.state.pbx.activeCalls ?? 0;
     return cached.state;
   }
 
   /** Starts a client: snapshot now, batches after. */
   attach(socket: CallboardSocket): void {
-    this.views.set(socket, this.viewFor(socket.data.role));
+    this.groupOf.set(socket, this.group(this.viewFor(socket.data.role), socket.data.grants.queues));
     this.requestSnapshot(socket);
     socket.on('disconnect', () => {
       this.lagging.delete(socket);
@@ -163,7 +207,7 @@ export class Fanout {
 
   /** The client asked for a fresh snapshot of this PBX (its `resync`), e.g. after a gap. */
   resyncRequested(socket: CallboardSocket): void {
-    if (!this.views.has(socket)) return; // not a client of this PBX
+    if (!this.groupOf.has(socket)) return; // not a client of this PBX
     if (this.lagging.has(socket) || this.deferred.has(socket)) return; // it gets one when it has drained, or soon
     const wait = (this.lastAsked.get(socket) ?? -Infinity) + RESYNC_MIN_INTERVAL_MS - this.now();
     if (wait <= 0) return this.askedFor(socket);
@@ -201,14 +245,27 @@ export class Fanout {
     const ops = this.pending;
     this.pending = [];
     const rooms = this.io.of('/').adapter.rooms;
-    for (const view of VIEWS) {
-      // A view nobody follows costs nothing; its next client starts from a snapshot.
-      if (!rooms.get(this.rooms[view])?.size) continue;
-      const redacted = opsForView(ops, view, this.source.state, this.wallboardActiveCalls);
+    const followed = [...this.groups.values()].filter((g) => rooms.get(g.room)?.size);
+    // Each scope once per batch, from the state after it, for all of its views and clients.
+    const scopedOps = new Map<string, Op[]>();
+    for (const [key, tracker] of this.trackers) {
+      // A scope nobody follows costs nothing; its next client starts from a snapshot (and a new tracker).
+      if (!followed.some((g) => g.scope?.key === key)) {
+        this.trackers.delete(key);
+        continue;
+      }
+      scopedOps.set(key, tracker.update(ops, this.source.state));
+      this.stats.scopedBatches++;
+    }
+    for (const group of followed) {
+      const { view, scope } = group;
+      const base = scope ? scopedOps.get(scope.key) : ops;
+      if (!base) continue; // cannot happen: a followed scope has a tracker (made with its clients' snapshot)
+      const redacted = opsForView(base, view, this.source.state, this.wallboardActiveCalls);
       if (view === 'wallboard') this.wallboardActiveCalls = redacted.activeCalls;
       if (view !== 'full') this.stats.redactedBatches++;
-      // One broadcast per view: socket.io encodes the packet once for every member of the room.
-      this.io.to(this.rooms[view]).emit('ops', { pbx: this.opts.pbx, seq, ops: redacted.ops });
+      // One broadcast per group: socket.io encodes the packet once for every member of the room.
+      this.io.to(group.room).emit('ops', { pbx: this.opts.pbx, seq, ops: redacted.ops });
     }
     this.stats.batches++;
     this.checkBacklogs();
@@ -239,10 +296,15 @@ export class Fanout {
     // The state already holds the pending ops: send them first so the snapshot's seq covers them.
     this.flush();
     const serverTime = this.now();
-    for (const view of VIEWS) {
-      const group = sockets.filter((s) => this.viewOfSocket(s) === view);
-      if (!group.length) continue;
-      const snapshot: Snapshot = { protocol: PROTOCOL_VERSION, pbx: this.opts.pbx, seq: this.seq, state: this.stateOf(view), serverTime };
+    const byGroup = new Map<Group, CallboardSocket[]>();
+    for (const s of sockets) {
+      const g = this.groupOfSocket(s);
+      byGroup.set(g, [...(byGroup.get(g) ?? []), s]);
+    }
+    for (const [g, group] of byGroup) {
+      // The tracker starts at this seq, from the state this snapshot holds, before its clients join the room.
+      if (g.scope && !this.trackers.has(g.scope.key)) this.trackers.set(g.scope.key, new ScopeTracker(g.scope, this.source.state));
+      const snapshot: Snapshot = { protocol: PROTOCOL_VERSION, pbx: this.opts.pbx, seq: this.seq, state: this.stateOf(g), serverTime };
       // Only this snapshot's own bytes are forgiven: a client that keeps asking
       // for snapshots without reading must still hit the bound.
       const before = group.map((s) => unsentBytes(s));
@@ -250,24 +312,24 @@ export class Fanout {
       this.io.to(group.map((s) => s.id)).emit('snapshot', snapshot);
       for (const [i, socket] of group.entries()) {
         this.snapshotBytes.set(socket, unsentBytes(socket) - before[i]);
-        socket.join(this.rooms[view]);
+        socket.join(g.room);
       }
     }
     this.stats.snapshots += sockets.length;
   }
 
-  /** Whether a client already follows the view its (current) role gets. */
-  follows(socket: CallboardSocket, role: Role): boolean {
-    return this.viewOfSocket(socket) === this.viewFor(role);
+  /** Whether a client already follows the view and scope its (current) role and queues get. */
+  follows(socket: CallboardSocket, role: Role, queues: readonly string[] | null = null): boolean {
+    return this.groupOfSocket(socket) === this.group(this.viewFor(role), queues);
   }
 
-  private viewOfSocket(socket: CallboardSocket): View {
-    return this.views.get(socket) ?? this.viewFor(socket.data.role);
+  private groupOfSocket(socket: CallboardSocket): Group {
+    return this.groupOf.get(socket) ?? this.group(this.viewFor(socket.data.role), socket.data.grants.queues);
   }
 
   private checkBacklogs(): void {
-    for (const view of VIEWS) {
-      for (const socket of [...(this.io.of('/').adapter.rooms.get(this.rooms[view]) ?? [])]) {
+    for (const { room } of this.groups.values()) {
+      for (const socket of [...(this.io.of('/').adapter.rooms.get(room) ?? [])]) {
         const s = this.io.of('/').sockets.get(socket);
         if (!s) continue;
         const unsent = unsentBytes(s);
@@ -279,7 +341,7 @@ export class Fanout {
   }
 
   private cutOff(socket: CallboardSocket): void {
-    socket.leave(this.rooms[this.viewOfSocket(socket)]);
+    socket.leave(this.groupOfSocket(socket).room);
     this.lagging.add(socket);
     this.stats.cutOffs++;
     // Drop this PBX's queued state packets (a snapshot replaces them); other PBXs', acks and engine.io's pings stay.
@@ -315,5 +377,7 @@ export class Fanout {
     this.deferred.clear();
     this.viewStates.clear();
     this.snapshotTexts.clear();
+    this.scopedStates.clear();
+    this.trackers.clear();
   }
 }

@@ -104,7 +104,7 @@ export function wireSockets(ctx: SocketContext): () => void {
     if (!identity) return next(new Error('unauthorized'));
     credentials.set(socket, identify);
     settle(address, socket.conn);
-    socket.data = { user: identity.user, role: identity.role, address, pbxs: follows.map((p) => p.id) };
+    socket.data = { user: identity.user, role: identity.role, address, pbxs: follows.map((p) => p.id), grants: identity.grants };
     next();
   });
 
@@ -127,6 +127,8 @@ export function wireSockets(ctx: SocketContext): () => void {
         return;
       }
       socket.data.role = identity.role;
+      // Actions and the own phone take effect at once; a new queue scope reconnects the socket (the recheck below).
+      socket.data.grants = identity.grants;
       ctx.runner.run(socket.data, request).then(ack, (err: unknown) => {
         log.error({ err }, 'action crashed');
         ack({ ok: false, code: 'ami', message: 'The action failed on the server' });
@@ -134,7 +136,7 @@ export function wireSockets(ctx: SocketContext): () => void {
     });
   });
 
-  const timer = setInterval(() => {
+  const recheck = () => {
     for (const socket of ctx.io.of('/').sockets.values()) {
       let identity: Identity | null | undefined;
       try {
@@ -144,14 +146,28 @@ export function wireSockets(ctx: SocketContext): () => void {
         log.error({ err, user: socket.data.user }, 'credential check failed; the socket stays open until the next check');
         continue;
       }
-      // A new role may mean a narrower view (masked numbers): the client reconnects into it.
-      if (identity && ctx.pbxs.default.fanout.follows(socket, identity.role)) continue;
-      log.info({ user: socket.data.user }, identity ? 'socket closed: its role changed' : 'socket closed: credentials no longer valid');
+      // A new role or queue scope may mean a narrower view: the client reconnects into it, with a fresh snapshot.
+      // Asked of a fan-out the socket is attached to: every one attaches it alike, and only they know where.
+      const fanout = ctx.pbxs.get(socket.data.pbxs[0])?.fanout ?? ctx.pbxs.default.fanout;
+      if (identity && fanout.follows(socket, identity.role, identity.grants.queues)) {
+        socket.data.grants = identity.grants;
+        continue;
+      }
+      log.info(
+        { user: socket.data.user },
+        identity ? 'socket closed: its role or queues changed' : 'socket closed: credentials no longer valid',
+      );
       socket.disconnect(true);
     }
-  }, ctx.recheckMs ?? 5_000);
+  };
+  const timer = setInterval(recheck, ctx.recheckMs ?? 5_000);
   timer.unref();
-  return () => clearInterval(timer);
+  // An admin's change in this process reaches open sockets at once; the CLI's, at the next recheck.
+  const unsubscribe = ctx.auth.store.onChange(recheck);
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
 }
 
 /** The PBXs a handshake asks for: `auth.pbx` names one, or is absent (or `all`) for every one. */

@@ -32,7 +32,14 @@ describe('the wallboard token exchange', () => {
     const snap = await fetch(`${stack.url}/api/snapshot`, { headers: { cookie } });
     expect(snap.status).toBe(200);
     await snap.arrayBuffer();
-    expect(await json(`${stack.url}/api/me`, cookie)).toEqual({ user: 'token:lobby', role: 'wallboard', demo: true });
+    expect(await json(`${stack.url}/api/me`, cookie)).toEqual({
+      user: 'token:lobby',
+      role: 'wallboard',
+      demo: true,
+      actions: [],
+      queues: null,
+      extension: '',
+    });
     expect(await socketAnswer(stack.url, { cookie: cookie })).toBe('connected');
     // Not a person's session: the dashboard stays closed.
     expect((await fetch(`${stack.url}/`, { ...noFollow, headers: { cookie } })).headers.get('location')).toBe('/login');

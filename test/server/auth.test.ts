@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { grantsFor } from '@/lib/grants';
 import { Auth, DEMO_ACCOUNTS } from '@/server/auth/auth';
 import { main as userCli } from '@/server/auth/cli';
 import { hashPassword, verifyPassword } from '@/server/auth/passwords';
@@ -184,7 +185,7 @@ describe('users and sessions', () => {
     const auth = authIn(dir, [], {}, serverView);
     const { id, token } = store.createToken('lobby', 'wallboard');
     expect(fs.readFileSync(path.join(dir, 'users.json'), 'utf8')).not.toContain(token.split('.')[1]);
-    expect(auth.fromToken(token)).toEqual({ user: 'token:lobby', role: 'wallboard', via: 'token' });
+    expect(auth.fromToken(token)).toEqual({ user: 'token:lobby', role: 'wallboard', via: 'token', grants: grantsFor('wallboard') });
     expect(auth.fromToken(`${token}x`)).toBeNull();
     expect(store.revokeToken(id)).toBe(true);
     expect(auth.fromToken(token)).toBeNull();

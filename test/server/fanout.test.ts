@@ -2,6 +2,7 @@
  * The fan-out on its own, with a real socket.io server and real clients and a
  * synthetic op source that can produce far more bytes than the demo PBX.
  */
+import { grantsFor } from '@/lib/grants';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -42,7 +43,7 @@ async function serve(maxBufferedBytes: number) {
     log: createLogger('silent'),
   });
   io.on('connection', (s) => {
-    s.data = { user: 't', role: 'viewer', address: '', pbxs: ['t'] };
+    s.data = { user: 't', role: 'viewer', address: '', pbxs: ['t'], grants: grantsFor('viewer') };
     fanout.attach(s);
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_KINDS } from '@/lib/grants';
+import { UserStore } from '@/server/auth/user-store';
 import { json, login, MirrorClient, startStack, waitFor, type Stack, socketAnswer } from './harness';
 
 let demo: Stack;
@@ -33,6 +35,9 @@ describe('login endpoints', () => {
       user: 'supervisor',
       role: 'supervisor',
       demo: true,
+      actions: [...ACTION_KINDS],
+      queues: null,
+      extension: '',
     });
     expect((await fetch(`${demo.url}/api/me`, { headers: { cookie: `${cookie}x` } })).status).toBe(401);
     const out = await post(`${demo.url}/api/logout`, {}, { cookie });
@@ -81,7 +86,14 @@ describe('login endpoints', () => {
     expect((await post(`${real.url}/api/login`, { username: 'viewer', password: 'viewer' })).status).toBe(401);
     expect(firstAdmin?.user).toBe('admin');
     const cookie = await login(real.url, 'admin', firstAdmin!.password);
-    expect(await json(await fetch(`${real.url}/api/me`, { headers: { cookie } }))).toEqual({ user: 'admin', role: 'admin', demo: false });
+    expect(await json(await fetch(`${real.url}/api/me`, { headers: { cookie } }))).toEqual({
+      user: 'admin',
+      role: 'admin',
+      demo: false,
+      actions: [...ACTION_KINDS],
+      queues: null,
+      extension: '',
+    });
   });
 });
 
@@ -187,7 +199,8 @@ describe('socket admission', () => {
     await demo.app.auth.store.addUser('sam', 'supervisor', 'sam-the-supervisor');
     const c = new MirrorClient(demo.url, { cookie: await login(demo.url, 'sam', 'sam-the-supervisor') });
     await c.connected();
-    await demo.app.auth.store.setPassword('sam', 'a-new-password');
+    // As the CLI would, from another process: a change this process writes closes the socket at once instead.
+    await new UserStore(demo.dataDir).setPassword('sam', 'a-new-password');
     const result = await c.socket.timeout(5000).emitWithAck('action', { type: 'hangup', pbx: 'demo', channel: 'PJSIP/101-00000001' });
     expect(result).toEqual({ ok: false, code: 'unauthenticated', message: 'Your session has ended; log in again' });
     const entries = (await demo.app.audit.tail(5)).filter((e) => e.who === 'sam');
