@@ -14,6 +14,7 @@ import type { Drop, Limits } from './limits';
 import { applySnapshot, createChannel, destroyChannel, updateChannel } from './channels';
 import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, int, newChannel, readSnapshot, type Fields } from './fields';
 import type { Channel, PbxState } from './model';
+import { onParked, onUnparked, unparkChannel } from './parking';
 import { onAgentComplete, onAgentConnect, onCallerAbandon, onCallerJoin, onCallerLeave, onMember, onMemberRemoved } from './queues';
 import { snapshotFields } from './snapshot';
 import { isTrunkChannel, type TrunkPredicate } from './trunk';
@@ -87,6 +88,11 @@ const HANDLERS = new Map<string, Handler>([
   ['Unhold', (ch, e) => setHold(ch, e, false)],
   ['MusicOnHoldStart', (ch, e) => setHold(ch, e, true)],
   ['MusicOnHoldStop', (ch, e) => setHold(ch, e, false)],
+  ['ParkedCall', decoded(onParked)],
+  ['ParkedCallSwap', decoded(onParked)],
+  ['UnParkedCall', decoded(onUnparked)],
+  ['ParkedCallTimeOut', decoded(onUnparked)],
+  ['ParkedCallGiveUp', decoded(onUnparked)],
   ['FullyBooted', (ch) => ch.status({ fullyBooted: true })],
   ['Shutdown', (ch) => ch.status({ fullyBooted: false })],
 ]);
@@ -101,7 +107,8 @@ export function step(state: PbxState, event: AmiPacket, now: number, options: St
   // Reading one header spares decoding the packets we skip (VarSet is the most common event of all).
   const name = headerOf(event, 'Event');
   const handler = name === undefined ? undefined : HANDLERS.get(name);
-  // List items (CoreShowChannel, QueueMember, Status, …) have no handler: they belong to resync.
+  // List items (CoreShowChannel, QueueMember, Status, …) have no handler: they belong to resync. ParkedCall is
+  // both an event and the ParkedCalls list's item; the session hands the items to resync, never here.
   if (handler === undefined) return [];
   const ch = new Changes(state, event, now, {
     isTrunk: options.isTrunk ?? isTrunkChannel,
@@ -154,7 +161,13 @@ function onNewexten(ch: Changes, event: AmiPacket): void {
 
 function onHangup(ch: Changes, event: AmiPacket): void {
   const uid = headerOf(event, 'Uniqueid');
-  if (uid) destroyChannel(ch, uid);
+  if (!uid) return;
+  if (ch.state.channels[uid] !== undefined) {
+    destroyChannel(ch, uid);
+  } else {
+    // A channel we never saw may still be parked (learnt from the list or its own events).
+    unparkChannel(ch, uid);
+  }
 }
 
 function onRename(ch: Changes, f: Fields): void {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AmiPacket } from '../../lib/ami/packet';
-import { emptyState, resync, step, type PbxState } from '../../lib/pbx';
+import { emptyState, resync, step, type PbxState, type ResyncLists } from '../../lib/pbx';
 import { memberCall } from '../../lib/pbx/queues';
 import type { Op } from '../../lib/protocol';
-import { segments, clockAfter } from './transcripts';
+import { segments, clockAfter, type ListAction } from './transcripts';
 import {
   bridgeCreate,
   bridgeDestroy,
@@ -21,6 +21,14 @@ import {
 
 const NOW = 1_795_000_000_000;
 
+const LIST_KEY: Record<ListAction, keyof ResyncLists> = {
+  CoreShowChannels: 'channels',
+  Status: 'channels',
+  QueueStatus: 'queues',
+  BridgeList: 'bridges',
+  ParkedCalls: 'parked',
+};
+
 function run(state: PbxState, events: AmiPacket[]): Op[] {
   const ops: Op[] = [];
   for (const e of events) ops.push(...step(state, e, NOW));
@@ -34,11 +42,7 @@ function replayUntil(name: string, until: (p: AmiPacket) => boolean): PbxState {
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i];
     if (s.kind === 'list') {
-      resync(
-        state,
-        s.action === 'QueueStatus' ? { queues: s.items } : s.action === 'BridgeList' ? { bridges: s.items } : { channels: s.items },
-        clockAfter(segs, i, 1),
-      );
+      resync(state, { [LIST_KEY[s.action]]: s.items }, clockAfter(segs, i, 1));
       continue;
     }
     if (s.kind !== 'event') continue;
