@@ -16,6 +16,7 @@ import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, int, newChannel, readSnapshot, type F
 import type { Channel, PbxState } from './model';
 import { onParked, onUnparked, unparkChannel } from './parking';
 import { onAgentComplete, onAgentConnect, onCallerAbandon, onCallerJoin, onCallerLeave, onMember, onMemberRemoved } from './queues';
+import { endSpiesOf, onSpyStart, onSpyStop, refreshSpyMode } from './spies';
 import { snapshotFields } from './snapshot';
 import { isTrunkChannel, type TrunkPredicate } from './trunk';
 
@@ -47,8 +48,8 @@ const decoded =
 /**
  * Events with nothing for the model are absent on purpose: AgentCalled and
  * AgentRingNoAnswer (the member's QueueMemberStatus follows), Hangup(Handler)
- * requests, VarSet, OriginateResponse, and Reload (it carries no state; a
- * server that wants queue changes after a reload resyncs).
+ * requests, VarSet, and Reload (it carries no state; a server that wants
+ * queue changes after a reload resyncs).
  */
 const HANDLERS = new Map<string, Handler>([
   ['Newchannel', onNewchannel],
@@ -93,6 +94,9 @@ const HANDLERS = new Map<string, Handler>([
   ['UnParkedCall', decoded(onUnparked)],
   ['ParkedCallTimeOut', decoded(onUnparked)],
   ['ParkedCallGiveUp', decoded(onUnparked)],
+  ['ChanSpyStart', decoded(onSpyStart)],
+  ['ChanSpyStop', decoded(onSpyStop)],
+  ['OriginateResponse', decoded(onOriginateResponse)],
   ['FullyBooted', (ch) => ch.status({ fullyBooted: true })],
   ['Shutdown', (ch) => ch.status({ fullyBooted: false })],
 ]);
@@ -157,6 +161,7 @@ function onNewexten(ch: Changes, event: AmiPacket): void {
   } else {
     updateChannel(ch, c, { app, appData, context, exten, priority });
   }
+  if (ch.state.spies[uid] !== undefined) refreshSpyMode(ch, uid);
 }
 
 function onHangup(ch: Changes, event: AmiPacket): void {
@@ -165,9 +170,26 @@ function onHangup(ch: Changes, event: AmiPacket): void {
   if (ch.state.channels[uid] !== undefined) {
     destroyChannel(ch, uid);
   } else {
-    // A channel we never saw may still be parked (learnt from the list or its own events).
+    // A channel we never saw may still be parked or spying (learnt from a list or their own events).
     unparkChannel(ch, uid);
+    endSpiesOf(ch, uid);
   }
+}
+
+/**
+ * An Originate to an application (`Application: ChanSpy`, `Data:
+ * PJSIP/202,qE`) runs it on the answered channel without a Newexten, since
+ * the channel's context, exten and priority do not move (09): this is the
+ * one event that says what the channel runs. Asterisk sends it to every
+ * session that reads call events, whoever originated; only a success names
+ * a channel that runs the application.
+ */
+function onOriginateResponse(ch: Changes, f: Fields): void {
+  if (f.Response !== 'Success' || !f.Application || !f.Uniqueid) return;
+  const c = ch.state.channels[f.Uniqueid];
+  if (c === undefined) return;
+  updateChannel(ch, c, { app: f.Application, appData: f.Data ?? '' });
+  refreshSpyMode(ch, c.id);
 }
 
 function onRename(ch: Changes, f: Fields): void {

@@ -17,6 +17,7 @@ import { ENTITY_KINDS, type Channel, type PbxState } from './model';
 import { callerId, memberId } from './model';
 import { syncParked } from './parking';
 import { callerFields, putMember, queueFromParams, removeMember } from './queues';
+import { syncSpies } from './spies';
 import type { StepOptions } from './reducer';
 import { isTrunkChannel } from './trunk';
 
@@ -58,6 +59,7 @@ function reconcile(ch: Changes, lists: ResyncLists): void {
       ch,
       channelList.map((p) => p.fields),
     );
+    syncSpies(ch);
   }
   if (lists.parked !== undefined)
     syncParked(

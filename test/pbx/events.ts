@@ -82,3 +82,7 @@ export const parkEv = (
     ParkingTimeout: String(o.timeout ?? 30),
     ParkingDuration: String(o.duration ?? 0),
   });
+
+/** ChanSpyStart / ChanSpyStop (app_chanspy.c): the spyer's and the spyee's snapshots. */
+export const spyEv = (event: 'ChanSpyStart' | 'ChanSpyStop', spyer: Chan, spyee: Chan) =>
+  ev(event, snapshot(spyer, 'Spyer'), snapshot(spyee, 'Spyee'));
