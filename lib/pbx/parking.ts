@@ -32,7 +32,7 @@ function parkedFields(f: Fields, at: number, prev: ParkedCall | undefined): Omit
 
 /** Entries of `uid` other than `keep`: a channel is parked in one space at a time. */
 function dropOtherSpaces(ch: Changes, uid: string, keep: string): void {
-  for (const id of Object.keys(ch.state.parked)) if (id !== keep && ch.state.parked[id].channel === uid) ch.del('parked', id);
+  for (const id of Object.keys(ch.state.parked)) if (id !== keep && ch.state.parked[id].channel === uid) unpark(ch, id);
 }
 
 /**
@@ -43,8 +43,25 @@ function dropOtherSpaces(ch: Changes, uid: string, keep: string): void {
 export function onParked(ch: Changes, f: Fields): void {
   if (!f.Parkinglot || !f.ParkingSpace || !f.ParkeeUniqueid) return;
   const id = parkedId(f.Parkinglot, f.ParkingSpace);
+  const prev = ch.state.parked[id];
   dropOtherSpaces(ch, f.ParkeeUniqueid, id);
-  ch.put('parked', id, parkedFields(f, ch.at, ch.state.parked[id]));
+  if (ch.put('parked', id, parkedFields(f, ch.at, prev))) {
+    touchCallOf(ch, f.ParkeeUniqueid);
+    // A swap: the channel swapped out is no longer parked.
+    if (prev !== undefined && prev.channel !== f.ParkeeUniqueid) touchCallOf(ch, prev.channel);
+  }
+}
+
+/** A call row shows whether its party is parked: the parkee's call is derived again. */
+function touchCallOf(ch: Changes, uid: string): void {
+  const c = ch.state.channels[uid];
+  if (c !== undefined) ch.touch(c.linkedId);
+}
+
+function unpark(ch: Changes, id: string): void {
+  const uid = ch.state.parked[id].channel;
+  ch.del('parked', id);
+  touchCallOf(ch, uid);
 }
 
 /**
@@ -55,7 +72,7 @@ export function onParked(ch: Changes, f: Fields): void {
 export function onUnparked(ch: Changes, f: Fields): void {
   if (!f.Parkinglot || !f.ParkingSpace || !f.ParkeeUniqueid) return;
   const id = parkedId(f.Parkinglot, f.ParkingSpace);
-  if (ch.state.parked[id]?.channel === f.ParkeeUniqueid) ch.del('parked', id);
+  if (ch.state.parked[id]?.channel === f.ParkeeUniqueid) unpark(ch, id);
   else dropOtherSpaces(ch, f.ParkeeUniqueid, id);
 }
 
@@ -63,7 +80,7 @@ export function onUnparked(ch: Changes, f: Fields): void {
 export function unparkChannel(ch: Changes, uid: string): void {
   for (const id in ch.state.parked) {
     if (ch.state.parked[id].channel === uid) {
-      ch.del('parked', id);
+      unpark(ch, id);
       return;
     }
   }
@@ -73,6 +90,11 @@ export function unparkChannel(ch: Changes, uid: string): void {
 export function syncParked(ch: Changes, items: Fields[]): void {
   const listed = new Map<string, Fields>();
   for (const f of items) if (f.Parkinglot && f.ParkingSpace && f.ParkeeUniqueid) listed.set(parkedId(f.Parkinglot, f.ParkingSpace), f);
-  for (const id of Object.keys(ch.state.parked)) if (!listed.has(id)) ch.del('parked', id);
-  for (const [id, f] of listed) ch.put('parked', id, parkedFields(f, ch.at, ch.state.parked[id]));
+  for (const id of Object.keys(ch.state.parked)) if (!listed.has(id)) unpark(ch, id);
+  for (const [id, f] of listed) {
+    const prev = ch.state.parked[id];
+    if (!ch.put('parked', id, parkedFields(f, ch.at, prev))) continue;
+    touchCallOf(ch, f.ParkeeUniqueid);
+    if (prev !== undefined && prev.channel !== f.ParkeeUniqueid) touchCallOf(ch, prev.channel);
+  }
 }

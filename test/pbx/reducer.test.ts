@@ -134,6 +134,78 @@ describe('call grouping from the transcripts', () => {
   });
 });
 
+describe('09: one call through a blind transfer, a park, its pick-up and a redirect', () => {
+  const CALL = '1796114697.41';
+  /** The state right after the `n`th event named `name` (and matching `where`). */
+  const after = (name: string, n = 1, where: (f: Record<string, string>) => boolean = () => true) => {
+    let seen = 0;
+    return replayUntil('09-supervisor-tools', (p) => p.fields.Event === name && where(p.fields) && ++seen === n);
+  };
+  /** Exactly one call holds the customer's channel, and it is the call that began in the queue. */
+  const theCall = (state: PbxState) => {
+    const rows = Object.values(state.calls).filter((c) => c.channels.includes(CALL));
+    expect(rows.map((c) => c.id)).toEqual([CALL]);
+    expect(rows[0]).toMatchObject({ from: { channel: CALL, num: '29001', name: 'Account 601' }, queue: 'billing', did: '601' });
+    return rows[0];
+  };
+
+  it('the queue call answered by the agent 202', () => {
+    const call = theCall(after('AgentConnect'));
+    expect(call).toMatchObject({ state: 'talking', to: { channel: '1796114697.43', num: '202', name: 'Jon Park' } });
+  });
+
+  it('the BlindTransfer of the agent leg to 205: the same call rings, then talks to Mia Chen, queue and DID kept', () => {
+    const answeredAt = theCall(after('AgentConnect')).answeredAt;
+    expect(theCall(after('DialState', 1, (f) => f.DestChannel === 'PJSIP/205-00000019'))).toMatchObject({
+      state: 'ringing',
+      to: { num: '205', name: 'Mia Chen' },
+    });
+    const call = theCall(after('BridgeEnter', 1, (f) => f.BridgeUniqueid.startsWith('f2e4f1fb') && f.Uniqueid === CALL));
+    expect(call).toMatchObject({ state: 'talking', to: { channel: '1796114723.47', num: '205', name: 'Mia Chen' }, answeredAt });
+    // The agent's leg hung up: still the one call.
+    expect(theCall(after('Hangup', 1, (f) => f.Channel === 'PJSIP/202-00000015')).to.num).toBe('205');
+  });
+
+  it('parked: on hold in lot default, space 801, also once 205 hung up', () => {
+    expect(theCall(after('ParkedCall'))).toMatchObject({ state: 'hold', to: { channel: '', name: 'default', num: '801' } });
+    expect(theCall(after('Hangup', 1, (f) => f.Channel === 'PJSIP/205-00000019'))).toMatchObject({
+      state: 'hold',
+      to: { name: 'default', num: '801' },
+    });
+  });
+
+  it("picked up from 203 (UnParkedCall): 203's own originated call joins the customer's", () => {
+    const state = after('UnParkedCall');
+    const call = theCall(state);
+    expect(call).toMatchObject({ state: 'talking', to: { channel: '1796114730.48', num: '203', name: 'Kim Vega' } });
+    expect(call.channels).toContain('1796114730.48');
+    expect(state.calls['1796114730.48']).toBeUndefined();
+  });
+
+  it('redirected to 710: the same call, answered by the PBX there', () => {
+    const call = theCall(after('Newexten', 1, (f) => f.Exten === '710' && f.Application === 'Wait'));
+    expect(call).toMatchObject({ state: 'talking', to: { channel: '', num: '710' } });
+  });
+
+  it('one call id from the first channel to the last hangup', () => {
+    const segs = segments('09-supervisor-tools');
+    const state = emptyState();
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i];
+      if (s.kind === 'list') resync(state, { [LIST_KEY[s.action]]: s.items }, clockAfter(segs, i, 1));
+      if (s.kind !== 'event') continue;
+      step(state, s.packet, clockAfter(segs, i, 1));
+      const c = state.channels[CALL];
+      if (c !== undefined)
+        expect(
+          Object.values(state.calls)
+            .filter((r) => r.channels.includes(CALL))
+            .map((r) => r.id),
+        ).toEqual([CALL]);
+    }
+  });
+});
+
 describe('reducer robustness', () => {
   const phone: Chan = {
     uid: '100.1',
