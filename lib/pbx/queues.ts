@@ -140,8 +140,13 @@ export function memberFields(f: Fields, prev: QueueMember | undefined, changedAt
   const status = int(f.Status);
   const lastPause = int(f.LastPause);
   let pausedSince = prev?.pausedSince ?? 0;
-  if (prev === undefined || prev.paused !== paused || (paused && prev.pausedReason !== (f.PausedReason ?? ''))) {
-    pausedSince = fromList ? (paused && lastPause ? lastPause * 1000 : prev ? changedAt : 0) : changedAt;
+  if (paused && lastPause > 0) {
+    // app_queue stamps LastPause at every pause (set_queue_member_pause) and keeps it through the unpause; its
+    // `queue show` counts "paused for" from it. A repeat of the same event repeats it, so it cannot move the start.
+    pausedSince = lastPause * 1000;
+  } else if (prev === undefined || prev.paused !== paused || (paused && prev.pausedReason !== (f.PausedReason ?? ''))) {
+    // An unpause (LastPause still names the pause that ended), or a pause with no stamp.
+    pausedSince = fromList ? (prev ? changedAt : 0) : changedAt;
   }
   let statusSince = prev?.statusSince ?? 0;
   if (prev === undefined ? !fromList : prev.status !== status) statusSince = changedAt;

@@ -346,10 +346,93 @@ describe('reducer robustness', () => {
       name: 'Alice',
       paused: true,
       pausedReason: 'Lunch',
-      pausedSince: Math.round(Number(pause.fields.Timestamp) * 1000),
+      // app_queue's own stamp of the pause, in whole seconds.
+      pausedSince: 1_795_000_001_000,
     });
+    // The same pause told again (a replay, a duplicate): nothing moves.
+    expect(step(state, ev('QueueMemberPause', member, { Paused: '1', PausedReason: 'Lunch', LastPause: '1795000001' }), NOW)).toEqual([]);
+    // A pause with no stamp starts when it is learnt.
+    step(state, ev('QueueMemberPause', member, { Paused: '0', PausedReason: '', LastPause: '1795000001' }), NOW);
+    const unstamped = ev('QueueMemberPause', member, { Paused: '1', PausedReason: 'Break', LastPause: '0' });
+    step(state, unstamped, NOW);
+    expect(state.members['sales|PJSIP/101'].pausedSince).toBe(Math.round(Number(unstamped.fields.Timestamp) * 1000));
     step(state, ev('QueueMemberRemoved', member), NOW);
     expect(state.members).toEqual({});
+  });
+
+  it('09: the pause of 203 (Coaching) starts at its LastPause, lasts through status changes, and its unpause keeps LastPause', () => {
+    const id = 'billing|PJSIP/203';
+    const segs = segments('09-supervisor-tools');
+    const state = emptyState();
+    const seen: { event: string; paused: boolean; reason: string; since: number; lastPause: number }[] = [];
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i];
+      if (s.kind === 'list') resync(state, { [LIST_KEY[s.action]]: s.items }, clockAfter(segs, i, 1));
+      if (s.kind !== 'event') continue;
+      step(state, s.packet, clockAfter(segs, i, 1));
+      const f = s.packet.fields;
+      if (f.Event.startsWith('QueueMember') && f.Interface === 'PJSIP/203') {
+        const m = state.members[id];
+        seen.push({ event: f.Event, paused: m.paused, reason: m.pausedReason, since: m.pausedSince, lastPause: m.lastPause });
+      }
+    }
+    const unpause = segs.find((s) => s.kind === 'event' && s.packet.fields.Event === 'QueueMemberPause' && s.packet.fields.Paused === '0');
+    const unpausedAt = unpause?.kind === 'event' ? Math.round(Number(unpause.packet.fields.Timestamp) * 1000) : 0;
+    const pausedFrom = { paused: true, reason: 'Coaching', since: 1_796_114_697_000, lastPause: 1_796_114_697 };
+    expect(seen).toEqual([
+      { event: 'QueueMemberPause', ...pausedFrom },
+      // Ringing (6), in use (2) and idle (1) again while paused: the pause goes on.
+      { event: 'QueueMemberStatus', ...pausedFrom },
+      { event: 'QueueMemberStatus', ...pausedFrom },
+      { event: 'QueueMemberStatus', ...pausedFrom },
+      // Asterisk empties the reason on unpause and keeps LastPause: the unpause is when it was learnt.
+      { event: 'QueueMemberPause', paused: false, reason: '', since: unpausedAt, lastPause: 1_796_114_697 },
+    ]);
+    // The final QueueStatus agrees, and a resync moves nothing.
+    expect(state.members[id]).toMatchObject({ paused: false, pausedReason: '', lastPause: 1_796_114_697, pausedSince: unpausedAt });
+  });
+
+  it('a board that joins mid-pause dates it from LastPause; an unpause with a reason leaves none on the member', () => {
+    const state = emptyState();
+    const listed: AmiPacket = {
+      fields: {
+        Event: 'QueueMember',
+        Queue: 'billing',
+        Name: 'Kim Vega',
+        Location: 'PJSIP/203',
+        StateInterface: 'PJSIP/203',
+        Membership: 'static',
+        Penalty: '0',
+        CallsTaken: '0',
+        LastCall: '0',
+        LastPause: '1794999000',
+        LoginTime: '1794990000',
+        InCall: '0',
+        Status: '1',
+        Paused: '1',
+        PausedReason: 'Lunch',
+        Wrapuptime: '0',
+        ActionID: 'cb-3',
+      },
+    };
+    resync(state, { queues: [listed] }, NOW);
+    expect(state.members['billing|PJSIP/203']).toMatchObject({ paused: true, pausedReason: 'Lunch', pausedSince: 1_794_999_000_000 });
+    // The same list again: nothing to say.
+    expect(resync(state, { queues: [listed] }, NOW + 60_000).filter((op) => op[1] === 'members')).toEqual([]);
+    const { Event: _event, Name, Location, ActionID: _id, ...rest } = listed.fields;
+    const unpause = ev('QueueMemberPause', rest, {
+      MemberName: Name,
+      Interface: Location,
+      Paused: '0',
+      PausedReason: 'Back',
+      Ringinuse: '0',
+    });
+    step(state, unpause, NOW);
+    expect(state.members['billing|PJSIP/203']).toMatchObject({
+      paused: false,
+      pausedReason: '',
+      pausedSince: Math.round(Number(unpause.fields.Timestamp) * 1000),
+    });
   });
 
   it('marks hold from Hold/Unhold, and ignores queue music as hold', () => {
