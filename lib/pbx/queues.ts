@@ -196,7 +196,7 @@ export function putMember(ch: Changes, id: string, f: Fields, fromList: boolean)
 const inCallNow = (f: Fields, prev: QueueMember | undefined): boolean =>
   f.InCall === undefined ? (prev?.inCall ?? false) : flag(f.InCall);
 
-/** QueueMemberAdded / Status / Pause / Penalty / Ringinuse: each carries the whole member. */
+/** QueueMemberStatus / Pause / Penalty / Ringinuse (and a new Added): each carries the whole member. */
 export function onMember(ch: Changes, f: Fields): void {
   const queue = f.Queue;
   const iface = f.Interface ?? f.Location;
@@ -232,6 +232,21 @@ function completeCall(ch: Changes, queue: string, member: QueueMember, talkSecon
   setMemberCall(ch, member.id, { ...IDLE, awaitingTalkTime: talkSeconds < 0 });
 }
 
+/**
+ * QueueMemberAdded. Asterisk refuses to add a member twice ("Already there",
+ * no event), so an Added for a member we know is a repeat, or late behind
+ * an event that already told us more (a QueueMemberPenalty): it changes
+ * nothing unless its LoginTime, stamped at the add, is newer than the one
+ * we know, when the member was removed and added again (the Removed missed).
+ */
+export function onMemberAdded(ch: Changes, f: Fields): void {
+  const iface = f.Interface ?? f.Location;
+  const prev = f.Queue && iface ? ch.state.members[memberId(f.Queue, iface)] : undefined;
+  if (prev !== undefined && int(f.LoginTime) <= prev.loginTime) return;
+  onMember(ch, f);
+}
+
+/** QueueMemberRemoved: a member we do not know (never seen, or already removed) changes nothing. */
 export function onMemberRemoved(ch: Changes, f: Fields): void {
   const iface = f.Interface ?? f.Location;
   if (f.Queue && iface) removeMember(ch, memberId(f.Queue, iface));

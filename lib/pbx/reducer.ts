@@ -15,7 +15,16 @@ import { applySnapshot, createChannel, destroyChannel, updateChannel } from './c
 import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, int, newChannel, readSnapshot, type Fields } from './fields';
 import type { Channel, PbxState } from './model';
 import { onParked, onUnparked, unparkChannel } from './parking';
-import { onAgentComplete, onAgentConnect, onCallerAbandon, onCallerJoin, onCallerLeave, onMember, onMemberRemoved } from './queues';
+import {
+  onAgentComplete,
+  onAgentConnect,
+  onCallerAbandon,
+  onCallerJoin,
+  onCallerLeave,
+  onMember,
+  onMemberAdded,
+  onMemberRemoved,
+} from './queues';
 import { endSpiesOf, onSpyStart, onSpyStop, refreshSpyMode } from './spies';
 import { snapshotFields } from './snapshot';
 import { isTrunkChannel, type TrunkPredicate } from './trunk';
@@ -74,7 +83,7 @@ const HANDLERS = new Map<string, Handler>([
   ['QueueCallerJoin', onQueueCallerJoin],
   ['QueueCallerLeave', onQueueCallerLeave],
   ['QueueCallerAbandon', decoded(onCallerAbandon)],
-  ['QueueMemberAdded', decoded(onMember)],
+  ['QueueMemberAdded', decoded(onMemberAdded)],
   ['QueueMemberStatus', decoded(onMember)],
   ['QueueMemberPause', decoded(onMember)],
   ['QueueMemberPaused', decoded(onMember)],
