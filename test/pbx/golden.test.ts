@@ -185,6 +185,13 @@ describe('golden: replay equals the final lists', () => {
     expectCallsCoverChannels(state);
   });
 
+  it('09-supervisor-tools: at the end no call is parked and no spy is left', () => {
+    const { state, final } = replay('09-supervisor-tools');
+    expect(final.CoreShowChannels).toEqual([]);
+    expect(state.parked).toEqual({});
+    expect(state.spies).toEqual({});
+  });
+
   it('09-supervisor-tools: the parked call the events built equals the ParkedCalls list, and the pick-up ends it', () => {
     const segs = segments('09-supervisor-tools');
     const at = segs.findIndex((s) => s.kind === 'list' && s.action === 'ParkedCalls');
