@@ -1,7 +1,7 @@
 /** Parked calls from res_parking's events and the ParkedCalls list. */
 import { describe, expect, it } from 'vitest';
 import type { AmiPacket } from '../../lib/ami/packet';
-import { emptyState, resync, step, type PbxState } from '../../lib/pbx';
+import { DriftRecorder, emptyState, resync, step, type PbxState } from '../../lib/pbx';
 import { remove } from '../../lib/protocol';
 import { chanEv, hangup, parkEv, type Chan } from './events';
 
@@ -122,6 +122,24 @@ describe('parked calls from the ParkedCalls list', () => {
       ['u', 'parked', 'default|803', expect.objectContaining({ channel: '1.70', parkedAt: NOW - 7000 })],
     ]);
     expect(Object.keys(state.parked).sort()).toEqual(['default|801', 'default|803']);
+  });
+
+  it('a drift check counts the parked calls the board had wrong, and none when it followed every event', () => {
+    const state = emptyState();
+    const parked = parkEv('ParkedCall', caller, '801');
+    run(state, parked, parkEv('ParkedCall', other, '802'));
+    const steady = new DriftRecorder();
+    resync(
+      state,
+      { parked: [item(parkEv('ParkedCall', caller, '801', { timeout: 28, duration: 2 })), item(parkEv('ParkedCall', other, '802'))] },
+      NOW,
+      { drift: steady },
+    );
+    expect(steady.summary().total).toBe(0);
+    // The UnParkedCall of 802 was lost.
+    const drift = new DriftRecorder();
+    resync(state, { parked: [item(parked)] }, NOW, { drift });
+    expect(drift.summary()).toMatchObject({ total: 1, byKind: { parked: { removed: 1 } } });
   });
 
   it('an empty list clears the lots; no list (refused, no res_parking) leaves them to the events', () => {
