@@ -6,7 +6,7 @@
  */
 import type { Changes } from './changes';
 import { cleanId, deviceOf, isLocal, numberOf } from './fields';
-import type { Call, CallDirection, CallParty, CallState, Channel, PbxState } from './model';
+import type { Call, CallDirection, CallParty, CallState, Channel, ParkedCall, PbxState } from './model';
 import type { TrunkPredicate } from './trunk';
 import { ChannelState } from './states';
 
@@ -54,7 +54,12 @@ function deriveCall(ch: Changes, linkedId: string, channels: Channel[], prev: Ca
 
   let callState: CallState;
   let to: CallParty;
-  if (path.dangling && prev !== undefined && prev.answeredAt > 0) {
+  const parked = parkedAt(state, origin, end);
+  if (parked !== undefined) {
+    // In a parking lot (its holding bridge, alone): on hold there, whoever parked it may be gone already.
+    callState = 'hold';
+    to = { channel: '', name: parked.lot, num: parked.space };
+  } else if (path.dangling && prev !== undefined && prev.answeredAt > 0) {
     callState = prev.state;
     to = prev.to;
   } else if (end !== origin && path.answered) {
@@ -111,6 +116,15 @@ function deriveCall(ch: Changes, linkedId: string, channels: Channel[], prev: Ca
     startedAt,
     answeredAt,
   };
+}
+
+/** The parked call of the originator, or of the party the walk ended at. */
+function parkedAt(state: PbxState, origin: Channel, end: Channel): ParkedCall | undefined {
+  for (const id in state.parked) {
+    const p = state.parked[id];
+    if (p.channel === origin.id || p.channel === end.id) return p;
+  }
+  return undefined;
 }
 
 /** Whether a channel running `app` is answered by the PBX itself (a call row shows it as talking). */

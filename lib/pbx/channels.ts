@@ -4,6 +4,8 @@ import type { AmiPacket } from '../ami/packet';
 import type { Changes } from './changes';
 import { int, newChannel, readSnapshot, type ChannelSnapshot, type SnapshotKeys } from './fields';
 import { snapshotFields } from './snapshot';
+import { unparkChannel } from './parking';
+import { endSpiesOf } from './spies';
 import type { Channel } from './model';
 import { callerId } from './model';
 
@@ -151,6 +153,8 @@ export function destroyChannel(ch: Changes, uid: string): void {
     }
   }
   if (channel.queue) removeQueueCaller(ch, channel.queue, uid);
+  unparkChannel(ch, uid);
+  endSpiesOf(ch, uid);
   ch.del('channels', uid);
   leaveCall(ch, channel.linkedId, uid);
 }

@@ -110,7 +110,7 @@ export interface QueueMember {
   status: number;
   paused: boolean;
   pausedReason: string;
-  /** ms since the epoch when the pause (or unpause) was learnt; 0 = unknown. */
+  /** While paused: when the pause began (Asterisk's LastPause, else when we learnt it); else when the unpause was learnt; 0 = unknown. */
   pausedSince: number;
   wrapuptime: number;
   ringinuse: boolean;

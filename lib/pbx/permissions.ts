@@ -24,6 +24,7 @@ const WRITE_CLASSES: Record<string, readonly string[]> = {
   park: ['call'], // res/parking/parking_manager.c
   parkedcalls: ['call'],
   bridgelist: [], // main/manager_bridges.c: registered with no class
+  parkedcalls: ['call'], // res/parking/parking_manager.c
   ping: [],
   extensionstatelist: ['call', 'reporting'],
 };
@@ -33,7 +34,18 @@ export function requiredWriteClasses(action: string): readonly string[] | undefi
   return Object.hasOwn(WRITE_CLASSES, key) ? WRITE_CLASSES[key] : undefined;
 }
 
+/** What the board lacks when an action's module is not loaded. */
+const WITHOUT_MODULE: Record<string, string> = {
+  parkedcalls: 'res_parking is not loaded, so parked calls are not shown',
+};
+
 export function describeRefusal(action: string, message: string): string {
+  // manager.c answers an action no module registered with "Invalid/unknown command: <action>. Use Action: ListCommands…".
+  if (message.trim().toLowerCase().startsWith('invalid/unknown command')) {
+    const key = action.toLowerCase();
+    const lack = Object.hasOwn(WITHOUT_MODULE, key) ? WITHOUT_MODULE[key] : 'the module that provides it is not loaded';
+    return `${action} is unknown to this Asterisk: ${lack}`;
+  }
   if (message.trim().toLowerCase() !== 'permission denied') return `${action} failed: ${message}`;
   const classes = requiredWriteClasses(action);
   if (classes === undefined) {

@@ -1,9 +1,10 @@
 /** Queues, their members and waiting callers, from app_queue's events and lists. */
 import type { Changes } from './changes';
 import { removeQueueCaller } from './channels';
-import { flag, int, type Fields } from './fields';
+import { deviceOf, flag, int, type Fields } from './fields';
 import type { PbxState, Queue, QueueCaller, QueueMember } from './model';
 import { callerId, memberId } from './model';
+import { ChannelState } from './states';
 
 /**
  * What the reducer keeps about a member's current queue call to count it as
@@ -23,8 +24,9 @@ export interface MemberCall {
   callInSl: boolean;
   /**
    * For calls whose start we never saw: the TalkTime of an AgentComplete not
-   * yet matched to a completion (-1 none), and a completion already counted
-   * whose talk time is still to come.
+   * yet matched to a completion (-1 none; kept only while the member had
+   * another queue call up, so the ended one may not have been its current
+   * call), and a completion already counted whose talk time is still to come.
    */
   pendingTalkTime: number;
   awaitingTalkTime: boolean;
@@ -140,8 +142,13 @@ export function memberFields(f: Fields, prev: QueueMember | undefined, changedAt
   const status = int(f.Status);
   const lastPause = int(f.LastPause);
   let pausedSince = prev?.pausedSince ?? 0;
-  if (prev === undefined || prev.paused !== paused || (paused && prev.pausedReason !== (f.PausedReason ?? ''))) {
-    pausedSince = fromList ? (paused && lastPause ? lastPause * 1000 : prev ? changedAt : 0) : changedAt;
+  if (paused && lastPause > 0) {
+    // app_queue stamps LastPause at every pause (set_queue_member_pause) and keeps it through the unpause; its
+    // `queue show` counts "paused for" from it. A repeat of the same event repeats it, so it cannot move the start.
+    pausedSince = lastPause * 1000;
+  } else if (prev === undefined || prev.paused !== paused || (paused && prev.pausedReason !== (f.PausedReason ?? ''))) {
+    // An unpause (LastPause still names the pause that ended), or a pause with no stamp.
+    pausedSince = fromList ? (prev ? changedAt : 0) : changedAt;
   }
   let statusSince = prev?.statusSince ?? 0;
   if (prev === undefined ? !fromList : prev.status !== status) statusSince = changedAt;
@@ -191,7 +198,7 @@ export function putMember(ch: Changes, id: string, f: Fields, fromList: boolean)
 const inCallNow = (f: Fields, prev: QueueMember | undefined): boolean =>
   f.InCall === undefined ? (prev?.inCall ?? false) : flag(f.InCall);
 
-/** QueueMemberAdded / Status / Pause / Penalty / Ringinuse: each carries the whole member. */
+/** QueueMemberStatus / Pause / Penalty / Ringinuse (and a new Added): each carries the whole member. */
 export function onMember(ch: Changes, f: Fields): void {
   const queue = f.Queue;
   const iface = f.Interface ?? f.Location;
@@ -227,6 +234,21 @@ function completeCall(ch: Changes, queue: string, member: QueueMember, talkSecon
   setMemberCall(ch, member.id, { ...IDLE, awaitingTalkTime: talkSeconds < 0 });
 }
 
+/**
+ * QueueMemberAdded. Asterisk refuses to add a member twice ("Already there",
+ * no event), so an Added for a member we know is a repeat, or late behind
+ * an event that already told us more (a QueueMemberPenalty): it changes
+ * nothing unless its LoginTime, stamped at the add, is newer than the one
+ * we know, when the member was removed and added again (the Removed missed).
+ */
+export function onMemberAdded(ch: Changes, f: Fields): void {
+  const iface = f.Interface ?? f.Location;
+  const prev = f.Queue && iface ? ch.state.members[memberId(f.Queue, iface)] : undefined;
+  if (prev !== undefined && int(f.LoginTime) <= prev.loginTime) return;
+  onMember(ch, f);
+}
+
+/** QueueMemberRemoved: a member we do not know (never seen, or already removed) changes nothing. */
 export function onMemberRemoved(ch: Changes, f: Fields): void {
   const iface = f.Interface ?? f.Location;
   if (f.Queue && iface) removeMember(ch, memberId(f.Queue, iface));
@@ -303,8 +325,10 @@ export function onAgentConnect(ch: Changes, f: Fields): void {
 
 /**
  * Ends the member's current call when it is that call (app_queue ignores the
- * end of an older call of a member in two calls). For a call whose start we
- * never saw, it only tells the talk time, to use when the count comes.
+ * end of an older call of a member in two calls). A call whose start we never
+ * saw counts here too, unless the member has another queue call up: then it
+ * only tells the talk time, to use when the member's InCall 0 says which
+ * call app_queue closed.
  */
 export function onAgentComplete(ch: Changes, f: Fields): void {
   const queue = f.Queue;
@@ -323,12 +347,41 @@ export function onAgentComplete(ch: Changes, f: Fields): void {
   }
   if (!member.inCall) return;
   if (!call.callStartedAt) {
-    setMemberCall(ch, member.id, { ...call, pendingTalkTime: talk, callInSl: inSl });
+    // A call already running when we joined. app_queue counts it here if it is the member's current call, and
+    // no event says so until the member's device changes state, which may not happen while it stays in use
+    // (a second call, a transfer). Only another queue call on the member could be the current one instead.
+    if (inAnotherQueueCall(ch.state, member, f)) {
+      setMemberCall(ch, member.id, { ...call, pendingTalkTime: talk, callInSl: inSl });
+      return;
+    }
+    countCompleted(ch, queue!, member, talk, inSl);
     return;
   }
   const callStart = Math.floor(ch.at / 1000) - talk;
   if (Math.abs(call.callStartedAt / 1000 - callStart) > 1) return;
-  completeCall(ch, queue!, member, talk, call.callInSl);
-  // app_queue counts the call and stamps the member at once; the next member event repeats it.
+  countCompleted(ch, queue!, member, talk, call.callInSl);
+}
+
+/** app_queue's update_queue from an AgentComplete: the call counts, and the member is stamped at once. */
+function countCompleted(ch: Changes, queue: string, member: QueueMember, talk: number, inSl: boolean): void {
+  completeCall(ch, queue, member, talk, inSl);
+  // The member's next event repeats these (CallsTaken, LastCall, InCall 0); until then they are ours.
   ch.put('members', member.id, { callsTaken: member.callsTaken + 1, lastCall: Math.floor(ch.at / 1000) });
+}
+
+/**
+ * Whether the member has another queue call up than the one an
+ * AgentComplete ends: a leg of the member's device that app_queue dialled
+ * (AppQueue), answered, in another conversation. app_queue counts only the
+ * call it started last, and without the starts we cannot tell which.
+ */
+function inAnotherQueueCall(state: PbxState, member: QueueMember, f: Fields): boolean {
+  for (const uid in state.channels) {
+    const c = state.channels[uid];
+    if (c.app !== 'AppQueue' || uid === f.DestUniqueid || c.linkedId === f.Linkedid) continue;
+    if (c.state !== ChannelState.Up && !c.bridgeId) continue;
+    const device = deviceOf(c.name);
+    if (device === member.interface || `${device}/n` === member.interface || device === member.stateInterface) return true;
+  }
+  return false;
 }

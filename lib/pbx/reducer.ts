@@ -14,7 +14,18 @@ import type { Drop, Limits } from './limits';
 import { applySnapshot, createChannel, destroyChannel, updateChannel } from './channels';
 import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, int, newChannel, readSnapshot, type Fields } from './fields';
 import type { Channel, PbxState } from './model';
-import { onAgentComplete, onAgentConnect, onCallerAbandon, onCallerJoin, onCallerLeave, onMember, onMemberRemoved } from './queues';
+import { onParked, onUnparked, unparkChannel } from './parking';
+import {
+  onAgentComplete,
+  onAgentConnect,
+  onCallerAbandon,
+  onCallerJoin,
+  onCallerLeave,
+  onMember,
+  onMemberAdded,
+  onMemberRemoved,
+} from './queues';
+import { endSpiesOf, onSpyStart, onSpyStop, refreshSpyMode } from './spies';
 import { snapshotFields } from './snapshot';
 import { isTrunkChannel, type TrunkPredicate } from './trunk';
 
@@ -46,8 +57,8 @@ const decoded =
 /**
  * Events with nothing for the model are absent on purpose: AgentCalled and
  * AgentRingNoAnswer (the member's QueueMemberStatus follows), Hangup(Handler)
- * requests, VarSet, OriginateResponse, and Reload (it carries no state; a
- * server that wants queue changes after a reload resyncs).
+ * requests, VarSet, and Reload (it carries no state; a server that wants
+ * queue changes after a reload resyncs).
  */
 const HANDLERS = new Map<string, Handler>([
   ['Newchannel', onNewchannel],
@@ -72,7 +83,7 @@ const HANDLERS = new Map<string, Handler>([
   ['QueueCallerJoin', onQueueCallerJoin],
   ['QueueCallerLeave', onQueueCallerLeave],
   ['QueueCallerAbandon', decoded(onCallerAbandon)],
-  ['QueueMemberAdded', decoded(onMember)],
+  ['QueueMemberAdded', decoded(onMemberAdded)],
   ['QueueMemberStatus', decoded(onMember)],
   ['QueueMemberPause', decoded(onMember)],
   ['QueueMemberPaused', decoded(onMember)],
@@ -87,6 +98,14 @@ const HANDLERS = new Map<string, Handler>([
   ['Unhold', (ch, e) => setHold(ch, e, false)],
   ['MusicOnHoldStart', (ch, e) => setHold(ch, e, true)],
   ['MusicOnHoldStop', (ch, e) => setHold(ch, e, false)],
+  ['ParkedCall', decoded(onParked)],
+  ['ParkedCallSwap', decoded(onParked)],
+  ['UnParkedCall', decoded(onUnparked)],
+  ['ParkedCallTimeOut', decoded(onUnparked)],
+  ['ParkedCallGiveUp', decoded(onUnparked)],
+  ['ChanSpyStart', decoded(onSpyStart)],
+  ['ChanSpyStop', decoded(onSpyStop)],
+  ['OriginateResponse', decoded(onOriginateResponse)],
   ['FullyBooted', (ch) => ch.status({ fullyBooted: true })],
   ['Shutdown', (ch) => ch.status({ fullyBooted: false })],
 ]);
@@ -101,7 +120,8 @@ export function step(state: PbxState, event: AmiPacket, now: number, options: St
   // Reading one header spares decoding the packets we skip (VarSet is the most common event of all).
   const name = headerOf(event, 'Event');
   const handler = name === undefined ? undefined : HANDLERS.get(name);
-  // List items (CoreShowChannel, QueueMember, Status, …) have no handler: they belong to resync.
+  // List items (CoreShowChannel, QueueMember, Status, …) have no handler: they belong to resync. ParkedCall is
+  // both an event and the ParkedCalls list's item; the session hands the items to resync, never here.
   if (handler === undefined) return [];
   const ch = new Changes(state, event, now, {
     isTrunk: options.isTrunk ?? isTrunkChannel,
@@ -150,11 +170,35 @@ function onNewexten(ch: Changes, event: AmiPacket): void {
   } else {
     updateChannel(ch, c, { app, appData, context, exten, priority });
   }
+  if (ch.state.spies[uid] !== undefined) refreshSpyMode(ch, uid);
 }
 
 function onHangup(ch: Changes, event: AmiPacket): void {
   const uid = headerOf(event, 'Uniqueid');
-  if (uid) destroyChannel(ch, uid);
+  if (!uid) return;
+  if (ch.state.channels[uid] !== undefined) {
+    destroyChannel(ch, uid);
+  } else {
+    // A channel we never saw may still be parked or spying (learnt from a list or their own events).
+    unparkChannel(ch, uid);
+    endSpiesOf(ch, uid);
+  }
+}
+
+/**
+ * An Originate to an application (`Application: ChanSpy`, `Data:
+ * PJSIP/202,qE`) runs it on the answered channel without a Newexten, since
+ * the channel's context, exten and priority do not move (09): this is the
+ * one event that says what the channel runs. Asterisk sends it to every
+ * session that reads call events, whoever originated; only a success names
+ * a channel that runs the application.
+ */
+function onOriginateResponse(ch: Changes, f: Fields): void {
+  if (f.Response !== 'Success' || !f.Application || !f.Uniqueid) return;
+  const c = ch.state.channels[f.Uniqueid];
+  if (c === undefined) return;
+  updateChannel(ch, c, { app: f.Application, appData: f.Data ?? '' });
+  refreshSpyMode(ch, c.id);
 }
 
 function onRename(ch: Changes, f: Fields): void {

@@ -15,7 +15,9 @@ import { createChannel, destroyChannel, removeQueueCaller, updateChannel } from 
 import { SELF, hms, int, isLocal, newChannel, readSnapshot, type Fields } from './fields';
 import { ENTITY_KINDS, type Channel, type PbxState } from './model';
 import { callerId, memberId } from './model';
+import { syncParked } from './parking';
 import { callerFields, putMember, queueFromParams, removeMember } from './queues';
+import { syncSpies } from './spies';
 import type { StepOptions } from './reducer';
 import { isTrunkChannel } from './trunk';
 
@@ -28,6 +30,8 @@ export interface ResyncLists {
   queues?: AmiPacket[];
   /** BridgeListItem events. */
   bridges?: AmiPacket[];
+  /** ParkedCall events of a ParkedCalls list (undefined when refused, or res_parking is not loaded). */
+  parked?: AmiPacket[];
 }
 
 /** Throws a ReducerError holding the ops applied before a failure. */
@@ -50,10 +54,17 @@ export function resync(state: PbxState, lists: ResyncLists, now: number, options
 
 function reconcile(ch: Changes, lists: ResyncLists): void {
   const channelList = lists.channels ?? lists.status;
-  if (channelList !== undefined)
+  if (channelList !== undefined) {
     syncChannels(
       ch,
       channelList.map((p) => p.fields),
+    );
+    syncSpies(ch);
+  }
+  if (lists.parked !== undefined)
+    syncParked(
+      ch,
+      lists.parked.map((p) => p.fields),
     );
   if (lists.bridges !== undefined || channelList !== undefined) {
     syncBridges(

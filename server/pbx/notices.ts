@@ -13,7 +13,7 @@ import type { EntityKind } from '@/lib/pbx/model';
 import type { PbxWarnings } from '../pbx-warnings';
 
 /** Which entity kinds each bound covers. */
-export const CHANNEL_KINDS: readonly EntityKind[] = ['channels', 'calls', 'bridges', 'callers'];
+export const CHANNEL_KINDS: readonly EntityKind[] = ['channels', 'calls', 'bridges', 'callers', 'parked', 'spies'];
 export const DEVICE_KINDS: readonly EntityKind[] = ['devices', 'queues', 'members'];
 const limitName = (kind: EntityKind): string => (CHANNEL_KINDS.includes(kind) ? 'CALLBOARD_MAX_CHANNELS' : 'CALLBOARD_MAX_DEVICES');
 

@@ -1,7 +1,8 @@
 /**
  * The lists on every (re)connect, after a `Reload`, on a drift check and on
  * demand: BridgeList, CoreShowChannels (`Status` when that is refused),
- * QueueStatus, one at a time so no list's Complete waits behind another's.
+ * QueueStatus, ParkedCalls, one at a time so no list's Complete waits behind
+ * another's.
  * Their difference to the state we hold goes out as ordinary ops.
  *
  * Where a list lands in the event stream: Asterisk's manager.c writes a list's
@@ -185,6 +186,10 @@ export class ResyncRunner {
       if (!current()) return;
     }
     const queues = outcome('QueueStatus', await run('QueueStatus', (items) => ({ queues: items })));
+    if (!current()) return;
+    // Without res_parking the action is unknown ("Invalid/unknown command"), and a user without `call` is refused:
+    // either is a refusal, so there are no parked calls to show, and its warning says why.
+    const parked = outcome('ParkedCalls', await run('ParkedCalls', (items) => ({ parked: items })));
     // A list cut off by a dropped link proves nothing: the next connect resyncs.
     if (!current()) return;
 
@@ -213,7 +218,7 @@ export class ResyncRunner {
         reason,
         ms: now - started,
         channels: Object.keys(this.opts.state.channels).length,
-        listed: { bridges: bridges?.length, channels: channels?.length, queues: queues?.length },
+        listed: { bridges: bridges?.length, channels: channels?.length, queues: queues?.length, parked: parked?.length },
         events: this.eventsDuringRun,
         refused: refused.map((r) => r.action),
       },

@@ -67,3 +67,22 @@ export const bridgeEnter = (id: string, c: Chan, swap?: string) =>
 export const bridgeLeave = (id: string, c: Chan) => ev('BridgeLeave', bridgeInfo(id), snapshot(c));
 export const bridgeDestroy = (id: string) => ev('BridgeDestroy', bridgeInfo(id));
 export const hangup = (c: Chan) => chanEv('Hangup', c, { Cause: '16', 'Cause-txt': 'Normal Clearing' });
+
+/** A res_parking event (ParkedCall, UnParkedCall, …) for `parkee` in `lot`/`space`, as parking_manager.c spells it. */
+export const parkEv = (
+  event: string,
+  parkee: Chan,
+  space: string,
+  o: { lot?: string; timeout?: number; duration?: number; parker?: string } = {},
+) =>
+  ev(event, snapshot(parkee, 'Parkee'), {
+    ParkerDialString: o.parker ?? 'PJSIP/205',
+    Parkinglot: o.lot ?? 'default',
+    ParkingSpace: space,
+    ParkingTimeout: String(o.timeout ?? 30),
+    ParkingDuration: String(o.duration ?? 0),
+  });
+
+/** ChanSpyStart / ChanSpyStop (app_chanspy.c): the spyer's and the spyee's snapshots. */
+export const spyEv = (event: 'ChanSpyStart' | 'ChanSpyStop', spyer: Chan, spyee: Chan) =>
+  ev(event, snapshot(spyer, 'Spyer'), snapshot(spyee, 'Spyee'));

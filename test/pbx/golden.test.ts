@@ -185,6 +185,53 @@ describe('golden: replay equals the final lists', () => {
     expectCallsCoverChannels(state);
   });
 
+  it('09-supervisor-tools: at the end no call is parked and no spy is left', () => {
+    const { state, final } = replay('09-supervisor-tools');
+    expect(final.CoreShowChannels).toEqual([]);
+    expect(state.parked).toEqual({});
+    expect(state.spies).toEqual({});
+  });
+
+  it('09-supervisor-tools: the parked call the events built equals the ParkedCalls list, and the pick-up ends it', () => {
+    const segs = segments('09-supervisor-tools');
+    const at = segs.findIndex((s) => s.kind === 'list' && s.action === 'ParkedCalls');
+    const list = segs[at];
+    if (list.kind !== 'list') throw new Error('no ParkedCalls list');
+    expect(list.items).toHaveLength(1);
+    const want = Object.fromEntries(
+      list.items.map(({ fields: f }) => [
+        `${f.Parkinglot}|${f.ParkingSpace}`,
+        {
+          lot: f.Parkinglot,
+          space: f.ParkingSpace,
+          channel: f.ParkeeUniqueid,
+          channelName: f.ParkeeChannel,
+          callerNum: f.ParkeeCallerIDNum,
+          callerName: f.ParkeeCallerIDName,
+          linkedId: f.ParkeeLinkedid,
+          parker: f.ParkerDialString,
+          timeout: Number(f.ParkingTimeout) + Number(f.ParkingDuration),
+        },
+      ]),
+    );
+    expect(Object.keys(want)).toEqual(['default|801']);
+    const shape = (state: PbxState) => Object.fromEntries(Object.values(state.parked).map(({ id, parkedAt: _at, ...rest }) => [id, rest]));
+    // From the events alone, just before the list; then with the list applied, which must change nothing.
+    const before = replay('09-supervisor-tools', { upTo: at });
+    expect(shape(before.state)).toEqual(want);
+    const parkedAt = before.state.parked['default|801'].parkedAt;
+    const after = replay('09-supervisor-tools', { upTo: at + 1 });
+    expect(after.mirror).toEqual(after.state);
+    expect(shape(after.state)).toEqual(want);
+    expect(after.state.parked['default|801'].parkedAt).toBe(parkedAt);
+
+    const unparked = segs.findIndex((s) => s.kind === 'event' && s.packet.fields.Event === 'UnParkedCall');
+    expect(replay('09-supervisor-tools', { upTo: unparked }).state.parked).not.toEqual({});
+    const picked = replay('09-supervisor-tools', { upTo: unparked + 1 });
+    expect(picked.state.parked).toEqual({});
+    expect(picked.mirror).toEqual(picked.state);
+  });
+
   it('05-join-midcall starts from lists that already hold calls', () => {
     const segs = segments('05-join-midcall');
     const first = segs.find((s) => s.kind === 'list' && s.action === 'CoreShowChannels');

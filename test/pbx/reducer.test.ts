@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AmiPacket } from '../../lib/ami/packet';
-import { emptyState, resync, step, type PbxState } from '../../lib/pbx';
+import { emptyState, resync, step, type PbxState, type ResyncLists } from '../../lib/pbx';
 import { memberCall } from '../../lib/pbx/queues';
 import type { Op } from '../../lib/protocol';
-import { segments, clockAfter } from './transcripts';
+import { segments, clockAfter, type ListAction } from './transcripts';
 import {
   bridgeCreate,
   bridgeDestroy,
@@ -21,6 +21,14 @@ import {
 
 const NOW = 1_795_000_000_000;
 
+const LIST_KEY: Record<ListAction, keyof ResyncLists> = {
+  CoreShowChannels: 'channels',
+  Status: 'channels',
+  QueueStatus: 'queues',
+  BridgeList: 'bridges',
+  ParkedCalls: 'parked',
+};
+
 function run(state: PbxState, events: AmiPacket[]): Op[] {
   const ops: Op[] = [];
   for (const e of events) ops.push(...step(state, e, NOW));
@@ -34,11 +42,7 @@ function replayUntil(name: string, until: (p: AmiPacket) => boolean): PbxState {
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i];
     if (s.kind === 'list') {
-      resync(
-        state,
-        s.action === 'QueueStatus' ? { queues: s.items } : s.action === 'BridgeList' ? { bridges: s.items } : { channels: s.items },
-        clockAfter(segs, i, 1),
-      );
+      resync(state, { [LIST_KEY[s.action]]: s.items }, clockAfter(segs, i, 1));
       continue;
     }
     if (s.kind !== 'event') continue;
@@ -127,6 +131,78 @@ describe('call grouping from the transcripts', () => {
     expect(after.calls['1795664570.104']).toBeUndefined();
     expect(after.callers).toEqual({});
     expect(after.queues.support.calls).toBe(0);
+  });
+});
+
+describe('09: one call through a blind transfer, a park, its pick-up and a redirect', () => {
+  const CALL = '1796114697.41';
+  /** The state right after the `n`th event named `name` (and matching `where`). */
+  const after = (name: string, n = 1, where: (f: Record<string, string>) => boolean = () => true) => {
+    let seen = 0;
+    return replayUntil('09-supervisor-tools', (p) => p.fields.Event === name && where(p.fields) && ++seen === n);
+  };
+  /** Exactly one call holds the customer's channel, and it is the call that began in the queue. */
+  const theCall = (state: PbxState) => {
+    const rows = Object.values(state.calls).filter((c) => c.channels.includes(CALL));
+    expect(rows.map((c) => c.id)).toEqual([CALL]);
+    expect(rows[0]).toMatchObject({ from: { channel: CALL, num: '29001', name: 'Account 601' }, queue: 'billing', did: '601' });
+    return rows[0];
+  };
+
+  it('the queue call answered by the agent 202', () => {
+    const call = theCall(after('AgentConnect'));
+    expect(call).toMatchObject({ state: 'talking', to: { channel: '1796114697.43', num: '202', name: 'Jon Park' } });
+  });
+
+  it('the BlindTransfer of the agent leg to 205: the same call rings, then talks to Mia Chen, queue and DID kept', () => {
+    const answeredAt = theCall(after('AgentConnect')).answeredAt;
+    expect(theCall(after('DialState', 1, (f) => f.DestChannel === 'PJSIP/205-00000019'))).toMatchObject({
+      state: 'ringing',
+      to: { num: '205', name: 'Mia Chen' },
+    });
+    const call = theCall(after('BridgeEnter', 1, (f) => f.BridgeUniqueid.startsWith('f2e4f1fb') && f.Uniqueid === CALL));
+    expect(call).toMatchObject({ state: 'talking', to: { channel: '1796114723.47', num: '205', name: 'Mia Chen' }, answeredAt });
+    // The agent's leg hung up: still the one call.
+    expect(theCall(after('Hangup', 1, (f) => f.Channel === 'PJSIP/202-00000015')).to.num).toBe('205');
+  });
+
+  it('parked: on hold in lot default, space 801, also once 205 hung up', () => {
+    expect(theCall(after('ParkedCall'))).toMatchObject({ state: 'hold', to: { channel: '', name: 'default', num: '801' } });
+    expect(theCall(after('Hangup', 1, (f) => f.Channel === 'PJSIP/205-00000019'))).toMatchObject({
+      state: 'hold',
+      to: { name: 'default', num: '801' },
+    });
+  });
+
+  it("picked up from 203 (UnParkedCall): 203's own originated call joins the customer's", () => {
+    const state = after('UnParkedCall');
+    const call = theCall(state);
+    expect(call).toMatchObject({ state: 'talking', to: { channel: '1796114730.48', num: '203', name: 'Kim Vega' } });
+    expect(call.channels).toContain('1796114730.48');
+    expect(state.calls['1796114730.48']).toBeUndefined();
+  });
+
+  it('redirected to 710: the same call, answered by the PBX there', () => {
+    const call = theCall(after('Newexten', 1, (f) => f.Exten === '710' && f.Application === 'Wait'));
+    expect(call).toMatchObject({ state: 'talking', to: { channel: '', num: '710' } });
+  });
+
+  it('one call id from the first channel to the last hangup', () => {
+    const segs = segments('09-supervisor-tools');
+    const state = emptyState();
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i];
+      if (s.kind === 'list') resync(state, { [LIST_KEY[s.action]]: s.items }, clockAfter(segs, i, 1));
+      if (s.kind !== 'event') continue;
+      step(state, s.packet, clockAfter(segs, i, 1));
+      const c = state.channels[CALL];
+      if (c !== undefined)
+        expect(
+          Object.values(state.calls)
+            .filter((r) => r.channels.includes(CALL))
+            .map((r) => r.id),
+        ).toEqual([CALL]);
+    }
   });
 });
 
@@ -270,10 +346,93 @@ describe('reducer robustness', () => {
       name: 'Alice',
       paused: true,
       pausedReason: 'Lunch',
-      pausedSince: Math.round(Number(pause.fields.Timestamp) * 1000),
+      // app_queue's own stamp of the pause, in whole seconds.
+      pausedSince: 1_795_000_001_000,
     });
+    // The same pause told again (a replay, a duplicate): nothing moves.
+    expect(step(state, ev('QueueMemberPause', member, { Paused: '1', PausedReason: 'Lunch', LastPause: '1795000001' }), NOW)).toEqual([]);
+    // A pause with no stamp starts when it is learnt.
+    step(state, ev('QueueMemberPause', member, { Paused: '0', PausedReason: '', LastPause: '1795000001' }), NOW);
+    const unstamped = ev('QueueMemberPause', member, { Paused: '1', PausedReason: 'Break', LastPause: '0' });
+    step(state, unstamped, NOW);
+    expect(state.members['sales|PJSIP/101'].pausedSince).toBe(Math.round(Number(unstamped.fields.Timestamp) * 1000));
     step(state, ev('QueueMemberRemoved', member), NOW);
     expect(state.members).toEqual({});
+  });
+
+  it('09: the pause of 203 (Coaching) starts at its LastPause, lasts through status changes, and its unpause keeps LastPause', () => {
+    const id = 'billing|PJSIP/203';
+    const segs = segments('09-supervisor-tools');
+    const state = emptyState();
+    const seen: { event: string; paused: boolean; reason: string; since: number; lastPause: number }[] = [];
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i];
+      if (s.kind === 'list') resync(state, { [LIST_KEY[s.action]]: s.items }, clockAfter(segs, i, 1));
+      if (s.kind !== 'event') continue;
+      step(state, s.packet, clockAfter(segs, i, 1));
+      const f = s.packet.fields;
+      if (f.Event.startsWith('QueueMember') && f.Interface === 'PJSIP/203') {
+        const m = state.members[id];
+        seen.push({ event: f.Event, paused: m.paused, reason: m.pausedReason, since: m.pausedSince, lastPause: m.lastPause });
+      }
+    }
+    const unpause = segs.find((s) => s.kind === 'event' && s.packet.fields.Event === 'QueueMemberPause' && s.packet.fields.Paused === '0');
+    const unpausedAt = unpause?.kind === 'event' ? Math.round(Number(unpause.packet.fields.Timestamp) * 1000) : 0;
+    const pausedFrom = { paused: true, reason: 'Coaching', since: 1_796_114_697_000, lastPause: 1_796_114_697 };
+    expect(seen).toEqual([
+      { event: 'QueueMemberPause', ...pausedFrom },
+      // Ringing (6), in use (2) and idle (1) again while paused: the pause goes on.
+      { event: 'QueueMemberStatus', ...pausedFrom },
+      { event: 'QueueMemberStatus', ...pausedFrom },
+      { event: 'QueueMemberStatus', ...pausedFrom },
+      // Asterisk empties the reason on unpause and keeps LastPause: the unpause is when it was learnt.
+      { event: 'QueueMemberPause', paused: false, reason: '', since: unpausedAt, lastPause: 1_796_114_697 },
+    ]);
+    // The final QueueStatus agrees, and a resync moves nothing.
+    expect(state.members[id]).toMatchObject({ paused: false, pausedReason: '', lastPause: 1_796_114_697, pausedSince: unpausedAt });
+  });
+
+  it('a board that joins mid-pause dates it from LastPause; an unpause with a reason leaves none on the member', () => {
+    const state = emptyState();
+    const listed: AmiPacket = {
+      fields: {
+        Event: 'QueueMember',
+        Queue: 'billing',
+        Name: 'Kim Vega',
+        Location: 'PJSIP/203',
+        StateInterface: 'PJSIP/203',
+        Membership: 'static',
+        Penalty: '0',
+        CallsTaken: '0',
+        LastCall: '0',
+        LastPause: '1794999000',
+        LoginTime: '1794990000',
+        InCall: '0',
+        Status: '1',
+        Paused: '1',
+        PausedReason: 'Lunch',
+        Wrapuptime: '0',
+        ActionID: 'cb-3',
+      },
+    };
+    resync(state, { queues: [listed] }, NOW);
+    expect(state.members['billing|PJSIP/203']).toMatchObject({ paused: true, pausedReason: 'Lunch', pausedSince: 1_794_999_000_000 });
+    // The same list again: nothing to say.
+    expect(resync(state, { queues: [listed] }, NOW + 60_000).filter((op) => op[1] === 'members')).toEqual([]);
+    const { Event: _event, Name, Location, ActionID: _id, ...rest } = listed.fields;
+    const unpause = ev('QueueMemberPause', rest, {
+      MemberName: Name,
+      Interface: Location,
+      Paused: '0',
+      PausedReason: 'Back',
+      Ringinuse: '0',
+    });
+    step(state, unpause, NOW);
+    expect(state.members['billing|PJSIP/203']).toMatchObject({
+      paused: false,
+      pausedReason: '',
+      pausedSince: Math.round(Number(unpause.fields.Timestamp) * 1000),
+    });
   });
 
   it('marks hold from Hold/Unhold, and ignores queue music as hold', () => {

@@ -62,6 +62,15 @@ describe('describeRefusal', () => {
     expect(describeRefusal('Frobnicate', 'Permission denied')).toContain('manager.conf');
     expect(describeRefusal('Originate', 'Extension does not exist.')).toBe('Originate failed: Extension does not exist.');
   });
+
+  it("says what an unknown action (its module not loaded) costs the board, in manager.c's words (06)", () => {
+    const unknown = 'Invalid/unknown command: ParkedCalls. Use Action: ListCommands to show available commands.';
+    expect(describeRefusal('ParkedCalls', unknown)).toBe(
+      'ParkedCalls is unknown to this Asterisk: res_parking is not loaded, so parked calls are not shown',
+    );
+    expect(describeRefusal('ParkedCalls', 'Permission denied')).toContain('add "call"');
+    expect(describeRefusal('Frobnicate', 'Invalid/unknown command: Frobnicate')).toContain('module that provides it is not loaded');
+  });
 });
 
 describe('call rows kept by events equal rows derived from scratch', () => {

@@ -17,6 +17,7 @@ const LIST_KEY: Record<ListAction, keyof ResyncLists> = {
   Status: 'status',
   QueueStatus: 'queues',
   BridgeList: 'bridges',
+  ParkedCalls: 'parked',
 };
 const NAMES = readdirSync(TRANSCRIPTS)
   .filter((f) => f.endsWith('.ami'))

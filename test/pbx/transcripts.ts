@@ -15,7 +15,7 @@ import { applyOps } from '../../lib/protocol';
 import { TRANSCRIPTS_DIR as TRANSCRIPTS } from '../fixtures/transcripts';
 export { TRANSCRIPTS };
 
-export type ListAction = 'CoreShowChannels' | 'Status' | 'QueueStatus' | 'BridgeList';
+export type ListAction = 'CoreShowChannels' | 'Status' | 'QueueStatus' | 'BridgeList' | 'ParkedCalls';
 
 export type Segment =
   | { kind: 'event'; packet: AmiPacket }
@@ -27,10 +27,17 @@ const LIST_BY_MESSAGE: Record<string, ListAction> = {
   'Channel status will follow': 'Status',
   'Queue status will follow': 'QueueStatus',
   'Bridge listing will follow': 'BridgeList',
+  'Parked calls will follow': 'ParkedCalls',
 };
 
-const LIST_ITEMS = new Set(['CoreShowChannel', 'Status', 'QueueParams', 'QueueMember', 'QueueEntry', 'BridgeListItem']);
-const LIST_ENDS = new Set(['CoreShowChannelsComplete', 'StatusComplete', 'QueueStatusComplete', 'BridgeListComplete']);
+const LIST_ITEMS = new Set(['CoreShowChannel', 'Status', 'QueueParams', 'QueueMember', 'QueueEntry', 'BridgeListItem', 'ParkedCall']);
+const LIST_ENDS = new Set([
+  'CoreShowChannelsComplete',
+  'StatusComplete',
+  'QueueStatusComplete',
+  'BridgeListComplete',
+  'ParkedCallsComplete',
+]);
 
 export function readTranscript(name: string): Buffer {
   return readFileSync(path.join(TRANSCRIPTS, `${name}.ami`));
@@ -98,6 +105,8 @@ export function replay(
     refused?: Record<string, string>;
     /** A session replayed whole first, into the same state: the board as it was before this one connected. */
     after?: string;
+    /** Stop before segment `upTo` instead of at the final lists (a list just before it is applied). */
+    upTo?: number;
   } = {},
 ): Replay {
   const segs = segments(name);
@@ -119,6 +128,7 @@ export function replay(
       }
     }
   }
+  if (opts.upTo !== undefined) stop = opts.upTo;
   const state = emptyState();
   const mirror = emptyState();
   let resyncs = 0;
@@ -150,6 +160,7 @@ export function replay(
       if (s.action === 'Status' && channelsFrom === 'Status') pending.status = s.items;
       if (s.action === 'QueueStatus') pending.queues = s.items;
       if (s.action === 'BridgeList') pending.bridges = s.items;
+      if (s.action === 'ParkedCalls') pending.parked = s.items;
     }
     flushAt(stop);
   };

@@ -215,6 +215,17 @@ describe('a list in the event stream', () => {
     expect(session.state.members['sales|Local/2002@agents/n'].inCall).toBe(true);
   });
 
+  it('takes an unknown ParkedCalls (no res_parking) as no parking: live, with a warning that says so', async () => {
+    const { port, actions } = await scriptedAsterisk();
+    const session = sessionOn(port);
+    await waitFor(() => session.state.pbx.lastResync > 0, 'resync');
+    expect(actions).toContain('ParkedCalls');
+    expect(session.state.pbx.warnings).toEqual([
+      'ParkedCalls is unknown to this Asterisk: res_parking is not loaded, so parked calls are not shown',
+    ]);
+    expect(session.health()).toMatchObject({ warnings: { listFailures: 0 } });
+  });
+
   it('runs the lists again after a Reload, which can change queues without an event of their own', async () => {
     const { port, actions, sockets } = await scriptedAsterisk();
     const session = sessionOn(port);

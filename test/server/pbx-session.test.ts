@@ -79,6 +79,9 @@ describe('PbxSession', () => {
     const warnings = session.state.pbx.warnings.join('\n');
     expect(warnings).toMatch(/CoreShowChannels refused/);
     expect(warnings).toMatch(/Status refused/);
+    // No parking either, and it says which permission would give it; the board is live all the same.
+    expect(warnings).toMatch(/ParkedCalls refused \(Permission denied\): add "call"/);
+    expect(session.state.pbx.lastResync).toBeGreaterThan(0);
     // Events still stream in.
     await waitFor(() => Object.keys(session.state.channels).length > 0, 'channels from events');
   });
