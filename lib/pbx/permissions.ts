@@ -22,7 +22,6 @@ const WRITE_CLASSES: Record<string, readonly string[]> = {
   blindtransfer: ['call'],
   atxfer: ['call'],
   park: ['call'], // res/parking/parking_manager.c
-  parkedcalls: ['call'],
   bridgelist: [], // main/manager_bridges.c: registered with no class
   parkedcalls: ['call'], // res/parking/parking_manager.c
   ping: [],

@@ -26,15 +26,19 @@ export interface DemoAccount {
   username: string;
   password: string;
   role: UserRole;
+  /** The demo phone that listen, whisper, barge and pick-up ring for this account. */
+  extension?: string;
 }
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { username: 'admin', password: 'admin', role: 'admin' },
-  { username: 'supervisor', password: 'supervisor', role: 'supervisor' },
+  { username: 'admin', password: 'admin', role: 'admin', extension: '115' },
+  { username: 'supervisor', password: 'supervisor', role: 'supervisor', extension: '116' },
   { username: 'viewer', password: 'viewer', role: 'viewer' },
 ];
 
 const DEMO_STAMP = 'demo';
+
+const demoGrants = (demo: DemoAccount) => grantsFor(demo.role, demo.extension === undefined ? {} : { extension: demo.extension });
 
 export interface AuthOptions {
   throttle?: Partial<LoginThrottleOptions>;
@@ -125,7 +129,7 @@ export class Auth {
 
   private async checkPassword(username: string, password: string): Promise<{ role: UserRole; stamp: string; grants: Grants } | null> {
     const demo = this.demoAccounts.find((a) => a.username === username);
-    if (demo) return sameSecret(demo.password, password) ? { role: demo.role, stamp: DEMO_STAMP, grants: grantsFor(demo.role) } : null;
+    if (demo) return sameSecret(demo.password, password) ? { role: demo.role, stamp: DEMO_STAMP, grants: demoGrants(demo) } : null;
     const user = this.store.getUser(username);
     // Same work whether or not the user exists.
     const ok = await verifyPassword(password, user?.password ?? (await dummyPasswordHash()));
@@ -138,7 +142,7 @@ export class Auth {
     if (!session || session.kind !== 'user') return null;
     const demo = this.demoAccounts.find((a) => a.username === session.subject);
     if (demo)
-      return session.stamp === DEMO_STAMP ? { user: demo.username, role: demo.role, via: 'session', grants: grantsFor(demo.role) } : null;
+      return session.stamp === DEMO_STAMP ? { user: demo.username, role: demo.role, via: 'session', grants: demoGrants(demo) } : null;
     const user = this.store.getUser(session.subject);
     if (!user || this.stamp(user.password) !== session.stamp) return null;
     return { user: user.name, role: user.role, via: 'session', grants: grantsFor(user.role, user) };

@@ -234,11 +234,6 @@ export const ACTIONS: Record<string, Handler> = {
     ctx.reply(listStart(ctx.id, 'Bridge listing will follow') + items.join('') + listComplete('BridgeListComplete', ctx.id, items.length));
   },
 
-  parkedcalls(ctx) {
-    // The demo PBX has no parking lot yet: an empty list, as res_parking writes it (09-supervisor-tools).
-    ctx.reply(listStart(ctx.id, 'Parked calls will follow') + listComplete('ParkedCallsComplete', ctx.id, 0, [['Total', 0]]));
-  },
-
   queuestatus(ctx) {
     const core = ctx.pbx.core;
     const onlyQueue = ctx.get('Queue');
@@ -582,7 +577,6 @@ const NAMES: Record<string, string> = {
   coreshowchannels: 'CoreShowChannels',
   status: 'Status',
   bridgelist: 'BridgeList',
-  parkedcalls: 'ParkedCalls',
   queuestatus: 'QueueStatus',
   hangup: 'Hangup',
   redirect: 'Redirect',

@@ -57,7 +57,6 @@ export const ACTION_AUTHORITY: Record<string, number> = {
   command: CLASS_BITS.command,
   originate: CLASS_BITS.originate,
   bridgelist: 0,
-  parkedcalls: CALL, // res/parking/parking_manager.c
   queuestatus: 0,
   queuesummary: 0,
   queuepause: AGENT,

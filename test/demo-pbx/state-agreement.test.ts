@@ -27,8 +27,9 @@ async function lists(c: TestAmi) {
     channels: channels.items.map((i) => i.packet),
     queues: queues.items.map((i) => i.packet),
     bridges: bridges.items.map((i) => i.packet),
-    /** The demo's own lot, space → parkee Uniqueid (not for `resync`: lib/pbx reads no ParkedCalls yet). */
-    parked: new Map(parked.items.map((i) => [i.fields.ParkingSpace, i.fields.ParkeeUniqueid])),
+    parked: parked.items.map((i) => i.packet),
+    /** The demo's own lot, space → parkee Uniqueid, to check the events against without lib/pbx in between. */
+    spaces: new Map(parked.items.map((i) => [i.fields.ParkingSpace, i.fields.ParkeeUniqueid])),
   };
 }
 
@@ -104,7 +105,7 @@ describe('lib/pbx fed by the demo PBX agrees with its lists', () => {
       }
       const state = emptyState();
       resync(state, first, Date.now());
-      const parked = new Map(first.parked);
+      const parked = new Map(first.spaces);
       let fed = feed(ami, state, ami.packets.length, parked);
       pbx.setTraffic({ enabled: true });
       for (let round = 0; round < 3; round++) {
@@ -122,7 +123,9 @@ describe('lib/pbx fed by the demo PBX agrees with its lists', () => {
         pbx.setTraffic({ enabled: false });
         const l = await quietLists(ami);
         feed(ami, state, fed, parked);
-        expect(parked).toEqual(l.parked);
+        expect(parked).toEqual(l.spaces);
+        // And the engine, from the same events, holds exactly the lot's calls.
+        expect(new Map(Object.values(state.parked).map((p) => [p.space, p.channel]))).toEqual(l.spaces);
         expect(Object.keys(state.channels).length).toBe(l.channels.length);
         if (c.live) expect(l.channels.length).toBeGreaterThan(0);
         expect(resync(state, l, Date.now())).toEqual([]);

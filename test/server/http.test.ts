@@ -37,7 +37,8 @@ describe('login endpoints', () => {
       demo: true,
       actions: [...ACTION_KINDS],
       queues: null,
-      extension: '',
+      // The demo supervisor's own phone, which listen and pick-up ring.
+      extension: '116',
     });
     expect((await fetch(`${demo.url}/api/me`, { headers: { cookie: `${cookie}x` } })).status).toBe(401);
     const out = await post(`${demo.url}/api/logout`, {}, { cookie });

@@ -215,7 +215,7 @@ describe('grants', () => {
     const me = await json(await fetch(`${stack.url}/api/me`, { headers: { cookie: cookies.lead } }));
     expect(me).toEqual({ user: 'lead', role: 'supervisor', demo: true, actions: ['pause', 'listen'], queues: ['sales'], extension: '206' });
     const admin = await json(await fetch(`${stack.url}/api/me`, { headers: { cookie: cookies.admin } }));
-    expect(admin).toMatchObject({ role: 'admin', actions: [...grantsFor('admin').actions], queues: null, extension: '' });
+    expect(admin).toMatchObject({ role: 'admin', actions: [...grantsFor('admin').actions], queues: null, extension: '115' });
   });
 
   it('a change of queues reaches an open socket: it is closed, and reconnects into the new scope', async () => {
