@@ -55,6 +55,65 @@ async function answeredQueueCall(): Promise<Call> {
   return found!;
 }
 
+describe('grants and queue scopes', () => {
+  it('a team lead may pause and listen in sales only; other actions and queues are refused, and audited', async () => {
+    await stack.app.auth.store.addUser('lead', 'supervisor', 'lead-password');
+    stack.app.auth.store.updateUser('lead', { queues: ['sales'], actions: ['pause', 'listen'], extension: '206' });
+    const lead = new MirrorClient(stack.url, { cookie: await login(stack.url, 'lead', 'lead-password') });
+    try {
+      await lead.connected();
+      const leadAct = (r: unknown) => lead.socket.timeout(15_000).emitWithAck('action', r as ActionRequest);
+      const support = Object.values(state().members).find((m) => m.queue === 'support' && !state().members[`sales|${m.interface}`])!;
+      expect(await leadAct({ type: 'pause', pbx: 'demo', interface: support.interface, queue: 'support', paused: true })).toEqual({
+        ok: false,
+        code: 'forbidden',
+        message: 'You may act on sales only',
+      });
+      // Without a queue, a scoped pause means the lead's queues, where this member is not.
+      expect(await leadAct({ type: 'pause', pbx: 'demo', interface: support.interface, paused: true })).toEqual({
+        ok: false,
+        code: 'invalid',
+        message: `${support.interface} is not a member of any queue`,
+      });
+      expect(await leadAct({ type: 'queue-add', pbx: 'demo', queue: 'sales', interface: 'PJSIP/112' })).toEqual({
+        ok: false,
+        code: 'forbidden',
+        message: 'Your account may not queue-add',
+      });
+      let other: Call | undefined;
+      await waitFor(
+        () => (other = Object.values(state().calls).find((c) => c.queue === 'support' && c.answeredAt > 0)) !== undefined,
+        'a support call',
+      );
+      // A call outside the scope is answered as if it did not exist.
+      expect(await leadAct({ type: 'listen', pbx: 'demo', call: other!.id })).toEqual({
+        ok: false,
+        code: 'invalid',
+        message: `No call ${other!.id} in the current state`,
+      });
+      const entries = (await audited('queue-add')).filter((e) => e.who === 'lead');
+      expect(entries.map((e) => e.result)).toEqual(['forbidden']);
+    } finally {
+      lead.close();
+    }
+  });
+
+  it('refuses listen and pick-up to a user with no phone, before anything is sent', async () => {
+    await stack.app.auth.store.addUser('nophone', 'supervisor', 'nophone-password');
+    const res = await fetch(`${stack.url}/api/pbx/demo/actions`, {
+      method: 'POST',
+      headers: {
+        cookie: await login(stack.url, 'nophone', 'nophone-password'),
+        origin: stack.url,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ type: 'listen', call: (await answeredQueueCall()).id }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'Your account has no phone (extension) set; an admin can set one', code: 'invalid' });
+  });
+});
+
 describe('queue membership', () => {
   it('adds, re-adds, changes the penalty of and removes a member, in Asterisk words', async () => {
     const add = { type: 'queue-add', pbx: 'demo', queue: 'sales', interface: 'PJSIP/110', name: 'Kai Muller', penalty: 1 };
@@ -80,7 +139,7 @@ describe('queue membership', () => {
     const missing = await post('/queues/nosuch/members', { interface: 'PJSIP/110' });
     expect(missing).toEqual({ status: 409, body: { error: 'Unable to add interface to queue: No such queue', code: 'ami' } });
 
-    const entries = (await audited('queue-add')).map((e) => [e.result, e.message]);
+    const entries = (await audited('queue-add')).filter((e) => e.who === 'supervisor').map((e) => [e.result, e.message]);
     expect(entries).toEqual([
       ['ok', 'Added interface to queue'],
       ['ami', 'Unable to add interface: Already there'],
@@ -127,6 +186,35 @@ describe('call actions', () => {
     const resync = await fetch(`${stack.url}/api/pbx/demo/resync`, { method: 'POST', headers: { cookie: adminCookie, origin: stack.url } });
     expect(resync.status).toBe(200);
     expect(state().parked[parked.id]?.channel).toBe(call.from.channel);
+  });
+
+  it('listens from the supervisor’s own phone: ChanSpy on the agent, and the spy on the board', async () => {
+    const call = await answeredQueueCall();
+    const result = await act({ type: 'listen', pbx: 'demo', call: call.id });
+    expect(result).toMatchObject({ ok: true });
+    expect(result.message).toMatch(/^Listening to PJSIP\/2\d\d from your phone 116$/);
+    await waitFor(() => Object.values(state().spies).some((s) => s.linkedId === call.id), 'the spy on the call');
+    const spy = Object.values(state().spies).find((s) => s.linkedId === call.id)!;
+    expect(spy).toMatchObject({ mode: 'listen', spyerNum: '116' });
+    await waitFor(() => supervisor.state?.spies[spy.id] !== undefined, 'mirror');
+  });
+
+  it('whispers and barges with their own ChanSpy options', async () => {
+    for (const mode of ['whisper', 'barge'] as const) {
+      const call = await answeredQueueCall();
+      expect(await post(`/calls/${encodeURIComponent(call.id)}/${mode}`)).toMatchObject({ status: 200, body: { ok: true } });
+      await waitFor(() => Object.values(state().spies).some((s) => s.linkedId === call.id && s.mode === mode), `a ${mode} spy`);
+    }
+  });
+
+  it('picks a parked call up at the supervisor’s phone', async () => {
+    const call = await answeredQueueCall();
+    expect(await act({ type: 'park', pbx: 'demo', call: call.id })).toMatchObject({ ok: true });
+    await waitFor(() => Object.values(state().parked).some((p) => p.linkedId === call.id), 'parked');
+    const parked = Object.values(state().parked).find((p) => p.linkedId === call.id)!;
+    const result = await post(`/parked/${encodeURIComponent(parked.id)}/pickup`);
+    expect(result).toEqual({ status: 200, body: { ok: true, message: 'Picked up at your phone 116' } });
+    await waitFor(() => state().parked[parked.id]?.channel !== parked.channel, 'the slot freed');
   });
 
   it('refuses what it cannot do, in words, and sends nothing', async () => {
