@@ -2,10 +2,9 @@
  * Which channel a call action acts on. A call row is a conversation, but
  * Asterisk's actions take one channel: the caller's leg for park and
  * redirect, the leg bridged to it (the one that leaves) for a blind
- * transfer, and the answering party's device for ChanSpy. Reads the state
+ * transfer, and the answering party's own leg for ChanSpy. Reads the state
  * only; the runner validates before anything is sent.
  */
-import { deviceOf } from '@/lib/pbx/fields';
 import type { Call, Channel, PbxState } from '@/lib/pbx/model';
 
 const own = <T>(table: Record<string, T>, id: string): T | undefined => (Object.hasOwn(table, id) ? table[id] : undefined);
@@ -37,8 +36,12 @@ export function answeringLeg(state: PbxState, call: Call): Channel | undefined {
   return (caller && bridgedPeer(state, caller)) ?? (call.to.channel ? own(state.channels, call.to.channel) : undefined);
 }
 
-/** The device ChanSpy is given: the answering party's real phone (`PJSIP/202`), found through Local legs. */
-export function spyDevice(state: PbxState, call: Call, leg: Channel | undefined): string | undefined {
-  const far = leg ?? (call.to.channel ? own(state.channels, call.to.channel) : undefined) ?? answeringLeg(state, call);
-  return far === undefined ? undefined : deviceOf(far.name);
+/**
+ * What ChanSpy is given: the answering party's channel name itself. ChanSpy
+ * spies on the first channel whose name begins with its argument, so a
+ * device (`PJSIP/202`) would also match `PJSIP/2020-…`, or the agent's other
+ * call; the whole name matches exactly the leg on this call.
+ */
+export function spyTarget(state: PbxState, call: Call, leg: Channel | undefined): Channel | undefined {
+  return leg ?? answeringLeg(state, call) ?? (call.to.channel ? own(state.channels, call.to.channel) : undefined);
 }

@@ -13,7 +13,7 @@ import { PBX_ID, type ActionErrorCode, type ActionResult, type PbxState, type Ro
 import type { Logger } from '../log';
 import { RateLimiter } from '../rate-limit';
 import { boundedCopy, type AuditLog } from './audit';
-import { answeringLeg, bridgedPeer, callerLeg, findCall, legOf, spyDevice } from './call-legs';
+import { answeringLeg, bridgedPeer, callerLeg, findCall, legOf, spyTarget } from './call-legs';
 
 export interface Actor {
   user: string;
@@ -373,7 +373,7 @@ export class ActionRunner {
     return { ok: true, message: `Picked up at your phone ${grants.extension}` };
   }
 
-  /** ChanSpy from the user's own phone on the answering party's device: q (no beep), w whisper, B barge; E ends with the call. */
+  /** ChanSpy from the user's own phone on the answering party's leg: q (no beep), w whisper, B barge; E ends with the call. */
   private async spy(
     target: ActionTarget,
     request: Extract<ParsedAction, { type: 'listen' | 'whisper' | 'barge' }>,
@@ -382,9 +382,11 @@ export class ActionRunner {
     const pbx = target.commands;
     const call = this.callFor(pbx, request.call, grants);
     const leg = request.channel === undefined ? undefined : this.legFor(pbx, call, request.channel, () => undefined, 'such leg');
-    const device = spyDevice(pbx.state, call, leg);
-    if (!device || !/^[A-Za-z0-9/@._:+*#-]{1,120}$/.test(device))
+    const spyee = spyTarget(pbx.state, call, leg);
+    // ChanSpy's argument is split at commas: a name with one could smuggle in an option.
+    if (!spyee || !/^[A-Za-z0-9/@._:;+*#-]{1,120}$/.test(spyee.name))
       throw new Refusal('invalid', 'The call has no answered party to listen to');
+    const device = spyee.name;
     const phone = ownPhone(target, grants);
     requireLink(pbx);
     await pbx.command(

@@ -27,8 +27,9 @@ export class ChanSpy implements ChannelOwner {
     spyer.appData = data;
     spyer.owner = this;
     plan.spies.add(this);
-    const prefix = `${spec.trim().toLowerCase()}-`;
-    if (prefix.length > 1) {
+    // app_chanspy walks the channels whose names begin with the spec, as typed: `PJSIP/202` or a whole channel name.
+    const prefix = spec.trim().toLowerCase();
+    if (prefix.length > 0) {
       for (const ch of plan.core.channels.values()) {
         if (ch !== spyer && ch.alive && ch.name.toLowerCase().startsWith(prefix)) {
           this.spyee = ch;
