@@ -31,7 +31,8 @@ export function ActionMenu({
   items: readonly MenuItem[];
   disabled?: boolean;
   title?: string;
-  children: ReactNode;
+  /** The button's face; "⋯" when not given. */
+  children?: ReactNode;
   className: string;
   testId?: string;
 }) {
@@ -129,7 +130,11 @@ export function ActionMenu({
         onKeyDown={onButtonKey}
         className={className}
       >
-        {children}
+        {children ?? (
+          <span aria-hidden="true" className="leading-none">
+            ⋯
+          </span>
+        )}
       </button>
       {open &&
         place &&

@@ -138,12 +138,8 @@ const AgentTile = memo(function AgentTile({
               label={`Actions for ${a.name}`}
               items={agentMenu(a, pbx, can)}
               testId="agent-menu"
-              className="inline-flex h-5 w-6 items-center justify-center rounded text-zinc-600 ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
-            >
-              <span aria-hidden="true" className="text-sm leading-none">
-                ⋯
-              </span>
-            </ActionMenu>
+              className="inline-flex h-5 w-6 items-center justify-center rounded text-sm text-zinc-600 ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
+            />
           </span>
         )}
       </div>

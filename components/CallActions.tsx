@@ -70,12 +70,8 @@ export function CallActions({ pbx, call, live }: { pbx: string; call: Call; live
         disabled={!live}
         title={staleTitle(live) ?? 'More actions'}
         testId="call-menu"
-        className="inline-flex size-7 items-center justify-center rounded-md text-zinc-600 ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 disabled:cursor-not-allowed disabled:opacity-50 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
-      >
-        <span aria-hidden="true" className="text-base leading-none">
-          ⋯
-        </span>
-      </ActionMenu>
+        className="inline-flex size-7 items-center justify-center rounded-md text-base text-zinc-600 ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 disabled:cursor-not-allowed disabled:opacity-50 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
+      />
     </span>
   );
 }

@@ -4,6 +4,7 @@ import { destinationSchema } from '@/lib/actions';
 import { usePbx } from '@/lib/store';
 import { act } from '@/lib/ui/act';
 import { buttonStyles, Dialog, inputStyles } from './Dialog';
+import { FormField } from './FormField';
 
 const WORDS = {
   transfer: {
@@ -76,10 +77,7 @@ function DestinationForm({
       ) : (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">This call has already ended.</p>
       )}
-      <div>
-        <label htmlFor={`${uid}-to`} className="block text-sm font-medium">
-          To
-        </label>
+      <FormField id={`${uid}-to`} label="To" hint={words.hint} error={error}>
         <input
           id={`${uid}-to`}
           name="to"
@@ -88,14 +86,11 @@ function DestinationForm({
           inputMode="tel"
           autoComplete="off"
           aria-invalid={error ? true : undefined}
-          aria-describedby={`${uid}-hint`}
+          aria-describedby={`${uid}-to-hint`}
           className={`${inputStyles} mt-1.5`}
           data-autofocus
         />
-        <p id={`${uid}-hint`} className={`mt-1 text-xs ${error ? 'text-rose-700 dark:text-rose-400' : 'text-zinc-600 dark:text-zinc-400'}`}>
-          {error || words.hint}
-        </p>
-      </div>
+      </FormField>
       <div className="flex justify-end gap-2 pt-2">
         <button type="button" className={buttonStyles.secondary} onClick={onClose}>
           Cancel

@@ -5,34 +5,7 @@ import { memberInterfaceSchema, memberNameSchema } from '@/lib/actions';
 import { usePbx } from '@/lib/store';
 import { act } from '@/lib/ui/act';
 import { buttonStyles, Dialog, inputStyles } from './Dialog';
-
-const hintClass = (error: string) => `mt-1 text-xs ${error ? 'text-rose-700 dark:text-rose-400' : 'text-zinc-600 dark:text-zinc-400'}`;
-
-function Field({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string;
-  label: string;
-  hint: string;
-  error: string;
-  children: React.ReactNode;
-}) {
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      {children}
-      <p id={`${id}-hint`} className={hintClass(error)}>
-        {error || hint}
-      </p>
-    </div>
-  );
-}
+import { FormField } from './FormField';
 
 function readPenalty(text: string): number | string {
   if (!/^\d{1,4}$/.test(text.trim())) return 'The penalty is a whole number from 0 to 1000';
@@ -89,7 +62,7 @@ function AddMemberForm({ target, onClose }: { target: { pbx: string; queue: stri
 
   return (
     <form onSubmit={submit} className="space-y-3" noValidate>
-      <Field id={`${uid}-iface`} label="Interface" hint="The device, e.g. PJSIP/204" error={errors.iface ?? ''}>
+      <FormField id={`${uid}-iface`} label="Interface" hint="The device, e.g. PJSIP/204" error={errors.iface ?? ''}>
         <input
           id={`${uid}-iface`}
           value={iface}
@@ -100,8 +73,8 @@ function AddMemberForm({ target, onClose }: { target: { pbx: string; queue: stri
           className={`${inputStyles} mt-1.5`}
           data-autofocus
         />
-      </Field>
-      <Field id={`${uid}-name`} label="Name" hint="Shown on the agent’s card; optional" error={errors.name ?? ''}>
+      </FormField>
+      <FormField id={`${uid}-name`} label="Name" hint="Shown on the agent’s card; optional" error={errors.name ?? ''}>
         <input
           id={`${uid}-name`}
           value={name}
@@ -111,8 +84,8 @@ function AddMemberForm({ target, onClose }: { target: { pbx: string; queue: stri
           aria-describedby={`${uid}-name-hint`}
           className={`${inputStyles} mt-1.5`}
         />
-      </Field>
-      <Field id={`${uid}-penalty`} label="Penalty" hint="Lower penalties are rung first" error={errors.penalty ?? ''}>
+      </FormField>
+      <FormField id={`${uid}-penalty`} label="Penalty" hint="Lower penalties are rung first" error={errors.penalty ?? ''}>
         <input
           id={`${uid}-penalty`}
           value={penalty}
@@ -122,7 +95,7 @@ function AddMemberForm({ target, onClose }: { target: { pbx: string; queue: stri
           aria-describedby={`${uid}-penalty-hint`}
           className={`${inputStyles} mt-1.5 w-28`}
         />
-      </Field>
+      </FormField>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} className="size-4" />
         Start paused
@@ -198,7 +171,7 @@ function PenaltyForm({ target, onClose }: { target: MemberTarget; onClose: () =>
           {queues.length > 1 && <option value="">Every queue</option>}
         </select>
       </div>
-      <Field id={`${uid}-penalty`} label="Penalty" hint="Lower penalties are rung first" error={error}>
+      <FormField id={`${uid}-penalty`} label="Penalty" hint="Lower penalties are rung first" error={error}>
         <input
           id={`${uid}-penalty`}
           value={penalty}
@@ -209,7 +182,7 @@ function PenaltyForm({ target, onClose }: { target: MemberTarget; onClose: () =>
           className={`${inputStyles} mt-1.5 w-28`}
           data-autofocus
         />
-      </Field>
+      </FormField>
       <div className="flex justify-end gap-2 pt-2">
         <button type="button" className={buttonStyles.secondary} onClick={onClose}>
           Cancel

@@ -4,6 +4,7 @@ import { pauseReasonSchema } from '@/lib/actions';
 import { usePbx } from '@/lib/store';
 import { act } from '@/lib/ui/act';
 import { buttonStyles, Dialog, inputStyles } from './Dialog';
+import { FormField } from './FormField';
 
 /** The reasons offered first when the server names none (it sends the configured list per PBX); any other can be typed. */
 export const PAUSE_REASONS = ['Break', 'Lunch', 'Coaching', 'Training', 'Meeting', 'Admin'] as const;
@@ -47,10 +48,7 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
 
   return (
     <form onSubmit={submit} className="space-y-3" noValidate>
-      <div>
-        <label htmlFor={`${uid}-reason`} className="block text-sm font-medium">
-          Reason
-        </label>
+      <FormField id={`${uid}-reason`} label="Reason" hint="Shown on the agent’s card; optional" error={error}>
         <input
           id={`${uid}-reason`}
           name="reason"
@@ -60,7 +58,7 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
           placeholder="e.g. Lunch"
           autoComplete="off"
           aria-invalid={error ? true : undefined}
-          aria-describedby={`${uid}-hint`}
+          aria-describedby={`${uid}-reason-hint`}
           className={`${inputStyles} mt-1.5 placeholder:italic`}
           data-autofocus
         />
@@ -69,10 +67,7 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
             <option key={r} value={r} />
           ))}
         </datalist>
-        <p id={`${uid}-hint`} className={`mt-1 text-xs ${error ? 'text-rose-700 dark:text-rose-400' : 'text-zinc-600 dark:text-zinc-400'}`}>
-          {error || 'Shown on the agent’s card; optional'}
-        </p>
-      </div>
+      </FormField>
       <div className="flex flex-wrap gap-1.5" role="group" aria-label="Common reasons">
         {reasons.map((r) => (
           <button key={r} type="button" className={`${buttonStyles.secondary} h-7 px-2 text-xs`} onClick={() => setReason(r)}>
