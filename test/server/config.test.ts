@@ -95,6 +95,30 @@ describe('config', () => {
     expect(() => loadConfig({ CALLBOARD_ORIGINS: 'cb.example.com' })).toThrow(/CALLBOARD_ORIGINS: "cb.example.com" is not an origin/);
   });
 
+  it('reads the pause reasons and the parking context, from the environment and per PBX in the file', () => {
+    expect(loadConfig({}).pbxs[0]).toMatchObject({
+      pauseReasons: ['Break', 'Lunch', 'Coaching', 'Training', 'Meeting', 'Admin'],
+      parkingContext: 'parkedcalls',
+    });
+    expect(loadConfig({ CALLBOARD_PAUSE_REASONS: ' Lunch , After-call work,', PARKING_CONTEXT: 'park-lot' }).pbxs[0]).toMatchObject({
+      pauseReasons: ['Lunch', 'After-call work'],
+      parkingContext: 'park-lot',
+    });
+    expect(() => loadConfig({ CALLBOARD_PAUSE_REASONS: 'Lunch,Break\r\nAction: Command' })).toThrow(/CALLBOARD_PAUSE_REASONS/);
+    const file = writeConfig({
+      pbxs: [
+        { id: 'hq', demo: { seed: 1 }, pauseReasons: ['Coaching'], parking: { context: 'hq-park' } },
+        { id: 'lab', demo: { seed: 2 } },
+      ],
+    });
+    const [hq, lab] = loadConfig({ CALLBOARD_CONFIG: file, CALLBOARD_PAUSE_REASONS: 'Lunch' }).pbxs;
+    expect(hq).toMatchObject({ pauseReasons: ['Coaching'], parkingContext: 'hq-park' });
+    expect(lab).toMatchObject({ pauseReasons: ['Lunch'], parkingContext: 'parkedcalls' });
+    expect(() => loadConfig({ CALLBOARD_CONFIG: writeConfig({ pbxs: [{ id: 'x', demo: {}, pauseReasons: ['a\nb'] }] }) })).toThrow(
+      /pbxs.0.pauseReasons.0/,
+    );
+  });
+
   it('reads trunk patterns: endpoint names and /regex/, commas inside a regex included', () => {
     expect(loadConfig({}).pbxs[0].trunks).toBeNull();
     expect(parseTrunks('carrier, PJSIP/sipgate ,/^IAX2\\/x{1,3}-/i')).toEqual(['carrier', 'PJSIP/sipgate', /^IAX2\/x{1,3}-/i]);

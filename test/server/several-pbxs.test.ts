@@ -64,10 +64,12 @@ describe('several PBXs', () => {
     try {
       await waitFor(() => events.filter((e) => e.startsWith('snapshot')).length === 2, 'two snapshots');
       expect(events[0]).toBe('pbxs');
-      expect(list).toEqual([
+      expect(list.map(({ id, label }) => ({ id, label }))).toEqual([
         { id: 'a', label: 'PBX A' },
         { id: 'b', label: 'PBX B' },
       ]);
+      // Each PBX says which pause reasons its dialog offers first.
+      expect(list.every((p) => p.pauseReasons?.includes('Lunch'))).toBe(true);
       expect(events.slice(1).sort()).toEqual(['snapshot a', 'snapshot b']);
     } finally {
       socket.close();
