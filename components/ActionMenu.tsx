@@ -5,7 +5,7 @@
  * it. The list is portalled to <body> and placed with fixed coordinates:
  * call rows sit in a contained, scrolling table that would clip it.
  */
-import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 
 export interface MenuItem {
@@ -48,16 +48,23 @@ export function ActionMenu({
     if (refocus) button.current?.focus();
   };
 
-  useLayoutEffect(() => {
-    if (!open || !button.current) return;
-    const r = button.current.getBoundingClientRect();
+  const placeList = useCallback(() => {
+    const el = button.current;
+    if (!el) return false;
+    const r = el.getBoundingClientRect();
+    if (r.bottom < 0 || r.top > window.innerHeight || !el.isConnected) return false;
     const height = items.length * 34 + 8;
     const below = r.bottom + 4 + height <= window.innerHeight;
     setPlace({
       top: below ? r.bottom + 4 : Math.max(4, r.top - 4 - height),
       left: Math.min(Math.max(4, r.right - MENU_WIDTH), window.innerWidth - MENU_WIDTH - 4),
     });
-  }, [open, items.length]);
+    return true;
+  }, [items.length]);
+
+  useLayoutEffect(() => {
+    if (open) placeList();
+  }, [open, placeList]);
 
   useEffect(() => {
     if (!open || !place) return;
@@ -70,9 +77,10 @@ export function ActionMenu({
       const target = e.target as Node;
       if (!list.current?.contains(target) && !button.current?.contains(target)) close(false);
     };
-    // A scroll moves the button away from the fixed list: close rather than float in the wrong place.
+    // A scroll (focusing the button may scroll its row into view) moves the button: follow it, or close once it is out of sight.
     const scrolled = (e: Event) => {
-      if (!list.current?.contains(e.target as Node)) close(false);
+      if (list.current?.contains(e.target as Node)) return;
+      if (!placeList()) close(false);
     };
     document.addEventListener('pointerdown', outside);
     window.addEventListener('scroll', scrolled, true);
@@ -82,7 +90,7 @@ export function ActionMenu({
       window.removeEventListener('scroll', scrolled, true);
       window.removeEventListener('resize', scrolled);
     };
-  }, [open]);
+  }, [open, placeList]);
 
   const openAt = (index: number) => {
     focusOnOpen.current = index;

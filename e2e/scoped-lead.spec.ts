@@ -2,6 +2,7 @@ import { test, expect } from '@playwright/test';
 import { UserStore } from '../server/auth/user-store';
 import { E2E_DATA } from './env';
 import { loggedIn } from './helpers';
+import { ACTION_KINDS } from '../lib/grants';
 
 /**
  * A team lead limited to the sales queue sees sales and nothing of support:
@@ -20,7 +21,12 @@ test('a scoped team lead sees only their queues, set on the users page', async (
   const form = page.getByTestId(`user-${name}`);
   await form.getByLabel(/Queues/).fill('sales');
   await form.getByLabel('Everything the role allows').uncheck();
-  await form.getByLabel('pause', { exact: true }).check();
+  // A team lead who may pause and listen, and nothing else.
+  for (const kind of ACTION_KINDS) {
+    const box = form.getByLabel(kind, { exact: true });
+    if (kind === 'pause' || kind === 'listen') await box.check();
+    else await box.uncheck();
+  }
   await form.getByRole('button', { name: `Save ${name}` }).press('Enter');
   await expect(form.getByText('Saved')).toBeVisible();
   // The server's words for a bad value are shown as they are.
@@ -35,8 +41,15 @@ test('a scoped team lead sees only their queues, set on the users page', async (
   await expect(board.getByTestId('queue-card')).toContainText('sales');
   await expect(board.getByTestId('call-row').first()).toBeVisible({ timeout: 30_000 });
   await expect(board.locator('body')).not.toContainText('support');
-  // Pause is theirs; hanging up is not.
+  // Pause and listen are theirs; hanging up, transfer and queue membership are not, and their buttons are absent.
   await expect(board.getByRole('button', { name: /Hang up/ })).toHaveCount(0);
+  await expect(board.getByTestId('queue-add-member')).toHaveCount(0);
+  await expect(board.getByTestId('agent-pause').or(board.getByTestId('agent-resume')).first()).toBeVisible();
+  const talking = board.getByTestId('call-row').filter({ hasText: 'Talking' }).first();
+  await talking.getByTestId('call-menu').click();
+  await expect(board.getByRole('menuitem')).toHaveText(['Listen']);
+  await board.keyboard.press('Escape');
+  await board.screenshot({ path: test.info().outputPath('scoped-lead.png') });
   const snapshot = await lead.request.get('/api/snapshot');
   expect(await snapshot.text()).not.toContain('"support"');
   // Not an admin: the users page sends them back to the board.

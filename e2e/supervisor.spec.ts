@@ -2,7 +2,7 @@ import { test, expect, type BrowserContext, type Page } from '@playwright/test';
 import { fetchSnapshot, loggedIn } from './helpers';
 import { PHONES } from '../server/demo-pbx/directory';
 
-test.describe.configure({ mode: 'serial' });
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 let context: BrowserContext;
 let page: Page;
@@ -27,12 +27,12 @@ async function talkingQueueRow() {
       async () => {
         const { state } = await fetchSnapshot(context.request);
         const call = Object.values(state.calls).find(
-          (c) => c.queue && c.state === 'talking' && state.channels[c.from.channel]?.bridgeId && Date.now() - c.answeredAt < 5_000,
+          (c) => c.queue && c.state === 'talking' && state.channels[c.from.channel]?.bridgeId && Date.now() - c.answeredAt < 15_000,
         );
         id = call?.id ?? '';
         return id;
       },
-      { timeout: 30_000 },
+      { timeout: 60_000 },
     )
     .not.toBe('');
   const row = page.locator(`[data-testid="call-row"][data-call-id="${id}"]`);

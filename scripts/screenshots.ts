@@ -1,13 +1,15 @@
 /**
  * Screenshots into docs/screenshots/: the dashboard at 1280×800 and on a
  * phone (390×844), the originate dialog and the login page, each in light
- * and dark, and the (always dark) wallboard at 1920×1080 and 1280×720.
+ * and dark, the supervisor's tools (a call's menu, Monitored by, a parked
+ * call, an agent's panel), and the (always dark) wallboard at 1920×1080 and
+ * 1280×720.
  * Needs a running demo server on a production build:
  *
  *   npm run build && PORT=3200 HOST=127.0.0.1 NODE_ENV=production npx tsx server/index.ts &
  *   CALLBOARD_URL=http://127.0.0.1:3200 npx tsx scripts/screenshots.ts
  */
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import path from 'node:path';
 
 const base = process.env.CALLBOARD_URL ?? 'http://127.0.0.1:3000';
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
       await context.close();
     }
 
+    await supervisorTools(browser);
+
     // The wallboard is always dark; show it at TV size and on a small screen.
     for (const [name, viewport] of [
       ['wallboard.png', { width: 1920, height: 1080 }],
@@ -84,6 +88,36 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * The supervisor's tools on the demo PBX: a call row's menu open, then a
+ * listen ("Monitored by") and a park (the parked-calls panel), and an
+ * agent's panel. Light theme, 1280×800.
+ */
+async function supervisorTools(browser: Browser): Promise<void> {
+  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  await context.addInitScript(() => localStorage.setItem('callboard-theme', 'light'));
+  await context.request.post('/api/login', { data: { username: 'supervisor', password: 'supervisor' } });
+  const page = await context.newPage();
+  await page.goto('/');
+  await settle(page);
+  const queued = () => page.locator('[data-testid="call-row"]', { hasText: 'Talking' }).filter({ hasNotText: '—' });
+  await queued().first().waitFor();
+  await queued().nth(0).getByTestId('call-menu').click();
+  await page.getByRole('menu').waitFor();
+  await page.screenshot({ path: path.join(out, 'call-menu.png') });
+  await page.getByRole('menuitem', { name: 'Listen' }).click();
+  await page.getByTestId('monitored-by').first().waitFor({ timeout: 30_000 });
+  await queued().nth(1).getByTestId('call-menu').click();
+  await page.getByRole('menuitem', { name: 'Park' }).click();
+  await page.getByTestId('parked-call').first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(1100); // the parked time ticks once
+  await page.screenshot({ path: path.join(out, 'monitored-and-parked.png') });
+  await page.getByTestId('agent-name').first().click();
+  await page.getByTestId('agent-panel').waitFor();
+  await page.screenshot({ path: path.join(out, 'agent-panel.png') });
+  await context.close();
 }
 
 main().catch((err: unknown) => {

@@ -152,22 +152,22 @@ export class Traffic {
     const free = interfaces.filter(
       (i) => !this.onBreak.has(i) && !members.some((m) => m.interface === i && (m.paused || m.pausedByAction)),
     );
-    // Never more than half the agents away at once, so the queues keep moving.
-    if (free.length > 0 && this.onBreak.size < interfaces.length / 2) {
+    // Never more than a quarter of the agents away at once (at least one), so the queues keep moving.
+    if (free.length > 0 && this.onBreak.size < Math.max(1, interfaces.length / 4)) {
       const iface = core.rng.pick(free);
       const reason = core.rng.pick(PAUSE_REASONS);
       for (const m of core.findMembers(iface)) if (!m.paused) core.setPaused(m, true, reason);
       this.onBreak.set(iface, undefined);
       this.resumeLater(iface);
     }
-    this.nextPause = core.after(core.rng.int(15, 45), () => this.pauseTick());
+    this.nextPause = core.after(core.rng.int(30, 90), () => this.pauseTick());
   }
 
   private resumeLater(iface: string): void {
     const { core } = this;
     this.onBreak.set(
       iface,
-      core.after(core.rng.int(90, 300), () => {
+      core.after(core.rng.int(60, 180), () => {
         this.onBreak.delete(iface);
         let resumed = false;
         for (const m of core.findMembers(iface)) {
