@@ -11,7 +11,7 @@ import type { CallState } from '@/lib/pbx/model';
 import { STATE_LABEL, defaultCallView, nextSort, splitRowKey, visibleCallRows, type CallView, type SortKey } from '@/lib/ui/calls';
 import { useMediaQuery } from '@/lib/ui/media';
 import { useAnyLive, useBoardLive, useSeveralShown, useShownBoards } from '@/lib/ui/selectors';
-import { monitoredBy } from '@/lib/ui/spies';
+import { monitorNames, monitoredBy } from '@/lib/ui/spies';
 import { useCan } from '@/lib/ui/grants';
 import { CallActions } from './CallActions';
 import { CallStateChip, DirectionIcon } from './CallState';
@@ -66,11 +66,15 @@ const CallRow = memo(function CallRow({
   });
   const live = useBoardLive(pbx);
   const monitors = usePbx((s) => monitoredBy(s.boards.find((b) => b.id === pbx)?.state.spies, id));
+  const monitorsShort = usePbx((s) => monitorNames(s.boards.find((b) => b.id === pbx)?.state.spies, id));
   if (!call) return null;
   const actions = canAct && <CallActions pbx={pbx} call={call} live={live} />;
+  // The cell is narrow: a headset and the names show, the whole sentence is in the title and read out.
   const monitored = monitors && (
     <span className="block truncate text-xs font-medium text-violet-700 dark:text-violet-400" data-testid="monitored-by" title={monitors}>
-      {monitors}
+      <span aria-hidden="true">🎧 </span>
+      <span className="sr-only">{monitors}</span>
+      <span aria-hidden="true">{monitorsShort}</span>
     </span>
   );
   const style = { height, transform: `translateY(${start}px)` };

@@ -15,3 +15,14 @@ export function monitoredBy(spies: Table<Spy> | undefined, callId: string): stri
   }
   return who.length ? `Monitored by ${who.sort().join('; ')}` : '';
 }
+
+/** Just who, for the row's narrow cell: "Pia Costa, Ann Lee"; '' when nobody listens. */
+export function monitorNames(spies: Table<Spy> | undefined, callId: string): string {
+  if (spies === undefined) return '';
+  const who: string[] = [];
+  for (const id in spies) {
+    const spy = spies[id];
+    if (spy.linkedId === callId) who.push(spy.spyerName || spy.spyerNum || spy.spyerChannel);
+  }
+  return who.sort().join(', ');
+}

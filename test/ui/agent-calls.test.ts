@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyState, type Call, type Channel, type PbxState } from '@/lib/pbx/model';
 import { agentCalls, agentDevice } from '@/lib/ui/agent-calls';
-import { monitoredBy } from '@/lib/ui/spies';
+import { monitorNames, monitoredBy } from '@/lib/ui/spies';
 import { table } from '@/lib/pbx/model';
 
 function channel(id: string, name: string, linkedId: string): Channel {
@@ -101,7 +101,9 @@ describe('monitored by', () => {
       since: 0,
     };
     expect(monitoredBy(spies, '1796114697.41')).toBe('Monitored by Supervisor (206), whispering');
+    expect(monitorNames(spies, '1796114697.41')).toBe('Supervisor');
     expect(monitoredBy(spies, 'other')).toBe('');
+    expect(monitorNames(spies, 'other')).toBe('');
     expect(monitoredBy(undefined, 'x')).toBe('');
   });
 });
