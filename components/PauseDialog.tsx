@@ -14,16 +14,18 @@ export interface PauseTarget {
   pbx: string;
   interface: string;
   name: string;
+  /** One queue only; every queue the agent is in when absent. */
+  queue?: string;
 }
 
-/** Pauses an agent in every queue, with a reason; the toast carries Asterisk's answer. */
+/** Pauses an agent in one queue or every queue, with a reason; the toast carries Asterisk's answer. */
 export function PauseDialog({ target, onClose }: { target: PauseTarget | null; onClose: () => void }) {
   return (
     <Dialog
       open={target !== null}
       onClose={onClose}
       title={target ? `Pause ${target.name}` : 'Pause'}
-      description="In every queue the agent is in."
+      description="In every queue the agent is in, or in one."
     >
       {target && <PauseForm key={`${target.pbx} ${target.interface}`} target={target} onClose={onClose} />}
     </Dialog>
@@ -33,7 +35,13 @@ export function PauseDialog({ target, onClose }: { target: PauseTarget | null; o
 function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => void }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
+  const [queue, setQueue] = useState('');
   const uid = useId();
+  const members = usePbx((s) => s.boards.find((b) => b.id === target.pbx)?.state.members);
+  const queues = Object.values(members ?? {})
+    .filter((m) => m.interface === target.interface && !m.paused)
+    .map((m) => m.queue)
+    .sort();
   const configured = usePbx((s) => s.boards.find((b) => b.id === target.pbx)?.pauseReasons ?? NO_REASONS);
   const reasons = configured.length ? configured : PAUSE_REASONS;
 
@@ -43,7 +51,7 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
     const parsed = text ? pauseReasonSchema.safeParse(text) : null;
     if (parsed && !parsed.success) return setError(parsed.error.issues[0]?.message ?? 'Not a reason');
     onClose();
-    void pauseAgent(target, true, parsed?.data);
+    void pauseAgent(queue ? { ...target, queue } : target, true, parsed?.data);
   };
 
   return (
@@ -75,6 +83,21 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
           </button>
         ))}
       </div>
+      {queues.length > 1 && (
+        <div>
+          <label htmlFor={`${uid}-queue`} className="block text-sm font-medium">
+            Queue
+          </label>
+          <select id={`${uid}-queue`} value={queue} onChange={(e) => setQueue(e.target.value)} className={`${inputStyles} mt-1.5`}>
+            <option value="">Every queue</option>
+            {queues.map((q) => (
+              <option key={q} value={q}>
+                {q} only
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       <div className="flex justify-end gap-2 pt-2">
         <button type="button" className={buttonStyles.secondary} onClick={onClose}>
           Cancel
@@ -90,9 +113,16 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
 /** Sends the pause or unpause and follows it with a toast. */
 export async function pauseAgent(target: PauseTarget, paused: boolean, reason?: string): Promise<void> {
   await act(
-    { type: 'pause', pbx: target.pbx, interface: target.interface, paused, ...(reason ? { reason } : {}) },
     {
-      pending: paused ? `Pausing ${target.name}…` : `Resuming ${target.name}…`,
+      type: 'pause',
+      pbx: target.pbx,
+      interface: target.interface,
+      paused,
+      ...(target.queue ? { queue: target.queue } : {}),
+      ...(reason ? { reason } : {}),
+    },
+    {
+      pending: `${paused ? 'Pausing' : 'Resuming'} ${target.name}${target.queue ? ` in ${target.queue}` : ''}…`,
       done: paused ? `${target.name} paused` : `${target.name} resumed`,
       failed: paused ? 'Pause failed' : 'Resume failed',
       detail: reason ? `Reason: ${reason}` : undefined,
