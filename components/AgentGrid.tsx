@@ -56,7 +56,7 @@ export function agentMenu(a: Agent, pbx: string, can: Can): MenuItem[] {
   if (can.has('queue-penalty'))
     items.push({ label: 'Change penalty…', testId: 'agent-penalty', onSelect: () => openDialog({ kind: 'penalty', ...target }) });
   if (can.has('queue-remove'))
-    for (const queue of a.queues)
+    for (const queue of a.dynamicQueues)
       items.push({
         label: `Remove from ${queue}…`,
         danger: true,
@@ -163,7 +163,8 @@ function sameAgent(prev: TileProps, next: TileProps): boolean {
     x.name === y.name &&
     x.pausedReason === y.pausedReason &&
     x.callsTaken === y.callsTaken &&
-    x.queues.join() === y.queues.join()
+    x.queues.join() === y.queues.join() &&
+    x.dynamicQueues.join() === y.dynamicQueues.join()
   );
 }
 

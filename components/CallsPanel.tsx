@@ -18,7 +18,7 @@ import { CallStateChip, DirectionIcon } from './CallState';
 import { LiveDuration } from './LiveDuration';
 import { OriginateDialog } from './OriginateDialog';
 import { buttonStyles, inputStyles } from './Dialog';
-import { IconArrowSort, IconPhoneCall, IconSearch, IconSortAsc, IconSortDesc } from './icons';
+import { IconArrowSort, IconHeadset, IconPhoneCall, IconSearch, IconSortAsc, IconSortDesc } from './icons';
 
 // A viewer has no actions, so no column is kept for them; the PBX column only when several PBXs share the table.
 const COLS = {
@@ -71,10 +71,16 @@ const CallRow = memo(function CallRow({
   const actions = canAct && <CallActions pbx={pbx} call={call} live={live} />;
   // The cell is narrow: a headset and the names show, the whole sentence is in the title and read out.
   const monitored = monitors && (
-    <span className="block truncate text-xs font-medium text-violet-700 dark:text-violet-400" data-testid="monitored-by" title={monitors}>
-      <span aria-hidden="true">🎧 </span>
+    <span
+      className="flex min-w-0 items-center gap-1 text-xs font-medium text-violet-700 dark:text-violet-400"
+      data-testid="monitored-by"
+      title={monitors}
+    >
+      <IconHeadset width={12} height={12} className="shrink-0" />
       <span className="sr-only">{monitors}</span>
-      <span aria-hidden="true">{monitorsShort}</span>
+      <span aria-hidden="true" className="truncate">
+        {monitorsShort}
+      </span>
     </span>
   );
   const style = { height, transform: `translateY(${start}px)` };

@@ -13,7 +13,7 @@ function Returns({ p }: { p: ParkedCall }) {
   const now = useNow();
   if (!p.timeout) return null;
   const left = p.parkedAt + p.timeout * 1000 - now;
-  return <span className="tabular">{left > 0 ? `returns in ${elapsed(now, now + left)}` : 'returning'}</span>;
+  return <span className="tabular">{left > 0 ? `back in ${elapsed(now, now + left)}` : 'ringing back'}</span>;
 }
 
 export function ParkedPanel() {
@@ -45,14 +45,19 @@ export function ParkedPanel() {
               data-testid="parked-call"
               data-space={p.space}
             >
-              <span className="w-14 shrink-0 font-semibold tabular" title={`Lot ${p.lot}`}>
-                {p.space}
+              <span className="flex w-14 shrink-0 flex-col leading-tight">
+                <span className="font-semibold tabular">{p.space}</span>
+                <span className="truncate text-xs text-zinc-600 dark:text-zinc-400" title={`Parking lot ${p.lot}`}>
+                  {p.lot}
+                </span>
               </span>
               <span className="flex min-w-0 flex-1 flex-col leading-tight">
-                <span className="truncate font-medium">{caller}</span>
+                <span className="truncate font-medium">
+                  {caller}
+                  {several && <span className="font-normal text-zinc-600 dark:text-zinc-400"> · {board.label}</span>}
+                </span>
                 <span className="truncate text-xs text-zinc-600 dark:text-zinc-400">
-                  {p.lot}
-                  {several ? ` · ${board.label}` : ''} · <LiveDuration since={p.parkedAt} /> · <Returns p={p} />
+                  parked <LiveDuration since={p.parkedAt} /> · <Returns p={p} />
                 </span>
               </span>
               {can.has('pickup') && (

@@ -147,3 +147,10 @@ export const IconUsers = (p: IconProps) => (
     <path d="M22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8" />
   </Svg>
 );
+/** Someone is listening: a headset. */
+export const IconHeadset = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 14v-2a9 9 0 0 1 18 0v2" />
+    <path d="M21 16a2 2 0 0 1-2 2h-1v-6h1a2 2 0 0 1 2 2zM3 16a2 2 0 0 0 2 2h1v-6H5a2 2 0 0 0-2 2z" />
+  </Svg>
+);

@@ -20,6 +20,8 @@ export interface Agent {
   since: number;
   callsTaken: number;
   queues: string[];
+  /** The queues it was added to (QueueAdd); only these can be left with QueueRemove, not those of queues.conf. */
+  dynamicQueues: string[];
 }
 
 /** One queue membership's status (AST_DEVICE_* plus the pause flag). */
@@ -65,10 +67,12 @@ export function agentsFromMembers(members: Record<string, QueueMember>): Agent[]
         since,
         callsTaken: m.callsTaken,
         queues: [m.queue],
+        dynamicQueues: m.membership === 'dynamic' ? [m.queue] : [],
       });
       continue;
     }
     a.queues.push(m.queue);
+    if (m.membership === 'dynamic') a.dynamicQueues.push(m.queue);
     a.callsTaken += m.callsTaken;
     a.paused ||= m.paused;
     if (RANK[status] > RANK[a.status]) {
@@ -78,7 +82,10 @@ export function agentsFromMembers(members: Record<string, QueueMember>): Agent[]
     }
   }
   const agents = [...byIface.values()];
-  for (const a of agents) a.queues.sort();
+  for (const a of agents) {
+    a.queues.sort();
+    a.dynamicQueues.sort();
+  }
   agents.sort((x, y) => x.name.localeCompare(y.name, undefined, { numeric: true }));
   return agents;
 }

@@ -66,7 +66,7 @@ describe('agents', () => {
         member('sales', 'PJSIP/204', { callsTaken: 2 }),
         member('support', 'PJSIP/204', { status: 2, callsTaken: 3, statusSince: 50 }),
         member('sales', 'PJSIP/205', { paused: true, pausedReason: 'Lunch', pausedSince: 70 }),
-        member('support', 'PJSIP/205'),
+        member('support', 'PJSIP/205', { membership: 'dynamic' }),
         member('sales', 'PJSIP/206', { paused: true, pausedReason: 'Break', pausedSince: 90 }),
       ].map((m) => [m.id, m]),
     );
@@ -77,6 +77,8 @@ describe('agents', () => {
       ['PJSIP/206', 'paused', 0, 'sales'],
     ]);
     expect(agents[0].since).toBe(50);
+    // Only a member QueueAdd made can be removed: the menu offers support for 205, nothing for the others.
+    expect(agents.map((a) => a.dynamicQueues)).toEqual([[], ['support'], []]);
     expect(agents[2]).toMatchObject({ pausedReason: 'Break', since: 90 });
     expect(countAgents(agents.map((a) => a.status))).toEqual({ free: 1, busy: 1, paused: 1, offline: 0 });
   });
