@@ -87,7 +87,13 @@ export function AgentPanel({ target, onClose }: { target: { pbx: string; interfa
             </thead>
             <tbody>
               {agent.memberships.map((m) => (
-                <MembershipRow key={m.id} m={m} pbx={target.pbx} name={a.name} canRemove={can.has('queue-remove') && live && m.membership === 'dynamic'} />
+                <MembershipRow
+                  key={m.id}
+                  m={m}
+                  pbx={target.pbx}
+                  name={a.name}
+                  canRemove={can.has('queue-remove') && live && m.membership === 'dynamic'}
+                />
               ))}
             </tbody>
           </table>

@@ -13,7 +13,7 @@
  *   calls in progress. No channels, calls, bridges or devices.
  */
 import { isActive } from '@/lib/ui/calls';
-import { ENTITY_KINDS, type Call, type EntityKind, type PbxState } from '@/lib/pbx/model';
+import { ENTITY_KINDS, table, type Call, type EntityKind, type PbxState } from '@/lib/pbx/model';
 import { status, type Op } from '@/lib/protocol';
 import type { Role } from '@/lib/protocol';
 
@@ -126,17 +126,18 @@ export function stateForView(state: PbxState, view: View): PbxState {
   const source = state as unknown as Record<EntityKind, Record<string, Record<string, unknown>>>;
   if (view === 'masked') {
     for (const kind of Object.keys(MASKED_FIELDS) as EntityKind[]) {
-      const table: Record<string, Record<string, unknown>> = {};
-      for (const id in source[kind]) table[id] = maskFields(kind, source[kind][id]);
-      tables[kind] = table;
+      const masked = table<Record<string, unknown>>();
+      // Prototype-free, as every table keyed by ids from the wire is (lib/pbx/model `table`).
+      for (const id in source[kind]) masked[id] = maskFields(kind, source[kind][id]);
+      tables[kind] = masked;
     }
     return out;
   }
   for (const kind of ENTITY_KINDS) {
     const keys = WALLBOARD_FIELDS[kind];
-    const table: Record<string, Record<string, unknown>> = {};
-    if (keys) for (const id in source[kind]) table[id] = { id, ...pick(source[kind][id], keys) };
-    tables[kind] = table;
+    const picked = table<Record<string, unknown>>();
+    if (keys) for (const id in source[kind]) picked[id] = { id, ...pick(source[kind][id], keys) };
+    tables[kind] = picked;
   }
   out.pbx.activeCalls = countActiveCalls(state.calls);
   return out;

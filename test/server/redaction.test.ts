@@ -184,3 +184,20 @@ describe('views on the wire', () => {
     expect(text).not.toContain('•');
   });
 });
+
+describe('redacted states keep wire ids off Object.prototype', () => {
+  it('a channel or member named __proto__ or constructor is an own entry of the masked and wallboard tables', async () => {
+    const { emptyState } = await import('@/lib/pbx/model');
+    const s = emptyState();
+    for (const id of ['__proto__', 'constructor']) {
+      Object.defineProperty(s.channels, id, { value: { id, name: `PJSIP/${id}-1`, callerNum: '15551234567' }, enumerable: true });
+      Object.defineProperty(s.members, id, { value: { id, queue: 'sales', interface: id, status: 1 }, enumerable: true });
+    }
+    const masked = stateForView(s, 'masked');
+    expect(Object.getPrototypeOf(masked.channels)).not.toBe(Object.prototype);
+    expect(Object.hasOwn(masked.channels, '__proto__') && masked.channels.__proto__.callerNum).toBe('1555•••••67');
+    const wall = stateForView(s, 'wallboard');
+    expect(Object.keys(wall.members).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(wall.members)).not.toBe(Object.prototype);
+  });
+});
