@@ -3,8 +3,8 @@ import { useId, useState, type FormEvent } from 'react';
 import { destinationSchema } from '@/lib/actions';
 import { usePbx } from '@/lib/store';
 import { act } from '@/lib/ui/act';
-import { buttonStyles, Dialog, inputStyles } from './Dialog';
-import { FormField } from './FormField';
+import { Dialog, inputStyles } from './Dialog';
+import { FormActions, FormField } from './FormField';
 
 const WORDS = {
   transfer: {
@@ -91,14 +91,7 @@ function DestinationForm({
           data-autofocus
         />
       </FormField>
-      <div className="flex justify-end gap-2 pt-2">
-        <button type="button" className={buttonStyles.secondary} onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonStyles.primary} disabled={!call}>
-          {words.submit}
-        </button>
-      </div>
+      <FormActions onCancel={onClose} submit={words.submit} disabled={!call} />
     </form>
   );
 }

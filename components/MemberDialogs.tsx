@@ -5,7 +5,7 @@ import { memberInterfaceSchema, memberNameSchema } from '@/lib/actions';
 import { usePbx } from '@/lib/store';
 import { act } from '@/lib/ui/act';
 import { buttonStyles, Dialog, inputStyles } from './Dialog';
-import { FormField } from './FormField';
+import { FormActions, FormField } from './FormField';
 
 function readPenalty(text: string): number | string {
   if (!/^\d{1,4}$/.test(text.trim())) return 'The penalty is a whole number from 0 to 1000';
@@ -100,14 +100,7 @@ function AddMemberForm({ target, onClose }: { target: { pbx: string; queue: stri
         <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} className="size-4" />
         Start paused
       </label>
-      <div className="flex justify-end gap-2 pt-2">
-        <button type="button" className={buttonStyles.secondary} onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonStyles.primary}>
-          Add member
-        </button>
-      </div>
+      <FormActions onCancel={onClose} submit="Add member" />
     </form>
   );
 }
@@ -183,14 +176,7 @@ function PenaltyForm({ target, onClose }: { target: MemberTarget; onClose: () =>
           data-autofocus
         />
       </FormField>
-      <div className="flex justify-end gap-2 pt-2">
-        <button type="button" className={buttonStyles.secondary} onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonStyles.primary}>
-          Set penalty
-        </button>
-      </div>
+      <FormActions onCancel={onClose} submit="Set penalty" />
     </form>
   );
 }

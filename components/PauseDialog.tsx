@@ -4,7 +4,7 @@ import { pauseReasonSchema } from '@/lib/actions';
 import { usePbx } from '@/lib/store';
 import { act } from '@/lib/ui/act';
 import { buttonStyles, Dialog, inputStyles } from './Dialog';
-import { FormField } from './FormField';
+import { FormActions, FormField } from './FormField';
 
 /** The reasons offered first when the server names none (it sends the configured list per PBX); any other can be typed. */
 export const PAUSE_REASONS = ['Break', 'Lunch', 'Coaching', 'Training', 'Meeting', 'Admin'] as const;
@@ -98,14 +98,7 @@ function PauseForm({ target, onClose }: { target: PauseTarget; onClose: () => vo
           </select>
         </div>
       )}
-      <div className="flex justify-end gap-2 pt-2">
-        <button type="button" className={buttonStyles.secondary} onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonStyles.primary}>
-          Pause
-        </button>
-      </div>
+      <FormActions onCancel={onClose} submit="Pause" />
     </form>
   );
 }

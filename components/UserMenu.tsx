@@ -1,27 +1,8 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
 import { logout, type Me } from '@/lib/ui/session';
-import { IconChevron, IconLogout, IconWallboard } from './icons';
+import { IconChevron, IconLogout, IconWallboard, IconUsers } from './icons';
 import { ThemeSwitch } from './ThemeSwitch';
-
-/** Two people (lucide's geometry), here rather than in icons.tsx: only this menu uses it. */
-const IconUsers = () => (
-  <svg
-    width={16}
-    height={16}
-    viewBox="0 0 24 24"
-    fill="none"
-    stroke="currentColor"
-    strokeWidth={2}
-    strokeLinecap="round"
-    strokeLinejoin="round"
-    aria-hidden="true"
-  >
-    <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" />
-    <circle cx="9" cy="7" r="4" />
-    <path d="M22 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75" />
-  </svg>
-);
 
 const ROLE_LABEL = { viewer: 'Viewer', supervisor: 'Supervisor', admin: 'Admin', wallboard: 'Wallboard' } as const;
 
