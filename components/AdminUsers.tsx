@@ -7,8 +7,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ACTION_KINDS, ROLE_ACTIONS, type ActionKind } from '@/lib/grants';
 import { goToLogin, useMe } from '@/lib/ui/session';
-import { Logo } from './Logo';
-import { UserMenu } from './UserMenu';
+import { AdminShell, errorOf } from './AdminShell';
 
 type UserRole = 'viewer' | 'supervisor' | 'admin';
 const ROLES: readonly UserRole[] = ['viewer', 'supervisor', 'admin'];
@@ -21,16 +20,6 @@ interface UserView {
   queues: string[] | null;
   extension: string;
   allowed: ActionKind[];
-}
-
-async function errorOf(res: Response): Promise<string> {
-  try {
-    const body = (await res.json()) as { error?: unknown };
-    if (typeof body.error === 'string') return body.error;
-  } catch {
-    // not JSON: say what we know
-  }
-  return `The server answered ${res.status}`;
 }
 
 export function AdminUsers() {
@@ -58,43 +47,30 @@ export function AdminUsers() {
   }, []);
 
   return (
-    <div className="min-h-dvh">
-      <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/85 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/85">
-        <div className="mx-auto flex h-14 max-w-[1100px] items-center gap-3 px-4">
-          <Logo />
-          <a href="/" className="text-sm text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
-            Back to the board
-          </a>
-          <div className="ml-auto">
-            <UserMenu me={me} />
-          </div>
-        </div>
-      </header>
-      <main className="mx-auto flex max-w-[1100px] flex-col gap-4 p-4">
-        <h1 className="text-lg font-semibold">Users and permissions</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          A user limited to some queues sees only those queues, their agents, their waiting callers and their calls. Actions can only narrow
-          what the role allows. Users are added on the server with <code>npm run user -- add</code>.
+    <AdminShell me={me}>
+      <h1 className="text-lg font-semibold">Users and permissions</h1>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        A user limited to some queues sees only those queues, their agents, their waiting callers and their calls. Actions can only narrow
+        what the role allows. Users are added on the server with <code>npm run user -- add</code>.
+      </p>
+      {error && (
+        <p
+          role="alert"
+          className="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+        >
+          {error}
         </p>
-        {error && (
-          <p
-            role="alert"
-            className="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
-          >
-            {error}
-          </p>
-        )}
-        {users === null && !error && <p className="text-sm text-zinc-600 dark:text-zinc-400">Loading…</p>}
-        {users?.length === 0 && <p className="text-sm text-zinc-600 dark:text-zinc-400">No users in users.json yet.</p>}
-        <ul className="flex flex-col gap-3">
-          {users?.map((u) => (
-            <li key={u.name}>
-              <UserForm user={u} onSaved={(next) => setUsers((list) => list?.map((x) => (x.name === next.name ? next : x)) ?? null)} />
-            </li>
-          ))}
-        </ul>
-      </main>
-    </div>
+      )}
+      {users === null && !error && <p className="text-sm text-zinc-600 dark:text-zinc-400">Loading…</p>}
+      {users?.length === 0 && <p className="text-sm text-zinc-600 dark:text-zinc-400">No users in users.json yet.</p>}
+      <ul className="flex flex-col gap-3">
+        {users?.map((u) => (
+          <li key={u.name}>
+            <UserForm user={u} onSaved={(next) => setUsers((list) => list?.map((x) => (x.name === next.name ? next : x)) ?? null)} />
+          </li>
+        ))}
+      </ul>
+    </AdminShell>
   );
 }
 

@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
 import { logout, type Me } from '@/lib/ui/session';
-import { IconChevron, IconLogout, IconWallboard, IconUsers } from './icons';
+import { IconChevron, IconLogout, IconWallboard, IconMonitor, IconUsers } from './icons';
 import { ThemeSwitch } from './ThemeSwitch';
 
 const ROLE_LABEL = { viewer: 'Viewer', supervisor: 'Supervisor', admin: 'Admin', wallboard: 'Wallboard' } as const;
@@ -72,6 +72,15 @@ export function UserMenu({ me }: { me: Me | null }) {
               className="flex items-center gap-2 rounded-lg px-2.5 py-2 text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-200 dark:hover:bg-zinc-800"
             >
               <IconUsers /> Users and permissions
+            </a>
+          )}
+          {me?.role === 'admin' && (
+            <a
+              role="menuitem"
+              href="/admin/console"
+              className="flex items-center gap-2 rounded-lg px-2.5 py-2 text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-200 dark:hover:bg-zinc-800"
+            >
+              <IconMonitor /> CLI console
             </a>
           )}
           <a

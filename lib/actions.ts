@@ -177,6 +177,16 @@ export const pickupSchema = z.strictObject({
 /** Listen, whisper or barge from the user's own phone: an Originate into ChanSpy on the answering party's device. */
 export const spySchema = z.strictObject({ type: z.enum(['listen', 'whisper', 'barge']), ...callTarget });
 
+/** A CLI command: one printable line. The allowlist (server/actions/cli-policy.ts) decides what may run. */
+export const commandSchema = z.strictObject({
+  type: z.literal('command'),
+  pbx: pbxIdSchema,
+  command: text('Type a command, e.g. core show uptime', 'The command')
+    .max(200, 'A command is at most 200 characters')
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    .regex(/^[^\x00-\x1f\x7f]+$/, 'A command is one line of printable characters'),
+});
+
 export const actionRequestSchema = z.union([
   hangupChannelSchema,
   hangupCallSchema,
@@ -190,6 +200,7 @@ export const actionRequestSchema = z.union([
   parkSchema,
   pickupSchema,
   spySchema,
+  commandSchema,
 ]);
 
 export type ParsedAction = z.infer<typeof actionRequestSchema>;
@@ -215,6 +226,7 @@ const LABEL: Record<string, string> = {
   penalty: 'Penalty',
   stateInterface: 'State interface',
   parked: 'Parked call',
+  command: 'Command',
 };
 
 /**
@@ -267,6 +279,7 @@ const SCHEMA_OF = new Map<string, z.ZodType>([
   ['listen', spySchema],
   ['whisper', spySchema],
   ['barge', spySchema],
+  ['command', commandSchema],
 ]);
 
 const TYPES = `hangup, ${[...SCHEMA_OF.keys()].join(', ')}`;

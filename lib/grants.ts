@@ -20,6 +20,7 @@ export const ACTION_KINDS = [
   'listen',
   'whisper',
   'barge',
+  'command',
 ] as const;
 
 export type ActionKind = (typeof ACTION_KINDS)[number];
@@ -27,11 +28,14 @@ export type ActionKind = (typeof ACTION_KINDS)[number];
 const ACTION_KIND_SET: ReadonlySet<string> = new Set(ACTION_KINDS);
 export const isActionKind = (value: unknown): value is ActionKind => typeof value === 'string' && ACTION_KIND_SET.has(value);
 
+/** The CLI console runs commands on the PBX itself: an admin's alone. */
+const ADMIN_ONLY: ReadonlySet<ActionKind> = new Set(['command']);
+
 /** Each role's actions; a user's own list can only narrow them. */
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly ActionKind[]>> = {
   viewer: [],
   wallboard: [],
-  supervisor: ACTION_KINDS,
+  supervisor: ACTION_KINDS.filter((a) => !ADMIN_ONLY.has(a)),
   admin: ACTION_KINDS,
 };
 

@@ -174,12 +174,22 @@ export type ActionRequest =
   | { type: 'redirect'; pbx: string; call: string; channel?: string; to: string }
   | { type: 'park'; pbx: string; call: string; channel?: string }
   | { type: 'pickup'; pbx: string; parked: string }
-  | { type: 'listen' | 'whisper' | 'barge'; pbx: string; call: string; channel?: string };
+  | { type: 'listen' | 'whisper' | 'barge'; pbx: string; call: string; channel?: string }
+  /** A CLI command through AMI's Command (admins, and only what the console's allowlist allows). */
+  | { type: 'command'; pbx: string; command: string };
 
 export type ActionErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'rate-limited' | 'link-down' | 'timeout' | 'ami';
 
 export type ActionResult =
-  | { ok: true; message: string; /** For originate: the Uniqueid of the new channel, when Asterisk gave one. */ uniqueid?: string }
+  | {
+      ok: true;
+      message: string;
+      /** For originate: the Uniqueid of the new channel, when Asterisk gave one. */
+      uniqueid?: string;
+      /** For command: the CLI's output lines (at most a bounded number), and whether more were cut. */
+      output?: string[];
+      truncated?: boolean;
+    }
   | { ok: false; code: ActionErrorCode; /** Asterisk's own text when it refused, else ours. */ message: string };
 
 // ---- socket.io event maps ---------------------------------------------------

@@ -17,6 +17,7 @@ import { loadOrCreateKey } from './auth/session-cookie';
 import { SessionStore } from './auth/session-store';
 import { UserStore } from './auth/user-store';
 import { AuditLog } from './actions/audit';
+import { CliPolicy } from './actions/cli-policy';
 import { ActionRunner } from './actions/runner';
 import { RateLimiter } from './rate-limit';
 import { handleApi } from './http/api';
@@ -181,6 +182,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     })),
   );
   const runner = new ActionRunner({
+    cli: new CliPolicy(config.cliAllow),
     pbx: (id) => {
       const pbx = pbxs.get(id);
       return pbx && { commands: pbx.session, originate: pbx.originate, parkingContext: pbx.parkingContext };

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CLI_ALLOW } from './actions/cli-policy';
 import { parseTrustedProxies } from './auth/request-info';
 import {
   channelTemplate,
@@ -60,6 +61,12 @@ const envSchema = z.object({
     )
     .pipe(pauseReasonList),
   PARKING_CONTEXT: contextName.default(DEFAULT_PARKING_CONTEXT),
+  /** Comma-separated CLI patterns the admin console may run (`*` any text); the read-only defaults when unset. */
+  CALLBOARD_CLI_ALLOW: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? [...DEFAULT_CLI_ALLOW] : v.split(',').map((r) => r.trim()).filter(Boolean)))
+    .pipe(z.array(headerValue.min(1).max(200)).max(100, 'at most 100 patterns')),
   CALLBOARD_SEED: z.coerce.number().int().default(1),
   /** Extra origins allowed to open a socket (comma separated), besides the server's own. */
   CALLBOARD_ORIGINS: z.string().default(''),
@@ -138,6 +145,8 @@ export interface Config {
   /** Roles whose clients get caller numbers masked, by the server, in the socket and in REST. */
   maskNumbers: ('viewer' | 'supervisor')[];
   snapshotsPerMinute: number;
+  /** What the admin CLI console may run: server/actions/cli-policy.ts. */
+  cliAllow: string[];
   dev: boolean;
   security: SecurityConfig;
 }
@@ -215,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? []
       : [...new Set(e.CALLBOARD_MASK_NUMBERS.split(',').map((r) => r.trim() as 'viewer' | 'supervisor'))],
     snapshotsPerMinute: e.CALLBOARD_SNAPSHOTS_PER_MINUTE,
+    cliAllow: e.CALLBOARD_CLI_ALLOW,
     dev: env.NODE_ENV !== 'production',
     security,
   };

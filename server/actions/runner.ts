@@ -8,7 +8,9 @@ import { parseActionRequest, type ParsedAction } from '@/lib/actions';
 import { grantsFor, inScope, mayAct, type Grants } from '@/lib/grants';
 import type { Call, Channel } from '@/lib/pbx/model';
 import { AmiActionError, AmiConnectionError, AmiSerializeError, AmiTimeoutError } from '@/lib/ami/errors';
+import { allValues, type AmiPacket } from '@/lib/ami/packet';
 import type { AmiAction } from '@/lib/ami/serialize';
+import { CliPolicy } from './cli-policy';
 import { PBX_ID, type ActionErrorCode, type ActionResult, type PbxState, type Role } from '@/lib/protocol';
 import type { Logger } from '../log';
 import { RateLimiter } from '../rate-limit';
@@ -31,7 +33,7 @@ export interface PbxCommands {
   readonly state: PbxState;
   readonly connected: boolean;
   /** Resolves with the packet that answered (for Originate: the OriginateResponse). */
-  command(action: AmiAction, timeoutMs: number): Promise<{ fields: Record<string, string> }>;
+  command(action: AmiAction, timeoutMs: number): Promise<AmiPacket>;
 }
 
 /** A PBX an action can go to: its session and how it places calls. */
@@ -46,6 +48,8 @@ export interface ActionTarget {
 export interface ActionRunnerOptions {
   /** The PBX of a configured id; undefined for an id nobody configured. */
   pbx: (id: string) => ActionTarget | undefined;
+  /** What the admin CLI console may run (the read-only defaults when absent). */
+  cli?: CliPolicy;
   audit: AuditLog;
   log: Logger;
   /** Actions per user per window. */
@@ -73,11 +77,13 @@ class Refusal extends Error {
 export class ActionRunner {
   private readonly limiter: RateLimiter;
   private readonly now: () => number;
+  private readonly cli: CliPolicy;
 
   constructor(private readonly opts: ActionRunnerOptions) {
     const rl = opts.rateLimit ?? { limit: 10, windowMs: 10_000 };
     this.limiter = new RateLimiter(rl.limit, rl.windowMs);
     this.now = opts.now ?? Date.now;
+    this.cli = opts.cli ?? new CliPolicy();
   }
 
   /** Refuses before the pipeline (e.g. credentials gone), audited like any other refusal. */
@@ -152,6 +158,8 @@ export class ActionRunner {
         return this.spy(target, request, grants);
       case 'hangup':
         return 'call' in request ? this.hangupCall(pbx, request.call, grants) : this.hangupChannel(pbx, request.channel, grants);
+      case 'command':
+        return this.command(pbx, request.command);
     }
   }
 
@@ -373,6 +381,36 @@ export class ActionRunner {
     return { ok: true, message: `Picked up at your phone ${grants.extension}` };
   }
 
+  /**
+   * A CLI command through AMI's Command: refused before AMI unless the
+   * allowlist allows it. Asterisk 22 answers with `Output:` lines in the
+   * Response (an unknown command is a Response: Error whose Output says so);
+   * older versions sent the "Follows" form, which the parser also collects.
+   */
+  private async command(pbx: PbxCommands, text: string): Promise<ActionResult> {
+    const verdict = this.cli.check(text);
+    if (!verdict.ok) throw new Refusal('forbidden', verdict.reason);
+    requireLink(pbx);
+    let answer: AmiPacket;
+    try {
+      answer = await pbx.command({ Action: 'Command', Command: verdict.command }, COMMAND_TIMEOUT_MS);
+    } catch (err) {
+      // Asterisk's words for an unknown command are in the Output, not the Message ("Command output follows").
+      if (err instanceof AmiActionError) {
+        const said = outputOf(err.packet).lines.join(' ').trim();
+        if (said) throw new AmiActionError(err.action, said, err.packet);
+      }
+      throw err;
+    }
+    const { lines, truncated, bytes } = outputOf(answer);
+    return {
+      ok: true,
+      message: `${answer.fields.Message ?? 'Command output follows'} (${lines.length} lines, ${bytes} bytes${truncated ? ', cut' : ''})`,
+      output: lines,
+      ...(truncated ? { truncated } : {}),
+    };
+  }
+
   /** ChanSpy from the user's own phone on the answering party's leg: q (no beep), w whisper, B barge; E ends with the call. */
   private async spy(
     target: ActionTarget,
@@ -422,6 +460,24 @@ export class ActionRunner {
     const uniqueid = answer.fields.Uniqueid;
     return { ok: true, message: 'Call answered', ...(uniqueid && uniqueid !== '<null>' ? { uniqueid } : {}) };
   }
+}
+
+const COMMAND_TIMEOUT_MS = 15_000;
+/** The console shows at most this much of one command's output. */
+const MAX_OUTPUT_LINES = 5_000;
+const MAX_OUTPUT_BYTES = 512 * 1024;
+
+/** A Command answer's output, in either of Asterisk's shapes, cut at the bounds. */
+function outputOf(packet: AmiPacket): { lines: string[]; truncated: boolean; bytes: number } {
+  const all = [...allValues(packet, 'Output'), ...(packet.output ?? [])];
+  const lines: string[] = [];
+  let bytes = 0;
+  for (const line of all) {
+    if (lines.length >= MAX_OUTPUT_LINES || bytes + line.length > MAX_OUTPUT_BYTES) return { lines, truncated: true, bytes };
+    lines.push(line);
+    bytes += line.length + 1;
+  }
+  return { lines, truncated: false, bytes };
 }
 
 const SPY_OPTIONS = { listen: 'qE', whisper: 'qwE', barge: 'qBE' } as const;

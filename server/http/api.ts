@@ -76,6 +76,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   })),
   bodyAction(perPbx('/calls/([^/]+)/(transfer|redirect|park|listen|whisper|barge)'), (m) => ({ type: m[3], call: decode(m[2]) })),
   bodyAction(perPbx('/parked/([^/]+)/pickup'), (m) => ({ type: 'pickup', parked: decode(m[2]) })),
+  bodyAction(perPbx('/command'), () => ({ type: 'command' })),
   /** Any action, as the socket takes it: the body names its type. */
   bodyAction(perPbx('/actions'), () => ({})),
   ['GET', /^\/api\/audit$/, audit],

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_KINDS } from '@/lib/grants';
+import { ACTION_KINDS, ROLE_ACTIONS } from '@/lib/grants';
 import { Auth } from '@/server/auth/auth';
 import { main as userCli } from '@/server/auth/cli';
 import { loadOrCreateKey } from '@/server/auth/session-cookie';
@@ -48,7 +48,7 @@ describe('the users file', () => {
     expect(store.getUser('old')?.role).toBe('supervisor');
     const auth = new Auth(store, new SessionStore(dir), loadOrCreateKey(dir), []);
     const result = await auth.login('old', 'longenough', '127.0.0.1', Date.now());
-    expect(result.ok && result.identity.grants).toEqual({ actions: [...ACTION_KINDS], queues: null, extension: '' });
+    expect(result.ok && result.identity.grants).toEqual({ actions: [...ROLE_ACTIONS.supervisor], queues: null, extension: '' });
   });
 
   it('narrows by the user’s settings, and a hand edit with a bad setting is refused with where it is', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_KINDS } from '@/lib/grants';
+import { ACTION_KINDS, ROLE_ACTIONS } from '@/lib/grants';
 import { UserStore } from '@/server/auth/user-store';
 import { json, login, MirrorClient, startStack, waitFor, type Stack, socketAnswer } from './harness';
 
@@ -35,7 +35,7 @@ describe('login endpoints', () => {
       user: 'supervisor',
       role: 'supervisor',
       demo: true,
-      actions: [...ACTION_KINDS],
+      actions: [...ROLE_ACTIONS.supervisor],
       queues: null,
       // The demo supervisor's own phone, which listen and pick-up ring.
       extension: '116',
