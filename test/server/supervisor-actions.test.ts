@@ -124,6 +124,39 @@ describe('grants and queue scopes', () => {
   });
 });
 
+describe('socket and REST', () => {
+  it('every action answers the same over the socket and over its REST route', async () => {
+    const cases: [request: Record<string, unknown>, path: string, body: Record<string, unknown> | undefined][] = [
+      [{ type: 'queue-add', queue: 'nosuch', interface: 'PJSIP/110' }, '/queues/nosuch/members', { interface: 'PJSIP/110' }],
+      [
+        { type: 'queue-remove', queue: 'sales', interface: 'PJSIP/199' },
+        `/queues/sales/members/${encodeURIComponent('PJSIP/199')}/remove`,
+        undefined,
+      ],
+      [{ type: 'queue-penalty', interface: 'PJSIP/199', penalty: 1 }, '/penalty', { interface: 'PJSIP/199', penalty: 1 }],
+      [{ type: 'pause', interface: 'PJSIP/199', paused: true }, '/pause', { interface: 'PJSIP/199', paused: true }],
+      [{ type: 'transfer', call: '9.9', to: '101' }, '/calls/9.9/transfer', { to: '101' }],
+      [{ type: 'redirect', call: '9.9', to: '700' }, '/calls/9.9/redirect', { to: '700' }],
+      [{ type: 'park', call: '9.9' }, '/calls/9.9/park', undefined],
+      [{ type: 'listen', call: '9.9' }, '/calls/9.9/listen', undefined],
+      [{ type: 'whisper', call: '9.9' }, '/calls/9.9/whisper', undefined],
+      [{ type: 'barge', call: '9.9' }, '/calls/9.9/barge', undefined],
+      [{ type: 'pickup', parked: 'default|820' }, `/parked/${encodeURIComponent('default|820')}/pickup`, undefined],
+      [{ type: 'hangup', call: '9.9' }, '/calls/9.9/hangup', undefined],
+    ];
+    for (const [request, path, body] of cases) {
+      const overSocket = await act({ ...request, pbx: 'demo' });
+      const overRest = await post(path, body);
+      expect(overSocket.ok, path).toBe(false);
+      if (overSocket.ok) continue;
+      expect(overRest, path).toEqual({
+        status: overSocket.code === 'ami' ? 409 : 400,
+        body: { error: overSocket.message, code: overSocket.code },
+      });
+    }
+  });
+});
+
 describe('queue membership', () => {
   it('adds, re-adds, changes the penalty of and removes a member, in Asterisk words', async () => {
     const add = { type: 'queue-add', pbx: 'demo', queue: 'sales', interface: 'PJSIP/110', name: 'Kai Muller', penalty: 1 };
