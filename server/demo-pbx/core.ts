@@ -109,6 +109,8 @@ export class PbxCore {
   private readonly otherDevices = new Map<string, DeviceState>();
   /** Per endpoint: how many of its channels ring and how many do anything else. */
   private readonly endpointUse = new Map<string, { ringing: number; other: number }>();
+  /** Endpoints with no contact (unregistered, or the lobby phone's that never answers): UNAVAILABLE while idle. */
+  private readonly offline = new Set<string>();
   private readonly emitEvent: (event: AmiEvent) => void;
   readonly now: () => number;
   readonly scheduler: Scheduler;
@@ -415,11 +417,43 @@ export class PbxCore {
     else use.other += delta;
   }
 
-  private updateDevice(endpoint: string): void {
+  /**
+   * An endpoint loses or gains its contact. `emit` false sets the state as it
+   * was before anyone could hear (at boot), with no event.
+   */
+  setOffline(endpoint: string, on: boolean, emit = true): void {
+    if (on) this.offline.add(endpoint);
+    else this.offline.delete(endpoint);
+    if (emit) this.updateDevice(endpoint);
+    else this.deviceStates.set(endpoint, this.computeDevice(endpoint));
+  }
+
+  /** Every endpoint whose device state Asterisk's cache holds, with it. */
+  devices(): IterableIterator<[string, DeviceState]> {
+    return this.deviceStates.entries();
+  }
+
+  /** Non-phone devices that are not idle now. */
+  otherDeviceStates(): IterableIterator<[string, DeviceState]> {
+    return this.otherDevices.entries();
+  }
+
+  /** Channels of an endpoint alive now. */
+  activeChannels(endpoint: string): number {
+    const use = this.endpointUse.get(endpoint);
+    return use ? use.ringing + use.other : 0;
+  }
+
+  private computeDevice(endpoint: string): DeviceState {
     const use = this.endpointUse.get(endpoint);
     const ringing = !!use && use.ringing > 0;
     const busy = !!use && use.other > 0;
-    const state: DeviceState = ringing && busy ? 'RINGINUSE' : ringing ? 'RINGING' : busy ? 'INUSE' : 'NOT_INUSE';
+    if (!ringing && !busy && this.offline.has(endpoint)) return 'UNAVAILABLE';
+    return ringing && busy ? 'RINGINUSE' : ringing ? 'RINGING' : busy ? 'INUSE' : 'NOT_INUSE';
+  }
+
+  private updateDevice(endpoint: string): void {
+    const state = this.computeDevice(endpoint);
     if (this.deviceState(endpoint) === state) return;
     this.deviceStates.set(endpoint, state);
     const device = `PJSIP/${endpoint}`;
