@@ -1,0 +1,205 @@
+import { error, itemIdFirst, listComplete, listStart, success, type DeviceState } from './dialect';
+import { DEVICE_STATE_TEXT, EXTENSION_STATE, LOBBY, USER_AGENT, type Endpoint, type Registrar } from './phones';
+import type { ActionContext } from './session';
+
+/**
+ * The phone panel's actions, in transcript 08's shapes: PJSIPShowEndpoints,
+ * PJSIPShowContacts, PJSIPShowAors, PJSIPQualify (res_pjsip), DeviceStateList
+ * (res_manager_devicestate) and ExtensionStateList (extension_state.c). Each is
+ * one pass over at most a few dozen endpoints, built into one write: cheap
+ * enough for a board that runs them on every connect.
+ */
+type Handler = (ctx: ActionContext) => void;
+
+const contactsOf = (e: Endpoint): string =>
+  e.kind === 'lobby' ? `${LOBBY.exten}/${LOBBY.uri},` : e.contact ? `${e.name}/${e.contact.uri},` : '';
+
+export const PJSIP_ACTIONS: Record<string, Handler> = {
+  pjsipshowendpoints(ctx) {
+    const { core, registrar } = ctx.pbx;
+    let items = '';
+    let n = 0;
+    for (const e of registrar.endpoints.values()) {
+      n++;
+      items += itemIdFirst('EndpointList', ctx.id, [
+        ['ObjectType', 'endpoint'],
+        ['ObjectName', e.name],
+        ['Transport', ''],
+        ['Aor', e.name],
+        ['Auths', ''],
+        ['OutboundAuths', ''],
+        ['Contacts', contactsOf(e)],
+        ['DeviceState', DEVICE_STATE_TEXT[core.deviceState(e.name)]],
+        ['ActiveChannels', core.activeChannels(e.name)],
+      ]);
+    }
+    if (n === 0) return ctx.reply(error(ctx.id, 'No endpoints found\n'));
+    ctx.reply(
+      listStart(ctx.id, 'A listing of Endpoints follows, presented as EndpointList events') +
+        items +
+        listComplete('EndpointListComplete', ctx.id, n),
+    );
+  },
+
+  /** Only registered contacts: a static one (209's) is no sorcery contact, so 08 lists it nowhere here. */
+  pjsipshowcontacts(ctx) {
+    const registrar = ctx.pbx.registrar;
+    let items = '';
+    let n = 0;
+    for (const e of registrar.endpoints.values()) {
+      const c = e.contact;
+      if (!c) continue;
+      n++;
+      items += itemIdFirst('ContactList', ctx.id, [
+        ['ObjectType', 'contact'],
+        ['ObjectName', `${e.name};@${c.hash}`],
+        ['ViaAddr', c.viaAddr],
+        ['QualifyTimeout', '3.000000'],
+        ['Qualify2xxOnly', 'false'],
+        ['CallId', c.callId],
+        ['RegServer', ''],
+        ['PruneOnBoot', 'no'],
+        ['Path', ''],
+        ['Endpoint', e.name],
+        ['ViaPort', c.viaPort],
+        ['AuthenticateQualify', 'no'],
+        ['Uri', c.uri],
+        ['QualifyFrequency', 0],
+        ['UserAgent', USER_AGENT],
+        ['ExpirationTime', registrar.expirationSec(c)],
+        ['OutboundProxy', ''],
+        ['Status', 'NonQualified'],
+        ['RoundtripUsec', 'N/A'],
+      ]);
+    }
+    // pjsip_options.c: the message ends with a bare LF, as 08 recorded it.
+    if (n === 0) return ctx.reply(error(ctx.id, 'No Contacts found\n'));
+    ctx.reply(
+      listStart(ctx.id, 'A listing of Contacts follows, presented as ContactList events') +
+        items +
+        listComplete('ContactListComplete', ctx.id, n),
+    );
+  },
+
+  pjsipshowaors(ctx) {
+    let items = '';
+    let n = 0;
+    for (const e of ctx.pbx.registrar.endpoints.values()) {
+      n++;
+      const lobby = e.kind === 'lobby';
+      items += itemIdFirst('AorList', ctx.id, [
+        ['ObjectType', 'aor'],
+        ['ObjectName', e.name],
+        ['MinimumExpiration', 60],
+        ['DefaultExpiration', 3600],
+        ['QualifyTimeout', lobby ? '2.000000' : '3.000000'],
+        ['Qualify2xxOnly', 'false'],
+        ['Mailboxes', ''],
+        ['SupportPath', 'false'],
+        ['RemoveUnavailable', 'false'],
+        ['VoicemailExtension', ''],
+        ['MaxContacts', lobby ? 0 : 1],
+        ['AuthenticateQualify', 'false'],
+        // The AOR's own (static) contacts only; registered ones are not part of it.
+        ['Contacts', lobby ? `${LOBBY.exten}/${LOBBY.uri}` : ''],
+        ['MaximumExpiration', 7200],
+        ['QualifyFrequency', lobby ? 5 : 0],
+        ['RemoveExisting', lobby ? 'false' : 'true'],
+        ['OutboundProxy', ''],
+      ]);
+    }
+    if (n === 0) return ctx.reply(error(ctx.id, 'No AORs found\n'));
+    ctx.reply(
+      listStart(ctx.id, 'A listing of AORs follows, presented as AorList events') + items + listComplete('AorListComplete', ctx.id, n),
+    );
+  },
+
+  /**
+   * The lobby phone's contact never answers, so the qualify changes nothing and
+   * no ContactStatus follows (08). The phones' contacts are not qualified
+   * (QualifyFrequency 0), and 08 shows nothing for them either.
+   */
+  pjsipqualify(ctx) {
+    const name = ctx.get('Endpoint');
+    if (!name) return ctx.reply(error(ctx.id, 'Endpoint parameter missing.'));
+    if (!ctx.pbx.registrar.get(name)) return ctx.reply(error(ctx.id, 'Unable to retrieve endpoint\n'));
+    ctx.reply(success(ctx.id, 'Endpoint found, will qualify'));
+  },
+
+  devicestatelist(ctx) {
+    const core = ctx.pbx.core;
+    let items = '';
+    let n = 0;
+    const add = (device: string, state: DeviceState) => {
+      n++;
+      items += itemIdFirst('DeviceStateChange', ctx.id, [
+        ['Device', device],
+        ['State', state],
+      ]);
+    };
+    for (const [endpoint, state] of core.devices()) add(`PJSIP/${endpoint}`, state);
+    for (const [device, state] of core.otherDeviceStates()) add(device, state);
+    ctx.reply(listStart(ctx.id, 'Device State Changes will follow') + items + listComplete('DeviceStateListComplete', ctx.id, n));
+  },
+
+  /** One hint per endpoint in `internal` (its extension dials it), as a phone panel's BLF needs. */
+  extensionstatelist(ctx) {
+    const core = ctx.pbx.core;
+    let items = '';
+    let n = 0;
+    for (const e of ctx.pbx.registrar.endpoints.values()) {
+      n++;
+      const [status, text] = EXTENSION_STATE[core.deviceState(e.name)];
+      items += itemIdFirst('ExtensionStatus', ctx.id, [
+        ['Exten', e.name],
+        ['Context', 'internal'],
+        ['Hint', `PJSIP/${e.name}`],
+        ['Status', status],
+        ['StatusText', text],
+      ]);
+    }
+    ctx.reply(listStart(ctx.id, 'Extension Statuses will follow') + items + listComplete('ExtensionStateListComplete', ctx.id, n));
+  },
+};
+
+export const PJSIP_ACTION_NAMES: Record<string, string> = {
+  pjsipshowendpoints: 'PJSIPShowEndpoints',
+  pjsipshowcontacts: 'PJSIPShowContacts',
+  pjsipshowaors: 'PJSIPShowAors',
+  pjsipqualify: 'PJSIPQualify',
+  devicestatelist: 'DeviceStateList',
+  extensionstatelist: 'ExtensionStateList',
+};
+
+// ── CLI ────────────────────────────────────────────────────────────────────
+
+/** res_pjsip_cli.h: CLI_LAST_TABSTOP, and the indent of a level-0 row ("  Contact" is 9 wide). */
+const LAST_TABSTOP = 62;
+const INDENT = 9;
+
+/** `pjsip show contacts`: registered contacts and the static ones, in res_pjsip's CLI layout (08). */
+export function pjsipShowContacts(registrar: Registrar): string[] {
+  const rows: string[] = [];
+  for (const e of registrar.endpoints.values()) {
+    const row = (uri: string, hash: string, status: string) => {
+      const flex = LAST_TABSTOP - INDENT - 9 - e.name.length + 1;
+      rows.push(
+        `  Contact:  ${e.name}/${uri.padEnd(flex).slice(0, flex)} ${hash.slice(0, 10).padEnd(10)} ${status.padEnd(7)} ${'nan'.padStart(11)}`,
+      );
+    };
+    if (e.kind === 'lobby') row(LOBBY.uri, 'f66620ccc3', 'Unavail');
+    else if (e.contact) row(e.contact.uri, e.contact.hash, 'NonQual');
+  }
+  const filler = '.'.repeat(LAST_TABSTOP - INDENT - 23);
+  if (rows.length === 0) return ['No objects found.', ''];
+  return [
+    '',
+    `  Contact:  <Aor/ContactUri${filler}> <Hash....> <Status> <RTT(ms)..>`,
+    '='.repeat(90),
+    '',
+    ...rows,
+    '',
+    `Objects found: ${rows.length}`,
+    '',
+  ];
+}
