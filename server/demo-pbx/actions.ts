@@ -21,7 +21,7 @@ import {
 import { originate, parseDialTarget } from './originate';
 import { DEVICE_STATE_TEXT } from './phones';
 import type { Queue } from './core';
-import { PJSIP_ACTIONS, PJSIP_ACTION_NAMES, pjsipShowContacts } from './pjsip-actions';
+import { PJSIP_ACTIONS, PJSIP_ACTION_NAMES, pjsipShowContacts, pjsipShowEndpoints } from './pjsip-actions';
 import { PARKING_LOT, PARKING_TIMEOUT_SEC, deviceOf } from './parking';
 import { ACTION_AUTHORITY, eventMask } from './permissions';
 import type { ActionContext } from './session';
@@ -676,6 +676,8 @@ function runCommand(ctx: ActionContext, cmd: string): string[] | undefined {
     }
     case 'pjsip show contacts':
       return pjsipShowContacts(ctx.pbx.registrar);
+    case 'pjsip show endpoints':
+      return pjsipShowEndpoints(ctx.pbx.registrar, core);
     case 'queue show':
       return [...[...core.queues.values()].sort((a, b) => a.def.name.localeCompare(b.def.name)).flatMap((q) => queueLines(q, now)), ''];
     default:

@@ -1,4 +1,5 @@
-import { error, itemIdFirst, listComplete, listStart, success, type DeviceState } from './dialect';
+import type { PbxCore } from './core';
+import { STATE_DESC, error, hms, itemIdFirst, listComplete, listStart, success, type DeviceState } from './dialect';
 import { DEVICE_STATE_TEXT, EXTENSION_STATE, LOBBY, USER_AGENT, type Endpoint, type Registrar } from './phones';
 import type { ActionContext } from './session';
 
@@ -173,33 +174,78 @@ export const PJSIP_ACTION_NAMES: Record<string, string> = {
 
 // ── CLI ────────────────────────────────────────────────────────────────────
 
-/** res_pjsip_cli.h: CLI_LAST_TABSTOP, and the indent of a level-0 row ("  Contact" is 9 wide). */
+/** res_pjsip_cli.h's CLI_LAST_TABSTOP. */
 const LAST_TABSTOP = 62;
-const INDENT = 9;
+
+const pad = (text: string, width: number): string => text.slice(0, width).padEnd(width);
+/** CLI_INDENT_TO_SPACES: a title right-aligned in 9 columns at level 0, two more per level. */
+const title = (name: string, level: number): string => name.padStart(level * 2 + 9);
+const dots = (n: number): string => '.'.repeat(Math.max(0, n));
+const LOBBY_HASH = 'f66620ccc3';
+
+/** cli_contact_print_body; `nan` is %11.3f of the NAN an unqualified contact's RTT is. */
+function contactRow(aor: string, uri: string, hash: string, status: string, level: number): string {
+  const indent = level * 2 + 9;
+  const flex = LAST_TABSTOP - indent - 9 - aor.length + 1;
+  return `${title('Contact', level)}:  ${aor}/${pad(uri, flex)} ${pad(hash, 10)} ${pad(status, 7)} ${'nan'.padStart(11)}`;
+}
+
+const contactHeader = (level: number): string =>
+  `${title('Contact', level)}:  <Aor/ContactUri${dots(LAST_TABSTOP - (level * 2 + 9) - 23)}> <Hash....> <Status> <RTT(ms)..>`;
+
+function contactRowsOf(e: Endpoint, level: number): string[] {
+  if (e.kind === 'lobby') return [contactRow(e.name, LOBBY.uri, LOBBY_HASH, 'Unavail', level)];
+  return e.contact ? [contactRow(e.name, e.contact.uri, e.contact.hash, 'NonQual', level)] : [];
+}
 
 /** `pjsip show contacts`: registered contacts and the static ones, in res_pjsip's CLI layout (08). */
 export function pjsipShowContacts(registrar: Registrar): string[] {
-  const rows: string[] = [];
-  for (const e of registrar.endpoints.values()) {
-    const row = (uri: string, hash: string, status: string) => {
-      const flex = LAST_TABSTOP - INDENT - 9 - e.name.length + 1;
-      rows.push(
-        `  Contact:  ${e.name}/${uri.padEnd(flex).slice(0, flex)} ${hash.slice(0, 10).padEnd(10)} ${status.padEnd(7)} ${'nan'.padStart(11)}`,
-      );
-    };
-    if (e.kind === 'lobby') row(LOBBY.uri, 'f66620ccc3', 'Unavail');
-    else if (e.contact) row(e.contact.uri, e.contact.hash, 'NonQual');
-  }
-  const filler = '.'.repeat(LAST_TABSTOP - INDENT - 23);
+  const rows = [...registrar.endpoints.values()].flatMap((e) => contactRowsOf(e, 0));
   if (rows.length === 0) return ['No objects found.', ''];
-  return [
+  return ['', contactHeader(0), '='.repeat(90), '', ...rows, '', `Objects found: ${rows.length}`, ''];
+}
+
+/**
+ * `pjsip show endpoints`: pjsip_cli.c with recursion on, so each endpoint is
+ * followed by its AOR (and that AOR's contacts) and its channels, in the
+ * formats of pjsip_configuration.c, location.c and chan_pjsip's cli_commands.c.
+ * The demo's endpoints have no auths, transport or identify, so those print
+ * only their headers.
+ */
+export function pjsipShowEndpoints(registrar: Registrar, core: PbxCore): string[] {
+  const lines = [
     '',
-    `  Contact:  <Aor/ContactUri${filler}> <Hash....> <Status> <RTT(ms)..>`,
+    ' Endpoint:  <Endpoint/CID.....................................>  <State.....>  <Channels.>',
+    `${title('I/OAuth', 1)}:  <AuthId/UserName${dots(90 - 11 - 20)}>`,
+    `${title('Aor', 1)}:  <Aor${dots(LAST_TABSTOP - 11 - 7)}>  <MaxContact>`,
+    contactHeader(2),
+    `${title('Transport', 1)}:  <TransportId........>  <Type>  <cos>  <tos>  <BindAddress${dots(90 - 11 - 61)}>`,
+    `${title('Identify', 1)}:  <Identify/Endpoint${dots(90 - 11 - 22)}>`,
+    `${title('Match', 2)}:  <criteria${dots(LAST_TABSTOP - 13 - 24)}>`,
+    `${title('Channel', 1)}:  <ChannelId${dots(LAST_TABSTOP - 11 - 13)}>  <State.....>  <Time.....>`,
+    `${title('Exten', 2)}: <DialedExten${dots(LAST_TABSTOP - 13 - 38)}>  CLCID: <ConnectedLineCID.......>`,
     '='.repeat(90),
     '',
-    ...rows,
-    '',
-    `Objects found: ${rows.length}`,
-    '',
   ];
+  const now = core.now();
+  const channels = [...core.channels.values()];
+  let n = 0;
+  for (const e of registrar.endpoints.values()) {
+    n++;
+    const mine = channels.filter((ch) => ch.endpoint === e.name);
+    // devicestate_busy_at 0: printed as %.0f of INFINITY.
+    lines.push(
+      `${title('Endpoint', 0)}:  ${pad(e.name, LAST_TABSTOP - 9 - 2)}  ${pad(DEVICE_STATE_TEXT[core.deviceState(e.name)], 12)}  ${mine.length} of inf`,
+    );
+    lines.push(`${title('Aor', 1)}:  ${pad(e.name, LAST_TABSTOP - 11 - 12)} ${String(e.kind === 'lobby' ? 0 : 1).padStart(12)}`);
+    lines.push(...contactRowsOf(e, 2));
+    for (const ch of mine) {
+      lines.push(
+        `${title('Channel', 1)}: ${pad(`${ch.name}/${ch.app}`, LAST_TABSTOP - 11)} ${pad(STATE_DESC[ch.state] ?? 'Unknown', 12)}  ${pad(hms((now - ch.createdMs) / 1000), 11)}`,
+      );
+      lines.push(`${title('Exten', 2)}: ${pad(ch.exten, LAST_TABSTOP - 13 - 25)}  CLCID: "${ch.connectedName}" <${ch.connectedNum}>`);
+    }
+    lines.push('');
+  }
+  return [...lines, '', `Objects found: ${n}`, ''];
 }

@@ -180,6 +180,19 @@ describe('Command, in the Asterisk 22 shape of 08', () => {
     expect(version[0]).toMatch(/^Asterisk 22\.8\.2 built by \S+ @ \S+ on a x86_64 running Linux on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
   });
 
+  it('pjsip show endpoints: each endpoint with its AOR and contact, in res_pjsip CLI layout', async () => {
+    const c = await login();
+    const lines = output(await c.send({ Action: 'Command', Command: 'pjsip show endpoints' }));
+    expect(lines[1]).toBe(' Endpoint:  <Endpoint/CID.....................................>  <State.....>  <Channels.>');
+    expect(lines[10]).toBe('='.repeat(90));
+    const at = lines.findIndex((l) => l.startsWith(' Endpoint:  101 '));
+    expect(lines[at]).toMatch(/^ Endpoint: {2}101 {48} {2}Not in use {4}0 of inf$/);
+    expect(lines[at + 1]).toMatch(/^ {8}Aor: {2}101 {36} {12}1$/);
+    expect(lines[at + 2]).toMatch(/^ {6}Contact: {2}101\/sip:101@\S+ +[0-9a-f]{10} NonQual {9}nan$/);
+    expect(lines.find((l) => l.startsWith(' Endpoint:  209 '))).toMatch(/Unavailable {3}0 of inf$/);
+    expect(lines.slice(-3)).toEqual(['', 'Objects found: 25', '']);
+  });
+
   it('a command Asterisk 22 does not have gets 08 error, byte for byte', async () => {
     const c = await login();
     const r = await c.send({ Action: 'Command', Command: 'sip show peers', ActionID: 'ceo-19' });
