@@ -111,6 +111,8 @@ export class PbxCore {
   private readonly endpointUse = new Map<string, { ringing: number; other: number }>();
   /** Endpoints with no contact (unregistered, or the lobby phone's that never answers): UNAVAILABLE while idle. */
   private readonly offline = new Set<string>();
+  /** Endpoints with a hint (`{endpoint}@internal` → `PJSIP/{endpoint}`), with the extension state last published. */
+  private readonly hints = new Map<string, number>();
   private readonly emitEvent: (event: AmiEvent) => void;
   readonly now: () => number;
   readonly scheduler: Scheduler;
@@ -428,6 +430,11 @@ export class PbxCore {
     else this.deviceStates.set(endpoint, this.computeDevice(endpoint));
   }
 
+  /** A hint for an endpoint: its extension state changes are published as ExtensionStatus. */
+  addHint(endpoint: string): void {
+    this.hints.set(endpoint, EXTENSION_STATE[this.deviceState(endpoint)][0]);
+  }
+
   /** Every endpoint whose device state Asterisk's cache holds, with it. */
   devices(): IterableIterator<[string, DeviceState]> {
     return this.deviceStates.entries();
@@ -462,6 +469,19 @@ export class PbxCore {
       ['Device', device],
       ['State', state],
     ]);
+    // 10's order: the device, then its hint (only when the extension state really changes), then the members.
+    const hinted = this.hints.get(endpoint);
+    const [status, text] = EXTENSION_STATE[state];
+    if (hinted !== undefined && hinted !== status) {
+      this.hints.set(endpoint, status);
+      this.emit('ExtensionStatus', [
+        ['Exten', endpoint],
+        ['Context', HINT_CONTEXT],
+        ['Hint', device],
+        ['Status', status],
+        ['StatusText', text],
+      ]);
+    }
     for (const q of this.queues.values()) {
       for (const m of q.members) {
         if (m.stateInterface !== device) continue;
@@ -552,6 +572,22 @@ export class PbxCore {
     return ids.size;
   }
 }
+
+/** Where the demo's hints live: the context whose extensions dial the endpoints. */
+export const HINT_CONTEXT = 'internal';
+
+/** ast_devstate_to_extenstate, and extension_state.c's texts. */
+export const EXTENSION_STATE: Record<DeviceState, [number, string]> = {
+  UNKNOWN: [0, 'Idle'],
+  NOT_INUSE: [0, 'Idle'],
+  INUSE: [1, 'InUse'],
+  BUSY: [2, 'Busy'],
+  INVALID: [4, 'Unavailable'],
+  UNAVAILABLE: [4, 'Unavailable'],
+  RINGING: [8, 'Ringing'],
+  RINGINUSE: [9, 'InUse&Ringing'],
+  ONHOLD: [16, 'Hold'],
+};
 
 const BASIC_BRIDGE = { type: 'basic', technology: 'simple_bridge', creator: '', name: '' };
 

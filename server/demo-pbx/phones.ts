@@ -67,19 +67,6 @@ export const DEVICE_STATE_TEXT: Record<DeviceState, string> = {
   ONHOLD: 'On Hold',
 };
 
-/** ast_devstate_to_extenstate, and extension_state.c's texts. */
-export const EXTENSION_STATE: Record<DeviceState, [number, string]> = {
-  UNKNOWN: [0, 'Idle'],
-  NOT_INUSE: [0, 'Idle'],
-  INUSE: [1, 'InUse'],
-  BUSY: [2, 'Busy'],
-  INVALID: [4, 'Unavailable'],
-  UNAVAILABLE: [4, 'Unavailable'],
-  RINGING: [8, 'Ringing'],
-  RINGINUSE: [9, 'InUse&Ringing'],
-  ONHOLD: [16, 'Hold'],
-};
-
 export class Registrar {
   readonly endpoints = new Map<string, Endpoint>();
   private readonly rng: Rng;
@@ -109,6 +96,7 @@ export class Registrar {
    */
   start(): void {
     for (const e of this.endpoints.values()) if (e.kind !== 'lobby') this.register(e, false);
+    for (const e of this.endpoints.values()) this.core.addHint(e.name);
     if (this.churn.enabled) this.scheduleChurn();
   }
 

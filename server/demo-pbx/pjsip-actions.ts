@@ -1,6 +1,6 @@
-import type { PbxCore } from './core';
+import { EXTENSION_STATE, HINT_CONTEXT, type PbxCore } from './core';
 import { STATE_DESC, error, hms, itemIdFirst, listComplete, listStart, success, type DeviceState } from './dialect';
-import { DEVICE_STATE_TEXT, EXTENSION_STATE, LOBBY, USER_AGENT, type Endpoint, type Registrar } from './phones';
+import { DEVICE_STATE_TEXT, LOBBY, USER_AGENT, type Endpoint, type Registrar } from './phones';
 import type { ActionContext } from './session';
 
 /**
@@ -153,7 +153,7 @@ export const PJSIP_ACTIONS: Record<string, Handler> = {
       const [status, text] = EXTENSION_STATE[core.deviceState(e.name)];
       items += itemIdFirst('ExtensionStatus', ctx.id, [
         ['Exten', e.name],
-        ['Context', 'internal'],
+        ['Context', HINT_CONTEXT],
         ['Hint', `PJSIP/${e.name}`],
         ['Status', status],
         ['StatusText', text],

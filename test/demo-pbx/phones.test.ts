@@ -309,5 +309,15 @@ describe('registration over time', () => {
       () => c.events('DeviceStateChange').find((e) => e.fields.Device === 'PJSIP/103' && e.fields.State === 'INUSE'),
       '103 in use',
     );
+    // Its hint follows, in the shape 10 records for ExtensionStatus events.
+    const hint = await c.until(
+      () => c.events('ExtensionStatus').find((e) => e.fields.Exten === '104' && e.fields.StatusText === 'Ringing'),
+      '104 hint',
+    );
+    const recorded = loadTranscripts()
+      .get('10-sip-busy-hour')!
+      .packets.find((p) => p.fields.Event === 'ExtensionStatus' && p.fields.Privilege)!;
+    expect(hint.names).toEqual(recorded.names);
+    expect(hint.fields).toMatchObject({ Context: 'internal', Hint: 'PJSIP/104', Status: '8' });
   });
 });
