@@ -4,6 +4,7 @@ import {
   ASTERISK_VERSION,
   bridgeHeaders,
   channelHeaders,
+  DEVICE_STATE,
   error,
   goodbye,
   hms,
@@ -12,11 +13,15 @@ import {
   listComplete,
   listStart,
   memberListHeaders,
+  STATE_DESC,
   success,
   successWith,
   type Header,
 } from './dialect';
 import { originate, parseDialTarget } from './originate';
+import { DEVICE_STATE_TEXT } from './phones';
+import type { Queue } from './core';
+import { PJSIP_ACTIONS, PJSIP_ACTION_NAMES, pjsipShowContacts, pjsipShowEndpoints } from './pjsip-actions';
 import { PARKING_LOT, PARKING_TIMEOUT_SEC, deviceOf } from './parking';
 import { ACTION_AUTHORITY, eventMask } from './permissions';
 import type { ActionContext } from './session';
@@ -148,7 +153,9 @@ export const ACTIONS: Record<string, Handler> = {
     const cmd = (ctx.get('Command') ?? '').trim().replace(/\s+/g, ' ');
     const out = runCommand(ctx, cmd);
     if (!out) {
-      const word = cmd.split(' ')[0] ?? '';
+      // find_best's candidate: 08 shows 'sip show' for 'sip show peers' (the words before the last), in an 80-byte buffer.
+      const words = cmd.split(' ');
+      const word = (words.length > 1 ? words.slice(0, -1) : words).join(' ').slice(0, 79);
       ctx.reply(
         [
           'Response: Error\r\n',
@@ -560,6 +567,8 @@ export const ACTIONS: Record<string, Handler> = {
     ctx.reply(success(ctx.id, 'Removed interface from queue'));
     core.removeMember(q, m);
   },
+
+  ...PJSIP_ACTIONS,
 };
 
 /** Action names as Asterisk registers them, for ListCommands. */
@@ -589,6 +598,7 @@ const NAMES: Record<string, string> = {
   atxfer: 'Atxfer',
   park: 'Park',
   parkedcalls: 'ParkedCalls',
+  ...PJSIP_ACTION_NAMES,
 };
 
 /** A priority is a number (labels: the demo's dialplan has none, so ast_findlabel_extension finds nothing). */
@@ -628,31 +638,98 @@ function duration(seconds: number): string {
   return parts.join(', ');
 }
 
-/** The few read-only CLI commands the demo knows; undefined for anything else. */
+/** The few read-only CLI commands the demo knows, in Asterisk 22's words (08, main/cli.c, app_queue.c, res_pjsip); undefined for anything else. */
 function runCommand(ctx: ActionContext, cmd: string): string[] | undefined {
   const core = ctx.pbx.core;
   const now = core.now();
-  switch (cmd.toLowerCase()) {
-    case 'core show channels count': {
-      const chans = core.channels.size;
-      const calls = core.callCount();
-      const pct = ((100 * calls) / MAX_CALLS).toFixed(2).padStart(5);
-      return [
-        `${plural(chans, 'active channel')}`,
-        `${calls} of ${MAX_CALLS} max active call${calls === 1 ? '' : 's'} (${pct}% of capacity)`,
-        `${plural(core.processedCalls, 'call')} processed`,
-      ];
+  const lower = cmd.toLowerCase();
+  const capacity = () => {
+    const calls = core.callCount();
+    const pct = ((100 * calls) / MAX_CALLS).toFixed(2).padStart(5);
+    return `${calls} of ${MAX_CALLS} max active call${calls === 1 ? '' : 's'} (${pct}% of capacity)`;
+  };
+  if (lower.startsWith('queue show ') && cmd.split(' ').length === 3) {
+    const name = cmd.split(' ')[2];
+    const q = core.queues.get(name);
+    // ast_str_set into a 512-byte buffer: a long name is cut, never echoed whole.
+    if (!q) return [`No such queue: ${name.slice(0, 400)}.`];
+    return [...queueLines(q, now), ''];
+  }
+  switch (lower) {
+    case 'core show channels count':
+      return [plural(core.channels.size, 'active channel'), capacity(), `${plural(core.processedCalls, 'call')} processed`];
+    case 'core show channels': {
+      const f = (a: string, b: string, c: string, d: string) => `${fit(a, 64)} ${fit(b, 32)} ${fit(c, 7)} ${fit(d, 30)}`;
+      const rows = [f('Channel', 'Location', 'State', 'Application(Data)')];
+      for (const ch of core.channels.values()) {
+        const loc = ch.context && ch.exten ? `${ch.exten}@${ch.context}:${ch.priority}`.slice(0, 39) : '(None)';
+        const app = ch.app ? `${ch.app}(${ch.appData})`.slice(0, 39) : '(None)';
+        rows.push(f(ch.name, loc, STATE_DESC[ch.state] ?? 'Unknown', app));
+      }
+      return [...rows, plural(core.channels.size, 'active channel'), capacity(), `${plural(core.processedCalls, 'call')} processed`];
     }
     case 'core show uptime':
       return [`System uptime: ${duration((now - core.bootMs) / 1000)}`, `Last reload: ${duration((now - core.reloadMs) / 1000)}`];
-    case 'core show version':
-      return [`Asterisk ${ASTERISK_VERSION} built by callboard @ demo-pbx on a x86_64 running Linux`];
+    case 'core show version': {
+      const [date, time] = dateTime(core.bootMs);
+      return [`Asterisk ${ASTERISK_VERSION} built by root @ demo-pbx on a x86_64 running Linux on ${date} ${time} UTC`];
+    }
+    case 'pjsip show contacts':
+      return pjsipShowContacts(ctx.pbx.registrar);
+    case 'pjsip show endpoints':
+      return pjsipShowEndpoints(ctx.pbx.registrar, core);
     case 'queue show':
-      return [...core.queues.values()].map(
-        (q) =>
-          `${q.def.name} has ${q.callers.length} calls (max unlimited) in '${q.def.strategy}' strategy (${q.completed} completed, ${q.abandoned} abandoned)`,
-      );
+      return [...[...core.queues.values()].sort((a, b) => a.def.name.localeCompare(b.def.name)).flatMap((q) => queueLines(q, now)), ''];
     default:
       return undefined;
   }
 }
+
+/** printf's %-N.Ns */
+const fit = (text: string, width: number): string => text.slice(0, width).padEnd(width);
+
+/** app_queue's print_queue, as 08's `queue show billing`. */
+function queueLines(q: Queue, nowMs: number): string[] {
+  const now = Math.floor(nowMs / 1000);
+  const done = q.completed;
+  const sl = done > 0 ? (100 * q.completedInSl) / done : 0;
+  const all = done + q.abandoned;
+  const sl2 = all > 0 ? (100 * (q.completedInSl + q.abandonedInSl)) / all : 0;
+  const lines = [
+    `${q.def.name} has ${q.callers.length} calls (max unlimited) in '${q.def.strategy}' strategy (${q.holdtime}s holdtime, ${q.talktime}s talktime), W:0, C:${done}, A:${q.abandoned}, SL:${sl.toFixed(1)}%, SL2:${sl2.toFixed(1)}% within ${q.def.serviceLevel}s`,
+  ];
+  if (q.members.length === 0) lines.push('   No Members');
+  else {
+    lines.push('   Members: ');
+    for (const m of q.members) {
+      let line = `      ${m.name}`;
+      if (m.name.toLowerCase() !== m.interface.toLowerCase()) {
+        line += ` (${m.interface}${m.stateInterface && m.stateInterface !== m.interface ? ` from ${m.stateInterface}` : ''})`;
+      }
+      if (m.penalty) line += ` with penalty ${m.penalty}`;
+      line += ' (ringinuse disabled)';
+      if (m.membership === 'dynamic') line += ' (dynamic)';
+      if (m.inCall) line += ' (in call)';
+      if (m.paused) line += ` (paused${m.pausedReason ? `:${m.pausedReason}` : ''} was ${now - m.lastPause} secs ago)`;
+      line += ` (${DEVICE_TEXT[m.status] ?? 'Unknown'})`;
+      line += m.callsTaken ? ` has taken ${m.callsTaken} calls (last was ${now - m.lastCall} secs ago)` : ' has taken no calls yet';
+      line += ` (login was ${now - m.loginTime} secs ago)`;
+      lines.push(line);
+    }
+  }
+  if (q.callers.length === 0) lines.push('   No Callers');
+  else {
+    lines.push('   Callers: ');
+    q.callers.forEach((e, i) => {
+      const wait = Math.max(0, now - Math.floor(e.joinedMs / 1000));
+      lines.push(`      ${i + 1}. ${e.ch.name} (wait: ${Math.floor(wait / 60)}:${String(wait % 60).padStart(2, '0')}, prio: 0)`);
+    });
+  }
+  lines.push('');
+  return lines;
+}
+
+/** A member's numeric device state to devicestate.c's words. */
+const DEVICE_TEXT: Record<number, string> = Object.fromEntries(
+  Object.entries(DEVICE_STATE).map(([k, v]) => [v, DEVICE_STATE_TEXT[k as keyof typeof DEVICE_STATE]]),
+);

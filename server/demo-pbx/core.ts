@@ -109,6 +109,10 @@ export class PbxCore {
   private readonly otherDevices = new Map<string, DeviceState>();
   /** Per endpoint: how many of its channels ring and how many do anything else. */
   private readonly endpointUse = new Map<string, { ringing: number; other: number }>();
+  /** Endpoints with no contact (unregistered, or the lobby phone's that never answers): UNAVAILABLE while idle. */
+  private readonly offline = new Set<string>();
+  /** Endpoints with a hint (`{endpoint}@internal` → `PJSIP/{endpoint}`), with the extension state last published. */
+  private readonly hints = new Map<string, number>();
   private readonly emitEvent: (event: AmiEvent) => void;
   readonly now: () => number;
   readonly scheduler: Scheduler;
@@ -415,11 +419,48 @@ export class PbxCore {
     else use.other += delta;
   }
 
-  private updateDevice(endpoint: string): void {
+  /**
+   * An endpoint loses or gains its contact. `emit` false sets the state as it
+   * was before anyone could hear (at boot), with no event.
+   */
+  setOffline(endpoint: string, on: boolean, emit = true): void {
+    if (on) this.offline.add(endpoint);
+    else this.offline.delete(endpoint);
+    if (emit) this.updateDevice(endpoint);
+    else this.deviceStates.set(endpoint, this.computeDevice(endpoint));
+  }
+
+  /** A hint for an endpoint: its extension state changes are published as ExtensionStatus. */
+  addHint(endpoint: string): void {
+    this.hints.set(endpoint, EXTENSION_STATE[this.deviceState(endpoint)][0]);
+  }
+
+  /** Every endpoint whose device state Asterisk's cache holds, with it. */
+  devices(): IterableIterator<[string, DeviceState]> {
+    return this.deviceStates.entries();
+  }
+
+  /** Non-phone devices that are not idle now. */
+  otherDeviceStates(): IterableIterator<[string, DeviceState]> {
+    return this.otherDevices.entries();
+  }
+
+  /** Channels of an endpoint alive now. */
+  activeChannels(endpoint: string): number {
+    const use = this.endpointUse.get(endpoint);
+    return use ? use.ringing + use.other : 0;
+  }
+
+  private computeDevice(endpoint: string): DeviceState {
     const use = this.endpointUse.get(endpoint);
     const ringing = !!use && use.ringing > 0;
     const busy = !!use && use.other > 0;
-    const state: DeviceState = ringing && busy ? 'RINGINUSE' : ringing ? 'RINGING' : busy ? 'INUSE' : 'NOT_INUSE';
+    if (!ringing && !busy && this.offline.has(endpoint)) return 'UNAVAILABLE';
+    return ringing && busy ? 'RINGINUSE' : ringing ? 'RINGING' : busy ? 'INUSE' : 'NOT_INUSE';
+  }
+
+  private updateDevice(endpoint: string): void {
+    const state = this.computeDevice(endpoint);
     if (this.deviceState(endpoint) === state) return;
     this.deviceStates.set(endpoint, state);
     const device = `PJSIP/${endpoint}`;
@@ -428,6 +469,19 @@ export class PbxCore {
       ['Device', device],
       ['State', state],
     ]);
+    // 10's order: the device, then its hint (only when the extension state really changes), then the members.
+    const hinted = this.hints.get(endpoint);
+    const [status, text] = EXTENSION_STATE[state];
+    if (hinted !== undefined && hinted !== status) {
+      this.hints.set(endpoint, status);
+      this.emit('ExtensionStatus', [
+        ['Exten', endpoint],
+        ['Context', HINT_CONTEXT],
+        ['Hint', device],
+        ['Status', status],
+        ['StatusText', text],
+      ]);
+    }
     for (const q of this.queues.values()) {
       for (const m of q.members) {
         if (m.stateInterface !== device) continue;
@@ -518,6 +572,22 @@ export class PbxCore {
     return ids.size;
   }
 }
+
+/** Where the demo's hints live: the context whose extensions dial the endpoints. */
+export const HINT_CONTEXT = 'internal';
+
+/** ast_devstate_to_extenstate, and extension_state.c's texts. */
+export const EXTENSION_STATE: Record<DeviceState, [number, string]> = {
+  UNKNOWN: [0, 'Idle'],
+  NOT_INUSE: [0, 'Idle'],
+  INUSE: [1, 'InUse'],
+  BUSY: [2, 'Busy'],
+  INVALID: [4, 'Unavailable'],
+  UNAVAILABLE: [4, 'Unavailable'],
+  RINGING: [8, 'Ringing'],
+  RINGINUSE: [9, 'InUse&Ringing'],
+  ONHOLD: [16, 'Hold'],
+};
 
 const BASIC_BRIDGE = { type: 'basic', technology: 'simple_bridge', creator: '', name: '' };
 

@@ -211,6 +211,8 @@ export const EVENT_CLASS = {
   UnParkedCall: 'call',
   ChanSpyStart: 'call',
   ChanSpyStop: 'call',
+  PeerStatus: 'system',
+  ContactStatus: 'system',
   FullyBooted: 'system',
   Shutdown: 'system',
   Reload: 'system',

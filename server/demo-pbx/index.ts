@@ -18,6 +18,7 @@ import { DEFAULT_AGENTS, DEFAULT_QUEUES, type AgentDef, type QueueDef } from './
 import { LoadGenerator, type LoadOptions } from './load';
 import { demoPbxOptionsSchema } from './options';
 import { AmiSession, type ManagerUser, type SessionHost } from './session';
+import { Registrar, type ChurnOptions } from './phones';
 import { Traffic, type TrafficOptions } from './traffic';
 
 export type { ManagerUser } from './session';
@@ -25,6 +26,7 @@ export type { TrafficOptions } from './traffic';
 export type { LoadOptions } from './load';
 export type { AgentDef, QueueDef } from './directory';
 export type { Timing } from './dialplan';
+export type { ChurnOptions } from './phones';
 
 export interface DemoPbxOptions {
   /** Default 0: a free port. */
@@ -50,6 +52,12 @@ export interface DemoPbxOptions {
    * are those of a PBX that has been busy for a while. Default: a cold start.
    */
   warmup?: { minutes: number };
+  /**
+   * Phones (101–116) now and then unregister, or let their contact expire, and
+   * register again, in simulated seconds, from their own seeded Rng. Default: on,
+   * one phone every 120–300 s, away for 30–120 s. Agents never churn.
+   */
+  registrations?: ChurnOptions;
 }
 
 export interface DemoPbxSnapshot {
@@ -95,6 +103,7 @@ const MAX_RECORDED = 16 * 1024 * 1024;
 class DemoPbxHost implements SessionHost {
   core!: PbxCore;
   plan!: Dialplan;
+  registrar!: Registrar;
   traffic!: Traffic;
   load?: LoadGenerator;
   stalled = false;
@@ -126,6 +135,10 @@ class DemoPbxHost implements SessionHost {
         for (const s of this.sessions) s.deliver(ev);
       },
     });
+    const agents = this.options.agents ?? DEFAULT_AGENTS;
+    // Before the dialplan listens for idle devices: the boot registrations must not schedule anything.
+    this.registrar = new Registrar(this.core, this.seed, agents, this.options.registrations);
+    this.registrar.start();
     this.plan = new Dialplan(this.core);
     this.plan.timing = { ...DEFAULT_TIMING, ...this.options.timing };
     this.traffic = new Traffic(this.core, this.plan, this.trafficOptions);
@@ -135,6 +148,7 @@ class DemoPbxHost implements SessionHost {
 
   shutdown(): void {
     this.traffic.stop();
+    this.registrar.stop();
     this.load?.stop();
     this.core.stopTimers();
   }

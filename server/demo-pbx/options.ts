@@ -45,6 +45,17 @@ export const demoPbxOptionsSchema = z
       })
       .optional(),
     // Three hours is plenty for any statistic to look lived-in, and keeps startup well under a second.
+    registrations: z
+      .object({
+        enabled: z.boolean().optional(),
+        // At least a second apart, so the churn can never spin on one instant.
+        every: z
+          .tuple([z.number().min(1).max(3600), z.number().min(1).max(3600)])
+          .refine(([min, max]) => min <= max, 'min must not exceed max')
+          .optional(),
+        away: seconds.optional(),
+      })
+      .optional(),
     warmup: z.object({ minutes: z.number().min(0).max(180) }).optional(),
   })
   .passthrough()

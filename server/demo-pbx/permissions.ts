@@ -63,4 +63,11 @@ export const ACTION_AUTHORITY: Record<string, number> = {
   queueadd: AGENT,
   queueremove: AGENT,
   queuepenalty: AGENT,
+  // res_pjsip (location.c, pjsip_options.c, pjsip_configuration.c), res_manager_devicestate.c, extension_state.c.
+  pjsipshowendpoints: SYSTEM,
+  pjsipshowcontacts: SYSTEM,
+  pjsipshowaors: SYSTEM,
+  pjsipqualify: SYSTEM | REPORTING,
+  devicestatelist: CALL | REPORTING,
+  extensionstatelist: CALL | REPORTING,
 };

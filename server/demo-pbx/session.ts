@@ -4,6 +4,7 @@ import type { AmiPacket } from '../../lib/ami/packet';
 import { ACTIONS } from './actions';
 import type { Dialplan } from './dialplan';
 import type { PbxCore } from './core';
+import type { Registrar } from './phones';
 import { ALL_BITS, GREETING, amiTimestamp, error, eventTv, packet, type AmiEvent } from './dialect';
 import { ACTION_AUTHORITY, classMask } from './permissions';
 
@@ -18,6 +19,7 @@ export interface ManagerUser {
 export interface SessionHost {
   readonly core: PbxCore;
   readonly plan: Dialplan;
+  readonly registrar: Registrar;
   readonly stalled: boolean;
   readonly writeDelayMs: number;
   findUser(username: string): ManagerUser | undefined;

@@ -128,7 +128,9 @@ export class Traffic {
     const from = this.idlePhone();
     if (!from) return;
     if (kind < 0.8) {
-      const to = this.idlePhone(from) ?? rng.pick(PHONES).exten;
+      // Every phone busy: ring one anyway (it is busy), but never one that has no contact to ring.
+      const reachable = PHONES.filter((p) => core.deviceState(p.exten) !== 'UNAVAILABLE');
+      const to = this.idlePhone(from) ?? rng.pick(reachable.length ? reachable : PHONES).exten;
       plan.run(this.phoneCall(to, from), 'internal', to);
     } else if (kind < 0.95) {
       const exten = `9${rng.int(2000000000, 9999999999)}`;
