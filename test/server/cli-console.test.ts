@@ -39,12 +39,12 @@ describe('the CLI console', () => {
     expect(stack.pbx.received()).toContain('Command: core show uptime\r\n');
   });
 
-  it("answers an unknown command in Asterisk's words", async () => {
+  it("answers an unknown command in Asterisk's words (transcript 08's, byte for byte)", async () => {
     const { status, body } = await run(admin, { command: 'sip show peers' });
     expect(status).toBe(409);
     expect(body).toEqual({
       code: 'ami',
-      error: "No such command 'sip show peers' (type 'core show help sip' for other possible commands)",
+      error: "No such command 'sip show peers' (type 'core show help sip show' for other possible commands)",
     });
   });
 
