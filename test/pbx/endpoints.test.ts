@@ -1,7 +1,7 @@
 /** Endpoints and contacts: events, duplicates, late and missing ones, the lists, and expiry with injected time. */
 import { describe, expect, it } from 'vitest';
 import type { AmiPacket } from '../../lib/ami/packet';
-import { contactsDue, emptyState, expireContacts, resync, step, type PbxState } from '../../lib/pbx';
+import { contactsDue, DriftRecorder, emptyState, expireContacts, resync, step, type PbxState } from '../../lib/pbx';
 import { applyOps } from '../../lib/protocol';
 import { phoneCounts } from '../../lib/ui/phones';
 import { ev } from './events';
@@ -146,6 +146,17 @@ describe('endpoints from the lists', () => {
     expect(Object.keys(state.contacts)).toEqual([ID]);
     expect(Object.keys(state.devices).sort()).toEqual(['201@hints', 'PJSIP/201']);
     expect(state.devices['201@hints']).toMatchObject({ kind: 'extension', hint: 'PJSIP/201', status: 0 });
+  });
+
+  it('a drift check does not count what only the list can say (a silent refresh), but does count a status the board missed', () => {
+    const state = emptyState();
+    run(state, [contactStatus('NonQualified')]);
+    const quiet = new DriftRecorder();
+    resync(state, { contacts: [contactItem(1_796_114_565)] }, NOW, { drift: quiet });
+    expect(quiet.summary().total).toBe(0);
+    const missed = new DriftRecorder();
+    resync(state, { contacts: [contactItem(1_796_114_865, { Status: 'Unknown' })] }, NOW, { drift: missed });
+    expect(missed.summary().total).toBe(1);
   });
 
   it('an empty PJSIPShowContacts ("No Contacts found") ends every registration but no static contact', () => {
