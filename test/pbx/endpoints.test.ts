@@ -85,6 +85,28 @@ describe('endpoints from events', () => {
     expect(phoneCounts(state)).toEqual({ total: 1, registered: 1, reachable: 0, unavailable: 1 });
   });
 
+  it('a flood of registrations stops at the bound, and says so', () => {
+    const state = emptyState();
+    const drops: string[] = [];
+    const options = {
+      limits: { maxEntities: { contacts: 2, endpoints: 2 } },
+      onDrop: (d: { kind: string; id: string }) => drops.push(`${d.kind} ${d.id}`),
+    };
+    for (let i = 0; i < 4; i++) {
+      step(
+        state,
+        ev('ContactStatus', { URI: `sip:${i}@x`, ContactStatus: 'NonQualified', AOR: `${i}`, EndpointName: `${i}`, RoundtripUsec: '0' }),
+        NOW,
+        options,
+      );
+    }
+    expect(Object.keys(state.contacts)).toHaveLength(2);
+    expect(Object.keys(state.endpoints)).toHaveLength(2);
+    expect(drops).toEqual(['endpoints PJSIP/2', 'contacts 2/sip:2@x', 'endpoints PJSIP/3', 'contacts 3/sip:3@x']);
+    // A contact whose endpoint was refused is not counted as a phone.
+    expect(phoneCounts(state).total).toBe(2);
+  });
+
   it('a device state of a device that is no endpoint changes no endpoint', () => {
     const state = emptyState();
     run(state, [ev('DeviceStateChange', { Device: 'PJSIP/trunk', State: 'INUSE' })]);
