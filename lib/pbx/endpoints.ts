@@ -48,12 +48,15 @@ function ensureEndpoint(ch: Changes, technology: string, resource: string): stri
   return id;
 }
 
-/** `Peer: PJSIP/201`: an endpoint's reachability changed. Its contacts say which; here it only makes the endpoint known. */
+/**
+ * `Peer: PJSIP/201`: an endpoint's reachability changed. Its contacts say
+ * which; here it only makes the endpoint known. Only PJSIP's: chan_iax2 sends
+ * PeerStatus too, but no list we read would ever remove such an endpoint.
+ */
 export function onPeerStatus(ch: Changes, f: Fields): void {
   const peer = f.Peer ?? '';
-  const slash = peer.indexOf('/');
-  if (slash <= 0 || slash === peer.length - 1) return;
-  ensureEndpoint(ch, peer.slice(0, slash), peer.slice(slash + 1));
+  if (f.ChannelType !== PJSIP || !peer.startsWith(`${PJSIP}/`) || peer.length === PJSIP.length + 1) return;
+  ensureEndpoint(ch, PJSIP, peer.slice(PJSIP.length + 1));
 }
 
 /**
@@ -140,9 +143,9 @@ function namedContacts(list: string | undefined): { id: string; aor: string; uri
 
 /**
  * PJSIPShowEndpoints: every PJSIP endpoint. Those it does not list are gone
- * with their contacts; endpoints of other technologies (a PeerStatus of
- * `IAX2/…`) are not its to judge. A contact it names that ContactList did not
- * give (read just before) is a static one of the AOR.
+ * with their contacts (the table holds PJSIP's only, but another technology's
+ * would not be this list's to judge). A contact it names that ContactList did
+ * not give (read just before) is a static one of the AOR.
  */
 export function syncEndpoints(ch: Changes, items: Fields[]): void {
   const listed = new Map<string, Fields>();
