@@ -30,6 +30,7 @@ import type { DriftStatus, ResyncReason } from './pbx/drift';
 import { ConnectExtras } from './pbx/extras';
 import { LinkState } from './pbx/link-state';
 import { BoardNotices, CHANNEL_KINDS, DEVICE_KINDS } from './pbx/notices';
+import { CONTACT_CHECK_MS, ContactExpiry } from './pbx/contact-expiry';
 import { ResyncRunner } from './pbx/resync-runner';
 
 export type { DriftStatus, ResyncReason } from './pbx/drift';
@@ -52,6 +53,8 @@ export interface PbxHealth {
   complete: boolean;
   warnings: WarningCounts;
   drift: DriftStatus;
+  /** Optional lists this Asterisk does not know (no res_pjsip is normal): said here, not on the board. */
+  absentLists: string[];
 }
 
 export interface AmiTarget {
@@ -77,6 +80,8 @@ export interface PbxSessionOptions {
   limits?: Partial<PbxLimits>;
   /** ms between drift checks; 0 turns them off. Default 15 min. */
   driftCheckMs?: number;
+  /** ms between checks for contacts past their expiry (contact-expiry.ts); 0 turns them off. Default 30 s. */
+  contactCheckMs?: number;
   /** Time a list may take, ms (default 30 s). */
   listTimeoutMs?: number;
   /** Backoff between retries of a failed list. */
@@ -96,7 +101,10 @@ export class PbxSession {
   private readonly notices: BoardNotices;
   private readonly link: LinkState;
   private readonly lists: ResyncRunner;
+  private readonly contactCheckMs: number;
   private readonly extras: ConnectExtras;
+  /** Removes registrations that ended without an event (server/pbx/contact-expiry.ts). */
+  readonly contactExpiry: ContactExpiry;
   /** Events queued as microtasks and not yet applied: later ones must queue behind them. */
   private queuedEvents = 0;
 
@@ -146,6 +154,14 @@ export class PbxSession {
       listRetry: { ...LIST_RETRY, ...opts.listRetry },
       driftCheckMs: opts.driftCheckMs ?? DEFAULT_DRIFT_CHECK_MINUTES * 60_000,
     });
+    this.contactExpiry = new ContactExpiry({
+      state: this.state,
+      refresh: () => this.lists.refreshContacts(),
+      apply,
+      now: this.now,
+      ...(opts.contactCheckMs ? { intervalMs: opts.contactCheckMs } : {}),
+    });
+    this.contactCheckMs = opts.contactCheckMs ?? CONTACT_CHECK_MS;
     this.extras = new ConnectExtras({
       client: this.client,
       state: this.state,
@@ -190,9 +206,11 @@ export class PbxSession {
 
   start(): void {
     this.client.start();
+    if (this.contactCheckMs > 0) this.contactExpiry.start();
   }
 
   stop(): void {
+    this.contactExpiry.stop();
     this.lists.stop();
     this.client.stop();
   }
@@ -203,6 +221,7 @@ export class PbxSession {
       complete: this.notices.complete,
       warnings: { ...this.warnings.counts, entitiesDropped: { ...this.warnings.counts.entitiesDropped } },
       drift: this.lists.drift.current,
+      absentLists: [...this.lists.absentLists],
     };
   }
 

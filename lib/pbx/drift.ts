@@ -27,7 +27,17 @@ export interface DriftSummary {
  * something Asterisk lists: a resync may rewrite them without the board
  * having shown anything false.
  */
-const BOOKKEEPING: ReadonlySet<string> = new Set(['statusSince', 'pausedSince', 'waitingSince', 'startedAt']);
+const BOOKKEEPING: ReadonlySet<string> = new Set([
+  'statusSince',
+  'pausedSince',
+  'waitingSince',
+  'startedAt',
+  // A contact's registration details: no event carries them (ContactStatus has URI, status, AOR, endpoint and RTT),
+  // and Asterisk refreshes a registration silently, so only a list can say them.
+  'expiresAt',
+  'userAgent',
+  'viaAddr',
+]);
 
 const short = (v: unknown): unknown => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 80)}…` : v);
 

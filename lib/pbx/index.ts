@@ -5,6 +5,7 @@
  */
 export { step, type StepOptions } from './reducer';
 export { resync, type ResyncLists } from './resync';
+export { contactsDue, expireContacts } from './endpoints';
 export { ReducerError } from './errors';
 export { DriftRecorder, type DriftDifference, type DriftSummary } from './drift';
 export type { Drop, Limits } from './limits';

@@ -140,6 +140,54 @@ export interface Device {
   /** ExtensionStatus numeric status, -1 when not known. */
   status: number;
   since: number;
+  /** A hint's devices as the dialplan names them (`PJSIP/201`, `PJSIP/201&Custom:201`); '' for a device. */
+  hint: string;
+}
+
+/**
+ * A phone or trunk as the channel driver configures it (PJSIPShowEndpoints,
+ * PeerStatus). Its registrations are in `contacts`, by `Contact.endpoint`.
+ * None of the lists read on connect gives a display name (that is in
+ * PJSIPShowEndpoint, one action per endpoint), so there is none here.
+ */
+export interface Endpoint {
+  /** `technology/resource`, as a Dial or a queue member names it: `PJSIP/201`. */
+  id: string;
+  technology: string;
+  resource: string;
+  /** The AORs it reads its contacts from, as configured: `201`, or `201,201-desk`. */
+  aors: string;
+  /** Its device state as DeviceStateChange spells it (`NOT_INUSE`, `UNAVAILABLE`…); '' when not known. */
+  deviceState: string;
+}
+
+/**
+ * One contact of an AOR: a registration, or a static `contact=` of the AOR.
+ *
+ * Contacts are their own table rather than an array inside the endpoint:
+ * Asterisk names and reports each on its own (ContactStatus, ContactList),
+ * a qualified one changes its RTT every few seconds, and an AOR may have
+ * several (max_contacts) and serve several endpoints; so a change is one small
+ * op of one contact, never a rewrite of an endpoint's list.
+ */
+export interface Contact {
+  /** `aor/uri`, as Asterisk names it in EndpointList's `Contacts` and the CLI: `201/sip:201@127.0.0.1:5070`. */
+  id: string;
+  aor: string;
+  uri: string;
+  /** The endpoint it was registered for (`PJSIP/201`); '' when not known. */
+  endpoint: string;
+  /** As ContactStatus and ContactList say it: `Reachable`, `Unreachable`, `NonQualified`, `Unknown`; '' when not known. */
+  status: string;
+  userAgent: string;
+  /** Round trip of the last qualify in microseconds; -1 when not qualified or not known. */
+  rttUsec: number;
+  /** When the registration expires, ms since the epoch (ContactList's ExpirationTime); 0 when static or not yet known. */
+  expiresAt: number;
+  /** Where the REGISTER came from, `host:port`; '' when not known. */
+  viaAddr: string;
+  /** A `contact=` of the AOR's configuration: it never registers nor expires. */
+  static: boolean;
 }
 
 /** A call waiting in a parking lot (res_parking). */
@@ -240,6 +288,8 @@ export interface EntityMap {
   devices: Device;
   parked: ParkedCall;
   spies: Spy;
+  endpoints: Endpoint;
+  contacts: Contact;
 }
 
 export type EntityKind = keyof EntityMap;
@@ -275,6 +325,8 @@ export const ENTITY_KINDS: readonly EntityKind[] = [
   'devices',
   'parked',
   'spies',
+  'endpoints',
+  'contacts',
 ];
 
 export function emptyPbxStatus(): PbxStatus {
@@ -304,6 +356,8 @@ export function emptyState(): PbxState {
     devices: table(),
     parked: table(),
     spies: table(),
+    endpoints: table(),
+    contacts: table(),
     pbx: emptyPbxStatus(),
   };
 }
@@ -319,3 +373,5 @@ export function isPbxLive(pbx: PbxStatus): boolean {
 export const memberId = (queue: string, iface: string): string => `${queue}|${iface}`;
 export const callerId = (queue: string, uniqueid: string): string => `${queue}|${uniqueid}`;
 export const parkedId = (lot: string, space: string): string => `${lot}|${space}`;
+export const endpointId = (technology: string, resource: string): string => `${technology}/${resource}`;
+export const contactId = (aor: string, uri: string): string => `${aor}/${uri}`;

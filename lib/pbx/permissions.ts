@@ -25,7 +25,10 @@ const WRITE_CLASSES: Record<string, readonly string[]> = {
   bridgelist: [], // main/manager_bridges.c: registered with no class
   parkedcalls: ['call'], // res/parking/parking_manager.c
   ping: [],
-  extensionstatelist: ['call', 'reporting'],
+  extensionstatelist: ['call', 'reporting'], // main/extension_state.c
+  devicestatelist: ['call', 'reporting'], // res/res_manager_devicestate.c
+  pjsipshowendpoints: ['system'], // res/res_pjsip/pjsip_configuration.c
+  pjsipshowcontacts: ['system'], // res/res_pjsip/pjsip_options.c
 };
 
 export function requiredWriteClasses(action: string): readonly string[] | undefined {
@@ -36,6 +39,8 @@ export function requiredWriteClasses(action: string): readonly string[] | undefi
 /** What the board lacks when an action's module is not loaded. */
 const WITHOUT_MODULE: Record<string, string> = {
   parkedcalls: 'res_parking is not loaded, so parked calls are not shown',
+  pjsipshowendpoints: 'res_pjsip is not loaded, so there are no PJSIP phones to show',
+  pjsipshowcontacts: 'res_pjsip is not loaded, so there are no PJSIP phones to show',
 };
 
 export function describeRefusal(action: string, message: string): string {

@@ -14,6 +14,7 @@ import type { Drop, Limits } from './limits';
 import { applySnapshot, createChannel, destroyChannel, updateChannel } from './channels';
 import { DEST, LOCAL_ONE, LOCAL_TWO, SELF, int, newChannel, readSnapshot, type Fields } from './fields';
 import type { Channel, PbxState } from './model';
+import { onContactStatus, onEndpointDeviceState, onPeerStatus, putHint } from './endpoints';
 import { onParked, onUnparked, unparkChannel } from './parking';
 import {
   onAgentComplete,
@@ -94,6 +95,8 @@ const HANDLERS = new Map<string, Handler>([
   ['AgentComplete', decoded(onAgentComplete)],
   ['DeviceStateChange', onDeviceState],
   ['ExtensionStatus', decoded(onExtensionStatus)],
+  ['ContactStatus', decoded(onContactStatus)],
+  ['PeerStatus', decoded(onPeerStatus)],
   ['Hold', (ch, e) => setHold(ch, e, true)],
   ['Unhold', (ch, e) => setHold(ch, e, false)],
   ['MusicOnHoldStart', (ch, e) => setHold(ch, e, true)],
@@ -282,15 +285,11 @@ function onDeviceState(ch: Changes, event: AmiPacket): void {
   if (!id) return;
   const prev = ch.state.devices[id];
   if (prev !== undefined && prev.state === state) return;
-  ch.put('devices', id, { kind: 'device', state, status: prev?.status ?? -1, since: ch.at });
+  ch.put('devices', id, { kind: 'device', state, status: prev?.status ?? -1, since: ch.at, hint: prev?.hint ?? '' });
+  onEndpointDeviceState(ch, id, state);
 }
 
 function onExtensionStatus(ch: Changes, f: Fields): void {
   if (f.Exten === undefined) return;
-  const id = `${f.Exten}@${f.Context ?? ''}`;
-  const status = int(f.Status, -1);
-  const state = f.StatusText ?? '';
-  const prev = ch.state.devices[id];
-  if (prev !== undefined && prev.status === status && prev.state === state) return;
-  ch.put('devices', id, { kind: 'extension', state, status, since: ch.at });
+  putHint(ch, `${f.Exten}@${f.Context ?? ''}`, f);
 }

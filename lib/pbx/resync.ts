@@ -15,6 +15,7 @@ import { createChannel, destroyChannel, removeQueueCaller, updateChannel } from 
 import { SELF, hms, int, isLocal, newChannel, readSnapshot, type Fields } from './fields';
 import { ENTITY_KINDS, type Channel, type PbxState } from './model';
 import { callerId, memberId } from './model';
+import { syncContacts, syncDevices, syncEndpoints, syncHints } from './endpoints';
 import { syncParked } from './parking';
 import { callerFields, putMember, queueFromParams, removeMember } from './queues';
 import { syncSpies } from './spies';
@@ -32,6 +33,14 @@ export interface ResyncLists {
   bridges?: AmiPacket[];
   /** ParkedCall events of a ParkedCalls list (undefined when refused, or res_parking is not loaded). */
   parked?: AmiPacket[];
+  /** ContactList events of PJSIPShowContacts ([] for its "No Contacts found"; undefined when refused or not read). */
+  contacts?: AmiPacket[];
+  /** EndpointList events of PJSIPShowEndpoints ([] for "No endpoints found", or when res_pjsip is not loaded). */
+  endpoints?: AmiPacket[];
+  /** DeviceStateChange events of DeviceStateList. */
+  devices?: AmiPacket[];
+  /** ExtensionStatus events of ExtensionStateList. */
+  hints?: AmiPacket[];
 }
 
 /** Throws a ReducerError holding the ops applied before a failure. */
@@ -77,6 +86,27 @@ function reconcile(ch: Changes, lists: ResyncLists): void {
     syncQueues(
       ch,
       lists.queues.map((p) => p.fields),
+    );
+  // Contacts before endpoints: a contact the endpoint list names and ContactList did not give is a static one.
+  if (lists.contacts !== undefined)
+    syncContacts(
+      ch,
+      lists.contacts.map((p) => p.fields),
+    );
+  if (lists.endpoints !== undefined)
+    syncEndpoints(
+      ch,
+      lists.endpoints.map((p) => p.fields),
+    );
+  if (lists.devices !== undefined)
+    syncDevices(
+      ch,
+      lists.devices.map((p) => p.fields),
+    );
+  if (lists.hints !== undefined)
+    syncHints(
+      ch,
+      lists.hints.map((p) => p.fields),
     );
   rebuildCalls(ch);
   flushCalls(ch);

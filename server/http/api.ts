@@ -169,7 +169,7 @@ function requireIdentity(ctx: ApiContext, req: IncomingMessage): Identity {
 function pbxHealth(pbx: PbxRuntime) {
   const { link, linkSince, lastLiveAt, lastResync } = pbx.session.state.pbx;
   const live = isPbxLive(pbx.session.state.pbx);
-  const { complete, warnings, drift } = pbx.session.health();
+  const { complete, warnings, drift, absentLists } = pbx.session.health();
   return {
     link,
     since: linkSince,
@@ -179,6 +179,8 @@ function pbxHealth(pbx: PbxRuntime) {
     complete,
     warnings,
     drift,
+    // Lists this Asterisk does not know, such as PJSIPShowEndpoints without res_pjsip: normal, so not a board warning.
+    absentLists,
   };
 }
 

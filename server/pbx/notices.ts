@@ -14,7 +14,7 @@ import type { PbxWarnings } from '../pbx-warnings';
 
 /** Which entity kinds each bound covers. */
 export const CHANNEL_KINDS: readonly EntityKind[] = ['channels', 'calls', 'bridges', 'callers', 'parked', 'spies'];
-export const DEVICE_KINDS: readonly EntityKind[] = ['devices', 'queues', 'members'];
+export const DEVICE_KINDS: readonly EntityKind[] = ['devices', 'queues', 'members', 'endpoints', 'contacts'];
 const limitName = (kind: EntityKind): string => (CHANNEL_KINDS.includes(kind) ? 'CALLBOARD_MAX_CHANNELS' : 'CALLBOARD_MAX_DEVICES');
 
 export interface ListProblems {

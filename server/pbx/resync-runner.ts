@@ -1,8 +1,9 @@
 /**
  * The lists on every (re)connect, after a `Reload`, on a drift check and on
  * demand: BridgeList, CoreShowChannels (`Status` when that is refused),
- * QueueStatus, ParkedCalls, one at a time so no list's Complete waits behind
- * another's.
+ * QueueStatus, ParkedCalls, then the phones (PJSIPShowContacts,
+ * PJSIPShowEndpoints, DeviceStateList, ExtensionStateList), one at a time so
+ * no list's Complete waits behind another's.
  * Their difference to the state we hold goes out as ordinary ops.
  *
  * Where a list lands in the event stream: Asterisk's manager.c writes a list's
@@ -41,7 +42,23 @@ import type { BoardNotices } from './notices';
 /** After an event the engine failed on, a drift check runs within this (errors in a burst share one). */
 const CHECK_AFTER_ERROR_MS = 2_000;
 
-type ListOutcome = { items: AmiPacket[] } | { refused: string } | { failed: string };
+/** `absent`: Asterisk does not know the action (its module is not loaded); for a list where that means none, `items` too. */
+type ListOutcome = { items: AmiPacket[]; absent?: string } | { absent: string } | { refused: string } | { failed: string };
+
+/** How a list answers when it cannot or need not list anything. */
+interface ListSpec {
+  /** The error res_pjsip answers an empty list with (08: "No Contacts found"): an empty list, no refusal. */
+  empty?: RegExp;
+  /** Without its module the list is optional: no board warning, only /api/health says so. */
+  optional?: 'none' | 'keep';
+}
+
+const UNKNOWN = /^invalid\/unknown command/i;
+/** No res_pjsip, no PJSIP endpoints: what the board held of them goes. */
+const CONTACTS: ListSpec = { empty: /^No Contacts found/, optional: 'none' };
+const ENDPOINTS: ListSpec = { empty: /^No endpoints found/, optional: 'none' };
+/** DeviceStateList is res_manager_devicestate's: without it the events alone keep the device states. */
+const DEVICE_LISTS: ListSpec = { optional: 'keep' };
 
 export interface ResyncRunnerOptions {
   client: Pick<AmiClient, 'send'>;
@@ -81,6 +98,7 @@ export class ResyncRunner {
   private retryTimer: NodeJS.Timeout | null = null;
   private driftTimer: NodeJS.Timeout | null = null;
   private errorCheckTimer: NodeJS.Timeout | null = null;
+  private absent: readonly string[] = [];
 
   constructor(private readonly opts: ResyncRunnerOptions) {
     this.drift = new DriftLog(opts.log, opts.driftCheckMs);
@@ -89,6 +107,21 @@ export class ResyncRunner {
   /** While a list's answer is awaited, events must queue behind it (see the session's onEvent). */
   get listOpen(): boolean {
     return this.openList !== null;
+  }
+
+  /** The optional lists this Asterisk did not know at the last complete resync (no res_pjsip is normal): for /api/health. */
+  get absentLists(): readonly string[] {
+    return this.absent;
+  }
+
+  /**
+   * PJSIPShowContacts alone, for the contact expiry (contact-expiry.ts):
+   * true when it was applied. Not while a resync runs, which reads it anyway.
+   */
+  async refreshContacts(): Promise<boolean> {
+    if (!this.opts.connected() || this.running || this.openList) return false;
+    const o = await this.runList('PJSIPShowContacts', (items) => ({ contacts: items }), undefined, CONTACTS);
+    return 'items' in o;
   }
 
   /** The link came up: a fresh run, and a failure from the old link no longer counts towards the backoff. */
@@ -164,8 +197,13 @@ export class ResyncRunner {
     const recorder = DRIFT_CHECKS.has(reason) ? new DriftRecorder() : undefined;
     const refused: { action: string; message: string }[] = [];
     const failed: { action: string; reason: string }[] = [];
+    const absent: string[] = [];
     const current = () => generation === this.opts.generation() && this.opts.connected();
     const outcome = (action: string, o: ListOutcome): AmiPacket[] | undefined => {
+      if ('absent' in o && o.absent !== undefined) {
+        absent.push(action);
+        log.info({ action, message: o.absent }, 'optional list unknown to this Asterisk');
+      }
       if ('refused' in o) {
         refused.push({ action, message: o.refused });
         log.warn({ action, message: o.refused }, 'list refused by Asterisk');
@@ -174,7 +212,8 @@ export class ResyncRunner {
       }
       return 'items' in o ? o.items : undefined;
     };
-    const run = (action: string, lists: (items: AmiPacket[]) => ResyncLists) => this.runList(action, lists, recorder);
+    const run = (action: string, lists: (items: AmiPacket[]) => ResyncLists, spec?: ListSpec) =>
+      this.runList(action, lists, recorder, spec);
 
     // BridgeList first: the channel list fills in the members of the bridges we know.
     const bridges = outcome('BridgeList', await run('BridgeList', (items) => ({ bridges: items })));
@@ -190,6 +229,17 @@ export class ResyncRunner {
     // Without res_parking the action is unknown ("Invalid/unknown command"), and a user without `call` is refused:
     // either is a refusal, so there are no parked calls to show, and its warning says why.
     const parked = outcome('ParkedCalls', await run('ParkedCalls', (items) => ({ parked: items })));
+    if (!current()) return;
+    // The phones. Contacts before endpoints: a contact EndpointList names that ContactList did not give is a static one.
+    // A PBX without res_pjsip is normal, so an unknown action is no board warning; a Permission denied is (it lacks "system").
+    // PJSIPShowAors is not read: its Contacts are EndpointList's, and nothing else it says is on the board.
+    const contacts = outcome('PJSIPShowContacts', await run('PJSIPShowContacts', (items) => ({ contacts: items }), CONTACTS));
+    if (!current()) return;
+    const endpoints = outcome('PJSIPShowEndpoints', await run('PJSIPShowEndpoints', (items) => ({ endpoints: items }), ENDPOINTS));
+    if (!current()) return;
+    const devices = outcome('DeviceStateList', await run('DeviceStateList', (items) => ({ devices: items }), DEVICE_LISTS));
+    if (!current()) return;
+    const hints = outcome('ExtensionStateList', await run('ExtensionStateList', (items) => ({ hints: items }), DEVICE_LISTS));
     // A list cut off by a dropped link proves nothing: the next connect resyncs.
     if (!current()) return;
 
@@ -208,6 +258,7 @@ export class ResyncRunner {
       return;
     }
     this.retryAttempt = 0;
+    this.absent = absent;
     notices.endRun({ refused, failed, retryInMs: 0 });
     const drift = recorder === undefined ? {} : this.drift.record(reason, recorder.summary(), now);
     const warnings = notices.take();
@@ -218,7 +269,17 @@ export class ResyncRunner {
         reason,
         ms: now - started,
         channels: Object.keys(this.opts.state.channels).length,
-        listed: { bridges: bridges?.length, channels: channels?.length, queues: queues?.length, parked: parked?.length },
+        listed: {
+          bridges: bridges?.length,
+          channels: channels?.length,
+          queues: queues?.length,
+          parked: parked?.length,
+          contacts: contacts?.length,
+          endpoints: endpoints?.length,
+          devices: devices?.length,
+          hints: hints?.length,
+        },
+        absent,
         events: this.eventsDuringRun,
         refused: refused.map((r) => r.action),
       },
@@ -242,7 +303,12 @@ export class ResyncRunner {
    * the list's place in the event stream (see `listOpen`). Awaiting a derived
    * promise instead would land later, after the events that followed it.
    */
-  private runList(action: string, lists: (items: AmiPacket[]) => ResyncLists, drift: DriftRecorder | undefined): Promise<ListOutcome> {
+  private runList(
+    action: string,
+    lists: (items: AmiPacket[]) => ResyncLists,
+    drift: DriftRecorder | undefined,
+    spec: ListSpec = {},
+  ): Promise<ListOutcome> {
     const generation = this.opts.generation();
     const token = {};
     this.openList = token;
@@ -278,7 +344,18 @@ export class ResyncRunner {
       },
       (err: unknown): ListOutcome => {
         close();
-        if (err instanceof AmiActionError) return { refused: err.amiMessage };
+        if (err instanceof AmiActionError) {
+          if (generation !== this.opts.generation() || !this.opts.connected()) return { failed: 'link lost' };
+          const message = err.amiMessage.trim();
+          const unknown = UNKNOWN.test(message);
+          if (unknown && spec.optional === 'keep') return { absent: message };
+          if ((unknown && spec.optional === 'none') || spec.empty?.test(message)) {
+            // Applied here, at the answer's place in the stream, like any list.
+            if (!this.applyList(lists([]), drift)) return { failed: 'the state engine failed on it' };
+            return unknown ? { items: [], absent: message } : { items: [] };
+          }
+          return { refused: err.amiMessage };
+        }
         if (!(err instanceof AmiConnectionError)) this.opts.log.warn({ action, err: String(err) }, 'list failed');
         return { failed: err instanceof Error ? err.message : String(err) };
       },

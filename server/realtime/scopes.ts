@@ -5,7 +5,8 @@
  * calls whose `queue` is one of them, and what hangs off those calls: their
  * channels, the bridges those channels are in, their parked calls and spies
  * (both by `linkedId`, the call's id). Devices are in scope when they are the
- * `stateInterface` of an in-scope member. Everything else (other queues,
+ * `stateInterface` of an in-scope member; endpoints when they are its
+ * `interface` or `stateInterface`, with their contacts. Everything else (other queues,
  * calls that never went through a queue of the scope) is not.
  *
  * Visibility is decided from the state alone, so a batch's filtered ops are
@@ -40,12 +41,17 @@ export function visibleIn(state: PbxState, scope: Scope): Visible {
   const { queues } = scope;
   for (const q of queues) if (Object.hasOwn(state.queues, q)) get('queues').add(q);
   const devices = get('devices');
+  const endpoints = get('endpoints');
   for (const id in state.members) {
     const m = state.members[id];
     if (!queues.has(m.queue)) continue;
     get('members').add(id);
     if (m.stateInterface && Object.hasOwn(state.devices, m.stateInterface)) devices.add(m.stateInterface);
+    // The phone the member is rung on, or whose state it follows (a Local member's PJSIP phone).
+    if (Object.hasOwn(state.endpoints, m.interface)) endpoints.add(m.interface);
+    if (m.stateInterface && Object.hasOwn(state.endpoints, m.stateInterface)) endpoints.add(m.stateInterface);
   }
+  if (endpoints.size) for (const id in state.contacts) if (endpoints.has(state.contacts[id].endpoint)) get('contacts').add(id);
   for (const id in state.callers) if (queues.has(state.callers[id].queue)) get('callers').add(id);
   const calls = get('calls');
   const channels = get('channels');

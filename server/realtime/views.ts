@@ -10,7 +10,7 @@
  *   Dial arguments). Internal extensions (up to 6 digits) stay readable.
  * - `wallboard`: what the wallboard shows and nothing else: queues, agent
  *   states, waiting callers without their number or name, and the count of
- *   calls in progress. No channels, calls, bridges or devices.
+ *   calls in progress. No channels, calls, bridges, devices, endpoints or contacts.
  */
 import { isActive } from '@/lib/ui/calls';
 import { ENTITY_KINDS, table, type Call, type EntityKind, type PbxState } from '@/lib/pbx/model';
@@ -66,6 +66,8 @@ const MASKED_FIELDS: Partial<Record<EntityKind, Record<string, Masker>>> = {
   bridges: { name: text, creator: text },
   parked: { channelName, callerNum: text, callerName: text, parker: text },
   spies: { spyeeChannel: channelName },
+  // A phone's URI holds its extension and address, but a trunk's contact may be `sip:+15551234567@carrier`.
+  contacts: { uri: text },
 };
 
 function maskFields(kind: EntityKind, fields: Record<string, unknown>): Record<string, unknown> {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { AmiPacket } from '../../lib/ami/packet';
 import { describeRefusal, type PbxState } from '../../lib/pbx';
 import { callerId, memberId } from '../../lib/pbx/model';
-import { replay, segments } from './transcripts';
+import { phoneCounts } from '../../lib/ui/phones';
+import { replay, segments, type ListAction } from './transcripts';
 
 function expectChannels(state: PbxState, items: AmiPacket[]): void {
   const want = Object.fromEntries(
@@ -263,5 +264,105 @@ describe('golden: replay equals the final lists', () => {
     expectQueues(state, final.QueueStatus!);
     expectBridges(state, final.BridgeList!, final.CoreShowChannels);
     expectCallsCoverChannels(state);
+  });
+});
+
+describe('golden: phones (08, 10)', () => {
+  const lastList = (name: string, action: ListAction) => {
+    const segs = segments(name);
+    for (let i = segs.length - 1; i >= 0; i--) {
+      const s = segs[i];
+      if (s.kind === 'list' && s.action === action) return { at: i, items: s.items };
+    }
+    throw new Error(`no ${action} in ${name}`);
+  };
+  const dynamicContacts = (state: PbxState) =>
+    Object.fromEntries(
+      Object.values(state.contacts)
+        .filter((c) => !c.static)
+        .map(({ id, ...rest }) => [id, rest]),
+    );
+  const contactsOf = (items: AmiPacket[]) =>
+    Object.fromEntries(
+      items.map(({ fields: f }) => {
+        const aor = f.ObjectName.slice(0, f.ObjectName.indexOf(';@'));
+        return [
+          `${aor}/${f.Uri}`,
+          {
+            aor,
+            uri: f.Uri,
+            endpoint: `PJSIP/${f.Endpoint}`,
+            status: f.Status,
+            userAgent: f.UserAgent,
+            rttUsec: f.RoundtripUsec === 'N/A' ? -1 : Number(f.RoundtripUsec),
+            expiresAt: Number(f.ExpirationTime) * 1000,
+            viaAddr: `${f.ViaAddr}:${f.ViaPort}`,
+            static: false,
+          },
+        ];
+      }),
+    );
+
+  it('08: the contacts the events built equal the last PJSIPShowContacts, and the list changes nothing', () => {
+    const { at, items } = lastList('08-phones-and-system', 'PJSIPShowContacts');
+    expect(items).toHaveLength(4);
+    const before = replay('08-phones-and-system', { upTo: at });
+    // 204 and 205 unregistered (ContactStatus Removed) after the list before it: their contacts are gone.
+    expect(dynamicContacts(before.state)).toEqual(contactsOf(items));
+    const after = replay('08-phones-and-system', { upTo: at + 1 });
+    expect(after.state).toEqual(before.state);
+    expect(after.mirror).toEqual(after.state);
+  });
+
+  it('08: the device states the events built equal the last DeviceStateList, and each endpoint carries its own', () => {
+    const { at, items } = lastList('08-phones-and-system', 'DeviceStateList');
+    const want = Object.fromEntries(items.map(({ fields: f }) => [f.Device, f.State]));
+    const devicesOf = (state: PbxState) =>
+      Object.fromEntries(
+        Object.values(state.devices)
+          .filter((d) => d.kind === 'device')
+          .map((d) => [d.id, d.state]),
+      );
+    const before = replay('08-phones-and-system', { upTo: at }).state;
+    // The call's Local channel left a device state no event ever withdraws: Asterisk no longer caches it, and
+    // only the list can say so (before this change devices were never removed).
+    const { 'Local/28001@callers': transient, ...rest } = devicesOf(before);
+    expect(transient).toBe('NOT_INUSE');
+    expect(rest).toEqual(want);
+    for (const e of Object.values(before.endpoints)) expect([e.id, e.deviceState]).toEqual([e.id, want[e.id]]);
+    const after = replay('08-phones-and-system', { upTo: at + 1 });
+    expect(devicesOf(after.state)).toEqual(want);
+    expect(after.mirror).toEqual(after.state);
+  });
+
+  it('08: at the end the endpoints equal the last PJSIPShowEndpoints, with 209 static contact, and 4 of 7 phones registered', () => {
+    const { items } = lastList('08-phones-and-system', 'PJSIPShowEndpoints');
+    const { state, mirror } = replay('08-phones-and-system');
+    expect(mirror).toEqual(state);
+    expect(Object.keys(state.endpoints).sort()).toEqual(items.map((p) => `PJSIP/${p.fields.ObjectName}`).sort());
+    for (const { fields: f } of items) {
+      const e = state.endpoints[`PJSIP/${f.ObjectName}`];
+      expect(e).toMatchObject({ technology: 'PJSIP', resource: f.ObjectName, aors: f.Aor });
+      // Each endpoint's contacts are those it names.
+      const named = f.Contacts.split(',').filter(Boolean).sort();
+      expect(
+        Object.values(state.contacts)
+          .filter((c) => c.endpoint === e.id)
+          .map((c) => c.id)
+          .sort(),
+      ).toEqual(named);
+    }
+    expect(state.contacts['209/sip:209@127.0.0.1:5099']).toMatchObject({ static: true, expiresAt: 0 });
+    expect(phoneCounts(state)).toEqual({ total: 7, registered: 4, reachable: 4, unavailable: 3 });
+    // The hints ExtensionStateList gave.
+    expect(state.devices['2001@agents']).toMatchObject({ kind: 'extension', hint: 'Custom:2001', status: 0, state: 'Idle' });
+  });
+
+  it('10: the phone lists of the connect, then an hour of events, agree with the device states', () => {
+    const { items } = lastList('10-sip-busy-hour', 'PJSIPShowEndpoints');
+    const { state, mirror } = replay('10-sip-busy-hour');
+    expect(mirror).toEqual(state);
+    expect(Object.keys(state.endpoints).sort()).toEqual(items.map((p) => `PJSIP/${p.fields.ObjectName}`).sort());
+    for (const e of Object.values(state.endpoints)) expect([e.id, e.deviceState]).toEqual([e.id, state.devices[e.id]?.state ?? '']);
   });
 });

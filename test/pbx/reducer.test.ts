@@ -21,12 +21,18 @@ import {
 
 const NOW = 1_795_000_000_000;
 
-const LIST_KEY: Record<ListAction, keyof ResyncLists> = {
+// PJSIPShowAors adds nothing the model holds: its items are read by no list key.
+const LIST_KEY: Record<ListAction, keyof ResyncLists | 'none'> = {
   CoreShowChannels: 'channels',
   Status: 'channels',
   QueueStatus: 'queues',
   BridgeList: 'bridges',
   ParkedCalls: 'parked',
+  PJSIPShowEndpoints: 'endpoints',
+  PJSIPShowContacts: 'contacts',
+  PJSIPShowAors: 'none',
+  DeviceStateList: 'devices',
+  ExtensionStateList: 'hints',
 };
 
 function run(state: PbxState, events: AmiPacket[]): Op[] {

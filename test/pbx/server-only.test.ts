@@ -12,12 +12,18 @@ import { stateForView, VIEWS } from '../../server/realtime/views';
 import { clockAfter, segments, TRANSCRIPTS, type ListAction } from './transcripts';
 
 const SERVER_ONLY = ['callStartedAt', 'callInSl', 'pendingTalkTime', 'awaitingTalkTime'];
-const LIST_KEY: Record<ListAction, keyof ResyncLists> = {
+// PJSIPShowAors adds nothing the model holds: its items are read by no list key.
+const LIST_KEY: Record<ListAction, keyof ResyncLists | 'none'> = {
   CoreShowChannels: 'channels',
   Status: 'status',
   QueueStatus: 'queues',
   BridgeList: 'bridges',
   ParkedCalls: 'parked',
+  PJSIPShowEndpoints: 'endpoints',
+  PJSIPShowContacts: 'contacts',
+  PJSIPShowAors: 'none',
+  DeviceStateList: 'devices',
+  ExtensionStateList: 'hints',
 };
 const NAMES = readdirSync(TRANSCRIPTS)
   .filter((f) => f.endsWith('.ami'))

@@ -15,7 +15,17 @@ import { applyOps } from '../../lib/protocol';
 import { TRANSCRIPTS_DIR as TRANSCRIPTS } from '../fixtures/transcripts';
 export { TRANSCRIPTS };
 
-export type ListAction = 'CoreShowChannels' | 'Status' | 'QueueStatus' | 'BridgeList' | 'ParkedCalls';
+export type ListAction =
+  | 'CoreShowChannels'
+  | 'Status'
+  | 'QueueStatus'
+  | 'BridgeList'
+  | 'ParkedCalls'
+  | 'PJSIPShowEndpoints'
+  | 'PJSIPShowContacts'
+  | 'PJSIPShowAors'
+  | 'DeviceStateList'
+  | 'ExtensionStateList';
 
 export type Segment =
   | { kind: 'event'; packet: AmiPacket }
@@ -28,10 +38,40 @@ const LIST_BY_MESSAGE: Record<string, ListAction> = {
   'Queue status will follow': 'QueueStatus',
   'Bridge listing will follow': 'BridgeList',
   'Parked calls will follow': 'ParkedCalls',
+  'A listing of Endpoints follows, presented as EndpointList events': 'PJSIPShowEndpoints',
+  'A listing of Contacts follows, presented as ContactList events': 'PJSIPShowContacts',
+  'A listing of AORs follows, presented as AorList events': 'PJSIPShowAors',
+  'Device State Changes will follow': 'DeviceStateList',
+  'Extension Statuses will follow': 'ExtensionStateList',
 };
 
-const LIST_ITEMS = new Set(['CoreShowChannel', 'Status', 'QueueParams', 'QueueMember', 'QueueEntry', 'BridgeListItem', 'ParkedCall']);
+/** How res_pjsip answers a list with nothing in it (08): an error, which is an empty list all the same. */
+const EMPTY_BY_MESSAGE: Record<string, ListAction> = {
+  'No Contacts found': 'PJSIPShowContacts',
+  'No endpoints found': 'PJSIPShowEndpoints',
+  'No AORs found': 'PJSIPShowAors',
+};
+
+const LIST_ITEMS = new Set([
+  'CoreShowChannel',
+  'Status',
+  'QueueParams',
+  'QueueMember',
+  'QueueEntry',
+  'BridgeListItem',
+  'ParkedCall',
+  'EndpointList',
+  'ContactList',
+  'AorList',
+  'DeviceStateChange',
+  'ExtensionStatus',
+]);
 const LIST_ENDS = new Set([
+  'EndpointListComplete',
+  'ContactListComplete',
+  'AorListComplete',
+  'DeviceStateListComplete',
+  'ExtensionStateListComplete',
   'CoreShowChannelsComplete',
   'StatusComplete',
   'QueueStatusComplete',
@@ -54,6 +94,8 @@ export function segments(name: string): Segment[] {
       if (id === undefined) continue;
       if (f.Response === 'Success' && f.EventList === 'start' && LIST_BY_MESSAGE[f.Message]) {
         open.set(id, { action: LIST_BY_MESSAGE[f.Message], items: [] });
+      } else if (f.Response === 'Error' && EMPTY_BY_MESSAGE[(f.Message ?? '').trim()]) {
+        out.push({ kind: 'list', action: EMPTY_BY_MESSAGE[f.Message.trim()], items: [], actionId: id });
       } else if (f.Response === 'Error') {
         out.push({ kind: 'refused', actionId: id, message: f.Message ?? '' });
       }
@@ -161,6 +203,10 @@ export function replay(
       if (s.action === 'QueueStatus') pending.queues = s.items;
       if (s.action === 'BridgeList') pending.bridges = s.items;
       if (s.action === 'ParkedCalls') pending.parked = s.items;
+      if (s.action === 'PJSIPShowContacts') pending.contacts = s.items;
+      if (s.action === 'PJSIPShowEndpoints') pending.endpoints = s.items;
+      if (s.action === 'DeviceStateList') pending.devices = s.items;
+      if (s.action === 'ExtensionStateList') pending.hints = s.items;
     }
     flushAt(stop);
   };

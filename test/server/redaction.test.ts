@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PbxState } from '@/lib/protocol';
 import { loadConfig } from '@/server/config';
 import { queueStats } from '@/lib/ui/queues';
-import { countActiveCalls, maskNumber, maskText, stateForView } from '@/server/realtime/views';
+import { countActiveCalls, maskNumber, maskText, opsForView, stateForView } from '@/server/realtime/views';
+import { emptyState } from '@/lib/pbx/model';
+import { applyOps, upsert } from '@/lib/protocol';
 import { clientPool, json, login, type MirrorClient, startStack, stateAtSameSeq, waitFor, wireCopy, type Stack } from './harness';
 
 let stack: Stack;
@@ -60,6 +62,23 @@ describe('masking', () => {
     expect(maskText('Customer 5550100')).toBe('Customer 55•••00');
     expect(maskText('201')).toBe('201');
     expect(maskText('+49 30 1234 5678')).toBe('+4930••••••78');
+  });
+
+  it("masks a contact's URI where it holds a number, keeps a phone's extension and address, and gives a wallboard no phones", () => {
+    const state = emptyState();
+    applyOps(state, [
+      upsert('endpoints', 'PJSIP/201', { technology: 'PJSIP', resource: '201' }),
+      upsert('contacts', '201/sip:201@127.0.0.1:5070', { uri: 'sip:201@127.0.0.1:5070', endpoint: 'PJSIP/201' }),
+      upsert('contacts', 'carrier/sip:+15551234567@198.51.100.7', { uri: 'sip:+15551234567@198.51.100.7', endpoint: 'PJSIP/carrier' }),
+    ]);
+    const masked = stateForView(state, 'masked');
+    expect(masked.contacts['201/sip:201@127.0.0.1:5070'].uri).toBe('sip:201@127.0.0.1:5070');
+    expect(masked.contacts['carrier/sip:+15551234567@198.51.100.7'].uri).toBe('sip:+1555•••••67@198.51.100.7');
+    const ops = opsForView([upsert('contacts', 'carrier/x', { uri: 'sip:+15551234567@x' })], 'masked', state, 0).ops;
+    expect(ops).toEqual([upsert('contacts', 'carrier/x', { uri: 'sip:+1555•••••67@x' })]);
+    const wall = stateForView(state, 'wallboard');
+    expect([wall.endpoints, wall.contacts]).toEqual([{}, {}]);
+    expect(opsForView([upsert('endpoints', 'PJSIP/201', { deviceState: 'INUSE' })], 'wallboard', state, 0).ops).toEqual([]);
   });
 });
 

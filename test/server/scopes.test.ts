@@ -151,6 +151,43 @@ describe('the scope filter', () => {
     expect(Object.keys(seen.parked)).toEqual(['700|701']);
     expect(Object.keys(seen.spies)).toEqual(['s1']);
   });
+
+  it("sees the endpoints that are an in-scope member's interface or stateInterface, and their contacts only", () => {
+    const state = emptyState();
+    applyOps(state, [
+      upsert('queues', 'sales', {}),
+      upsert('members', 'sales|PJSIP/201', { queue: 'sales', interface: 'PJSIP/201', stateInterface: 'PJSIP/201' }),
+      upsert('members', 'sales|Local/2002@agents/n', { queue: 'sales', interface: 'Local/2002@agents/n', stateInterface: 'PJSIP/202' }),
+      upsert('members', 'support|PJSIP/205', { queue: 'support', interface: 'PJSIP/205', stateInterface: 'PJSIP/205' }),
+      upsert('endpoints', 'PJSIP/201', { technology: 'PJSIP', resource: '201' }),
+      upsert('endpoints', 'PJSIP/202', { technology: 'PJSIP', resource: '202' }),
+      upsert('endpoints', 'PJSIP/205', { technology: 'PJSIP', resource: '205' }),
+      upsert('endpoints', 'PJSIP/209', { technology: 'PJSIP', resource: '209' }),
+      upsert('contacts', '201/sip:201@10.0.0.1', { endpoint: 'PJSIP/201' }),
+      upsert('contacts', '202/sip:202@10.0.0.2', { endpoint: 'PJSIP/202' }),
+      upsert('contacts', '205/sip:205@10.0.0.5', { endpoint: 'PJSIP/205' }),
+      upsert('contacts', '209/sip:209@10.0.0.9', { endpoint: 'PJSIP/209' }),
+    ]);
+    const tracker = new ScopeTracker(sales, state);
+    const seen = tracker.state(state);
+    expect(Object.keys(seen.endpoints).sort()).toEqual(['PJSIP/201', 'PJSIP/202']);
+    expect(Object.keys(seen.contacts).sort()).toEqual(['201/sip:201@10.0.0.1', '202/sip:202@10.0.0.2']);
+    // A registration of an out-of-scope phone never reaches the scope; one of an in-scope phone does.
+    const ops: Op[] = [
+      upsert('contacts', '205/sip:205@10.0.0.5', { status: 'Reachable' }),
+      upsert('contacts', '201/sip:201@10.0.0.1', { status: 'Reachable' }),
+    ];
+    applyOps(state, ops);
+    expect(tracker.update(ops, state)).toEqual([ops[1]]);
+    // The member leaves the scope's queue: its phone and its contact go with it.
+    const leave: Op[] = [['d', 'members', 'sales|PJSIP/201']];
+    applyOps(state, leave);
+    expect(tracker.update(leave, state)).toEqual([
+      ['d', 'members', 'sales|PJSIP/201'],
+      ['d', 'endpoints', 'PJSIP/201'],
+      ['d', 'contacts', '201/sip:201@10.0.0.1'],
+    ]);
+  });
 });
 
 describe('a scoped client on the wire', () => {

@@ -5,7 +5,14 @@ import { dialSuggestions } from '@/lib/ui/suggestions';
 
 const member = (queue: string, iface: string): QueueMember =>
   ({ id: `${queue}|${iface}`, queue, interface: iface, name: iface }) as QueueMember;
-const device = (id: string): Device => ({ id, kind: id.includes('@') ? 'extension' : 'device', state: 'NOT_INUSE', status: 0, since: 0 });
+const device = (id: string): Device => ({
+  id,
+  kind: id.includes('@') ? 'extension' : 'device',
+  state: 'NOT_INUSE',
+  status: 0,
+  since: 0,
+  hint: '',
+});
 function call(id: string, direction: Call['direction'], from: string, to: string, startedAt: number): Call {
   return {
     id,
