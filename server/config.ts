@@ -65,7 +65,14 @@ const envSchema = z.object({
   CALLBOARD_CLI_ALLOW: z
     .string()
     .optional()
-    .transform((v) => (v === undefined ? [...DEFAULT_CLI_ALLOW] : v.split(',').map((r) => r.trim()).filter(Boolean)))
+    .transform((v) =>
+      v === undefined
+        ? [...DEFAULT_CLI_ALLOW]
+        : v
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+    )
     .pipe(z.array(headerValue.min(1).max(200)).max(100, 'at most 100 patterns')),
   CALLBOARD_SEED: z.coerce.number().int().default(1),
   /** Extra origins allowed to open a socket (comma separated), besides the server's own. */
