@@ -9,6 +9,7 @@ import { AgentGrid } from './AgentGrid';
 import { CallsPanel } from './CallsPanel';
 import { LinkBadges } from './LinkBadge';
 import { PbxSwitcher } from './PbxSwitcher';
+import { PhoneCount } from './PhoneCount';
 import { PbxNotices } from './PbxNotices';
 import { ParkedPanel } from './ParkedPanel';
 import { QueueCards } from './QueueCards';
@@ -35,6 +36,7 @@ export function Dashboard() {
             <Logo />
             <PbxSwitcher />
             <div className="ml-auto flex items-center gap-3">
+              <PhoneCount />
               <LinkBadges />
               <UserMenu me={me} />
             </div>
