@@ -5,9 +5,10 @@
  * into single TCP writes (the demo PBX gives the same only by chance), with
  * events right before the list's Response and right after its Complete.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@/server/log';
+import { startScriptedAmi } from '../support/scripted-ami';
 import { PbxSession } from '@/server/pbx-session';
 import { waitFor } from './mirror';
 
@@ -161,32 +162,9 @@ afterEach(async () => {
 });
 
 async function scriptedAsterisk(): Promise<{ port: number; actions: string[]; sockets: net.Socket[] }> {
-  const actions: string[] = [];
-  const sockets: net.Socket[] = [];
-  const server = net.createServer((socket) => {
-    sockets.push(socket);
-    socket.write('Asterisk Call Manager/11.0.0\r\n');
-    let buffered = '';
-    socket.on('data', (chunk) => {
-      buffered += chunk.toString('utf8');
-      let end: number;
-      while ((end = buffered.indexOf('\r\n\r\n')) >= 0) {
-        const headers = new Map(
-          buffered
-            .slice(0, end)
-            .split('\r\n')
-            .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-        );
-        buffered = buffered.slice(end + 4);
-        actions.push(headers.get('action') ?? '');
-        socket.write(answer(headers.get('action') ?? '', headers.get('actionid') ?? ''));
-      }
-    });
-    socket.on('error', () => socket.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { port: (server.address() as net.AddressInfo).port, actions, sockets };
+  const ami = await startScriptedAmi((action, id) => answer(action, id));
+  cleanups.push(() => ami.close());
+  return ami;
 }
 
 function sessionOn(port: number): PbxSession {

@@ -4,9 +4,9 @@
  * optional list is said only in /api/health, a Permission denied is a board
  * warning, and a contact past its expiry goes after one more list.
  */
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@/server/log';
+import { startScriptedAmi } from '../support/scripted-ami';
 import { PbxSession } from '@/server/pbx-session';
 import { CONTACT_GRACE_MS } from '@/server/pbx/contact-expiry';
 import { waitFor } from './mirror';
@@ -81,34 +81,13 @@ afterEach(async () => {
 });
 
 async function scriptedAsterisk(script: Script): Promise<{ port: number; actions: string[] }> {
-  const actions: string[] = [];
-  const server = net.createServer((socket) => {
-    socket.write('Asterisk Call Manager/11.0.0\r\n');
-    let buffered = '';
-    socket.on('data', (chunk) => {
-      buffered += chunk.toString('utf8');
-      let end: number;
-      while ((end = buffered.indexOf('\r\n\r\n')) >= 0) {
-        const headers = new Map(
-          buffered
-            .slice(0, end)
-            .split('\r\n')
-            .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-        );
-        buffered = buffered.slice(end + 4);
-        const action = headers.get('action') ?? '';
-        const id = headers.get('actionid') ?? '';
-        actions.push(action);
-        const asked = actions.filter((a) => a === action).length;
-        const reply = Object.hasOwn(script, action.toLowerCase()) ? script[action.toLowerCase()] : undefined;
-        socket.write(reply ? reply(id, asked) : error(id, `Invalid/unknown command: ${action}`));
-      }
-    });
-    socket.on('error', () => socket.destroy());
+  const ami = await startScriptedAmi((action, id) => {
+    const asked = ami.actions.filter((a) => a === action).length;
+    const reply = Object.hasOwn(script, action.toLowerCase()) ? script[action.toLowerCase()] : undefined;
+    return reply ? reply(id, asked) : error(id, `Invalid/unknown command: ${action}`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { port: (server.address() as net.AddressInfo).port, actions };
+  cleanups.push(() => ami.close());
+  return ami;
 }
 
 function sessionOn(port: number, now?: () => number): PbxSession {
