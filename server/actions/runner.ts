@@ -240,9 +240,7 @@ export class ActionRunner {
     grants: Grants,
   ): Promise<ActionResult> {
     if (request.queue !== undefined) requireQueue(grants, request.queue);
-    const queues = this.memberQueues(pbx, request.interface, request.queue, grants);
-    // Unscoped and no queue named: one QueuePause without Queue, as Asterisk means it.
-    const targets = grants.queues === null && request.queue === undefined ? [undefined] : queues;
+    const targets = this.memberTargets(pbx, request.interface, request.queue, grants);
     requireLink(pbx);
     let message = '';
     for (const queue of targets) {
@@ -259,6 +257,16 @@ export class ActionRunner {
       message = answer.fields.Message ?? message;
     }
     return { ok: true, message: message || (request.paused ? 'Interface paused successfully' : 'Interface unpaused successfully') };
+  }
+
+  /**
+   * The Queue headers to send for a member action: one action without Queue
+   * (Asterisk's "every queue") for an unscoped user who named none, else one
+   * per queue of the member within the user's scope.
+   */
+  private memberTargets(pbx: PbxCommands, iface: string, queue: string | undefined, grants: Grants): (string | undefined)[] {
+    const queues = this.memberQueues(pbx, iface, queue, grants);
+    return grants.queues === null && queue === undefined ? [undefined] : queues;
   }
 
   /** The queues (within the user's scope) that `iface` is a member of; refused when there are none. */
@@ -292,8 +300,7 @@ export class ActionRunner {
     grants: Grants,
   ): Promise<ActionResult> {
     if (request.queue !== undefined) requireQueue(grants, request.queue);
-    const queues = this.memberQueues(pbx, request.interface, request.queue, grants);
-    const targets = grants.queues === null && request.queue === undefined ? [undefined] : queues;
+    const targets = this.memberTargets(pbx, request.interface, request.queue, grants);
     let result: ActionResult = { ok: true, message: '' };
     for (const queue of targets) {
       result = await this.queueCommand(pbx, {
