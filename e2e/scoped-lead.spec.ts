@@ -39,6 +39,9 @@ test('a scoped team lead sees only their queues, set on the users page', async (
   await board.goto('/');
   await expect(board.getByTestId('queue-card')).toHaveCount(1);
   await expect(board.getByTestId('queue-card')).toContainText('sales');
+  // A sales call of its own, so the test does not wait on a lull in the demo's traffic (5[0-4]X enters sales).
+  const placed = await admin.request.post('/api/originate', { data: { from: '101', to: '500' } });
+  expect(placed.status(), await placed.text()).toBe(200);
   await expect(board.getByTestId('call-row').first()).toBeVisible({ timeout: 30_000 });
   await expect(board.locator('body')).not.toContainText('support');
   // Pause and listen are theirs; hanging up, transfer and queue membership are not, and their buttons are absent.
