@@ -5,6 +5,7 @@ import { AgentPanel } from './AgentPanel';
 import { DestinationDialog } from './DestinationDialog';
 import { HangupDialog } from './HangupDialog';
 import { AddMemberDialog, PenaltyDialog, RemoveMemberDialog } from './MemberDialogs';
+import { OriginateDialog } from './OriginateDialog';
 import { PauseDialog } from './PauseDialog';
 
 type Of<K extends OpenDialog['kind']> = Extract<OpenDialog, { kind: K }>;
@@ -22,6 +23,7 @@ export function ActionDialogs() {
       <RemoveMemberDialog target={only(open, 'remove')} onClose={closeDialog} />
       <AddMemberDialog target={only(open, 'add-member')} onClose={closeDialog} />
       <AgentPanel target={only(open, 'agent')} onClose={closeDialog} />
+      <OriginateDialog open={open?.kind === 'originate'} to={only(open, 'originate')?.to} onClose={closeDialog} />
     </>
   );
 }

@@ -17,7 +17,7 @@ const hintStyles = 'placeholder:italic';
  * Places a call: Asterisk first rings `from`, then dials `to`. The toast
  * follows the call until Asterisk's OriginateResponse says how it went.
  */
-export function OriginateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function OriginateDialog({ open, to, onClose }: { open: boolean; to?: string; onClose: () => void }) {
   return (
     <Dialog
       open={open}
@@ -26,7 +26,7 @@ export function OriginateDialog({ open, onClose }: { open: boolean; onClose: () 
       description="Your extension rings first; when you answer, Asterisk dials the number."
     >
       {/* Mounted only while open, so the board's changes don't re-render a closed dialog. */}
-      <OriginateForm onClose={onClose} />
+      <OriginateForm onClose={onClose} to={to} />
     </Dialog>
   );
 }
@@ -37,11 +37,11 @@ function placeable(s: PbxStore) {
   return [...boards.filter((b) => boardLive(s, b)), ...boards.filter((b) => !boardLive(s, b))];
 }
 
-function OriginateForm({ onClose }: { onClose: () => void }) {
+function OriginateForm({ onClose, to }: { onClose: () => void; to?: string }) {
   // Fixed when the dialog opens, like the suggestions: a list that moved under the cursor would be worse than a stale one.
   const [choices] = useState(() => placeable(usePbx.getState()).map((b) => ({ id: b.id, label: b.label, state: b.state })));
   const [pbx, setPbx] = useState(choices[0]?.id ?? '');
-  const [form, setForm] = useState({ from: '', to: '', callerId: '' });
+  const [form, setForm] = useState({ from: '', to: to ?? '', callerId: '' });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const suggest = useMemo<DialSuggestions>(() => {
     const board = choices.find((c) => c.id === pbx);

@@ -6,6 +6,7 @@ import { int, newChannel, readSnapshot, type ChannelSnapshot, type SnapshotKeys 
 import { snapshotFields } from './snapshot';
 import { unparkChannel } from './parking';
 import { endSpiesOf } from './spies';
+import { learnEndpointName } from './endpoints';
 import type { Channel } from './model';
 import { callerId } from './model';
 
@@ -39,6 +40,7 @@ export function createChannel(ch: Changes, channel: Channel): void {
   // A limit may refuse it; the stored Linkedid may be cut to the field length.
   if (!ch.put('channels', channel.id, channel)) return;
   joinCall(ch, ch.state.channels[channel.id].linkedId, channel.id);
+  learnEndpointName(ch, channel);
 }
 
 /**

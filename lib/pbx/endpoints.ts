@@ -19,8 +19,8 @@
  */
 import type { Op } from '../protocol';
 import { Changes } from './changes';
-import { int, type Fields } from './fields';
-import { contactId, endpointId, type Contact, type PbxState } from './model';
+import { deviceOf, int, type Fields } from './fields';
+import { contactId, endpointId, type Channel, type Contact, type PbxState } from './model';
 
 const PJSIP = 'PJSIP';
 
@@ -43,7 +43,7 @@ const deviceStateOf = (text: string | undefined): string => (text ? (DEVICE_STAT
 function ensureEndpoint(ch: Changes, technology: string, resource: string): string {
   const id = endpointId(technology, resource);
   if (ch.state.endpoints[id] === undefined) {
-    ch.put('endpoints', id, { technology, resource, aors: '', deviceState: ch.state.devices[id]?.state ?? '' });
+    ch.put('endpoints', id, { technology, resource, aors: '', deviceState: ch.state.devices[id]?.state ?? '', name: '' });
   }
   return id;
 }
@@ -85,6 +85,24 @@ export function onContactStatus(ch: Changes, f: Fields): void {
   } else {
     ch.put('contacts', id, { endpoint, status, rttUsec });
   }
+}
+
+/**
+ * A new channel of an endpoint's own (`PJSIP/201-0000002a`) that carries the
+ * endpoint's number as its caller ID: a call the phone placed, whose caller ID
+ * name is the phone's. A leg dialled to the phone carries the caller's.
+ */
+export function learnEndpointName(ch: Changes, channel: Pick<Channel, 'name' | 'callerNum' | 'callerName'>): void {
+  const id = deviceOf(channel.name);
+  const e = ch.state.endpoints[id];
+  const name = channel.callerName;
+  if (e === undefined || !name || name === '<unknown>' || name === e.name || channel.callerNum !== e.resource) return;
+  ch.put('endpoints', id, { name });
+}
+
+/** After the endpoint list: names from the calls already up when we connected (the channel list came first). */
+export function learnEndpointNames(ch: Changes): void {
+  for (const id in ch.state.channels) learnEndpointName(ch, ch.state.channels[id]);
 }
 
 /** A DeviceStateChange of an endpoint's device is its device state. */
@@ -155,7 +173,15 @@ export function syncEndpoints(ch: Changes, items: Fields[]): void {
   }
   const named = new Set<string>();
   for (const [id, f] of listed) {
-    ch.put('endpoints', id, { technology: PJSIP, resource: f.ObjectName, aors: f.Aor ?? '', deviceState: deviceStateOf(f.DeviceState) });
+    const known = ch.state.endpoints[id] !== undefined;
+    ch.put('endpoints', id, {
+      technology: PJSIP,
+      resource: f.ObjectName,
+      aors: f.Aor ?? '',
+      deviceState: deviceStateOf(f.DeviceState),
+      // The learnt name outlives a resync: no list says it, so no list can unsay it.
+      ...(known ? {} : { name: '' }),
+    });
     if (ch.state.endpoints[id] === undefined) continue; // refused by a bound
     for (const c of namedContacts(f.Contacts)) {
       named.add(c.id);
@@ -192,7 +218,8 @@ export function syncDevices(ch: Changes, items: Fields[]): void {
   for (const id of Object.keys(ch.state.devices)) if (ch.state.devices[id].kind === 'device' && !listed.has(id)) ch.del('devices', id);
   for (const [id, state] of listed) {
     const prev = ch.state.devices[id];
-    if (prev === undefined) ch.put('devices', id, { kind: 'device', state, status: -1, since: ch.at, hint: '' });
+    // A list says what the state is, not since when: unknown until an event changes it.
+    if (prev === undefined) ch.put('devices', id, { kind: 'device', state, status: -1, since: 0, hint: '' });
     else if (prev.state !== state) ch.put('devices', id, { state, since: ch.at });
     onEndpointDeviceState(ch, id, state);
   }
@@ -203,16 +230,17 @@ export function syncHints(ch: Changes, items: Fields[]): void {
   const listed = new Map<string, Fields>();
   for (const f of items) if (f.Exten !== undefined) listed.set(`${f.Exten}@${f.Context ?? ''}`, f);
   for (const id of Object.keys(ch.state.devices)) if (ch.state.devices[id].kind === 'extension' && !listed.has(id)) ch.del('devices', id);
-  for (const [id, f] of listed) putHint(ch, id, f);
+  for (const [id, f] of listed) putHint(ch, id, f, true);
 }
 
 /** An ExtensionStatus, event or list item. */
-export function putHint(ch: Changes, id: string, f: Fields): void {
+export function putHint(ch: Changes, id: string, f: Fields, listed = false): void {
   const status = int(f.Status, -1);
   const state = f.StatusText ?? '';
   const prev = ch.state.devices[id];
   const hint = f.Hint ?? prev?.hint ?? '';
-  if (prev === undefined) ch.put('devices', id, { kind: 'extension', state, status, since: ch.at, hint });
+  // From a list (its items carry no Timestamp) the moment is unknown; from an event it is the event's.
+  if (prev === undefined) ch.put('devices', id, { kind: 'extension', state, status, since: listed ? 0 : ch.at, hint });
   else if (prev.status !== status || prev.state !== state) ch.put('devices', id, { state, status, since: ch.at, hint });
   else ch.put('devices', id, { hint });
 }

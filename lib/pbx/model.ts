@@ -139,6 +139,7 @@ export interface Device {
   state: string;
   /** ExtensionStatus numeric status, -1 when not known. */
   status: number;
+  /** When it entered its state, as an event told us; 0 when only a list said it (lists carry no time). */
   since: number;
   /** A hint's devices as the dialplan names them (`PJSIP/201`, `PJSIP/201&Custom:201`); '' for a device. */
   hint: string;
@@ -148,7 +149,7 @@ export interface Device {
  * A phone or trunk as the channel driver configures it (PJSIPShowEndpoints,
  * PeerStatus). Its registrations are in `contacts`, by `Contact.endpoint`.
  * None of the lists read on connect gives a display name (that is in
- * PJSIPShowEndpoint, one action per endpoint), so there is none here.
+ * PJSIPShowEndpoint, one action per endpoint): `name` is learnt from calls.
  */
 export interface Endpoint {
   /** `technology/resource`, as a Dial or a queue member names it: `PJSIP/201`. */
@@ -159,6 +160,12 @@ export interface Endpoint {
   aors: string;
   /** Its device state as DeviceStateChange spells it (`NOT_INUSE`, `UNAVAILABLE`…); '' when not known. */
   deviceState: string;
+  /**
+   * The caller ID name its own calls carry (a Newchannel of `PJSIP/201-…` whose
+   * CallerIDNum is `201`): learnt from traffic and kept while the endpoint
+   * lasts, since no list read on connect says it. '' until it calls out.
+   */
+  name: string;
 }
 
 /**

@@ -15,7 +15,7 @@ import { createChannel, destroyChannel, removeQueueCaller, updateChannel } from 
 import { SELF, hms, int, isLocal, newChannel, readSnapshot, type Fields } from './fields';
 import { ENTITY_KINDS, type Channel, type PbxState } from './model';
 import { callerId, memberId } from './model';
-import { syncContacts, syncDevices, syncEndpoints, syncHints } from './endpoints';
+import { learnEndpointNames, syncContacts, syncDevices, syncEndpoints, syncHints } from './endpoints';
 import { syncParked } from './parking';
 import { callerFields, putMember, queueFromParams, removeMember } from './queues';
 import { syncSpies } from './spies';
@@ -93,11 +93,13 @@ function reconcile(ch: Changes, lists: ResyncLists): void {
       ch,
       lists.contacts.map((p) => p.fields),
     );
-  if (lists.endpoints !== undefined)
+  if (lists.endpoints !== undefined) {
     syncEndpoints(
       ch,
       lists.endpoints.map((p) => p.fields),
     );
+    learnEndpointNames(ch);
+  }
   if (lists.devices !== undefined)
     syncDevices(
       ch,

@@ -12,7 +12,8 @@ export type OpenDialog =
   | { kind: 'penalty'; pbx: string; interface: string; name: string }
   | { kind: 'remove'; pbx: string; interface: string; name: string; queue: string }
   | { kind: 'add-member'; pbx: string; queue: string }
-  | { kind: 'agent'; pbx: string; interface: string };
+  | { kind: 'agent'; pbx: string; interface: string }
+  | { kind: 'originate'; to: string };
 
 export const useDialog = create<{ open: OpenDialog | null }>()(() => ({ open: null }));
 

@@ -1,5 +1,5 @@
 /** Who is looking at the page. The server gates pages; a 401 here means the session ended. */
-import { useEffect, useState } from 'react';
+import { createContext, useContext, useEffect, useState } from 'react';
 import type { Role } from '../protocol';
 import type { ActionKind } from '../grants';
 
@@ -52,3 +52,8 @@ export async function logout(): Promise<void> {
     location.assign('/login');
   }
 }
+
+/** The page's `useMe`, for the components under its frame (a tile's click-to-call needs the user's phone). */
+export const MeContext = createContext<Me | null>(null);
+
+export const useMeInFrame = (): Me | null => useContext(MeContext);

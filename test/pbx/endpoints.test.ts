@@ -4,7 +4,7 @@ import type { AmiPacket } from '../../lib/ami/packet';
 import { contactsDue, DriftRecorder, emptyState, expireContacts, resync, step, type PbxState } from '../../lib/pbx';
 import { applyOps } from '../../lib/protocol';
 import { phoneCounts } from '../../lib/ui/phones';
-import { ev } from './events';
+import { chanEv, ev, snapshot } from './events';
 
 const NOW = 1_796_114_300_000;
 const URI = 'sip:201@127.0.0.1:5070';
@@ -53,7 +53,14 @@ describe('endpoints from events', () => {
       [ev('PeerStatus', { ChannelType: 'PJSIP', Peer: 'PJSIP/201', PeerStatus: 'Reachable' }), contactStatus('NonQualified')],
       mirror,
     );
-    expect(state.endpoints['PJSIP/201']).toEqual({ id: 'PJSIP/201', technology: 'PJSIP', resource: '201', aors: '', deviceState: '' });
+    expect(state.endpoints['PJSIP/201']).toEqual({
+      id: 'PJSIP/201',
+      technology: 'PJSIP',
+      resource: '201',
+      aors: '',
+      deviceState: '',
+      name: '',
+    });
     expect(state.contacts[ID]).toMatchObject({
       aor: '201',
       uri: URI,
@@ -112,6 +119,46 @@ describe('endpoints from events', () => {
     run(state, [ev('DeviceStateChange', { Device: 'PJSIP/trunk', State: 'INUSE' })]);
     expect(state.endpoints).toEqual({});
     expect(state.devices['PJSIP/trunk']).toMatchObject({ kind: 'device', state: 'INUSE', hint: '' });
+  });
+});
+
+describe("an endpoint's name, learnt from its calls", () => {
+  it('takes the caller ID name of a call the phone placed, not of one it was dialled for, and keeps it through a resync', () => {
+    const state = emptyState();
+    const mirror = emptyState();
+    applyOps(mirror, resync(state, { endpoints: [endpointItem('201', ''), endpointItem('202', '')] }, NOW));
+    run(
+      state,
+      [
+        chanEv('Newchannel', { uid: '1.1', name: 'PJSIP/201-00000001', num: '201', cname: 'Alice Martin' }),
+        // Asterisk dials 202 for a caller: the new leg carries the caller's identity.
+        chanEv('Newchannel', { uid: '1.2', name: 'PJSIP/202-00000002', num: '28001', cname: 'S Novak', linkedid: '1.1' }),
+        // No name configured: Asterisk says <unknown>.
+        chanEv('Newchannel', { uid: '1.3', name: 'PJSIP/202-00000003', num: '202' }),
+      ],
+      mirror,
+    );
+    expect(state.endpoints['PJSIP/201'].name).toBe('Alice Martin');
+    expect(state.endpoints['PJSIP/202'].name).toBe('');
+    expect(mirror.endpoints).toEqual(state.endpoints);
+    applyOps(mirror, resync(state, { endpoints: [endpointItem('201', ''), endpointItem('202', '')] }, NOW, { drift: new DriftRecorder() }));
+    expect(state.endpoints['PJSIP/201'].name).toBe('Alice Martin');
+    expect(mirror.endpoints).toEqual(state.endpoints);
+  });
+  it('on connect, from the calls already up: the channel list is read before the endpoint list', () => {
+    const state = emptyState();
+    const call = { uid: '2.1', name: 'PJSIP/201-00000007', num: '201', cname: 'Alice Martin' };
+    resync(
+      state,
+      {
+        channels: [
+          item('CoreShowChannel', { ...snapshot(call), Application: 'Dial', ApplicationData: '', Duration: '00:00:12', BridgeId: '' }),
+        ],
+        endpoints: [endpointItem('201', '')],
+      },
+      NOW,
+    );
+    expect(state.endpoints['PJSIP/201'].name).toBe('Alice Martin');
   });
 });
 

@@ -1,0 +1,34 @@
+'use client';
+/** The board's sections. Plain links: each page opens its own socket, and the browser's back button does the rest. */
+import { usePathname } from 'next/navigation';
+
+const SECTIONS = [
+  { href: '/', label: 'Calls' },
+  { href: '/phones', label: 'Phones' },
+  { href: '/system', label: 'System' },
+] as const;
+
+export function SectionNav() {
+  const path = usePathname();
+  return (
+    <nav aria-label="Sections" className="flex items-center gap-0.5 text-sm">
+      {SECTIONS.map((s) => {
+        const current = s.href === '/' ? path === '/' : path === s.href || path.startsWith(`${s.href}/`);
+        return (
+          <a
+            key={s.href}
+            href={s.href}
+            aria-current={current ? 'page' : undefined}
+            className={`rounded-md px-2 py-1 font-medium ${
+              current
+                ? 'bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-white'
+                : 'text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-900 dark:hover:text-white'
+            }`}
+          >
+            {s.label}
+          </a>
+        );
+      })}
+    </nav>
+  );
+}
