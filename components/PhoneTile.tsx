@@ -24,7 +24,7 @@ function registrationLine(p: Phone): string {
   const parts: string[] = [r.address];
   if (r.rttMs >= 0) parts.push(`${r.rttMs < 10 ? r.rttMs.toFixed(1) : Math.round(r.rttMs)} ms`);
   else if (r.status === 'Unreachable') parts.push('does not answer');
-  else if (r.status === '' || r.status === 'Unknown') parts.push('not qualified yet');
+  else if (r.status === '' || r.status === 'Unknown') parts.push('status not known');
   parts.push(r.userAgent);
   return parts.filter(Boolean).join(' · ');
 }

@@ -96,6 +96,13 @@ export interface DemoPbx {
   setTraffic(options: TrafficOptions): void;
   /** Starts one random call now, whatever the traffic settings (tests, demos). */
   placeCall(): void;
+  /** A phone's own doings, in 08's event order: false when there is no such phone or nothing to do. */
+  readonly phones: {
+    /** The phone sends REGISTER with Expires 0. */
+    unregister(exten: string): boolean;
+    /** The phone registers again. */
+    register(exten: string): boolean;
+  };
 }
 
 const MAX_RECORDED = 16 * 1024 * 1024;
@@ -274,5 +281,19 @@ export async function startDemoPbx(options: DemoPbxOptions = {}): Promise<DemoPb
     },
     setTraffic: (t) => host.setTraffic(t),
     placeCall: () => host.traffic.startCall(),
+    phones: {
+      unregister: (exten) => {
+        const e = host.registrar.get(exten);
+        if (!e?.contact) return false;
+        host.registrar.remove(e);
+        return true;
+      },
+      register: (exten) => {
+        const e = host.registrar.get(exten);
+        if (!e || e.contact || e.kind === 'lobby') return false;
+        host.registrar.register(e);
+        return true;
+      },
+    },
   };
 }
