@@ -84,3 +84,26 @@ test('wallboard: a main landmark, an h1, and no serious violation', async ({ pag
   await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
   expect(await seriousViolations(page)).toEqual([]);
 });
+
+test('phones page, light and dark, desktop and phone-sized: no serious violation', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const context = await loggedIn(browser, 'supervisor');
+  for (const t of ['light', 'dark'] as const) {
+    for (const viewport of [
+      { width: 1440, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      const page = await context.newPage();
+      await theme(page, t);
+      await page.setViewportSize(viewport);
+      await page.goto('/phones');
+      await expect(page.getByTestId('link-badge')).toHaveText('Live');
+      await expect(page.getByTestId('phone-tile').first()).toBeVisible();
+      expect(await seriousViolations(page), `phones ${t} ${viewport.width}px`).toEqual([]);
+      // Nothing wider than the screen: the grid is one column on a phone.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await page.close();
+    }
+  }
+  await context.close();
+});
