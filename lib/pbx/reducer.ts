@@ -28,6 +28,7 @@ import {
 } from './queues';
 import { endSpiesOf, onSpyStart, onSpyStop, refreshSpyMode } from './spies';
 import { snapshotFields } from './snapshot';
+import { fromFullyBooted } from './system';
 import { isTrunkChannel, type TrunkPredicate } from './trunk';
 
 export interface StepOptions {
@@ -109,7 +110,7 @@ const HANDLERS = new Map<string, Handler>([
   ['ChanSpyStart', decoded(onSpyStart)],
   ['ChanSpyStop', decoded(onSpyStop)],
   ['OriginateResponse', decoded(onOriginateResponse)],
-  ['FullyBooted', (ch) => ch.status({ fullyBooted: true })],
+  ['FullyBooted', decoded((ch, f) => ch.status({ fullyBooted: true, system: fromFullyBooted(ch.state.pbx.system, f, ch.at) }))],
   ['Shutdown', (ch) => ch.status({ fullyBooted: false })],
 ]);
 
