@@ -7,6 +7,7 @@
  * - CoreSettings: versions, system name and the configured limits.
  * - CoreStatus: start and last reload as the PBX's local wall-clock time,
  *   with no zone (ast_localtime), and the channel and call counts.
+ * - Reload (read=system): the moment of a reload, as it happens.
  *
  * To turn CoreStatus's local times into instants the PBX's zone is needed.
  * FullyBooted gives the start as an instant; the same start as local time,
@@ -59,20 +60,34 @@ export function fromCoreSettings(prev: PbxSystem, f: Fields): PbxSystem {
 }
 
 /**
+ * A Reload event: ast_module_reload stamps the reload time before it looks
+ * for the module, so every outcome moves it but a reload queued before the
+ * boot finished (1) and one refused because another runs (4) (loader.c).
+ */
+export function fromReload(prev: PbxSystem, f: Fields, at: number): PbxSystem {
+  if (f.Status === '1' || f.Status === '4') return prev;
+  return { ...prev, reloadedAt: at };
+}
+
+/**
  * CoreStatus answered at `at`. `fallbackOffsetMin` is the zone assumed when
  * no FullyBooted tells the PBX's (minutes east of UTC, as
  * `-new Date().getTimezoneOffset()` gives it).
+ *
+ * The reload time is matched against the reload instant already known (from
+ * FullyBooted's LastReload or a Reload event's time) on its own: a reload in
+ * summer on a PBX that started in winter is an hour further from UTC.
  */
 export function fromCoreStatus(prev: PbxSystem, f: Fields, fallbackOffsetMin: number, at: number): PbxSystem {
   const startLocal = localAsUtc(f.CoreStartupDate, f.CoreStartupTime);
   const reloadLocal = localAsUtc(f.CoreReloadDate, f.CoreReloadTime);
   const inferred = startLocal === undefined ? undefined : inferUtcOffset(startLocal, prev.bootedAt);
   const utcOffsetMin = inferred ?? fallbackOffsetMin;
-  const toEpoch = (local: number | undefined) => (local === undefined ? 0 : local - utcOffsetMin * 60_000);
+  const reloadOffsetMin = (reloadLocal === undefined ? undefined : inferUtcOffset(reloadLocal, prev.reloadedAt)) ?? utcOffsetMin;
   return {
     ...prev,
-    startedAt: toEpoch(startLocal),
-    reloadedAt: toEpoch(reloadLocal),
+    startedAt: startLocal === undefined ? 0 : startLocal - utcOffsetMin * 60_000,
+    reloadedAt: reloadLocal === undefined ? 0 : reloadLocal - reloadOffsetMin * 60_000,
     utcOffsetMin,
     utcOffsetKnown: inferred !== undefined,
     currentCalls: num(f.CoreCurrentCalls),
@@ -90,10 +105,10 @@ export function localAsUtc(date: string | undefined, time: string | undefined): 
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** The zone's offset in minutes from a local start (read as UTC) and the same start as an instant; undefined when they do not match. */
-export function inferUtcOffset(startLocalAsUtc: number, bootedAt: number): number | undefined {
-  if (bootedAt <= 0) return undefined;
-  const diff = startLocalAsUtc - bootedAt;
+/** The zone's offset in minutes from a local time (read as UTC) and the same moment as an instant; undefined when they do not match. */
+export function inferUtcOffset(localAsUtcMs: number, instant: number): number | undefined {
+  if (instant <= 0) return undefined;
+  const diff = localAsUtcMs - instant;
   const quarters = Math.round(diff / QUARTER_HOUR_MS);
   if (Math.abs(diff - quarters * QUARTER_HOUR_MS) > MAX_RESIDUAL_MS) return undefined;
   const minutes = quarters * 15;

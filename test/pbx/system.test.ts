@@ -5,6 +5,7 @@ import { parseAll } from '../../lib/ami/parser';
 import { emptyPbxSystem, emptyState, step } from '../../lib/pbx';
 import { fromCoreSettings, fromCoreStatus, fromFullyBooted, inferUtcOffset, localAsUtc } from '../../lib/pbx/system';
 import { transcriptPath } from '../fixtures/transcripts';
+import { ev } from './events';
 
 const packets = parseAll(readFileSync(transcriptPath('08-phones-and-system'))).packets;
 const byActionId = (id: string) => packets.find((p) => p.fields.ActionID === id && p.fields.Response === 'Success')!.fields;
@@ -28,6 +29,15 @@ describe('FullyBooted', () => {
     expect(ops).toHaveLength(1);
     // The same FullyBooted again changes nothing.
     expect(step(state, fullyBooted, BOOTED_SEEN_AT)).toEqual([]);
+  });
+});
+
+describe('Reload', () => {
+  it('moves the reload time, except for a reload queued before the boot or refused as one runs already', () => {
+    const state = emptyState();
+    step(state, ev('Reload', { Module: 'res_pjsip.so', Status: '6', Timestamp: '1796114300.5' }), 0);
+    expect(state.pbx.system.reloadedAt).toBe(1_796_114_300_500);
+    for (const s of ['1', '4']) expect(step(state, ev('Reload', { Module: 'All', Status: s }), 1_796_114_400_000)).toEqual([]);
   });
 });
 
@@ -82,6 +92,25 @@ describe('CoreStatus', () => {
     const stale = { ...booted, bootedAt: booted.bootedAt - 7 * 60_000 };
     expect(fromCoreStatus(stale, coreStatus, 0, BOOTED_SEEN_AT).utcOffsetKnown).toBe(false);
     expect(inferUtcOffset(localAsUtc('2026-12-01', '08:36:02')!, STARTED_MS - 15 * 3_600_000)).toBeUndefined();
+  });
+
+  it("reads a reload in another season of the zone with that season's offset", () => {
+    // Started in winter at UTC+1, reloaded in summer at UTC+2; the Reload event gave the reload's instant.
+    const reloadAt = STARTED_MS + 200 * 86_400_000;
+    const local = (ms: number, offset: number) => new Date(ms + offset * 60_000).toISOString();
+    const fields = {
+      ...coreStatus,
+      CoreStartupDate: local(STARTED_MS, 60).slice(0, 10),
+      CoreStartupTime: local(STARTED_MS, 60).slice(11, 19),
+      CoreReloadDate: local(reloadAt, 120).slice(0, 10),
+      CoreReloadTime: local(reloadAt, 120).slice(11, 19),
+    };
+    const state = emptyState();
+    state.pbx.system = booted;
+    step(state, ev('Reload', { Module: 'All', Status: '0', Timestamp: String((reloadAt + 1500) / 1000) }), 0);
+    expect(state.pbx.system.reloadedAt).toBe(reloadAt + 1500);
+    const s = fromCoreStatus(state.pbx.system, fields, 0, reloadAt + 2000);
+    expect(s).toMatchObject({ utcOffsetMin: 60, startedAt: STARTED_MS, reloadedAt: reloadAt });
   });
 
   it('gives 0 for a time it cannot read', () => {
