@@ -39,7 +39,8 @@ export interface SystemInfoOptions {
   fallbackUtcOffsetMin?: (at: number) => number;
 }
 
-const serverZone = (at: number) => -new Date(at).getTimezoneOffset();
+// `|| 0`: in UTC the negation is -0, which Object.is (and so a test) tells from 0.
+const serverZone = (at: number) => -new Date(at).getTimezoneOffset() || 0;
 
 export class SystemInfo {
   readonly events = new EventRate();
