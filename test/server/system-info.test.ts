@@ -83,7 +83,7 @@ async function scriptedAsterisk(overrides: Script = {}): Promise<ScriptedAmi> {
   return ami;
 }
 
-function sessionOn(port: number): { session: PbxSession; systemOps: Op[] } {
+function sessionOn(port: number, systemCheckMs = 0): { session: PbxSession; systemOps: Op[] } {
   const session = new PbxSession({
     ami: { host: '127.0.0.1', port, username: 'cb', secret: 'pw', tls: false },
     log: createLogger('silent'),
@@ -91,8 +91,8 @@ function sessionOn(port: number): { session: PbxSession; systemOps: Op[] } {
     demo: false,
     now: () => NOW,
     client: { authType: 'plain', backoff: { initialMs: 10, maxMs: 20, factor: 1, jitter: 0 } },
-    // The tests run the checks themselves.
-    systemCheckMs: 0,
+    // The tests run the checks themselves, but one.
+    systemCheckMs,
     contactCheckMs: 0,
   });
   const systemOps: Op[] = [];
@@ -144,6 +144,14 @@ describe('the system info of a PBX', () => {
     await session.systemInfo.check();
     expect(systemOps.length).toBe(before + 1);
     expect(session.state.pbx.system.processedCalls).toBe(5);
+  });
+
+  it("the session's timer asks CoreStatus every systemCheckMs", async () => {
+    const ami = await scriptedAsterisk();
+    const { session } = sessionOn(ami.port, 20);
+    await waitFor(() => count(ami.actions, 'CoreStatus') >= 3, 'three checks');
+    expect(count(ami.actions, 'CoreSettings')).toBe(1);
+    expect(session.state.pbx.system.checkMs).toBe(20);
   });
 
   it('a Reload event reads both again, and moves the reload time at once', async () => {
