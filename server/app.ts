@@ -108,6 +108,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
         eventFilter: config.amiFilter,
         limits: config.limits,
         driftCheckMs: config.driftCheckMs,
+        systemCheckMs: config.systemCheckMs,
         client: opts.amiClient,
       }),
   );

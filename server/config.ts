@@ -31,6 +31,7 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 /** Defaults of the bounds (README: configuration). */
 export const DEFAULT_LIMITS = { maxChannels: 20_000, maxDevices: 20_000, maxListItems: 50_000, maxFieldLength: 1024 } as const;
 export const DEFAULT_DRIFT_CHECK_MINUTES = 15;
+export const DEFAULT_SYSTEM_CHECK_SECONDS = 60;
 
 const envSchema = z.object({
   /** A JSON file listing several PBXs (server/pbx-config.ts); instead of the AMI_* variables. */
@@ -94,6 +95,12 @@ const envSchema = z.object({
     .min(0)
     .max(24 * 60)
     .default(DEFAULT_DRIFT_CHECK_MINUTES),
+  /** Seconds between CoreStatus reads for the system panel (call counts); 0: only on connect and after a reload. */
+  CALLBOARD_SYSTEM_CHECK_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 3600)
+    .default(DEFAULT_SYSTEM_CHECK_SECONDS),
   /** HTTPS: PEM certificate (chain) and key files; both or neither. */
   CALLBOARD_TLS_CERT: z.string().trim().optional(),
   CALLBOARD_TLS_KEY: z.string().trim().optional(),
@@ -149,6 +156,8 @@ export interface Config {
   limits: PbxLimits;
   /** ms between drift checks; 0: none. */
   driftCheckMs: number;
+  /** ms between CoreStatus reads (server/pbx/system-info.ts); 0: none but on connect and reload. */
+  systemCheckMs: number;
   /** Roles whose clients get caller numbers masked, by the server, in the socket and in REST. */
   maskNumbers: ('viewer' | 'supervisor')[];
   snapshotsPerMinute: number;
@@ -227,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFieldLength: e.CALLBOARD_MAX_FIELD_LENGTH,
     },
     driftCheckMs: Math.round(e.CALLBOARD_DRIFT_CHECK_MINUTES * 60_000),
+    systemCheckMs: Math.round(e.CALLBOARD_SYSTEM_CHECK_SECONDS * 1000),
     maskNumbers: /^(?:off|none)$/.test(e.CALLBOARD_MASK_NUMBERS)
       ? []
       : [...new Set(e.CALLBOARD_MASK_NUMBERS.split(',').map((r) => r.trim() as 'viewer' | 'supervisor'))],

@@ -6,14 +6,17 @@
  * - resync-runner.ts: the lists on every connect, after a Reload, on a drift
  *   check or on demand, live only once every list succeeded, retried with
  *   backoff; drift.ts counts what the checks found;
- * - extras.ts: the exclude Filter and Asterisk's version (CoreSettings);
+ * - extras.ts: the exclude Filter;
+ * - system-info.ts: what Asterisk says about itself (CoreSettings, CoreStatus)
+ *   and the link's event rate, for the system panel;
  * - notices.ts: the warnings the board shows.
  *
  * What stays here is the event path: every packet through `step`, in the
  * order that puts each list at its place in the stream, and the one op path
  * (`apply`) every change takes on its way to the listeners. While the link is
  * down the last state stays, marked stale by the link status. Steady state
- * sends nothing but the client's Ping keepalive.
+ * sends nothing but the client's Ping keepalive and the system panel's
+ * CoreStatus (once a minute by default).
  */
 import { AmiClient, type AmiAction, type AmiEvent, type AmiResult, type AmiWarningKind } from '@/lib/ami/client';
 import { DEFAULT_BACKOFF, type BackoffOptions } from '@/lib/ami/backoff';
@@ -32,6 +35,7 @@ import { LinkState } from './pbx/link-state';
 import { BoardNotices, CHANNEL_KINDS, DEVICE_KINDS } from './pbx/notices';
 import { CONTACT_CHECK_MS, ContactExpiry } from './pbx/contact-expiry';
 import { ResyncRunner } from './pbx/resync-runner';
+import { SystemInfo } from './pbx/system-info';
 
 export type { DriftStatus, ResyncReason } from './pbx/drift';
 
@@ -82,6 +86,8 @@ export interface PbxSessionOptions {
   driftCheckMs?: number;
   /** ms between checks for contacts past their expiry (contact-expiry.ts); 0 turns them off. Default 30 s. */
   contactCheckMs?: number;
+  /** ms between CoreStatus checks for the system panel (system-info.ts); 0 turns them off. Default 60 s. */
+  systemCheckMs?: number;
   /** Time a list may take, ms (default 30 s). */
   listTimeoutMs?: number;
   /** Backoff between retries of a failed list. */
@@ -103,6 +109,8 @@ export class PbxSession {
   private readonly lists: ResyncRunner;
   private readonly contactCheckMs: number;
   private readonly extras: ConnectExtras;
+  /** The system panel's figures (server/pbx/system-info.ts). */
+  readonly systemInfo: SystemInfo;
   /** Removes registrations that ended without an event (server/pbx/contact-expiry.ts). */
   readonly contactExpiry: ContactExpiry;
   /** Events queued as microtasks and not yet applied: later ones must queue behind them. */
@@ -171,6 +179,17 @@ export class PbxSession {
       timeoutMs: listTimeoutMs,
       filter: opts.eventFilter !== false,
     });
+    this.systemInfo = new SystemInfo({
+      client: this.client,
+      state: this.state,
+      apply,
+      log: this.log,
+      generation,
+      connected: () => this.connected,
+      now: this.now,
+      timeoutMs: listTimeoutMs,
+      ...(opts.systemCheckMs === undefined ? {} : { checkMs: opts.systemCheckMs }),
+    });
     this.link = new LinkState({
       state: this.state,
       apply,
@@ -181,7 +200,8 @@ export class PbxSession {
         // Written before the lists' actions: Asterisk runs a session's actions in order.
         this.extras.beforeLists();
         this.lists.onConnect();
-        this.extras.afterLists();
+        // After the lists' first action: the panel can wait, the board's truth cannot.
+        this.systemInfo.onConnect();
       },
       onDown: () => this.lists.stop(),
     });
@@ -206,11 +226,13 @@ export class PbxSession {
 
   start(): void {
     this.client.start();
+    this.systemInfo.start();
     if (this.contactCheckMs > 0) this.contactExpiry.start();
   }
 
   stop(): void {
     this.contactExpiry.stop();
+    this.systemInfo.stop();
     this.lists.stop();
     this.client.stop();
   }
@@ -248,7 +270,9 @@ export class PbxSession {
    * list lands at its exact place in the stream, not after the whole chunk.
    */
   private onEvent(event: AmiEvent): void {
-    this.link.heard(this.now());
+    const now = this.now();
+    this.link.heard(now);
+    this.systemInfo.heard(now);
     if (!this.lists.listOpen && this.queuedEvents === 0) {
       this.applyEvent(event);
       return;
@@ -273,7 +297,10 @@ export class PbxSession {
       this.flushNotices();
     }
     this.apply(ops, true);
-    if (name === 'Reload') this.lists.afterReload();
+    if (name === 'Reload') {
+      this.lists.afterReload();
+      this.systemInfo.afterReload();
+    }
   }
 
   /**

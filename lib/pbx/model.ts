@@ -239,6 +239,46 @@ export interface Spy {
 
 export type LinkState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed';
 
+/**
+ * What Asterisk says about itself (CoreSettings, CoreStatus, FullyBooted;
+ * lib/pbx/system.ts reads them). Sent whole in a status op: it is one small
+ * object and changes at most once a check.
+ */
+export interface PbxSystem {
+  /** CoreSettings; '' until it answers. */
+  amiVersion: string;
+  asteriskVersion: string;
+  systemName: string;
+  /** CoreMaxCalls (asterisk.conf maxcalls); 0 = no limit. */
+  maxCalls: number;
+  /** CoreMaxLoadAvg (maxload); 0 = no limit. */
+  maxLoadAvg: number;
+  /** When Asterisk started and last reloaded, ms since the epoch; 0 = not known. */
+  startedAt: number;
+  reloadedAt: number;
+  /** When FullyBooted said Asterisk started (event time less Uptime); 0 = no FullyBooted on this state (no read=system). */
+  bootedAt: number;
+  /** The PBX's zone, minutes east of UTC: CoreStatus gives local times with no zone. */
+  utcOffsetMin: number;
+  /** False while `utcOffsetMin` is the server's own zone, assumed because no FullyBooted told the PBX's. */
+  utcOffsetKnown: boolean;
+  /** CoreStatus: channels up now (ast_active_channels counts channels, not calls), and calls since start. */
+  currentCalls: number;
+  processedCalls: number;
+  /** When a CoreStatus answer last changed these figures; 0 = never. An answer that changes nothing sends nothing. */
+  checkedAt: number;
+  /** ms between CoreStatus checks; 0 = only on connect and after a reload. */
+  checkMs: number;
+  /** Asterisk's answer when it refused CoreSettings or CoreStatus (they need write=system or write=reporting); '' when not. */
+  refused: string;
+}
+
+/** What the AMI link carries, counted by the server: events a second over the last 10 s, and events since the link came up. */
+export interface LinkEvents {
+  perSec: number;
+  total: number;
+}
+
 export interface PbxStatus {
   link: LinkState;
   linkSince: number;
@@ -255,6 +295,8 @@ export interface PbxStatus {
   demo: boolean;
   /** A short label for this PBX, e.g. its host. */
   label: string;
+  system: PbxSystem;
+  linkEvents: LinkEvents;
   /** Calls in progress, sent instead of the calls themselves to a view that may not see them (the wallboard). */
   activeCalls?: number;
 }
@@ -336,6 +378,26 @@ export const ENTITY_KINDS: readonly EntityKind[] = [
   'contacts',
 ];
 
+export function emptyPbxSystem(): PbxSystem {
+  return {
+    amiVersion: '',
+    asteriskVersion: '',
+    systemName: '',
+    maxCalls: 0,
+    maxLoadAvg: 0,
+    startedAt: 0,
+    reloadedAt: 0,
+    bootedAt: 0,
+    utcOffsetMin: 0,
+    utcOffsetKnown: false,
+    currentCalls: 0,
+    processedCalls: 0,
+    checkedAt: 0,
+    checkMs: 0,
+    refused: '',
+  };
+}
+
 export function emptyPbxStatus(): PbxStatus {
   return {
     link: 'connecting',
@@ -349,6 +411,8 @@ export function emptyPbxStatus(): PbxStatus {
     driftDifferences: 0,
     demo: false,
     label: '',
+    system: emptyPbxSystem(),
+    linkEvents: { perSec: 0, total: 0 },
   };
 }
 

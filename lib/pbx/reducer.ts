@@ -28,6 +28,7 @@ import {
 } from './queues';
 import { endSpiesOf, onSpyStart, onSpyStop, refreshSpyMode } from './spies';
 import { snapshotFields } from './snapshot';
+import { fromFullyBooted, fromReload } from './system';
 import { isTrunkChannel, type TrunkPredicate } from './trunk';
 
 export interface StepOptions {
@@ -58,8 +59,8 @@ const decoded =
 /**
  * Events with nothing for the model are absent on purpose: AgentCalled and
  * AgentRingNoAnswer (the member's QueueMemberStatus follows), Hangup(Handler)
- * requests, VarSet, and Reload (it carries no state; a server that wants
- * queue changes after a reload resyncs).
+ * requests, and VarSet. Reload moves only the reload time (a server that
+ * wants queue changes after a reload resyncs).
  */
 const HANDLERS = new Map<string, Handler>([
   ['Newchannel', onNewchannel],
@@ -109,7 +110,8 @@ const HANDLERS = new Map<string, Handler>([
   ['ChanSpyStart', decoded(onSpyStart)],
   ['ChanSpyStop', decoded(onSpyStop)],
   ['OriginateResponse', decoded(onOriginateResponse)],
-  ['FullyBooted', (ch) => ch.status({ fullyBooted: true })],
+  ['FullyBooted', decoded((ch, f) => ch.status({ fullyBooted: true, system: fromFullyBooted(ch.state.pbx.system, f, ch.at) }))],
+  ['Reload', decoded((ch, f) => ch.status({ system: fromReload(ch.state.pbx.system, f, ch.at) }))],
   ['Shutdown', (ch) => ch.status({ fullyBooted: false })],
 ]);
 

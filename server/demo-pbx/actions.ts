@@ -135,18 +135,36 @@ export const ACTIONS: Record<string, Handler> = {
 
   corestatus(ctx) {
     const core = ctx.pbx.core;
-    const [sd, st] = dateTime(core.bootMs);
-    const [rd, rt] = dateTime(core.reloadMs);
+    const [sd, st] = localDateTime(core.bootMs);
+    const [rd, rt] = localDateTime(core.reloadMs);
     ctx.reply(
       successWith(ctx.id, [
         ['CoreStartupDate', sd],
         ['CoreStartupTime', st],
         ['CoreReloadDate', rd],
         ['CoreReloadTime', rt],
-        ['CoreCurrentCalls', core.callCount()],
+        // ast_active_channels(): channels, not calls, whatever the header's name says.
+        ['CoreCurrentCalls', core.channels.size],
         ['CoreProcessedCalls', core.processedCalls],
       ]),
     );
+  },
+
+  /**
+   * action_reload → ast_module_reload (loader.c): the reload time moves
+   * before the module is looked for, the Reload event says the outcome's
+   * number, and the answer follows it; nothing the demo holds changes.
+   */
+  reload(ctx) {
+    const core = ctx.pbx.core;
+    const module = ctx.get('Module') ?? '';
+    const known = module === '' || RELOADABLE.has(module.replace(/\.so$/, ''));
+    core.reloadMs = core.now();
+    ctx.reply(known ? success(ctx.id, 'Module Reloaded') : error(ctx.id, 'No such module'));
+    core.emit('Reload', [
+      ['Module', module || 'All'],
+      ['Status', known ? 0 : 2],
+    ]);
   },
 
   command(ctx) {
@@ -582,6 +600,7 @@ const NAMES: Record<string, string> = {
   listcommands: 'ListCommands',
   coresettings: 'CoreSettings',
   corestatus: 'CoreStatus',
+  reload: 'Reload',
   command: 'Command',
   coreshowchannels: 'CoreShowChannels',
   status: 'Status',
@@ -616,9 +635,20 @@ export function parseCallerId(text: string): [string, string] {
   return [text.trim(), ''];
 }
 
+/** The modules a Reload may name: what the demo stands in for. */
+const RELOADABLE = new Set(['app_queue', 'res_parking', 'res_pjsip', 'chan_pjsip', 'manager', 'pbx_config', 'res_musiconhold']);
+
+/** The build date `core show version` writes, in UTC as it says. */
 function dateTime(ms: number): [string, string] {
   const iso = new Date(ms).toISOString();
   return [iso.slice(0, 10), iso.slice(11, 19)];
+}
+
+/** ast_localtime: the process's own zone, no zone written (CoreStatus). */
+function localDateTime(ms: number): [string, string] {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return [`${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`, `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`];
 }
 
 function plural(n: number, word: string): string {

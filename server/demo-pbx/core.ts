@@ -99,7 +99,8 @@ export class PbxCore {
   readonly bridges = new Map<string, Bridge>();
   readonly queues = new Map<string, Queue>();
   readonly bootMs: number;
-  readonly reloadMs: number;
+  /** Moved by the Reload action. */
+  reloadMs: number;
   processedCalls = 0;
   eventsEmitted = 0;
   private uniqueSeq = 0;

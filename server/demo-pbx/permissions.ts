@@ -46,6 +46,7 @@ export const ACTION_AUTHORITY: Record<string, number> = {
   filter: SYSTEM,
   corestatus: SYSTEM | REPORTING,
   coresettings: SYSTEM | REPORTING,
+  reload: CLASS_BITS.config | SYSTEM,
   coreshowchannels: SYSTEM | REPORTING,
   status: SYSTEM | CALL | REPORTING,
   hangup: SYSTEM | CALL,

@@ -16,6 +16,7 @@ import type { Logger } from '../log';
 import type { RateLimiter } from '../rate-limit';
 import { authRoutes } from './auth-routes';
 import { adminRoutes } from './admin-routes';
+import { systemRoutes } from './system-routes';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
 export interface ApiContext {
@@ -59,6 +60,7 @@ const hangupChannel = (m: RegExpExecArray, ctx: ApiContext) => ({ type: 'hangup'
 const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt][] = [
   ...authRoutes,
   ...adminRoutes,
+  ...systemRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],

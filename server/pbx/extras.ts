@@ -1,11 +1,11 @@
 /**
- * What a connect does besides the lists, none of which the board's truth
- * depends on: the exclude `Filter` (server/event-filter.ts) that keeps the
- * events nothing here reads off the wire, and CoreSettings for Asterisk's own
- * version (the greeting only names the AMI protocol's). Either may be refused.
+ * What a connect does before the lists, which the board's truth does not
+ * depend on: the exclude `Filter` (server/event-filter.ts) that keeps the
+ * events nothing here reads off the wire. It may be refused. (Asterisk's
+ * version comes with the system info, server/pbx/system-info.ts.)
  */
 import { AmiActionError, type AmiClient } from '@/lib/ami/client';
-import { status, type Op } from '@/lib/protocol';
+import type { Op } from '@/lib/protocol';
 import type { PbxState } from '@/lib/pbx/model';
 import { filterAction, type EventFilterState } from '../event-filter';
 import type { Logger } from '../log';
@@ -39,11 +39,6 @@ export class ConnectExtras {
     if (this.filterState !== 'off') void this.installFilter();
   }
 
-  /** Call after the lists' first action: the version can wait, the board's truth cannot. */
-  afterLists(): void {
-    void this.learnVersion();
-  }
-
   /**
    * Filters live and die with the manager session, so every connect adds it
    * again. A refusal (no `write=system`) is no fault: Callboard reads the same,
@@ -64,17 +59,6 @@ export class ConnectExtras {
         { message: err.amiMessage },
         'Asterisk refused the event Filter (it needs write=system); events the board ignores still arrive, nothing else changes',
       );
-    }
-  }
-
-  /** Optional: needs system or reporting write. */
-  private async learnVersion(): Promise<void> {
-    try {
-      const answer = await this.opts.client.send({ Action: 'CoreSettings' }, { timeoutMs: this.opts.timeoutMs });
-      const version = answer.response.fields.AsteriskVersion;
-      if (version && version !== this.opts.state.pbx.version) this.opts.apply([status({ version })]);
-    } catch {
-      // Refused or link gone: the AMI version stays.
     }
   }
 }

@@ -165,6 +165,17 @@ export class Fanout {
     return [cached.head, Buffer.from(`,"serverTime":${this.now()}}`)];
   }
 
+  /**
+   * The state a view and a grant's queues see, at the current seq, for a
+   * REST answer built from part of it (/api/endpoints); shared like a
+   * snapshot's, so it must not be changed.
+   */
+  visibleState(view: View, queues: readonly string[] | null = null): Readonly<PbxState> {
+    const group = this.group(view, queues);
+    this.flush();
+    return this.stateOf(group);
+  }
+
   /** The state as a scope sees it, at the current seq (call after a flush). */
   private scopedState(scope: Scope): PbxState {
     let cached = this.scopedStates.get(scope.key);

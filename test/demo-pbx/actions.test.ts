@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoPbx, type DemoPbx } from '../../server/demo-pbx/index';
 import { TestAmi, loadTranscripts, recordedResponse } from './ami-test-client';
+import { waitFor } from '../support/wait-for';
 
 /** Actions, their answers and errors, checked against transcript 03 (and 06, 07 for shapes). */
 const t03 = () => transcripts.get('03-dashboard-actions')!;
@@ -363,5 +364,48 @@ describe('bad input', () => {
     const ping = await c.send({ Action: 'Ping' });
     expect(ping.fields.Ping).toBe('Pong');
     expect(pbx.received()).toContain('garbage without colon');
+  });
+});
+
+// Last: the call it places would be in the lists of the tests above.
+describe('CoreStatus and Reload', () => {
+  it('CoreStatus: the start and reload in the local zone, channels as CoreCurrentCalls, as ast_localtime and ast_active_channels give them', async () => {
+    const c = await login();
+    pbx.placeCall();
+    // A call with both legs up, so channels and calls differ.
+    await waitFor(() => pbx.snapshot().channels > pbx.snapshot().calls, 'a call with both legs');
+    const status = (await c.send({ Action: 'CoreStatus' })).fields;
+    const local = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ` +
+      `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:${String(d.getSeconds()).padStart(2, '0')}`;
+    const started = new Date(Date.now() - pbx.snapshot().uptimeSec * 1000);
+    // Within a second of the start the snapshot implies.
+    expect(
+      Math.abs(Date.parse(`${status.CoreStartupDate}T${status.CoreStartupTime}`) - Date.parse(local(started).replace(' ', 'T'))),
+    ).toBeLessThanOrEqual(1000);
+    expect(Number(status.CoreCurrentCalls)).toBe(pbx.snapshot().channels);
+  });
+
+  it('Reload moves the reload time and sends the Reload event as loader.c publishes it', async () => {
+    const c = await login();
+    const before = (await c.send({ Action: 'CoreStatus' })).fields;
+    await waitFor(
+      () => Date.now() % 1000 < 900 && Date.now() - Date.parse(`${before.CoreReloadDate}T${before.CoreReloadTime}Z`) > 1500,
+      'a later second',
+    );
+    const r = await c.send({ Action: 'Reload' });
+    expect(r.fields).toMatchObject({ Response: 'Success', Message: 'Module Reloaded' });
+    const event = await waitFor(() => c.events('Reload')[0], 'the Reload event');
+    expect(event.names).toEqual(['Event', 'Privilege', 'Timestamp', 'Module', 'Status']);
+    expect(event.fields).toMatchObject({ Privilege: 'system,all', Module: 'All', Status: '0' });
+    const after = (await c.send({ Action: 'CoreStatus' })).fields;
+    expect(after.CoreStartupTime).toBe(before.CoreStartupTime);
+    expect(after.CoreReloadTime).not.toBe(before.CoreReloadTime);
+    const unknown = await c.send({ Action: 'Reload', Module: 'res_nothing.so' });
+    expect(unknown.fields).toMatchObject({ Response: 'Error', Message: 'No such module' });
+    await waitFor(() => c.events('Reload')[1], 'the second Reload event');
+    expect(c.events('Reload')[1].fields).toMatchObject({ Module: 'res_nothing.so', Status: '2' });
+    const viewer = await login({ username: 'viewer', secret: 'look' });
+    expect((await viewer.send({ Action: 'Reload' })).fields.Message).toBe('Permission denied');
   });
 });
