@@ -2,8 +2,8 @@
  * Screenshots into docs/screenshots/: the dashboard at 1280×800 and on a
  * phone (390×844), the originate dialog and the login page, each in light
  * and dark, the supervisor's tools (a call's menu, Monitored by, a parked
- * call, an agent's panel), and the (always dark) wallboard at 1920×1080 and
- * 1280×720.
+ * call, an agent's panel), the phones page, and the (always dark) wallboard
+ * at 1920×1080 and 1280×720.
  * Needs a running demo server on a production build:
  *
  *   npm run build && PORT=3200 HOST=127.0.0.1 NODE_ENV=production npx tsx server/index.ts &
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     }
 
     await supervisorTools(browser);
+    await phones(browser);
 
     // The wallboard is always dark; show it at TV size and on a small screen.
     for (const [name, viewport] of [
@@ -118,6 +119,27 @@ async function supervisorTools(browser: Browser): Promise<void> {
   await page.getByTestId('agent-panel').waitFor();
   await page.screenshot({ path: path.join(out, 'agent-panel.png') });
   await context.close();
+}
+
+/** The switchboard (/phones) in light and dark at 1280×800, and on a phone (390×844). */
+async function phones(browser: Browser): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 }, colorScheme: theme });
+    await context.addInitScript((t) => localStorage.setItem('callboard-theme', t), theme);
+    await context.request.post('/api/login', { data: { username: 'supervisor', password: 'supervisor' } });
+    const page = await context.newPage();
+    await page.goto('/phones');
+    await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor();
+    await page.getByTestId('phone-tile').first().waitFor();
+    await page.waitForTimeout(1100); // the durations tick once
+    await page.screenshot({ path: path.join(out, `phones-${theme}.png`) });
+    if (theme === 'light') {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(out, 'phones-phone.png') });
+    }
+    await context.close();
+  }
 }
 
 main().catch((err: unknown) => {
