@@ -121,7 +121,7 @@ export class PbxSession {
     this.log = opts.log.child({ module: 'pbx' });
     const limits: PbxLimits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.warnings = new PbxWarnings(this.log, this.now);
-    this.notices = new BoardNotices(() => this.state.pbx.warnings);
+    this.notices = new BoardNotices(() => this.state.pbx);
     const maxEntities: Partial<Record<EntityKind, number>> = {};
     for (const kind of CHANNEL_KINDS) maxEntities[kind] = limits.maxChannels;
     for (const kind of DEVICE_KINDS) maxEntities[kind] = limits.maxDevices;
@@ -334,8 +334,8 @@ export class PbxSession {
 
   /** Board warnings changed outside a resync's end (an event hit a bound, a list failed) go out in their own status op. */
   private flushNotices(): void {
-    const warnings = this.notices.take();
-    if (warnings) this.apply([status({ warnings })]);
+    const changed = this.notices.take();
+    if (changed) this.apply([status(changed)]);
   }
 
   /** The one op path: ops that `step`/`resync` already applied go straight out; others are applied first. */

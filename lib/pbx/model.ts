@@ -289,6 +289,8 @@ export interface PbxStatus {
   lastResync: number;
   /** Human-readable problems, e.g. a manager.conf permission that is missing, a list that failed, a bound hit. */
   warnings: string[];
+  /** What keeps the phones view from being complete (a PJSIP list refused for want of `write=system`): said there, not in a banner. */
+  phoneNotices: string[];
   /** When the last drift check finished (0: none yet), and how many entities it found different from Asterisk's lists. */
   driftCheckedAt: number;
   driftDifferences: number;
@@ -407,6 +409,7 @@ export function emptyPbxStatus(): PbxStatus {
     fullyBooted: false,
     lastResync: 0,
     warnings: [],
+    phoneNotices: [],
     driftCheckedAt: 0,
     driftDifferences: 0,
     demo: false,

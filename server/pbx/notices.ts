@@ -6,6 +6,12 @@
  *
  * Refusals and failures belong to one resync: the next one says them again or
  * they are over. A bound is over once a complete resync ran without hitting it.
+ *
+ * A refused phone list is not a board warning but a quieter notice
+ * (`state.pbx.phoneNotices`, shown on the phones and system pages): PJSIP's
+ * lists need `write=system`, which also allows restarts, and a site that
+ * withholds it on purpose should not have a banner on every supervisor's
+ * screen all day. Calls, queues and agents do not depend on those lists.
  */
 import type { Drop } from '@/lib/pbx';
 import { describeRefusal } from '@/lib/pbx/permissions';
@@ -16,6 +22,16 @@ import type { PbxWarnings } from '../pbx-warnings';
 export const CHANNEL_KINDS: readonly EntityKind[] = ['channels', 'calls', 'bridges', 'callers', 'parked', 'spies'];
 export const DEVICE_KINDS: readonly EntityKind[] = ['devices', 'queues', 'members', 'endpoints', 'contacts'];
 const limitName = (kind: EntityKind): string => (CHANNEL_KINDS.includes(kind) ? 'CALLBOARD_MAX_CHANNELS' : 'CALLBOARD_MAX_DEVICES');
+
+/** The lists whose refusal costs the phones view alone. */
+const PHONE_LISTS: ReadonlySet<string> = new Set(['PJSIPShowContacts', 'PJSIPShowEndpoints']);
+const PHONE_PREFIX = 'refused-phones:';
+
+/** What changed in the two notice lists, for one status op. */
+export interface TakenNotices {
+  warnings?: string[];
+  phoneNotices?: string[];
+}
 
 export interface ListProblems {
   refused: readonly { action: string; message: string }[];
@@ -30,7 +46,7 @@ export class BoardNotices {
   /** Bounds hit during the resync that runs; null when none runs. */
   private raisedDuringRun: Set<string> | null = null;
 
-  constructor(private readonly shown: () => readonly string[]) {}
+  constructor(private readonly shown: () => { warnings: readonly string[]; phoneNotices: readonly string[] }) {}
 
   /** False while a bound dropped an entity or a list is not in (a refusal has its fallback; a value shown cut is still shown). */
   get complete(): boolean {
@@ -91,10 +107,11 @@ export class BoardNotices {
     const raised = this.raisedDuringRun ?? new Set<string>();
     this.raisedDuringRun = null;
     for (const key of [...this.notices.keys()]) {
-      if (key.startsWith('refused:') || key.startsWith('failed:')) this.clear(key);
+      if (key.startsWith('refused:') || key.startsWith(PHONE_PREFIX) || key.startsWith('failed:')) this.clear(key);
       else if (failed.length === 0 && key.startsWith('bound:') && !raised.has(key)) this.clear(key);
     }
-    for (const r of refused) this.raise(`refused:${r.action}`, describeRefusal(r.action, r.message));
+    for (const r of refused)
+      this.raise(`${PHONE_LISTS.has(r.action) ? PHONE_PREFIX : 'refused:'}${r.action}`, describeRefusal(r.action, r.message));
     const seconds = Math.max(1, Math.round(retryInMs / 1000));
     for (const f of failed) {
       this.raise(
@@ -109,14 +126,18 @@ export class BoardNotices {
     if (this.raisedDuringRun === run) this.raisedDuringRun = null;
   }
 
-  /** The warnings to show when they differ from those shown, else undefined; for the caller's one status op. */
-  take(): string[] | undefined {
+  /** The notices that differ from those shown, else undefined; for the caller's one status op. */
+  take(): TakenNotices | undefined {
     if (!this.changed) return undefined;
     this.changed = false;
-    const warnings = [...this.notices.values()];
+    const warnings: string[] = [];
+    const phoneNotices: string[] = [];
+    for (const [key, text] of this.notices) (key.startsWith(PHONE_PREFIX) ? phoneNotices : warnings).push(text);
     const shown = this.shown();
-    if (warnings.length === shown.length && warnings.every((w, i) => w === shown[i])) return undefined;
-    return warnings;
+    const out: TakenNotices = {};
+    if (!sameList(warnings, shown.warnings)) out.warnings = warnings;
+    if (!sameList(phoneNotices, shown.phoneNotices)) out.phoneNotices = phoneNotices;
+    return out.warnings || out.phoneNotices ? out : undefined;
   }
 
   private raise(key: string, text: string): void {
@@ -130,3 +151,5 @@ export class BoardNotices {
     if (this.notices.delete(key)) this.changed = true;
   }
 }
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -261,9 +261,9 @@ export class ResyncRunner {
     this.absent = absent;
     notices.endRun({ refused, failed, retryInMs: 0 });
     const drift = recorder === undefined ? {} : this.drift.record(reason, recorder.summary(), now);
-    const warnings = notices.take();
-    // Every list is in: the board is Asterisk's view as of now. One status op says so, with what the run changed in the warnings.
-    this.opts.apply([status({ ...(warnings ? { warnings } : {}), lastResync: now, ...drift })]);
+    const changed = notices.take();
+    // Every list is in: the board is Asterisk's view as of now. One status op says so, with what the run changed in the notices.
+    this.opts.apply([status({ ...changed, lastResync: now, ...drift })]);
     log.info(
       {
         reason,

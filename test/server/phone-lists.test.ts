@@ -129,13 +129,14 @@ describe('the phone lists', () => {
     expect(session.state.endpoints).toEqual({});
   });
 
-  it('a Permission denied on PJSIPShowEndpoints is a board warning that names the write class; the board is live', async () => {
+  it('a Permission denied on PJSIPShowEndpoints is a phones notice (no banner) that names the write class; the board is live', async () => {
     const { port } = await scriptedAsterisk(answers({ pjsipshowendpoints: (id) => error(id, 'Permission denied') }));
     const session = sessionOn(port);
     await waitFor(() => session.state.pbx.lastResync > 0, 'resync');
-    expect(session.state.pbx.warnings).toContain(
+    expect(session.state.pbx.phoneNotices).toEqual([
       'PJSIPShowEndpoints refused (Permission denied): add "system" to this manager user\'s write= permissions in manager.conf',
-    );
+    ]);
+    expect(session.state.pbx.warnings.join('\n')).not.toMatch(/PJSIP/);
   });
 
   it('a contact past its expiry: the list is read again, and what it still lists past the grace goes', async () => {
