@@ -100,13 +100,18 @@ function setup(msg: Record<string, unknown>): void {
       viaAddr,
       // res_pjsip/location.c: the contact's id is `aor;@` and an MD5 of its URI and more, in hex.
       hash: createHash('md5').update(`${uri}#${i}`).digest('hex'),
-      callId: `${Math.floor(random() * 2 ** 48).toString(16)}-${i}@${viaAddr}`,
+      callId: `${hex8()}${hex8()}-${i}@${viaAddr}`,
       userAgent: USER_AGENTS[i % USER_AGENTS.length],
       lastSec,
       nextSec: lastSec + g,
     });
   }
 }
+
+const hex8 = (): string =>
+  Math.floor(random() * 2 ** 32)
+    .toString(16)
+    .padStart(8, '0');
 
 function drawGap(): number {
   return gap[0] + Math.floor(random() * (gap[1] - gap[0] + 1));
