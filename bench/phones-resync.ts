@@ -29,6 +29,7 @@ interface Run {
   cpuMs: number;
   receivedBytes: number;
   boardJsonBytes: number;
+  devicesJsonBytes: number;
   counts: { endpoints: number; contacts: number; devices: number };
   warnings: string[];
   heapDeltaAtLive: number;
@@ -80,6 +81,7 @@ for (const phones of sizes) {
     phoneListBytes: PHONE_LISTS.reduce((sum, l) => sum + (bytes[l] ?? 0), 0),
     receivedBytes: samples[0].receivedBytes,
     boardJsonBytes: samples[0].boardJsonBytes,
+    devicesJsonBytes: samples[0].devicesJsonBytes,
     heapAtLiveMB: pick((s) => mb(s.heapDeltaAtLive)),
     heapRetainedMB: pick((s) => mb(s.heapDeltaRetained)),
     rssDeltaMB: pick((s) => mb(s.rssDeltaAtLive)),
@@ -91,7 +93,7 @@ for (const phones of sizes) {
       `connect→live ${result.connectToLiveMs.median} ms (worst ${result.connectToLiveMs.worst}), phone lists ${result.phoneListsMs.median} ms ` +
       `(worst ${result.phoneListsMs.worst}), CPU ${result.cpuMs.median} ms; phone lists ${(result.phoneListBytes / 1024).toFixed(0)} KB ` +
       `(${PHONE_LISTS.map((l) => `${l} ${(result.listBytes[l] / 1024).toFixed(0)} KB`).join(', ')}); board endpoints+contacts ` +
-      `${(result.boardJsonBytes / 1024).toFixed(0)} KB JSON; heap +${result.heapAtLiveMB.median} MB at live, +${result.heapRetainedMB.median} MB retained; ` +
+      `${(result.boardJsonBytes / 1024).toFixed(0)} KB JSON (devices ${(result.devicesJsonBytes / 1024).toFixed(0)} KB); heap +${result.heapAtLiveMB.median} MB at live, +${result.heapRetainedMB.median} MB retained; ` +
       `RSS +${result.rssDeltaMB.median} MB (worst ${result.rssDeltaMB.worst})`,
   );
   for (const l of PHONE_LISTS) console.log(`  ${l}: ${result.listMs[l].median} ms median, ${result.listMs[l].worst} ms worst`);

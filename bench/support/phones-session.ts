@@ -79,6 +79,8 @@ async function run(): Promise<Record<string, unknown>> {
   const atLive = process.memoryUsage();
   const state = session.state;
   const boardJson = Buffer.byteLength(JSON.stringify({ endpoints: state.endpoints, contacts: state.contacts }));
+  // The phones' device states and hints live in `devices`: in every full snapshot too.
+  const devicesJson = Buffer.byteLength(JSON.stringify(state.devices));
   const listMs: Record<string, number> = {};
   for (let i = 0; i < LISTS.length; i++) {
     const start = written.get(LISTS[i]);
@@ -104,6 +106,7 @@ async function run(): Promise<Record<string, unknown>> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     receivedBytes: received,
     boardJsonBytes: boardJson,
+    devicesJsonBytes: devicesJson,
     counts,
     warnings,
     heapDeltaAtLive: atLive.heapUsed - before.heapUsed,
