@@ -109,6 +109,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
         limits: config.limits,
         driftCheckMs: config.driftCheckMs,
         systemCheckMs: config.systemCheckMs,
+        contactCheckMs: config.contactCheckMs,
         client: opts.amiClient,
       }),
   );

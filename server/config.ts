@@ -32,6 +32,7 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 export const DEFAULT_LIMITS = { maxChannels: 20_000, maxDevices: 20_000, maxListItems: 50_000, maxFieldLength: 1024 } as const;
 export const DEFAULT_DRIFT_CHECK_MINUTES = 15;
 export const DEFAULT_SYSTEM_CHECK_SECONDS = 60;
+export const DEFAULT_CONTACT_CHECK_SECONDS = 30;
 
 const envSchema = z.object({
   /** A JSON file listing several PBXs (server/pbx-config.ts); instead of the AMI_* variables. */
@@ -101,6 +102,17 @@ const envSchema = z.object({
     .min(0)
     .max(24 * 3600)
     .default(DEFAULT_SYSTEM_CHECK_SECONDS),
+  /**
+   * Seconds between checks for registrations past their expiry
+   * (server/pbx/contact-expiry.ts); 0: off. A big site raises it: with
+   * thousands of phones one is nearly always due, and each due check reads
+   * the whole PJSIPShowContacts (docs/performance.md §9).
+   */
+  CALLBOARD_CONTACT_CHECK_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 3600)
+    .default(DEFAULT_CONTACT_CHECK_SECONDS),
   /** HTTPS: PEM certificate (chain) and key files; both or neither. */
   CALLBOARD_TLS_CERT: z.string().trim().optional(),
   CALLBOARD_TLS_KEY: z.string().trim().optional(),
@@ -158,6 +170,7 @@ export interface Config {
   driftCheckMs: number;
   /** ms between CoreStatus reads (server/pbx/system-info.ts); 0: none but on connect and reload. */
   systemCheckMs: number;
+  contactCheckMs: number;
   /** Roles whose clients get caller numbers masked, by the server, in the socket and in REST. */
   maskNumbers: ('viewer' | 'supervisor')[];
   snapshotsPerMinute: number;
@@ -237,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     driftCheckMs: Math.round(e.CALLBOARD_DRIFT_CHECK_MINUTES * 60_000),
     systemCheckMs: Math.round(e.CALLBOARD_SYSTEM_CHECK_SECONDS * 1000),
+    contactCheckMs: Math.round(e.CALLBOARD_CONTACT_CHECK_SECONDS * 1000),
     maskNumbers: /^(?:off|none)$/.test(e.CALLBOARD_MASK_NUMBERS)
       ? []
       : [...new Set(e.CALLBOARD_MASK_NUMBERS.split(',').map((r) => r.trim() as 'viewer' | 'supervisor'))],

@@ -245,12 +245,19 @@ export function putHint(ch: Changes, id: string, f: Fields, listed = false): voi
   else ch.put('devices', id, { hint });
 }
 
-/** Whether a contact is past its expiry, or a registration's expiry is not known yet: the server should read PJSIPShowContacts. */
-export function contactsDue(state: PbxState, now: number): boolean {
+/**
+ * Whether a contact is more than `graceMs` past its expiry, or a
+ * registration's expiry is not known yet: the server should read
+ * PJSIPShowContacts. Within the grace a read would remove nothing (Asterisk
+ * itself prunes a little late, and a real removal comes as ContactStatus
+ * Removed), so it would only learn a silent refresh early, at the price of a
+ * whole list.
+ */
+export function contactsDue(state: PbxState, now: number, graceMs = 0): boolean {
   for (const id in state.contacts) {
     const c = state.contacts[id];
     if (c.static) continue;
-    if (c.expiresAt === 0 || c.expiresAt <= now) return true;
+    if (c.expiresAt === 0 || c.expiresAt + graceMs <= now) return true;
   }
   return false;
 }

@@ -3,8 +3,8 @@
  * and Asterisk expired it, or its ContactStatus Removed was lost with a link.
  *
  * Every `intervalMs` the board's contacts are checked with lib/pbx's pure
- * `contactsDue`: is an expiry past, or one not known yet (a registration seen
- * only as an event)? Only then is PJSIPShowContacts read again, because
+ * `contactsDue`: is an expiry more than `graceMs` past, or one not known yet
+ * (a registration seen only as an event)? Only then is PJSIPShowContacts read again, because
  * Asterisk refreshes a registration without an event by default
  * (res_pjsip's send_contact_status_on_update_registration): the list moves a
  * refreshed contact's expiry on and removes the contacts it no longer has.
@@ -57,9 +57,10 @@ export class ContactExpiry {
 
   private async run(): Promise<void> {
     const { state, now } = this.opts;
-    if (!contactsDue(state, now())) return;
+    const grace = this.opts.graceMs ?? CONTACT_GRACE_MS;
+    if (!contactsDue(state, now(), grace)) return;
     await this.opts.refresh();
-    const ops = expireContacts(state, now(), this.opts.graceMs ?? CONTACT_GRACE_MS);
+    const ops = expireContacts(state, now(), grace);
     if (ops.length) this.opts.apply(ops, true);
   }
 }

@@ -271,6 +271,9 @@ describe('contact expiry, with injected time', () => {
     const state = registered();
     expect(contactsDue(state, expiry - 1)).toBe(false);
     expect(contactsDue(state, expiry)).toBe(true);
+    // Within the grace a read could remove nothing: not due yet.
+    expect(contactsDue(state, expiry + 29_999, 30_000)).toBe(false);
+    expect(contactsDue(state, expiry + 30_000, 30_000)).toBe(true);
     // A refresh that Asterisk did not announce: the list moves the expiry on, and nothing is removed.
     resync(state, { contacts: [contactItem(1_796_114_865)] }, expiry);
     expect(contactsDue(state, expiry)).toBe(false);

@@ -17,6 +17,15 @@ describe('config', () => {
     // The demo dialplan's context; a real PBX's default is from-internal.
     expect(c.pbxs[0].originate).toEqual({ context: 'internal', channelTemplate: 'PJSIP/{extension}' });
     expect(c.batchMs).toBe(50);
+    expect(c.contactCheckMs).toBe(30_000);
+    expect(c.systemCheckMs).toBe(60_000);
+  });
+
+  it("reads the checks' intervals in seconds, 0 turning one off", () => {
+    const c = loadConfig({ CALLBOARD_CONTACT_CHECK_SECONDS: '120', CALLBOARD_SYSTEM_CHECK_SECONDS: '0' });
+    expect(c.contactCheckMs).toBe(120_000);
+    expect(c.systemCheckMs).toBe(0);
+    expect(() => loadConfig({ CALLBOARD_CONTACT_CHECK_SECONDS: '-5' })).toThrow(/CALLBOARD_CONTACT_CHECK_SECONDS/);
   });
 
   it('reads a real PBX', () => {
