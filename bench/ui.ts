@@ -14,6 +14,13 @@
  *   npm run build && npm run bench:ui
  *   BENCH_CHANNELS=4000 BENCH_EPS=500 BENCH_SECONDS=10 npm run bench:ui
  *
+ * BENCH_VIEW=phones measures the phones page instead: BENCH_PHONES (2,000)
+ * PJSIP phones from bench/support/phones-ami.ts, whose phones ring, answer,
+ * hang up and report qualify round trips at BENCH_EPS events/s, while the
+ * window scrolls through the grid.
+ *
+ *   BENCH_VIEW=phones BENCH_PHONES=2000 BENCH_EPS=500 npm run bench:ui
+ *
  * The last line printed is one JSON object with the figures.
  */
 import fs from 'node:fs';
@@ -25,10 +32,19 @@ import { createCallboard } from '../server/app';
 import { loadConfig } from '../server/config';
 import { startDemoPbx } from '../server/demo-pbx/index';
 import { createLogger } from '../server/log';
+import { BenchChild } from './support/fork';
 
 const channels = Number(process.env.BENCH_CHANNELS ?? 4000);
 const eventsPerSec = Number(process.env.BENCH_EPS ?? 500);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const view = process.env.BENCH_VIEW === 'phones' ? 'phones' : 'calls';
+const phoneCount = Number(process.env.BENCH_PHONES ?? 2000);
+
+/** What the page under test is, and when it has its load. */
+const VIEWS = {
+  calls: { path: '/', rows: 'call-row', scroller: '[data-testid="calls-scroller"]', count: 'count-active' },
+  phones: { path: '/phones', rows: 'phone-tile', scroller: null, count: 'phones-shown' },
+} as const;
 
 interface PageFigures {
   longestTaskMs: number;
@@ -37,7 +53,8 @@ interface PageFigures {
   framesOver50ms: number;
   worstFrameMs: number;
   rowsRendered: number;
-  callsInStore: number;
+  /** Calls (the calls view) or phones (the phones view) the page holds. */
+  inStore: number;
   scrolledPx: number;
 }
 
@@ -68,7 +85,21 @@ function taskCpu(trace: { traceEvents: TraceEvent[] }): { longestMs: number; ove
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-bench-ui-'));
   const log = createLogger('error');
-  const pbx = await startDemoPbx({ port: 0, seed: 1, load: { channels, eventsPerSec } });
+  const phonesAmi = view === 'phones' ? new BenchChild('support/phones-ami.ts') : null;
+  const pbx =
+    phonesAmi === null
+      ? await startDemoPbx({ port: 0, seed: 1, load: { channels, eventsPerSec } })
+      : await (async () => {
+          const { port } = await phonesAmi.ready;
+          await phonesAmi.request('setup', { phones: phoneCount, startMs: Date.now() });
+          return {
+            host: '127.0.0.1',
+            port: Number(port),
+            users: [{ username: 'bench', secret: 'bench' }],
+            close: () => phonesAmi.stop(),
+          };
+        })();
+  const v = VIEWS[view];
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'production',
@@ -101,73 +132,81 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     // tsx (esbuild keepNames) wraps named functions in __name(); give the page a no-op one for page.evaluate.
     await page.addInitScript('window.__name = (f) => f');
-    await page.goto('/');
+    await page.goto(v.path);
     await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor({ timeout: 60_000 });
-    // Wait until the load has built up: most of the expected calls are live.
-    const target = Math.floor((channels / 2) * 0.8);
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="count-active"]')?.textContent) >= n, target, {
-      timeout: 120_000,
-      polling: 250,
-    });
+    // Wait until the load has built up: most of the expected calls are live, or every phone is listed.
+    const target = view === 'phones' ? phoneCount : Math.floor((channels / 2) * 0.8);
+    await page.waitForFunction(
+      ([id, n]) => Number(document.querySelector(`[data-testid="${id}"]`)?.textContent) >= Number(n),
+      [v.count, target] as const,
+      { timeout: 120_000, polling: 250 },
+    );
+    if (phonesAmi) await phonesAmi.request('events', { perSec: eventsPerSec });
 
     // A trace as well: its thread CPU time per task tells the page's own work
     // apart from time the renderer spent waiting for a core on a busy machine.
     await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
-    const figures = await page.evaluate(async (ms): Promise<PageFigures> => {
-      let longestTaskMs = 0;
-      let longTasks = 0;
-      const observer = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) {
-          longTasks++;
-          longestTaskMs = Math.max(longestTaskMs, e.duration);
-        }
-      });
-      observer.observe({ type: 'longtask', buffered: false });
-      const scroller = document.querySelector('[data-testid="calls-scroller"]') as HTMLElement;
-      let frames = 0;
-      let framesOver50ms = 0;
-      let worstFrameMs = 0;
-      let scrolledPx = 0;
-      let direction = 1;
-      let rowsRendered = 0;
-      await new Promise<void>((resolve) => {
-        const start = performance.now();
-        let last = start;
-        const step = (t: number) => {
-          const dt = t - last;
-          last = t;
-          frames++;
-          if (dt > 50) framesOver50ms++;
-          worstFrameMs = Math.max(worstFrameMs, dt);
-          // A supervisor flicking through the list: ~1,500 px/s, back and forth.
-          const before = scroller.scrollTop;
-          scroller.scrollTop += direction * 24;
-          scrolledPx += Math.abs(scroller.scrollTop - before);
-          if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1) direction = -1;
-          else if (scroller.scrollTop <= 0) direction = 1;
-          rowsRendered = Math.max(rowsRendered, document.querySelectorAll('[data-testid="call-row"]').length);
-          if (t - start < ms) requestAnimationFrame(step);
-          else resolve();
+    const figures = await page.evaluate(
+      async ({ ms, rows, scrollerSelector, count }): Promise<PageFigures> => {
+        let longestTaskMs = 0;
+        let longTasks = 0;
+        const observer = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            longTasks++;
+            longestTaskMs = Math.max(longestTaskMs, e.duration);
+          }
+        });
+        observer.observe({ type: 'longtask', buffered: false });
+        // The calls table scrolls inside its panel; the phones grid scrolls with the window.
+        const scroller = (scrollerSelector ? document.querySelector(scrollerSelector) : document.scrollingElement) as HTMLElement;
+        let frames = 0;
+        let framesOver50ms = 0;
+        let worstFrameMs = 0;
+        let scrolledPx = 0;
+        let direction = 1;
+        let rowsRendered = 0;
+        await new Promise<void>((resolve) => {
+          const start = performance.now();
+          let last = start;
+          const step = (t: number) => {
+            const dt = t - last;
+            last = t;
+            frames++;
+            if (dt > 50) framesOver50ms++;
+            worstFrameMs = Math.max(worstFrameMs, dt);
+            // A supervisor flicking through the list: ~1,500 px/s, back and forth.
+            const before = scroller.scrollTop;
+            scroller.scrollTop += direction * 24;
+            scrolledPx += Math.abs(scroller.scrollTop - before);
+            if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1) direction = -1;
+            else if (scroller.scrollTop <= 0) direction = 1;
+            rowsRendered = Math.max(rowsRendered, document.querySelectorAll(`[data-testid="${rows}"]`).length);
+            if (t - start < ms) requestAnimationFrame(step);
+            else resolve();
+          };
+          requestAnimationFrame(step);
+        });
+        observer.disconnect();
+        return {
+          longestTaskMs: Math.round(longestTaskMs),
+          longTasks,
+          frames,
+          framesOver50ms,
+          worstFrameMs: Math.round(worstFrameMs),
+          rowsRendered,
+          inStore: Number(document.querySelector(`[data-testid="${count}"]`)?.textContent),
+          scrolledPx: Math.round(scrolledPx),
         };
-        requestAnimationFrame(step);
-      });
-      observer.disconnect();
-      return {
-        longestTaskMs: Math.round(longestTaskMs),
-        longTasks,
-        frames,
-        framesOver50ms,
-        worstFrameMs: Math.round(worstFrameMs),
-        rowsRendered,
-        callsInStore: Number(document.querySelector('[data-testid="count-active"]')?.textContent),
-        scrolledPx: Math.round(scrolledPx),
-      };
-    }, seconds * 1000);
+      },
+      { ms: seconds * 1000, rows: v.rows, scrollerSelector: v.scroller, count: v.count },
+    );
+    const sent = phonesAmi ? Number((await phonesAmi.request('events', { perSec: 0 })).eventsSent) : undefined;
 
     const cpu = taskCpu(JSON.parse((await browser.stopTracing()).toString('utf8')));
     const result = {
       bench: 'ui',
-      channels,
+      view,
+      ...(view === 'phones' ? { phones: phoneCount, eventsSent: sent } : { channels }),
       eventsPerSec,
       seconds,
       ...figures,
@@ -179,7 +218,9 @@ async function main(): Promise<void> {
       goal: 'longestTaskMs <= 100',
       pass: figures.longestTaskMs <= 100,
     };
-    console.log(`dashboard under load: ${figures.callsInStore} calls, ${eventsPerSec} events/s, ${seconds} s of scrolling`);
+    console.log(
+      `${view} page under load: ${figures.inStore} ${view === 'phones' ? 'phones' : 'calls'}, ${eventsPerSec} events/s, ${seconds} s of scrolling`,
+    );
     console.log(
       `  main-thread CPU: longest task ${cpu.longestMs} ms, ${cpu.over50} tasks over 50 ms (machine load average ${result.loadAverage} on ${result.cores} cores)`,
     );

@@ -17,6 +17,7 @@ import { BoardFrame } from './BoardFrame';
 import { inputStyles } from './Dialog';
 import { IconSearch } from './icons';
 import { PhoneGrid } from './PhoneGrid';
+import { PhoneNotices } from './PhoneNotices';
 import { PRESENCE } from './PhoneTile';
 
 export function PhonesView() {
@@ -120,9 +121,10 @@ function Switchboard() {
           );
         })}
       </div>
+      <PhoneNotices boards={boards} named={boards.length > 1} />
       {phones.length === 0 ? (
         <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-          {ready ? 'This PBX reports no PJSIP endpoints (or the account may not list them: see the notices above).' : 'Loading phones…'}
+          {ready ? 'No PJSIP endpoints: Asterisk lists none (no res_pjsip), or the manager user may not list them.' : 'Loading phones…'}
         </p>
       ) : shown.length === 0 ? (
         <p className="p-6 text-center text-sm text-zinc-600 dark:text-zinc-400">No phone matches.</p>

@@ -3,6 +3,9 @@
  * started here (no traffic, no churn) whose phone 107 unregisters, registers
  * again, is called from the supervisor's own phone by a click on its tile,
  * and is free once that call is hung up. The page must follow each step.
+ * Then the system page: Asterisk's versions and a ticking uptime, and a
+ * Reload sent to the PBX on an AMI session of the test's own moves the
+ * last reload.
  */
 import { test, expect, type Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
@@ -11,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDemoPbx } from '../server/demo-pbx/index';
 import { UserStore } from '../server/auth/user-store';
+import { TestAmi } from '../test/demo-pbx/ami-test-client';
 import { E2E_PORT } from './env';
 import { startPrivateServer, stopPrivateServer } from './private-server';
 
@@ -104,4 +108,31 @@ test('a phone goes from not registered to free, to in use when called from the t
   await page.getByRole('link', { name: 'Phones' }).click();
   await expect(tile(page, '107')).toHaveAttribute('data-presence', 'free');
   await page.screenshot({ path: 'test-results/phones-after-call.png' });
+});
+
+test("the system page shows Asterisk's versions, a ticking uptime, and a Reload moves the last reload", async ({ page }) => {
+  const res = await page.request.post(`${baseURL}/api/login`, { data: { username: 'lead', password: PASSWORD } });
+  expect(res.status()).toBe(200);
+  await page.goto(`${baseURL}/system`);
+  await expect(page.getByTestId('link-badge')).toHaveText('Live');
+  await expect(page.getByTestId('system-version')).toHaveText('22.8.2');
+  await expect(page.getByTestId('system-ami-version')).toHaveText('11.0.0');
+  await expect(page.getByTestId('system-max-calls')).toHaveText('5,000');
+  const uptime = page.getByTestId('system-uptime');
+  const first = await uptime.innerText();
+  await expect(uptime).not.toHaveText(first);
+  const reload = page.getByTestId('system-reload');
+  const before = await reload.innerText();
+
+  const ami = await TestAmi.login(pbx.port, pbx.users[0].username, pbx.users[0].secret);
+  try {
+    expect((await ami.send({ Action: 'Reload' })).fields.Message).toBe('Module Reloaded');
+  } finally {
+    ami.close();
+  }
+  // The reload is seconds old now; the uptime is not.
+  await expect(reload).not.toHaveText(before);
+  await expect(reload).toHaveText(/^0:0\d/);
+  await expect(uptime).not.toHaveText(/^0:0\d/);
+  await page.screenshot({ path: 'test-results/system-after-reload.png' });
 });

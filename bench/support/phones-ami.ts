@@ -19,7 +19,15 @@
  *
  * Runs as a child process (bench/support/fork.ts). Requests: `setup`
  * (phones, seed, refresh gaps, start time), `time` (ms), `stats` (bytes
- * written per action since the last `stats`, then reset).
+ * written per action since the last `stats`, then reset), `events` (perSec:
+ * phone traffic to every logged-in session, for bench/ui.ts's phones view;
+ * 0 stops it).
+ *
+ * The traffic is what a busy switchboard shows: a phone rings (its
+ * DeviceStateChange to RINGING and its hint's ExtensionStatus 8), is
+ * answered (INUSE, 1) and hangs up (NOT_INUSE, 0), and qualifies report a
+ * round trip (ContactStatus Reachable), in 08's headers. It is paced on the
+ * real clock (50 ms ticks) and stamped with it, unlike the lists above.
  */
 import { createHash } from 'node:crypto';
 import net from 'node:net';
@@ -36,6 +44,7 @@ import {
   successWith,
 } from '../../server/demo-pbx/dialect';
 import { serve } from '../e2e/ipc';
+import { formatEvent, type Header } from '../../server/demo-pbx/dialect';
 
 interface Phone {
   name: string;
@@ -172,6 +181,9 @@ const endpointItem = (id: string, p: Phone): string =>
 
 function answer(action: string, id: string): string {
   switch (action.toLowerCase()) {
+    // Any key is accepted: the bench measures lists and events, not the login (the demo PBX checks it).
+    case 'challenge':
+      return successWith(id, [['Challenge', '840215073']]);
     case 'login':
       return success(id, 'Authentication accepted');
     case 'filter':
@@ -246,8 +258,79 @@ function answer(action: string, id: string): string {
   }
 }
 
+/** Sessions that logged in: the ones events go to. */
+const sessions = new Set<net.Socket>();
+/** Phones with a call on them, by index: the state their next event moves them to. */
+const onCall = new Map<number, 'RINGING' | 'INUSE'>();
+let eventTimer: NodeJS.Timeout | null = null;
+let eventsSent = 0;
+
+const EXT_STATUS = { RINGING: [8, 'Ringing'], INUSE: [1, 'InUse'], NOT_INUSE: [0, 'Idle'] } as const;
+
+function phoneEvents(i: number, now: number): string {
+  const p = phones[i];
+  const held = onCall.get(i);
+  const next = held === undefined ? 'RINGING' : held === 'RINGING' ? 'INUSE' : 'NOT_INUSE';
+  if (next === 'NOT_INUSE') onCall.delete(i);
+  else onCall.set(i, next);
+  const [status, text] = EXT_STATUS[next];
+  const device: Header[] = [
+    ['Device', `PJSIP/${p.name}`],
+    ['State', next],
+  ];
+  const hint: Header[] = [
+    ['Exten', p.name],
+    ['Context', HINT_CONTEXT],
+    ['Hint', `PJSIP/${p.name}`],
+    ['Status', status],
+    ['StatusText', text],
+  ];
+  return formatEvent('DeviceStateChange', device, now).text + formatEvent('ExtensionStatus', hint, now).text;
+}
+
+function qualifyEvent(i: number, now: number): string {
+  const p = phones[i];
+  const body: Header[] = [
+    ['URI', p.uri],
+    ['ContactStatus', 'Reachable'],
+    ['AOR', p.name],
+    ['EndpointName', p.name],
+    ['RoundtripUsec', 800 + Math.floor(random() * 40_000)],
+  ];
+  return formatEvent('ContactStatus', body, now).text;
+}
+
+/** About `perSec` events a second: two for a phone's state step (device and hint), one for a qualify. */
+function startEvents(perSec: number): void {
+  if (eventTimer) clearInterval(eventTimer);
+  eventTimer = null;
+  if (perSec <= 0 || phones.length === 0) return;
+  let credit = 0;
+  let last = performance.now();
+  eventTimer = setInterval(() => {
+    const t = performance.now();
+    credit += ((t - last) / 1000) * perSec;
+    last = t;
+    const now = Date.now();
+    let text = '';
+    while (credit >= 2) {
+      if (random() < 0.6) {
+        text += phoneEvents(Math.floor(random() * phones.length), now);
+        credit -= 2;
+        eventsSent += 2;
+      } else {
+        text += qualifyEvent(Math.floor(random() * phones.length), now);
+        credit -= 1;
+        eventsSent += 1;
+      }
+    }
+    if (text) for (const s of sessions) s.write(text);
+  }, 50);
+}
+
 const server = net.createServer((socket) => {
   socket.setNoDelay(true);
+  socket.on('close', () => sessions.delete(socket));
   socket.write(GREETING);
   let buffered = '';
   socket.on('data', (chunk: Buffer) => {
@@ -262,6 +345,7 @@ const server = net.createServer((socket) => {
       buffered = buffered.slice(end + 4);
       const action = headers.get('action') ?? '';
       const text = answer(action, headers.get('actionid') ?? '');
+      if (action.toLowerCase() === 'login') sessions.add(socket);
       const bytes = Buffer.byteLength(text);
       bytesByAction.set(action, (bytesByAction.get(action) ?? 0) + bytes);
       socket.write(text);
@@ -279,6 +363,10 @@ serve({
   time: (msg) => {
     advance(Number(msg.ms));
     return { refreshes };
+  },
+  events: (msg) => {
+    startEvents(Number(msg.perSec));
+    return { eventsSent };
   },
   stats: () => {
     const out = Object.fromEntries(bytesByAction);

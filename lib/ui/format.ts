@@ -28,3 +28,20 @@ export function formatPercent(value: number): string {
   if (!Number.isFinite(value)) return '—';
   return `${Math.round(value)}%`;
 }
+
+/** A long span, e.g. an uptime: `h:mm:ss` under a day, `3 d 04:12:09` above; '' when unknown. */
+export function formatSpan(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const days = Math.floor(ms / 86_400_000);
+  if (days === 0) return formatDuration(ms);
+  const total = Math.floor((ms % 86_400_000) / 1000);
+  const p = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  return `${days} d ${p(Math.floor(total / 3600))}:${p(Math.floor((total % 3600) / 60))}:${p(total % 60)}`;
+}
+
+/** A moment as the date and time a person reads, in the browser's zone: `1 Dec 08:36:02`. */
+export function formatMoment(ms: number): string {
+  if (!ms) return '';
+  const d = new Date(ms);
+  return `${d.getDate()} ${d.toLocaleString('en', { month: 'short' })} ${formatClock(ms)}`;
+}

@@ -4,6 +4,7 @@
  * memoised tile re-renders only when its own phone changes (at 2,000 phones
  * and hundreds of events a second, most tiles change in no batch).
  */
+import { useEffect, useState } from 'react';
 import { usePbx, type Board } from '../store';
 import type { PbxState } from '../pbx/model';
 import { shownBoards } from './selectors';
@@ -81,6 +82,31 @@ export function shownPhones(s: Parameters<typeof shownBoards>[0]): BoardPhone[] 
   return all;
 }
 
-export function useShownPhones(): BoardPhone[] {
-  return usePbx(shownPhones);
+/**
+ * A switchboard needs no 60 Hz: at most every `intervalMs` the phones are
+ * derived again, when something changed. Deriving 2,000 phones costs a few
+ * ms (bench/ui.ts, BENCH_VIEW=phones); on every batch at 500 events/s it
+ * took most of each frame. A colour then lags the event by a quarter second
+ * at most.
+ */
+export function useShownPhones(intervalMs = 250): BoardPhone[] {
+  const [phones, setPhones] = useState(() => shownPhones(usePbx.getState()));
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let last = 0;
+    const run = () => {
+      timer = null;
+      last = performance.now();
+      setPhones(shownPhones(usePbx.getState()));
+    };
+    const unsubscribe = usePbx.subscribe(() => {
+      if (timer === null) timer = setTimeout(run, Math.max(0, last + intervalMs - performance.now()));
+    });
+    run();
+    return () => {
+      unsubscribe();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [intervalMs]);
+  return phones;
 }
