@@ -18,7 +18,7 @@ const n = (v: number) => v.toLocaleString('en');
 function Row({ label, children, hint, testId }: { label: string; children: ReactNode; hint?: string; testId?: string }) {
   return (
     <div className="flex items-baseline justify-between gap-3 py-1.5">
-      <dt className="text-zinc-600 dark:text-zinc-400" title={hint}>
+      <dt className="shrink-0 whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={hint}>
         {label}
       </dt>
       <dd className="min-w-0 truncate text-right font-medium tabular" data-testid={testId}>
@@ -37,14 +37,14 @@ function Group({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** "3 d 04:12:09 (since 1 Dec 08:36:02)", ticking. */
+/** "3 d 04:12:09", ticking, over "since 1 Dec 08:36:02". */
 function Since({ at, offset }: { at: number; offset: number }) {
   const now = useNow();
   if (!at) return <span className="text-zinc-500">not known</span>;
   return (
     <>
       {now ? formatSpan(now - at) : ''}
-      <span className="ml-1.5 font-normal text-zinc-600 dark:text-zinc-400">since {formatMoment(at - offset)}</span>
+      <span className="block text-xs font-normal text-zinc-600 dark:text-zinc-400">since {formatMoment(at - offset)}</span>
     </>
   );
 }

@@ -2,7 +2,7 @@
  * Screenshots into docs/screenshots/: the dashboard at 1280×800 and on a
  * phone (390×844), the originate dialog and the login page, each in light
  * and dark, the supervisor's tools (a call's menu, Monitored by, a parked
- * call, an agent's panel), the phones page, and the (always dark) wallboard
+ * call, an agent's panel), the phones and system pages, and the (always dark) wallboard
  * at 1920×1080 and 1280×720.
  * Needs a running demo server on a production build:
  *
@@ -121,7 +121,7 @@ async function supervisorTools(browser: Browser): Promise<void> {
   await context.close();
 }
 
-/** The switchboard (/phones) in light and dark at 1280×800, and on a phone (390×844). */
+/** The switchboard (/phones) in light and dark at 1280×800 and on a phone (390×844), and the system page. */
 async function phones(browser: Browser): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 }, colorScheme: theme });
@@ -137,6 +137,11 @@ async function phones(browser: Browser): Promise<void> {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(out, 'phones-phone.png') });
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto('/system');
+      await page.getByTestId('system-version').filter({ hasText: '22.' }).waitFor();
+      await page.waitForTimeout(1100); // the uptime ticks once
+      await page.screenshot({ path: path.join(out, 'system.png') });
     }
     await context.close();
   }
