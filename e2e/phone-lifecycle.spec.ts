@@ -16,7 +16,7 @@ import { startDemoPbx } from '../server/demo-pbx/index';
 import { UserStore } from '../server/auth/user-store';
 import { TestAmi } from '../test/demo-pbx/ami-test-client';
 import { E2E_PORT } from './env';
-import { startPrivateServer, stopPrivateServer } from './private-server';
+import { startPrivateServer, stopPrivateServer, waitAllLive } from './private-server';
 
 type DemoPbx = Awaited<ReturnType<typeof startDemoPbx>>;
 
@@ -44,16 +44,7 @@ test.beforeAll(async () => {
     AMI_SECRET: pbx.users[0].secret,
     ORIGINATE_CONTEXT: 'internal',
   });
-  await expect
-    .poll(
-      () =>
-        fetch(`${baseURL}/api/health`).then(
-          (r) => (r.ok ? r.json() : null),
-          () => null,
-        ),
-      { timeout: 60_000, intervals: [250] },
-    )
-    .toMatchObject({ allLive: true });
+  await waitAllLive(baseURL);
 });
 
 test.afterAll(async () => {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { expect } from '@playwright/test';
 
 export function startPrivateServer(port: number, env: Record<string, string>): ChildProcess {
   return spawn('npx', ['tsx', 'server/index.ts'], {
@@ -19,4 +20,18 @@ export async function stopPrivateServer(child: ChildProcess | null): Promise<voi
   const exited = once(child, 'exit');
   process.kill(-child.pid!, 'SIGTERM');
   await exited;
+}
+
+/** Until the server at `baseURL` answers /api/health with every PBX live (a minute at most). */
+export async function waitAllLive(baseURL: string): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        fetch(`${baseURL}/api/health`).then(
+          (r) => (r.ok ? r.json() : null),
+          () => null,
+        ),
+      { timeout: 60_000, intervals: [250] },
+    )
+    .toMatchObject({ allLive: true });
 }

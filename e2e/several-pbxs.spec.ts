@@ -12,7 +12,7 @@ import path from 'node:path';
 import { startDemoPbx } from '../server/demo-pbx/index';
 import { UserStore } from '../server/auth/user-store';
 import { E2E_PORT } from './env';
-import { startPrivateServer, stopPrivateServer } from './private-server';
+import { startPrivateServer, stopPrivateServer, waitAllLive } from './private-server';
 
 type DemoPbx = Awaited<ReturnType<typeof startDemoPbx>>;
 
@@ -47,16 +47,7 @@ test.beforeAll(async () => {
   const users = new UserStore(dataDir);
   await users.addUser('sup', 'supervisor', PASSWORD);
   server = startPrivateServer(port, { CALLBOARD_DATA: dataDir, CALLBOARD_CONFIG: config });
-  await expect
-    .poll(
-      () =>
-        fetch(`${baseURL}/api/health`).then(
-          (r) => (r.ok ? r.json() : null),
-          () => null,
-        ),
-      { timeout: 60_000, intervals: [250] },
-    )
-    .toMatchObject({ allLive: true });
+  await waitAllLive(baseURL);
 });
 
 test.afterAll(async () => {

@@ -28,16 +28,27 @@ if (process.send) process.on('disconnect', () => process.exit(0));
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** In the parent: one child process running a TS file of this folder. */
+export interface ChildOptions {
+  /** The folder `file` is in; this one by default. */
+  dir?: string;
+  /** Node's flags for the child (tsx is always loaded). */
+  nodeFlags?: string[];
+}
+
+/** In the parent: one child process running a TS file of this folder (or of `dir`). */
 export class Child {
   readonly proc: ChildProcess;
   readonly ready: Promise<Reply>;
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
 
-  constructor(file: string, env: Record<string, string>) {
-    this.proc = fork(path.join(here, file), [], {
-      execArgv: ['--import', 'tsx', '--max-old-space-size=4096'],
+  constructor(
+    file: string,
+    env: Record<string, string> = {},
+    { dir = here, nodeFlags = ['--max-old-space-size=4096'] }: ChildOptions = {},
+  ) {
+    this.proc = fork(path.join(dir, file), [], {
+      execArgv: ['--import', 'tsx', ...nodeFlags],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

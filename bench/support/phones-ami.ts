@@ -44,6 +44,7 @@ import {
   successWith,
 } from '../../server/demo-pbx/dialect';
 import { serve } from '../e2e/ipc';
+import { Rng } from '../../server/demo-pbx/rng';
 import { formatEvent, type Header } from '../../server/demo-pbx/dialect';
 
 interface Phone {
@@ -67,16 +68,10 @@ const USER_AGENTS = [
 ];
 const HINT_CONTEXT = 'internal';
 
-/** mulberry32: the same phones, phases and gaps for the same seed. */
+/** The same phones, phases and gaps for the same seed (the demo PBX's own mulberry32). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 let phones: Phone[] = [];

@@ -73,6 +73,8 @@ export function updateChannel(ch: Changes, prev: Channel, fields: Partial<Channe
   } else if (concernsCall(prev, changed)) {
     ch.touch(prev.linkedId);
   }
+  // A phone's own caller ID may come after its Newchannel (NewCallerid), or only in a list's snapshot.
+  if (changed.callerNum !== undefined || changed.callerName !== undefined) learnEndpointName(ch, ch.state.channels[prev.id]);
   return true;
 }
 

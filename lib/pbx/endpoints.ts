@@ -90,13 +90,16 @@ export function onContactStatus(ch: Changes, f: Fields): void {
 /**
  * A new channel of an endpoint's own (`PJSIP/201-0000002a`) that carries the
  * endpoint's number as its caller ID: a call the phone placed, whose caller ID
- * name is the phone's. A leg dialled to the phone carries the caller's.
+ * name is the phone's. A leg dialled to the phone carries the caller's. Only
+ * an endpoint with no name yet learns one.
  */
 export function learnEndpointName(ch: Changes, channel: Pick<Channel, 'name' | 'callerNum' | 'callerName'>): void {
   const id = deviceOf(channel.name);
   const e = ch.state.endpoints[id];
   const name = channel.callerName;
-  if (e === undefined || !name || name === '<unknown>' || name === e.name || channel.callerNum !== e.resource) return;
+  // The first name stays: an Originate or a dialplan may set another caller ID on the phone's own number for one call,
+  // and a name that followed each call would flip, and count as drift whenever a check met another call than the events did.
+  if (e === undefined || e.name || !name || name === '<unknown>' || channel.callerNum !== e.resource) return;
   ch.put('endpoints', id, { name });
 }
 

@@ -6,17 +6,8 @@
 import type { Contact, Device, Endpoint, PbxState } from '@/lib/pbx/model';
 import { isUsable, phoneCounts, type PhoneCounts } from '@/lib/ui/phones';
 
-export interface EndpointContact {
-  id: string;
-  aor: string;
-  uri: string;
-  status: string;
-  userAgent: string;
-  rttUsec: number;
-  expiresAt: number;
-  viaAddr: string;
-  static: boolean;
-}
+/** A contact as REST gives it: the model's, without the endpoint it already sits under. */
+export type EndpointContact = Omit<Contact, 'endpoint'>;
 
 export interface EndpointHint {
   /** `exten@context`. */
@@ -31,6 +22,8 @@ export interface EndpointEntry {
   id: string;
   technology: string;
   resource: string;
+  /** Learnt from the caller ID of calls it placed (lib/pbx/endpoints.ts); '' until then. */
+  name: string;
   aors: string;
   deviceState: string;
   /** When the device state was last seen to change, ms; 0 = not known. */
@@ -79,6 +72,7 @@ function entry(e: Endpoint, contacts: Contact[], hints: Device[], device: Device
     id: e.id,
     technology: e.technology,
     resource: e.resource,
+    name: e.name,
     aors: e.aors,
     deviceState: e.deviceState,
     deviceSince: device?.kind === 'device' ? device.since : 0,

@@ -145,6 +145,17 @@ describe("an endpoint's name, learnt from its calls", () => {
     expect(state.endpoints['PJSIP/201'].name).toBe('Alice Martin');
     expect(mirror.endpoints).toEqual(state.endpoints);
   });
+  it('from a caller ID that comes after the Newchannel; the first name stays', () => {
+    const state = emptyState();
+    resync(state, { endpoints: [endpointItem('201', '')] }, NOW);
+    const leg = { uid: '3.1', name: 'PJSIP/201-00000009' };
+    run(state, [chanEv('Newchannel', leg), chanEv('NewCallerid', { ...leg, num: '201', cname: 'Alice Martin' })]);
+    expect(state.endpoints['PJSIP/201'].name).toBe('Alice Martin');
+    // An Originate may give the phone's own number another name for one call: the name does not follow it.
+    run(state, [chanEv('Newchannel', { uid: '3.2', name: 'PJSIP/201-0000000a', num: '201', cname: 'Front desk' })]);
+    expect(state.endpoints['PJSIP/201'].name).toBe('Alice Martin');
+  });
+
   it('on connect, from the calls already up: the channel list is read before the endpoint list', () => {
     const state = emptyState();
     const call = { uid: '2.1', name: 'PJSIP/201-00000007', num: '201', cname: 'Alice Martin' };
