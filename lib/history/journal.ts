@@ -1,0 +1,639 @@
+/**
+ * The call journal: follows every conversation by its Linkedid, from the AMI
+ * events the session sees, and yields one CallRecord when it ends.
+ *
+ * Pure: the caller passes each event, the time and the state the reducer has
+ * just updated (read, never written: it gives the derived Call, whose parties,
+ * direction and DID are the board's own), and asks for what is finished with
+ * `take(now)`. Most events (VarSet, Newexten, DeviceStateChange) cost one Map
+ * lookup of their name.
+ *
+ * When it ends: once every leg it saw has hung up. A PBX that sends `Cdr`
+ * events (cdr_manager) sends them within milliseconds of the hangup (08, 09,
+ * 10: at most 1.5 ms after the last leg), sometimes before it; so an ended
+ * conversation waits `cdrWaitMs` for its Cdrs before it is handed out. It
+ * waits on every PBX: nothing says in advance whether one sends Cdrs, and
+ * guessing from the first one would lose that one's.
+ */
+import { headerOf } from '../ami/decode';
+import type { AmiPacket } from '../ami/packet';
+import { eventTime, int } from '../pbx/fields';
+import type { Call, CallParty, PbxState } from '../pbx/model';
+import { outcomeOf } from './outcome';
+import type { AgentRef, CallLeg, CallRecord, CdrFigures, HangupSide, LegParty, ParkRecord, TransferRecord } from './record';
+
+export interface JournalOptions {
+  pbx: string;
+  /** How long an ended conversation waits for its Cdr events, once the PBX has sent one (default 2 s). */
+  cdrWaitMs?: number;
+  /** Conversations followed at once (live and waiting for Cdrs); past it a new one is not followed and counted. */
+  maxConversations?: number;
+}
+
+export const DEFAULT_CDR_WAIT_MS = 2_000;
+const DEFAULT_MAX_CONVERSATIONS = 20_000;
+/** Per conversation: a hostile or looping dialplan must not grow one record without end. */
+const MAX_LEGS = 64;
+const MAX_ITEMS = 32;
+const MAX_MARKS = 64;
+
+interface Leg {
+  uniqueid: string;
+  channel: string;
+  startedAt: number;
+  endedAt: number;
+  cause: number;
+  causeText: string;
+  /** The other half of a Local pair (LocalBridge), '' when none. */
+  twin: string;
+  open: boolean;
+  holdSince: number;
+}
+
+interface Conversation {
+  id: string;
+  startedAt: number;
+  legs: Map<string, Leg>;
+  open: number;
+  queues: string[];
+  /** The service level of each queue in `queues`, read when it joined. */
+  serviceLevels: number[];
+  queuedAt: number;
+  abandonedIn: string;
+  agentsRung: AgentRef[];
+  /** Uniqueids of the channels a queue rang (AgentCalled's DestUniqueid): the agent's side. */
+  agentLegs: string[];
+  agent: AgentRef | null;
+  /** The answering member's leg (AgentConnect's DestUniqueid). */
+  agentLeg: string;
+  /** Between QueueCallerJoin and QueueCallerLeave. */
+  inQueue: boolean;
+  answeredAt: number;
+  /** The board's row of this call, as last seen: it is gone once the last leg hangs up. */
+  call: Call | undefined;
+  /** The far party while the call talked (a parked call's row names the lot instead). */
+  talkingTo: CallParty | undefined;
+  /** The far party as the row last showed it before the hangups began. */
+  lastTo: CallParty | undefined;
+  dialStatuses: Set<string>;
+  voicemail: boolean;
+  holdMs: number;
+  /** Uniqueids in the order they asked to hang up or hung up, to tell which side ended it. */
+  marks: string[];
+  /** AgentComplete's Reason: caller, agent or transfer. */
+  completeReason: string;
+  transfers: TransferRecord[];
+  parks: ParkRecord[];
+  cdrs: CdrFigures[];
+  endedAt: number;
+  partial: boolean;
+  /** When the journal may hand it out (`now` at its end plus the Cdr wait); 0 while live. */
+  readyAt: number;
+}
+
+type Handler = (j: CallJournal, event: AmiPacket, at: number, state: PbxState) => void;
+
+export class CallJournal {
+  readonly pbx: string;
+  private readonly cdrWaitMs: number;
+  private readonly max: number;
+  /** By Linkedid. */
+  private readonly live = new Map<string, Conversation>();
+  /** Every leg's Uniqueid to its conversation, until the record is handed out (Cdrs name a leg, never the Linkedid). */
+  private readonly byLeg = new Map<string, Conversation>();
+  /** Ended, in the order they ended: their `readyAt` only grows. */
+  private readonly ended: Conversation[] = [];
+  /** Conversations not followed because the bound was reached. */
+  dropped = 0;
+  /** The `now` of the event being handled, for `readyAt`. */
+  private now = 0;
+
+  constructor(opts: JournalOptions) {
+    this.pbx = opts.pbx;
+    this.cdrWaitMs = opts.cdrWaitMs ?? DEFAULT_CDR_WAIT_MS;
+    this.max = opts.maxConversations ?? DEFAULT_MAX_CONVERSATIONS;
+  }
+
+  /** Conversations followed now, live or waiting for their Cdrs. */
+  get size(): number {
+    return this.live.size + this.ended.length;
+  }
+
+  /** One AMI event, after the reducer applied it to `state`. `name` is its Event header (the session has read it already). */
+  event(event: AmiPacket, name: string | undefined, now: number, state: PbxState): void {
+    const handler = name === undefined ? undefined : HANDLERS.get(name);
+    if (handler === undefined) return;
+    this.now = now;
+    handler(this, event, eventTime(headerOf(event, 'Timestamp'), now), state);
+  }
+
+  /** The records whose conversation ended and whose Cdr wait is over. */
+  take(now: number): CallRecord[] {
+    const out: CallRecord[] = [];
+    while (this.ended.length > 0 && this.ended[0].readyAt <= now) out.push(this.finish(this.ended.shift()!));
+    return out;
+  }
+
+  /** Every ended conversation, waiting or not (a clean shutdown). Live ones stay: the next start rebuilds them from the lists. */
+  drain(): CallRecord[] {
+    const out = this.ended.map((c) => this.finish(c));
+    this.ended.length = 0;
+    return out;
+  }
+
+  /**
+   * After a complete resync: the state's calls are Asterisk's. A call the
+   * journal does not follow started while it could not see (before this
+   * start, or while the link was down): it is followed from the list, partial.
+   * A conversation the state no longer has ended unseen: it ends now, partial.
+   */
+  reconcile(state: PbxState, now: number): void {
+    this.now = now;
+    for (const [id, c] of this.live) {
+      if (state.calls[id] !== undefined) continue;
+      c.partial = true;
+      for (const leg of c.legs.values()) leg.open = false;
+      c.open = 0;
+      this.end(c, now);
+    }
+    for (const id in state.calls) {
+      if (this.live.has(id)) continue;
+      const call = state.calls[id];
+      const c = this.open(id, call.startedAt);
+      if (c === undefined) return;
+      c.partial = true;
+      c.call = call;
+      c.answeredAt = call.answeredAt;
+      if (call.state === 'talking') c.talkingTo = call.to;
+      if (call.queue) this.joinQueue(c, call.queue, 0, state);
+      for (const uid of call.channels) {
+        const ch = state.channels[uid];
+        this.addLeg(c, uid, ch?.name ?? '', ch?.startedAt ?? 0);
+        if (ch?.onHold) c.legs.get(uid)!.holdSince = now;
+      }
+    }
+  }
+
+  // ---- what the handlers use ----
+
+  conversation(linkedId: string | undefined): Conversation | undefined {
+    return linkedId ? this.live.get(linkedId) : undefined;
+  }
+
+  leg(uid: string | undefined): Conversation | undefined {
+    return uid ? this.byLeg.get(uid) : undefined;
+  }
+
+  open(id: string, at: number): Conversation | undefined {
+    if (this.size >= this.max) {
+      this.dropped++;
+      return undefined;
+    }
+    const c: Conversation = {
+      id,
+      startedAt: at,
+      legs: new Map(),
+      open: 0,
+      queues: [],
+      serviceLevels: [],
+      queuedAt: 0,
+      abandonedIn: '',
+      agentsRung: [],
+      agentLegs: [],
+      agent: null,
+      agentLeg: '',
+      inQueue: false,
+      answeredAt: 0,
+      call: undefined,
+      talkingTo: undefined,
+      lastTo: undefined,
+      dialStatuses: new Set(),
+      voicemail: false,
+      holdMs: 0,
+      marks: [],
+      completeReason: '',
+      transfers: [],
+      parks: [],
+      cdrs: [],
+      endedAt: 0,
+      partial: false,
+      readyAt: 0,
+    };
+    this.live.set(id, c);
+    return c;
+  }
+
+  addLeg(c: Conversation, uid: string, channel: string, at: number): void {
+    if (c.legs.has(uid) || c.legs.size >= MAX_LEGS) return;
+    c.legs.set(uid, { uniqueid: uid, channel, startedAt: at, endedAt: 0, cause: 0, causeText: '', twin: '', open: true, holdSince: 0 });
+    c.open++;
+    this.byLeg.set(uid, c);
+  }
+
+  joinQueue(c: Conversation, queue: string, at: number, state: PbxState): void {
+    if (!c.queuedAt) c.queuedAt = at;
+    if (c.queues.includes(queue) || c.queues.length >= MAX_ITEMS) return;
+    c.queues.push(queue);
+    c.serviceLevels.push(state.queues[queue]?.serviceLevel ?? 0);
+  }
+
+  /**
+   * Keeps the board's row of the call while it exists. A row that talks is
+   * an answer, except while the caller is in a queue (there only
+   * AgentConnect answers: the member's leg is up a moment before it), and
+   * except during a hangup (the row of a call coming apart is no answer).
+   */
+  see(c: Conversation, state: PbxState, hangingUp = false): void {
+    const call = state.calls[c.id];
+    if (call === undefined) return;
+    c.call = call;
+    if (hangingUp) return;
+    c.lastTo = call.to;
+    if (call.state !== 'talking') return;
+    if (c.queuedAt !== 0 && c.agent === null && (c.inQueue || call.to.channel === '')) return;
+    c.talkingTo = call.to;
+    if (!c.answeredAt) c.answeredAt = call.answeredAt;
+  }
+
+  mark(c: Conversation, uid: string): void {
+    if (c.marks.length < MAX_MARKS) c.marks.push(uid);
+  }
+
+  hangup(c: Conversation, leg: Leg, at: number, cause: number, text: string): void {
+    if (!leg.open) return;
+    leg.open = false;
+    leg.endedAt = at;
+    leg.cause = cause;
+    leg.causeText = text;
+    if (leg.holdSince) c.holdMs += Math.max(0, at - leg.holdSince);
+    leg.holdSince = 0;
+    if (--c.open === 0) this.end(c, at);
+  }
+
+  private end(c: Conversation, at: number): void {
+    this.live.delete(c.id);
+    c.endedAt = at;
+    c.readyAt = this.now + this.cdrWaitMs;
+    this.ended.push(c);
+  }
+
+  private finish(c: Conversation): CallRecord {
+    for (const uid of c.legs.keys()) if (this.byLeg.get(uid) === c) this.byLeg.delete(uid);
+    return toRecord(this.pbx, c);
+  }
+}
+
+// ---- the record ----
+
+function toRecord(pbx: string, c: Conversation): CallRecord {
+  const call = c.call;
+  const callerSide = sideOf(c, [c.id, call?.from.channel ?? '']);
+  const to = c.talkingTo ?? c.lastTo ?? call?.to;
+  const calleeSide = sideOf(c, [to?.channel ?? '', c.agentLeg]);
+  const legs: CallLeg[] = [];
+  for (const leg of c.legs.values()) {
+    let party: LegParty = 'other';
+    if (callerSide.has(leg.uniqueid)) party = 'caller';
+    else if (c.agentLegs.includes(leg.uniqueid) || (leg.twin !== '' && c.agentLegs.includes(leg.twin))) party = 'agent';
+    else if (calleeSide.has(leg.uniqueid)) party = 'callee';
+    legs.push({
+      uniqueid: leg.uniqueid,
+      channel: leg.channel,
+      party,
+      startedAt: leg.startedAt,
+      endedAt: leg.endedAt,
+      cause: leg.cause,
+      causeText: leg.causeText,
+    });
+  }
+  const answeredAt = c.agent !== null && c.answeredAt === 0 ? c.endedAt : c.answeredAt;
+  const waitFrom = c.queuedAt || c.startedAt;
+  const waitTo = answeredAt || c.endedAt;
+  const personAnswered = c.agent !== null || (answeredAt > 0 && to !== undefined && to.channel !== '');
+  const cause = causeOf(c, callerSide, calleeSide);
+  const outcome = outcomeOf({
+    answered: answeredAt > 0,
+    personAnswered,
+    transferred: c.completeReason === 'transfer' || c.transfers.some((t) => t.result === 'Success'),
+    voicemail: c.voicemail,
+    abandoned: c.abandonedIn !== '',
+    dialStatuses: c.dialStatuses,
+    cause: cause.code,
+  });
+  const waitSeconds = seconds(waitTo - waitFrom);
+  return {
+    id: c.id,
+    pbx,
+    direction: call?.direction ?? 'unknown',
+    from: { name: call?.from.name ?? '', num: call?.from.num ?? '' },
+    // A queue call nobody answered reached the queue, whatever the row showed as it came apart.
+    to:
+      answeredAt === 0 && c.queues.length > 0
+        ? { name: c.queues[c.queues.length - 1], num: call?.did ?? '' }
+        : { name: to?.name ?? '', num: to?.num ?? '' },
+    did: call?.did ?? '',
+    queues: c.queues,
+    agentsRung: c.agentsRung,
+    agent: c.agent,
+    startedAt: c.startedAt,
+    queuedAt: c.queuedAt,
+    answeredAt,
+    endedAt: c.endedAt,
+    waitSeconds,
+    talkSeconds: answeredAt > 0 && c.endedAt > answeredAt ? seconds(c.endedAt - answeredAt) : 0,
+    holdSeconds: seconds(c.holdMs),
+    outcome,
+    withinSla: slaOf(c, outcome, waitSeconds),
+    hangupCause: cause,
+    hungUpBy: sideThatEnded(c, callerSide, calleeSide),
+    transfers: c.transfers,
+    parks: c.parks,
+    cdrs: c.cdrs,
+    legs,
+    partial: c.partial,
+  };
+}
+
+const seconds = (ms: number): number => (ms > 0 ? Math.round(ms / 100) / 10 : 0);
+
+/** The given legs and the other halves of their Local pairs. */
+function sideOf(c: Conversation, uids: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const uid of uids) {
+    if (!uid) continue;
+    out.add(uid);
+    const twin = c.legs.get(uid)?.twin;
+    if (twin) out.add(twin);
+  }
+  return out;
+}
+
+function sideThatEnded(c: Conversation, caller: Set<string>, callee: Set<string>): HangupSide {
+  // app_queue knows which side left the member's bridge; the channels' hangups only show who went first.
+  if (c.completeReason === 'caller') return 'caller';
+  if (c.completeReason === 'agent') return 'callee';
+  for (const uid of c.marks) {
+    if (caller.has(uid)) return 'caller';
+    if (callee.has(uid)) return 'callee';
+  }
+  return 'unknown';
+}
+
+/** The cause the first of the two parties hung up with; else the originator's. */
+function causeOf(c: Conversation, caller: Set<string>, callee: Set<string>): { code: number; text: string } {
+  let first: Leg | undefined;
+  for (const leg of c.legs.values()) {
+    if (leg.open || leg.endedAt === 0 || !(caller.has(leg.uniqueid) || callee.has(leg.uniqueid))) continue;
+    if (first === undefined || leg.endedAt < first.endedAt || (first.cause === 0 && leg.cause !== 0 && leg.endedAt === first.endedAt))
+      first = leg;
+  }
+  first ??= c.legs.get(c.id);
+  return { code: first?.cause ?? 0, text: first?.causeText ?? '' };
+}
+
+function slaOf(c: Conversation, outcome: string, waitSeconds: number): boolean | null {
+  if (c.queues.length === 0) return null;
+  const queue = outcome === 'abandoned' ? c.abandonedIn : (c.agent?.queue ?? c.queues[c.queues.length - 1]);
+  const level = c.serviceLevels[c.queues.indexOf(queue)] ?? 0;
+  if (level <= 0 || (outcome !== 'abandoned' && c.agent === null)) return null;
+  return waitSeconds <= level;
+}
+
+// ---- the events ----
+
+function linked(j: CallJournal, e: AmiPacket, state: PbxState): Conversation | undefined {
+  const c = j.conversation(headerOf(e, 'Linkedid'));
+  if (c !== undefined) j.see(c, state);
+  return c;
+}
+
+function agentOf(f: Record<string, string>): AgentRef {
+  return { name: f.MemberName ?? '', interface: f.Interface ?? '', queue: f.Queue ?? '' };
+}
+
+function hangupMark(j: CallJournal, e: AmiPacket): void {
+  const uid = headerOf(e, 'Uniqueid');
+  const c = j.leg(uid);
+  if (c !== undefined && c.endedAt === 0) j.mark(c, uid!);
+}
+
+const HANDLERS = new Map<string, Handler>([
+  [
+    'Newchannel',
+    (j, e, at, state) => {
+      const uid = headerOf(e, 'Uniqueid');
+      if (!uid) return;
+      const linkedId = headerOf(e, 'Linkedid') || uid;
+      const c = j.conversation(linkedId) ?? j.open(linkedId, at);
+      if (c === undefined) return;
+      j.addLeg(c, uid, headerOf(e, 'Channel') ?? '', at);
+      j.see(c, state);
+    },
+  ],
+  [
+    'Newexten',
+    (j, e, _at, state) => {
+      // The most frequent event of all: only a mailbox, and a pick-up from a parking lot (an answer without a Newstate, 09), matter.
+      const app = headerOf(e, 'Application');
+      if (app !== 'VoiceMail' && app !== 'ParkedCall') return;
+      const c = linked(j, e, state);
+      if (c !== undefined && app === 'VoiceMail') c.voicemail = true;
+    },
+  ],
+  [
+    'LocalBridge',
+    (j, e) => {
+      const one = headerOf(e, 'LocalOneUniqueid');
+      const two = headerOf(e, 'LocalTwoUniqueid');
+      const c = j.leg(one);
+      const a = c?.legs.get(one!);
+      const b = c?.legs.get(two ?? '');
+      if (a === undefined || b === undefined) return;
+      a.twin = b.uniqueid;
+      b.twin = a.uniqueid;
+    },
+  ],
+  ['HangupRequest', (j, e) => hangupMark(j, e)],
+  ['SoftHangupRequest', (j, e) => hangupMark(j, e)],
+  [
+    'Hangup',
+    (j, e, at, state) => {
+      const uid = headerOf(e, 'Uniqueid');
+      const c = j.leg(uid);
+      const leg = c?.legs.get(uid!);
+      if (c === undefined || leg === undefined) return;
+      j.see(c, state, true);
+      j.mark(c, uid!);
+      j.hangup(c, leg, at, int(headerOf(e, 'Cause')), headerOf(e, 'Cause-txt') ?? '');
+    },
+  ],
+  [
+    'DialEnd',
+    (j, e, _at, state) => {
+      const c = j.conversation(headerOf(e, 'Linkedid') ?? headerOf(e, 'DestLinkedid'));
+      if (c === undefined) return;
+      j.see(c, state);
+      const status = headerOf(e, 'DialStatus');
+      if (status) c.dialStatuses.add(status);
+    },
+  ],
+  // The moments a row may start to talk: an answer, a bridge, an application run by Originate (ChanSpy, 09).
+  ['Newstate', (j, e, _at, state) => void linked(j, e, state)],
+  [
+    'BridgeEnter',
+    (j, e, _at, state) => {
+      linked(j, e, state);
+      // A call picked up from a parking lot (09) talks once the parked one enters: its row changes with the other's event.
+      const bridge = state.bridges[headerOf(e, 'BridgeUniqueid') ?? ''];
+      if (bridge === undefined || bridge.channels.length > MAX_ITEMS) return;
+      for (const uid of bridge.channels) {
+        const other = j.leg(uid);
+        if (other !== undefined && other.endedAt === 0) j.see(other, state);
+      }
+    },
+  ],
+  [
+    'OriginateResponse',
+    (j, e, _at, state) => {
+      const c = j.leg(headerOf(e, 'Uniqueid'));
+      if (c !== undefined) j.see(c, state);
+    },
+  ],
+  [
+    'QueueCallerJoin',
+    (j, e, at, state) => {
+      const c = linked(j, e, state);
+      const queue = headerOf(e, 'Queue');
+      if (c === undefined || !queue) return;
+      j.joinQueue(c, queue, at, state);
+      c.inQueue = true;
+    },
+  ],
+  [
+    'QueueCallerLeave',
+    (j, e, _at, state) => {
+      const c = linked(j, e, state);
+      if (c !== undefined) c.inQueue = false;
+    },
+  ],
+  [
+    'QueueCallerAbandon',
+    (j, e, _at, state) => {
+      const c = linked(j, e, state);
+      if (c !== undefined) c.abandonedIn = headerOf(e, 'Queue') ?? '';
+    },
+  ],
+  [
+    'AgentCalled',
+    (j, e, _at, state) => {
+      const c = linked(j, e, state);
+      if (c === undefined) return;
+      const f = e.fields;
+      const dest = f.DestUniqueid;
+      if (dest && c.agentLegs.length < MAX_ITEMS) c.agentLegs.push(dest);
+      const agent = agentOf(f);
+      if (c.agentsRung.length < MAX_ITEMS && !c.agentsRung.some((a) => a.interface === agent.interface && a.queue === agent.queue))
+        c.agentsRung.push(agent);
+    },
+  ],
+  [
+    'AgentConnect',
+    (j, e, at, state) => {
+      const c = linked(j, e, state);
+      if (c === undefined) return;
+      c.agent = agentOf(e.fields);
+      c.agentLeg = e.fields.DestUniqueid ?? '';
+      if (!c.answeredAt) c.answeredAt = at;
+      j.see(c, state);
+    },
+  ],
+  [
+    'AgentComplete',
+    (j, e, _at, state) => {
+      const c = linked(j, e, state);
+      if (c !== undefined) c.completeReason = e.fields.Reason ?? '';
+    },
+  ],
+  [
+    'Hold',
+    (j, e, at) => {
+      const uid = headerOf(e, 'Uniqueid');
+      const leg = j.leg(uid)?.legs.get(uid!);
+      if (leg !== undefined && leg.open && !leg.holdSince) leg.holdSince = at;
+    },
+  ],
+  [
+    'Unhold',
+    (j, e, at) => {
+      const uid = headerOf(e, 'Uniqueid');
+      const c = j.leg(uid);
+      const leg = c?.legs.get(uid!);
+      if (c === undefined || leg === undefined || !leg.holdSince) return;
+      c.holdMs += Math.max(0, at - leg.holdSince);
+      leg.holdSince = 0;
+    },
+  ],
+  [
+    'BlindTransfer',
+    (j, e, at, state) => {
+      const f = e.fields;
+      const c = j.conversation(f.TransfererLinkedid) ?? j.conversation(f.TransfereeLinkedid);
+      if (c === undefined) return;
+      j.see(c, state);
+      if (c.transfers.length < MAX_ITEMS)
+        c.transfers.push({
+          at,
+          kind: 'blind',
+          result: f.Result ?? '',
+          by: f.TransfererChannel ?? '',
+          to: `${f.Extension ?? ''}@${f.Context ?? ''}`,
+        });
+    },
+  ],
+  [
+    'AttendedTransfer',
+    (j, e, at, state) => {
+      const f = e.fields;
+      // Two conversations become one: each keeps the transfer in its own record.
+      const to = f.TransferTargetChannel ?? f.DestBridgeUniqueid ?? f.DestApp ?? '';
+      for (const id of new Set([f.OrigTransfererLinkedid, f.SecondTransfererLinkedid])) {
+        const c = j.conversation(id);
+        if (c === undefined) continue;
+        j.see(c, state);
+        if (c.transfers.length < MAX_ITEMS)
+          c.transfers.push({ at, kind: 'attended', result: f.Result ?? '', by: f.OrigTransfererChannel ?? '', to });
+      }
+    },
+  ],
+  [
+    'ParkedCall',
+    (j, e, at, state) => {
+      const f = e.fields;
+      const c = j.conversation(f.ParkeeLinkedid);
+      if (c === undefined) return;
+      j.see(c, state);
+      if (c.parks.length < MAX_ITEMS)
+        c.parks.push({ at, lot: f.Parkinglot ?? '', space: f.ParkingSpace ?? '', parker: f.ParkerDialString ?? '' });
+    },
+  ],
+  [
+    'Cdr',
+    (j, e) => {
+      const f = e.fields;
+      const c = j.leg(f.UniqueID);
+      if (c === undefined || c.cdrs.length >= MAX_ITEMS * 2) return;
+      c.cdrs.push({
+        uniqueid: f.UniqueID,
+        channel: f.Channel ?? '',
+        destinationChannel: f.DestinationChannel ?? '',
+        lastApplication: f.LastApplication ?? '',
+        duration: int(f.Duration),
+        billableSeconds: int(f.BillableSeconds),
+        disposition: f.Disposition ?? '',
+      });
+    },
+  ],
+]);
+
+/** The events the journal reads: the session must not filter them out, and `cdr` must be in its Events. */
+export const JOURNAL_EVENTS: readonly string[] = [...HANDLERS.keys()];
