@@ -124,7 +124,8 @@ export class CallJournal {
     const handler = name === undefined ? undefined : HANDLERS.get(name);
     if (handler === undefined) return;
     this.now = now;
-    handler(this, event, eventTime(headerOf(event, 'Timestamp'), now), state);
+    // The frequent events need no time: reading the Timestamp is left to those that do.
+    handler(this, event, UNTIMED.has(name!) ? now : eventTime(headerOf(event, 'Timestamp'), now), state);
   }
 
   /** The records whose conversation ended and whose Cdr wait is over. */
@@ -633,6 +634,23 @@ const HANDLERS = new Map<string, Handler>([
       });
     },
   ],
+]);
+
+/** Handlers that never read their event's time. */
+const UNTIMED: ReadonlySet<string> = new Set([
+  'Newexten',
+  'Newstate',
+  'LocalBridge',
+  'HangupRequest',
+  'SoftHangupRequest',
+  'DialEnd',
+  'BridgeEnter',
+  'OriginateResponse',
+  'QueueCallerAbandon',
+  'QueueCallerLeave',
+  'AgentCalled',
+  'AgentComplete',
+  'Cdr',
 ]);
 
 /** The events the journal reads: the session must not filter them out, and `cdr` must be in its Events. */

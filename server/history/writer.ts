@@ -12,6 +12,8 @@ export interface HistoryWriterOptions {
   intervalMs?: number;
   batchSize?: number;
   maxPending?: number;
+  /** Records per transaction at most: a backlog is written in several, so no one stalls the event loop long (SQLite writes synchronously). */
+  maxBatch?: number;
   onError?: (err: unknown, pending: number) => void;
 }
 
@@ -23,6 +25,7 @@ export class HistoryWriter {
   private readonly intervalMs: number;
   private readonly batchSize: number;
   private readonly maxPending: number;
+  private readonly maxBatch: number;
   /** Records written, and records lost to the bound while the database failed. */
   written = 0;
   dropped = 0;
@@ -34,6 +37,7 @@ export class HistoryWriter {
     this.intervalMs = opts.intervalMs ?? 200;
     this.batchSize = opts.batchSize ?? 100;
     this.maxPending = opts.maxPending ?? 100_000;
+    this.maxBatch = opts.maxBatch ?? 100;
   }
 
   get queued(): number {
@@ -49,6 +53,8 @@ export class HistoryWriter {
       this.dropped += excess;
     }
     if (this.closed) return;
+    // A write under way schedules the next itself when it ends: one waiter, not one per burst.
+    if (this.flushing) return;
     if (this.pending.length >= this.batchSize) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
   }
@@ -59,8 +65,7 @@ export class HistoryWriter {
     this.timer = null;
     while (this.flushing) await this.flushing;
     if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
+    const batch = this.pending.splice(0, this.maxBatch);
     let ok = false;
     this.flushing = this.store
       .insert(batch)
@@ -79,8 +84,12 @@ export class HistoryWriter {
         this.flushing = null;
       });
     await this.flushing;
-    // More came in while this batch was written: a failure waits for its retry timer instead.
-    if (ok && this.pending.length >= this.batchSize && !this.closed) void this.flush();
+    if (!ok) return;
+    // What came in meanwhile, or the rest of a backlog: a macrotask apart, so I/O runs between transactions.
+    if (this.closed) {
+      if (this.pending.length > 0) await this.flush();
+    } else if (this.pending.length >= this.batchSize) setImmediate(() => void this.flush());
+    else if (this.pending.length > 0) this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
   }
 
   /** Stops the timer and writes what is held; what still fails is reported and lost. */
