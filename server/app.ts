@@ -200,7 +200,18 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     rateLimit: opts.actionRateLimit,
     now,
   });
-  const apiContext = { auth, pbxs, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now, snapshotLimiter } as const;
+  const apiContext = {
+    auth,
+    pbxs,
+    runner,
+    audit,
+    demo,
+    allowedOrigins: config.allowedOrigins,
+    log,
+    now,
+    snapshotLimiter,
+    history: history?.store ?? null,
+  } as const;
   const stopSockets = wireSockets({
     io,
     auth,

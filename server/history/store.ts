@@ -20,6 +20,9 @@ const DEFAULT_PAGE = 50;
 /** Rows per INSERT: far below SQLite's 32,766 parameters at 17 a row. */
 const INSERT_CHUNK = 200;
 
+const TEXT_COLUMNS = ['from_num', 'from_name', 'to_num', 'to_name', 'agent', 'did'] as const;
+const NAME_COLUMNS = ['from_name', 'to_name', 'agent'] as const;
+
 export interface HistoryQuery {
   /** Started at or after, ms. */
   from?: number;
@@ -31,6 +34,8 @@ export interface HistoryQuery {
   pbx?: string;
   /** Part of a number, a name or an agent's name, any case. */
   text?: string;
+  /** `names`: the text is searched in names and agents only (a masked role must not find a number by trying it). */
+  textIn?: 'all' | 'names';
   /** A scoped user's queues: only calls through one of them. null or absent: every call. */
   scope?: readonly string[] | null;
   limit?: number;
@@ -136,7 +141,7 @@ export class HistoryStore {
         .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query = query.where((eb) =>
         eb.or(
-          (['from_num', 'from_name', 'to_num', 'to_name', 'agent', 'did'] as const).map(
+          (q.textIn === 'names' ? NAME_COLUMNS : TEXT_COLUMNS).map(
             (col) => sql<SqlBool>`lower(${sql.ref(col)}) like ${pattern} escape '\\'`,
           ),
         ),
