@@ -118,7 +118,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
         ...(config.history.enabled ? { alsoRead: HISTORY_READS } : {}),
       }),
   );
-  const history = config.history.enabled ? await openHistory(config, log, now, targets, pbxSessions) : null;
+  const history = config.history.enabled ? await openHistory(config, log, now, targets, pbxSessions, audit) : null;
 
   const publicFiles = listPublicFiles(path.resolve('public'));
   const snapshotLimiter = new RateLimiter(
@@ -267,6 +267,7 @@ async function openHistory(
   now: () => number,
   targets: readonly PbxTarget[],
   sessions: readonly PbxSession[],
+  audit: AuditLog,
 ): Promise<{ recorder: HistoryRecorder; store: HistoryStore }> {
   let store: HistoryStore;
   try {
@@ -281,6 +282,7 @@ async function openHistory(
     log: log.child({ module: 'history' }),
     now,
     retentionDays: config.history.retentionDays,
+    audit,
   });
   return { recorder, store };
 }

@@ -20,7 +20,17 @@ import type { AmiPacket } from '../ami/packet';
 import { eventTime, int } from '../pbx/fields';
 import type { Call, CallParty, PbxState } from '../pbx/model';
 import { outcomeOf } from './outcome';
-import type { AgentRef, CallLeg, CallRecord, CdrFigures, HangupSide, LegParty, ParkRecord, TransferRecord } from './record';
+import type {
+  AgentRef,
+  CallLeg,
+  CallRecord,
+  CdrFigures,
+  HangupSide,
+  LegParty,
+  ParkRecord,
+  SupervisorAction,
+  TransferRecord,
+} from './record';
 
 export interface JournalOptions {
   pbx: string;
@@ -84,6 +94,7 @@ interface Conversation {
   completeReason: string;
   transfers: TransferRecord[];
   parks: ParkRecord[];
+  actions: SupervisorAction[];
   cdrs: CdrFigures[];
   endedAt: number;
   partial: boolean;
@@ -175,6 +186,18 @@ export class CallJournal {
     }
   }
 
+  /**
+   * A supervisor's action, named by the call (its Linkedid) or one of its
+   * channels (a Uniqueid), as the action request named it. Kept while the
+   * conversation is followed, live or waiting for its Cdrs.
+   */
+  noteAction(target: { call?: string; channel?: string }, action: SupervisorAction): boolean {
+    const c = this.conversation(target.call) ?? this.leg(target.call) ?? this.leg(target.channel);
+    if (c === undefined || c.actions.length >= MAX_ITEMS) return false;
+    c.actions.push(action);
+    return true;
+  }
+
   // ---- what the handlers use ----
 
   conversation(linkedId: string | undefined): Conversation | undefined {
@@ -215,6 +238,7 @@ export class CallJournal {
       completeReason: '',
       transfers: [],
       parks: [],
+      actions: [],
       cdrs: [],
       endedAt: 0,
       partial: false,
@@ -349,6 +373,7 @@ function toRecord(pbx: string, c: Conversation): CallRecord {
     hungUpBy: sideThatEnded(c, callerSide, calleeSide),
     transfers: c.transfers,
     parks: c.parks,
+    actions: c.actions,
     cdrs: c.cdrs,
     legs,
     partial: c.partial,

@@ -55,6 +55,16 @@ export interface ParkRecord {
   parker: string;
 }
 
+/** A supervisor's action on the call that Asterisk accepted, with its audit entry. */
+export interface SupervisorAction {
+  at: number;
+  who: string;
+  /** The action's type: `hangup`, `transfer`, `redirect`, `park`, `listen`, `whisper`, `barge`. */
+  action: string;
+  /** The audit entry: `GET /api/audit?before=<audit>&limit=1` is exactly it. */
+  audit: number;
+}
+
 /** One `Cdr` event of cdr_manager, matched to a leg by its UniqueID. */
 export interface CdrFigures {
   uniqueid: string;
@@ -100,6 +110,8 @@ export interface CallRecord {
   hungUpBy: HangupSide;
   transfers: TransferRecord[];
   parks: ParkRecord[];
+  /** What supervisors did to it through Callboard (ended it, moved it, listened in). */
+  actions: SupervisorAction[];
   /** Asterisk's own CDRs of its legs (cdr_manager), when the PBX sends them. */
   cdrs: CdrFigures[];
   legs: CallLeg[];

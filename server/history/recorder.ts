@@ -14,6 +14,7 @@ import type { PbxState } from '@/lib/pbx/model';
 import type { Op } from '@/lib/protocol';
 import type { Logger } from '../log';
 import type { EventTap } from '../pbx-session';
+import type { AuditEntry, AuditLog } from '../actions/audit';
 import type { HistoryStore } from './store';
 import { HistoryWriter } from './writer';
 
@@ -40,6 +41,8 @@ export interface HistoryRecorderOptions {
   takeMs?: number;
   cdrWaitMs?: number;
   writer?: ConstructorParameters<typeof HistoryWriter>[1];
+  /** The audit log: a supervisor's accepted action on a call is kept in its record, with a link to the entry. */
+  audit?: Pick<AuditLog, 'onWrite'>;
 }
 
 /** What a PBX session must read for the journal: the `cdr` class, and events the exclude Filter would drop. */
@@ -60,6 +63,7 @@ export class HistoryRecorder {
       onError: (err, pending) =>
         log.error({ err: err instanceof Error ? err.message : String(err), pending }, 'call history: a write failed; kept, trying again'),
     });
+    if (opts.audit) this.stops.push(opts.audit.onWrite((entry, end) => this.onAudit(entry, end)));
     for (const pbx of opts.pbxs) {
       const journal = new CallJournal({ pbx: pbx.id, cdrWaitMs: opts.cdrWaitMs });
       this.journals.set(pbx.id, journal);
@@ -73,6 +77,19 @@ export class HistoryRecorder {
         () => session.tapEvents(undefined),
       );
     }
+  }
+
+  /** An action that reached Asterisk and succeeded, on a call or one of its channels. */
+  private onAudit(entry: AuditEntry, end: number): void {
+    if (entry.result !== 'ok' || entry.pbx === undefined) return;
+    const journal = this.journals.get(entry.pbx);
+    const params = entry.params;
+    if (journal === undefined || typeof params !== 'object' || params === null) return;
+    const { call, channel } = params as { call?: unknown; channel?: unknown };
+    const target = { call: typeof call === 'string' ? call : undefined, channel: typeof channel === 'string' ? channel : undefined };
+    if (target.call === undefined && target.channel === undefined) return;
+    const at = Date.parse(entry.time);
+    journal.noteAction(target, { at: Number.isFinite(at) ? at : this.opts.now(), who: entry.who, action: entry.action, audit: end });
   }
 
   start(): void {

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { headerOf } from '../../lib/ami/decode';
 import { emptyState, resync, step, type PbxState, type ResyncLists } from '../../lib/pbx';
 import { status, type Op } from '../../lib/protocol';
+import { AuditLog } from '../../server/actions/audit';
 import { HistoryRecorder, type RecordedPbx } from '../../server/history/recorder';
 import { HistoryStore } from '../../server/history/store';
 import type { EventTap } from '../../server/pbx-session';
@@ -42,6 +43,7 @@ class FakeSession {
 async function setup(cdrWaitMs: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-recorder-'));
   const store = await HistoryStore.open({ dataDir: dir });
+  const audit = new AuditLog(path.join(dir, 'audit'));
   const session = new FakeSession();
   let clock = 1_000;
   const pbx: RecordedPbx = { id: 'main', session };
@@ -53,6 +55,7 @@ async function setup(cdrWaitMs: number) {
     retentionDays: 0,
     takeMs: 5,
     cdrWaitMs,
+    audit,
   });
   recorder.start();
   let closed = false;
@@ -68,12 +71,12 @@ async function setup(cdrWaitMs: number) {
     cleanups.push(() => again.close());
     return again;
   };
-  return { session, recorder, close, reopen, now: () => clock, advance: (ms: number) => (clock += ms) };
+  return { session, recorder, audit, close, reopen, now: () => clock, advance: (ms: number) => (clock += ms) };
 }
 
 /** Feeds a transcript's events as the session does: step, then the tap, both with the server's clock (events carry their own Timestamp). */
-function feed(session: FakeSession, name: string, now: () => number): void {
-  for (const s of segments(name)) {
+function feed(session: FakeSession, name: string, now: () => number, from = 0, to = Infinity): void {
+  for (const s of segments(name).slice(from, to)) {
     if (s.kind !== 'event') continue;
     step(session.state, s.packet, now());
     session.tap?.(s.packet, headerOf(s.packet, 'Event'), now());
@@ -104,6 +107,37 @@ describe('history recorder', () => {
     const store = await reopen();
     expect(await store.count()).toBe(2);
     expect((await store.query({ outcomes: ['abandoned'] })).records.map((r) => r.queues)).toEqual([['support']]);
+  });
+
+  it('keeps a supervisor’s accepted action on the call, linked to its audit entry; a refused one is not kept', async () => {
+    const { session, audit, close, reopen, now } = await setup(0);
+    const segs = segments('02-queue-answered-and-abandoned');
+    // While the sales call talks: the support caller abandons meanwhile.
+    const mid = segs.findIndex((s) => s.kind === 'event' && s.packet.fields.Event === 'QueueCallerAbandon');
+    feed(session, '02-queue-answered-and-abandoned', now, 0, mid);
+    const entry = (result: string) => ({
+      time: '2026-11-26T03:42:55.000Z',
+      who: 'lead',
+      role: 'supervisor',
+      address: '127.0.0.1',
+      action: 'hangup',
+      pbx: 'main',
+      params: { type: 'hangup', pbx: 'main', call: '1795664569.98' },
+      result,
+      message: result === 'ok' ? 'Channel Hungup' : 'Your account may not hangup',
+    });
+    audit.write(entry('forbidden'));
+    audit.write(entry('ok'));
+    feed(session, '02-queue-answered-and-abandoned', now, mid);
+    await close();
+    const store = await reopen();
+    const record = await store.get('main', '1795664569.98');
+    expect(record!.actions).toEqual([
+      { at: Date.parse('2026-11-26T03:42:55.000Z'), who: 'lead', action: 'hangup', audit: expect.any(Number) },
+    ]);
+    const linked = await audit.page({ before: record!.actions[0].audit, limit: 1 });
+    expect(linked.entries).toEqual([entry('ok')]);
+    expect((await store.get('main', '1795664570.104'))!.actions).toEqual([]);
   });
 
   it('after a complete resync, a call already up is followed from the lists, and is written partial', async () => {
