@@ -21,11 +21,10 @@ export interface TestPostgres {
 }
 
 /** Where initdb and pg_ctl are: on PATH, else Debian's /usr/lib/postgresql/<version>/bin (newest first). */
-export function findPostgresBin(): string | null {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
+export function findPostgresBin(env: Record<string, string | undefined> = process.env, root = '/usr/lib/postgresql'): string | null {
+  for (const dir of (env.PATH ?? '').split(':')) {
     if (dir && fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl'))) return dir;
   }
-  const root = '/usr/lib/postgresql';
   if (!fs.existsSync(root)) return null;
   const versions = fs
     .readdirSync(root)
@@ -85,14 +84,17 @@ export async function startPostgres(bin: string): Promise<TestPostgres> {
 }
 
 /**
- * For `describe.each`: the PostgreSQL test's setup. Returns null when the
- * tests may skip (no PostgreSQL, CI unset); throws under CI=true.
+ * Where PostgreSQL is, or why its tests may skip (not installed, CI unset);
+ * throws under CI=true, so CI never passes without having checked it.
  */
-export function postgresAvailability(): { bin: string } | { skip: string } {
-  const bin = findPostgresBin();
+export function postgresAvailability(
+  env: Record<string, string | undefined> = process.env,
+  root?: string,
+): { bin: string } | { skip: string } {
+  const bin = findPostgresBin(env, root);
   if (bin) return { bin };
   const why = 'PostgreSQL is not installed (no initdb/pg_ctl on PATH or in /usr/lib/postgresql/*/bin)';
-  if (process.env.CI === 'true' || process.env.CI === '1')
+  if (env.CI === 'true' || env.CI === '1')
     throw new Error(`${why}: CI must test the history on PostgreSQL too. Install it (apt-get install postgresql; .ci/run does).`);
   return { skip: why };
 }
