@@ -18,23 +18,14 @@
 import { headerOf } from '../ami/decode';
 import type { AmiPacket } from '../ami/packet';
 import { eventTime, int } from '../pbx/fields';
-import type { Call, CallParty, PbxState } from '../pbx/model';
-import { outcomeOf } from './outcome';
-import type {
-  AgentRef,
-  CallLeg,
-  CallRecord,
-  CdrFigures,
-  HangupSide,
-  LegParty,
-  ParkRecord,
-  SupervisorAction,
-  TransferRecord,
-} from './record';
+import type { PbxState } from '../pbx/model';
+import { MAX_ITEMS, MAX_LEGS, MAX_MARKS, newConversation, type Conversation, type Leg } from './conversation';
+import type { AgentRef, CallRecord, SupervisorAction } from './record';
+import { toRecord } from './to-record';
 
 export interface JournalOptions {
   pbx: string;
-  /** How long an ended conversation waits for its Cdr events, once the PBX has sent one (default 2 s). */
+  /** How long an ended conversation waits for its Cdr events (default 2 s). */
   cdrWaitMs?: number;
   /** Conversations followed at once (live and waiting for Cdrs); past it a new one is not followed and counted. */
   maxConversations?: number;
@@ -42,65 +33,6 @@ export interface JournalOptions {
 
 export const DEFAULT_CDR_WAIT_MS = 2_000;
 const DEFAULT_MAX_CONVERSATIONS = 20_000;
-/** Per conversation: a hostile or looping dialplan must not grow one record without end. */
-const MAX_LEGS = 64;
-const MAX_ITEMS = 32;
-const MAX_MARKS = 64;
-
-interface Leg {
-  uniqueid: string;
-  channel: string;
-  startedAt: number;
-  endedAt: number;
-  cause: number;
-  causeText: string;
-  /** The other half of a Local pair (LocalBridge), '' when none. */
-  twin: string;
-  open: boolean;
-  holdSince: number;
-}
-
-interface Conversation {
-  id: string;
-  startedAt: number;
-  legs: Map<string, Leg>;
-  open: number;
-  queues: string[];
-  /** The service level of each queue in `queues`, read when it joined. */
-  serviceLevels: number[];
-  queuedAt: number;
-  abandonedIn: string;
-  agentsRung: AgentRef[];
-  /** Uniqueids of the channels a queue rang (AgentCalled's DestUniqueid): the agent's side. */
-  agentLegs: string[];
-  agent: AgentRef | null;
-  /** The answering member's leg (AgentConnect's DestUniqueid). */
-  agentLeg: string;
-  /** Between QueueCallerJoin and QueueCallerLeave. */
-  inQueue: boolean;
-  answeredAt: number;
-  /** The board's row of this call, as last seen: it is gone once the last leg hangs up. */
-  call: Call | undefined;
-  /** The far party while the call talked (a parked call's row names the lot instead). */
-  talkingTo: CallParty | undefined;
-  /** The far party as the row last showed it before the hangups began. */
-  lastTo: CallParty | undefined;
-  dialStatuses: Set<string>;
-  voicemail: boolean;
-  holdMs: number;
-  /** Uniqueids in the order they asked to hang up or hung up, to tell which side ended it. */
-  marks: string[];
-  /** AgentComplete's Reason: caller, agent or transfer. */
-  completeReason: string;
-  transfers: TransferRecord[];
-  parks: ParkRecord[];
-  actions: SupervisorAction[];
-  cdrs: CdrFigures[];
-  endedAt: number;
-  partial: boolean;
-  /** When the journal may hand it out (`now` at its end plus the Cdr wait); 0 while live. */
-  readyAt: number;
-}
 
 type Handler = (j: CallJournal, event: AmiPacket, at: number, state: PbxState) => void;
 
@@ -213,37 +145,7 @@ export class CallJournal {
       this.dropped++;
       return undefined;
     }
-    const c: Conversation = {
-      id,
-      startedAt: at,
-      legs: new Map(),
-      open: 0,
-      queues: [],
-      serviceLevels: [],
-      queuedAt: 0,
-      abandonedIn: '',
-      agentsRung: [],
-      agentLegs: [],
-      agent: null,
-      agentLeg: '',
-      inQueue: false,
-      answeredAt: 0,
-      call: undefined,
-      talkingTo: undefined,
-      lastTo: undefined,
-      dialStatuses: new Set(),
-      voicemail: false,
-      holdMs: 0,
-      marks: [],
-      completeReason: '',
-      transfers: [],
-      parks: [],
-      actions: [],
-      cdrs: [],
-      endedAt: 0,
-      partial: false,
-      readyAt: 0,
-    };
+    const c = newConversation(id, at);
     this.live.set(id, c);
     return c;
   }
@@ -306,123 +208,6 @@ export class CallJournal {
     for (const uid of c.legs.keys()) if (this.byLeg.get(uid) === c) this.byLeg.delete(uid);
     return toRecord(this.pbx, c);
   }
-}
-
-// ---- the record ----
-
-function toRecord(pbx: string, c: Conversation): CallRecord {
-  const call = c.call;
-  const callerSide = sideOf(c, [c.id, call?.from.channel ?? '']);
-  const to = c.talkingTo ?? c.lastTo ?? call?.to;
-  const calleeSide = sideOf(c, [to?.channel ?? '', c.agentLeg]);
-  const legs: CallLeg[] = [];
-  for (const leg of c.legs.values()) {
-    let party: LegParty = 'other';
-    if (callerSide.has(leg.uniqueid)) party = 'caller';
-    else if (c.agentLegs.includes(leg.uniqueid) || (leg.twin !== '' && c.agentLegs.includes(leg.twin))) party = 'agent';
-    else if (calleeSide.has(leg.uniqueid)) party = 'callee';
-    legs.push({
-      uniqueid: leg.uniqueid,
-      channel: leg.channel,
-      party,
-      startedAt: leg.startedAt,
-      endedAt: leg.endedAt,
-      cause: leg.cause,
-      causeText: leg.causeText,
-    });
-  }
-  const answeredAt = c.agent !== null && c.answeredAt === 0 ? c.endedAt : c.answeredAt;
-  const waitFrom = c.queuedAt || c.startedAt;
-  const waitTo = answeredAt || c.endedAt;
-  const personAnswered = c.agent !== null || (answeredAt > 0 && to !== undefined && to.channel !== '');
-  const cause = causeOf(c, callerSide, calleeSide);
-  const outcome = outcomeOf({
-    answered: answeredAt > 0,
-    personAnswered,
-    transferred: c.completeReason === 'transfer' || c.transfers.some((t) => t.result === 'Success'),
-    voicemail: c.voicemail,
-    abandoned: c.abandonedIn !== '',
-    dialStatuses: c.dialStatuses,
-    cause: cause.code,
-  });
-  const waitSeconds = seconds(waitTo - waitFrom);
-  return {
-    id: c.id,
-    pbx,
-    direction: call?.direction ?? 'unknown',
-    from: { name: call?.from.name ?? '', num: call?.from.num ?? '' },
-    // A queue call nobody answered reached the queue, whatever the row showed as it came apart.
-    to:
-      answeredAt === 0 && c.queues.length > 0
-        ? { name: c.queues[c.queues.length - 1], num: call?.did ?? '' }
-        : { name: to?.name ?? '', num: to?.num ?? '' },
-    did: call?.did ?? '',
-    queues: c.queues,
-    agentsRung: c.agentsRung,
-    agent: c.agent,
-    startedAt: c.startedAt,
-    queuedAt: c.queuedAt,
-    answeredAt,
-    endedAt: c.endedAt,
-    waitSeconds,
-    talkSeconds: answeredAt > 0 && c.endedAt > answeredAt ? seconds(c.endedAt - answeredAt) : 0,
-    holdSeconds: seconds(c.holdMs),
-    outcome,
-    withinSla: slaOf(c, outcome, waitSeconds),
-    hangupCause: cause,
-    hungUpBy: sideThatEnded(c, callerSide, calleeSide),
-    transfers: c.transfers,
-    parks: c.parks,
-    actions: c.actions,
-    cdrs: c.cdrs,
-    legs,
-    partial: c.partial,
-  };
-}
-
-const seconds = (ms: number): number => (ms > 0 ? Math.round(ms / 100) / 10 : 0);
-
-/** The given legs and the other halves of their Local pairs. */
-function sideOf(c: Conversation, uids: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  for (const uid of uids) {
-    if (!uid) continue;
-    out.add(uid);
-    const twin = c.legs.get(uid)?.twin;
-    if (twin) out.add(twin);
-  }
-  return out;
-}
-
-function sideThatEnded(c: Conversation, caller: Set<string>, callee: Set<string>): HangupSide {
-  // app_queue knows which side left the member's bridge; the channels' hangups only show who went first.
-  if (c.completeReason === 'caller') return 'caller';
-  if (c.completeReason === 'agent') return 'callee';
-  for (const uid of c.marks) {
-    if (caller.has(uid)) return 'caller';
-    if (callee.has(uid)) return 'callee';
-  }
-  return 'unknown';
-}
-
-/** The cause the first of the two parties hung up with; else the originator's. */
-function causeOf(c: Conversation, caller: Set<string>, callee: Set<string>): { code: number; text: string } {
-  let first: Leg | undefined;
-  for (const leg of c.legs.values()) {
-    if (leg.open || leg.endedAt === 0 || !(caller.has(leg.uniqueid) || callee.has(leg.uniqueid))) continue;
-    if (first === undefined || leg.endedAt < first.endedAt || (first.cause === 0 && leg.cause !== 0 && leg.endedAt === first.endedAt))
-      first = leg;
-  }
-  first ??= c.legs.get(c.id);
-  return { code: first?.cause ?? 0, text: first?.causeText ?? '' };
-}
-
-function slaOf(c: Conversation, outcome: string, waitSeconds: number): boolean | null {
-  if (c.queues.length === 0) return null;
-  const queue = outcome === 'abandoned' ? c.abandonedIn : (c.agent?.queue ?? c.queues[c.queues.length - 1]);
-  const level = c.serviceLevels[c.queues.indexOf(queue)] ?? 0;
-  if (level <= 0 || (outcome !== 'abandoned' && c.agent === null)) return null;
-  return waitSeconds <= level;
 }
 
 // ---- the events ----
