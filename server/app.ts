@@ -30,6 +30,8 @@ import { PbxSession, type PbxSessionOptions } from './pbx-session';
 import { PbxRegistry, type PbxRuntime } from './pbx-registry';
 import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
+import { HISTORY_READS, HistoryRecorder } from './history/recorder';
+import { HistoryStore } from './history/store';
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -73,6 +75,8 @@ export interface Callboard {
   fanout: Fanout;
   auth: Auth;
   audit: AuditLog;
+  /** The call history; null when CALLBOARD_HISTORY is off. */
+  history: { recorder: HistoryRecorder; store: HistoryStore } | null;
   listen(port: number, host: string): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -111,8 +115,10 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
         systemCheckMs: config.systemCheckMs,
         contactCheckMs: config.contactCheckMs,
         client: opts.amiClient,
+        ...(config.history.enabled ? { alsoRead: HISTORY_READS } : {}),
       }),
   );
+  const history = config.history.enabled ? await openHistory(config, log, now, targets, pbxSessions, audit) : null;
 
   const publicFiles = listPublicFiles(path.resolve('public'));
   const snapshotLimiter = new RateLimiter(
@@ -194,7 +200,18 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     rateLimit: opts.actionRateLimit,
     now,
   });
-  const apiContext = { auth, pbxs, runner, audit, demo, allowedOrigins: config.allowedOrigins, log, now, snapshotLimiter } as const;
+  const apiContext = {
+    auth,
+    pbxs,
+    runner,
+    audit,
+    demo,
+    allowedOrigins: config.allowedOrigins,
+    log,
+    now,
+    snapshotLimiter,
+    history: history?.store ?? null,
+  } as const;
   const stopSockets = wireSockets({
     io,
     auth,
@@ -208,6 +225,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     pendingPerAddress: security.pendingSocketsPerAddress,
     handshakeTimeoutMs: security.handshakeTimeoutMs,
   });
+  history?.recorder.start();
   for (const pbx of pbxs.list) pbx.session.start();
 
   return {
@@ -218,6 +236,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     fanout: pbxs.default.fanout,
     auth,
     audit,
+    history,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -233,11 +252,39 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
         pbx.fanout.close();
         pbx.session.stop();
       }
+      // After the sessions: no event comes in while the ended calls are written.
+      await history?.recorder.close();
       audit.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
     },
   };
+}
+
+async function openHistory(
+  config: Config,
+  log: Logger,
+  now: () => number,
+  targets: readonly PbxTarget[],
+  sessions: readonly PbxSession[],
+  audit: AuditLog,
+): Promise<{ recorder: HistoryRecorder; store: HistoryStore }> {
+  let store: HistoryStore;
+  try {
+    store = await HistoryStore.open({ dataDir: config.dataDir, databaseUrl: config.history.databaseUrl ?? undefined });
+  } catch (err) {
+    throw new Error(`the call history's database did not open: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  log.info({ database: store.dialect, at: store.where, days: config.history.retentionDays }, 'call history on');
+  const recorder = new HistoryRecorder({
+    store,
+    pbxs: targets.map((t, i) => ({ id: t.config.id, session: sessions[i] })),
+    log: log.child({ module: 'history' }),
+    now,
+    retentionDays: config.history.retentionDays,
+    audit,
+  });
+  return { recorder, store };
 }
 
 function singleTarget(config: Config, opts: CallboardOptions): PbxTarget {

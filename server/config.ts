@@ -33,6 +33,7 @@ export const DEFAULT_LIMITS = { maxChannels: 20_000, maxDevices: 20_000, maxList
 export const DEFAULT_DRIFT_CHECK_MINUTES = 15;
 export const DEFAULT_SYSTEM_CHECK_SECONDS = 60;
 export const DEFAULT_CONTACT_CHECK_SECONDS = 30;
+export const DEFAULT_HISTORY_DAYS = 90;
 
 const envSchema = z.object({
   /** A JSON file listing several PBXs (server/pbx-config.ts); instead of the AMI_* variables. */
@@ -138,6 +139,16 @@ const envSchema = z.object({
   /** Full snapshots one user or token may fetch over REST per minute: enough to poll twice a second, not to flood. */
   CALLBOARD_SNAPSHOTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `off`: no call history (no database, no Cdr or AgentCalled events asked for). */
+  CALLBOARD_HISTORY: bool.default(true),
+  /** Days of call history kept; 0 keeps everything. */
+  CALLBOARD_HISTORY_DAYS: z.coerce.number().int().min(0).max(36_500).default(DEFAULT_HISTORY_DAYS),
+  /** PostgreSQL for the call history instead of SQLite in CALLBOARD_DATA. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^postgres(?:ql)?:\/\/[^\s]+$/.test(v), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
 });
 
 /** Bounds on the state a PBX can make us hold; each one hit is logged, counted and shown as a warning. */
@@ -178,6 +189,15 @@ export interface Config {
   cliAllow: string[];
   dev: boolean;
   security: SecurityConfig;
+  history: HistoryConfig;
+}
+
+export interface HistoryConfig {
+  enabled: boolean;
+  /** PostgreSQL URL; null: SQLite in the data directory. */
+  databaseUrl: string | null;
+  /** Days kept; 0: all. */
+  retentionDays: number;
 }
 
 export interface SecurityConfig {
@@ -258,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cliAllow: e.CALLBOARD_CLI_ALLOW,
     dev: env.NODE_ENV !== 'production',
     security,
+    history: { enabled: e.CALLBOARD_HISTORY, databaseUrl: e.DATABASE_URL ?? null, retentionDays: e.CALLBOARD_HISTORY_DAYS },
   };
 }
 

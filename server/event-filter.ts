@@ -49,6 +49,11 @@ export const IGNORED_EVENTS = [
   'Cel',
 ] as const;
 
+/** The ignored events less those something else reads (the call history reads AgentCalled, HangupRequest and Cdr). */
+export function ignoredEvents(read: readonly string[] = []): string[] {
+  return IGNORED_EVENTS.filter((name) => !read.includes(name));
+}
+
 const EVENT_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /** The `Filter:` value excluding these events: `!^Event: (A|B)[^A-Za-z0-9]`. */

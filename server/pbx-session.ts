@@ -26,7 +26,7 @@ import { ReducerError, step, type StepOptions, type TrunkPredicate } from '@/lib
 import { applyOps, status, type Op } from '@/lib/protocol';
 import { emptyState, type EntityKind, type PbxState } from '@/lib/pbx/model';
 import { DEFAULT_DRIFT_CHECK_MINUTES, DEFAULT_LIMITS, type PbxLimits } from './config';
-import type { EventFilterState } from './event-filter';
+import { ignoredEvents, type EventFilterState } from './event-filter';
 import type { Logger } from './log';
 import { PbxWarnings, type WarningCounts } from './pbx-warnings';
 import type { DriftStatus, ResyncReason } from './pbx/drift';
@@ -94,7 +94,16 @@ export interface PbxSessionOptions {
   listRetry?: Partial<BackoffOptions>;
   /** Extra AmiClient options (timeouts in tests). */
   client?: Partial<ConstructorParameters<typeof AmiClient>[0]>;
+  /**
+   * What a reader besides the state engine needs (the call history): more
+   * event classes in the login's `Events`, and events the exclude Filter
+   * must let through.
+   */
+  alsoRead?: { classes: readonly string[]; events: readonly string[] };
 }
+
+/** Told of every event after the state engine applied it, with the `now` it was given; it must not change the state. */
+export type EventTap = (event: AmiPacket, name: string | undefined, now: number) => void;
 
 export class PbxSession {
   readonly state: PbxState = emptyState();
@@ -115,6 +124,7 @@ export class PbxSession {
   readonly contactExpiry: ContactExpiry;
   /** Events queued as microtasks and not yet applied: later ones must queue behind them. */
   private queuedEvents = 0;
+  private tap: EventTap | undefined;
 
   constructor(opts: PbxSessionOptions) {
     this.now = opts.now ?? Date.now;
@@ -136,7 +146,7 @@ export class PbxSession {
       tls: opts.ami.tls,
       username: opts.ami.username,
       secret: opts.ami.secret,
-      events: [...EVENT_CLASSES],
+      events: [...new Set([...EVENT_CLASSES, ...(opts.alsoRead?.classes ?? [])])],
       maxListItems: limits.maxListItems,
       onWarning: (message, kind) => this.onClientWarning(message, kind),
       ...opts.client,
@@ -178,6 +188,7 @@ export class PbxSession {
       generation,
       timeoutMs: listTimeoutMs,
       filter: opts.eventFilter !== false,
+      ignored: ignoredEvents(opts.alsoRead?.events),
     });
     this.systemInfo = new SystemInfo({
       client: this.client,
@@ -222,6 +233,11 @@ export class PbxSession {
   onOps(listener: (ops: readonly Op[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** One reader of every event after `step` (the call journal); a second replaces the first. */
+  tapEvents(tap: EventTap | undefined): void {
+    this.tap = tap;
   }
 
   start(): void {
@@ -288,13 +304,16 @@ export class PbxSession {
     const name = headerOf(event, 'Event');
     this.lists.sawEvent(name, event);
     let ops: Op[];
+    const now = this.now();
     try {
-      ops = step(this.state, event, this.now(), this.stepOptions);
+      ops = step(this.state, event, now, this.stepOptions);
     } catch (err) {
       this.onReducerError(err, eventForLog(event), 'event');
       return;
     } finally {
       this.flushNotices();
+      // Also after a failure: what the engine applied is the state the tap reads, and a conversation must not lose its hangup.
+      this.tap?.(event, name, now);
     }
     this.apply(ops, true);
     if (name === 'Reload') {

@@ -120,6 +120,7 @@ export class AuditLog {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly suppressed = new Map<string, Suppressed>();
   private summaryTimer: NodeJS.Timeout | null = null;
+  private readonly writeListeners = new Set<(entry: AuditEntry, end: number) => void>();
 
   constructor(dataDir: string, opts: { now?: () => number } = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -135,6 +136,16 @@ export class AuditLog {
    */
   write(entry: AuditEntry): void {
     fs.appendFileSync(this.file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    if (this.writeListeners.size === 0) return;
+    // The end of the entry is its address: `page({before: end, limit: 1})` gives exactly it (the call history links to it).
+    const end = fs.statSync(this.file).size;
+    for (const listener of this.writeListeners) listener(entry, end);
+  }
+
+  /** Told of every entry written, with the byte offset where it ends. */
+  onWrite(listener: (entry: AuditEntry, end: number) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
   }
 
   /** Writes an entry, or counts it when it is a refusal past the throttle. */

@@ -17,6 +17,8 @@ import type { RateLimiter } from '../rate-limit';
 import { authRoutes } from './auth-routes';
 import { adminRoutes } from './admin-routes';
 import { systemRoutes } from './system-routes';
+import { historyRoutes } from './history-routes';
+import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
 export interface ApiContext {
@@ -30,6 +32,8 @@ export interface ApiContext {
   now: () => number;
   /** Snapshots per user or token: each is the whole state. */
   snapshotLimiter: RateLimiter;
+  /** The call history's store; null when it is off. */
+  history: HistoryStore | null;
 }
 
 const STATUS_OF: Record<ActionErrorCode, number> = {
@@ -61,6 +65,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ...authRoutes,
   ...adminRoutes,
   ...systemRoutes,
+  ...historyRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],

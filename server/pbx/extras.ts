@@ -20,6 +20,8 @@ export interface ExtrasOptions {
   timeoutMs: number;
   /** Send the Filter at all (CALLBOARD_AMI_FILTER). */
   filter: boolean;
+  /** The events it excludes (server/event-filter.ts's list by default). */
+  ignored?: readonly string[];
 }
 
 export class ConnectExtras {
@@ -48,7 +50,7 @@ export class ConnectExtras {
     const generation = this.opts.generation();
     this.filterState = 'pending';
     try {
-      await this.opts.client.send(filterAction(), { timeoutMs: this.opts.timeoutMs });
+      await this.opts.client.send(filterAction(this.opts.ignored), { timeoutMs: this.opts.timeoutMs });
       if (generation === this.opts.generation()) this.filterState = 'installed';
     } catch (err) {
       if (generation !== this.opts.generation() || !(err instanceof AmiActionError)) return;

@@ -1,0 +1,53 @@
+/**
+ * Migrations in code, run on every start by Kysely's Migrator (it records
+ * what ran in its own table and takes a lock, so two nodes starting at once
+ * on one PostgreSQL do not both run one). One schema for both databases;
+ * only the auto-numbered key is spelt per dialect.
+ */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+export type HistoryDialect = 'sqlite' | 'postgres';
+
+function calls(dialect: HistoryDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('calls')
+        .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('pbx', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('ended_at', 'bigint', (c) => c.notNull())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('queue', 'text', (c) => c.notNull())
+        .addColumn('agent', 'text', (c) => c.notNull())
+        .addColumn('from_num', 'text', (c) => c.notNull())
+        .addColumn('from_name', 'text', (c) => c.notNull())
+        .addColumn('to_num', 'text', (c) => c.notNull())
+        .addColumn('to_name', 'text', (c) => c.notNull())
+        .addColumn('did', 'text', (c) => c.notNull())
+        .addColumn('wait_s', 'double precision', (c) => c.notNull())
+        .addColumn('talk_s', 'double precision', (c) => c.notNull())
+        .addColumn('partial', 'integer', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .execute();
+      // A Linkedid is unique per PBX: a record written twice (a retry after a lost answer) is kept once.
+      await db.schema.createIndex('calls_pbx_id').unique().on('calls').columns(['pbx', 'id']).execute();
+      // The page order (newest first), and the filters a report starts from.
+      await db.schema.createIndex('calls_started').on('calls').columns(['started_at', 'id']).execute();
+      await db.schema.createIndex('calls_queue_started').on('calls').columns(['queue', 'started_at']).execute();
+      await db.schema.createIndex('calls_outcome_started').on('calls').columns(['outcome', 'started_at']).execute();
+      await db.schema.createIndex('calls_agent_started').on('calls').columns(['agent', 'started_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('calls').execute();
+    },
+  };
+}
+
+export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
+  return { getMigrations: () => Promise.resolve({ '0001_calls': calls(dialect) }) };
+}
