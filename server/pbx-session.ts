@@ -313,7 +313,7 @@ export class PbxSession {
     } finally {
       this.flushNotices();
       // Also after a failure: what the engine applied is the state the tap reads, and a conversation must not lose its hangup.
-      this.tap?.(event, name, now);
+      if (this.tap) this.runTap(this.tap, event, name, now);
     }
     this.apply(ops, true);
     if (name === 'Reload') {
@@ -343,6 +343,21 @@ export class PbxSession {
       `the state engine failed on an ${what}; a drift check follows`,
     );
     this.lists.checkSoon();
+  }
+
+  /** A reader that throws (a bug in the journal) must cost its own record, never the board's event path. */
+  private runTap(tap: EventTap, event: AmiEvent, name: string | undefined, now: number): void {
+    try {
+      tap(event, name, now);
+    } catch (err) {
+      this.warnings.count('listenerErrors');
+      this.warnings.report(
+        'listener-error',
+        'error',
+        { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), event: eventForLog(event) },
+        'an event reader besides the state engine (the call history) failed on an event',
+      );
+    }
   }
 
   private onClientWarning(message: string, kind: AmiWarningKind): void {
