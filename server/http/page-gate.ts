@@ -69,7 +69,8 @@ export function gatePage(
   const wallboard = p === '/wallboard' || p.startsWith('/wallboard/');
   if (!wallboard) {
     const person = auth.fromCookieHeader(req.headers.cookie, now);
-    if (!person) return { allow: false, redirect: '/login', status: 302 };
+    // Back to the page asked for once logged in (the login form accepts only a same-site path).
+    if (!person) return { allow: false, redirect: p === '/' ? '/login' : `/login?next=${encodeURIComponent(p + url.search)}`, status: 302 };
     // The users page is an admin's; anyone else is sent back to the board (the API refuses them as well).
     if ((p === '/admin' || p.startsWith('/admin/')) && person.role !== 'admin') return { allow: false, redirect: '/', status: 303 };
     return { allow: true };

@@ -214,7 +214,7 @@ describe('admin REST', () => {
   it('gates the /admin page: admins only, others back to the board, strangers to the login', async () => {
     const get = (cookie?: string) => fetch(`${stack.url}/admin`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
     const stranger = await get();
-    expect([stranger.status, stranger.headers.get('location')]).toEqual([302, '/login']);
+    expect([stranger.status, stranger.headers.get('location')]).toEqual([302, '/login?next=%2Fadmin']);
     const supervisor = await get(cookies.supervisor);
     expect([supervisor.status, supervisor.headers.get('location')]).toEqual([303, '/']);
     // Past the gate; without Next in this stack the page itself is a 404.

@@ -151,6 +151,9 @@ describe('page gate', () => {
     const home = await fetch(`${demo.url}/`, noFollow);
     expect(home.status).toBe(302);
     expect(home.headers.get('location')).toBe('/login');
+    // Any other page comes back after the login, with its query.
+    const phones = await fetch(`${demo.url}/phones?pbx=demo`, noFollow);
+    expect([phones.status, phones.headers.get('location')]).toEqual([302, '/login?next=%2Fphones%3Fpbx%3Ddemo']);
     const bare = await fetch(`${demo.url}/wallboard`, noFollow);
     expect([bare.status, bare.headers.get('location')]).toEqual([303, '/wallboard/unavailable?reason=missing']);
     const wrong = await fetch(`${demo.url}/wallboard?token=cbt_nope.nope`, noFollow);
