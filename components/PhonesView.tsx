@@ -9,7 +9,7 @@ import { usePbx } from '@/lib/store';
 import { act } from '@/lib/ui/act';
 import { openDialog } from '@/lib/ui/dialogs';
 import { useCan } from '@/lib/ui/grants';
-import { useShownPhones } from '@/lib/ui/phone-selectors';
+import { useShownPhones, type BoardPhone } from '@/lib/ui/phone-selectors';
 import { useAnyLive, useShownBoards } from '@/lib/ui/selectors';
 import { useMeInFrame } from '@/lib/ui/session';
 import { filterPhones, PRESENCES, presenceCounts, type Phone, type PresenceFilter } from '@/lib/ui/switchboard';
@@ -27,6 +27,8 @@ export function PhonesView() {
     </BoardFrame>
   );
 }
+
+const phoneKey = (p: BoardPhone): string => `${p.pbx} ${p.phone.id}`;
 
 const FILTERS: readonly { id: PresenceFilter; label: string }[] = [
   { id: 'all', label: 'All' },
@@ -48,10 +50,23 @@ function Switchboard() {
   const plain = useMemo(() => phones.map((p) => p.phone), [phones]);
   const counts = useMemo(() => presenceCounts(plain), [plain]);
   const busy = counts.ringing + counts['in-use'] + counts.hold;
-  const shown = useMemo(() => {
+  const matching = useMemo(() => {
     const kept = new Set(filterPhones(plain, search, filter));
     return phones.filter((p) => kept.has(p.phone));
   }, [phones, plain, search, filter]);
+  // While the pointer or the focus is on the grid, its tiles keep their places: a phone that leaves the filter
+  // (it went from free to in use) would otherwise pull the next one under the cursor, and a click meant for one
+  // phone would call another. Each tile's content stays live; the set catches up when the pointer leaves.
+  // A new search or filter is the user's own doing: it shows at once, whatever is held.
+  const asked = `${filter}\n${search}`;
+  const [held, setHeld] = useState<{ query: string; keys: readonly string[] } | null>(null);
+  const shown = useMemo(() => {
+    if (held === null || held.query !== asked) return matching;
+    const byKey = new Map(phones.map((p) => [phoneKey(p), p]));
+    return held.keys.flatMap((k) => byKey.get(k) ?? []);
+  }, [held, asked, matching, phones]);
+  const hold = () => setHeld((h) => (h?.query === asked ? h : { query: asked, keys: matching.map(phoneKey) }));
+  const release = () => setHeld(null);
   const labels = useMemo(() => (boards.length > 1 ? new Map(boards.map((b) => [b.id, b.label])) : new Map<string, string>()), [boards]);
 
   const extension = me?.extension ?? '';
@@ -129,7 +144,16 @@ function Switchboard() {
       ) : shown.length === 0 ? (
         <p className="p-6 text-center text-sm text-zinc-600 dark:text-zinc-400">No phone matches.</p>
       ) : (
-        <PhoneGrid phones={shown} labels={labels} onCall={onCall} own={extension} />
+        <div
+          onPointerEnter={hold}
+          onPointerLeave={release}
+          onFocus={hold}
+          onBlur={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget)) release();
+          }}
+        >
+          <PhoneGrid phones={shown} labels={labels} onCall={onCall} own={extension} />
+        </div>
       )}
     </section>
   );

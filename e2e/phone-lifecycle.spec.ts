@@ -77,6 +77,18 @@ test('a phone goes from not registered to free, to in use when called from the t
   await expect(phone).toHaveAttribute('data-presence', 'free');
   await expect(phone.getByTestId('phone-registration')).toContainText('10.0.1.7:5060');
 
+  // Under the pointer the tiles keep their places: a phone that leaves the filter stays, showing its new state,
+  // so a click meant for it never lands on its neighbour; it goes once the pointer leaves the grid.
+  await page.getByTestId('phone-filter-free').click();
+  await phone.hover();
+  expect(pbx.phones.unregister('107')).toBe(true);
+  await expect(phone).toHaveAttribute('data-presence', 'unregistered');
+  await page.getByTestId('phone-search').hover();
+  await expect(phone).toHaveCount(0);
+  expect(pbx.phones.register('107')).toBe(true);
+  await page.getByTestId('phone-filter-all').click();
+  await expect(phone).toHaveAttribute('data-presence', 'free');
+
   // Search narrows the grid to it; the call button rings the supervisor's own phone (116) first, then 107.
   await page.getByTestId('phone-search').fill('107');
   await expect(page.getByTestId('phone-tile')).toHaveCount(1);
