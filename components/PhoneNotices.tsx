@@ -4,7 +4,7 @@ import type { Board } from '@/lib/store';
 import { IconAlert } from './icons';
 
 export function PhoneNotices({ boards, named }: { boards: readonly Board[]; named: boolean }) {
-  const notes = boards.flatMap((b) => (b.state.pbx.phoneNotices ?? []).map((text) => ({ pbx: b.id, label: b.label, text })));
+  const notes = boards.flatMap((b) => b.state.pbx.phoneNotices.map((text) => ({ pbx: b.id, label: b.label, text })));
   if (notes.length === 0) return null;
   return (
     <ul data-testid="phone-notices" className="space-y-1 text-xs text-zinc-700 dark:text-zinc-300">

@@ -10,7 +10,7 @@ import { useBoardLive } from '@/lib/ui/selectors';
 import { useNow } from '@/lib/ui/clock';
 import { formatMoment, formatSpan } from '@/lib/ui/format';
 import { phoneCounts } from '@/lib/ui/phones';
-import { isActive } from '@/lib/ui/calls';
+import { countCalls } from '@/lib/ui/calls';
 import { LinkBadge } from './LinkBadge';
 
 const n = (v: number) => v.toLocaleString('en');
@@ -54,8 +54,7 @@ export function SystemCard({ board, offset, titled }: { board: Board; offset: nu
   const { pbx } = board.state;
   const s = pbx.system;
   const phones = phoneCounts(board.state);
-  let calls = 0;
-  for (const id in board.state.calls) if (isActive(board.state.calls[id])) calls++;
+  const calls = countCalls(board.state.calls).active;
   const unknown = <span className="text-zinc-500">—</span>;
 
   return (
