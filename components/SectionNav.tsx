@@ -5,6 +5,8 @@ import { usePathname } from 'next/navigation';
 const SECTIONS = [
   { href: '/', label: 'Calls' },
   { href: '/phones', label: 'Phones' },
+  { href: '/history', label: 'History' },
+  { href: '/callbacks', label: 'Call back' },
   { href: '/system', label: 'System' },
 ] as const;
 

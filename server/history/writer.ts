@@ -29,6 +29,7 @@ export class HistoryWriter {
   /** Records written, and records lost to the bound while the database failed. */
   written = 0;
   dropped = 0;
+  private readonly storedListeners = new Set<(records: readonly CallRecord[]) => void>();
 
   constructor(
     private readonly store: HistoryStore,
@@ -38,6 +39,12 @@ export class HistoryWriter {
     this.batchSize = opts.batchSize ?? 100;
     this.maxPending = opts.maxPending ?? 100_000;
     this.maxBatch = opts.maxBatch ?? 100;
+  }
+
+  /** Called with each batch once it is in the database: what today's figures and the callback list count from. */
+  onStored(listener: (records: readonly CallRecord[]) => void): () => void {
+    this.storedListeners.add(listener);
+    return () => this.storedListeners.delete(listener);
   }
 
   get queued(): number {
@@ -85,6 +92,13 @@ export class HistoryWriter {
       });
     await this.flushing;
     if (!ok) return;
+    for (const listener of this.storedListeners) {
+      try {
+        listener(batch);
+      } catch (err) {
+        this.opts.onError?.(err, this.pending.length);
+      }
+    }
     // What came in meanwhile, or the rest of a backlog: a macrotask apart, so I/O runs between transactions.
     if (this.closed) {
       if (this.pending.length > 0) await this.flush();
