@@ -1,6 +1,7 @@
 'use client';
 import { memo, useMemo } from 'react';
 import type { Agent, AgentStatus } from '@/lib/ui/agents';
+import { handledToday } from '@/lib/ui/agent-today';
 import { agentCalls, agentDevice, type AgentCall } from '@/lib/ui/agent-calls';
 import { openDialog } from '@/lib/ui/dialogs';
 import { useCan, type Can } from '@/lib/ui/grants';
@@ -71,12 +72,15 @@ const AgentTile = memo(function AgentTile({
   pbx,
   live,
   current,
+  today,
 }: {
   a: Agent;
   pbx: string;
   /** Actions are offered only while this PBX's data is live. */
   live: boolean;
   current: AgentCall | undefined;
+  /** Calls answered today (Callboard's count); undefined without a history, when Asterisk's CallsTaken shows instead. */
+  today: number | undefined;
 }) {
   const can = useCan();
   const s = AGENT_STATUS[a.status];
@@ -114,9 +118,19 @@ const AgentTile = memo(function AgentTile({
             <span className="font-normal text-zinc-600 dark:text-zinc-400"> · {a.pausedReason}</span>
           )}
         </span>
-        <span className="shrink-0 text-zinc-600 dark:text-zinc-400 tabular" title="Calls taken">
-          {a.callsTaken} {a.callsTaken === 1 ? 'call' : 'calls'}
-        </span>
+        {today === undefined ? (
+          <span className="shrink-0 text-zinc-600 dark:text-zinc-400 tabular" title="Calls taken, as Asterisk counts since its last reload">
+            {a.callsTaken} {a.callsTaken === 1 ? 'call' : 'calls'}
+          </span>
+        ) : (
+          <span
+            className="shrink-0 text-zinc-600 dark:text-zinc-400 tabular"
+            title={`Calls answered today (Asterisk counts ${a.callsTaken} since its last reload)`}
+            data-testid="agent-today"
+          >
+            {today} today
+          </span>
+        )}
       </div>
       {current && <CurrentCall current={current} />}
       <div className="flex items-center justify-between gap-2">
@@ -147,7 +161,7 @@ const AgentTile = memo(function AgentTile({
   );
 }, sameAgent);
 
-type TileProps = { a: Agent; pbx: string; live: boolean; current: AgentCall | undefined };
+type TileProps = { a: Agent; pbx: string; live: boolean; current: AgentCall | undefined; today: number | undefined };
 
 /** Agents are rebuilt on every member change; re-render a tile only if what it shows changed. */
 function sameAgent(prev: TileProps, next: TileProps): boolean {
@@ -156,6 +170,7 @@ function sameAgent(prev: TileProps, next: TileProps): boolean {
   return (
     prev.live === next.live &&
     prev.pbx === next.pbx &&
+    prev.today === next.today &&
     sameCall(prev.current, next.current) &&
     x.status === y.status &&
     x.paused === y.paused &&
@@ -196,7 +211,14 @@ function BoardAgents({ board, titled }: { board: Board; titled: boolean }) {
       ) : (
         <ul className="grid grid-cols-[repeat(auto-fill,minmax(12.5rem,1fr))] gap-2">
           {agents.map((a) => (
-            <AgentTile key={a.id} a={a} pbx={board.id} live={live} current={current.get(agentDevice(a.id))} />
+            <AgentTile
+              key={a.id}
+              a={a}
+              pbx={board.id}
+              live={live}
+              current={current.get(agentDevice(a.id))}
+              today={handledToday(board.state.memberDays, board.state.queueDays, a.id)}
+            />
           ))}
         </ul>
       )}

@@ -11,6 +11,7 @@ import { useCan } from '@/lib/ui/grants';
 import { useBoardLive } from '@/lib/ui/selectors';
 import type { QueueMember } from '@/lib/pbx/model';
 import { AGENT_STATUS } from './AgentGrid';
+import { AgentTodayFigures } from './AgentTodayFigures';
 import { CallActions } from './CallActions';
 import { CallStateChip } from './CallState';
 import { buttonStyles, Dialog } from './Dialog';
@@ -72,6 +73,7 @@ export function AgentPanel({ target, onClose }: { target: { pbx: string; interfa
               <p className="text-sm text-zinc-600 dark:text-zinc-400">Not on a call.</p>
             )}
           </section>
+          {board && <AgentTodayFigures state={board.state} iface={target.interface} memberships={agent.memberships} />}
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Queues</caption>
             <thead className="text-xs text-zinc-600 dark:text-zinc-400">

@@ -1,6 +1,7 @@
 'use client';
 import { useNow } from '@/lib/ui/clock';
-import { elapsed, formatPercent } from '@/lib/ui/format';
+import { elapsed, formatDuration, formatPercent } from '@/lib/ui/format';
+import { queueToday } from '@/lib/stats/live';
 import { waitLevel, type QueueStats } from '@/lib/ui/queues';
 import { useQueueStats, useSeveralShown, useShownBoards } from '@/lib/ui/selectors';
 import type { Board } from '@/lib/store';
@@ -40,9 +41,63 @@ function AddMember({ queue, pbx }: { queue: string; pbx: string }) {
   );
 }
 
+/** A figure of the day: a label over a number, the number alone named for tests. */
+function DayFigure({
+  label,
+  value,
+  testId,
+  tone = '',
+  title,
+}: {
+  label: string;
+  value: string | number;
+  testId: string;
+  tone?: string;
+  title?: string;
+}) {
+  return (
+    <div className="min-w-0" title={title}>
+      <dt className="truncate text-[11px] text-zinc-600 dark:text-zinc-400">{label}</dt>
+      <dd className={`text-sm font-semibold tabular ${tone}`} data-testid={testId}>
+        {value}
+      </dd>
+    </div>
+  );
+}
+
+const seconds = (s: number | null | undefined) => (s === null || s === undefined ? '—' : formatDuration(s * 1000));
+
+/** Today's figures (Callboard's own, docs/metrics.md); the longest wait counts a caller still waiting too. */
+function QueueToday({ q }: { q: QueueStats }) {
+  const now = useNow();
+  if (!q.counted || !q.day) return null;
+  const t = queueToday(q.day, q.longestSince ? [{ waitingSince: q.longestSince }] : [], now);
+  return (
+    <dl className="mt-3 grid grid-cols-4 gap-2 border-t border-zinc-100 pt-3 dark:border-zinc-800">
+      <DayFigure label="Offered" value={t.offered} testId="queue-offered" title="Calls that joined the queue today" />
+      <DayFigure label="ASA" value={seconds(t.asaSeconds)} testId="queue-asa" title="Average speed of answer today" />
+      <DayFigure label="AHT" value={seconds(t.ahtSeconds)} testId="queue-aht" title="Average handling time today (talk and hold)" />
+      <DayFigure
+        label="Longest"
+        value={seconds(t.longestWaitSeconds || null)}
+        testId="queue-longest-today"
+        title="The longest wait today, a caller still waiting included"
+      />
+      {t.callbacksOwed > 0 && (
+        <p className="col-span-4 text-xs text-rose-700 dark:text-rose-400" data-testid="queue-callbacks">
+          <a href="/callbacks" className="underline-offset-2 hover:underline">
+            {t.callbacksOwed} to call back
+          </a>
+        </p>
+      )}
+    </dl>
+  );
+}
+
 function QueueCard({ q, pbx }: { q: QueueStats; pbx: string }) {
   const total = q.agents.free + q.agents.busy + q.agents.paused;
   const pct = (n: number) => (total ? `${(n / total) * 100}%` : '0%');
+  const ours = q.counted ? 'today' : "Asterisk's count since its last reload";
   return (
     <article
       data-testid="queue-card"
@@ -53,10 +108,10 @@ function QueueCard({ q, pbx }: { q: QueueStats; pbx: string }) {
       <header className="flex items-baseline justify-between gap-2">
         <h3 className="mr-auto truncate text-sm font-semibold">{q.id}</h3>
         <AddMember queue={q.id} pbx={pbx} />
-        <span className="text-xs text-zinc-600 dark:text-zinc-400 tabular" title={`Answered within ${q.serviceLevel || '—'} s`}>
+        <span className="text-xs text-zinc-600 dark:text-zinc-400 tabular" title={`Answered within ${q.serviceLevel || '—'} s, ${ours}`}>
           SLA{' '}
-          <span className="font-medium text-zinc-700 dark:text-zinc-300">
-            {q.completed + q.abandoned === 0 ? '—' : formatPercent(q.sla)}
+          <span className="font-medium text-zinc-700 dark:text-zinc-300" data-testid="queue-sla">
+            {Number.isFinite(q.sla) ? formatPercent(q.sla) : '—'}
           </span>
         </span>
       </header>
@@ -77,6 +132,7 @@ function QueueCard({ q, pbx }: { q: QueueStats; pbx: string }) {
           </dd>
         </div>
       </dl>
+      <QueueToday q={q} />
       <div className="mt-3 flex h-1.5 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800" aria-hidden="true">
         <span className="bg-emerald-500" style={{ width: pct(q.agents.free) }} />
         <span className="bg-rose-500" style={{ width: pct(q.agents.busy) }} />
@@ -92,10 +148,23 @@ function QueueCard({ q, pbx }: { q: QueueStats; pbx: string }) {
         <span>
           <span className="font-medium text-zinc-800 dark:text-zinc-200">{q.agents.paused}</span> paused
         </span>
-        <span className="ml-auto">
-          {q.completed} done · <span className={q.abandoned ? 'text-rose-600 dark:text-rose-400' : ''}>{q.abandoned} abandoned</span>
+        <span className="ml-auto" title={`Calls ${ours}`}>
+          <span data-testid="queue-answered">{q.answered}</span> answered ·{' '}
+          <span className={q.abandoned ? 'text-rose-600 dark:text-rose-400' : ''}>
+            <span data-testid="queue-abandoned">{q.abandoned}</span> abandoned
+          </span>
         </span>
       </div>
+      {q.counted && (
+        <p
+          className="mt-1.5 text-[11px] text-zinc-500 tabular dark:text-zinc-400"
+          data-testid="queue-asterisk"
+          title="Asterisk's own queue counters, since its last reload or restart"
+        >
+          Asterisk: {q.asterisk.completed} completed · {q.asterisk.abandoned} abandoned · SL{' '}
+          {Number.isFinite(q.asterisk.sla) ? formatPercent(q.asterisk.sla) : '—'}
+        </p>
+      )}
     </article>
   );
 }

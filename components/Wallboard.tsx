@@ -49,9 +49,9 @@ function Metric({ label, children, tone = '', testId }: { label: string; childre
   );
 }
 
-/** Asterisk's service level for the queue: answered within its `servicelevel` seconds. */
+/** Today's service level for the queue: answered within its `servicelevel` seconds (docs/metrics.md). */
 function slaOf(q: QueueStats): { text: string; tone: string } {
-  if (q.completed + q.abandoned === 0) return { text: '—', tone: 'text-zinc-400' };
+  if (!Number.isFinite(q.sla)) return { text: '—', tone: 'text-zinc-400' };
   return { text: formatPercent(q.sla), tone: q.sla >= 80 ? 'text-emerald-400' : q.sla >= 60 ? 'text-amber-400' : 'text-rose-400' };
 }
 
@@ -115,9 +115,9 @@ function QueuePanel({
           row ? 'col-start-4 border-l border-zinc-700 pl-[4vmin]' : 'border-t border-zinc-700 pt-[2vmin]'
         }`}
       >
-        {/* Asterisk's counts since its queue statistics were last reset; our own daily history replaces them later. */}
+        {/* Today's, from Callboard's own history: a reload or restart of Asterisk does not reset them. */}
         <Metric label="Answered" testId="wallboard-answered">
-          {q.completed}
+          {q.answered}
         </Metric>
         <Metric label="Abandoned" tone={q.abandoned ? 'text-rose-400' : ''} testId="wallboard-abandoned">
           {q.abandoned}
@@ -163,7 +163,7 @@ function Totals({ stats, className }: { stats: QueueStats[]; className: string }
       {item(
         'answered',
         'answered',
-        sum((q) => q.completed),
+        sum((q) => q.answered),
         'text-zinc-100',
       )}
       {item(

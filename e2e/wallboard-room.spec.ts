@@ -78,9 +78,9 @@ test.describe('at 1920×1080', () => {
       const expected = stats.map((q) => ({
         queue: q.id,
         waiting: q.waiting,
-        answered: q.completed,
+        answered: q.answered,
         abandoned: q.abandoned,
-        sla: q.completed + q.abandoned === 0 ? '—' : formatPercent(q.sla),
+        sla: Number.isFinite(q.sla) ? formatPercent(q.sla) : '—',
         free: q.agents.free,
         busy: q.agents.busy,
         paused: q.agents.paused,
@@ -115,7 +115,7 @@ test('with queue-level data only (no channels, calls or caller names) the wallbo
     const stats = queueStats(snapshot.state);
     const sum = (f: (q: (typeof stats)[number]) => number) => stats.reduce((n, q) => n + f(q), 0);
     expect((await shownFigures(page)).map((q) => [q.queue, q.waiting, q.answered, q.abandoned, q.free, q.busy, q.paused])).toEqual(
-      stats.map((q) => [q.id, q.waiting, q.completed, q.abandoned, q.agents.free, q.agents.busy, q.agents.paused]),
+      stats.map((q) => [q.id, q.waiting, q.answered, q.abandoned, q.agents.free, q.agents.busy, q.agents.paused]),
     );
     const totals = await page
       .getByTestId('wallboard-totals')
@@ -132,7 +132,7 @@ test('with queue-level data only (no channels, calls or caller names) the wallbo
     const people = countsOf(snapshot);
     expect(totals).toEqual({
       waiting: sum((q) => q.waiting),
-      answered: sum((q) => q.completed),
+      answered: sum((q) => q.answered),
       abandoned: sum((q) => q.abandoned),
       free: people.free,
       busy: people.busy,

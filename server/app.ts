@@ -32,6 +32,7 @@ import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
 import { HISTORY_READS, HistoryRecorder } from './history/recorder';
 import { HistoryStore } from './history/store';
+import { TodayFigures } from './stats/today';
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -119,6 +120,21 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       }),
   );
   const history = config.history.enabled ? await openHistory(config, log, now, targets, pbxSessions, audit) : null;
+  // Today's figures count from the history: without it there is nothing they could survive a restart with.
+  const today = history
+    ? targets.map(
+        (t, i) =>
+          new TodayFigures({
+            pbx: t.config.id,
+            session: pbxSessions[i],
+            store: history.store,
+            onStored: (listener) => history.recorder.writer.onStored(listener),
+            rule: config.day,
+            now,
+            log: log.child({ module: 'today', pbx: t.config.id }),
+          }),
+      )
+    : [];
 
   const publicFiles = listPublicFiles(path.resolve('public'));
   const snapshotLimiter = new RateLimiter(
@@ -211,6 +227,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     now,
     snapshotLimiter,
     history: history?.store ?? null,
+    day: config.day,
   } as const;
   const stopSockets = wireSockets({
     io,
@@ -226,6 +243,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     handshakeTimeoutMs: security.handshakeTimeoutMs,
   });
   history?.recorder.start();
+  const todayRead = Promise.all(today.map((t) => t.start()));
   for (const pbx of pbxs.list) pbx.session.start();
 
   return {
@@ -252,6 +270,8 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
         pbx.fanout.close();
         pbx.session.stop();
       }
+      await todayRead;
+      await Promise.all(today.map((t) => t.close()));
       // After the sessions: no event comes in while the ended calls are written.
       await history?.recorder.close();
       audit.close();

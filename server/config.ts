@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { isTimeZone, parseDayStart, type DayRule } from '@/lib/stats/day';
 import { DEFAULT_CLI_ALLOW } from './actions/cli-policy';
 import { parseTrustedProxies } from './auth/request-info';
 import {
@@ -143,6 +144,13 @@ const envSchema = z.object({
   CALLBOARD_HISTORY: bool.default(true),
   /** Days of call history kept; 0 keeps everything. */
   CALLBOARD_HISTORY_DAYS: z.coerce.number().int().min(0).max(36_500).default(DEFAULT_HISTORY_DAYS),
+  /** The zone "today" follows (IANA, `Europe/Berlin`); the server's own when unset. */
+  CALLBOARD_TIME_ZONE: z.string().trim().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC').optional(),
+  /** When the day starts, local time `HH:MM`: a night shift's calls count to the day it began. */
+  CALLBOARD_DAY_START: z
+    .string()
+    .refine((v) => parseDayStart(v) !== null, 'must be a time of day such as 00:00 or 06:30')
+    .default('00:00'),
   /** PostgreSQL for the call history instead of SQLite in CALLBOARD_DATA. */
   DATABASE_URL: z
     .string()
@@ -190,6 +198,8 @@ export interface Config {
   dev: boolean;
   security: SecurityConfig;
   history: HistoryConfig;
+  /** What "today" means for today's figures (docs/metrics.md). */
+  day: DayRule;
 }
 
 export interface HistoryConfig {
@@ -279,6 +289,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dev: env.NODE_ENV !== 'production',
     security,
     history: { enabled: e.CALLBOARD_HISTORY, databaseUrl: e.DATABASE_URL ?? null, retentionDays: e.CALLBOARD_HISTORY_DAYS },
+    day: {
+      timeZone: e.CALLBOARD_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      startMinutes: parseDayStart(e.CALLBOARD_DAY_START) ?? 0,
+    },
   };
 }
 

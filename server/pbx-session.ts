@@ -235,6 +235,11 @@ export class PbxSession {
     return () => this.listeners.delete(listener);
   }
 
+  /** Ops from outside the state engine (today's figures): applied, numbered and fanned out like its own. */
+  publish(ops: readonly Op[]): void {
+    this.apply(ops);
+  }
+
   /** One reader of every event after `step` (the call journal); a second replaces the first. */
   tapEvents(tap: EventTap | undefined): void {
     this.tap = tap;

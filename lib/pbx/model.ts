@@ -5,6 +5,7 @@
  *
  * Times are milliseconds since the epoch on the PBX's clock (AMI `Timestamp`).
  */
+import type { MemberDay, QueueDay } from '../stats/figures';
 
 export interface Channel {
   /** Asterisk's Uniqueid. */
@@ -341,6 +342,9 @@ export interface EntityMap {
   spies: Spy;
   endpoints: Endpoint;
   contacts: Contact;
+  /** Today's figures, counted by the server from the call history (lib/stats), not from Asterisk. */
+  queueDays: QueueDay;
+  memberDays: MemberDay;
 }
 
 export type EntityKind = keyof EntityMap;
@@ -378,6 +382,8 @@ export const ENTITY_KINDS: readonly EntityKind[] = [
   'spies',
   'endpoints',
   'contacts',
+  'queueDays',
+  'memberDays',
 ];
 
 export function emptyPbxSystem(): PbxSystem {
@@ -432,6 +438,8 @@ export function emptyState(): PbxState {
     spies: table(),
     endpoints: table(),
     contacts: table(),
+    queueDays: table(),
+    memberDays: table(),
     pbx: emptyPbxStatus(),
   };
 }

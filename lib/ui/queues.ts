@@ -1,5 +1,7 @@
 /** Per-queue figures for the queue cards and the wallboard. Pure. */
 import type { PbxState } from '../pbx/model';
+import type { QueueDay } from '../stats/figures';
+import { queueRates } from '../stats/figures';
 import { countAgents, memberStatus, type AgentCounts, type AgentStatus } from './agents';
 
 export interface QueueStats {
@@ -7,15 +9,25 @@ export interface QueueStats {
   waiting: number;
   /** waitingSince of the caller waiting longest; 0 when nobody waits. */
   longestSince: number;
-  /** Service level within `serviceLevel` seconds, percent. */
-  sla: number;
   serviceLevel: number;
-  completed: number;
+  /**
+   * Today's figures, counted by Callboard from its call history (docs/metrics.md): they survive restarts of
+   * Callboard and of Asterisk. Without a history (CALLBOARD_HISTORY=off) they are Asterisk's own counters.
+   */
+  answered: number;
   abandoned: number;
+  /** Percent answered within the service level; NaN before any call counts for it. */
+  sla: number;
+  /** Whether the figures above are Callboard's own (false: Asterisk's, which a reload resets). */
+  counted: boolean;
+  /** Today's other figures; undefined without a history. */
+  day: QueueDay | undefined;
+  /** Asterisk's counters since its last reload or restart, shown beside ours. */
+  asterisk: { completed: number; abandoned: number; sla: number };
   agents: AgentCounts;
 }
 
-export function queueStats(state: Pick<PbxState, 'queues' | 'callers' | 'members'>): QueueStats[] {
+export function queueStats(state: Pick<PbxState, 'queues' | 'callers' | 'members' | 'queueDays'>): QueueStats[] {
   const waiting = new Map<string, { n: number; since: number }>();
   for (const id in state.callers) {
     const c = state.callers[id];
@@ -37,14 +49,19 @@ export function queueStats(state: Pick<PbxState, 'queues' | 'callers' | 'members
   for (const id in state.queues) {
     const q = state.queues[id];
     const w = waiting.get(id);
+    const day = Object.hasOwn(state.queueDays, id) ? state.queueDays[id] : undefined;
+    const asterisk = { completed: q.completed, abandoned: q.abandoned, sla: q.completed + q.abandoned === 0 ? NaN : q.serviceLevelPerf };
     out.push({
       id,
       waiting: w?.n ?? 0,
       longestSince: w?.since ?? 0,
-      sla: q.serviceLevelPerf,
       serviceLevel: q.serviceLevel,
-      completed: q.completed,
-      abandoned: q.abandoned,
+      answered: day ? day.answered : asterisk.completed,
+      abandoned: day ? day.abandoned : asterisk.abandoned,
+      sla: day ? (queueRates(day).slaPercent ?? NaN) : asterisk.sla,
+      counted: day !== undefined,
+      day,
+      asterisk,
       agents: countAgents(statuses.get(id) ?? []),
     });
   }

@@ -16,13 +16,13 @@ function agentsOf(members: PbxState['members']): Agent[] {
   return agents;
 }
 
-const statsCache = new WeakMap<object, { callers: object; members: object; stats: QueueStats[] }>();
-/** A board's queue figures, computed once per change of its queues, callers or members. */
+const statsCache = new WeakMap<object, { callers: object; members: object; days: object; stats: QueueStats[] }>();
+/** A board's queue figures, computed once per change of its queues, callers, members or today's figures. */
 export function statsOf(state: PbxState): QueueStats[] {
   const hit = statsCache.get(state.queues);
-  if (hit && hit.callers === state.callers && hit.members === state.members) return hit.stats;
+  if (hit && hit.callers === state.callers && hit.members === state.members && hit.days === state.queueDays) return hit.stats;
   const stats = queueStats(state);
-  statsCache.set(state.queues, { callers: state.callers, members: state.members, stats });
+  statsCache.set(state.queues, { callers: state.callers, members: state.members, days: state.queueDays, stats });
   return stats;
 }
 

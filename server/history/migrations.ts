@@ -48,6 +48,29 @@ function calls(dialect: HistoryDialect): Migration {
   };
 }
 
+/** Finished pauses and log-ins of queue memberships (server/stats/member-spans.ts): today's pause and logged-in times. */
+function memberSpans(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('member_spans')
+        .addColumn('pbx', 'text', (c) => c.notNull())
+        .addColumn('queue', 'text', (c) => c.notNull())
+        .addColumn('interface', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('ended_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // A day's figures read the spans that ended in it (a span counts only its part inside the day).
+      await db.schema.createIndex('member_spans_pbx_ended').on('member_spans').columns(['pbx', 'ended_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('member_spans').execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
-  return { getMigrations: () => Promise.resolve({ '0001_calls': calls(dialect) }) };
+  return { getMigrations: () => Promise.resolve({ '0001_calls': calls(dialect), '0003_member_spans': memberSpans() }) };
 }

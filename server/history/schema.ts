@@ -30,6 +30,17 @@ export interface CallsTable {
   seq: Generated<number>;
 }
 
+export interface MemberSpansTable {
+  pbx: string;
+  queue: string;
+  interface: string;
+  kind: string;
+  reason: string;
+  started_at: number | string;
+  ended_at: number | string;
+}
+
 export interface HistoryDb {
   calls: CallsTable;
+  member_spans: MemberSpansTable;
 }

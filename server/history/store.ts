@@ -163,9 +163,10 @@ export class HistoryStore {
     return { records: page.map(fromRow), next: more && last ? writeCursor(Number(last.started_at), last.id) : null };
   }
 
-  /** Removes calls that started before `before` (ms); returns how many. */
+  /** Removes calls that started before `before` (ms), and membership spans that ended before it; returns how many calls. */
   async prune(before: number): Promise<number> {
     const result = await this.db.deleteFrom('calls').where('started_at', '<', before).executeTakeFirst();
+    await this.db.deleteFrom('member_spans').where('ended_at', '<', before).execute();
     return Number(result.numDeletedRows);
   }
 

@@ -18,6 +18,8 @@ import { authRoutes } from './auth-routes';
 import { adminRoutes } from './admin-routes';
 import { systemRoutes } from './system-routes';
 import { historyRoutes } from './history-routes';
+import { statsRoutes } from './stats-routes';
+import type { DayRule } from '@/lib/stats/day';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
@@ -34,6 +36,8 @@ export interface ApiContext {
   snapshotLimiter: RateLimiter;
   /** The call history's store; null when it is off. */
   history: HistoryStore | null;
+  /** What "today" means (CALLBOARD_TIME_ZONE, CALLBOARD_DAY_START). */
+  day?: DayRule;
 }
 
 const STATUS_OF: Record<ActionErrorCode, number> = {
@@ -66,6 +70,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ...adminRoutes,
   ...systemRoutes,
   ...historyRoutes,
+  ...statsRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],

@@ -6,7 +6,8 @@
  * channels, the bridges those channels are in, their parked calls and spies
  * (both by `linkedId`, the call's id). Devices are in scope when they are the
  * `stateInterface` of an in-scope member; endpoints when they are its
- * `interface` or `stateInterface`, with their contacts. Everything else (other queues,
+ * `interface` or `stateInterface`, with their contacts; today's figures of
+ * the scope's queues and their memberships. Everything else (other queues,
  * calls that never went through a queue of the scope) is not.
  *
  * Visibility is decided from the state alone, so a batch's filtered ops are
@@ -39,7 +40,11 @@ export function visibleIn(state: PbxState, scope: Scope): Visible {
   const out = new Map<EntityKind, Set<string>>(ENTITY_KINDS.map((k) => [k, new Set<string>()]));
   const get = (kind: EntityKind) => out.get(kind)!;
   const { queues } = scope;
-  for (const q of queues) if (Object.hasOwn(state.queues, q)) get('queues').add(q);
+  for (const q of queues) {
+    if (Object.hasOwn(state.queues, q)) get('queues').add(q);
+    if (Object.hasOwn(state.queueDays, q)) get('queueDays').add(q);
+  }
+  for (const id in state.memberDays) if (queues.has(state.memberDays[id].queue)) get('memberDays').add(id);
   const devices = get('devices');
   const endpoints = get('endpoints');
   for (const id in state.members) {

@@ -9,8 +9,8 @@
  *   (numbers, names that are numbers, dialled extens, Local channel names,
  *   Dial arguments). Internal extensions (up to 6 digits) stay readable.
  * - `wallboard`: what the wallboard shows and nothing else: queues, agent
- *   states, waiting callers without their number or name, and the count of
- *   calls in progress. No channels, calls, bridges, devices, endpoints or contacts.
+ *   states, waiting callers without their number or name, the count of
+ *   calls in progress, and each queue's figures of the day. No channels, calls, bridges, devices, endpoints or contacts.
  */
 import { isActive } from '@/lib/ui/calls';
 import { ENTITY_KINDS, table, type Call, type EntityKind, type PbxState } from '@/lib/pbx/model';
@@ -105,6 +105,21 @@ const WALLBOARD_FIELDS: Partial<Record<EntityKind, readonly string[]>> = {
   ],
   members: ['queue', 'interface', 'status', 'paused', 'inCall', 'statusSince', 'pausedSince'],
   callers: ['queue', 'uniqueid', 'position', 'waitingSince'],
+  queueDays: [
+    'date',
+    'dayStart',
+    'offered',
+    'answered',
+    'answeredInSla',
+    'abandoned',
+    'abandonedInSla',
+    'slaCalls',
+    'unanswered',
+    'answeredWaitSeconds',
+    'talkSeconds',
+    'longestWaitSeconds',
+    'callbacksOwed',
+  ],
 };
 
 function pick(fields: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

@@ -1,4 +1,5 @@
 /** The pure views behind the counts, the queue cards and the calls table. */
+import { emptyQueueDay } from '../../lib/stats/figures';
 import { describe, expect, it } from 'vitest';
 import type { Call, QueueMember } from '@/lib/pbx/model';
 import { agentsFromMembers, countAgents, memberStatus } from '@/lib/ui/agents';
@@ -122,16 +123,35 @@ describe('queues', () => {
     }
     s.members['sales|PJSIP/1'] = member('sales', 'PJSIP/1', { status: 2 });
     const [empty, sales] = queueStats(s);
+    // Without a call history there are no figures of the day: Asterisk's counters are what there is, and say so.
     expect(sales).toMatchObject({
       id: 'sales',
       waiting: 3,
       longestSince: 100,
       sla: 75,
-      completed: 4,
+      answered: 4,
       abandoned: 1,
+      counted: false,
+      asterisk: { completed: 4, abandoned: 1, sla: 75 },
       agents: { busy: 1, free: 0 },
     });
     expect(empty).toMatchObject({ id: 'empty', waiting: 0, longestSince: 0 });
+  });
+
+  it("shows today's own figures when the board has them, with Asterisk's beside", () => {
+    const s = emptyState();
+    s.queues.sales = { id: 'sales', completed: 40, abandoned: 9, serviceLevelPerf: 50, serviceLevel: 20 } as typeof s.queues.sales;
+    s.queueDays.sales = {
+      ...emptyQueueDay('sales', '2026-12-01', 0),
+      offered: 5,
+      answered: 3,
+      answeredInSla: 3,
+      abandoned: 2,
+      abandonedInSla: 1,
+      slaCalls: 4,
+    };
+    const [sales] = queueStats(s);
+    expect(sales).toMatchObject({ answered: 3, abandoned: 2, sla: 75, counted: true, asterisk: { completed: 40, abandoned: 9, sla: 50 } });
   });
 
   it('colours a wait by the queue service level', () => {
