@@ -188,6 +188,24 @@ describe('the scope filter', () => {
       ['d', 'contacts', '201/sip:201@10.0.0.1'],
     ]);
   });
+  it("sees today's figures of its queues and their memberships, and no other queue's", () => {
+    const state = emptyState();
+    const ops: Op[] = [
+      upsert('queueDays', 'sales', { offered: 3 }),
+      upsert('queueDays', 'support', { offered: 9 }),
+      upsert('memberDays', 'sales|PJSIP/201', { queue: 'sales', interface: 'PJSIP/201', handled: 2 }),
+      upsert('memberDays', 'support|PJSIP/201', { queue: 'support', interface: 'PJSIP/201', handled: 7 }),
+    ];
+    const tracker = new ScopeTracker(sales, state);
+    applyOps(state, ops);
+    // New to the scope, so sent whole; the other queue's figures not at all.
+    expect(tracker.update(ops, state)).toEqual([
+      upsert('queueDays', 'sales', state.queueDays.sales),
+      upsert('memberDays', 'sales|PJSIP/201', state.memberDays['sales|PJSIP/201']),
+    ]);
+    expect(Object.keys(tracker.state(state).queueDays)).toEqual(['sales']);
+    expect(Object.keys(tracker.state(state).memberDays)).toEqual(['sales|PJSIP/201']);
+  });
 });
 
 describe('a scoped client on the wire', () => {
