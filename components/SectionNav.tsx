@@ -4,6 +4,7 @@ import { usePathname } from 'next/navigation';
 
 const SECTIONS = [
   { href: '/', label: 'Calls' },
+  { href: '/today', label: 'Today' },
   { href: '/phones', label: 'Phones' },
   { href: '/history', label: 'History' },
   { href: '/callbacks', label: 'Call back' },

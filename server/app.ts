@@ -228,6 +228,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     snapshotLimiter,
     history: history?.store ?? null,
     day: config.day,
+    waiting: new Map(today.map((t, i) => [targets[i].config.id, t.waiting])),
   } as const;
   const stopSockets = wireSockets({
     io,

@@ -20,6 +20,7 @@ import { systemRoutes } from './system-routes';
 import { historyRoutes } from './history-routes';
 import { statsRoutes } from './stats-routes';
 import type { DayRule } from '@/lib/stats/day';
+import type { WaitingSamples } from '../stats/waiting-samples';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
@@ -38,6 +39,8 @@ export interface ApiContext {
   history: HistoryStore | null;
   /** What "today" means (CALLBOARD_TIME_ZONE, CALLBOARD_DAY_START). */
   day?: DayRule;
+  /** Each PBX's callers waiting over the last hour, by PBX id; absent without a history. */
+  waiting?: ReadonlyMap<string, WaitingSamples>;
 }
 
 const STATUS_OF: Record<ActionErrorCode, number> = {

@@ -30,6 +30,8 @@ type Route = [
 const statsQuery = z.strictObject({
   date: z.string().max(10).optional(),
   pbx: z.string().max(40).optional(),
+  /** Narrows `hours` to one queue (the rest always lists every queue the user may see). */
+  queue: z.string().max(200).optional(),
 });
 
 interface DayFigures {
@@ -68,7 +70,15 @@ async function stats(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   const state = pbx.session.state;
   const figures = await figuresOf(ctx.history, pbx.id, day, day.date === today.date ? state : null);
   const seen = (queue: string) => inScope(identity.grants, queue);
-  sendJson(res, 200, body(figures, day, rule, identity.grants, seen, day.date === today.date ? state : null, now));
+  const narrow = parsed.data.queue;
+  const hourSeen = narrow === undefined ? seen : (queue: string) => queue === narrow && seen(queue);
+  const isToday = day.date === today.date;
+  sendJson(res, 200, {
+    ...body(figures, day, rule, identity.grants, seen, isToday ? state : null, now),
+    hours: hourly(figures.records, day, hourSeen),
+    // The last hour, sampled: only today has one.
+    waiting: isToday ? (ctx.waiting?.get(pbx.id)?.series(seen) ?? null) : null,
+  });
 }
 
 async function figuresOf(store: HistoryStore, pbx: string, day: DayWindow, live: PbxState | null): Promise<DayFigures> {

@@ -15,6 +15,7 @@ import type { Logger } from '../log';
 import type { HistoryStore } from '../history/store';
 import { insertSpans, recordsOfDay, spansOfDay } from './day-source';
 import { MemberSpanTracker, type MemberSpan } from './member-spans';
+import { WaitingSamples } from './waiting-samples';
 
 /** Spans held for the database while it fails; past it the oldest go (their seconds stay counted until the restart). */
 const MAX_HELD_SPANS = 10_000;
@@ -51,8 +52,11 @@ export class TodayFigures {
   private timer: NodeJS.Timeout | null = null;
   private load: Promise<void> | null = null;
   private owedStale = true;
+  /** Callers waiting per queue over the last hour, for the charts. */
+  readonly waiting: WaitingSamples;
 
   constructor(private readonly opts: TodayOptions) {
+    this.waiting = new WaitingSamples(opts.session.state);
     this.tally = new DayTally(dayAt(opts.now(), opts.rule));
     const tracker = new MemberSpanTracker(opts.session.state, opts.now, (span) => this.onSpan(span));
     this.stops.push(
@@ -148,6 +152,8 @@ export class TodayFigures {
   }
 
   private tick(): void {
+    const now = this.opts.now();
+    if (now - this.waiting.last >= this.waiting.stepMs) this.waiting.sample(now);
     if (this.loading) return;
     const today = dayAt(this.opts.now(), this.opts.rule);
     if (today.date !== this.tally.day.date) {
