@@ -32,6 +32,8 @@ import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
 import { HISTORY_READS, HistoryRecorder } from './history/recorder';
 import { HistoryStore } from './history/store';
+import { CallbackService } from './callbacks/service';
+import type { CallbackStore } from './callbacks/store';
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -75,8 +77,8 @@ export interface Callboard {
   fanout: Fanout;
   auth: Auth;
   audit: AuditLog;
-  /** The call history; null when CALLBOARD_HISTORY is off. */
-  history: { recorder: HistoryRecorder; store: HistoryStore } | null;
+  /** The call history, and the calls to call back kept beside it; null when CALLBOARD_HISTORY is off. */
+  history: { recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore } | null;
   listen(port: number, host: string): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -268,7 +270,7 @@ async function openHistory(
   targets: readonly PbxTarget[],
   sessions: readonly PbxSession[],
   audit: AuditLog,
-): Promise<{ recorder: HistoryRecorder; store: HistoryStore }> {
+): Promise<{ recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore }> {
   let store: HistoryStore;
   try {
     store = await HistoryStore.open({ dataDir: config.dataDir, databaseUrl: config.history.databaseUrl ?? undefined });
@@ -284,7 +286,8 @@ async function openHistory(
     retentionDays: config.history.retentionDays,
     audit,
   });
-  return { recorder, store };
+  const callbacks = new CallbackService({ history: store, writer: recorder.writer, log: log.child({ module: 'callbacks' }) });
+  return { recorder, store, callbacks: callbacks.store };
 }
 
 function singleTarget(config: Config, opts: CallboardOptions): PbxTarget {
