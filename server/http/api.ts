@@ -18,6 +18,7 @@ import { authRoutes } from './auth-routes';
 import { adminRoutes } from './admin-routes';
 import { systemRoutes } from './system-routes';
 import { historyRoutes } from './history-routes';
+import { callbackRoutes } from './callback-routes';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
@@ -66,6 +67,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ...adminRoutes,
   ...systemRoutes,
   ...historyRoutes,
+  ...callbackRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],
