@@ -1,0 +1,93 @@
+'use client';
+/**
+ * Calls to call back: the callers who gave up waiting or were missed, the
+ * longest waiting first, each with Call back (from the user's own phone)
+ * and Done; and what was done today, by whom. A viewer sees the list only.
+ */
+import { useCallback } from 'react';
+import type { Callback } from '@/lib/history/callbacks';
+import { useNow } from '@/lib/ui/clock';
+import { useCan } from '@/lib/ui/grants';
+import { canAct, useMeInFrame } from '@/lib/ui/session';
+import { BoardFrame } from '../BoardFrame';
+import { callBack, markDone, masked } from './actions';
+import { CallbackRow } from './CallbackRow';
+import { DoneToday } from './DoneToday';
+import { useCallbacks } from './use-callbacks';
+
+export function CallbacksView() {
+  return (
+    <BoardFrame heading="Calls to call back" title="Call back · Callboard">
+      <Callbacks />
+    </BoardFrame>
+  );
+}
+
+function Callbacks() {
+  const { open, done, loaded, error, refresh } = useCallbacks();
+  const now = useNow();
+  const me = useMeInFrame();
+  const can = useCan();
+  const extension = me?.extension ?? '';
+  const mayCall = can.has('originate');
+  const mayMark = canAct(me?.role);
+
+  const onCall = useCallback(
+    (c: Callback) => {
+      void callBack(c, extension).then(refresh);
+    },
+    [extension, refresh],
+  );
+  const onDone = useCallback(
+    async (c: Callback) => {
+      await markDone(c);
+      refresh();
+    },
+    [refresh],
+  );
+
+  return (
+    <div className="flex flex-col gap-6">
+      <section aria-labelledby="to-call-back" className="flex flex-col gap-2">
+        <div className="flex flex-wrap items-baseline gap-2">
+          <h2 id="to-call-back" className="text-sm font-semibold">
+            To call back{' '}
+            <span className="ml-1 font-normal text-zinc-600 tabular dark:text-zinc-400" data-testid="callbacks-count">
+              {loaded ? open.length : ''}
+            </span>
+          </h2>
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">Callers who hung up waiting or were missed; the longest waiting first.</p>
+        </div>
+        {error && (
+          <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+            {error}
+          </p>
+        )}
+        {!loaded ? (
+          <p className="p-6 text-center text-sm text-zinc-600 dark:text-zinc-400">Loading…</p>
+        ) : open.length === 0 ? (
+          <p
+            className="rounded-xl border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400"
+            data-testid="callbacks-empty"
+          >
+            Nobody to call back. Callers who hang up in a queue or are missed show here.
+          </p>
+        ) : (
+          <ul className="flex flex-col gap-2" data-testid="callbacks-list">
+            {open.map((c) => (
+              <CallbackRow
+                key={`${c.pbx} ${c.id}`}
+                callback={c}
+                now={now}
+                // A masked number without a phone of one's own cannot go in the dialog; the server alone knows it.
+                onCall={mayCall && !(masked(c) && !extension) ? onCall : undefined}
+                onDone={mayMark ? onDone : undefined}
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+      <DoneToday done={done} />
+    </div>
+  );
+}
