@@ -54,7 +54,7 @@ export function CallbackRow({
         </div>
         <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
           <span title={formatMoment(c.firstAt)}>
-            {c.attempts > 1 ? 'First ' : 'Called '}
+            {c.attempts > 1 ? 'First try ' : 'Tried '}
             {ago(c.firstAt, now)}
           </span>
           {c.attempts > 1 && <span title={formatMoment(c.lastAt)}> · last {ago(c.lastAt, now)}</span>}

@@ -10,7 +10,7 @@ import { useNow } from '@/lib/ui/clock';
 import { useCan } from '@/lib/ui/grants';
 import { canAct, useMeInFrame } from '@/lib/ui/session';
 import { BoardFrame } from '../BoardFrame';
-import { callBack, markDone, masked } from './actions';
+import { callBack, markDone, masked, reopen } from './actions';
 import { CallbackRow } from './CallbackRow';
 import { DoneToday } from './DoneToday';
 import { useCallbacks } from './use-callbacks';
@@ -45,9 +45,18 @@ function Callbacks() {
     },
     [refresh],
   );
+  const onUndo = useCallback(
+    (c: Callback) => {
+      void reopen(c).then(refresh);
+    },
+    [refresh],
+  );
+  const user = me?.user ?? '';
+  // The server allows an admin to undo anyone's Done, a supervisor their own: the button follows.
+  const mayUndo = (c: Callback) => mayMark && (me?.role === 'admin' || c.doneBy === user);
 
   return (
-    <div className="flex flex-col gap-6">
+    <div className="flex flex-col gap-6 lg:grid lg:grid-cols-[minmax(0,1fr)_24rem] lg:items-start">
       <section aria-labelledby="to-call-back" className="flex flex-col gap-2">
         <div className="flex flex-wrap items-baseline gap-2">
           <h2 id="to-call-back" className="text-sm font-semibold">
@@ -87,7 +96,7 @@ function Callbacks() {
           </ul>
         )}
       </section>
-      <DoneToday done={done} />
+      <DoneToday done={done} me={user} onUndo={onUndo} canUndo={mayUndo} />
     </div>
   );
 }

@@ -8,7 +8,8 @@ import type { Callback } from '@/lib/history/callbacks';
 import { openDialog } from '@/lib/ui/dialogs';
 import { showToast, updateToast } from '@/lib/ui/toasts';
 
-const path = (c: Callback, what: 'done' | 'call') => `/api/callbacks/${encodeURIComponent(c.pbx)}/${encodeURIComponent(c.id)}/${what}`;
+const path = (c: Callback, what: 'done' | 'reopen' | 'call') =>
+  `/api/callbacks/${encodeURIComponent(c.pbx)}/${encodeURIComponent(c.id)}/${what}`;
 
 async function post(url: string): Promise<{ ok: true; message?: string } | { ok: false; message: string }> {
   try {
@@ -44,5 +45,13 @@ export async function markDone(c: Callback): Promise<boolean> {
   const result = await post(path(c, 'done'));
   if (result.ok) showToast({ tone: 'success', title: `${who(c)} marked done` });
   else showToast({ tone: 'error', title: `Could not mark ${who(c)} done`, detail: result.message });
+  return result.ok;
+}
+
+/** The Undo beside a Done: the callback goes back on the list. */
+export async function reopen(c: Callback): Promise<boolean> {
+  const result = await post(path(c, 'reopen'));
+  if (result.ok) showToast({ tone: 'success', title: `${who(c)} is back on the list` });
+  else showToast({ tone: 'error', title: `Could not undo ${who(c)}`, detail: result.message });
   return result.ok;
 }

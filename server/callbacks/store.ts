@@ -37,6 +37,11 @@ export interface CallbackPage {
 export type DoneResult =
   { ok: true; callback: Callback } | { ok: false; reason: 'absent' } | { ok: false; reason: 'done'; callback: Callback };
 
+export type ReopenResult =
+  | { ok: true; callback: Callback }
+  | { ok: false; reason: 'absent' }
+  | { ok: false; reason: 'open' | 'auto' | 'owed-again'; callback: Callback };
+
 export class CallbackCursorError extends Error {
   override name = 'CallbackCursorError';
 }
@@ -171,6 +176,38 @@ export class CallbackStore {
     if (Number(result.numUpdatedRows) === 0) return { ok: false, reason: 'done', callback };
     this.emit([pbx]);
     return { ok: true, callback };
+  }
+
+  /**
+   * Undoes a person's Done (the Undo beside it): open again, as it was. Not an
+   * automatic close (that call was answered), and not when the caller has
+   * been owed a new callback since (one open row per caller).
+   */
+  async reopen(pbx: string, id: string): Promise<ReopenResult> {
+    const result = await this.db.transaction().execute(async (trx): Promise<ReopenResult> => {
+      const row = await trx.selectFrom('callbacks').selectAll().where('pbx', '=', pbx).where('id', '=', id).executeTakeFirst();
+      if (!row) return { ok: false, reason: 'absent' };
+      const callback = fromRow(row);
+      if (callback.state === 'open') return { ok: false, reason: 'open', callback };
+      if (callback.doneHow !== 'user') return { ok: false, reason: 'auto', callback };
+      const newer = await trx
+        .selectFrom('callbacks')
+        .select('id')
+        .where('pbx', '=', pbx)
+        .where('number', '=', callback.number)
+        .where('state', '=', 'open')
+        .executeTakeFirst();
+      if (newer) return { ok: false, reason: 'owed-again', callback };
+      await trx
+        .updateTable('callbacks')
+        .set({ state: 'open', done_by: null, done_at: null, done_how: null, done_call_id: null })
+        .where('pbx', '=', pbx)
+        .where('id', '=', id)
+        .execute();
+      return { ok: true, callback: { ...callback, state: 'open', doneBy: null, doneAt: null, doneHow: null, doneCallId: null } };
+    });
+    if (result.ok) this.emit([pbx]);
+    return result;
   }
 
   /** Notes that someone rang the caller back through Callboard (the call itself is the runner's, audited there). */

@@ -2,7 +2,8 @@
  * Calls to call back over REST. `GET /api/callbacks` lists them (any
  * logged-in user but a wallboard; a scoped user sees their queues' only,
  * a masked role masked numbers). `POST …/{pbx}/{id}/done` marks one done
- * (supervisor or admin, audited as `callback-done`); `POST …/call` rings
+ * (supervisor or admin, audited as `callback-done`; `…/reopen` undoes it,
+ * audited as `callback-reopen`); `POST …/call` rings
  * the caller from the user's own phone through the action runner's
  * `originate` (validated, authorised, rate-limited and audited there), so
  * the number dialled is the stored one, never the client's.
@@ -150,6 +151,42 @@ async function done(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, 
   sendJson(res, 200, { ok: true, callback: masked(ctx, identity) ? maskCallback(result.callback) : result.callback });
 }
 
+const WHY_NOT_REOPENED = {
+  open: 'It is open already',
+  auto: 'It closed by itself when a call with that number was answered; there is nothing to undo',
+  'owed-again': 'The caller has a newer callback open; use that one',
+} as const;
+
+/** Undo of a Done: by whoever marked it, or an admin. Audited as `callback-reopen`. */
+async function reopen(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
+  const identity = identityOf(ctx, req);
+  const store = storeOf(ctx);
+  const { pbx, id } = parsePath(m);
+  const entry = {
+    time: new Date(ctx.now()).toISOString(),
+    who: identity.user,
+    role: identity.role,
+    address: clientAddress(req),
+    action: 'callback-reopen',
+    pbx,
+    params: { id },
+  };
+  const refuse = (status: number, message: string): never => {
+    ctx.audit.record({ ...entry, result: status === 403 ? 'forbidden' : 'invalid', message });
+    throw new HttpError(status, message);
+  };
+  if (identity.role !== 'supervisor' && identity.role !== 'admin') refuse(403, 'Only a supervisor or an admin may undo a Done');
+  const seen = await visible(store, identity, pbx, id);
+  if (!seen) return refuse(404, notFound(pbx, id));
+  if (seen.doneHow === 'user' && seen.doneBy !== identity.user && identity.role !== 'admin')
+    return refuse(403, `Only ${seen.doneBy ?? 'whoever marked it'} or an admin may undo this Done`);
+  const result = await store.reopen(pbx, id);
+  if (!result.ok)
+    return refuse(result.reason === 'absent' ? 404 : 409, result.reason === 'absent' ? notFound(pbx, id) : WHY_NOT_REOPENED[result.reason]);
+  ctx.audit.record({ ...entry, params: { id, number: result.callback.number }, result: 'ok', message: 'Opened again' });
+  sendJson(res, 200, { ok: true, callback: masked(ctx, identity) ? maskCallback(result.callback) : result.callback });
+}
+
 async function call(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
   const identity = identityOf(ctx, req);
   const store = storeOf(ctx);
@@ -193,5 +230,6 @@ function decode(segment: string): string {
 export const callbackRoutes: Route[] = [
   ['GET', /^\/api\/callbacks$/, list],
   ['POST', /^\/api\/callbacks\/([^/]+)\/([^/]+)\/done$/, done],
+  ['POST', /^\/api\/callbacks\/([^/]+)\/([^/]+)\/reopen$/, reopen],
   ['POST', /^\/api\/callbacks\/([^/]+)\/([^/]+)\/call$/, call],
 ];

@@ -136,6 +136,28 @@ describe('POST /api/callbacks/{pbx}/{id}/done', () => {
   });
 });
 
+describe('POST /api/callbacks/{pbx}/{id}/reopen (Undo)', () => {
+  it('opens a Done again for whoever marked it, audited; another supervisor may not, and twice is a 409', async () => {
+    const mine = seeded((await page(await get('/api/callbacks', { cookie: cookies.lead }))).callbacks);
+    const target = mine.find((c) => c.id !== SALES.id)!;
+    expect((await post(`/api/callbacks/demo/${target.id}/done`, { cookie: cookies.lead })).status).toBe(200);
+    const other = await post(`/api/callbacks/demo/${target.id}/reopen`, { cookie: cookies.deskless });
+    expect(other.status).toBe(403);
+    expect(await json(other)).toMatchObject({ error: expect.stringMatching(/^Only lead or an admin/) });
+    expect((await post(`/api/callbacks/demo/${target.id}/reopen`, { token: tokens.viewer })).status).toBe(403);
+    const undo = await post(`/api/callbacks/demo/${target.id}/reopen`, { cookie: cookies.lead });
+    expect(undo.status).toBe(200);
+    expect(await json(undo)).toMatchObject({ callback: { state: 'open', doneBy: null } });
+    const again = await post(`/api/callbacks/demo/${target.id}/reopen`, { cookie: cookies.lead });
+    expect(again.status).toBe(409);
+    expect(await json(again)).toMatchObject({ error: 'It is open already' });
+    const audit = (await json(await get('/api/audit?action=callback-reopen&result=ok', { cookie: cookies.admin }))) as {
+      entries: { who: string; params: { id: string } }[];
+    };
+    expect(audit.entries.at(-1)).toMatchObject({ who: 'lead', params: { id: target.id } });
+  });
+});
+
 describe('POST /api/callbacks/{pbx}/{id}/call', () => {
   it('rings the caller from the user’s own phone through originate, and notes who called back', async () => {
     const res = await post(`/api/callbacks/demo/${SALES.id}/call`, { cookie: cookies.lead });

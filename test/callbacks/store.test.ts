@@ -104,6 +104,21 @@ describe.each(['sqlite', 'postgres'] as const)('callback store on %s', (dialect)
     expect((await store.owedByQueue('main')).get('billing')).toBeUndefined();
   });
 
+  it('reopens a Done by a person; not an automatic close, nor when the caller is owed a newer one', async () => {
+    await store.apply([FIRST]);
+    await store.markDone('main', FIRST.id, 'lead', 1_000);
+    expect(await store.reopen('main', FIRST.id)).toMatchObject({ ok: true, callback: { state: 'open', doneBy: null } });
+    expect(await store.get('main', FIRST.id)).toMatchObject({ state: 'open', doneBy: null, doneHow: null, doneAt: null });
+    expect(await store.reopen('main', FIRST.id)).toMatchObject({ ok: false, reason: 'open' });
+    await store.markDone('main', FIRST.id, 'lead', 2_000);
+    await store.apply([shifted(FIRST, 60_000, 'newer.1')]);
+    expect(await store.reopen('main', FIRST.id)).toMatchObject({ ok: false, reason: 'owed-again' });
+    const back: CallRecord = { ...shifted(ANSWERED, FIRST.endedAt + 120_000 - ANSWERED.startedAt, 'back.2'), from: FIRST.from };
+    await store.apply([back]);
+    expect(await store.reopen('main', 'newer.1')).toMatchObject({ ok: false, reason: 'auto' });
+    expect(await store.reopen('main', 'nope')).toEqual({ ok: false, reason: 'absent' });
+  });
+
   it('notes who called back; filters by queue and scope; pages by cursor; refuses a foreign cursor', async () => {
     await store.apply(RECORDS);
     const noted = await store.noteCall('main', FIRST.id, 'lead', 5);
