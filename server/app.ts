@@ -256,6 +256,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       }
       // After the sessions: no event comes in while the ended calls are written.
       await history?.recorder.close();
+      await history?.closeCallbacks();
       audit.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
@@ -270,10 +271,11 @@ async function openHistory(
   targets: readonly PbxTarget[],
   sessions: readonly PbxSession[],
   audit: AuditLog,
-): Promise<{ recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore }> {
+): Promise<{ recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore; closeCallbacks: () => Promise<void> }> {
   let store: HistoryStore;
+  const database = { dataDir: config.dataDir, databaseUrl: config.history.databaseUrl ?? undefined };
   try {
-    store = await HistoryStore.open({ dataDir: config.dataDir, databaseUrl: config.history.databaseUrl ?? undefined });
+    store = await HistoryStore.open(database);
   } catch (err) {
     throw new Error(`the call history's database did not open: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
@@ -286,8 +288,13 @@ async function openHistory(
     retentionDays: config.history.retentionDays,
     audit,
   });
-  const callbacks = new CallbackService({ history: store, writer: recorder.writer, log: log.child({ module: 'callbacks' }) });
-  return { recorder, store, callbacks: callbacks.store };
+  const callbacks = await CallbackService.open({
+    history: store,
+    database,
+    writer: recorder.writer,
+    log: log.child({ module: 'callbacks' }),
+  });
+  return { recorder, store, callbacks: callbacks.store, closeCallbacks: () => callbacks.close() };
 }
 
 function singleTarget(config: Config, opts: CallboardOptions): PbxTarget {

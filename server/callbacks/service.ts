@@ -3,11 +3,16 @@
  * writer has stored is folded into the callbacks table, one batch at a time
  * and in order (a repeat attempt and the answered call that closes it may
  * come in consecutive batches).
+ *
+ * It has its own connection to the history's database: the writer does not
+ * await its listeners, and the recorder closes its store right after the
+ * stop's last batch, so on a shared connection that batch's callbacks were
+ * lost. Its own is closed once every batch handed to it is applied.
  */
 import type { CallRecord } from '@/lib/history/record';
 import type { Logger } from '../log';
 import type { HistoryWriter } from '../history/writer';
-import type { HistoryStore } from '../history/store';
+import { HistoryStore, type HistoryStoreOptions } from '../history/store';
 import { CallbackStore } from './store';
 
 /** The routes find the callbacks by the history store they already hold (ApiContext.history). */
@@ -21,10 +26,23 @@ export class CallbackService {
   readonly store: CallbackStore;
   private chain: Promise<void> = Promise.resolve();
   private readonly stop: () => void;
+  private readonly own: HistoryStore;
 
-  constructor(opts: { history: HistoryStore; writer: HistoryWriter; log: Logger }) {
+  /** `history` is the store the routes hold (ApiContext.history); `database` says where it is, for the own connection. */
+  static async open(opts: {
+    history: HistoryStore;
+    database: HistoryStoreOptions;
+    writer: HistoryWriter;
+    log: Logger;
+  }): Promise<CallbackService> {
+    const own = await HistoryStore.open(opts.database);
+    return new CallbackService({ ...opts, own });
+  }
+
+  private constructor(opts: { history: HistoryStore; own: HistoryStore; writer: HistoryWriter; log: Logger }) {
     const { log } = opts;
-    this.store = new CallbackStore(opts.history, {
+    this.own = opts.own;
+    this.store = new CallbackStore(opts.own, {
       onListenerError: (err) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'callbacks: a listener failed'),
     });
     byHistory.set(opts.history, this.store);
@@ -50,7 +68,10 @@ export class CallbackService {
     return this.chain;
   }
 
-  close(): void {
+  /** After the recorder's close (its last batch is handed over then): applies what is queued and closes the connection. */
+  async close(): Promise<void> {
     this.stop();
+    await this.chain;
+    await this.own.close();
   }
 }
