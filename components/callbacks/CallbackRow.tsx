@@ -11,8 +11,11 @@ export function CallbackRow({
   now,
   onCall,
   onDone,
+  pbxLabel,
 }: {
   callback: Callback;
+  /** Set when several PBXs are shown: which one the caller rang. */
+  pbxLabel?: string;
   now: number;
   /** Absent when the user may not place calls (a viewer) or cannot dial this number. */
   onCall?: (c: Callback) => void;
@@ -43,6 +46,7 @@ export function CallbackRow({
               {c.queue}
             </span>
           )}
+          {pbxLabel && <span className="text-xs text-zinc-500 dark:text-zinc-400">{pbxLabel}</span>}
           {c.attempts > 1 && (
             <span
               className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-inset ring-amber-200 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-900"

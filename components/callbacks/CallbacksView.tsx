@@ -4,10 +4,11 @@
  * longest waiting first, each with Call back (from the user's own phone)
  * and Done; and what was done today, by whom. A viewer sees the list only.
  */
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { Callback } from '@/lib/history/callbacks';
 import { useNow } from '@/lib/ui/clock';
 import { useCan } from '@/lib/ui/grants';
+import { useSeveralShown, useShownBoards } from '@/lib/ui/selectors';
 import { canAct, useMeInFrame } from '@/lib/ui/session';
 import { BoardFrame } from '../BoardFrame';
 import { callBack, markDone, masked, reopen } from './actions';
@@ -24,7 +25,14 @@ export function CallbacksView() {
 }
 
 function Callbacks() {
-  const { open, done, loaded, error, refresh } = useCallbacks();
+  const lists = useCallbacks();
+  const { loaded, error, refresh } = lists;
+  // The PBX switcher narrows this page as it does the others; before the boards arrive, everything shows.
+  const boards = useShownBoards();
+  const several = useSeveralShown();
+  const labels = useMemo(() => new Map(boards.map((b) => [b.id, b.label])), [boards]);
+  const open = useMemo(() => (labels.size ? lists.open.filter((c) => labels.has(c.pbx)) : lists.open), [lists.open, labels]);
+  const done = useMemo(() => (labels.size ? lists.done.filter((c) => labels.has(c.pbx)) : lists.done), [lists.done, labels]);
   const now = useNow();
   const me = useMeInFrame();
   const can = useCan();
@@ -88,6 +96,7 @@ function Callbacks() {
                 key={`${c.pbx} ${c.id}`}
                 callback={c}
                 now={now}
+                pbxLabel={several ? labels.get(c.pbx) : undefined}
                 // A masked number without a phone of one's own cannot go in the dialog; the server alone knows it.
                 onCall={mayCall && !(masked(c) && !extension) ? onCall : undefined}
                 onDone={mayMark ? onDone : undefined}
