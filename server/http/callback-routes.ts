@@ -99,6 +99,7 @@ async function list(ctx: ApiContext, req: IncomingMessage, res: ServerResponse):
     throw new HttpError(400, issue ? `${issue.path.join('.') || 'query'}: ${issue.message}` : 'Bad query');
   }
   const q = parsed.data;
+  if (q.since !== undefined && q.state === 'open') throw new HttpError(400, 'since: only with state=done (it is when they were done)');
   let page;
   try {
     page = await store.list({ ...q, queues: q.queue, scope: identity.grants.queues });
