@@ -14,7 +14,8 @@ const SECTIONS = [
 export function SectionNav() {
   const path = usePathname();
   return (
-    <nav aria-label="Sections" className="flex items-center gap-0.5 text-sm">
+    // On a phone the sections scroll sideways inside the header rather than push the page wider than the screen.
+    <nav aria-label="Sections" className="flex min-w-0 items-center gap-0.5 overflow-x-auto text-sm [scrollbar-width:none]">
       {SECTIONS.map((s) => {
         const current = s.href === '/' ? path === '/' : path === s.href || path.startsWith(`${s.href}/`);
         return (
@@ -22,7 +23,7 @@ export function SectionNav() {
             key={s.href}
             href={s.href}
             aria-current={current ? 'page' : undefined}
-            className={`rounded-md px-2 py-1 font-medium ${
+            className={`shrink-0 whitespace-nowrap rounded-md px-2 py-1 font-medium ${
               current
                 ? 'bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-white'
                 : 'text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-900 dark:hover:text-white'

@@ -33,6 +33,8 @@ import { wireSockets } from './realtime/sockets';
 import { HISTORY_READS, HistoryRecorder } from './history/recorder';
 import { HistoryStore } from './history/store';
 import { TodayFigures } from './stats/today';
+import { CallbackService } from './callbacks/service';
+import type { CallbackStore } from './callbacks/store';
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -76,8 +78,8 @@ export interface Callboard {
   fanout: Fanout;
   auth: Auth;
   audit: AuditLog;
-  /** The call history; null when CALLBOARD_HISTORY is off. */
-  history: { recorder: HistoryRecorder; store: HistoryStore } | null;
+  /** The call history, and the calls to call back kept beside it; null when CALLBOARD_HISTORY is off. */
+  history: { recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore } | null;
   listen(port: number, host: string): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -132,6 +134,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
             rule: config.day,
             now,
             log: log.child({ module: 'today', pbx: t.config.id }),
+            callbacks: history.callbacks,
           }),
       )
     : [];
@@ -275,6 +278,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       await Promise.all(today.map((t) => t.close()));
       // After the sessions: no event comes in while the ended calls are written.
       await history?.recorder.close();
+      await history?.closeCallbacks();
       audit.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
@@ -289,10 +293,11 @@ async function openHistory(
   targets: readonly PbxTarget[],
   sessions: readonly PbxSession[],
   audit: AuditLog,
-): Promise<{ recorder: HistoryRecorder; store: HistoryStore }> {
+): Promise<{ recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore; closeCallbacks: () => Promise<void> }> {
   let store: HistoryStore;
+  const database = { dataDir: config.dataDir, databaseUrl: config.history.databaseUrl ?? undefined };
   try {
-    store = await HistoryStore.open({ dataDir: config.dataDir, databaseUrl: config.history.databaseUrl ?? undefined });
+    store = await HistoryStore.open(database);
   } catch (err) {
     throw new Error(`the call history's database did not open: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
@@ -305,7 +310,13 @@ async function openHistory(
     retentionDays: config.history.retentionDays,
     audit,
   });
-  return { recorder, store };
+  const callbacks = await CallbackService.open({
+    history: store,
+    database,
+    writer: recorder.writer,
+    log: log.child({ module: 'callbacks' }),
+  });
+  return { recorder, store, callbacks: callbacks.store, closeCallbacks: () => callbacks.close() };
 }
 
 function singleTarget(config: Config, opts: CallboardOptions): PbxTarget {

@@ -4,7 +4,7 @@
  * on one PostgreSQL do not both run one). One schema for both databases;
  * only the auto-numbered key is spelt per dialect.
  */
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 export type HistoryDialect = 'sqlite' | 'postgres';
 
@@ -48,6 +48,47 @@ function calls(dialect: HistoryDialect): Migration {
   };
 }
 
+/** Calls to call back (server/callbacks/store.ts): one row per caller owed a call, open or done. */
+const callbacks: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('callbacks')
+      .addColumn('pbx', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('number', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('queue', 'text', (c) => c.notNull())
+      .addColumn('first_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_at', 'bigint', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('last_call_id', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('done_by', 'text')
+      .addColumn('done_at', 'bigint')
+      .addColumn('done_how', 'text')
+      .addColumn('done_call_id', 'text')
+      .addColumn('called_by', 'text')
+      .addColumn('called_at', 'bigint')
+      .addColumn('calls', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('callbacks_pbx_id').unique().on('callbacks').columns(['pbx', 'id']).execute();
+    // One open callback per caller: two nodes applying the same batch cannot both open one.
+    await db.schema
+      .createIndex('callbacks_open_number')
+      .unique()
+      .on('callbacks')
+      .columns(['pbx', 'number'])
+      .where(sql.ref('state'), '=', 'open')
+      .execute();
+    // The list's orders: open oldest first, done newest first.
+    await db.schema.createIndex('callbacks_state_first').on('callbacks').columns(['state', 'first_at', 'id']).execute();
+    await db.schema.createIndex('callbacks_state_done').on('callbacks').columns(['state', 'done_at']).execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('callbacks').execute();
+  },
+};
+
 /** Finished pauses and log-ins of queue memberships (server/stats/member-spans.ts): today's pause and logged-in times. */
 function memberSpans(): Migration {
   return {
@@ -72,5 +113,7 @@ function memberSpans(): Migration {
 }
 
 export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
-  return { getMigrations: () => Promise.resolve({ '0001_calls': calls(dialect), '0003_member_spans': memberSpans() }) };
+  return {
+    getMigrations: () => Promise.resolve({ '0001_calls': calls(dialect), '0002_callbacks': callbacks, '0003_member_spans': memberSpans() }),
+  };
 }

@@ -21,6 +21,7 @@ import { historyRoutes } from './history-routes';
 import { statsRoutes } from './stats-routes';
 import type { DayRule } from '@/lib/stats/day';
 import type { WaitingSamples } from '../stats/waiting-samples';
+import { callbackRoutes } from './callback-routes';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
@@ -74,6 +75,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ...systemRoutes,
   ...historyRoutes,
   ...statsRoutes,
+  ...callbackRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],
