@@ -196,7 +196,7 @@ function QueuePicker({
           </span>
           <IconChevron width={14} height={14} aria-hidden />
         </summary>
-        <div className="absolute left-0 z-10 mt-1 max-h-64 w-56 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-1 text-sm text-zinc-800 shadow-lg dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200">
+        <div className="absolute right-0 z-10 mt-1 sm:left-0 sm:right-auto max-h-64 w-56 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-1 text-sm text-zinc-800 shadow-lg dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200">
           {all.length === 0 && <p className="px-2 py-1.5 text-zinc-600 dark:text-zinc-400">No queue seen yet</p>}
           {all.map((q) => (
             <label
