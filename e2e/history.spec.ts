@@ -142,6 +142,42 @@ test('the CSV link carries the filters and answers CSV', async () => {
   await page.close();
 });
 
+test('scrolling to the end loads the next pages by the cursor, up to the oldest call', async () => {
+  test.setTimeout(120_000);
+  // Pages of 5 instead of 100, so the demo's first minutes of calls make several pages.
+  await expect
+    .poll(async () => (await firstPage(context.request, today())).calls.length, { timeout: 90_000, intervals: [2000] })
+    .toBeGreaterThanOrEqual(12);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1024, height: 500 });
+  const cursors: string[] = [];
+  await page.route('**/api/history?*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.searchParams.get('format') === 'csv') return route.continue();
+    url.searchParams.set('limit', '5');
+    const cursor = url.searchParams.get('cursor');
+    if (cursor) cursors.push(cursor);
+    return route.continue({ url: url.toString() });
+  });
+  await page.goto('/history');
+  await expect(page.getByTestId('history-row').first()).toBeVisible();
+  const more = page.getByTestId('history-more');
+  await expect(async () => {
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect(more).toContainText('matching calls are shown', { timeout: 1000 });
+  }).toPass({ timeout: 60_000, intervals: [200, 500] });
+  expect(new Set(cursors).size).toBeGreaterThanOrEqual(2);
+  const n = Number((await more.innerText()).match(/All ([\d,]+)/)?.[1].replace(/,/g, ''));
+  expect(n).toBeGreaterThanOrEqual(12);
+  // The oldest calls do not move while new ones end: the rows at the bottom are the server's last, in order.
+  const whole = await context.request.get(`/api/history?${apiQuery(today(), { limit: 1000 })}`);
+  const ids = ((await whole.json()) as Page1).calls.map((c) => c.id);
+  const shown = await rowIds(page);
+  expect(shown.length).toBeGreaterThan(0);
+  expect(shown).toEqual(ids.slice(ids.length - shown.length));
+  await page.close();
+});
+
 async function seriousViolations(page: Page, include?: string): Promise<string[]> {
   // A page that just went live is still fading in from its stale dimming; axe would measure the fade.
   await expect.poll(() => effectiveOpacity(page.getByRole('main'))).toBe(1);

@@ -40,8 +40,6 @@ const fresh = (query: string): State => ({ query, calls: [], next: null, loading
 export function useHistoryPages(query: string | null): HistoryPages {
   const [state, setState] = useState<State>(() => fresh(query ?? ''));
   const inflight = useRef<AbortController | null>(null);
-  const stateRef = useRef(state);
-  stateRef.current = state;
 
   const load = useCallback((q: string, cursor: string | null) => {
     inflight.current?.abort();
@@ -77,16 +75,13 @@ export function useHistoryPages(query: string | null): HistoryPages {
     return () => inflight.current?.abort();
   }, [query, load]);
 
+  // A new function with each state: the table's effect asks again once a page has landed, if still near the end.
   const loadMore = useCallback(() => {
-    const s = stateRef.current;
-    if (s.loading || s.error || !s.next) return;
-    load(s.query, s.next);
-  }, [load]);
+    if (state.loading || state.error || !state.next) return;
+    load(state.query, state.next);
+  }, [state, load]);
 
-  const retry = useCallback(() => {
-    const s = stateRef.current;
-    load(s.query, s.loaded ? s.next : null);
-  }, [load]);
+  const retry = useCallback(() => load(state.query, state.loaded ? state.next : null), [state, load]);
 
   const current = state.query === query;
   return {
