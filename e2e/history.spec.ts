@@ -114,10 +114,19 @@ test('a row opens the call’s record with its timeline, ended by who hung up; E
   await expect(timeline.locator('li[data-kind="hangup"]')).toContainText('Hung up');
   await expect(timeline.locator('li').last()).toContainText('Ended');
   await expect(dialog).toContainText(id ?? '');
+  const pbx = await row.getAttribute('data-pbx');
+  await expect.poll(() => new URL(page.url()).searchParams.get('call')).toBe(`${pbx}/${id}`);
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   // Focus is back on the row, so the keyboard goes on from where it was.
   await expect(row).toBeFocused();
+  expect(new URL(page.url()).searchParams.has('call')).toBe(false);
+
+  // A link names a call: it opens over any filters, read from the server when not among the rows.
+  await page.goto(`/history?outcome=voicemail&from=2000-01-01&to=2000-01-01&call=${pbx}/${id}`);
+  await expect(page.getByRole('dialog').getByTestId('call-timeline').locator('li[data-kind="hangup"]')).toContainText('Hung up');
+  await page.goto(`/history?call=${pbx}/no-such-call`);
+  await expect(page.getByRole('dialog').getByRole('alert')).toContainText('No call no-such-call');
   await page.close();
 });
 

@@ -11,16 +11,37 @@ import { timeline, type TimelineKind } from '@/lib/ui/history/timeline';
 import { Dialog } from '../Dialog';
 import { OutcomeChip } from './OutcomeChip';
 
-export function CallDetail({ call, onClose, admin }: { call: CallRecord | null; onClose: () => void; admin: boolean }) {
+export function CallDetail({
+  open,
+  call,
+  error,
+  onClose,
+  admin,
+}: {
+  open: boolean;
+  /** null while a linked call loads, or when it could not (then `error` says why). */
+  call: CallRecord | null;
+  error: string;
+  onClose: () => void;
+  admin: boolean;
+}) {
   return (
     <Dialog
-      open={call !== null}
+      open={open}
       onClose={onClose}
       title={call ? `${partyLabel(call.from)} → ${partyLabel(call.to)}` : 'Call'}
       description={call ? <Summary call={call} /> : undefined}
       className="sm:w-[min(100vw-2rem,42rem)]"
     >
-      {call && <Body call={call} admin={admin} />}
+      {call ? (
+        <Body call={call} admin={admin} />
+      ) : error ? (
+        <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:bg-rose-500/10 dark:text-rose-200">
+          {error}
+        </p>
+      ) : (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Loading the call…</p>
+      )}
     </Dialog>
   );
 }

@@ -4,22 +4,14 @@
  * filtered, newest first, a page at a time as the table scrolls; a row opens
  * the call's record and timeline. The filters are the URL's query, so a link
  * or a reload shows the same calls. Only REST: the frame's socket gives the
- * header and the board's PBXs and queues, which the filters offer.
+ * header and the board's PBXs and queues, which the filters offer. The
+ * list does not grow by itself as calls end: Refresh starts it over.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { CallRecord } from '@/lib/history/record';
 import { usePbx } from '@/lib/store';
 import { shownQueue } from '@/lib/ui/history/format';
-import {
-  apiQuery,
-  defaultFilters,
-  EXPORT_LIMIT,
-  filtersFromUrl,
-  filtersToUrl,
-  localDay,
-  rangeProblem,
-  type HistoryFilters,
-} from '@/lib/ui/history/query';
+import { apiQuery, defaultFilters, EXPORT_LIMIT, filtersToUrl, rangeProblem, type HistoryFilters } from '@/lib/ui/history/query';
 import { useMeInFrame } from '@/lib/ui/session';
 import { BoardFrame } from '../BoardFrame';
 import { buttonStyles } from '../Dialog';
@@ -28,6 +20,8 @@ import { CallDetail } from './CallDetail';
 import { HistoryFilterBar } from './HistoryFilters';
 import { HistoryTable } from './HistoryTable';
 import { useHistoryPages } from './use-history-pages';
+import { useOpenCall } from './use-open-call';
+import { useUrlState } from './use-url-state';
 
 export function HistoryView() {
   return (
@@ -37,34 +31,13 @@ export function HistoryView() {
   );
 }
 
-/** The filters, read from the URL once the page runs in the browser (the server knows neither the URL's query nor the zone's today). */
-function useUrlFilters(): [HistoryFilters | null, string, (f: HistoryFilters) => void] {
-  const [today] = useState(() => localDay(Date.now()));
-  const [filters, setFilters] = useState<HistoryFilters | null>(null);
-  useEffect(() => {
-    const read = () => setFilters(filtersFromUrl(new URLSearchParams(location.search), today));
-    read();
-    window.addEventListener('popstate', read);
-    return () => window.removeEventListener('popstate', read);
-  }, [today]);
-  const change = useCallback(
-    (f: HistoryFilters) => {
-      setFilters(f);
-      const query = filtersToUrl(f, today).toString();
-      // Replaced, not pushed: each keystroke of a search is no step back.
-      history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}`);
-    },
-    [today],
-  );
-  return [filters, today, change];
-}
-
 function History() {
-  const [filters, today, setFilters] = useUrlFilters();
+  const { state, today, change } = useUrlState();
+  const filters = state?.filters ?? null;
   const problem = filters ? rangeProblem(filters) : '';
   const query = filters && !problem ? apiQuery(filters).toString() : null;
   const pages = useHistoryPages(query);
-  const [open, setOpen] = useState<CallRecord | null>(null);
+  const open = useOpenCall(state?.call ?? null, pages.calls);
   const me = useMeInFrame();
   const boards = usePbx((s) => s.boards);
 
@@ -79,9 +52,11 @@ function History() {
     return [...seen];
   }, [boards, pages.calls]);
 
-  if (!filters) return <p className="p-6 text-center text-sm text-zinc-600 dark:text-zinc-400">Loading…</p>;
+  if (!state || !filters) return <p className="p-6 text-center text-sm text-zinc-600 dark:text-zinc-400">Loading…</p>;
   const exportHref = `/api/history?${apiQuery(filters, { limit: EXPORT_LIMIT, format: 'csv' })}`;
   const changed = filtersToUrl(filters, today).toString() !== '';
+  const setFilters = (f: HistoryFilters) => change({ ...state, filters: f });
+  const openCall = (c: CallRecord | null) => change({ ...state, call: c && { pbx: c.pbx, id: c.id } });
 
   return (
     <section aria-label="Call history" className="flex min-w-0 flex-col gap-3">
@@ -98,6 +73,9 @@ function History() {
               Reset filters
             </button>
           )}
+          <button type="button" className={`${buttonStyles.secondary} h-8`} onClick={pages.refresh} data-testid="history-refresh">
+            Refresh
+          </button>
           <a
             href={exportHref}
             download="calls.csv"
@@ -123,7 +101,7 @@ function History() {
         </p>
       ) : (
         <>
-          <HistoryTable calls={pages.calls} more={pages.more} onNearEnd={pages.loadMore} onOpen={setOpen} showPbx={pbxs.size > 1} />
+          <HistoryTable calls={pages.calls} more={pages.more} onNearEnd={pages.loadMore} onOpen={openCall} showPbx={pbxs.size > 1} />
           <div
             className="flex min-h-9 items-center justify-center gap-2 text-sm text-zinc-600 dark:text-zinc-400"
             data-testid="history-more"
@@ -144,7 +122,13 @@ function History() {
           </div>
         </>
       )}
-      <CallDetail call={open} onClose={() => setOpen(null)} admin={me?.role === 'admin'} />
+      <CallDetail
+        open={state.call !== null}
+        call={open.call}
+        error={open.error}
+        onClose={() => openCall(null)}
+        admin={me?.role === 'admin'}
+      />
     </section>
   );
 }

@@ -23,6 +23,8 @@ export interface HistoryPages {
   loaded: boolean;
   loadMore: () => void;
   retry: () => void;
+  /** Starts over from the newest: calls that ended since are on top. */
+  refresh: () => void;
 }
 
 interface State {
@@ -41,14 +43,14 @@ export function useHistoryPages(query: string | null): HistoryPages {
   const [state, setState] = useState<State>(() => fresh(query ?? ''));
   const inflight = useRef<AbortController | null>(null);
 
-  const load = useCallback((q: string, cursor: string | null) => {
+  const load = useCallback((q: string, cursor: string | null, over = false) => {
     inflight.current?.abort();
     const ctl = new AbortController();
     inflight.current = ctl;
     const params = new URLSearchParams(q);
     params.set('limit', String(PAGE_SIZE));
     if (cursor) params.set('cursor', cursor);
-    setState((s) => (s.query === q ? { ...s, loading: true, error: '' } : fresh(q)));
+    setState((s) => (s.query === q && !over ? { ...s, loading: true, error: '' } : fresh(q)));
     fetchHistoryPage(params, ctl.signal).then(
       (page) => {
         if (ctl.signal.aborted) return;
@@ -82,6 +84,7 @@ export function useHistoryPages(query: string | null): HistoryPages {
   }, [state, load]);
 
   const retry = useCallback(() => load(state.query, state.loaded ? state.next : null), [state, load]);
+  const refresh = useCallback(() => load(state.query, null, true), [state.query, load]);
 
   const current = state.query === query;
   return {
@@ -92,5 +95,6 @@ export function useHistoryPages(query: string | null): HistoryPages {
     loaded: current && state.loaded,
     loadMore,
     retry,
+    refresh,
   };
 }

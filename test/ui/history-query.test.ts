@@ -2,12 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   apiQuery,
+  callFromUrl,
   dayStart,
   defaultFilters,
   filtersFromUrl,
   filtersToUrl,
   localDay,
+  pageUrl,
   rangeProblem,
+  recordPath,
   type HistoryFilters,
 } from '../../lib/ui/history/query';
 
@@ -88,5 +91,21 @@ describe('history filters as the REST query', () => {
   it('says when the range ends before it starts', () => {
     expect(rangeProblem({ ...defaultFilters(today), from: '2026-12-02' })).toMatch(/before/);
     expect(rangeProblem(defaultFilters(today))).toBe('');
+  });
+});
+
+describe('a call named by the page URL', () => {
+  it('is `call=<pbx>/<id>`, kept beside the filters', () => {
+    const f = { ...defaultFilters(today), outcomes: ['missed' as const] };
+    const url = pageUrl(f, today, { pbx: 'main', id: '1796114697.41' });
+    expect(url.toString()).toBe('outcome=missed&call=main%2F1796114697.41');
+    expect(callFromUrl(url)).toEqual({ pbx: 'main', id: '1796114697.41' });
+    expect(filtersFromUrl(url, today)).toEqual(f);
+    expect(recordPath({ pbx: 'a b', id: '1.2' })).toBe('/api/pbx/a%20b/history/1.2');
+  });
+
+  it('a PBX id with a slash keeps it; a value without both parts is no call', () => {
+    expect(callFromUrl(new URLSearchParams('call=eu/west/1.2'))).toEqual({ pbx: 'eu/west', id: '1.2' });
+    for (const v of ['', '1.2', '/1.2', 'main/']) expect(callFromUrl(new URLSearchParams({ call: v })), v).toBeNull();
   });
 });

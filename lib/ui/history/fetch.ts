@@ -39,3 +39,16 @@ export async function fetchHistoryPage(query: URLSearchParams, signal: AbortSign
   if (!Array.isArray(body.calls)) throw new HistoryFetchError('The server answered something that is not a page of calls.', res.status);
   return body;
 }
+
+/** One record, for a link that names a call; a 404 says the call is not in the history the user may see. */
+export async function fetchCall(path: string, signal: AbortSignal): Promise<CallRecord> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin', cache: 'no-store', signal });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    throw new HistoryFetchError('Could not reach the server. Check the connection and try again.', 0);
+  }
+  if (!res.ok) throw new HistoryFetchError(`This call did not load: ${await reason(res)}`, res.status);
+  return (await res.json()) as CallRecord;
+}

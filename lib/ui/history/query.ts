@@ -127,3 +127,26 @@ export function rangeProblem(f: HistoryFilters): string {
   const to = dayStart(f.to);
   return from !== null && to !== null && to < from ? 'The “to” date is before the “from” date.' : '';
 }
+
+/** A call the page's URL opens: `call=<pbx>/<id>` (an Asterisk Linkedid has no `/`; a PBX id may). */
+export interface CallRef {
+  pbx: string;
+  id: string;
+}
+
+export function callFromUrl(params: URLSearchParams): CallRef | null {
+  const v = params.get('call') ?? '';
+  const slash = v.lastIndexOf('/');
+  if (slash <= 0 || slash === v.length - 1) return null;
+  return { pbx: v.slice(0, slash), id: v.slice(slash + 1) };
+}
+
+/** The page URL's query: the filters, and the call open over them if any. */
+export function pageUrl(f: HistoryFilters, today: string, call: CallRef | null): URLSearchParams {
+  const p = filtersToUrl(f, today);
+  if (call) p.set('call', `${call.pbx}/${call.id}`);
+  return p;
+}
+
+/** Where one record is read: the PBX named, as the list's rows carry it. */
+export const recordPath = (c: CallRef): string => `/api/pbx/${encodeURIComponent(c.pbx)}/history/${encodeURIComponent(c.id)}`;
