@@ -76,15 +76,18 @@ function History() {
           <button type="button" className={`${buttonStyles.secondary} h-8`} onClick={pages.refresh} data-testid="history-refresh">
             Refresh
           </button>
-          <a
-            href={exportHref}
-            download="calls.csv"
-            className={`${buttonStyles.secondary} h-8`}
-            title={`Downloads up to ${EXPORT_LIMIT.toLocaleString('en')} calls matching these filters, the most the server gives in one export; narrow the dates for older calls.`}
-            data-testid="history-export"
-          >
-            Export CSV
-          </a>
+          {/* Where the list itself did not load, the export would only download the same error. */}
+          {!(pages.error && !pages.loaded) && (
+            <a
+              href={exportHref}
+              download="calls.csv"
+              className={`${buttonStyles.secondary} h-8`}
+              title={`Downloads up to ${EXPORT_LIMIT.toLocaleString('en')} calls matching these filters, the most the server gives in one export; narrow the dates for older calls.`}
+              data-testid="history-export"
+            >
+              Export CSV
+            </a>
+          )}
         </div>
       </div>
       <HistoryFilterBar filters={filters} onChange={setFilters} queues={queues} pbxs={pbxs} />
