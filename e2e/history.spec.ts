@@ -6,10 +6,15 @@
  */
 import { test, expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { CallRecord } from '../lib/history/record';
 import { apiQuery, defaultFilters, localDay, type HistoryFilters } from '../lib/ui/history/query';
+import { E2E_PORT } from './env';
 import { loggedIn } from './helpers';
 import { effectiveOpacity } from './measure';
+import { startPrivateServer, stopPrivateServer, waitAllLive } from './private-server';
 
 interface Page1 {
   calls: CallRecord[];
@@ -178,12 +183,16 @@ test('scrolling to the end loads the next pages by the cursor, up to the oldest 
   expect(new Set(cursors).size).toBeGreaterThanOrEqual(2);
   const n = Number((await more.innerText()).match(/All ([\d,]+)/)?.[1].replace(/,/g, ''));
   expect(n).toBeGreaterThanOrEqual(12);
-  // The oldest calls do not move while new ones end: the rows at the bottom are the server's last, in order.
+  // The oldest calls do not move while new ones end: at the bottom, the rows are the server's last, in order.
+  // (The last page grew the list after the last scroll: scroll again until the window has caught up.)
   const whole = await context.request.get(`/api/history?${apiQuery(today(), { limit: 1000 })}`);
   const ids = ((await whole.json()) as Page1).calls.map((c) => c.id);
-  const shown = await rowIds(page);
-  expect(shown.length).toBeGreaterThan(0);
-  expect(shown).toEqual(ids.slice(ids.length - shown.length));
+  await expect(async () => {
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const shown = await rowIds(page);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown).toEqual(ids.slice(ids.length - shown.length));
+  }).toPass({ timeout: 10_000, intervals: [200, 500] });
   await page.close();
 });
 
@@ -231,5 +240,26 @@ test('history page and a call’s record, light and dark, desktop and phone-size
       expect(await seriousViolations(page, 'dialog'), `call record ${t} ${viewport.width}px`).toEqual([]);
       await page.close();
     }
+  }
+});
+
+test('with the history off, the page says so in the server’s words and offers no export', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const port = E2E_PORT + 4;
+  const baseURL = `http://127.0.0.1:${port}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-history-off-'));
+  const server = startPrivateServer(port, { CALLBOARD_DATA: dataDir, CALLBOARD_HISTORY: 'off', CALLBOARD_SEED: '1' });
+  try {
+    await waitAllLive(baseURL);
+    const off = await loggedIn(browser, 'supervisor', baseURL);
+    const page = await off.newPage();
+    await page.goto('/history');
+    await expect(page.getByTestId('history-error')).toContainText('The call history is off');
+    await expect(page.getByTestId('history-export')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+    await off.close();
+  } finally {
+    await stopPrivateServer(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
