@@ -6,7 +6,7 @@
  */
 import { cdrTalkSeconds, type CallRecord } from '@/lib/history/record';
 import { formatClock, formatMoment } from '@/lib/ui/format';
-import { DIRECTION_LABEL, formatSeconds, hungUpLabel, partyLabel } from '@/lib/ui/history/format';
+import { directionLabel, formatSeconds, hungUpLabel, partyLabel } from '@/lib/ui/history/format';
 import { timeline, type TimelineKind } from '@/lib/ui/history/timeline';
 import { Dialog } from '../Dialog';
 import { OutcomeChip } from './OutcomeChip';
@@ -61,7 +61,7 @@ function Body({ call, admin }: { call: CallRecord; admin: boolean }) {
     ['From', partyLabel(call.from)],
     ['To', partyLabel(call.to)],
     ['Dialled', call.did || '—'],
-    ['Direction', DIRECTION_LABEL[call.direction]],
+    ['Direction', directionLabel(call.direction)],
     ['Queues', call.queues.join(', ') || '—'],
     ['Agent', call.agent ? `${call.agent.name} (${call.agent.interface})` : '—'],
     ['Started', formatMoment(call.startedAt)],

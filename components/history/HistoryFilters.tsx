@@ -3,10 +3,12 @@
  * The history's filters: a search (sent ~300 ms after the typing stops, not
  * per key), the days, the outcomes as chips, the queues, the direction and,
  * with several PBXs, the PBX. Every change is the caller's new filters.
+ * The search is the server's `q`: numbers, names, the agent and the DID, not
+ * the queue (the queue picker is for that).
  */
 import { useEffect, useRef, useState } from 'react';
 import type { CallOutcome } from '@/lib/history/record';
-import { DIRECTION_LABEL, OUTCOME_LABEL } from '@/lib/ui/history/format';
+import { directionLabel, outcomeLabel } from '@/lib/ui/history/format';
 import { DIRECTIONS, OUTCOMES, type HistoryFilters } from '@/lib/ui/history/query';
 import { inputStyles } from '../Dialog';
 import { IconChevron, IconSearch } from '../icons';
@@ -64,7 +66,7 @@ export function HistoryFilterBar({
             <option value="">Any</option>
             {DIRECTIONS.map((d) => (
               <option key={d} value={d}>
-                {DIRECTION_LABEL[d]}
+                {directionLabel(d)}
               </option>
             ))}
           </select>
@@ -122,7 +124,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) =
       <IconSearch className="pointer-events-none absolute left-2.5 top-1/2 -translate-y-1/2 text-zinc-400" width={14} height={14} />
       <input
         type="search"
-        placeholder="Search number, name, agent, queue"
+        placeholder="Search number, name, agent"
         value={text}
         maxLength={100}
         onChange={(e) => setText(e.target.value)}
@@ -156,7 +158,7 @@ function OutcomeChips({ chosen, onChange }: { chosen: readonly CallOutcome[]; on
           onClick={() => onChange(OUTCOMES.filter((x) => (x === o ? !on.has(x) : on.has(x))))}
           className={chipStyle(on.has(o))}
         >
-          {OUTCOME_LABEL[o]}
+          {outcomeLabel(o)}
         </button>
       ))}
     </div>

@@ -10,7 +10,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import type { CallRecord } from '@/lib/history/record';
 import { formatMoment } from '@/lib/ui/format';
-import { DIRECTION_LABEL, formatSeconds, hungUpLabel, partyLabel, recordKey, shownQueue } from '@/lib/ui/history/format';
+import { directionLabel, formatSeconds, hungUpLabel, partyLabel, recordKey, shownQueue } from '@/lib/ui/history/format';
 import { IconInbound, IconInternal, IconOutbound, IconUnknown } from '../icons';
 import { OutcomeChip } from './OutcomeChip';
 
@@ -20,7 +20,13 @@ const HEADINGS = ['Start', 'Direction', 'From', 'To', 'Queue', 'Agent', 'Wait', 
 /** Rows left below the screen when the next page is asked for: enough to arrive before the user does. */
 const AHEAD = 20;
 
-const DIRECTION_ICON = { inbound: IconInbound, outbound: IconOutbound, internal: IconInternal, unknown: IconUnknown } as const;
+function DirectionIcon({ direction }: { direction: CallRecord['direction'] }) {
+  const props = { width: 14, height: 14, 'aria-hidden': true } as const;
+  if (direction === 'inbound') return <IconInbound {...props} />;
+  if (direction === 'outbound') return <IconOutbound {...props} />;
+  if (direction === 'internal') return <IconInternal {...props} />;
+  return <IconUnknown {...props} />;
+}
 
 export function HistoryTable({
   calls,
@@ -95,7 +101,6 @@ export function HistoryTable({
 }
 
 function Row({ call, onOpen, showPbx }: { call: CallRecord; onOpen: (call: CallRecord) => void; showPbx: boolean }) {
-  const Icon = DIRECTION_ICON[call.direction];
   const queue = shownQueue(call);
   return (
     <button
@@ -115,8 +120,8 @@ function Row({ call, onOpen, showPbx }: { call: CallRecord; onOpen: (call: CallR
         <OutcomeChip outcome={call.outcome} withinSla={call.withinSla} />
       </span>
       <span className="hidden items-center gap-1 text-zinc-600 lg:flex dark:text-zinc-400">
-        <Icon width={14} height={14} aria-hidden />
-        {DIRECTION_LABEL[call.direction]}
+        <DirectionIcon direction={call.direction} />
+        {directionLabel(call.direction)}
       </span>
       <span className="col-span-2 truncate font-medium lg:col-span-1">
         <span className="sr-only lg:hidden">From </span>
@@ -130,7 +135,7 @@ function Row({ call, onOpen, showPbx }: { call: CallRecord; onOpen: (call: CallR
       <span className="hidden truncate lg:block">{partyLabel(call.to)}</span>
       <span className="col-span-2 truncate text-xs text-zinc-600 lg:col-span-1 lg:text-sm dark:text-zinc-400">
         <span className="lg:hidden">
-          {[DIRECTION_LABEL[call.direction], queue && `queue ${queue}`, call.agent && `agent ${call.agent.name}`]
+          {[directionLabel(call.direction), queue && `queue ${queue}`, call.agent && `agent ${call.agent.name}`]
             .filter(Boolean)
             .join(' · ')}
         </span>

@@ -15,22 +15,26 @@ export function partyLabel(p: HistoryParty): string {
   return p.name || p.num || '—';
 }
 
-export const OUTCOME_LABEL: Record<CallOutcome, string> = {
-  answered: 'Answered',
-  abandoned: 'Abandoned',
-  missed: 'Missed',
-  busy: 'Busy',
-  failed: 'Failed',
-  transferred: 'Transferred',
-  voicemail: 'Voicemail',
-};
+// Maps, not objects: the outcome and direction come from the wire, and an unknown one reads as itself.
+const OUTCOME_LABEL = new Map<CallOutcome, string>([
+  ['answered', 'Answered'],
+  ['abandoned', 'Abandoned'],
+  ['missed', 'Missed'],
+  ['busy', 'Busy'],
+  ['failed', 'Failed'],
+  ['transferred', 'Transferred'],
+  ['voicemail', 'Voicemail'],
+]);
 
-export const DIRECTION_LABEL: Record<CallDirection, string> = {
-  inbound: 'Inbound',
-  outbound: 'Outbound',
-  internal: 'Internal',
-  unknown: 'Unknown',
-};
+const DIRECTION_LABEL = new Map<CallDirection, string>([
+  ['inbound', 'Inbound'],
+  ['outbound', 'Outbound'],
+  ['internal', 'Internal'],
+  ['unknown', 'Unknown'],
+]);
+
+export const outcomeLabel = (o: CallOutcome): string => OUTCOME_LABEL.get(o) ?? String(o);
+export const directionLabel = (d: CallDirection): string => DIRECTION_LABEL.get(d) ?? String(d);
 
 /**
  * Who hung up, named as the call's parties: a queue call's callee is its agent,
