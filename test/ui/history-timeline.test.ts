@@ -100,4 +100,9 @@ describe('timeline, the parts the sessions lack', () => {
     expect(t.map((e) => e.kind)).toEqual(['start', 'queue', 'ring', 'answer', 'hangup', 'end']);
     expect(t[3].label).toBe('Answered by Jon Park');
   });
+
+  it('an entry with no time stays where the call lived it, not at the epoch', () => {
+    const r: CallRecord = { ...base, transfers: [{ ...base.transfers[0], at: 0 }] };
+    expect(timeline(r).map((e) => e.kind)).toEqual(['start', 'queue', 'ring', 'answer', 'hold', 'transfer', 'park', 'hangup', 'end']);
+  });
 });

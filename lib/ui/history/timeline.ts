@@ -84,9 +84,11 @@ export function timeline(r: CallRecord): TimelineEntry[] {
   add(r.endedAt, 'hangup', `Hung up${who}`, cause);
   add(r.endedAt, 'end', 'Ended', `Wait ${formatSeconds(r.waitSeconds)}, talk ${formatSeconds(r.talkSeconds)}`);
 
-  // Unknown times (0) sort as "where they belong": their kind's place among the rest, not at the epoch.
+  // An unknown time (0) sorts where it was added, at the time of the entry before it: entries are added in the
+  // order a call lives them, so "where it belongs" is a time too, and the order stays a total one.
+  let known = 0;
   return out
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => (a.e.at && b.e.at && a.e.at !== b.e.at ? a.e.at - b.e.at : RANK[a.e.kind] - RANK[b.e.kind] || a.i - b.i))
+    .map((e, i) => ({ e, i, t: (known = e.at || known) }))
+    .sort((a, b) => a.t - b.t || RANK[a.e.kind] - RANK[b.e.kind] || a.i - b.i)
     .map(({ e }) => e);
 }
