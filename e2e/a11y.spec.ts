@@ -107,3 +107,25 @@ test('phones page, light and dark, desktop and phone-sized: no serious violation
   }
   await context.close();
 });
+
+test('today page, light and dark, desktop and phone-sized: no serious violation, nothing wider than the screen', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const context = await loggedIn(browser, 'supervisor');
+  for (const t of ['light', 'dark'] as const) {
+    for (const viewport of [
+      { width: 1440, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      const page = await context.newPage();
+      await theme(page, t);
+      await page.setViewportSize(viewport);
+      await page.goto('/today');
+      await expect(page.getByTestId('link-badge')).toHaveText('Live');
+      await expect(page.getByTestId('chart-calls').locator('canvas')).toBeVisible({ timeout: 20_000 });
+      expect(await seriousViolations(page), `today ${t} ${viewport.width}px`).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await page.close();
+    }
+  }
+  await context.close();
+});

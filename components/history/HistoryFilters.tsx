@@ -124,7 +124,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) =
       <IconSearch className="pointer-events-none absolute left-2.5 top-1/2 -translate-y-1/2 text-zinc-400" width={14} height={14} />
       <input
         type="search"
-        placeholder="Search number, name, agent"
+        placeholder="Search number, name, agent, queue"
         value={text}
         maxLength={100}
         onChange={(e) => setText(e.target.value)}

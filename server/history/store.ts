@@ -20,8 +20,8 @@ const DEFAULT_PAGE = 50;
 /** Rows per INSERT: far below SQLite's 32,766 parameters at 17 a row. */
 const INSERT_CHUNK = 200;
 
-const TEXT_COLUMNS = ['from_num', 'from_name', 'to_num', 'to_name', 'agent', 'did'] as const;
-const NAME_COLUMNS = ['from_name', 'to_name', 'agent'] as const;
+const TEXT_COLUMNS = ['from_num', 'from_name', 'to_num', 'to_name', 'agent', 'did', 'queue'] as const;
+const NAME_COLUMNS = ['from_name', 'to_name', 'agent', 'queue'] as const;
 
 export interface HistoryQuery {
   /** Started at or after, ms. */
@@ -32,7 +32,7 @@ export interface HistoryQuery {
   queues?: readonly string[];
   direction?: string;
   pbx?: string;
-  /** Part of a number, a name or an agent's name, any case. */
+  /** Part of a number, a name, an agent's name or a queue's, any case. */
   text?: string;
   /** `names`: the text is searched in names and agents only (a masked role must not find a number by trying it). */
   textIn?: 'all' | 'names';
