@@ -2,7 +2,7 @@
  * Screenshots into docs/screenshots/: the dashboard at 1280×800 and on a
  * phone (390×844), the originate dialog and the login page, each in light
  * and dark, the supervisor's tools (a call's menu, Monitored by, a parked
- * call, an agent's panel), the phones and system pages, and the (always dark) wallboard
+ * call, an agent's panel), the phones, system and today pages, and the (always dark) wallboard
  * at 1920×1080 and 1280×720.
  * Needs a running demo server on a production build:
  *
@@ -142,6 +142,10 @@ async function phones(browser: Browser): Promise<void> {
       await page.getByTestId('system-version').filter({ hasText: '22.' }).waitFor();
       await page.waitForTimeout(1100); // the uptime ticks once
       await page.screenshot({ path: path.join(out, 'system.png') });
+      await page.goto('/today');
+      await page.getByTestId('chart-calls').locator('canvas').waitFor();
+      await page.waitForTimeout(1100);
+      await page.screenshot({ path: path.join(out, 'today.png') });
     }
     await context.close();
   }
