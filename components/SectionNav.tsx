@@ -15,7 +15,10 @@ export function SectionNav() {
   const path = usePathname();
   return (
     // On a phone the sections scroll sideways inside the header rather than push the page wider than the screen.
-    <nav aria-label="Sections" className="flex min-w-0 items-center gap-0.5 overflow-x-auto text-sm [scrollbar-width:none] max-sm:[mask-image:linear-gradient(to_right,black_80%,transparent)]">
+    <nav
+      aria-label="Sections"
+      className="flex min-w-0 items-center gap-0.5 overflow-x-auto text-sm [scrollbar-width:none] max-sm:[mask-image:linear-gradient(to_right,black_80%,transparent)]"
+    >
       {SECTIONS.map((s) => {
         const current = s.href === '/' ? path === '/' : path === s.href || path.startsWith(`${s.href}/`);
         return (
