@@ -62,6 +62,7 @@ const ipc = serve({
       clients: app.io.of('/').sockets.size,
       batches: sum((p) => p.fanout.stats.batches),
       cutOffs: sum((p) => p.fanout.stats.cutOffs),
+      historyWritten: app.history?.recorder.stats().written ?? 0,
     };
   },
   state: () => ({ channels: channelCount(), clients: app.io.of('/').sockets.size }),

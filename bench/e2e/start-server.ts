@@ -14,7 +14,12 @@ import { createLogger } from '@/server/log';
 export async function startBenchServer(env: Record<string, string> = {}): Promise<{ app: Callboard; url: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-bench-'));
   process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const config = loadConfig({ CALLBOARD_DATA: dataDir, ...env });
+  // BENCH_HISTORY=off: the same server without the call history (and so without today's figures), to set beside it.
+  const config = loadConfig({
+    CALLBOARD_DATA: dataDir,
+    ...(process.env.BENCH_HISTORY ? { CALLBOARD_HISTORY: process.env.BENCH_HISTORY } : {}),
+    ...env,
+  });
   const prefixes = process.env.PBX2_PORT ? ['PBX', 'PBX2'] : ['PBX'];
   const app = await createCallboard(config, {
     // Cut-offs and link changes are counted in the figures; warnings would only interleave with the tables.
