@@ -1,5 +1,5 @@
 /** axe-core in the real pages: no serious or critical violation anywhere a person goes. */
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { UserStore } from '../server/auth/user-store';
 import { E2E_DATA } from './env';
@@ -85,8 +85,8 @@ test('wallboard: a main landmark, an h1, and no serious violation', async ({ pag
   expect(await seriousViolations(page)).toEqual([]);
 });
 
-test('phones page, light and dark, desktop and phone-sized: no serious violation', async ({ browser }) => {
-  test.setTimeout(90_000);
+/** A board page in both themes, on a desktop and on a phone: no serious violation, and nothing wider than the screen. */
+async function everyLook(browser: Browser, path: string, ready: (page: Page) => Promise<void>): Promise<void> {
   const context = await loggedIn(browser, 'supervisor');
   for (const t of ['light', 'dark'] as const) {
     for (const viewport of [
@@ -96,36 +96,24 @@ test('phones page, light and dark, desktop and phone-sized: no serious violation
       const page = await context.newPage();
       await theme(page, t);
       await page.setViewportSize(viewport);
-      await page.goto('/phones');
+      await page.goto(path);
       await expect(page.getByTestId('link-badge')).toHaveText('Live');
-      await expect(page.getByTestId('phone-tile').first()).toBeVisible();
-      expect(await seriousViolations(page), `phones ${t} ${viewport.width}px`).toEqual([]);
-      // Nothing wider than the screen: the grid is one column on a phone.
+      await ready(page);
+      expect(await seriousViolations(page), `${path} ${t} ${viewport.width}px`).toEqual([]);
+      // On a phone the grids go to one column and the section nav scrolls inside the header.
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await page.close();
     }
   }
   await context.close();
+}
+
+test('phones page, light and dark, desktop and phone-sized: no serious violation', async ({ browser }) => {
+  test.setTimeout(90_000);
+  await everyLook(browser, '/phones', (page) => expect(page.getByTestId('phone-tile').first()).toBeVisible());
 });
 
 test('today page, light and dark, desktop and phone-sized: no serious violation, nothing wider than the screen', async ({ browser }) => {
   test.setTimeout(90_000);
-  const context = await loggedIn(browser, 'supervisor');
-  for (const t of ['light', 'dark'] as const) {
-    for (const viewport of [
-      { width: 1440, height: 900 },
-      { width: 390, height: 844 },
-    ]) {
-      const page = await context.newPage();
-      await theme(page, t);
-      await page.setViewportSize(viewport);
-      await page.goto('/today');
-      await expect(page.getByTestId('link-badge')).toHaveText('Live');
-      await expect(page.getByTestId('chart-calls').locator('canvas')).toBeVisible({ timeout: 20_000 });
-      expect(await seriousViolations(page), `today ${t} ${viewport.width}px`).toEqual([]);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-      await page.close();
-    }
-  }
-  await context.close();
+  await everyLook(browser, '/today', (page) => expect(page.getByTestId('chart-calls').locator('canvas')).toBeVisible({ timeout: 20_000 }));
 });

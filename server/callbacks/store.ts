@@ -5,6 +5,7 @@
  * back through the REST routes. Listeners hear every change, so today's
  * "callbacks still owed" can follow without polling.
  */
+import { readCursor as readKey, writeCursor } from '../history/cursor';
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import { changesFor, foldChanges, numbersOf, type Callback, type CallbackState } from '@/lib/history/callbacks';
 import type { CallRecord } from '@/lib/history/record';
@@ -236,24 +237,8 @@ export class CallbackStore {
   }
 }
 
-function writeCursor(at: number, id: string): string {
-  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
-}
-
 function readCursor(cursor: string): { at: number; id: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new CallbackCursorError('not a cursor this server gave');
-  }
-  if (
-    !Array.isArray(value) ||
-    value.length !== 2 ||
-    !Number.isSafeInteger(value[0]) ||
-    typeof value[1] !== 'string' ||
-    value[1].length > 200
-  )
-    throw new CallbackCursorError('not a cursor this server gave');
-  return { at: value[0] as number, id: value[1] };
+  const key = readKey(cursor);
+  if (!key) throw new CallbackCursorError('not a cursor this server gave');
+  return key;
 }

@@ -4,6 +4,7 @@
  * Migrations run on open. Writes come in batches from the writer
  * (writer.ts); reads are `query` (filters, cursor pages) and `get`.
  */
+import { readCursor as readKey, writeCursor } from './cursor';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -150,7 +151,7 @@ export class HistoryStore {
     }
     if (after) {
       query = query.where((eb) =>
-        eb.or([eb('started_at', '<', after.startedAt), eb.and([eb('started_at', '=', after.startedAt), eb('id', '<', after.id)])]),
+        eb.or([eb('started_at', '<', after.at), eb.and([eb('started_at', '=', after.at), eb('id', '<', after.id)])]),
       );
     }
     const rows = await query
@@ -184,24 +185,8 @@ export class HistoryStore {
   }
 }
 
-function writeCursor(startedAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([startedAt, id])).toString('base64url');
-}
-
-function readCursor(cursor: string): { startedAt: number; id: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new HistoryCursorError('not a cursor this server gave');
-  }
-  if (
-    !Array.isArray(value) ||
-    value.length !== 2 ||
-    !Number.isSafeInteger(value[0]) ||
-    typeof value[1] !== 'string' ||
-    value[1].length > 200
-  )
-    throw new HistoryCursorError('not a cursor this server gave');
-  return { startedAt: value[0] as number, id: value[1] };
+function readCursor(cursor: string): { at: number; id: string } {
+  const key = readKey(cursor);
+  if (!key) throw new HistoryCursorError('not a cursor this server gave');
+  return key;
 }

@@ -119,7 +119,8 @@ async function visible(store: CallbackStore, identity: Identity, pbx: string, id
 
 const notFound = (pbx: string, id: string) => `No call to call back ${id.slice(0, 60)} on PBX ${pbx.slice(0, 40)}`;
 
-async function done(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
+/** A change to one callback, with its audit entry ready and a refusal that is audited too. */
+function auditedChange(ctx: ApiContext, req: IncomingMessage, m: RegExpExecArray, action: 'callback-done' | 'callback-reopen') {
   const identity = identityOf(ctx, req);
   const store = storeOf(ctx);
   const { pbx, id } = parsePath(m);
@@ -128,7 +129,7 @@ async function done(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, 
     who: identity.user,
     role: identity.role,
     address: clientAddress(req),
-    action: 'callback-done',
+    action,
     pbx,
     params: { id },
   };
@@ -137,6 +138,11 @@ async function done(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, 
     ctx.audit.record({ ...entry, result: status === 403 ? 'forbidden' : 'invalid', message });
     throw new HttpError(status, message);
   };
+  return { identity, store, pbx, id, entry, refuse };
+}
+
+async function done(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
+  const { identity, store, pbx, id, entry, refuse } = auditedChange(ctx, req, m, 'callback-done');
   if (identity.role !== 'supervisor' && identity.role !== 'admin') refuse(403, 'Only a supervisor or an admin may mark a callback done');
   const seen = await visible(store, identity, pbx, id);
   if (!seen) return refuse(404, notFound(pbx, id));
@@ -160,22 +166,7 @@ const WHY_NOT_REOPENED = {
 
 /** Undo of a Done: by whoever marked it, or an admin. Audited as `callback-reopen`. */
 async function reopen(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
-  const identity = identityOf(ctx, req);
-  const store = storeOf(ctx);
-  const { pbx, id } = parsePath(m);
-  const entry = {
-    time: new Date(ctx.now()).toISOString(),
-    who: identity.user,
-    role: identity.role,
-    address: clientAddress(req),
-    action: 'callback-reopen',
-    pbx,
-    params: { id },
-  };
-  const refuse = (status: number, message: string): never => {
-    ctx.audit.record({ ...entry, result: status === 403 ? 'forbidden' : 'invalid', message });
-    throw new HttpError(status, message);
-  };
+  const { identity, store, pbx, id, entry, refuse } = auditedChange(ctx, req, m, 'callback-reopen');
   if (identity.role !== 'supervisor' && identity.role !== 'admin') refuse(403, 'Only a supervisor or an admin may undo a Done');
   const seen = await visible(store, identity, pbx, id);
   if (!seen) return refuse(404, notFound(pbx, id));

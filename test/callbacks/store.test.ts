@@ -2,43 +2,30 @@
  * The callbacks table on SQLite and on PostgreSQL alike: batches folded in,
  * one open row per caller, Done once, the per-queue count and the listeners.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../lib/history/record';
 import { CallbackCursorError, CallbackStore } from '../../server/callbacks/store';
-import { HistoryStore } from '../../server/history/store';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../support/postgres';
+import type { HistoryStore } from '../../server/history/store';
+import { DIALECTS, historyDatabase } from '../support/history-db';
 import { replayJournal } from '../history/journal-replay';
 
 const RECORDS = replayJournal('10-sip-busy-hour').records;
 const ABANDONED = RECORDS.filter((r) => r.outcome === 'abandoned').sort((a, b) => a.endedAt - b.endedAt);
 const FIRST = ABANDONED[0];
 const ANSWERED = RECORDS.find((r) => r.outcome === 'answered' && r.queues.length > 0)!;
-const pgSetup = postgresAvailability();
 
 const shifted = (r: CallRecord, ms: number, id: string): CallRecord => ({ ...r, id, startedAt: r.startedAt + ms, endedAt: r.endedAt + ms });
 
-describe.each(['sqlite', 'postgres'] as const)('callback store on %s', (dialect) => {
-  let dir: string;
-  let postgres: TestPostgres | undefined;
+describe.each(DIALECTS)('callback store on %s', (dialect) => {
+  const db = historyDatabase(dialect, 'callbacks');
   let history: HistoryStore;
   let store: CallbackStore;
-  const skip = dialect === 'postgres' && 'skip' in pgSetup ? pgSetup.skip : null;
+  const skip = db.skip;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     if (skip) return;
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-callbacks-'));
-    if (dialect === 'postgres' && 'bin' in pgSetup) postgres = await startPostgres(pgSetup.bin);
-    history = await HistoryStore.open({ dataDir: dir, databaseUrl: postgres?.url });
+    history = db.store;
     store = new CallbackStore(history);
-  }, 60_000);
-
-  afterAll(async () => {
-    await history?.close();
-    await postgres?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   beforeEach(async (ctx) => {

@@ -2,14 +2,11 @@
  * The history store and writer, on SQLite and on PostgreSQL alike: the
  * records are the journal's own, from transcripts 02, 09 and 10.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../lib/history/record';
 import { HistoryCursorError, HistoryStore, type HistoryQuery } from '../../server/history/store';
 import { HistoryWriter } from '../../server/history/writer';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../support/postgres';
+import { DIALECTS, historyDatabase } from '../support/history-db';
 import { waitFor } from '../support/wait-for';
 import { replayJournal } from './journal-replay';
 
@@ -18,8 +15,6 @@ const RECORDS: CallRecord[] = [
   ...replayJournal('02-queue-answered-and-abandoned').records,
   ...replayJournal('09-supervisor-tools').records.map((r) => ({ ...r, pbx: 'branch' })),
 ];
-
-const pgSetup = postgresAvailability();
 
 async function all(store: HistoryStore, q: HistoryQuery): Promise<CallRecord[]> {
   const out: CallRecord[] = [];
@@ -37,23 +32,13 @@ const newestFirst = (records: CallRecord[]) =>
   [...records].sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).map((r) => `${r.pbx}/${r.id}`);
 const keys = (records: CallRecord[]) => records.map((r) => `${r.pbx}/${r.id}`);
 
-describe.each(['sqlite', 'postgres'] as const)('history store on %s', (dialect) => {
-  let dir: string;
-  let postgres: TestPostgres | undefined;
+describe.each(DIALECTS)('history store on %s', (dialect) => {
+  const db = historyDatabase(dialect, 'history');
   let store: HistoryStore;
-  const skip = dialect === 'postgres' && 'skip' in pgSetup ? pgSetup.skip : null;
+  const skip = db.skip;
 
-  beforeAll(async () => {
-    if (skip) return;
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-history-'));
-    if (dialect === 'postgres' && 'bin' in pgSetup) postgres = await startPostgres(pgSetup.bin);
-    store = await HistoryStore.open({ dataDir: dir, databaseUrl: postgres?.url });
-  }, 60_000);
-
-  afterAll(async () => {
-    await store?.close();
-    await postgres?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    if (!skip) store = db.store;
   });
 
   beforeEach(async (ctx) => {
@@ -63,7 +48,7 @@ describe.each(['sqlite', 'postgres'] as const)('history store on %s', (dialect) 
 
   it('migrates on open, once: opening again finds the schema and keeps the rows', async () => {
     await store.insert(RECORDS.slice(0, 3));
-    const again = await HistoryStore.open({ dataDir: dir, databaseUrl: postgres?.url });
+    const again = await HistoryStore.open({ dataDir: db.dir, databaseUrl: db.url });
     try {
       expect(again.dialect).toBe(dialect);
       expect(await again.count()).toBe(3);

@@ -3,15 +3,11 @@
  * PostgreSQL alike: a day's calls (by the day they started in) and the
  * membership spans that overlap it, written and read through the store.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../lib/history/record';
 import { dayAt } from '../../lib/stats/day';
-import { HistoryStore } from '../../server/history/store';
 import { insertSpans, recordsOfDay, spansOfDay } from '../../server/stats/day-source';
-import { postgresAvailability, startPostgres, type TestPostgres } from '../support/postgres';
+import { DIALECTS, historyDatabase } from '../support/history-db';
 import { replayJournal } from '../history/journal-replay';
 
 const SOURCE = replayJournal('10-sip-busy-hour').records;
@@ -28,29 +24,12 @@ const OUTSIDE: CallRecord[] = [
   { ...SOURCE[0], id: 'other-pbx', pbx: 'branch', startedAt: DAY.start + 5 },
 ];
 
-const pgSetup = postgresAvailability();
-
-describe.each(['sqlite', 'postgres'] as const)("a day's calls and spans on %s", (dialect) => {
-  let dir: string;
-  let postgres: TestPostgres | undefined;
-  let store: HistoryStore;
-  const skip = dialect === 'postgres' && 'skip' in pgSetup ? pgSetup.skip : null;
-
-  beforeAll(async () => {
-    if (skip) return;
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callboard-day-'));
-    if (dialect === 'postgres' && 'bin' in pgSetup) postgres = await startPostgres(pgSetup.bin);
-    store = await HistoryStore.open({ dataDir: dir, databaseUrl: postgres?.url });
-  }, 60_000);
-
-  afterAll(async () => {
-    await store?.close();
-    await postgres?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+describe.each(DIALECTS)("a day's calls and spans on %s", (dialect) => {
+  const db = historyDatabase(dialect, 'day');
 
   it('reads every call of the PBX that started in the day, across pages, and nothing else', async (ctx) => {
-    if (skip) ctx.skip(skip);
+    if (db.skip) ctx.skip(db.skip);
+    const { store } = db;
     await store.insert([...RECORDS, ...OUTSIDE]);
     const ids: string[] = [];
     for await (const page of recordsOfDay(store, 'main', DAY)) for (const r of page) ids.push(r.id);
@@ -58,7 +37,8 @@ describe.each(['sqlite', 'postgres'] as const)("a day's calls and spans on %s", 
   });
 
   it('keeps finished spans, and reads back those that overlap the day, times intact', async (ctx) => {
-    if (skip) ctx.skip(skip);
+    if (db.skip) ctx.skip(db.skip);
+    const { store } = db;
     const spans = [
       {
         queue: 'sales',
