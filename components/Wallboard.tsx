@@ -5,7 +5,7 @@
  * reconnects by itself forever. It reads queue-level data and waiting
  * callers' join times only, never channels, calls or caller names.
  */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { connectPbx, usePbx } from '@/lib/store';
 import { countAgents } from '@/lib/ui/agents';
 import { useNow } from '@/lib/ui/clock';
@@ -14,6 +14,7 @@ import { waitLevel, type QueueStats } from '@/lib/ui/queues';
 import { boardLive, statsOf, useShownAgents, useShownBoards } from '@/lib/ui/selectors';
 import { LinkBadges } from './LinkBadge';
 import { WaitingTitle } from './WaitingTitle';
+import { WallboardCharts } from './WallboardCharts';
 
 const WAIT = { ok: 'text-emerald-400', warn: 'text-amber-400', bad: 'text-rose-400' };
 
@@ -192,6 +193,14 @@ function usePanels() {
   }, [boards, connection]);
 }
 
+/** `?charts=1` adds the day's charts under the queues. Read after mount: the server's HTML has no URL to read. */
+function useCharts(): boolean {
+  const [on, setOn] = useState(false);
+  // eslint-disable-next-line react-hooks/set-state-in-effect
+  useEffect(() => setOn(new URLSearchParams(location.search).get('charts') === '1'), []);
+  return on;
+}
+
 export function Wallboard() {
   const panels = usePanels();
   const stats = useMemo(() => panels.map((p) => p.q), [panels]);
@@ -209,20 +218,28 @@ export function Wallboard() {
     const pbx = new URLSearchParams(location.search).get('pbx') ?? undefined;
     return connectPbx({ pbx, onUnauthorized: () => location.reload() });
   }, []);
+  const charts = useCharts();
 
   // Up to three queues: one wide band each. More: a grid of cards.
   const layout = stats.length <= 3 ? 'row' : 'tile';
   const cols = layout === 'row' ? 1 : stats.length <= 4 ? 2 : stats.length <= 9 ? 3 : 4;
   const rows = Math.max(1, Math.ceil(stats.length / cols));
   // The headline digits grow to fill their space: fewer queues, bigger digits.
+  // With the charts under them, the queues have about 60 % of the height, and their type shrinks with it.
+  const share = charts ? 0.6 : 1;
+  const vh = (n: number) => `${(n * share).toFixed(1)}vh`;
   const big =
     layout === 'row'
-      ? `clamp(2.5rem, min(11vw, ${Math.round(40 / rows)}vh), 20rem)`
+      ? `clamp(2rem, min(11vw, ${vh(40 / rows)}), 20rem)`
       : // A tile holds its name, the big pair and two rows of small figures: the digits get what the height leaves.
-        `clamp(2rem, min(${(12 / cols).toFixed(1)}vw, ${(12 / rows).toFixed(1)}vh), 16rem)`;
+        `clamp(1.5rem, min(${(12 / cols).toFixed(1)}vw, ${vh(12 / rows)}), 16rem)`;
   // 3.2 % of the height in bands; a tile holds more lines, and a grid of many small cards still less.
   const labelSize =
-    layout === 'row' ? 'clamp(1rem, 3.2vh, 3.5rem)' : rows <= 2 ? 'clamp(0.9rem, 2.4vh, 3rem)' : 'clamp(0.8rem, 2.2vh, 2.5rem)';
+    layout === 'row'
+      ? `clamp(0.9rem, ${charts ? '2.4vh' : '3.2vh'}, 3.5rem)`
+      : rows <= 2
+        ? `clamp(0.8rem, ${charts ? '1.8vh' : '2.4vh'}, 3rem)`
+        : `clamp(0.7rem, ${charts ? '1.6vh' : '2.2vh'}, 2.5rem)`;
   const dim = live ? '' : 'opacity-50 grayscale';
 
   return (
@@ -264,6 +281,7 @@ export function Wallboard() {
           panels.map((p) => <QueuePanel key={`${p.pbx.id} ${p.q.id}`} q={p.q} pbx={p.pbx} stale={p.stale} layout={layout} />)
         )}
       </main>
+      {charts && boards[0] && <WallboardCharts pbx={boards[0].id} className={dim} />}
       <WaitingTitle base="Wallboard · Callboard" />
     </div>
   );

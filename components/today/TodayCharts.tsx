@@ -1,48 +1,12 @@
 'use client';
 /** The day in charts for one PBX (and one queue, or all): read from /api/stats, again every 15 s. */
-import { useEffect, useMemo, useState } from 'react';
-import type { HourFigures } from '@/lib/stats/hourly';
-import { callsPerHour, slaThroughDay, waitingOverHour, type WaitingSeriesBody } from '@/lib/ui/today-charts';
+import { useMemo } from 'react';
+import { callsPerHour, slaThroughDay, waitingOverHour } from '@/lib/ui/today-charts';
+import { useStats } from './use-stats';
 import { useNow } from '@/lib/ui/clock';
 import { UPlotChart } from '../charts/UPlotChart';
 import { useDark } from '../charts/use-dark';
 import { callsPerHourOptions, slaOptions, waitingOptions } from './chart-options';
-
-const REFRESH_MS = 15_000;
-
-interface StatsAnswer {
-  timeZone: string;
-  hours: HourFigures[];
-  waiting: WaitingSeriesBody | null;
-}
-
-type Loaded = { ok: true; stats: StatsAnswer } | { ok: false; error: string } | null;
-
-function useStats(pbx: string, queue: string | null): Loaded {
-  const [loaded, setLoaded] = useState<Loaded>(null);
-  useEffect(() => {
-    let stop = false;
-    const url = `/api/stats?pbx=${encodeURIComponent(pbx)}${queue === null ? '' : `&queue=${encodeURIComponent(queue)}`}`;
-    const load = async () => {
-      try {
-        const res = await fetch(url, { cache: 'no-store' });
-        const body = (await res.json()) as StatsAnswer & { error?: string };
-        if (!stop) setLoaded(res.ok ? { ok: true, stats: body } : { ok: false, error: body.error ?? `The server answered ${res.status}` });
-      } catch {
-        if (!stop) setLoaded((prev) => (prev?.ok ? prev : { ok: false, error: 'The server could not be reached' }));
-      }
-    };
-    void load();
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void load();
-    }, REFRESH_MS);
-    return () => {
-      stop = true;
-      clearInterval(timer);
-    };
-  }, [pbx, queue]);
-  return loaded;
-}
 
 function ChartCard({ title, hint, children }: { title: string; hint: string; children: React.ReactNode }) {
   return (

@@ -9,19 +9,36 @@ const COLORS = {
   waiting: '#8b5cf6',
 };
 
-function axes(dark: boolean, timeZone: string) {
+/** How a chart is drawn: on a page, or big on a TV across the room (larger type, no legend: the wall labels it). */
+export interface ChartLook {
+  fontPx: number;
+  legend: boolean;
+}
+const PAGE: ChartLook = { fontPx: 12, legend: true };
+
+function axes(dark: boolean, timeZone: string, look: ChartLook) {
   const stroke = dark ? '#a1a1aa' : '#52525b';
   const grid = { stroke: dark ? '#27272a' : '#e4e4e7', width: 1 };
-  return { stroke, grid, ticks: { stroke: grid.stroke, width: 1 }, tz: (ts: number) => uPlot.tzDate(new Date(ts * 1000), timeZone) };
+  return {
+    stroke,
+    grid,
+    ticks: { stroke: grid.stroke, width: 1 },
+    font: `${look.fontPx}px system-ui, sans-serif`,
+    // The axis's room grows with its type, or the labels would be cut.
+    size: Math.round(look.fontPx * 3.4),
+    // The time axis has two lines (the hour, and the date under the first).
+    xSize: Math.round(look.fontPx * 4.5),
+    tz: (ts: number) => uPlot.tzDate(new Date(ts * 1000), timeZone),
+  };
 }
 
 const bars = (align: -1 | 1) => uPlot.paths.bars!({ size: [0.38, 40], align });
 
-export function callsPerHourOptions(dark: boolean, timeZone: string): Omit<uPlot.Options, 'width' | 'height'> {
-  const a = axes(dark, timeZone);
+export function callsPerHourOptions(dark: boolean, timeZone: string, look: ChartLook = PAGE): Omit<uPlot.Options, 'width' | 'height'> {
+  const a = axes(dark, timeZone, look);
   return {
     tzDate: a.tz,
-    legend: { show: true },
+    legend: { show: look.legend },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
     series: [
@@ -30,16 +47,17 @@ export function callsPerHourOptions(dark: boolean, timeZone: string): Omit<uPlot
       { label: 'Abandoned', fill: COLORS.abandoned, stroke: COLORS.abandoned, width: 0, paths: bars(1), points: { show: false } },
     ],
     axes: [
-      { stroke: a.stroke, grid: { show: false }, ticks: a.ticks },
-      { stroke: a.stroke, grid: a.grid, ticks: a.ticks, size: 40 },
+      { stroke: a.stroke, grid: { show: false }, ticks: a.ticks, font: a.font, size: a.xSize },
+      { stroke: a.stroke, grid: a.grid, ticks: a.ticks, font: a.font, size: a.size },
     ],
   };
 }
 
-export function slaOptions(dark: boolean, timeZone: string): Omit<uPlot.Options, 'width' | 'height'> {
-  const a = axes(dark, timeZone);
+export function slaOptions(dark: boolean, timeZone: string, look: ChartLook = PAGE): Omit<uPlot.Options, 'width' | 'height'> {
+  const a = axes(dark, timeZone, look);
   return {
     tzDate: a.tz,
+    legend: { show: look.legend },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, pct: { range: [0, 100] }, s: { range: (_u, _min, max) => [0, Math.max(30, Math.ceil(max * 1.2))] } },
     series: [
@@ -55,25 +73,35 @@ export function slaOptions(dark: boolean, timeZone: string): Omit<uPlot.Options,
       },
     ],
     axes: [
-      { stroke: a.stroke, grid: { show: false }, ticks: a.ticks },
-      { scale: 'pct', stroke: a.stroke, grid: a.grid, ticks: a.ticks, size: 54, values: (_u, vs) => vs.map((v) => `${v}%`) },
+      { stroke: a.stroke, grid: { show: false }, ticks: a.ticks, font: a.font, size: a.xSize },
+      {
+        scale: 'pct',
+        stroke: a.stroke,
+        grid: a.grid,
+        ticks: a.ticks,
+        font: a.font,
+        size: a.size + 8,
+        values: (_u, vs) => vs.map((v) => `${v}%`),
+      },
       {
         scale: 's',
         side: 1,
         stroke: a.stroke,
         grid: { show: false },
         ticks: a.ticks,
-        size: 44,
+        font: a.font,
+        size: a.size,
         values: (_u, vs) => vs.map((v) => `${v}s`),
       },
     ],
   };
 }
 
-export function waitingOptions(dark: boolean, timeZone: string): Omit<uPlot.Options, 'width' | 'height'> {
-  const a = axes(dark, timeZone);
+export function waitingOptions(dark: boolean, timeZone: string, look: ChartLook = PAGE): Omit<uPlot.Options, 'width' | 'height'> {
+  const a = axes(dark, timeZone, look);
   return {
     tzDate: a.tz,
+    legend: { show: look.legend },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(3, Math.ceil(max * 1.2))] } },
     series: [
@@ -88,8 +116,8 @@ export function waitingOptions(dark: boolean, timeZone: string): Omit<uPlot.Opti
       },
     ],
     axes: [
-      { stroke: a.stroke, grid: { show: false }, ticks: a.ticks },
-      { stroke: a.stroke, grid: a.grid, ticks: a.ticks, size: 40, incrs: [1, 2, 5, 10, 20, 50, 100] },
+      { stroke: a.stroke, grid: { show: false }, ticks: a.ticks, font: a.font, size: a.xSize },
+      { stroke: a.stroke, grid: a.grid, ticks: a.ticks, font: a.font, size: a.size, incrs: [1, 2, 5, 10, 20, 50, 100] },
     ],
   };
 }

@@ -3,7 +3,8 @@
  * all queues, per agent and per hour, for CRMs and reports. Today's are the
  * board's own (the same entities the cards show, plus what is still
  * running); another day's are counted afresh from the call history. A user
- * limited to some queues gets those queues and their members only.
+ * limited to some queues gets those queues and their members only; a
+ * wallboard, the queues' figures without agents (its charts read them).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -43,7 +44,6 @@ interface DayFigures {
 async function stats(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const identity = ctx.auth.fromRequest(req, ctx.now());
   if (!identity) throw new HttpError(401, 'Not logged in (or the token is not valid)');
-  if (identity.role === 'wallboard') throw new HttpError(403, 'A wallboard reads its figures from the board, not from /api/stats');
   if (!ctx.history || !ctx.day) throw new HttpError(404, "The call history is off (CALLBOARD_HISTORY=off): there are no day's figures");
   const limit = ctx.snapshotLimiter.hit(identity.user, ctx.now());
   if (!limit.ok) {
@@ -73,8 +73,11 @@ async function stats(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   const narrow = parsed.data.queue;
   const hourSeen = narrow === undefined ? seen : (queue: string) => queue === narrow && seen(queue);
   const isToday = day.date === today.date;
+  const all = body(figures, day, rule, identity.grants, seen, isToday ? state : null, now);
+  // A wallboard's charts need the queues' figures; like its socket view, it gets no agent (names, pauses).
+  const { agents, ...queueLevel } = all;
   sendJson(res, 200, {
-    ...body(figures, day, rule, identity.grants, seen, isToday ? state : null, now),
+    ...(identity.role === 'wallboard' ? queueLevel : { ...queueLevel, agents }),
     hours: hourly(figures.records, day, hourSeen),
     // The last hour, sampled: only today has one.
     waiting: isToday ? (ctx.waiting?.get(pbx.id)?.series(seen) ?? null) : null,
