@@ -150,9 +150,9 @@ export class HistoryStore {
       );
     }
     if (after) {
-      query = query.where((eb) =>
-        eb.or([eb('started_at', '<', after.at), eb.and([eb('started_at', '=', after.at), eb('id', '<', after.id)])]),
-      );
+      // A row value, which both databases read as a range of the (started_at, id) index; the OR form walked it from
+      // the newest call down, like OFFSET (docs/performance.md §12).
+      query = query.where((eb) => eb(eb.refTuple('started_at', 'id'), '<', eb.tuple(after.at, after.id)));
     }
     const rows = await query
       .orderBy('started_at', 'desc')
