@@ -147,7 +147,8 @@ export class DayTally {
       }
     }
     for (const [name, n] of owed) {
-      if (n === 0 || this.queueDays.has(name)) continue;
+      // '' holds the callers who queued nowhere: owed by no queue's card.
+      if (n === 0 || name === '' || this.queueDays.has(name)) continue;
       const q = this.queue(name);
       if (q) q.callbacksOwed = n;
     }

@@ -107,20 +107,19 @@ function body(
   now: number,
 ) {
   const queues = f.queues.filter((q) => seen(q.id));
-  // Today: every queue the PBX has, those without a call yet at zero.
-  if (live)
-    for (const id in live.queues) if (seen(id) && !queues.some((q) => q.id === id)) queues.push(emptyQueueDay(id, day.date, day.start));
+  const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
   const waiting = new Map<string, { waitingSince: number }[]>();
   const members = new Map<string, QueueMember[]>();
   if (live) {
-    for (const id in live.callers) {
-      const c = live.callers[id];
-      if (seen(c.queue)) waiting.set(c.queue, [...(waiting.get(c.queue) ?? []), c]);
-    }
-    for (const id in live.members) {
-      const m = live.members[id];
-      if (seen(m.queue)) members.set(m.interface, [...(members.get(m.interface) ?? []), m]);
-    }
+    // Today: every queue the PBX has, those without a call yet at zero.
+    const listed = new Set(queues.map((q) => q.id));
+    for (const id in live.queues) if (seen(id) && !listed.has(id)) queues.push(emptyQueueDay(id, day.date, day.start));
+    for (const id in live.callers) if (seen(live.callers[id].queue)) push(waiting, live.callers[id].queue, live.callers[id]);
+    for (const id in live.members) if (seen(live.members[id].queue)) push(members, live.members[id].interface, live.members[id]);
   }
   const at = live ? now : day.end;
   const queueList = queues
@@ -128,15 +127,15 @@ function body(
     .sort((a, b) => a.queue.localeCompare(b.queue));
   const sum = sumQueueDays(queues);
   const byAgent = new Map<string, MemberDay[]>();
-  for (const m of f.members) if (seen(m.queue)) byAgent.set(m.interface, [...(byAgent.get(m.interface) ?? []), m]);
+  for (const m of f.members) if (seen(m.queue)) push(byAgent, m.interface, m);
   for (const iface of members.keys()) if (!byAgent.has(iface)) byAgent.set(iface, []);
   const agents = [...byAgent].map(([iface, days]) => {
-    const live = members.get(iface) ?? [];
+    const memberships = members.get(iface) ?? [];
     return {
       interface: iface,
-      name: live[0]?.name ?? '',
-      queues: [...new Set([...days.map((d) => d.queue), ...live.map((m) => m.queue)])].sort(),
-      ...agentToday(days, live, day.start, at),
+      name: memberships[0]?.name ?? '',
+      queues: [...new Set([...days.map((d) => d.queue), ...memberships.map((m) => m.queue)])].sort(),
+      ...agentToday(days, memberships, day.start, at),
     };
   });
   agents.sort((a, b) => a.interface.localeCompare(b.interface, undefined, { numeric: true }));
@@ -160,7 +159,6 @@ function body(
     },
     queues: queueList,
     agents,
-    hours: hourly(f.records, day, seen),
   };
 }
 
