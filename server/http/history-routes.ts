@@ -1,20 +1,22 @@
 /**
  * The call history over REST: `GET /api/history` (filters, cursor pages,
- * `?format=csv`) and `GET /api/history/{id}` (`/api/pbx/{pbx}/history/{id}`
+ * `?format=csv`: one page with a `limit`, the whole selection streamed without) and `GET /api/history/{id}` (`/api/pbx/{pbx}/history/{id}`
  * for another PBX than the default). Any logged-in user but a wallboard; a
  * user limited to some queues sees only the calls counted in them, and a
  * call outside them is answered as if it did not exist. Masked roles get
  * masked numbers and search names only.
  */
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { CallOutcome } from '@/lib/history/record';
 import { inScope } from '@/lib/grants';
 import type { Identity } from '../auth/auth';
 import { csvHeader, csvRows } from '../history/csv';
+import { csvExport } from '../history/csv-export';
 import { maskRecord } from '../history/mask';
 import { primaryQueue } from '../history/rows';
-import { HistoryCursorError, type HistoryStore } from '../history/store';
+import { HistoryCursorError, type HistoryQuery, type HistoryStore } from '../history/store';
 import type { ApiContext } from './api';
 import { HttpError, sendJson } from './util';
 
@@ -92,21 +94,22 @@ async function list_(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   }
   const q = parsed.data;
   const mask = masked(ctx, identity);
+  const filters = {
+    from: q.from,
+    to: q.to,
+    outcomes: q.outcome,
+    queues: q.queue,
+    direction: q.direction,
+    pbx: q.pbx,
+    text: q.q,
+    textIn: mask ? ('names' as const) : ('all' as const),
+    scope: identity.grants.queues,
+  };
+  // A CSV without a limit is the whole selection, streamed a page at a time: the export a person asks for.
+  if (q.format === 'csv' && q.limit === undefined) return streamCsv(store, filters, q.cursor, mask, res);
   let page;
   try {
-    page = await store.query({
-      from: q.from,
-      to: q.to,
-      outcomes: q.outcome,
-      queues: q.queue,
-      direction: q.direction,
-      pbx: q.pbx,
-      text: q.q,
-      textIn: mask ? 'names' : 'all',
-      scope: identity.grants.queues,
-      limit: q.limit,
-      cursor: q.cursor,
-    });
+    page = await store.query({ ...filters, limit: q.limit, cursor: q.cursor });
   } catch (err) {
     if (err instanceof HistoryCursorError) throw new HttpError(400, `cursor: ${err.message}`);
     throw err;
@@ -114,15 +117,53 @@ async function list_(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   const records = mask ? page.records.map(maskRecord) : page.records;
   if (q.format === 'csv') {
     res.writeHead(200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="calls.csv"',
-      'cache-control': 'no-store',
+      ...CSV_HEADERS,
       ...(page.next ? { 'x-next-cursor': page.next } : {}),
     });
     res.end(csvHeader() + csvRows(records));
     return;
   }
   sendJson(res, 200, { calls: records, next: page.next });
+}
+
+const CSV_HEADERS = {
+  'content-type': 'text/csv; charset=utf-8',
+  'content-disposition': 'attachment; filename="calls.csv"',
+  'cache-control': 'no-store',
+} as const;
+/**
+ * The export, written as the client reads it; a client that goes away stops
+ * the reading. The first page is read before the headers, so a bad cursor
+ * is still a 400; a database failure later can only cut the download short.
+ */
+async function streamCsv(
+  store: HistoryStore,
+  filters: Omit<HistoryQuery, 'limit' | 'cursor'>,
+  cursor: string | undefined,
+  mask: boolean,
+  res: ServerResponse,
+): Promise<void> {
+  const chunks = csvExport(store, filters, { cursor, mask });
+  let next;
+  try {
+    next = await chunks.next();
+  } catch (err) {
+    if (err instanceof HistoryCursorError) throw new HttpError(400, `cursor: ${err.message}`);
+    throw err;
+  }
+  res.writeHead(200, CSV_HEADERS);
+  let gone = false;
+  res.once('close', () => (gone = true));
+  try {
+    for (; !next.done && !gone; next = await chunks.next()) {
+      if (!res.write(next.value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  } finally {
+    await chunks.return(undefined);
+  }
 }
 
 async function one(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {

@@ -78,6 +78,26 @@ describe('GET /api/history', () => {
     expect(lines.find((l) => l.startsWith('1795664569.98,'))).toContain(`"'+15551234567"`);
   });
 
+  it('a CSV without a limit is the whole selection, streamed past one page; with one, a page and its cursor', async () => {
+    const base = RECORDS[0];
+    // A day far from every other call: 2,500 calls, more than two of the export's pages.
+    const day = Date.parse('2020-01-01T00:00:00Z');
+    const many = Array.from({ length: 2_500 }, (_, k) => ({ ...base, id: `export-${k}`, startedAt: day + k * 1000 }));
+    await stack.app.history!.store.insert(many);
+    const range = `from=${day}&to=${day + 86_400_000}`;
+    const all = await get(`/api/history?${range}&format=csv`, { cookie: cookies.admin });
+    expect(all.status).toBe(200);
+    const rows = (await all.text()).trimEnd().split('\r\n');
+    expect(rows).toHaveLength(2_500 + 1);
+    expect(new Set(rows.slice(1).map((r) => r.split(',')[0])).size).toBe(2_500);
+    const one = await get(`/api/history?${range}&format=csv&limit=1000`, { cookie: cookies.admin });
+    expect((await one.text()).trimEnd().split('\r\n')).toHaveLength(1_001);
+    expect(one.headers.get('x-next-cursor')).toBeTruthy();
+    // A bad cursor is still a clear 400, before any CSV is sent.
+    const bad = await get(`/api/history?${range}&format=csv&cursor=xyz`, { cookie: cookies.admin });
+    expect([bad.status, bad.headers.get('content-type')]).toEqual([400, expect.stringMatching(/json/)]);
+  });
+
   it('refuses a bad query or cursor with a message that names it', async () => {
     const bad = await get(`/api/history?outcome=lost`, { cookie: cookies.admin });
     expect(bad.status).toBe(400);

@@ -10,9 +10,6 @@ import type { CallDirection } from '@/lib/pbx/model';
 export const OUTCOMES: readonly CallOutcome[] = ['answered', 'abandoned', 'missed', 'busy', 'failed', 'transferred', 'voicemail'];
 export const DIRECTIONS: readonly CallDirection[] = ['inbound', 'outbound', 'internal'];
 
-/** The server's page size ceiling (`limit` 1–1000): one CSV export is one page. */
-export const EXPORT_LIMIT = 1000;
-
 export interface HistoryFilters {
   /** Text: any part of a number, a name, the agent or the DID. */
   q: string;
