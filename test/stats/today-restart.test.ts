@@ -18,6 +18,7 @@ import { dayAt } from '@/lib/stats/day';
 import { DayTally } from '@/lib/stats/tally';
 import type { PbxState } from '@/lib/pbx/model';
 import { waitFor } from '../support/wait-for';
+import { TestAmi } from '../demo-pbx/ami-test-client';
 
 type DemoPbx = Awaited<ReturnType<typeof startDemoPbx>>;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -99,6 +100,25 @@ describe("today's figures across restarts", () => {
     cleanups.push(() => restarted.close());
     await waitFor(() => state.pbx.link === 'connected' && state.pbx.lastResync > resyncs, 'the resync after the restart', 20_000);
     expect(completed()).toBeLessThan(theirs);
+    expect(sum(state, 'answered')).toBeGreaterThanOrEqual(ours);
+  }, 90_000);
+
+  it("an Asterisk Reload (app_queue keeps its counters on a reload in 22) leaves today's figures exact too", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-today-'));
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const pbx = await demo();
+    cleanups.push(() => pbx.close());
+    const app = await callboard(dataDir, pbx);
+    cleanups.push(() => app.close());
+    const state = app.session.state;
+    await waitFor(() => sum(state, 'answered') >= 3, 'answered calls counted', 40_000);
+    const ours = sum(state, 'answered');
+    const resyncs = state.pbx.lastResync;
+    const ami = await TestAmi.login(pbx.port, USERS[0].username, USERS[0].secret);
+    cleanups.push(() => ami.close());
+    expect((await ami.send({ Action: 'Reload' })).fields.Response).toBe('Success');
+    // The board reads the lists again after a Reload; today's figures are not among what they can change.
+    await waitFor(() => state.pbx.lastResync > resyncs, 'the resync after the Reload', 20_000);
     expect(sum(state, 'answered')).toBeGreaterThanOrEqual(ours);
   }, 90_000);
 });
