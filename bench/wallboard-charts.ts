@@ -26,6 +26,31 @@ interface Window {
   fps: number;
 }
 
+/** Runs in the page: frames and long tasks over `ms`. */
+const MEASURE = `async (ms) => {
+  let longest = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
+  });
+  observer.observe({ type: 'longtask', buffered: false });
+  let frames = 0;
+  let slow = 0;
+  let last = performance.now();
+  const end = last + ms;
+  await new Promise((resolve) => {
+    const tick = (t) => {
+      frames++;
+      if (t - last > 50) slow++;
+      last = t;
+      if (t < end) requestAnimationFrame(tick);
+      else resolve();
+    };
+    requestAnimationFrame(tick);
+  });
+  observer.disconnect();
+  return { frames, slowFrames: slow, longestTaskMs: longest, fps: frames / (ms / 1000) };
+}`;
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [
@@ -46,32 +71,8 @@ try {
       await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor();
       if (mode === 'charts') await page.getByTestId('wallboard-chart-calls').locator('canvas').waitFor();
       await page.waitForTimeout(2_000);
-      const w = await page.evaluate(
-        async (ms) => {
-          let longest = 0;
-          const observer = new PerformanceObserver((list) => {
-            for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
-          });
-          observer.observe({ type: 'longtask', buffered: false });
-          let frames = 0;
-          let slow = 0;
-          let last = performance.now();
-          const end = last + ms;
-          await new Promise<void>((resolve) => {
-            const tick = (t: number) => {
-              frames++;
-              if (t - last > 50) slow++;
-              last = t;
-              if (t < end) requestAnimationFrame(tick);
-              else resolve();
-            };
-            requestAnimationFrame(tick);
-          });
-          observer.disconnect();
-          return { frames, slowFrames: slow, longestTaskMs: longest, fps: frames / (ms / 1000) };
-        },
-        Number(values.seconds) * 1000,
-      );
+      // A string, not a function: tsx names functions with a helper the page does not have.
+      const w = (await page.evaluate(`(${MEASURE})(${Number(values.seconds) * 1000})`)) as Window;
       await page.close();
       results[mode].push(w);
       console.log(
