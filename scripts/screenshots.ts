@@ -2,7 +2,7 @@
  * Screenshots into docs/screenshots/: the dashboard at 1280×800 and on a
  * phone (390×844), the originate dialog and the login page, each in light
  * and dark, the supervisor's tools (a call's menu, Monitored by, a parked
- * call, an agent's panel), the phones, system and today pages, and the (always dark) wallboard
+ * call, an agent's panel), the phones, system, today, call back and history pages, and the (always dark) wallboard
  * at 1920×1080 and 1280×720.
  * Needs a running demo server on a production build:
  *
@@ -146,6 +146,21 @@ async function phones(browser: Browser): Promise<void> {
       await page.getByTestId('chart-calls').locator('canvas').waitFor();
       await page.waitForTimeout(1100);
       await page.screenshot({ path: path.join(out, 'today.png') });
+      await page.goto('/callbacks');
+      await page.locator('[data-testid="callbacks-list"], [data-testid="callbacks-empty"]').first().waitFor();
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(out, 'callbacks.png') });
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.goto('/history');
+      await page.getByTestId('history-row').first().waitFor();
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(out, 'history.png') });
+      // A call with a timeline worth reading: a transfer if the day has one.
+      const transferred = page.getByTestId('history-row').filter({ hasText: 'Transferred' }).first();
+      await ((await transferred.count()) ? transferred : page.getByTestId('history-row').first()).click();
+      await page.getByTestId('call-timeline').waitFor();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(out, 'history-call.png') });
     }
     await context.close();
   }
