@@ -73,24 +73,26 @@ function QueueToday({ q }: { q: QueueStats }) {
   if (!q.counted || !q.day) return null;
   const t = queueToday(q.day, q.longestSince ? [{ waitingSince: q.longestSince }] : [], now);
   return (
-    <dl className="mt-3 grid grid-cols-4 gap-2 border-t border-zinc-100 pt-3 dark:border-zinc-800">
-      <DayFigure label="Offered" value={t.offered} testId="queue-offered" title="Calls that joined the queue today" />
-      <DayFigure label="ASA" value={seconds(t.asaSeconds)} testId="queue-asa" title="Average speed of answer today" />
-      <DayFigure label="AHT" value={seconds(t.ahtSeconds)} testId="queue-aht" title="Average handling time today (talk and hold)" />
-      <DayFigure
-        label="Longest"
-        value={seconds(t.longestWaitSeconds || null)}
-        testId="queue-longest-today"
-        title="The longest wait today, a caller still waiting included"
-      />
+    <div className="mt-3 border-t border-zinc-100 pt-3 dark:border-zinc-800">
+      <dl className="grid grid-cols-4 gap-2">
+        <DayFigure label="Offered" value={t.offered} testId="queue-offered" title="Calls that joined the queue today" />
+        <DayFigure label="ASA" value={seconds(t.asaSeconds)} testId="queue-asa" title="Average speed of answer today" />
+        <DayFigure label="AHT" value={seconds(t.ahtSeconds)} testId="queue-aht" title="Average handling time today (talk and hold)" />
+        <DayFigure
+          label="Longest"
+          value={seconds(t.longestWaitSeconds || null)}
+          testId="queue-longest-today"
+          title="The longest wait today, a caller still waiting included"
+        />
+      </dl>
       {t.callbacksOwed > 0 && (
-        <p className="col-span-4 text-xs text-rose-700 dark:text-rose-400" data-testid="queue-callbacks">
+        <p className="mt-2 text-xs text-rose-700 dark:text-rose-400" data-testid="queue-callbacks">
           <a href="/callbacks" className="underline-offset-2 hover:underline">
             {t.callbacksOwed} to call back
           </a>
         </p>
       )}
-    </dl>
+    </div>
   );
 }
 

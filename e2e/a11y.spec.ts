@@ -1,25 +1,9 @@
 /** axe-core in the real pages: no serious or critical violation anywhere a person goes. */
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import { UserStore } from '../server/auth/user-store';
 import { E2E_DATA } from './env';
 import { loggedIn } from './helpers';
-import { effectiveOpacity } from './measure';
-
-async function seriousViolations(page: Page, include?: string): Promise<string[]> {
-  // A page that just went live is still fading in from its stale dimming; axe would measure the fade.
-  const main = page.getByRole('main');
-  if ((await main.count()) === 1) await expect.poll(() => effectiveOpacity(main)).toBe(1);
-  let axe = new AxeBuilder({ page });
-  if (include) axe = axe.include(include);
-  const { violations } = await axe.analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')} — ${v.nodes[0]?.failureSummary?.split('\n')[1]?.trim()}`,
-    );
-}
+import { seriousViolations } from './axe';
 
 async function theme(page: Page, t: 'light' | 'dark'): Promise<void> {
   await page.addInitScript((value) => localStorage.setItem('callboard-theme', value), t);

@@ -5,7 +5,6 @@
  * nothing serious in either theme, on a desktop or a phone.
  */
 import { test, expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import type { CallRecord } from '../lib/history/record';
 import { apiQuery, defaultFilters, localDay, type HistoryFilters } from '../lib/ui/history/query';
 import { E2E_PORT } from './env';
 import { loggedIn } from './helpers';
-import { effectiveOpacity } from './measure';
+import { seriousViolations } from './axe';
 import { startPrivateServer, stopPrivateServer, waitAllLive } from './private-server';
 
 interface Page1 {
@@ -196,20 +195,6 @@ test('scrolling to the end loads the next pages by the cursor, up to the oldest 
   }).toPass({ timeout: 10_000, intervals: [200, 500] });
   await page.close();
 });
-
-async function seriousViolations(page: Page, include?: string): Promise<string[]> {
-  // A page that just went live is still fading in from its stale dimming; axe would measure the fade.
-  await expect.poll(() => effectiveOpacity(page.getByRole('main'))).toBe(1);
-  let axe = new AxeBuilder({ page });
-  if (include) axe = axe.include(include);
-  const { violations } = await axe.analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')} — ${v.nodes[0]?.failureSummary?.split('\n')[1]?.trim()}`,
-    );
-}
 
 test('history page and a call’s record, light and dark, desktop and phone-sized: no serious violation', async () => {
   test.setTimeout(120_000);
