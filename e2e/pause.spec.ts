@@ -2,11 +2,13 @@ import { test, expect } from '@playwright/test';
 import { fetchSnapshot, loggedIn } from './helpers';
 
 test('a supervisor pauses an agent with a reason, sees the card change, and resumes them', async ({ browser }) => {
+  test.setTimeout(120_000);
   const context = await loggedIn(browser, 'supervisor');
   const page = await context.newPage();
   await page.goto('/');
   const free = page.locator('[data-testid="agent-tile"][data-status="free"]').first();
-  await expect(free).toBeVisible();
+  // The demo's agents are all on calls at times: wait for one to come free rather than fail on a busy minute.
+  await expect(free).toBeVisible({ timeout: 60_000 });
   const name = (await free.getByTestId('agent-name').textContent())!.trim();
   const tile = page.getByTestId('agent-tile').filter({ has: page.getByText(name, { exact: true }) });
 
