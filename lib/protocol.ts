@@ -46,7 +46,7 @@ export const status = (fields: Partial<PbxStatus>): StatusOp => ['s', fields];
  * version reloads itself rather than apply a shape it does not know:
  * wallboards run for months and reconnect across upgrades.
  */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 8;
 
 /**
  * A PBX id, as configured: what REST paths (`/api/pbx/{id}/…`), wallboard

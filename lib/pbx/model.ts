@@ -6,6 +6,7 @@
  * Times are milliseconds since the epoch on the PBX's clock (AMI `Timestamp`).
  */
 import type { MemberDay, QueueDay } from '../stats/figures';
+import type { Alert } from '../alerts/model';
 
 export interface Channel {
   /** Asterisk's Uniqueid. */
@@ -345,6 +346,8 @@ export interface EntityMap {
   /** Today's figures, counted by the server from the call history (lib/stats), not from Asterisk. */
   queueDays: QueueDay;
   memberDays: MemberDay;
+  /** Alerts the server's rules raised (lib/alerts), kept by server/alerts, never by the reducer. */
+  alerts: Alert;
 }
 
 export type EntityKind = keyof EntityMap;
@@ -384,6 +387,7 @@ export const ENTITY_KINDS: readonly EntityKind[] = [
   'contacts',
   'queueDays',
   'memberDays',
+  'alerts',
 ];
 
 export function emptyPbxSystem(): PbxSystem {
@@ -440,6 +444,7 @@ export function emptyState(): PbxState {
     contacts: table(),
     queueDays: table(),
     memberDays: table(),
+    alerts: table(),
     pbx: emptyPbxStatus(),
   };
 }

@@ -7,7 +7,8 @@
  * (both by `linkedId`, the call's id). Devices are in scope when they are the
  * `stateInterface` of an in-scope member; endpoints when they are its
  * `interface` or `stateInterface`, with their contacts; today's figures of
- * the scope's queues and their memberships. Everything else (other queues,
+ * the scope's queues and their memberships; the alerts of the scope's
+ * queues and of the PBX link. Everything else (other queues,
  * calls that never went through a queue of the scope) is not.
  *
  * Visibility is decided from the state alone, so a batch's filtered ops are
@@ -73,6 +74,11 @@ export function visibleIn(state: PbxState, scope: Scope): Visible {
   }
   for (const id in state.parked) if (calls.has(state.parked[id].linkedId)) get('parked').add(id);
   for (const id in state.spies) if (calls.has(state.spies[id].linkedId)) get('spies').add(id);
+  // A queue's alerts, and the PBX link's, which every user of the PBX sees in its status anyway.
+  for (const id in state.alerts) {
+    const alert = state.alerts[id];
+    if (alert.queue === null ? alert.kind === 'link' : queues.has(alert.queue)) get('alerts').add(id);
+  }
   return out;
 }
 

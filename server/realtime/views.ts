@@ -10,7 +10,8 @@
  *   Dial arguments). Internal extensions (up to 6 digits) stay readable.
  * - `wallboard`: what the wallboard shows and nothing else: queues, agent
  *   states, waiting callers without their number or name, the count of
- *   calls in progress, and each queue's figures of the day. No channels, calls, bridges, devices, endpoints or contacts.
+ *   calls in progress, each queue's figures of the day, and the alerts
+ *   without their agent or call. No channels, calls, bridges, devices, endpoints or contacts.
  */
 import { isActive } from '@/lib/ui/calls';
 import { ENTITY_KINDS, table, type Call, type EntityKind, type PbxState } from '@/lib/pbx/model';
@@ -120,6 +121,8 @@ const WALLBOARD_FIELDS: Partial<Record<EntityKind, readonly string[]>> = {
     'longestWaitSeconds',
     'callbacksOwed',
   ],
+  // A TV colours its cards by them; which agent is paused, or which call runs long, it does not need.
+  alerts: ['ruleName', 'kind', 'severity', 'queue', 'value', 'threshold', 'firedAt', 'quiet', 'ackedBy', 'ackedAt', 'snoozedUntil'],
 };
 
 function pick(fields: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
