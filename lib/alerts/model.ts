@@ -7,6 +7,7 @@
 import '../zod-jitless';
 import { z } from 'zod';
 import { PBX_ID } from '../protocol';
+import type { CallRecord } from '../history/record';
 
 export const ALERT_KINDS = ['waiting', 'longest-wait', 'sla', 'no-free-agent', 'paused', 'long-call', 'link'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -150,11 +151,29 @@ export interface AlertEvent {
   rule: AlertRule;
   /** Who acknowledged or snoozed it. */
   by?: string;
+  /** Whether webhooks deliver it: false in the rule's quiet hours and within its cooldown for this subject. */
+  notify: boolean;
 }
 
 /** The call lifecycle events a CRM can take. */
 export const CALL_EVENT_TYPES = ['call.ringing', 'call.answered', 'call.transferred', 'call.ended'] as const;
 export type CallEventType = (typeof CALL_EVENT_TYPES)[number];
+
+/** One step of a call, for a CRM: what a webhook that takes call events receives. */
+export interface CallEvent {
+  type: CallEventType;
+  pbx: string;
+  at: number;
+  /** The call's id (its Linkedid), as the board and the history name it. */
+  call: string;
+  queue: string | null;
+  callerNum: string;
+  callerName: string;
+  /** The extension it rings at, was answered at, or was transferred to; '' when none yet. */
+  agent: string;
+  /** `call.ended` only: the call's history record. */
+  record?: CallRecord;
+}
 
 export const WEBHOOK_FORMATS = ['json', 'slack', 'teams'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
