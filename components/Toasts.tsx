@@ -29,6 +29,16 @@ export function Toasts() {
           <div className="min-w-0 flex-1">
             <p className="text-sm font-medium">{t.title}</p>
             {t.detail && <p className="mt-0.5 break-words text-sm text-zinc-600 dark:text-zinc-400">{t.detail}</p>}
+            {t.link && (
+              <a
+                href={t.link.href}
+                target="_blank"
+                rel="noopener noreferrer"
+                className="mt-1 inline-block text-sm font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400"
+              >
+                {t.link.label}
+              </a>
+            )}
           </div>
           <button
             type="button"

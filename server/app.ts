@@ -33,6 +33,7 @@ import { wireSockets } from './realtime/sockets';
 import { HISTORY_READS, HistoryRecorder } from './history/recorder';
 import { HistoryStore } from './history/store';
 import { TodayFigures } from './stats/today';
+import { PreferencesStore } from './auth/preferences-store';
 import { CallbackService } from './callbacks/service';
 import type { CallbackStore } from './callbacks/store';
 
@@ -232,6 +233,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     history: history?.store ?? null,
     day: config.day,
     waiting: new Map(today.map((t, i) => [targets[i].config.id, t.waiting])),
+    preferences: new PreferencesStore(config.dataDir, (message) => log.warn(message)),
   } as const;
   const stopSockets = wireSockets({
     io,

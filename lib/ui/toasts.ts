@@ -8,6 +8,8 @@ export interface Toast {
   tone: ToastTone;
   title: string;
   detail?: string;
+  /** A link the toast offers (a screen-pop the browser would not open by itself). */
+  link?: { href: string; label: string };
 }
 
 interface ToastStore {

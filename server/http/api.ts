@@ -22,6 +22,8 @@ import { statsRoutes } from './stats-routes';
 import type { DayRule } from '@/lib/stats/day';
 import type { WaitingSamples } from '../stats/waiting-samples';
 import { callbackRoutes } from './callback-routes';
+import { preferenceRoutes } from './preference-routes';
+import type { PreferencesStore } from '../auth/preferences-store';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
@@ -42,6 +44,8 @@ export interface ApiContext {
   day?: DayRule;
   /** Each PBX's callers waiting over the last hour, by PBX id; absent without a history. */
   waiting?: ReadonlyMap<string, WaitingSamples>;
+  /** Each user's own settings (sound, notifications, screen-pop). */
+  preferences?: PreferencesStore;
 }
 
 const STATUS_OF: Record<ActionErrorCode, number> = {
@@ -76,6 +80,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ...historyRoutes,
   ...statsRoutes,
   ...callbackRoutes,
+  ...preferenceRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],
@@ -134,7 +139,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
       pathMatched = true;
       if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) continue;
       try {
-        if (method === 'POST' && !originAllowed(req.headers.origin, req.headers.host, ctx.allowedOrigins)) {
+        if (method !== 'GET' && !originAllowed(req.headers.origin, req.headers.host, ctx.allowedOrigins)) {
           throw new HttpError(403, 'Cross-origin request refused');
         }
         await handler(ctx, req, res, match);
