@@ -3,6 +3,8 @@ import { memo, useMemo } from 'react';
 import type { Agent, AgentStatus } from '@/lib/ui/agents';
 import { handledToday } from '@/lib/ui/agent-today';
 import { agentCalls, agentDevice, type AgentCall } from '@/lib/ui/agent-calls';
+import { agentSeverities, SEVERITY_RING } from '@/lib/ui/alerts';
+import type { Severity } from '@/lib/alerts/model';
 import { openDialog } from '@/lib/ui/dialogs';
 import { useCan, type Can } from '@/lib/ui/grants';
 import { useNow } from '@/lib/ui/clock';
@@ -73,6 +75,7 @@ const AgentTile = memo(function AgentTile({
   live,
   current,
   today,
+  alert,
 }: {
   a: Agent;
   pbx: string;
@@ -81,6 +84,8 @@ const AgentTile = memo(function AgentTile({
   current: AgentCall | undefined;
   /** Calls answered today (Callboard's count); undefined without a history, when Asterisk's CallsTaken shows instead. */
   today: number | undefined;
+  /** The gravest pause alert on this agent, if any. */
+  alert: Severity | null;
 }) {
   const can = useCan();
   const s = AGENT_STATUS[a.status];
@@ -91,10 +96,11 @@ const AgentTile = memo(function AgentTile({
       data-testid="agent-tile"
       data-status={a.status}
       data-interface={a.id}
+      data-alert={alert ?? undefined}
       // Offline is told by a dashed, sunken tile rather than by fading it, which would fail text contrast.
       className={`relative flex flex-col gap-1 overflow-hidden rounded-lg border border-zinc-200 py-2.5 pl-4 pr-3 dark:border-zinc-800 ${
         a.status === 'offline' ? 'border-dashed bg-zinc-50 dark:bg-zinc-950' : 'bg-white dark:bg-zinc-900'
-      }`}
+      } ${alert ? SEVERITY_RING[alert] : ''}`}
     >
       <span className={`absolute inset-y-0 left-0 w-1 ${s.bar}`} aria-hidden="true" />
       <div className="flex items-baseline justify-between gap-2">
@@ -202,6 +208,8 @@ function BoardAgents({ board, titled }: { board: Board; titled: boolean }) {
   const live = useBoardLive(board.id);
   const { channels, calls } = board.state;
   const current = useMemo(() => agentCalls({ channels, calls }), [channels, calls]);
+  const now = useNow();
+  const alerted = agentSeverities(board.state.alerts, now);
   return (
     <PbxGroup board={board} titled={titled} testId="pbx-agents" gap="gap-2">
       {agents.length === 0 ? (
@@ -218,6 +226,7 @@ function BoardAgents({ board, titled }: { board: Board; titled: boolean }) {
               live={live}
               current={current.get(agentDevice(a.id))}
               today={handledToday(board.state.memberDays, board.state.queueDays, a.id)}
+              alert={alerted.get(a.id) ?? null}
             />
           ))}
         </ul>

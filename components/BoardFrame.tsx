@@ -9,12 +9,16 @@ import { connectPbx } from '@/lib/store';
 import { goToLogin, MeContext, useMe } from '@/lib/ui/session';
 import { allowedActions, CanContext } from '@/lib/ui/grants';
 import { useAnyLive } from '@/lib/ui/selectors';
+import { loadPreferences } from '@/lib/ui/preferences';
 import { ActionDialogs } from './ActionDialogs';
+import { AlertAnnouncer } from './AlertAnnouncer';
+import { AlertBanner } from './AlertBanner';
 import { LinkBadges } from './LinkBadge';
 import { Logo } from './Logo';
 import { PbxNotices } from './PbxNotices';
 import { PbxSwitcher } from './PbxSwitcher';
 import { PhoneCount } from './PhoneCount';
+import { ScreenPop } from './ScreenPop';
 import { SectionNav } from './SectionNav';
 import { Toasts } from './Toasts';
 import { UserMenu } from './UserMenu';
@@ -36,6 +40,7 @@ export function BoardFrame({
 }) {
   const me = useMe();
   useEffect(() => connectPbx({ onUnauthorized: goToLogin }), []);
+  useEffect(() => void loadPreferences(), []);
   const can = useMemo(() => allowedActions(me), [me]);
   // The whole page dims only when nothing on it is live; one stale PBX among several dims its own rows and cards.
   const live = useAnyLive();
@@ -56,6 +61,7 @@ export function BoardFrame({
               </div>
             </div>
             <PbxNotices />
+            <AlertBanner />
           </header>
 
           {/* The last known state stays on screen, visibly dimmed, until the link and its resync are back. */}
@@ -72,6 +78,8 @@ export function BoardFrame({
           <Toasts />
           <ActionDialogs />
           <WaitingTitle base={title} />
+          <AlertAnnouncer />
+          <ScreenPop />
         </div>
       </MeContext>
     </CanContext>

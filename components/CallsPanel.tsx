@@ -19,6 +19,8 @@ import { LiveDuration } from './LiveDuration';
 import { OriginateDialog } from './OriginateDialog';
 import { buttonStyles, inputStyles } from './Dialog';
 import { IconArrowSort, IconHeadset, IconPhoneCall, IconSearch, IconSortAsc, IconSortDesc } from './icons';
+import { callSeverity } from '@/lib/ui/alerts';
+import type { Severity } from '@/lib/alerts/model';
 
 // A viewer has no actions, so no column is kept for them; the PBX column only when several PBXs share the table.
 const COLS = {
@@ -42,6 +44,13 @@ function Party({ name, num }: { name: string; num: string }) {
     </span>
   );
 }
+
+/** A bar down the row's left edge: a ring would be cut by the rows above and below. */
+const ROW_ALERT: Readonly<Record<Severity, string>> = {
+  info: 'shadow-[inset_3px_0_0_var(--color-sky-500)]',
+  warning: 'shadow-[inset_3px_0_0_var(--color-amber-500)]',
+  critical: 'shadow-[inset_3px_0_0_var(--color-rose-600)]',
+};
 
 const CallRow = memo(function CallRow({
   rowKey,
@@ -67,6 +76,11 @@ const CallRow = memo(function CallRow({
   const live = useBoardLive(pbx);
   const monitors = usePbx((s) => monitoredBy(s.boards.find((b) => b.id === pbx)?.state.spies, id));
   const monitorsShort = usePbx((s) => monitorNames(s.boards.find((b) => b.id === pbx)?.state.spies, id));
+  // Snooze ends are read at the next change of the board: a row is not worth a ticking clock.
+  const severity = usePbx((s) => {
+    const alerts = s.boards.find((b) => b.id === pbx)?.state.alerts;
+    return alerts ? callSeverity(alerts, id, Date.now()) : null;
+  });
   if (!call) return null;
   const actions = canAct && <CallActions pbx={pbx} call={call} live={live} />;
   // The cell is narrow: a headset and the names show, the whole sentence is in the title and read out.
@@ -85,7 +99,7 @@ const CallRow = memo(function CallRow({
   );
   const style = { height, transform: `translateY(${start}px)` };
   // A PBX whose data is stale dims its own rows only; the other PBXs' rows stay as they are.
-  const stale = !live && pbxLabel !== null ? 'opacity-50 grayscale' : '';
+  const stale = `${!live && pbxLabel !== null ? 'opacity-50 grayscale' : ''} ${severity ? ROW_ALERT[severity] : ''}`;
   if (wide) {
     return (
       <div
@@ -94,6 +108,7 @@ const CallRow = memo(function CallRow({
         data-pbx={pbx}
         data-stale={!live || undefined}
         data-testid="call-row"
+        data-alert={severity ?? undefined}
         style={style}
         className={`${colsFor(canAct, pbxLabel !== null)} absolute inset-x-0 top-0 [contain:layout_style] border-b border-zinc-100 px-4 text-sm hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40 ${stale}`}
       >
@@ -136,6 +151,7 @@ const CallRow = memo(function CallRow({
       data-pbx={pbx}
       data-stale={!live || undefined}
       data-testid="call-row"
+      data-alert={severity ?? undefined}
       style={style}
       className={`absolute inset-x-0 top-0 flex [contain:layout_style] border-b border-zinc-100 px-4 text-sm dark:border-zinc-800/70 ${stale}`}
     >

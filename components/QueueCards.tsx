@@ -8,6 +8,7 @@ import type { Board } from '@/lib/store';
 import { openDialog } from '@/lib/ui/dialogs';
 import { useCan } from '@/lib/ui/grants';
 import { useBoardLive } from '@/lib/ui/selectors';
+import { queueSeverity, SEVERITY_RING } from '@/lib/ui/alerts';
 import { PbxGroup } from './PbxGroup';
 import { IconUsers } from './icons';
 
@@ -96,7 +97,9 @@ function QueueToday({ q }: { q: QueueStats }) {
   );
 }
 
-function QueueCard({ q, pbx }: { q: QueueStats; pbx: string }) {
+function QueueCard({ q, pbx, alerts }: { q: QueueStats; pbx: string; alerts: Board['state']['alerts'] }) {
+  const now = useNow();
+  const severity = queueSeverity(alerts, q.id, now);
   const total = q.agents.free + q.agents.busy + q.agents.paused;
   const pct = (n: number) => (total ? `${(n / total) * 100}%` : '0%');
   const ours = q.counted ? 'today' : "Asterisk's count since its last reload";
@@ -105,7 +108,8 @@ function QueueCard({ q, pbx }: { q: QueueStats; pbx: string }) {
       data-testid="queue-card"
       data-queue={q.id}
       data-pbx={pbx}
-      className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+      data-alert={severity ?? undefined}
+      className={`rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900 ${severity ? SEVERITY_RING[severity] : ''}`}
     >
       <header className="flex items-baseline justify-between gap-2">
         <h3 className="mr-auto truncate text-sm font-semibold">{q.id}</h3>
@@ -182,7 +186,7 @@ function BoardQueues({ board, titled }: { board: Board; titled: boolean }) {
           {board.ready ? 'No queues configured on this PBX.' : 'Loading queues…'}
         </div>
       ) : (
-        stats.map((q) => <QueueCard key={q.id} q={q} pbx={board.id} />)
+        stats.map((q) => <QueueCard key={q.id} q={q} pbx={board.id} alerts={board.state.alerts} />)
       )}
     </PbxGroup>
   );

@@ -1,13 +1,15 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
 import { logout, type Me } from '@/lib/ui/session';
-import { IconChevron, IconLogout, IconWallboard, IconMonitor, IconUsers } from './icons';
+import { IconAlert, IconChevron, IconLogout, IconWallboard, IconMonitor, IconUsers } from './icons';
+import { PreferencesDialog } from './PreferencesDialog';
 import { ThemeSwitch } from './ThemeSwitch';
 
 const ROLE_LABEL = { viewer: 'Viewer', supervisor: 'Supervisor', admin: 'Admin', wallboard: 'Wallboard' } as const;
 
 export function UserMenu({ me }: { me: Me | null }) {
   const [open, setOpen] = useState(false);
+  const [settings, setSettings] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -65,6 +67,17 @@ export function UserMenu({ me }: { me: Me | null }) {
             <ThemeSwitch />
           </div>
           <div className="my-1 h-px bg-zinc-100 dark:bg-zinc-800" />
+          <button
+            type="button"
+            role="menuitem"
+            onClick={() => {
+              setOpen(false);
+              setSettings(true);
+            }}
+            className="flex w-full items-center gap-2 rounded-lg px-2.5 py-2 text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-200 dark:hover:bg-zinc-800"
+          >
+            <IconAlert /> Alerts and integrations
+          </button>
           {me?.role === 'admin' && (
             <a
               role="menuitem"
@@ -102,6 +115,7 @@ export function UserMenu({ me }: { me: Me | null }) {
           </button>
         </div>
       )}
+      <PreferencesDialog open={settings} onClose={() => setSettings(false)} />
     </div>
   );
 }
