@@ -39,7 +39,7 @@ function PlaceCall() {
   const problem = !raw
     ? 'No number given: open this page as /call?to=NUMBER, or click a tel: link once Callboard handles them.'
     : !number
-      ? `"${raw.slice(0, 60)}" is not a number Callboard can dial (digits, * and #, led by + at most).`
+      ? `"${raw.slice(0, 60).replace(/\p{Cc}+/gu, ' ')}" is not a number Callboard can dial (digits, * and #, led by + at most).`
       : !can.has('originate')
         ? 'Your account may not place calls.'
         : !me.extension
