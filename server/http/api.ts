@@ -22,6 +22,9 @@ import { statsRoutes } from './stats-routes';
 import type { DayRule } from '@/lib/stats/day';
 import type { WaitingSamples } from '../stats/waiting-samples';
 import { callbackRoutes } from './callback-routes';
+import { alertRoutes } from './alert-routes';
+import type { AlertConfigStore } from '../alerts/config-store';
+import type { DeliveryDesk } from '../alerts/ports';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
@@ -42,6 +45,10 @@ export interface ApiContext {
   day?: DayRule;
   /** Each PBX's callers waiting over the last hour, by PBX id; absent without a history. */
   waiting?: ReadonlyMap<string, WaitingSamples>;
+  /** Alert rules and webhooks, kept in the history's database; null or absent when it is off. */
+  alertConfig?: AlertConfigStore | null;
+  /** The webhook delivery, for test alerts and the delivery log; absent until it runs. */
+  deliveryDesk?: DeliveryDesk;
 }
 
 const STATUS_OF: Record<ActionErrorCode, number> = {
@@ -76,6 +83,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ...historyRoutes,
   ...statsRoutes,
   ...callbackRoutes,
+  ...alertRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],
