@@ -45,12 +45,12 @@ test('an admin creates a webhook and a rule, sends a test alert and sees it deli
   // The webhook.
   await page.getByRole('button', { name: 'New webhook' }).click();
   const hookForm = page.getByRole('form', { name: 'New webhook' });
-  await hookForm.getByLabel('Name').fill('E2E receiver');
+  await hookForm.getByLabel('Name', { exact: true }).fill('E2E receiver');
   // A bad URL first: the server's message shows beside the field.
-  await hookForm.getByLabel('URL').fill('ftp://example.org/x');
+  await hookForm.getByLabel('URL', { exact: true }).fill('ftp://example.org/x');
   await hookForm.getByRole('button', { name: 'Create webhook' }).click();
   await expect(hookForm.getByText('Only http:// and https:// URLs')).toBeVisible();
-  await hookForm.getByLabel('URL').fill(hookUrl);
+  await hookForm.getByLabel('URL', { exact: true }).fill(hookUrl);
   await hookForm.getByRole('button', { name: 'Create webhook' }).click();
   const hookRow = page.getByTestId('webhook-E2E receiver');
   await expect(hookRow).toBeVisible();
@@ -61,16 +61,16 @@ test('an admin creates a webhook and a rule, sends a test alert and sees it deli
   // The rule, with its unit beside the threshold.
   await page.getByRole('button', { name: 'New rule' }).click();
   const ruleForm = page.getByRole('form', { name: 'New rule' });
-  await ruleForm.getByLabel('Name').fill('E2E long wait');
-  await ruleForm.getByLabel('What it watches').selectOption('sla');
+  await ruleForm.getByLabel('Name', { exact: true }).fill('E2E long wait');
+  await ruleForm.getByLabel('What it watches', { exact: true }).selectOption('sla');
   await expect(ruleForm.getByTestId('threshold-unit')).toHaveText('%');
-  await ruleForm.getByLabel('Threshold').fill('150');
+  await ruleForm.getByLabel('Threshold', { exact: true }).fill('150');
   await ruleForm.getByRole('button', { name: 'Create rule' }).click();
   await expect(ruleForm.getByText('An SLA is 0 to 100 %')).toBeVisible();
-  await ruleForm.getByLabel('What it watches').selectOption('longest-wait');
+  await ruleForm.getByLabel('What it watches', { exact: true }).selectOption('longest-wait');
   await expect(ruleForm.getByTestId('threshold-unit')).toHaveText('s');
-  await ruleForm.getByLabel('Threshold').fill('120');
-  await ruleForm.getByLabel('E2E receiver').check();
+  await ruleForm.getByLabel('Threshold', { exact: true }).fill('120');
+  await ruleForm.getByLabel('E2E receiver', { exact: true }).check();
   await ruleForm.getByRole('button', { name: 'Create rule' }).click();
   const ruleRow = page.getByTestId('rule-E2E long wait');
   await expect(ruleRow).toContainText('Longest wait ≥ 120 s in every queue');
