@@ -1,5 +1,5 @@
 'use client';
-/** The frame of an admin page (users, console): the logo, a way back to the board and to the other admin page, the user menu. */
+/** The frame of an admin page (users, alerts, console): the logo, a way back to the board and to the other admin pages, the user menu. */
 import type { ReactNode } from 'react';
 import type { Me } from '@/lib/ui/session';
 import { Logo } from './Logo';
@@ -22,13 +22,16 @@ export function AdminShell({ me, children }: { me: Me | null; children: ReactNod
   return (
     <div className="min-h-dvh">
       <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/85 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/85">
-        <div className="mx-auto flex h-14 max-w-[1100px] items-center gap-4 px-4">
+        <div className="mx-auto flex min-h-14 max-w-[1100px] flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
           <Logo />
           <a href="/" className={link}>
             Back to the board
           </a>
           <a href="/admin" className={link}>
             Users
+          </a>
+          <a href="/admin/alerts" className={link}>
+            Alerts
           </a>
           <a href="/admin/console" className={link}>
             CLI console

@@ -32,6 +32,8 @@ import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
 import { HISTORY_READS, HistoryRecorder } from './history/recorder';
 import { HistoryStore } from './history/store';
+import { AlertConfigStore } from './alerts/config-store';
+import type { DeliveryDesk } from './alerts/ports';
 import { TodayFigures } from './stats/today';
 import { PreferencesStore } from './auth/preferences-store';
 import { CallbackService } from './callbacks/service';
@@ -68,6 +70,8 @@ export interface CallboardOptions {
   recheckMs?: number;
   amiClient?: PbxSessionOptions['client'];
   now?: () => number;
+  /** Webhook delivery for the alert routes' tests and delivery log (the dispatcher; a loopback one in tests). */
+  deliveryDesk?: DeliveryDesk;
 }
 
 export interface Callboard {
@@ -81,6 +85,8 @@ export interface Callboard {
   audit: AuditLog;
   /** The call history, and the calls to call back kept beside it; null when CALLBOARD_HISTORY is off. */
   history: { recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore } | null;
+  /** Alert rules and webhooks, in the history's database; null when CALLBOARD_HISTORY is off. */
+  alertConfig: AlertConfigStore | null;
   listen(port: number, host: string): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -123,6 +129,13 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       }),
   );
   const history = config.history.enabled ? await openHistory(config, log, now, targets, pbxSessions, audit) : null;
+  const alertConfig = history
+    ? await AlertConfigStore.open(history.store, {
+        now,
+        onListenerError: (err) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'alerts: a config listener failed'),
+        onBadRow: (table, id, message) => log.error({ table, id, problem: message }, 'alerts: a stored row is not valid and is left out'),
+      })
+    : null;
   // Today's figures count from the history: without it there is nothing they could survive a restart with.
   const today = history
     ? targets.map(
@@ -234,6 +247,8 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     day: config.day,
     waiting: new Map(today.map((t, i) => [targets[i].config.id, t.waiting])),
     preferences: new PreferencesStore(config.dataDir, (message) => log.warn(message)),
+    alertConfig,
+    deliveryDesk: opts.deliveryDesk,
   } as const;
   const stopSockets = wireSockets({
     io,
@@ -261,6 +276,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     auth,
     audit,
     history,
+    alertConfig,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

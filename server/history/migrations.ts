@@ -127,6 +127,38 @@ const historyIndexes: Migration = {
   },
 };
 
+/**
+ * Alert rules and webhooks (server/alerts/config-store.ts). What a rule or a webhook says is one JSON `body`,
+ * validated with lib/alerts/model.ts on read, so the schema can grow without a migration; a webhook's URL and
+ * secret have their own columns so they never travel with the body (a log of a body leaks neither).
+ */
+const alerts: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('alert_rules')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('webhooks')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('secret', 'text')
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('webhooks').execute();
+    await db.schema.dropTable('alert_rules').execute();
+  },
+};
+
 export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -135,6 +167,7 @@ export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
         '0002_callbacks': callbacks,
         '0003_member_spans': memberSpans(),
         '0004_history_indexes': historyIndexes,
+        '0005_alerts': alerts,
       }),
   };
 }

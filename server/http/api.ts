@@ -24,6 +24,9 @@ import type { WaitingSamples } from '../stats/waiting-samples';
 import { callbackRoutes } from './callback-routes';
 import { preferenceRoutes } from './preference-routes';
 import type { PreferencesStore } from '../auth/preferences-store';
+import { alertRoutes } from './alert-routes';
+import type { AlertConfigStore } from '../alerts/config-store';
+import type { DeliveryDesk } from '../alerts/ports';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
@@ -46,6 +49,10 @@ export interface ApiContext {
   waiting?: ReadonlyMap<string, WaitingSamples>;
   /** Each user's own settings (sound, notifications, screen-pop). */
   preferences?: PreferencesStore;
+  /** Alert rules and webhooks, kept in the history's database; null or absent when it is off. */
+  alertConfig?: AlertConfigStore | null;
+  /** The webhook delivery, for test alerts and the delivery log; absent until it runs. */
+  deliveryDesk?: DeliveryDesk;
 }
 
 const STATUS_OF: Record<ActionErrorCode, number> = {
@@ -81,6 +88,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ...statsRoutes,
   ...callbackRoutes,
   ...preferenceRoutes,
+  ...alertRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'link-down'
   | 'timeout'
   | 'ami'
+  | 'unavailable'
   | 'internal';
 
 const CODE_OF_STATUS: Record<number, ErrorCode> = {
