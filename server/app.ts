@@ -32,6 +32,9 @@ import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
 import { HISTORY_READS, HistoryRecorder } from './history/recorder';
 import { HistoryStore } from './history/store';
+import type { WebhookSource } from './alerts/ports';
+import { startCallEvents } from './crm/call-events';
+import { NO_WEBHOOKS, openDelivery, type DeliveryService } from './webhooks';
 import { TodayFigures } from './stats/today';
 import { CallbackService } from './callbacks/service';
 import type { CallbackStore } from './callbacks/store';
@@ -67,6 +70,8 @@ export interface CallboardOptions {
   recheckMs?: number;
   amiClient?: PbxSessionOptions['client'];
   now?: () => number;
+  /** The webhooks to deliver to (the config store); absent: none. */
+  webhooks?: WebhookSource;
 }
 
 export interface Callboard {
@@ -80,6 +85,8 @@ export interface Callboard {
   audit: AuditLog;
   /** The call history, and the calls to call back kept beside it; null when CALLBOARD_HISTORY is off. */
   history: { recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore } | null;
+  /** Webhook delivery: the event sink for alerts and call events, the admin's desk, and its stats for /api/health. */
+  delivery: DeliveryService;
   listen(port: number, host: string): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -246,6 +253,20 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     pendingPerAddress: security.pendingSocketsPerAddress,
     handshakeTimeoutMs: security.handshakeTimeoutMs,
   });
+  // Alert and call events out through webhooks: the dispatcher only enqueues, so no endpoint can slow the board.
+  const delivery = openDelivery({
+    webhooks: opts.webhooks ?? NO_WEBHOOKS,
+    history: history?.store ?? null,
+    log: log.child({ module: 'webhooks' }),
+    now,
+  });
+  const callEvents = startCallEvents({
+    pbxs: targets.map((t, i) => ({ id: t.config.id, session: pbxSessions[i] })),
+    sink: delivery,
+    onStored: history ? (listener) => history.recorder.writer.onStored(listener) : undefined,
+    now,
+    log: log.child({ module: 'crm' }),
+  });
   history?.recorder.start();
   const todayRead = Promise.all(today.map((t) => t.start()));
   for (const pbx of pbxs.list) pbx.session.start();
@@ -259,6 +280,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     auth,
     audit,
     history,
+    delivery,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -276,6 +298,9 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       }
       await todayRead;
       await Promise.all(today.map((t) => t.close()));
+      // Before the history closes its database: the delivery log flushes into it.
+      callEvents.stop();
+      await delivery.close();
       // After the sessions: no event comes in while the ended calls are written.
       await history?.recorder.close();
       await history?.closeCallbacks();

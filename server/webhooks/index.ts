@@ -44,3 +44,6 @@ export function openDelivery(opts: OpenDeliveryOptions): DeliveryService {
     },
   };
 }
+
+/** No webhooks: what the app delivers to until the config store is wired. */
+export const NO_WEBHOOKS: WebhookSource = { webhooks: () => [], onChange: () => () => undefined };
