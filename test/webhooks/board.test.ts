@@ -48,6 +48,13 @@ describe('a hanging webhook endpoint', () => {
     // Call events reach the receiver while it answers.
     await waitFor(() => receiver.received.length >= 5, 'call events delivered', 20_000);
     const before = await batchGaps(arrivals, 4_000);
+    for (const r of receiver.received.slice(0, 5)) {
+      const body = JSON.parse(r.body) as { version: number; type: string; pbx: string; call: { id: string } };
+      expect(body.version).toBe(1);
+      expect(CALL_EVENT_TYPES).toContain(body.type);
+      expect(body.pbx).toBe(stack.app.pbxs.default.id);
+      expect(body.call.id).toMatch(/^\d+\.\d+$/);
+    }
 
     receiver.fallback = 'hang';
     const delivered = receiver.received.length;

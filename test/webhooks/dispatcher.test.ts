@@ -143,6 +143,22 @@ describe('retry', () => {
     expect(lines.some((l) => l.includes('webhook delivery failed') && l.includes('"attempts":6'))).toBe(true);
   });
 
+  it('spreads the backoff by a jitter of ±25 % and caps it at 60 s', async () => {
+    const { dispatcher } = await setup();
+    const at = (random: number, attempt: number, retryAfter: number | null = null) =>
+      new WebhookDispatcher({
+        webhooks: new StaticWebhooks([]),
+        record: () => undefined,
+        log: capturedLog().log,
+        random: () => random,
+      }).delayFor(attempt, retryAfter);
+    expect([at(0, 1), at(0.999, 1), at(0, 3), at(0.5, 3)]).toEqual([750, 1250, 3000, 4000]);
+    expect(at(1, 7)).toBe(60_000);
+    expect(at(0, 10)).toBe(45_000);
+    expect(at(0.5, 1, 0)).toBe(0);
+    expect(dispatcher.delayFor(1, 90_000)).toBe(60_000);
+  });
+
   it('takes a 4xx as final', async () => {
     const { receiver, dispatcher, deliveries, clock } = await setup();
     receiver.replies.push({ status: 404, body: 'no_service' });
