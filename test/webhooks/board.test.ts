@@ -47,6 +47,16 @@ describe('a hanging webhook endpoint', () => {
     await waitFor(() => c.snapshots === 1, 'snapshot');
     // Call events reach the receiver while it answers.
     await waitFor(() => receiver.received.length >= 5, 'call events delivered', 20_000);
+    // The end of a call comes from the history once its record is stored, with the record.
+    const ended = await waitFor(
+      () =>
+        receiver.received
+          .map((r) => JSON.parse(r.body) as { type: string; call: { id: string }; record: { id: string } | null })
+          .find((b) => b.type === 'call.ended'),
+      'a call.ended with its record',
+      20_000,
+    );
+    expect(ended.record?.id).toBe(ended.call.id);
     const before = await batchGaps(arrivals, 4_000);
     for (const r of receiver.received.slice(0, 5)) {
       const body = JSON.parse(r.body) as { version: number; type: string; pbx: string; call: { id: string } };
