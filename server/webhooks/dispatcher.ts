@@ -130,6 +130,8 @@ export class WebhookDispatcher implements EventSink, DeliveryDesk {
   /** Lanes with work that wait for a free global slot, in the order they asked. */
   private readonly waiting = new Set<Lane>();
   private inFlight = 0;
+  /** The attempts under way, so close() can wait until each has written its row. */
+  private readonly running = new Set<Promise<void>>();
   private retried = 0;
   private closed = false;
   private readonly unsubscribe: () => void;
@@ -241,7 +243,8 @@ export class WebhookDispatcher implements EventSink, DeliveryDesk {
     const job = lane.queue.shift()!;
     lane.busy = true;
     this.inFlight++;
-    void this.run(lane, w, job);
+    const running = this.run(lane, w, job).finally(() => this.running.delete(running));
+    this.running.add(running);
   }
 
   /** One attempt of a queued job, then what follows it: done, a retry after a delay, or giving up. */
@@ -388,8 +391,8 @@ export class WebhookDispatcher implements EventSink, DeliveryDesk {
     return { queued, inFlight: this.inFlight, sent, retried: this.retried, failed, dropped, webhooks };
   }
 
-  /** Stops: what is queued is dropped, what is in flight is aborted, no retry runs. */
-  close(): void {
+  /** Stops: what is queued is dropped, what is in flight is aborted (its attempt logged), no retry runs. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe();
@@ -400,6 +403,7 @@ export class WebhookDispatcher implements EventSink, DeliveryDesk {
       lane.retryTimer = null;
     }
     this.waiting.clear();
+    await Promise.allSettled([...this.running]);
   }
 }
 

@@ -39,7 +39,7 @@ export function openDelivery(opts: OpenDeliveryOptions): DeliveryService {
     recent: (o) => log.recent(o),
     stats: () => ({ ...dispatcher.stats(), logQueued: log.queued, logDropped: log.dropped }),
     async close() {
-      dispatcher.close();
+      await dispatcher.close();
       await log.close();
     },
   };

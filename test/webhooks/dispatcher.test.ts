@@ -311,6 +311,22 @@ describe('secrets', () => {
   });
 });
 
+describe('close()', () => {
+  it('aborts the attempt in flight, waits for its row, and runs no retry', async () => {
+    const { receiver, dispatcher, deliveries, clock } = await setup({ timeoutMs: 60_000 });
+    receiver.fallback = 'hang';
+    dispatcher.alert(alertEvent());
+    dispatcher.alert(alertEvent());
+    await got(receiver, 1);
+    await dispatcher.close();
+    expect(deliveries.map((d) => [d.status, d.outcome])).toEqual([[0, 'failed']]);
+    expect(dispatcher.stats()).toMatchObject({ queued: 0, inFlight: 0 });
+    expect(clock.pending).toBe(0);
+    dispatcher.alert(alertEvent());
+    expect(dispatcher.stats().queued).toBe(0);
+  });
+});
+
 describe('test()', () => {
   it('sends one test event now and answers with the attempt, without retrying', async () => {
     const { receiver, dispatcher, deliveries, clock } = await setup();
