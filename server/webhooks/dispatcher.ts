@@ -133,6 +133,7 @@ export class WebhookDispatcher implements EventSink, DeliveryDesk {
   /** The attempts under way, so close() can wait until each has written its row. */
   private readonly running = new Set<Promise<void>>();
   private retried = 0;
+  private faults = 0;
   private closed = false;
   private readonly unsubscribe: () => void;
   private readonly now: () => number;
@@ -179,18 +180,35 @@ export class WebhookDispatcher implements EventSink, DeliveryDesk {
   alert(event: AlertEvent): void {
     // A test goes only through `test()`; an event in quiet hours or the cooldown is shown, not delivered.
     if (this.closed || event.type === 'alert.test' || !event.notify) return;
-    for (const id of event.rule.webhooks) {
-      const w = this.byId.get(id);
-      if (w?.enabled && w.events.includes('alerts')) this.enqueue(w, { alert: event });
-    }
+    this.guard(() => {
+      for (const id of event.rule.webhooks) {
+        const w = this.byId.get(id);
+        if (w?.enabled && w.events.includes('alerts')) this.enqueue(w, { alert: event });
+      }
+    });
   }
 
   call(event: CallEvent): void {
     if (this.closed) return;
-    for (const w of this.byId.values()) {
-      if (!w.enabled || !w.events.includes(event.type)) continue;
-      if (w.queues !== null && (event.queue === null || !w.queues.includes(event.queue))) continue;
-      this.enqueue(w, { call: event });
+    this.guard(() => {
+      for (const w of this.byId.values()) {
+        if (!w.enabled || !w.events.includes(event.type)) continue;
+        if (w.queues !== null && (event.queue === null || !w.queues.includes(event.queue))) continue;
+        this.enqueue(w, { call: event });
+      }
+    });
+  }
+
+  /** The sink never throws into its caller (the alert engine, the op path): a fault here is counted and logged, sparsely. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      if (this.faults++ % 1000 === 0)
+        this.opts.log.error(
+          { err: err instanceof Error ? err.message : String(err), faults: this.faults },
+          'webhooks: an event was not queued',
+        );
     }
   }
 

@@ -311,6 +311,18 @@ describe('secrets', () => {
   });
 });
 
+describe('never throws', () => {
+  it('counts and logs an event it could not queue, and goes on', async () => {
+    const { dispatcher, lines, deliveries } = await setup();
+    const broken = alertEvent({ rule: { ...RULE, webhooks: undefined as unknown as string[] } });
+    expect(() => dispatcher.alert(broken)).not.toThrow();
+    expect(lines.filter((l) => l.includes('an event was not queued'))).toHaveLength(1);
+    dispatcher.alert(alertEvent());
+    await logged(deliveries, 1);
+    expect(deliveries[0].outcome).toBe('sent');
+  });
+});
+
 describe('close()', () => {
   it('aborts the attempt in flight, waits for its row, and runs no retry', async () => {
     const { receiver, dispatcher, deliveries, clock } = await setup({ timeoutMs: 60_000 });
