@@ -34,6 +34,9 @@ import { HISTORY_READS, HistoryRecorder } from './history/recorder';
 import { HistoryStore } from './history/store';
 import { AlertConfigStore } from './alerts/config-store';
 import type { DeliveryDesk } from './alerts/ports';
+import type { WebhookSource } from './alerts/ports';
+import { startCallEvents } from './crm/call-events';
+import { NO_WEBHOOKS, openDelivery, type DeliveryService } from './webhooks';
 import { TodayFigures } from './stats/today';
 import { PreferencesStore } from './auth/preferences-store';
 import { CallbackService } from './callbacks/service';
@@ -72,6 +75,8 @@ export interface CallboardOptions {
   now?: () => number;
   /** Webhook delivery for the alert routes' tests and delivery log (the dispatcher; a loopback one in tests). */
   deliveryDesk?: DeliveryDesk;
+  /** The webhooks to deliver to (the config store); absent: none. */
+  webhooks?: WebhookSource;
 }
 
 export interface Callboard {
@@ -87,6 +92,8 @@ export interface Callboard {
   history: { recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore } | null;
   /** Alert rules and webhooks, in the history's database; null when CALLBOARD_HISTORY is off. */
   alertConfig: AlertConfigStore | null;
+  /** Webhook delivery: the event sink for alerts and call events, the admin's desk, and its stats for /api/health. */
+  delivery: DeliveryService;
   listen(port: number, host: string): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -233,6 +240,20 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     rateLimit: opts.actionRateLimit,
     now,
   });
+  // Alert and call events out through webhooks: the dispatcher only enqueues, so no endpoint can slow the board.
+  const delivery = openDelivery({
+    webhooks: opts.webhooks ?? alertConfig ?? NO_WEBHOOKS,
+    history: history?.store ?? null,
+    log: log.child({ module: 'webhooks' }),
+    now,
+  });
+  const callEvents = startCallEvents({
+    pbxs: targets.map((t, i) => ({ id: t.config.id, session: pbxSessions[i] })),
+    sink: delivery,
+    onStored: history ? (listener) => history.recorder.writer.onStored(listener) : undefined,
+    now,
+    log: log.child({ module: 'crm' }),
+  });
   const apiContext = {
     auth,
     pbxs,
@@ -248,7 +269,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     waiting: new Map(today.map((t, i) => [targets[i].config.id, t.waiting])),
     preferences: new PreferencesStore(config.dataDir, (message) => log.warn(message)),
     alertConfig,
-    deliveryDesk: opts.deliveryDesk,
+    deliveryDesk: opts.deliveryDesk ?? delivery,
   } as const;
   const stopSockets = wireSockets({
     io,
@@ -277,6 +298,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     audit,
     history,
     alertConfig,
+    delivery,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -294,6 +316,9 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       }
       await todayRead;
       await Promise.all(today.map((t) => t.close()));
+      // Before the history closes its database: the delivery log flushes into it.
+      callEvents.stop();
+      await delivery.close();
       // After the sessions: no event comes in while the ended calls are written.
       await history?.recorder.close();
       await history?.closeCallbacks();

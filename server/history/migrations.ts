@@ -159,6 +159,31 @@ const alerts: Migration = {
   },
 };
 
+/** Each attempt to deliver a webhook (server/webhooks/delivery-log.ts): the admin's delivery log, pruned by age and count. */
+const webhookDeliveries: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('webhook_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('webhook', 'text', (c) => c.notNull())
+      .addColumn('event', 'text', (c) => c.notNull())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .addColumn('attempt', 'integer', (c) => c.notNull())
+      .addColumn('status', 'integer', (c) => c.notNull())
+      .addColumn('answer', 'text', (c) => c.notNull())
+      .addColumn('ms', 'integer', (c) => c.notNull())
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .execute();
+    // The log's two reads: one webhook's newest, and everything's newest (and the age prune).
+    await db.schema.createIndex('webhook_deliveries_webhook_at').on('webhook_deliveries').columns(['webhook', 'at', 'id']).execute();
+    await db.schema.createIndex('webhook_deliveries_at').on('webhook_deliveries').columns(['at', 'id']).execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('webhook_deliveries').execute();
+  },
+};
+
 export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -168,6 +193,7 @@ export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
         '0003_member_spans': memberSpans(),
         '0004_history_indexes': historyIndexes,
         '0005_alerts': alerts,
+        '0006_webhook_deliveries': webhookDeliveries,
       }),
   };
 }
