@@ -35,6 +35,9 @@ import { HistoryStore } from './history/store';
 import { TodayFigures } from './stats/today';
 import { CallbackService } from './callbacks/service';
 import type { CallbackStore } from './callbacks/store';
+import { AlertService } from './alerts/service';
+import { EMPTY_RULE_SOURCE, NULL_SINK } from './alerts/static-source';
+import type { AlertRuleSource, EventSink } from './alerts/ports';
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -67,6 +70,8 @@ export interface CallboardOptions {
   recheckMs?: number;
   amiClient?: PbxSessionOptions['client'];
   now?: () => number;
+  /** Where alert rules come from and where their events go (tests; the lead wires the config store and the webhooks). */
+  alerts?: { rules?: AlertRuleSource; sink?: EventSink };
 }
 
 export interface Callboard {
@@ -78,6 +83,8 @@ export interface Callboard {
   fanout: Fanout;
   auth: Auth;
   audit: AuditLog;
+  /** Each PBX's alert engine, by PBX id. */
+  alerts: ReadonlyMap<string, AlertService>;
   /** The call history, and the calls to call back kept beside it; null when CALLBOARD_HISTORY is off. */
   history: { recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore } | null;
   listen(port: number, host: string): Promise<AddressInfo>;
@@ -138,6 +145,25 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
           }),
       )
     : [];
+
+  // Alerts (issue 15). PLACEHOLDERS until the lead connects them: no rules (the config store's source goes here)
+  // and no delivery (the webhook dispatcher's sink goes here).
+  const alertRules = opts.alerts?.rules ?? EMPTY_RULE_SOURCE;
+  const alertSink = opts.alerts?.sink ?? NULL_SINK;
+  const alerts = new Map(
+    targets.map((t, i) => [
+      t.config.id,
+      new AlertService({
+        pbx: t.config.id,
+        session: pbxSessions[i],
+        rules: alertRules,
+        sink: alertSink,
+        now,
+        timeZone: config.day.timeZone,
+        log: log.child({ module: 'alerts', pbx: t.config.id }),
+      }),
+    ]),
+  );
 
   const publicFiles = listPublicFiles(path.resolve('public'));
   const snapshotLimiter = new RateLimiter(
@@ -232,6 +258,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     history: history?.store ?? null,
     day: config.day,
     waiting: new Map(today.map((t, i) => [targets[i].config.id, t.waiting])),
+    alerts,
   } as const;
   const stopSockets = wireSockets({
     io,
@@ -249,6 +276,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   history?.recorder.start();
   const todayRead = Promise.all(today.map((t) => t.start()));
   for (const pbx of pbxs.list) pbx.session.start();
+  for (const service of alerts.values()) service.start();
 
   return {
     httpServer,
@@ -258,6 +286,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     fanout: pbxs.default.fanout,
     auth,
     audit,
+    alerts,
     history,
     listen(port, host) {
       return new Promise((resolve, reject) => {
@@ -270,6 +299,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     },
     async close() {
       stopSockets();
+      for (const service of alerts.values()) service.close();
       for (const pbx of pbxs.list) {
         pbx.fanout.close();
         pbx.session.stop();

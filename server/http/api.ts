@@ -22,6 +22,8 @@ import { statsRoutes } from './stats-routes';
 import type { DayRule } from '@/lib/stats/day';
 import type { WaitingSamples } from '../stats/waiting-samples';
 import { callbackRoutes } from './callback-routes';
+import { alertAckRoutes } from './alert-ack-routes';
+import type { AlertService } from '../alerts/service';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
@@ -42,6 +44,8 @@ export interface ApiContext {
   day?: DayRule;
   /** Each PBX's callers waiting over the last hour, by PBX id; absent without a history. */
   waiting?: ReadonlyMap<string, WaitingSamples>;
+  /** Each PBX's alert engine, by PBX id, for acknowledge and snooze. */
+  alerts?: ReadonlyMap<string, AlertService>;
 }
 
 const STATUS_OF: Record<ActionErrorCode, number> = {
@@ -76,6 +80,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ...historyRoutes,
   ...statsRoutes,
   ...callbackRoutes,
+  ...alertAckRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],
