@@ -85,11 +85,15 @@ interface Pass {
 
 export function evaluateAlerts(input: EvaluateInput): Evaluation {
   const { state, now, memory } = input;
-  const groups = groupRules(memory.rules, input.rules, input.pbx);
+  const groups = groupRules(memory, input.rules, input.pbx);
   const pass: Pass = { input, ops: [], events: [], count: 0, dropped: 0, minutes: -1 };
   memory.pass++;
   memory.seen.clear();
+  for (const bySubject of memory.active.values()) bySubject.clear();
   const alerts = state.alerts;
+  // Walked once: a for-in over a table that changes often is the slow kind.
+  const listed = memory.listed;
+  listed.length = 0;
   for (const id in alerts) {
     const a = alerts[id];
     if (!groups.byId.has(a.ruleId)) {
@@ -98,6 +102,10 @@ export function evaluateAlerts(input: EvaluateInput): Evaluation {
       continue;
     }
     pass.count++;
+    let bySubject = memory.active.get(a.ruleId);
+    if (!bySubject) memory.active.set(a.ruleId, (bySubject = new Map()));
+    bySubject.set(a.subject, a);
+    listed.push(a);
     if (a.snoozedUntil !== null && now >= a.snoozedUntil) pass.ops.push(upsert('alerts', id, { snoozedBy: null, snoozedUntil: null }));
   }
 
@@ -126,9 +134,8 @@ export function evaluateAlerts(input: EvaluateInput): Evaluation {
   }
 
   // What no rule looked at this pass: its subject went, or its value fell back below where anything is visited.
-  for (const id in alerts) {
-    if (memory.seen.has(id)) continue;
-    const a = alerts[id];
+  for (const a of listed) {
+    if (memory.seen.has(a)) continue;
     const rule = groups.byId.get(a.ruleId);
     if (rule) clear(pass, a, rule, null);
   }
@@ -220,12 +227,11 @@ function consider(
   threshold: number,
   clearAt: number,
 ): void {
-  const { state, now, memory } = pass.input;
-  const id = alertId(rule.id, subject);
-  memory.seen.add(id);
+  const { now, memory } = pass.input;
   const falling = FALLING_KINDS.has(rule.kind);
-  const existing = Object.hasOwn(state.alerts, id) ? state.alerts[id] : undefined;
+  const existing = memory.active.get(rule.id)?.get(subject);
   if (existing) {
+    memory.seen.add(existing);
     if (falling ? value >= clearAt : value < clearAt) return clear(pass, existing, rule, value);
     const shown = shownValue(rule.kind, value);
     const moved = valueMoved(rule.kind, existing.value, shown);
@@ -233,10 +239,17 @@ function consider(
     if (!moved && existing.ruleName === rule.name && existing.severity === rule.severity && existing.threshold === threshold) return;
     const fields: Partial<Alert> = { ruleName: rule.name, severity: rule.severity, threshold };
     if (moved) fields.value = shown;
-    pass.ops.push(upsert('alerts', id, fields));
+    pass.ops.push(upsert('alerts', existing.id, fields));
     return;
   }
   if (falling ? value >= threshold : value < threshold) return;
+  if (pass.count >= MAX_ALERTS) {
+    pass.dropped++;
+    memory.droppedAlerts++;
+    return;
+  }
+  // Built only here: most (rule, subject) pairs hold nothing in most passes.
+  const id = alertId(rule.id, subject);
   if (rule.forSeconds > 0) {
     const pending = memory.pending.get(id);
     if (!pending) {
@@ -247,11 +260,6 @@ function consider(
     pending.pass = memory.pass;
     if (now - pending.since < rule.forSeconds * 1000) return;
     memory.pending.delete(id);
-  }
-  if (pass.count >= MAX_ALERTS) {
-    pass.dropped++;
-    memory.droppedAlerts++;
-    return;
   }
   if (pass.minutes < 0) pass.minutes = wallMinutes(now, pass.input.timeZone);
   const quiet = inQuietHours(rule.quietHours, pass.minutes);
@@ -312,9 +320,11 @@ function valueMoved(kind: AlertKind, shown: number, next: number): boolean {
 }
 
 /** The rules that apply to this PBX, grouped by kind; rebuilt only when the source hands a new array. */
-function groupRules(groups: RuleGroups, rules: readonly AlertRule[], pbx: string): RuleGroups {
+function groupRules(memory: AlertMemory, rules: readonly AlertRule[], pbx: string): RuleGroups {
+  const groups = memory.rules;
   if (groups.source === rules) return groups;
   groups.source = rules;
+  memory.active.clear();
   groups.byKind.clear();
   groups.byId.clear();
   const needs = groups.needs;

@@ -5,7 +5,7 @@
  * the rules grouped by kind. Bounded: pending conditions and notification
  * times are capped and pruned; what a cap refused is counted.
  */
-import type { AlertKind, AlertRule } from './model';
+import type { Alert, AlertKind, AlertRule } from './model';
 import { Measures, type Needs } from './measures';
 
 /** Conditions holding but not yet fired (forSeconds), per PBX. */
@@ -30,8 +30,12 @@ export class AlertMemory {
   /** Alerts on the board whose fire notified: their clear, ack and snooze notify too. */
   readonly firedNotified = new Set<string>();
   readonly measures = new Measures();
-  /** Alert ids a rule considered in the current pass. */
-  readonly seen = new Set<string>();
+  /** The alerts a rule considered in the current pass. */
+  readonly seen = new Set<Alert>();
+  /** The board's alerts by rule id, then subject: found without building an id string per (rule, subject) per pass. */
+  readonly active = new Map<string, Map<string, Alert>>();
+  /** The board's alerts of applying rules, as the current pass found them. */
+  readonly listed: Alert[] = [];
   readonly rules: RuleGroups = {
     source: null,
     byKind: new Map(),
