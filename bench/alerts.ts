@@ -81,6 +81,7 @@ interface Window {
   p50: number;
   p99: number;
   samples: number;
+  byKind: string;
 }
 const results: Record<'rules' | 'none', Window[]> = { rules: [], none: [] };
 try {
@@ -109,12 +110,13 @@ try {
         p50: percentile(lat, 0.5),
         p99: percentile(lat, 0.99),
         samples: lat.length,
+        byKind: String(s.byKind),
       };
       results[mode].push(w);
       console.log(
         `round ${round + 1} ${mode === 'rules' ? '100 rules' : 'no rules '}: ${w.cpuPct.toFixed(1)} % CPU at ${Math.round(w.eventsPerSec)} events/s, ` +
           `${w.queues} queues, ${w.calls} calls, ${w.passes} passes (${w.passMs.toFixed(1)} ms, ${(w.passMs / Math.max(1, w.passes)).toFixed(3)} ms each), ` +
-          `${w.alerts} alerts on the board` +
+          `${w.alerts} alerts on the board ${w.byKind}` +
           (mode === 'rules' ? `, change→client p50 ${w.p50} ms p99 ${w.p99} ms over ${w.samples} probe alerts` : ''),
       );
     }

@@ -52,7 +52,10 @@ const ipc = serve({
   },
   'measure-stop': () => {
     const h = service.health();
+    const byKind: Record<string, number> = {};
+    for (const a of Object.values(app.session.state.alerts)) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
     return {
+      byKind: JSON.stringify(byKind),
       ...stats['measure-stop'](),
       passes: h.passes - at.passes,
       passMs: h.passMs - at.passMs,
