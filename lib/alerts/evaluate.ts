@@ -23,7 +23,8 @@
  * without a break, and clears once it is back past `clearAt` (<; `sla`: ≥), the threshold when null. In
  * between, a fired alert stays and an unfired one does not start its wait. A subject that goes (a queue
  * removed, a call ended, a member removed, a pause over) clears its alert. An alert whose rule is deleted,
- * disabled or moved to another PBX is removed without a `cleared` event: nothing about the condition changed.
+ * disabled, moved to another PBX or changed to another kind is removed without a `cleared` event: nothing about
+ * the condition changed.
  *
  * While an alert holds, its `value` follows the measure, in the kind's unit (whole callers, seconds, minutes,
  * percent), but an op goes out only when the shown value changes: a wait in seconds at most every 5 s
@@ -96,7 +97,8 @@ export function evaluateAlerts(input: EvaluateInput): Evaluation {
   listed.length = 0;
   for (const id in alerts) {
     const a = alerts[id];
-    if (!groups.byId.has(a.ruleId)) {
+    // A rule edited to another kind measures something else: its old alerts go like a deleted rule's.
+    if (groups.byId.get(a.ruleId)?.kind !== a.kind) {
       pass.ops.push(remove('alerts', id));
       memory.firedNotified.delete(id);
       continue;

@@ -310,6 +310,13 @@ describe('rules that change', () => {
     rules = [{ ...r, pbx: 'other' }];
     expect(e.at(T0 + 3 * S).events).toEqual([]);
     expect(s.alerts).toEqual({});
+    // Edited to another kind on the same subject: the old alert goes, the new kind raises its own.
+    rules = [r];
+    e.at(T0 + 4 * S);
+    rules = [{ ...r, kind: 'longest-wait', threshold: 1 }];
+    const changed = e.at(T0 + 5 * S);
+    expect(changed.ops[0]).toEqual(['d', 'alerts', `${r.id}|sales`]);
+    expect(changed.events.map((x) => [x.type, x.alert.kind])).toEqual([['alert.fired', 'longest-wait']]);
   });
 
   it('a removed queue clears its alerts', () => {
