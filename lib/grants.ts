@@ -21,6 +21,8 @@ export const ACTION_KINDS = [
   'whisper',
   'barge',
   'command',
+  /** Acknowledge or snooze an alert on the board (not an AMI action: server/http/alert-ack-routes.ts). */
+  'acknowledge',
 ] as const;
 
 export type ActionKind = (typeof ACTION_KINDS)[number];

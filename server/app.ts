@@ -41,6 +41,9 @@ import { TodayFigures } from './stats/today';
 import { PreferencesStore } from './auth/preferences-store';
 import { CallbackService } from './callbacks/service';
 import type { CallbackStore } from './callbacks/store';
+import { AlertService } from './alerts/service';
+import { EMPTY_RULE_SOURCE } from './alerts/static-source';
+import type { AlertRuleSource, EventSink } from './alerts/ports';
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -77,6 +80,8 @@ export interface CallboardOptions {
   deliveryDesk?: DeliveryDesk;
   /** The webhooks to deliver to (the config store); absent: none. */
   webhooks?: WebhookSource;
+  /** Where alert rules come from and where their events go; absent: the config store and the webhooks (tests pass their own). */
+  alerts?: { rules?: AlertRuleSource; sink?: EventSink };
 }
 
 export interface Callboard {
@@ -88,6 +93,8 @@ export interface Callboard {
   fanout: Fanout;
   auth: Auth;
   audit: AuditLog;
+  /** Each PBX's alert engine, by PBX id. */
+  alerts: ReadonlyMap<string, AlertService>;
   /** The call history, and the calls to call back kept beside it; null when CALLBOARD_HISTORY is off. */
   history: { recorder: HistoryRecorder; store: HistoryStore; callbacks: CallbackStore } | null;
   /** Alert rules and webhooks, in the history's database; null when CALLBOARD_HISTORY is off. */
@@ -159,6 +166,39 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
           }),
       )
     : [];
+
+  // Alert and call events out through webhooks: the dispatcher only enqueues, so no endpoint can slow the board.
+  const delivery = openDelivery({
+    webhooks: opts.webhooks ?? alertConfig ?? NO_WEBHOOKS,
+    history: history?.store ?? null,
+    log: log.child({ module: 'webhooks' }),
+    now,
+  });
+  const callEvents = startCallEvents({
+    pbxs: targets.map((t, i) => ({ id: t.config.id, session: pbxSessions[i] })),
+    sink: delivery,
+    onStored: history ? (listener) => history.recorder.writer.onStored(listener) : undefined,
+    now,
+    log: log.child({ module: 'crm' }),
+  });
+  // Alerts: the stored rules, evaluated per PBX on the board's own state; what they raise goes out through the webhooks.
+  // Without the history's database there are no stored rules, and so no alerts.
+  const alertRules = opts.alerts?.rules ?? alertConfig ?? EMPTY_RULE_SOURCE;
+  const alertSink = opts.alerts?.sink ?? delivery;
+  const alerts = new Map(
+    targets.map((t, i) => [
+      t.config.id,
+      new AlertService({
+        pbx: t.config.id,
+        session: pbxSessions[i],
+        rules: alertRules,
+        sink: alertSink,
+        now,
+        timeZone: config.day.timeZone,
+        log: log.child({ module: 'alerts', pbx: t.config.id }),
+      }),
+    ]),
+  );
 
   const publicFiles = listPublicFiles(path.resolve('public'));
   const snapshotLimiter = new RateLimiter(
@@ -240,20 +280,6 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     rateLimit: opts.actionRateLimit,
     now,
   });
-  // Alert and call events out through webhooks: the dispatcher only enqueues, so no endpoint can slow the board.
-  const delivery = openDelivery({
-    webhooks: opts.webhooks ?? alertConfig ?? NO_WEBHOOKS,
-    history: history?.store ?? null,
-    log: log.child({ module: 'webhooks' }),
-    now,
-  });
-  const callEvents = startCallEvents({
-    pbxs: targets.map((t, i) => ({ id: t.config.id, session: pbxSessions[i] })),
-    sink: delivery,
-    onStored: history ? (listener) => history.recorder.writer.onStored(listener) : undefined,
-    now,
-    log: log.child({ module: 'crm' }),
-  });
   const apiContext = {
     auth,
     pbxs,
@@ -270,6 +296,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     preferences: new PreferencesStore(config.dataDir, (message) => log.warn(message)),
     alertConfig,
     deliveryDesk: opts.deliveryDesk ?? delivery,
+    alerts,
   } as const;
   const stopSockets = wireSockets({
     io,
@@ -287,6 +314,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   history?.recorder.start();
   const todayRead = Promise.all(today.map((t) => t.start()));
   for (const pbx of pbxs.list) pbx.session.start();
+  for (const service of alerts.values()) service.start();
 
   return {
     httpServer,
@@ -296,6 +324,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     fanout: pbxs.default.fanout,
     auth,
     audit,
+    alerts,
     history,
     alertConfig,
     delivery,
@@ -310,6 +339,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     },
     async close() {
       stopSockets();
+      for (const service of alerts.values()) service.close();
       for (const pbx of pbxs.list) {
         pbx.fanout.close();
         pbx.session.stop();

@@ -27,6 +27,8 @@ import type { PreferencesStore } from '../auth/preferences-store';
 import { alertRoutes } from './alert-routes';
 import type { AlertConfigStore } from '../alerts/config-store';
 import type { DeliveryDesk } from '../alerts/ports';
+import { alertAckRoutes } from './alert-ack-routes';
+import type { AlertService } from '../alerts/service';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
@@ -53,6 +55,8 @@ export interface ApiContext {
   alertConfig?: AlertConfigStore | null;
   /** The webhook delivery, for test alerts and the delivery log; absent until it runs. */
   deliveryDesk?: DeliveryDesk;
+  /** Each PBX's alert engine, by PBX id, for acknowledge and snooze. */
+  alerts?: ReadonlyMap<string, AlertService>;
 }
 
 const STATUS_OF: Record<ActionErrorCode, number> = {
@@ -89,6 +93,7 @@ const routes: [method: string, path: RegExp, handler: Handler, attempt?: Attempt
   ...callbackRoutes,
   ...preferenceRoutes,
   ...alertRoutes,
+  ...alertAckRoutes,
   ['GET', /^\/api\/health$/, health],
   ['GET', /^\/api\/pbx$/, listPbxs],
   ['GET', /^\/api\/pbx\/([^/]+)\/health$/, (ctx, req, res, m) => sendJson(res, 200, pbxHealth(requirePbx(ctx, m)))],
