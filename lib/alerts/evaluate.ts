@@ -210,10 +210,12 @@ function longCallRule(pass: Pass, rule: AlertRule): void {
   const m = memory.measures;
   const clearAt = rule.clearAt ?? rule.threshold;
   if (m.calls.length === 0 || (now - m.oldestCall) / 60_000 < clearAt) return;
-  for (const call of m.calls) {
-    if (rule.queue !== null && call.queue !== rule.queue) continue;
-    const minutes = Math.max(0, (now - call.startedAt) / 60_000);
+  const { calls, callMinutes } = m;
+  for (let i = 0; i < calls.length; i++) {
+    const minutes = callMinutes[i];
     if (minutes < clearAt) continue;
+    const call = calls[i];
+    if (rule.queue !== null && call.queue !== rule.queue) continue;
     consider(pass, rule, call.id, call.queue || null, '', minutes, rule.threshold, clearAt);
   }
 }

@@ -45,6 +45,8 @@ export class Measures {
   oldestPause = Infinity;
   /** Active calls whose start is known. */
   readonly calls: Call[] = [];
+  /** Minutes each of `calls` has run, same index: computed once per pass, not once per rule. */
+  readonly callMinutes: number[] = [];
   oldestCall = Infinity;
   /** Seconds the link has not been live; 0 while it is (or when nothing says since when). */
   linkSeconds = 0;
@@ -87,12 +89,14 @@ export class Measures {
       }
     }
     this.calls.length = 0;
+    this.callMinutes.length = 0;
     this.oldestCall = Infinity;
     if (needs.calls) {
       for (const id in state.calls) {
         const call = state.calls[id];
         if (!isActive(call) || call.startedAt <= 0) continue;
         this.calls.push(call);
+        this.callMinutes.push(Math.max(0, (now - call.startedAt) / 60_000));
         if (call.startedAt < this.oldestCall) this.oldestCall = call.startedAt;
       }
     }
