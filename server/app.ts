@@ -296,6 +296,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     preferences: new PreferencesStore(config.dataDir, (message) => log.warn(message)),
     alertConfig,
     deliveryDesk: opts.deliveryDesk ?? delivery,
+    webhookStats: () => delivery.stats(),
     alerts,
   } as const;
   const stopSockets = wireSockets({

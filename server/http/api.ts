@@ -29,6 +29,7 @@ import type { AlertConfigStore } from '../alerts/config-store';
 import type { DeliveryDesk } from '../alerts/ports';
 import { alertAckRoutes } from './alert-ack-routes';
 import type { AlertService } from '../alerts/service';
+import type { DispatcherStats } from '../webhooks/dispatcher';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
 
@@ -57,6 +58,8 @@ export interface ApiContext {
   deliveryDesk?: DeliveryDesk;
   /** Each PBX's alert engine, by PBX id, for acknowledge and snooze. */
   alerts?: ReadonlyMap<string, AlertService>;
+  /** What the webhook delivery has queued, sent and dropped, for /api/health. */
+  webhookStats?: () => DispatcherStats;
 }
 
 const STATUS_OF: Record<ActionErrorCode, number> = {
@@ -226,7 +229,30 @@ function pbxHealth(pbx: PbxRuntime) {
 function health(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse): void {
   // Public: ids only, since a label may be a host name (AMI_HOST).
   const pbxs = ctx.pbxs.list.map((p) => ({ id: p.id, ...pbxHealth(p) }));
-  sendJson(res, 200, { ok: true, ...pbxHealth(ctx.pbxs.default), allLive: pbxs.every((p) => p.live), pbxs });
+  const alerts = [...(ctx.alerts?.values() ?? [])].map((a) => a.health());
+  const hooks = ctx.webhookStats?.();
+  sendJson(res, 200, {
+    ok: true,
+    ...pbxHealth(ctx.pbxs.default),
+    allLive: pbxs.every((p) => p.live),
+    pbxs,
+    // Counts only: a public page names no rule, webhook or URL.
+    alerts: {
+      active: alerts.reduce((n, a) => n + a.alerts, 0),
+      dropped: alerts.reduce((n, a) => n + a.dropped, 0),
+      sinkErrors: alerts.reduce((n, a) => n + a.sinkErrors, 0),
+    },
+    ...(hooks && {
+      webhooks: {
+        queued: hooks.queued,
+        inFlight: hooks.inFlight,
+        sent: hooks.sent,
+        retried: hooks.retried,
+        failed: hooks.failed,
+        dropped: hooks.dropped,
+      },
+    }),
+  });
 }
 
 /** The configured PBXs, in order, with their link: what a client may name in `/api/pbx/{id}/…` and `?pbx=`. */

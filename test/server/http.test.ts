@@ -114,6 +114,8 @@ describe('health, snapshot and tokens', () => {
       absentLists: expect.any(Array),
       allLive: true,
       pbxs: [expect.objectContaining({ id: 'demo', link: 'connected', live: true, complete: true })],
+      alerts: { active: 0, dropped: 0, sinkErrors: 0 },
+      webhooks: { queued: 0, inFlight: 0, sent: 0, retried: 0, failed: 0, dropped: 0 },
     });
     expect(JSON.stringify(body)).not.toContain('Demo PBX'); // labels may be host names: not public
     // Held down: a stalled PBX never greets the reconnecting client.
