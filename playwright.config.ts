@@ -24,8 +24,9 @@ export default defineConfig({
     },
     screenshot: 'only-on-failure',
   },
+  // The demo's sample alert rules would fire at random moments of its traffic; the alert specs store their own.
   webServer: {
-    command: `NODE_ENV=production PORT=${port} HOST=127.0.0.1 CALLBOARD_DATA=${E2E_DATA} CALLBOARD_SEED=1 npx tsx server/index.ts`,
+    command: `NODE_ENV=production PORT=${port} HOST=127.0.0.1 CALLBOARD_DATA=${E2E_DATA} CALLBOARD_SEED=1 CALLBOARD_DEMO_ALERTS=off npx tsx server/index.ts`,
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

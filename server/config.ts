@@ -142,6 +142,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `off`: no call history (no database, no Cdr or AgentCalled events asked for). */
   CALLBOARD_HISTORY: bool.default(true),
+  /** On the demo PBX, a first start stores a few alert rules to show what alerts do; `off` starts with none. */
+  CALLBOARD_DEMO_ALERTS: bool.default(true),
   /** Days of call history kept; 0 keeps everything. */
   CALLBOARD_HISTORY_DAYS: z.coerce.number().int().min(0).max(36_500).default(DEFAULT_HISTORY_DAYS),
   /** The zone "today" follows (IANA, `Europe/Berlin`); the server's own when unset. */
@@ -198,6 +200,8 @@ export interface Config {
   dev: boolean;
   security: SecurityConfig;
   history: HistoryConfig;
+  /** Store the demo's sample alert rules on a first start (demo PBX only). */
+  demoAlerts: boolean;
   /** What "today" means for today's figures (docs/metrics.md). */
   day: DayRule;
 }
@@ -289,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dev: env.NODE_ENV !== 'production',
     security,
     history: { enabled: e.CALLBOARD_HISTORY, databaseUrl: e.DATABASE_URL ?? null, retentionDays: e.CALLBOARD_HISTORY_DAYS },
+    demoAlerts: e.CALLBOARD_DEMO_ALERTS,
     day: {
       timeZone: e.CALLBOARD_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
       startMinutes: parseDayStart(e.CALLBOARD_DAY_START) ?? 0,

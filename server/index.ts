@@ -6,6 +6,7 @@ import dotenv from 'dotenv';
 import next from 'next';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createCallboard, type PbxTarget } from './app';
+import { storeDemoRules } from './alerts/demo-rules';
 import { createLogger } from './log';
 import { UserStoreError } from './auth/user-store';
 
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     },
   });
   closers.unshift(() => callboard.close());
+  if (demo && config.demoAlerts && callboard.alertConfig) await storeDemoRules(callboard.alertConfig, log);
   const address = await callboard.listen(config.port, config.host);
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   if (!config.security.tls && !config.security.trustedProxies.trim() && !/^(127\.|::1$|localhost$)/.test(config.host)) {
