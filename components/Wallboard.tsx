@@ -45,7 +45,7 @@ function Totals({ stats, agents, className }: { stats: QueueStats[]; agents: Age
   return (
     <div
       data-testid="wallboard-totals"
-      className={`flex min-w-0 flex-wrap gap-x-[2.5vmin] overflow-hidden transition-[opacity,filter] ${className}`}
+      className={`flex min-w-0 gap-x-[2.2vmin] overflow-hidden text-[0.92em] transition-[opacity,filter] ${className}`}
     >
       {item(
         'waiting',
@@ -70,6 +70,12 @@ function Totals({ stats, agents, className }: { stats: QueueStats[]; agents: Age
       {item('paused', 'paused', a.paused, 'text-amber-300')}
     </div>
   );
+}
+
+/** LinkBadge's large type is clamp(0.9rem, 1.4vw, 2rem): the zoom that brings it to the header's size, at most 1.4. */
+function badgeZoom(aspect: number, height: number): number {
+  const font = Math.min(32, Math.max(14.4, 0.014 * aspect * height));
+  return Math.min(1.4, Math.max(1, (0.029 * height) / font));
 }
 
 function PageDots({ page, count }: { page: number; count: number }) {
@@ -187,7 +193,7 @@ export function Wallboard() {
   let start = 0;
   const rows = layout.rowCounts.map((n, r) => {
     const cards = onPage.slice(start, (start += n));
-    return { cards, shape: layout.rowShapes[r], big: layout.rowBig[r] };
+    return { cards, shape: layout.rowShapes[r], big: layout.rowBig[r], small: layout.rowSmall[r] };
   });
   const vh = (n: number) => `max(0.7rem, ${n.toFixed(2)}vh)`;
 
@@ -196,9 +202,10 @@ export function Wallboard() {
       className="dark relative flex h-dvh flex-col gap-[1.8vh] overflow-hidden bg-zinc-950 p-[2.5vh] text-zinc-100"
       style={{ colorScheme: 'dark' }}
     >
-      <header className="flex h-[6.5vh] shrink-0 items-center gap-x-[3vmin] text-[clamp(0.85rem,2.9vh,6rem)]">
+      <header className="flex h-[6.5vh] shrink-0 items-center gap-x-[2.5vmin] text-[clamp(0.85rem,2.9vh,6rem)]">
         <h1 className="shrink-0 font-semibold tracking-tight">
-          Callboard{label && <span className="font-normal text-zinc-400"> · {label}</span>}
+          {/* The PBX's name when there is one: the header's width goes to the totals (the tab title says Callboard). */}
+          {label || 'Callboard'}
           {demo && (
             <span className="ml-[0.6em] rounded bg-sky-500/15 px-[0.4em] py-[0.1em] align-middle text-[0.55em] font-medium uppercase tracking-wider text-sky-300">
               Demo
@@ -209,8 +216,8 @@ export function Wallboard() {
         <span className="ml-auto flex shrink-0 items-center gap-[2vmin]">
           <PageDots page={pageIndex} count={pages.length} />
           <WallClock timeZone={timeZone} />
-          {/* The badge is sized for a desk; on a big screen it grows with the rest (zoom keeps its layout). */}
-          <span style={{ zoom: Math.max(1, height / 900) }}>
+          {/* The badge's type stops growing at 2rem; on a big screen zoom brings it towards the header's (2.9vh). */}
+          <span style={{ zoom: badgeZoom(aspect, height) }}>
             <LinkBadges size="lg" />
           </span>
         </span>
@@ -242,7 +249,11 @@ export function Wallboard() {
           </p>
         ) : (
           rows.map((row, r) => (
-            <div key={r} className="flex min-h-0 flex-1 gap-[1.8vh]" style={{ ['--wb-big' as string]: vh(row.big) }}>
+            <div
+              key={r}
+              className="flex min-h-0 flex-1 gap-[1.8vh]"
+              style={{ ['--wb-big' as string]: vh(row.big), ['--wb-small' as string]: vh(row.small) }}
+            >
               {row.cards.map((p) => (
                 <QueueCard key={`${p.pbx.id} ${p.q.id}`} q={p.q} pbx={p.pbx} stale={p.stale} shape={row.shape} tone={toneOf(p)} />
               ))}

@@ -10,7 +10,7 @@ import { elapsed, formatPercent } from '@/lib/ui/format';
 import type { QueueStats } from '@/lib/ui/queues';
 import type { CardShape } from '@/lib/ui/wallboard-layout';
 import type { CardTone, WallFigure } from '@/lib/ui/wallboard-alerts';
-import { SEVERITY_WORD, STATE, cardClass, figureClass } from './tones';
+import { SEVERITY_WORD, STATE, cardClass, figureClass, markClass } from './tones';
 
 /*
  * Read from across a room: labels at --wb-label (3 % of the screen height and
@@ -62,11 +62,7 @@ function AlertMark({ tone }: { tone: CardTone['card'] }) {
       data-severity={tone.severity}
       data-acked={tone.acked || undefined}
       data-snoozed={tone.snoozed || undefined}
-      className={`shrink truncate rounded-[0.8vmin] px-[0.5em] py-[0.1em] text-[length:var(--wb-label)] font-semibold ${
-        tone.snoozed
-          ? 'text-zinc-300 outline outline-[0.25vmin] outline-zinc-500'
-          : figureClass({ ...tone, snoozed: false }).replace(/-mx-\S+/, '')
-      }`}
+      className={`shrink truncate rounded-[0.8vmin] px-[0.5em] py-[0.1em] text-[length:var(--wb-label)] font-semibold ${markClass(tone)}`}
     >
       {word}
     </span>
@@ -110,7 +106,7 @@ export function QueueCard({
       <div
         className={
           band
-            ? 'flex min-w-0 items-end justify-between gap-[calc(var(--wb-label)*2)]'
+            ? 'flex min-w-0 items-end justify-around gap-[calc(var(--wb-label)*2)]'
             : 'flex min-h-0 flex-col gap-[calc(var(--wb-label)*0.5)]'
         }
       >

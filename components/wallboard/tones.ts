@@ -37,8 +37,14 @@ export function cardClass(tone: AlertTone | null): string {
 /** A figure an alert is about: a filled pill in the severity's colour (an outline while snoozed). */
 export function figureClass(tone: AlertTone | undefined): string {
   if (!tone) return '';
-  const shape = 'rounded-[0.8vmin] px-[0.25em] -mx-[0.25em]';
+  // inline-block: the fill is the figure's own line box, so it never covers the label above it.
+  const shape = 'inline-block rounded-[0.8vmin] px-[0.15em]';
   return tone.snoozed ? `${shape} outline outline-[0.3vmin] outline-zinc-500 text-zinc-300` : `${shape} ${FIGURE[tone.severity]}`;
+}
+
+/** The word on a card's corner: the severity's fill, or a grey outline while snoozed. */
+export function markClass(tone: AlertTone): string {
+  return tone.snoozed ? 'text-zinc-300 outline outline-[0.25vmin] outline-zinc-500' : FIGURE[tone.severity];
 }
 
 export const SEVERITY_WORD: Readonly<Record<Severity, string>> = { critical: 'Critical', warning: 'Warning', info: 'Notice' };

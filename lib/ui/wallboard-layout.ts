@@ -26,8 +26,9 @@ export interface WallLayout {
   shape: CardShape;
   /** Per row, the shape its cards take: a short last row's wider cards become bands when a band fits them. */
   rowShapes: CardShape[];
-  /** Per row, the headline digits' size in vh: a widened band has room for bigger ones. */
+  /** Per row, the headline digits' and the small figures' sizes in vh: a widened card has room for bigger ones. */
   rowBig: number[];
+  rowSmall: number[];
   /** A card's padding on each side, in vh. */
   pad: number;
   /** Type sizes in vh (percent of the screen's height). */
@@ -93,15 +94,31 @@ export function wallLayout(input: WallLayoutInput): WallLayout {
       const type = sizes(shape, w, h, label);
       const rowShapes: CardShape[] = [];
       const rowBig: number[] = [];
+      const rowSmall: number[] = [];
       for (const c of counts) {
         const wide = (areaW - FRAME.gap * (c - 1)) / c;
         const rowShape = shape === 'band' || (c < cols && labelFor('band', wide, h) >= type.label) ? 'band' : shape;
         rowShapes.push(rowShape);
         // The same labels as every other card (one size reads as one board), the digits as big as the cell allows.
         // Capped at 1.5 times the others': bigger reads as more important, and a wider card is not.
-        rowBig.push(c === cols ? type.big : Math.min(1.5 * type.big, Math.max(type.big, sizes(rowShape, wide, h, type.label).big)));
+        const big = c === cols ? type.big : Math.min(1.5 * type.big, Math.max(type.big, sizes(rowShape, wide, h, type.label).big));
+        rowBig.push(big);
+        rowSmall.push(type.small * (big / type.big));
       }
-      best = { ...type, pad: cardPad(w, h) / 2, cols, rows, rowCounts: counts, shape, rowShapes, rowBig, stripHeight, chartsHeight, score };
+      best = {
+        ...type,
+        pad: cardPad(w, h) / 2,
+        cols,
+        rows,
+        rowCounts: counts,
+        shape,
+        rowShapes,
+        rowBig,
+        rowSmall,
+        stripHeight,
+        chartsHeight,
+        score,
+      };
     }
   }
   const { score: _score, ...layout } = best!;
@@ -143,18 +160,18 @@ function rowCounts(n: number, rows: number, cols: number): number[] {
 export type StripPlan = { mode: 'names'; lines: number; font: number } | { mode: 'counts'; font: number };
 
 /**
- * The agent strip: a chip per agent (a state dot and the name) in as few
- * lines as hold them all, up to three; more agents than that read as counts
- * per state instead. Font in vh.
+ * The agent strip: a chip per agent (a state dot and the name) in one line,
+ * or two smaller ones; more agents than two lines hold read as counts per
+ * state, since a name smaller than that is not read from across a room. Font in vh.
  */
 export function stripPlan(input: { agents: number; longestName: number; aspect: number }): StripPlan {
   const width = 100 * (input.aspect > 0 && Number.isFinite(input.aspect) ? input.aspect : 16 / 9) - 2 * FRAME.pad;
-  for (let lines = 1; lines <= 3; lines++) {
-    // A line of chips is about 1.75 em high (leading, padding, the gap between lines).
+  for (let lines = 1; lines <= 2; lines++) {
+    // A line of chips is about 1.9 em high (leading, padding, the gap between lines).
     const font = Math.min(3.2, (lines === 1 ? STRIP_ONE : STRIP) / lines / 1.9);
-    // A chip: a dot and padding (≈ 1.6 em), the name (≈ 0.5 em a character; cut at 14), a gap.
-    const chip = font * (0.5 * Math.min(14, Math.max(3, input.longestName)) + 1.6) + 0.6;
+    // A chip: a dot and padding (≈ 1.9 em), the name (≈ 0.6 em a character; cut at 14), a gap.
+    const chip = font * (0.6 * Math.min(14, Math.max(3, input.longestName)) + 1.9) + 0.6;
     if (Math.floor(width / chip) * lines >= input.agents) return { mode: 'names', lines, font };
   }
-  return { mode: 'counts', font: 3.2 };
+  return { mode: 'counts', font: 2.9 };
 }

@@ -63,12 +63,12 @@ describe('wallLayout', () => {
       expect(l.rowShapes).toHaveLength(l.rows);
       const cellH = (areaH - FRAME.gap * (l.rows - 1)) / l.rows;
       // As QueueCard lays it out: name line, half-label gaps, 1.2-leading labels, the rule, two rows of small figures.
-      const content = (shape: string, big: number) =>
+      const content = (shape: string, big: number, small: number) =>
         shape === 'band'
-          ? l.name * 1.15 + 0.5 * l.label + Math.max(1.2 * l.label + big, 2 * (1.2 * l.label + l.small) + 0.4 * l.label)
-          : l.name * 1.15 + 5.4 * l.label + big + 2 * l.small;
+          ? l.name * 1.15 + 0.5 * l.label + Math.max(1.2 * l.label + big, 2 * (1.2 * l.label + small) + 0.4 * l.label)
+          : l.name * 1.15 + 5.4 * l.label + big + 2 * small;
       l.rowShapes.forEach((shape, r) =>
-        expect(content(shape, l.rowBig[r]) + 2 * l.pad, `${n} queues, row ${r}`).toBeLessThanOrEqual(cellH),
+        expect(content(shape, l.rowBig[r], l.rowSmall[r]) + 2 * l.pad, `${n} queues, row ${r}`).toBeLessThanOrEqual(cellH),
       );
     }
   });
@@ -87,12 +87,15 @@ describe('wallLayout', () => {
 });
 
 describe('stripPlan', () => {
-  it('a floor of agents in one line, more in up to three smaller ones, a hall of them as counts', () => {
+  it('a floor of agents in one line, more in two smaller ones, a hall of them as counts', () => {
     expect(stripPlan({ agents: 8, longestName: 6, aspect: HD })).toMatchObject({ mode: 'names', lines: 1 });
-    const many = stripPlan({ agents: 38, longestName: 7, aspect: HD });
-    expect(many.mode).toBe('names');
-    expect(many.mode === 'names' && many.lines).toBeGreaterThan(1);
-    expect(stripPlan({ agents: 200, longestName: 7, aspect: HD }).mode).toBe('counts');
+    expect(stripPlan({ agents: 20, longestName: 7, aspect: HD })).toMatchObject({ mode: 'names', lines: 2 });
+    expect(stripPlan({ agents: 60, longestName: 7, aspect: HD }).mode).toBe('counts');
+    // Never names smaller than 2.2 % of the height.
+    for (let n = 1; n < 80; n++) {
+      const p = stripPlan({ agents: n, longestName: 8, aspect: HD });
+      if (p.mode === 'names') expect(p.font).toBeGreaterThanOrEqual(2.2);
+    }
     expect(stripPlan({ agents: 0, longestName: 0, aspect: HD })).toMatchObject({ mode: 'names', lines: 1 });
   });
 
