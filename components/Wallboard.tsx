@@ -85,11 +85,11 @@ function PageDots({ page, count }: { page: number; count: number }) {
       data-testid="wallboard-page"
       data-page={page + 1}
       data-pages={count}
-      className="flex items-center gap-[0.6vmin] text-zinc-300"
+      className="flex items-center gap-[0.8vh] text-zinc-300"
       aria-label={`Page ${page + 1} of ${count}`}
     >
       {Array.from({ length: count }, (_, i) => (
-        <span key={i} className={`inline-block size-[1.4vmin] rounded-full ${i === page ? 'bg-zinc-100' : 'bg-zinc-600'}`} />
+        <span key={i} className={`inline-block size-[1.8vh] rounded-full ${i === page ? 'bg-zinc-100' : 'bg-zinc-600'}`} />
       ))}
     </span>
   );
