@@ -13,7 +13,7 @@ import { connectPbx, usePbx, type Board } from '@/lib/store';
 import { agentsFromMembers, countAgents, type Agent } from '@/lib/ui/agents';
 import type { QueueStats } from '@/lib/ui/queues';
 import { boardLive, statsOf } from '@/lib/ui/selectors';
-import { alertList, cardTone } from '@/lib/ui/wallboard-alerts';
+import { alertList, cardTone, wallTone } from '@/lib/ui/wallboard-alerts';
 import { stripPlan, wallLayout } from '@/lib/ui/wallboard-layout';
 import { pickPanels, wallPages } from '@/lib/ui/wallboard-select';
 import { useNow } from '@/lib/ui/clock';
@@ -21,6 +21,7 @@ import { LinkBadges } from './LinkBadge';
 import { WaitingTitle } from './WaitingTitle';
 import { WallboardCharts } from './WallboardCharts';
 import { AgentStrip } from './wallboard/AgentStrip';
+import { SEVERITY_WORD, markClass } from './wallboard/tones';
 import { QueueCard } from './wallboard/QueueCard';
 import { StaleBanner, UnknownNames } from './wallboard/Notices';
 import { WallClock } from './wallboard/WallClock';
@@ -185,6 +186,8 @@ export function Wallboard() {
   // Each render (the clock ticks it once a second): a snooze ends by the clock, and a dozen cards cost nothing.
   const alertsOf = new Map(shownBoards.map((b) => [b.id, alertList(b.state.alerts)]));
   const toneOf = (p: Panel) => cardTone(alertsOf.get(p.pbx.id) ?? [], p.q.id, now);
+  // Alerts of no queue (a PBX link down or stale): the wall's header says so.
+  const wall = wallTone([...alertsOf.values()].flat(), now);
   const label = shownBoards.length === 1 ? shownBoards[0].label : '';
   const demo = shownBoards.some((b) => b.state.pbx.demo);
   const dim = live ? '' : 'opacity-50 grayscale';
@@ -214,6 +217,15 @@ export function Wallboard() {
         </h1>
         <Totals stats={panels.map((p) => p.q)} agents={agents} className={dim} />
         <span className="ml-auto flex shrink-0 items-center gap-[2vmin]">
+          {wall && (
+            <span
+              data-testid="wallboard-wall-alert"
+              data-severity={wall.severity}
+              className={`whitespace-nowrap rounded-[0.8vmin] px-[0.5em] py-[0.1em] font-semibold ${markClass(wall)}`}
+            >
+              {wall.snoozed ? 'Link alert snoozed' : `Link ${SEVERITY_WORD[wall.severity].toLowerCase()}${wall.acked ? ' ✓' : ''}`}
+            </span>
+          )}
           <PageDots page={pageIndex} count={pages.length} />
           <WallClock timeZone={timeZone} />
           {/* The badge's type stops growing at 2rem; on a big screen zoom brings it towards the header's (2.9vh). */}

@@ -123,6 +123,7 @@ test('alerts colour their queue card and the figure concerned; acknowledged and 
       'r1|sales': alert('r1|sales', { kind: 'longest-wait', severity: 'critical', queue: 'sales' }),
       'r2|support': alert('r2|support', { kind: 'sla', severity: 'warning', queue: 'support', ackedBy: 'sam', ackedAt: now }),
       'r3|billing': alert('r3|billing', { kind: 'waiting', severity: 'info', queue: 'billing', snoozedUntil: now + 3_600_000 }),
+      'r4|link': alert('r4|link', { kind: 'link', severity: 'critical', queue: null }),
     };
     return `2${JSON.stringify([event, snap])}`;
   });
@@ -136,5 +137,8 @@ test('alerts colour their queue card and the figure concerned; acknowledged and 
   await expect(card('support').getByTestId('wallboard-alert-mark')).toHaveText('✓ Seen by sam');
   await expect(card('billing').getByTestId('wallboard-alert-mark')).toHaveAttribute('data-snoozed', 'true');
   await expect(card('billing').getByTestId('wallboard-alert-mark')).toHaveText('Snoozed');
+  // An alert of no queue (the PBX link) belongs to the wall, not to a card.
+  await expect(page.getByTestId('wallboard-wall-alert')).toHaveText('Link critical');
+  await expect(page.locator('[data-testid="wallboard-queue"][data-alert]')).toHaveCount(3);
   await page.screenshot({ path: 'test-results/wallboard-alerts.png' });
 });
