@@ -1,148 +1,41 @@
 'use client';
 /**
- * The wall screen: per queue, numbers readable across a room. No controls,
- * always dark, sized from the viewport so any screen works, and it
- * reconnects by itself forever. It reads queue-level data and waiting
- * callers' join times only, never channels, calls or caller names.
+ * The wall screen, built for a TV across the room: per queue, numbers readable
+ * from the door; an agent strip; alert colours from the server's rules; a
+ * clock; no controls, always dark, and never a scrollbar. The URL chooses what
+ * it shows (`?pbx=`, `?queues=`, `?rotate=`, `?charts=1`, lib/ui/wallboard-select)
+ * and the screen's shape how (lib/ui/wallboard-layout). It reads queue-level
+ * data, agents' names and states, and alerts only: never channels, calls or
+ * caller names. It reconnects by itself forever.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { connectPbx, usePbx } from '@/lib/store';
-import { countAgents } from '@/lib/ui/agents';
+import { connectPbx, usePbx, type Board } from '@/lib/store';
+import { agentsFromMembers, countAgents, type Agent } from '@/lib/ui/agents';
+import type { QueueStats } from '@/lib/ui/queues';
+import { boardLive, statsOf } from '@/lib/ui/selectors';
+import { alertList, cardTone, wallTone } from '@/lib/ui/wallboard-alerts';
+import { stripPlan, wallLayout } from '@/lib/ui/wallboard-layout';
+import { pickPanels, wallPages } from '@/lib/ui/wallboard-select';
 import { useNow } from '@/lib/ui/clock';
-import { elapsed, formatClock, formatPercent } from '@/lib/ui/format';
-import { waitLevel, type QueueStats } from '@/lib/ui/queues';
-import { boardLive, statsOf, useShownAgents, useShownBoards } from '@/lib/ui/selectors';
 import { LinkBadges } from './LinkBadge';
 import { WaitingTitle } from './WaitingTitle';
 import { WallboardCharts } from './WallboardCharts';
+import { AgentStrip } from './wallboard/AgentStrip';
+import { SEVERITY_WORD, markClass } from './wallboard/tones';
+import { QueueCard } from './wallboard/QueueCard';
+import { StaleBanner, UnknownNames } from './wallboard/Notices';
+import { WallClock } from './wallboard/WallClock';
+import { usePage, useScreen, useWallParams } from './wallboard/hooks';
 
-const WAIT = { ok: 'text-emerald-400', warn: 'text-amber-400', bad: 'text-rose-400' };
-
-function Clock() {
-  const now = useNow();
-  const offset = usePbx((s) => s.clockOffset);
-  return <span className="tabular text-zinc-300">{now ? formatClock(now - offset) : ''}</span>;
-}
-
-function Wait({ since, serviceLevel }: { since: number; serviceLevel: number }) {
-  const now = useNow();
-  if (!since) return <span className="text-zinc-400">0:00</span>;
-  return <span className={WAIT[waitLevel(now - since, serviceLevel)]}>{elapsed(since, now)}</span>;
-}
-
-/*
- * Read from across a room: every label is at least 3 % of the screen height
- * (--wb-label, set per layout) in zinc-300, over 7:1 on the panels, and in
- * sentence case, which reads faster than capitals at a distance.
- */
-const LABEL = 'truncate font-medium leading-tight text-zinc-300 text-[length:var(--wb-label)]';
-const BIG = 'font-bold leading-none tracking-tighter tabular text-[length:var(--wb-big)]';
-const SMALL = 'font-semibold leading-none tracking-tight tabular text-[length:calc(var(--wb-big)*0.42)]';
-
-function Metric({ label, children, tone = '', testId }: { label: string; children: React.ReactNode; tone?: string; testId: string }) {
-  return (
-    <div className="min-w-0 space-y-[0.6vh]">
-      <div className={LABEL}>{label}</div>
-      <div className={`${SMALL} ${tone}`} data-testid={testId}>
-        {children}
-      </div>
-    </div>
-  );
-}
-
-/** Today's service level for the queue: answered within its `servicelevel` seconds (docs/metrics.md). */
-function slaOf(q: QueueStats): { text: string; tone: string } {
-  if (!Number.isFinite(q.sla)) return { text: '—', tone: 'text-zinc-400' };
-  return { text: formatPercent(q.sla), tone: q.sla >= 80 ? 'text-emerald-400' : q.sla >= 60 ? 'text-amber-400' : 'text-rose-400' };
-}
-
-/**
- * One queue. `row`: a full-width band (few queues, so each gets a wide
- * stripe); `tile`: a card in a grid (many queues). Built from queue-level
- * figures and waiting callers' join times only: a wallboard is not sent
- * channels, calls or caller names.
- */
-function QueuePanel({
-  q,
-  layout,
-  pbx,
-  stale,
-}: {
+interface Panel {
   q: QueueStats;
-  layout: 'row' | 'tile';
   pbx: { id: string; label: string | null };
   stale: boolean;
-}) {
-  const row = layout === 'row';
-  const sla = slaOf(q);
-  const headingId = `wb-queue-${pbx.id}-${q.id}`;
-  return (
-    <section
-      aria-labelledby={headingId}
-      data-testid="wallboard-queue"
-      data-queue={q.id}
-      data-pbx={pbx.id}
-      data-stale={stale || undefined}
-      className={`min-h-0 min-w-0 overflow-hidden rounded-[1.5vmin] border border-zinc-800 bg-zinc-900 p-[2.5vmin] transition-[opacity,filter] ${stale ? 'opacity-50 grayscale' : ''} ${
-        row
-          ? 'grid grid-cols-[auto_auto_minmax(0,1fr)_auto] content-center items-center gap-x-[4vmin] gap-y-[1.5vh]'
-          : 'flex flex-col justify-between gap-[2vmin]'
-      }`}
-    >
-      {/* In a band the name gets its own line, so long figures never squeeze it out. */}
-      <h2
-        id={headingId}
-        className={`shrink-0 truncate font-semibold tracking-tight ${row ? 'col-span-full text-[clamp(1.2rem,5vmin,5rem)] leading-none' : 'text-[clamp(1rem,3vmin,3rem)]'}`}
-      >
-        {pbx.label && <span className="font-normal text-zinc-400">{pbx.label} · </span>}
-        {q.id}
-      </h2>
-      <div className={row ? 'contents' : 'grid grid-cols-[auto_minmax(0,1fr)] items-end gap-x-[4vmin]'}>
-        <div className="min-w-0">
-          <div className={LABEL}>Waiting</div>
-          <div data-testid="wallboard-waiting" className={`${BIG} ${q.waiting ? 'text-violet-300' : 'text-zinc-300'}`}>
-            {q.waiting}
-          </div>
-        </div>
-        <div className="min-w-0">
-          <div className={LABEL}>Longest wait</div>
-          <div className={BIG}>
-            <Wait since={q.longestSince} serviceLevel={q.serviceLevel} />
-          </div>
-        </div>
-      </div>
-      <div
-        className={`grid grid-cols-[repeat(3,auto)] gap-x-[3vmin] gap-y-[2.5vh] ${
-          row ? 'col-start-4 border-l border-zinc-700 pl-[4vmin]' : 'border-t border-zinc-700 pt-[2vmin]'
-        }`}
-      >
-        {/* Today's, from Callboard's own history: a reload or restart of Asterisk does not reset them. */}
-        <Metric label="Answered" testId="wallboard-answered">
-          {q.answered}
-        </Metric>
-        <Metric label="Abandoned" tone={q.abandoned ? 'text-rose-400' : ''} testId="wallboard-abandoned">
-          {q.abandoned}
-        </Metric>
-        <Metric label="SLA" tone={sla.tone} testId="wallboard-sla">
-          {sla.text}
-        </Metric>
-        <Metric label="Free" tone="text-emerald-400" testId="wallboard-free">
-          {q.agents.free}
-        </Metric>
-        <Metric label="Busy" tone="text-rose-400" testId="wallboard-busy">
-          {q.agents.busy}
-        </Metric>
-        <Metric label="Paused" tone="text-amber-400" testId="wallboard-paused">
-          {q.agents.paused}
-        </Metric>
-      </div>
-    </section>
-  );
+  board: Board;
 }
 
-/** Board-wide figures, from the same queue-level data as the panels. */
-function Totals({ stats, className }: { stats: QueueStats[]; className: string }) {
-  const agents = useShownAgents();
+/** Board-wide figures, from the same data as the cards. */
+function Totals({ stats, agents, className }: { stats: QueueStats[]; agents: Agent[]; className: string }) {
   const a = useMemo(() => countAgents(agents.map((x) => x.status)), [agents]);
   const sum = (f: (q: QueueStats) => number) => stats.reduce((n, q) => n + f(q), 0);
   const item = (key: string, label: string, value: number, tone: string) => (
@@ -153,7 +46,7 @@ function Totals({ stats, className }: { stats: QueueStats[]; className: string }
   return (
     <div
       data-testid="wallboard-totals"
-      className={`flex flex-wrap gap-x-[3vmin] text-[clamp(0.9rem,2.6vh,2.6rem)] transition-[opacity,filter] ${className}`}
+      className={`flex min-w-0 gap-x-[2.2vmin] overflow-hidden text-[0.92em] transition-[opacity,filter] ${className}`}
     >
       {item(
         'waiting',
@@ -171,117 +64,221 @@ function Totals({ stats, className }: { stats: QueueStats[]; className: string }
         'abandoned',
         'abandoned',
         sum((q) => q.abandoned),
-        'text-rose-400',
+        'text-zinc-100',
       )}
-      {item('free', 'free', a.free, 'text-emerald-400')}
-      {item('busy', 'busy', a.busy, 'text-rose-400')}
-      {item('paused', 'paused', a.paused, 'text-amber-400')}
+      {item('free', 'free', a.free, 'text-emerald-300')}
+      {item('busy', 'busy', a.busy, 'text-rose-300')}
+      {item('paused', 'paused', a.paused, 'text-amber-300')}
     </div>
   );
 }
 
-/** Every queue of every PBX on this wall, in PBX order, with whether its PBX is live. */
-function usePanels() {
-  const boards = useShownBoards();
-  const connection = usePbx((s) => s.connection);
-  return useMemo(() => {
-    const several = boards.length > 1;
-    return boards.flatMap((b) => {
-      const stale = !boardLive({ connection }, b);
-      return statsOf(b.state).map((q) => ({ q, stale, pbx: { id: b.id, label: several ? b.label : null } }));
-    });
-  }, [boards, connection]);
+/** LinkBadge's large type is clamp(0.9rem, 1.4vw, 2rem): the zoom that brings it to the header's size, at most 1.4. */
+function badgeZoom(aspect: number, height: number): number {
+  const font = Math.min(32, Math.max(14.4, 0.014 * aspect * height));
+  return Math.min(1.4, Math.max(1, (0.029 * height) / font));
 }
 
-/** `?charts=1` adds the day's charts under the queues. Read after mount: the server's HTML has no URL to read. */
-function useCharts(): boolean {
-  const [on, setOn] = useState(false);
-  // eslint-disable-next-line react-hooks/set-state-in-effect
-  useEffect(() => setOn(new URLSearchParams(location.search).get('charts') === '1'), []);
-  return on;
+function PageDots({ page, count }: { page: number; count: number }) {
+  if (count <= 1) return null;
+  return (
+    <span
+      data-testid="wallboard-page"
+      data-page={page + 1}
+      data-pages={count}
+      className="flex items-center gap-[0.8vh] text-zinc-300"
+      aria-label={`Page ${page + 1} of ${count}`}
+    >
+      {Array.from({ length: count }, (_, i) => (
+        <span key={i} className={`inline-block size-[1.8vh] rounded-full ${i === page ? 'bg-zinc-100' : 'bg-zinc-600'}`} />
+      ))}
+    </span>
+  );
+}
+
+/** The queues the URL chose, in its order, with their PBX's liveness; and the names that matched nothing. */
+function usePanels(params: ReturnType<typeof useWallParams>) {
+  const boards = usePbx((s) => s.boards);
+  const connection = usePbx((s) => s.connection);
+  return useMemo(() => {
+    const stats = new Map(boards.map((b) => [b.id, new Map(statsOf(b.state).map((q) => [q.id, q]))]));
+    const pick = pickPanels(
+      boards.map((b) => ({ id: b.id, label: b.label, ready: b.ready, queues: [...stats.get(b.id)!.keys()] })),
+      params,
+    );
+    const several = new Set(pick.panels.map((p) => p.pbx)).size > 1;
+    const panels: Panel[] = pick.panels.map(({ pbx, queue }) => {
+      const board = boards.find((b) => b.id === pbx)!;
+      return {
+        q: stats.get(pbx)!.get(queue)!,
+        board,
+        stale: !boardLive({ connection }, board),
+        pbx: { id: pbx, label: several ? board.label : null },
+      };
+    });
+    const shownBoards = boards.filter(
+      (b) =>
+        panels.some((p) => p.board === b) || (params.pbx.length === 0 ? true : params.pbx.includes(b.id) || params.pbx.includes(b.label)),
+    );
+    return { panels, shownBoards, unknownPbx: pick.unknownPbx, unknownQueues: pick.unknownQueues };
+  }, [boards, connection, params]);
+}
+
+/** The agents of the queues shown (one person in two queues once), by name. */
+function useWallAgents(panels: Panel[]): Agent[] {
+  return useMemo(() => {
+    const out: Agent[] = [];
+    const byBoard = new Map<Board, Set<string>>();
+    for (const p of panels) {
+      const set = byBoard.get(p.board) ?? new Set<string>();
+      set.add(p.q.id);
+      byBoard.set(p.board, set);
+    }
+    for (const [board, queues] of byBoard) {
+      const members: Board['state']['members'] = Object.create(null);
+      for (const id in board.state.members) if (queues.has(board.state.members[id].queue)) members[id] = board.state.members[id];
+      out.push(...agentsFromMembers(members));
+    }
+    return out;
+  }, [panels]);
 }
 
 export function Wallboard() {
-  const panels = usePanels();
-  const stats = useMemo(() => panels.map((p) => p.q), [panels]);
+  const params = useWallParams();
+  const { aspect, height } = useScreen();
+  const { panels, shownBoards, unknownPbx, unknownQueues } = usePanels(params);
   const ready = usePbx((s) => s.ready);
-  const boards = useShownBoards();
   const connection = usePbx((s) => s.connection);
-  const live = boards.length > 0 && boards.some((b) => boardLive({ connection }, b));
-  const label = boards.length === 1 ? boards[0].label : '';
-  const demo = boards.some((b) => b.state.pbx.demo);
+  const socketDownSince = usePbx((s) => s.socketDownSince);
+  const clockOffset = usePbx((s) => s.clockOffset);
+  const [timeZone, setTimeZone] = useState<string | null>(null);
+  const now = useNow();
 
   useEffect(() => {
     // The server trades ?token= for a cookie before the page loads (server/http/page-gate.ts), so the cookie
     // authenticates. Refused: reload, and the server's gate shows the page that says why (a wall has nobody to log in).
-    // `?pbx=` puts one PBX on this wall; without it, every PBX.
-    const pbx = new URLSearchParams(location.search).get('pbx') ?? undefined;
-    return connectPbx({ pbx, onUnauthorized: () => location.reload() });
+    // Every PBX this login may see: `?pbx=` picks among them here, so a PBX it does not know is said on screen.
+    return connectPbx({ onUnauthorized: () => location.reload() });
   }, []);
-  const charts = useCharts();
 
-  // Up to three queues: one wide band each. More: a grid of cards.
-  const layout = stats.length <= 3 ? 'row' : 'tile';
-  const cols = layout === 'row' ? 1 : stats.length <= 4 ? 2 : stats.length <= 9 ? 3 : 4;
-  const rows = Math.max(1, Math.ceil(stats.length / cols));
-  // The headline digits grow to fill their space: fewer queues, bigger digits.
-  // With the charts under them, the queues have about 60 % of the height, and their type shrinks with it.
-  const share = charts ? 0.6 : 1;
-  const vh = (n: number) => `${(n * share).toFixed(1)}vh`;
-  const big =
-    layout === 'row'
-      ? `clamp(2rem, min(11vw, ${vh(40 / rows)}), 20rem)`
-      : // A tile holds its name, the big pair and two rows of small figures: the digits get what the height leaves.
-        `clamp(1.5rem, min(${(12 / cols).toFixed(1)}vw, ${vh(12 / rows)}), 16rem)`;
-  // 3.2 % of the height in bands; a tile holds more lines, and a grid of many small cards still less.
-  const labelSize =
-    layout === 'row'
-      ? `clamp(0.9rem, ${charts ? '2.4vh' : '3.2vh'}, 3.5rem)`
-      : rows <= 2
-        ? `clamp(0.8rem, ${charts ? '1.8vh' : '2.4vh'}, 3rem)`
-        : `clamp(0.7rem, ${charts ? '1.6vh' : '2.2vh'}, 2.5rem)`;
+  const live = shownBoards.length > 0 && shownBoards.every((b) => boardLive({ connection }, b));
+  // Since when the data is not live: the socket's drop (browser time, made server time) or a PBX's last good moment.
+  const stale = useMemo(() => {
+    const boards = shownBoards.filter((b) => !boardLive({ connection }, b));
+    let since = socketDownSince ? socketDownSince + clockOffset : 0;
+    for (const b of boards) if (b.state.pbx.lastLiveAt) since = since ? Math.min(since, b.state.pbx.lastLiveAt) : b.state.pbx.lastLiveAt;
+    return { since, names: shownBoards.length > 1 && boards.length < shownBoards.length ? boards.map((b) => b.label) : [] };
+  }, [shownBoards, connection, socketDownSince, clockOffset]);
+
+  const { pages, seconds, chartsUnder } = wallPages(panels.length, params);
+  const pageIndex = usePage(pages.length, seconds);
+  const page = pages[pageIndex] ?? pages[0];
+  const onPage = page.kind === 'queues' ? panels.slice(page.from, page.to) : [];
+  const agents = useWallAgents(panels);
+  const longestName = useMemo(() => agents.reduce((n, a) => Math.max(n, a.name.length), 0), [agents]);
+  const plan = stripPlan({ agents: agents.length, longestName, aspect });
+  const layout = wallLayout({
+    cards: onPage.length,
+    aspect,
+    charts: chartsUnder,
+    stripLines: agents.length === 0 ? 0 : plan.mode === 'names' ? plan.lines : 1,
+  });
+  // Each render (the clock ticks it once a second): a snooze ends by the clock, and a dozen cards cost nothing.
+  const alertsOf = new Map(shownBoards.map((b) => [b.id, alertList(b.state.alerts)]));
+  const toneOf = (p: Panel) => cardTone(alertsOf.get(p.pbx.id) ?? [], p.q.id, now);
+  // Alerts of no queue (a PBX link down or stale): the wall's header says so.
+  const wall = wallTone([...alertsOf.values()].flat(), now);
+  const label = shownBoards.length === 1 ? shownBoards[0].label : '';
+  const demo = shownBoards.some((b) => b.state.pbx.demo);
   const dim = live ? '' : 'opacity-50 grayscale';
+  const chartsPbx = shownBoards[0]?.id;
+
+  let start = 0;
+  const rows = layout.rowCounts.map((n, r) => {
+    const cards = onPage.slice(start, (start += n));
+    return { cards, shape: layout.rowShapes[r], big: layout.rowBig[r], small: layout.rowSmall[r] };
+  });
+  const vh = (n: number) => `max(0.7rem, ${n.toFixed(2)}vh)`;
 
   return (
     <div
-      className="dark flex h-dvh flex-col gap-[2vmin] overflow-hidden bg-zinc-950 p-[2.5vmin] text-zinc-100"
+      className="dark relative flex h-dvh flex-col gap-[1.8vh] overflow-hidden bg-zinc-950 p-[2.5vh] text-zinc-100"
       style={{ colorScheme: 'dark' }}
     >
-      <header className="flex flex-wrap items-center gap-x-[3vmin] gap-y-2">
-        <h1 className="text-[clamp(1rem,2.8vh,2.8rem)] font-semibold tracking-tight">
-          Callboard{label && <span className="font-normal text-zinc-400"> · {label}</span>}
+      <header className="flex h-[6.5vh] shrink-0 items-center gap-x-[2.5vmin] text-[clamp(0.85rem,2.9vh,6rem)]">
+        <h1 className="shrink-0 font-semibold tracking-tight">
+          {/* The PBX's name when there is one: the header's width goes to the totals (the tab title says Callboard). */}
+          {label || 'Callboard'}
           {demo && (
-            <span className="ml-3 rounded bg-sky-500/15 px-2 py-0.5 align-middle text-[0.55em] font-medium uppercase tracking-wider text-sky-300">
+            <span className="ml-[0.6em] rounded bg-sky-500/15 px-[0.4em] py-[0.1em] align-middle text-[0.55em] font-medium uppercase tracking-wider text-sky-300">
               Demo
             </span>
           )}
         </h1>
-        <Totals stats={stats} className={dim} />
-        <span className="ml-auto flex items-center gap-[2vmin] text-[clamp(0.9rem,2.6vh,2.6rem)]">
-          <Clock />
-          <LinkBadges size="lg" />
+        <Totals stats={panels.map((p) => p.q)} agents={agents} className={dim} />
+        <span className="ml-auto flex shrink-0 items-center gap-[2vmin]">
+          {wall && (
+            <span
+              data-testid="wallboard-wall-alert"
+              data-severity={wall.severity}
+              className={`whitespace-nowrap rounded-[0.8vmin] px-[0.5em] py-[0.1em] font-semibold ${markClass(wall)}`}
+            >
+              {wall.snoozed ? 'Link alert snoozed' : `Link ${SEVERITY_WORD[wall.severity].toLowerCase()}${wall.acked ? ' ✓' : ''}`}
+            </span>
+          )}
+          <PageDots page={pageIndex} count={pages.length} />
+          <WallClock timeZone={timeZone} />
+          {/* The badge's type stops growing at 2rem; on a big screen zoom brings it towards the header's (2.9vh). */}
+          <span style={{ zoom: badgeZoom(aspect, height) }}>
+            <LinkBadges size="lg" />
+          </span>
         </span>
       </header>
+      <UnknownNames pbx={unknownPbx} queues={unknownQueues} />
       <main
         aria-busy={!live}
         data-stale={!live || undefined}
-        className={`grid min-h-0 flex-1 gap-[2vmin] transition-[opacity,filter] ${dim}`}
+        data-cols={layout.cols}
+        data-rows={layout.rows}
+        className={`flex min-h-0 flex-1 flex-col gap-[1.8vh] transition-[opacity,filter] ${dim}`}
         style={{
-          gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`,
-          gridAutoRows: 'minmax(0, 1fr)',
-          ['--wb-big' as string]: big,
-          ['--wb-label' as string]: labelSize,
+          ['--wb-label' as string]: vh(layout.label),
+          ['--wb-name' as string]: vh(layout.name),
+          ['--wb-big' as string]: vh(layout.big),
+          ['--wb-small' as string]: vh(layout.small),
+          ['--wb-pad' as string]: `${layout.pad.toFixed(2)}vh`,
         }}
       >
-        {stats.length === 0 ? (
-          <p className="grid place-items-center text-[clamp(1rem,3vmin,3rem)] text-zinc-400">
-            {ready ? 'No queues on this PBX' : 'Connecting…'}
+        {page.kind === 'charts' ? (
+          chartsPbx && <WallboardCharts page pbx={chartsPbx} className="flex-1" onTimeZone={setTimeZone} />
+        ) : onPage.length === 0 ? (
+          <p className="grid flex-1 place-items-center text-[clamp(1rem,4vh,5rem)] text-zinc-400">
+            {!ready
+              ? 'Connecting…'
+              : params.queues.length || params.pbx.length
+                ? 'None of the queues asked for is here'
+                : 'No queues on this PBX'}
           </p>
         ) : (
-          panels.map((p) => <QueuePanel key={`${p.pbx.id} ${p.q.id}`} q={p.q} pbx={p.pbx} stale={p.stale} layout={layout} />)
+          rows.map((row, r) => (
+            <div
+              key={r}
+              className="flex min-h-0 flex-1 gap-[1.8vh]"
+              style={{ ['--wb-big' as string]: vh(row.big), ['--wb-small' as string]: vh(row.small) }}
+            >
+              {row.cards.map((p) => (
+                <QueueCard key={`${p.pbx.id} ${p.q.id}`} q={p.q} pbx={p.pbx} stale={p.stale} shape={row.shape} tone={toneOf(p)} />
+              ))}
+            </div>
+          ))
         )}
       </main>
-      {charts && boards[0] && <WallboardCharts pbx={boards[0].id} className={dim} />}
+      {chartsUnder && chartsPbx && <WallboardCharts pbx={chartsPbx} className={dim} onTimeZone={setTimeZone} />}
+      {agents.length > 0 && page.kind === 'queues' && (
+        <AgentStrip agents={agents} plan={plan} height={layout.stripHeight} className={dim} />
+      )}
+      {/* Before the first snapshots the cards area says "Connecting…"; after, anything not live says so across the wall. */}
+      {!live && ready && <StaleBanner since={stale.since} boards={stale.names} timeZone={timeZone} />}
       <WaitingTitle base="Wallboard · Callboard" />
     </div>
   );

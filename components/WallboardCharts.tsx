@@ -13,7 +13,7 @@ import { callsPerHourOptions, waitingOptions } from './today/chart-options';
 import { useStats } from './today/use-stats';
 
 /** The chart height and type size for this screen: a fixed share of its height, re-read when it changes. */
-function useRoomSize(): { height: number; fontPx: number } {
+function useRoomSize(share: number): { height: number; fontPx: number } {
   const [h, setH] = useState(0);
   useEffect(() => {
     const read = () => setH(window.innerHeight);
@@ -21,7 +21,7 @@ function useRoomSize(): { height: number; fontPx: number } {
     window.addEventListener('resize', read);
     return () => window.removeEventListener('resize', read);
   }, []);
-  return { height: Math.max(110, Math.round(h * 0.17)), fontPx: Math.max(12, Math.round(h * 0.02)) };
+  return { height: Math.max(110, Math.round(h * share)), fontPx: Math.max(12, Math.round(h * 0.02)) };
 }
 
 function WallChart({ title, children }: { title: string; children: React.ReactNode }) {
@@ -33,10 +33,28 @@ function WallChart({ title, children }: { title: string; children: React.ReactNo
   );
 }
 
-export function WallboardCharts({ pbx, className }: { pbx: string; className: string }) {
+/**
+ * `page`: the charts have the wall to themselves (a page of the rotation), else they sit under the queues.
+ * `onTimeZone` learns the board's time zone from the figures, for the wall's clock.
+ */
+export function WallboardCharts({
+  pbx,
+  className,
+  page = false,
+  onTimeZone,
+}: {
+  pbx: string;
+  className: string;
+  page?: boolean;
+  onTimeZone?: (zone: string) => void;
+}) {
   const loaded = useStats(pbx, null);
-  const { height, fontPx } = useRoomSize();
+  const { height, fontPx } = useRoomSize(page ? 0.62 : 0.17);
   const zone = loaded?.ok ? loaded.stats.timeZone : 'UTC';
+  const known = loaded?.ok ? loaded.stats.timeZone : null;
+  useEffect(() => {
+    if (known) onTimeZone?.(known);
+  }, [known, onTimeZone]);
   const look = useMemo(() => ({ fontPx, legend: false }), [fontPx]);
   const options = useMemo(
     () => ({ calls: callsPerHourOptions(true, zone, look), waiting: waitingOptions(true, zone, look) }),
@@ -46,7 +64,7 @@ export function WallboardCharts({ pbx, className }: { pbx: string; className: st
   const waiting = useMemo(() => (loaded?.ok && loaded.stats.waiting ? waitingOverHour(loaded.stats.waiting, null) : null), [loaded]);
   if (height === 0 || !loaded?.ok) return null;
   return (
-    <div className={`grid shrink-0 grid-cols-2 gap-[2vmin] ${className}`} data-testid="wallboard-charts">
+    <div className={`grid shrink-0 grid-cols-2 gap-[2vmin] ${page ? 'content-center' : ''} ${className}`} data-testid="wallboard-charts">
       <WallChart title="Calls per hour · answered and abandoned">
         {calls && (
           <UPlotChart

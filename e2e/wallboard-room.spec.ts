@@ -154,6 +154,9 @@ test('while stale, the header counts dim like the panels', async ({ page }) => {
   for (const ws of sockets) await ws.close();
   await expect(page.getByRole('main')).toHaveAttribute('data-stale', 'true');
   await expect(page.getByTestId('link-badge')).not.toHaveText('Live');
+  // Across the wall, undimmed: a TV must never pass frozen figures off as live.
+  await expect(page.getByTestId('wallboard-stale')).toContainText(/Stale since \d\d:\d\d:\d\d/);
+  expect(await effectiveOpacity(page.getByTestId('wallboard-stale'))).toBe(1);
   await expect.poll(() => effectiveOpacity(totals)).toBeLessThanOrEqual(0.6);
   await expect.poll(() => effectiveOpacity(page.getByTestId('wallboard-queue').first())).toBeLessThanOrEqual(0.6);
 });

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { DEFAULT_TIMING, Dialplan, type Timing } from './dialplan';
 import { PbxCore } from './core';
 import { formatEvent } from './dialect';
-import { DEFAULT_AGENTS, DEFAULT_QUEUES, type AgentDef, type QueueDef } from './directory';
+import { demoDirectory, type AgentDef, type QueueDef } from './directory';
 import { LoadGenerator, type LoadOptions } from './load';
 import { demoPbxOptionsSchema } from './options';
 import { AmiSession, type ManagerUser, type SessionHost } from './session';
@@ -120,6 +120,8 @@ class DemoPbxHost implements SessionHost {
   private recordedBytes = 0;
   private trafficOptions: TrafficOptions;
   private readonly seed: number;
+  /** The default two queues, or more with CALLBOARD_DEMO_QUEUES=N (up to 12) for a wallboard with many. */
+  private readonly directory = demoDirectory(Number(process.env.CALLBOARD_DEMO_QUEUES ?? 2));
 
   constructor(
     private readonly options: DemoPbxOptions,
@@ -136,13 +138,13 @@ class DemoPbxHost implements SessionHost {
       seed: this.seed,
       speed: this.options.speed ?? 1,
       warmupSec,
-      queues: this.options.queues ?? DEFAULT_QUEUES,
-      agents: this.options.agents ?? DEFAULT_AGENTS,
+      queues: this.options.queues ?? this.directory.queues,
+      agents: this.options.agents ?? this.directory.agents,
       emit: (ev) => {
         for (const s of this.sessions) s.deliver(ev);
       },
     });
-    const agents = this.options.agents ?? DEFAULT_AGENTS;
+    const agents = this.options.agents ?? this.directory.agents;
     // Before the dialplan listens for idle devices: the boot registrations must not schedule anything.
     this.registrar = new Registrar(this.core, this.seed, agents, this.options.registrations);
     this.registrar.start();

@@ -104,7 +104,8 @@ const WALLBOARD_FIELDS: Partial<Record<EntityKind, readonly string[]>> = {
     'completedInSl',
     'abandonedInSl',
   ],
-  members: ['queue', 'interface', 'status', 'paused', 'inCall', 'statusSince', 'pausedSince'],
+  // The name is the agent's (queues.conf / QueueAdd MemberName), for the wall's agent strip; never a caller's.
+  members: ['queue', 'name', 'interface', 'status', 'paused', 'inCall', 'statusSince', 'pausedSince'],
   callers: ['queue', 'uniqueid', 'position', 'waitingSince'],
   queueDays: [
     'date',

@@ -29,7 +29,9 @@ const client = pool.open;
 function sensitive(state: PbxState, into: { numbers: Set<string>; names: Set<string> }): void {
   const num = (v: string | undefined) => v && /\d{7,}/.test(v.replace(/\D/g, '')) && into.numbers.add(v);
   // A queue's name stands for the queue when a call's party is the queue itself; the wallboard shows queues.
-  const name = (v: string | undefined) => v && v.length >= 3 && !Object.hasOwn(state.queues, v) && into.names.add(v);
+  // An agent's name is a caller's connected name once answered; the wallboard's agent strip shows agents by name.
+  const agents = new Set(Object.values(state.members).map((m) => m.name));
+  const name = (v: string | undefined) => v && v.length >= 3 && !Object.hasOwn(state.queues, v) && !agents.has(v) && into.names.add(v);
   for (const c of Object.values(state.channels)) {
     num(c.callerNum);
     num(c.connectedNum);
@@ -180,7 +182,14 @@ describe('views on the wire', () => {
     expect(board.pbx.activeCalls).toBe(countActiveCalls(server.calls));
     for (const caller of Object.values(board.callers))
       expect(Object.keys(caller).sort()).toEqual(['id', 'position', 'queue', 'uniqueid', 'waitingSince']);
-    for (const member of Object.values(board.members)) expect(member).not.toHaveProperty('name');
+    // Members carry their agent's name (the wall's agent strip) and their state, nothing else.
+    for (const member of Object.values(board.members))
+      expect(Object.keys(member).sort()).toEqual(
+        ['id', 'queue', 'name', 'interface', 'status', 'paused', 'inCall', 'statusSince', 'pausedSince']
+          .filter((k) => Object.hasOwn(member, k))
+          .sort(),
+      );
+    for (const member of Object.values(board.members)) expect(member).not.toHaveProperty('pausedReason');
 
     const v = await stateAtSameSeq(stack.app, viewer);
     expect(v.client).toEqual(wireCopy(stateForView(v.server as PbxState, 'masked')));
