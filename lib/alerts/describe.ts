@@ -62,7 +62,8 @@ export function describeAlert(alert: Alert, rule?: Pick<AlertRule, 'reason'>): s
       return `Longest wait${q} ${seconds(v)} (alert at ${seconds(t)})`;
     case 'sla':
       // Floored, so a value just under the target never reads as the target itself.
-      return `SLA today${q} ${Math.floor(v)} % (below ${plain(t)} %)`;
+      // "alert below": while it clears (hysteresis) the SLA may be back over the threshold, and "83 % (below 80 %)" would read as a contradiction.
+      return `SLA today${q} ${Math.floor(v)} % (alert below ${plain(t)} %)`;
     case 'no-free-agent':
       return `No free agent${q}, ${callers(v)} waiting`;
     case 'paused': {

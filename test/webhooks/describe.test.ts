@@ -32,7 +32,7 @@ describe('describeAlert', () => {
     expect(describeAlert(alert({ kind: 'longest-wait', queue: 'support', value: 135, threshold: 120 }))).toBe(
       'Longest wait in support 2:15 (alert at 2:00)',
     );
-    expect(describeAlert(alert({ kind: 'sla', value: 71.4, threshold: 80 }))).toBe('SLA today in sales 71 % (below 80 %)');
+    expect(describeAlert(alert({ kind: 'sla', value: 71.4, threshold: 80 }))).toBe('SLA today in sales 71 % (alert below 80 %)');
     expect(describeAlert(alert({ kind: 'no-free-agent', queue: 'billing', value: 2, threshold: 1 }))).toBe(
       'No free agent in billing, 2 callers waiting',
     );
@@ -53,8 +53,8 @@ describe('describeAlert', () => {
   });
 
   it('never reads an SLA just under its target as the target, and keeps a fractional threshold short', () => {
-    expect(describeAlert(alert({ kind: 'sla', value: 79.96, threshold: 80 }))).toBe('SLA today in sales 79 % (below 80 %)');
-    expect(describeAlert(alert({ kind: 'sla', value: 80, threshold: 80.55 }))).toBe('SLA today in sales 80 % (below 80.6 %)');
+    expect(describeAlert(alert({ kind: 'sla', value: 79.96, threshold: 80 }))).toBe('SLA today in sales 79 % (alert below 80 %)');
+    expect(describeAlert(alert({ kind: 'sla', value: 80, threshold: 80.55 }))).toBe('SLA today in sales 80 % (alert below 80.6 %)');
   });
 
   it('has a title for every kind and a label for every severity', () => {
