@@ -70,21 +70,7 @@ async function main(): Promise<void> {
     await supervisorTools(browser);
     await phones(browser);
 
-    // The wallboard is always dark; show it at TV size and on a small screen.
-    for (const [name, viewport] of [
-      ['wallboard.png', { width: 1920, height: 1080 }],
-      ['wallboard-1280x720.png', { width: 1280, height: 720 }],
-    ] as const) {
-      const context = await browser.newContext({ baseURL: base, viewport });
-      await context.request.post('/api/login', { data: { username: user, password } });
-      const page = await context.newPage();
-      await page.goto('/wallboard');
-      await page.getByTestId('wallboard-queue').first().waitFor();
-      await page.getByTestId('link-badge').filter({ hasText: 'Live' }).waitFor();
-      await page.waitForTimeout(1100); // one clock tick, so the clock shows
-      await page.screenshot({ path: path.join(out, name) });
-      await context.close();
-    }
+    // The wallboard's own shots (three sizes, 1, 3 and 12 queues) come from scripts/wallboard-screenshots.ts.
     console.log(`screenshots in ${out}`);
   } finally {
     await browser.close();

@@ -15,7 +15,7 @@ function personOf(ctx: ApiContext, req: IncomingMessage) {
   const identity = ctx.auth.fromRequest(req, ctx.now());
   if (!identity) throw new HttpError(401, 'Not logged in (or the token is not valid)');
   if (identity.via !== 'session') throw new HttpError(403, 'Preferences belong to a person who logs in, not to a token');
-  if (!ctx.preferences) throw new HttpError(503, 'Preferences are not available on this server');
+  if (!ctx.preferences) throw new HttpError(503, 'Preferences are not available on this server', 'unavailable');
   return { identity, store: ctx.preferences };
 }
 
