@@ -34,6 +34,9 @@
  * or `now` is in the rule's quiet hours (then the alert says `quiet: true`). `alert.cleared`, and the ack and
  * snooze events, notify only if the fire did. A re-fire after a clear is a new alert: unacknowledged.
  *
+ * While the board is not live only `link` rules run: the others' alerts stay as they were, neither fired nor
+ * cleared on a state that may no longer be true, until the resync brings the truth back.
+ *
  * A snooze ends by itself: the pass after `snoozedUntil` clears its fields.
  *
  * Bounds: at most MAX_ALERTS alerts per PBX; a fire past it is counted (`dropped`), not raised.
@@ -42,7 +45,7 @@
  * queue per pass whatever the number of rules; the measures' objects are reused from pass to pass.
  */
 import { remove, upsert, type Op } from '../protocol';
-import type { PbxState } from '../pbx/model';
+import { isPbxLive, type PbxState } from '../pbx/model';
 import { alertId, FALLING_KINDS, KIND_UNITS, type Alert, type AlertEvent, type AlertKind, type AlertRule } from './model';
 import { MAX_PENDING, type AlertMemory, type RuleGroups } from './memory';
 import { inQuietHours, wallMinutes } from './quiet-hours';
@@ -113,7 +116,14 @@ export function evaluateAlerts(input: EvaluateInput): Evaluation {
 
   const m = memory.measures;
   m.fill(state, now, groups.needs);
+  const live = isPbxLive(state.pbx);
   for (const [kind, rules] of groups.byKind) {
+    // A stale board's callers, pauses and calls are what was true before the link went: a caller who hung up
+    // since would still "wait". Its alerts stay as they were, neither fired nor cleared, until the resync says.
+    if (!live && kind !== 'link') {
+      for (const a of listed) if (a.kind === kind) memory.seen.add(a);
+      continue;
+    }
     for (const rule of rules) {
       switch (kind) {
         case 'waiting':

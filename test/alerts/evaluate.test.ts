@@ -377,3 +377,31 @@ describe('bounds', () => {
     expect(e.memory.pending.size).toBe(0);
   });
 });
+
+describe('while the board is not live', () => {
+  it('neither fires nor clears what the stale state shows, and the link alert alone goes on; live again, the truth decides', () => {
+    const s = salesState();
+    const wait = rule({ kind: 'longest-wait', threshold: 60, queue: 'sales' });
+    const waiting = rule({ kind: 'waiting', threshold: 1, queue: 'support' });
+    const link = rule({ kind: 'link', threshold: 10 });
+    const e = engine(s, () => [wait, waiting, link]);
+    s.callers['sales|a'] = caller('sales', 'a', T0);
+    expect(e.at(T0 + 61 * S).events.map((x) => x.type)).toEqual(['alert.fired']);
+    // The link drops at T0 + 70 s: the caller may have hung up since, or others may wait; the board cannot know.
+    s.pbx = { ...s.pbx, link: 'disconnected', linkSince: T0 + 70 * S, lastLiveAt: T0 + 70 * S };
+    delete s.callers['sales|a'];
+    s.callers['support|b'] = caller('support', 'b', T0 + 71 * S);
+    const stale = e.at(T0 + 75 * S);
+    expect(stale.events).toEqual([]);
+    expect(Object.keys(s.alerts)).toEqual([`${wait.id}|sales`]);
+    expect(e.at(T0 + 81 * S).events.map((x) => [x.type, x.alert.kind])).toEqual([['alert.fired', 'link']]);
+    // Live again after the resync: the sales caller is gone, a support caller waits.
+    s.pbx = { ...s.pbx, link: 'connected', linkSince: T0 + 90 * S, lastResync: T0 + 91 * S, lastLiveAt: T0 + 91 * S };
+    const back = e.at(T0 + 92 * S);
+    expect(back.events.map((x) => [x.type, x.alert.kind]).sort()).toEqual([
+      ['alert.cleared', 'link'],
+      ['alert.cleared', 'longest-wait'],
+      ['alert.fired', 'waiting'],
+    ]);
+  });
+});
