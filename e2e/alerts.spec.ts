@@ -66,22 +66,24 @@ test('a long wait raises the banner and the title count; an acknowledgement reac
   const idle = CALLER_PHONES.find((p) => before.state.devices[`PJSIP/${p}`]?.state === 'NOT_INUSE') ?? CALLER_PHONES[0];
   let ruleId = '';
   try {
-    const created = await admin.request.post('/api/alert-rules', {
-      headers: { origin },
-      data: {
-        name: `E2E long wait in ${QUEUE} ${Date.now().toString(36)}`,
-        kind: 'longest-wait',
-        severity: 'critical',
-        queue: QUEUE,
-        threshold: THRESHOLD,
-      },
-    });
+    // The rule, and nobody in support to answer; then a caller comes in (the demo's own trunk calls may come first).
+    const [created, pauseErrors] = await Promise.all([
+      admin.request.post('/api/alert-rules', {
+        headers: { origin },
+        data: {
+          name: `E2E long wait in ${QUEUE} ${Date.now().toString(36)}`,
+          kind: 'longest-wait',
+          severity: 'critical',
+          queue: QUEUE,
+          threshold: THRESHOLD,
+        },
+      }),
+      pauseAll(admin.request, origin, members, true),
+    ]);
     expect(created.status(), await created.text()).toBe(201);
     ruleId = ((await created.json()) as { id: string }).id;
     const alertId = `${ruleId}|${QUEUE}`;
-
-    // Nobody in support answers; then a caller comes in (the demo's own trunk calls may come first).
-    expect(await pauseAll(admin.request, origin, members, true)).toEqual([]);
+    expect(pauseErrors).toEqual([]);
     const placing = admin.request.post('/api/originate', { headers: { origin }, data: { from: idle, to: SUPPORT_EXTEN } });
 
     const pageA = await supervisor.newPage();
