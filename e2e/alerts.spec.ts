@@ -88,7 +88,7 @@ test('a long wait raises the banner and the title count; an acknowledgement reac
 
     const pageA = await supervisor.newPage();
     const pageB = await admin.newPage();
-    // B in the dark theme, so the axe checks below cover the banner in both.
+    // B in the dark theme, so the axe checks below cover the banner in both, before and after the acknowledgement.
     await pageB.addInitScript(() => localStorage.setItem('callboard-theme', 'dark'));
     await Promise.all([pageA.goto('/'), pageB.goto('/')]);
     const placed = await placing;
@@ -110,6 +110,7 @@ test('a long wait raises the banner and the title count; an acknowledgement reac
 
     const rowB = await bannerRow(pageB, alertId);
     await expect(rowB.getByTestId('alert-acked')).toHaveCount(0);
+    expect(await seriousViolations(pageB, '[data-testid="alert-banner"]'), 'banner with an alert, dark').toEqual([]);
 
     await rowA.getByRole('button', { name: 'Acknowledge' }).click();
     await expect(rowA.getByTestId('alert-acked')).toContainText('Acknowledged by supervisor');
@@ -117,7 +118,9 @@ test('a long wait raises the banner and the title count; an acknowledgement reac
     // Browser B was not reloaded: the acknowledgement came over its socket.
     await expect(rowB.getByTestId('alert-acked')).toContainText('Acknowledged by supervisor');
     await expect(rowB).toHaveAttribute('data-acked', 'true');
+    // Acknowledged rows are dimmed: still readable in both themes.
     expect(await seriousViolations(pageB, '[data-testid="alert-banner"]'), 'banner with an acknowledged alert, dark').toEqual([]);
+    expect(await seriousViolations(pageA, '[data-testid="alert-banner"]'), 'banner with an acknowledged alert, light').toEqual([]);
     // Acknowledged, it no longer counts in the title.
     await expect
       .poll(async () => {
@@ -130,11 +133,11 @@ test('a long wait raises the banner and the title count; an acknowledgement reac
     const held = (await fetchSnapshot(admin.request)).state.alerts[alertId];
     expect(held?.ackedBy).toBe('supervisor');
   } finally {
-    const errors = await pauseAll(admin.request, origin, members, false);
-    // The caller put in would otherwise keep a support agent busy once the pauses are gone.
+    // The caller put in goes first: once the pauses are gone it would keep a support agent busy.
     const now = await fetchSnapshot(admin.request);
     for (const ch of Object.values(now.state.channels).filter((c) => c.name.startsWith(`PJSIP/${idle}-`)))
       await admin.request.post(`/api/channels/${encodeURIComponent(ch.name)}/hangup`, { headers: { origin } });
+    const errors = await pauseAll(admin.request, origin, members, false);
     if (ruleId) {
       const deleted = await admin.request.delete(`/api/alert-rules/${encodeURIComponent(ruleId)}`, { headers: { origin } });
       expect(deleted.status(), await deleted.text()).toBe(200);

@@ -157,10 +157,10 @@ export async function alertShots(browser: Browser, base: string, out: string): P
     await ap.screenshot({ path: path.join(out, 'admin-alerts.png'), fullPage: true });
     await adminPage.close();
   } finally {
-    for (const iface of members) await api.post('/api/pause', { headers: origin, data: { interface: iface, queue: QUEUE, paused: false } });
     const now = await snapshot(api);
     for (const ch of Object.values(now.state.channels).filter((c) => c.name.startsWith(`PJSIP/${phone}-`)))
       await api.post(`/api/channels/${encodeURIComponent(ch.name)}/hangup`, { headers: origin });
+    for (const iface of members) await api.post('/api/pause', { headers: origin, data: { interface: iface, queue: QUEUE, paused: false } });
     for (const id of ruleIds) await api.delete(`/api/alert-rules/${id}`, { headers: origin });
     if (hookId) await api.delete(`/api/webhooks/${hookId}`, { headers: origin });
     await admin.close();
