@@ -124,7 +124,7 @@ function PreferencesForm({ onClose }: { onClose: () => void }) {
       {telHandlerSupported() && (
         <div className="flex items-center justify-between gap-3 rounded-lg bg-zinc-50 p-3 text-sm dark:bg-zinc-800/60">
           <span>Call tel: links on any page from your phone, through Callboard</span>
-          <button type="button" className={buttonStyles.secondary} onClick={() => registerTelHandler()}>
+          <button type="button" className={`${buttonStyles.secondary} shrink-0 whitespace-nowrap`} onClick={() => registerTelHandler()}>
             Use for tel: links
           </button>
         </div>

@@ -8,6 +8,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test, expect } from '@playwright/test';
+import { seriousViolations } from './axe';
+import { E2E_PORT } from './env';
 import { loggedIn } from './helpers';
 
 const received: { path: string; body: { type?: string; alert?: { ruleName?: string } } }[] = [];
@@ -36,8 +38,16 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/e2e-secret-path-AbCd`;
 });
-test.afterAll(async () => {
+test.afterAll(async ({ browser }) => {
   await new Promise((resolve) => receiver?.close(resolve));
+  // The data directory outlives the run and later specs share the server: this run's rule and webhook go.
+  const context = await loggedIn(browser, 'admin');
+  const headers = { origin: `http://127.0.0.1:${E2E_PORT}` };
+  const { rules } = (await (await context.request.get('/api/alert-rules')).json()) as { rules: { id: string; name: string }[] };
+  for (const r of rules.filter((x) => x.name === RULE)) await context.request.delete(`/api/alert-rules/${r.id}`, { headers });
+  const { webhooks } = (await (await context.request.get('/api/webhooks')).json()) as { webhooks: { id: string; name: string }[] };
+  for (const w of webhooks.filter((x) => x.name === HOOK)) await context.request.delete(`/api/webhooks/${w.id}`, { headers });
+  await context.close();
 });
 
 test('an admin creates a webhook and a rule, sends a test alert and sees it delivered', async ({ browser }) => {
@@ -87,6 +97,7 @@ test('an admin creates a webhook and a rule, sends a test alert and sees it deli
   await expect(log).toContainText(HOOK);
   await expect(log).toContainText('alert.test');
   await expect(log).toContainText('sent');
+  expect(await seriousViolations(page), '/admin/alerts light, desktop').toEqual([]);
   await page.screenshot({ path: test.info().outputPath('admin-alerts.png'), fullPage: true });
   await context.close();
 });
@@ -110,6 +121,7 @@ test('the alerts page fits a phone, in the dark theme too, without scrolling sid
   await expect(page.getByRole('form', { name: 'New rule' })).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  expect(await seriousViolations(page), '/admin/alerts dark, phone').toEqual([]);
   await page.screenshot({ path: test.info().outputPath('admin-alerts-phone-dark.png'), fullPage: true });
   await context.close();
 });

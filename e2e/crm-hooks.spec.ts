@@ -1,5 +1,6 @@
 /** The CRM hooks a user sets up alone: the screen-pop of their own phone, and click-to-call through /call?to=. */
 import { test, expect } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { loggedIn } from './helpers';
 
 // The demo's supervisor account has phone 116; the admin's is 115.
@@ -20,6 +21,11 @@ test('/call?to= with a tel: link places the call from the user’s own phone aft
   await page.goto('/call?to=5550100%0D%0AAction:%20Command');
   await expect(page.getByText('"5550100 Action: Command" is not a number Callboard can dial')).toBeVisible();
   await expect(page.getByRole('button', { name: /Call from/ })).toHaveCount(0);
+
+  // The confirmation as a person meets it, checked by axe.
+  await page.goto('/call?to=201');
+  await expect(page.getByRole('button', { name: `Call from ${OWN}` })).toBeVisible();
+  expect(await seriousViolations(page), '/call?to=201').toEqual([]);
   await context.close();
 });
 

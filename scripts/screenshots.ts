@@ -3,14 +3,17 @@
  * phone (390×844), the originate dialog and the login page, each in light
  * and dark, the supervisor's tools (a call's menu, Monitored by, a parked
  * call, an agent's panel), the phones, system, today, call back and history pages, and the (always dark) wallboard
- * at 1920×1080 and 1280×720.
+ * at 1920×1080 and 1280×720, and alerting (scripts/screenshots-alerts.ts).
  * Needs a running demo server on a production build:
  *
  *   npm run build && PORT=3200 HOST=127.0.0.1 NODE_ENV=production npx tsx server/index.ts &
  *   CALLBOARD_URL=http://127.0.0.1:3200 npx tsx scripts/screenshots.ts
+ *
+ * CALLBOARD_SHOTS=alerts takes only the alerting ones.
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
 import path from 'node:path';
+import { alertShots } from './screenshots-alerts';
 
 const base = process.env.CALLBOARD_URL ?? 'http://127.0.0.1:3000';
 const out = path.resolve('docs/screenshots');
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
   });
   try {
+    if (process.env.CALLBOARD_SHOTS === 'alerts') return await alertShots(browser, base, out);
     for (const theme of ['light', 'dark'] as const) {
       const context = await browser.newContext({
         baseURL: base,
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
     await phones(browser);
 
     // The wallboard's own shots (three sizes, 1, 3 and 12 queues) come from scripts/wallboard-screenshots.ts.
+    await alertShots(browser, base, out);
     console.log(`screenshots in ${out}`);
   } finally {
     await browser.close();

@@ -70,11 +70,14 @@ export function agentSeverities(alerts: PbxState['alerts'], now: number): Map<st
 export const callSeverity = (alerts: PbxState['alerts'], callId: string, now: number) =>
   severityWhere(alerts, now, (a) => a.kind === 'long-call' && a.subject === callId);
 
-/** Ring classes per severity, for the cards and rows an alert concerns. */
+/**
+ * Ring classes per severity, for the cards and rows an alert concerns. Inset: the queue cards, agent
+ * tiles and call rows sit in scrolling columns, whose edges would clip a ring drawn outside them.
+ */
 export const SEVERITY_RING: Readonly<Record<Severity, string>> = {
-  info: 'ring-2 ring-sky-400/70 dark:ring-sky-500/60',
-  warning: 'ring-2 ring-amber-400 dark:ring-amber-500/80',
-  critical: 'ring-2 ring-rose-500 dark:ring-rose-500/90',
+  info: 'ring-2 ring-inset ring-sky-400/70 dark:ring-sky-500/60',
+  warning: 'ring-2 ring-inset ring-amber-400 dark:ring-amber-500/80',
+  critical: 'ring-2 ring-inset ring-rose-500 dark:ring-rose-500/90',
 };
 
 /** The tab title with the alerts asking for attention in front: "(3) Callboard". */

@@ -58,7 +58,7 @@ describe('rule drafts', () => {
   it('says what a rule watches, with the kind’s unit', () => {
     expect(unitOf('sla')).toBe('%');
     expect(unitOf('paused')).toBe('min');
-    expect(ruleSummary(RULE)).toBe('An agent paused longer than (Lunch) ≥ 15 min in sales');
+    expect(ruleSummary(RULE)).toBe('An agent paused ≥ 15 min (Lunch) in sales');
     expect(ruleSummary({ kind: 'sla', threshold: 80, queue: null, pbx: 'main', reason: null })).toBe(
       "Today's SLA below 80 % in every queue on main",
     );

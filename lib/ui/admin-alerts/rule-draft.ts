@@ -139,6 +139,9 @@ export function ruleSummary(rule: Pick<AlertRule, 'kind' | 'threshold' | 'queue'
       return `No free agent while ${Math.max(1, rule.threshold)}+ callers wait ${where}${pbx}`;
     case 'link':
       return `PBX link down or stale ≥ ${value}${pbx}`;
+    case 'paused':
+      // Not KIND_LABELS' "paused longer than" before a "≥": that read "longer than ≥ 15 min".
+      return `An agent paused ≥ ${value}${reason} ${where}${pbx}`;
     case 'long-call':
       return `A call ≥ ${value}${rule.queue ? ` ${where}` : ''}${pbx}`;
     default:
