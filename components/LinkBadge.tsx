@@ -4,9 +4,17 @@ import { isPbxLive } from '@/lib/pbx/model';
 import { formatClock } from '@/lib/ui/format';
 
 /** One badge per PBX the page follows, named when there are several: a down PBX shows even while another is selected. */
-export function LinkBadges({ size = 'sm' }: { size?: 'sm' | 'lg' }) {
-  const ids = usePbx((s) => s.boards.map((b) => b.id).join(' '));
+/** One badge per PBX the page follows, or per PBX of `only` (a wall for one PBX says nothing of another's link). */
+export function LinkBadges({ size = 'sm', only }: { size?: 'sm' | 'lg'; only?: readonly string[] }) {
+  const ids = usePbx((s) =>
+    s.boards
+      .map((b) => b.id)
+      .filter((id) => !only || only.includes(id))
+      .join(' '),
+  );
   const list = ids ? ids.split(' ') : [];
+  // A wall whose ?pbx= names no PBX says so in words (components/wallboard/Notices); a badge would only say Connecting.
+  if (only && list.length === 0) return null;
   if (list.length <= 1) return <LinkBadge pbx={list[0] ?? ''} size={size} />;
   return (
     <div className="flex flex-wrap items-center justify-end gap-1.5">

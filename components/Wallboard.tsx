@@ -230,7 +230,7 @@ export function Wallboard() {
           <WallClock timeZone={timeZone} />
           {/* The badge's type stops growing at 2rem; on a big screen zoom brings it towards the header's (2.9vh). */}
           <span style={{ zoom: badgeZoom(aspect, height) }}>
-            <LinkBadges size="lg" />
+            <LinkBadges size="lg" only={shownBoards.map((b) => b.id)} />
           </span>
         </span>
       </header>
