@@ -148,9 +148,10 @@ describe('PbxSession staleness', () => {
     pbx.faults.stall(true);
     await waitFor(() => session.state.pbx.link !== 'connected', 'silence noticed');
     const { lastLiveAt, linkSince } = session.state.pbx;
-    // Dated from the last byte heard (a Pong after the resync, none after the stall) …
+    // Dated from the last byte heard (a Pong after the resync, none sent after the stall; one already on its way
+    // may still be read after it, later on a loaded machine, but never more than a ping interval later) …
     expect(lastLiveAt).toBeGreaterThan(resyncedAt);
-    expect(lastLiveAt).toBeLessThanOrEqual(stalledAt + 5);
+    expect(lastLiveAt).toBeLessThanOrEqual(stalledAt + 100);
     // … not from the moment the silence was noticed, at least deadAfterMs later.
     expect(linkSince - lastLiveAt).toBeGreaterThanOrEqual(400);
     pbx.faults.stall(false);
