@@ -11,7 +11,7 @@ import { usePbx } from '@/lib/store';
 import { isSnoozed, shownAlerts, wantsAttention, type ShownAlert } from '@/lib/ui/alerts';
 import { useNow } from '@/lib/ui/clock';
 import { elapsed, formatClock } from '@/lib/ui/format';
-import { useMeInFrame } from '@/lib/ui/session';
+import { useCan } from '@/lib/ui/grants';
 import { showToast } from '@/lib/ui/toasts';
 import { IconAlert } from './icons';
 
@@ -54,8 +54,8 @@ export function AlertBanner() {
 
 function AlertRow({ shown, now, named }: { shown: ShownAlert; now: number; named: boolean }) {
   const { alert, pbx, pbxLabel } = shown;
-  const me = useMeInFrame();
-  const mayHandle = (me?.actions as readonly string[] | undefined)?.includes('acknowledge') ?? false;
+  // The page's grants, as every other button reads them (the server checks them regardless).
+  const mayHandle = useCan().has('acknowledge');
   const attention = wantsAttention(alert, now);
   return (
     <li
