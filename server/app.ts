@@ -27,7 +27,8 @@ import { sendError } from './http/util';
 import type { Logger } from './log';
 import { trunkPredicate } from '@/lib/pbx';
 import { PbxSession, type PbxSessionOptions } from './pbx-session';
-import { PbxRegistry, type PbxRuntime } from './pbx-registry';
+import { PbxRegistry, type PbxBoard, type PbxRuntime } from './pbx-registry';
+import { startCluster, type ClusterTiming } from './cluster';
 import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
 import { HISTORY_READS, HistoryRecorder } from './history/recorder';
@@ -82,14 +83,18 @@ export interface CallboardOptions {
   webhooks?: WebhookSource;
   /** Where alert rules come from and where their events go; absent: the config store and the webhooks (tests pass their own). */
   alerts?: { rules?: AlertRuleSource; sink?: EventSink };
+  /** With REDIS_URL: the lease, stream and staleness timings (tests shorten them). */
+  clusterTiming?: ClusterTiming;
 }
 
 export interface Callboard {
   httpServer: HttpServer;
   io: CallboardServer;
   pbxs: PbxRegistry;
-  /** The default (first) PBX's session and fan-out. */
+  /** The default (first) PBX's event session (with several nodes, running only while this node reads its events) and fan-out. */
   session: PbxSession;
+  /** The default PBX's board as clients see it: the session itself, or with several nodes this node's mirror. */
+  board: PbxBoard;
   fanout: Fanout;
   auth: Auth;
   audit: AuditLog;
@@ -250,6 +255,18 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
   });
+  // Several nodes: each PBX's board is the mirror of its stream, and the event session runs where the lease is.
+  const cluster = config.cluster
+    ? startCluster({
+        config: config.cluster,
+        log,
+        now,
+        timing: opts.clusterTiming,
+        amiClient: opts.amiClient,
+        pbxs: targets.map((t, i) => ({ id: t.config.id, label: t.config.label, demo: t.demo, ami: t.ami, session: pbxSessions[i] })),
+      })
+    : null;
+  const boards: PbxBoard[] = cluster ? cluster.pbxs : pbxSessions;
   const pbxs = new PbxRegistry(
     targets.map(({ config: pbx, demo: isDemo }, i): PbxRuntime => ({
       id: pbx.id,
@@ -258,8 +275,9 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       originate: pbx.originate,
       pauseReasons: pbx.pauseReasons,
       parkingContext: pbx.parkingContext,
-      session: pbxSessions[i],
-      fanout: new Fanout(io, pbxSessions[i], {
+      session: boards[i],
+      ...(cluster ? { cluster: cluster.pbxs[i] } : {}),
+      fanout: new Fanout(io, boards[i], {
         pbx: pbx.id,
         batchMs: config.batchMs,
         maxBufferedBytes: opts.maxBufferedBytes,
@@ -314,14 +332,16 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   });
   history?.recorder.start();
   const todayRead = Promise.all(today.map((t) => t.start()));
-  for (const pbx of pbxs.list) pbx.session.start();
+  if (cluster) cluster.start();
+  else for (const session of pbxSessions) session.start();
   for (const service of alerts.values()) service.start();
 
   return {
     httpServer,
     io,
     pbxs,
-    session: pbxs.default.session,
+    session: pbxSessions[0],
+    board: pbxs.default.session,
     fanout: pbxs.default.fanout,
     auth,
     audit,
@@ -341,10 +361,10 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     async close() {
       stopSockets();
       for (const service of alerts.values()) service.close();
-      for (const pbx of pbxs.list) {
-        pbx.fanout.close();
-        pbx.session.stop();
-      }
+      for (const pbx of pbxs.list) pbx.fanout.close();
+      // The lease is released first, so another node need not wait out its TTL.
+      await cluster?.stop();
+      for (const session of pbxSessions) session.stop();
       await todayRead;
       await Promise.all(today.map((t) => t.close()));
       // Before the history closes its database: the delivery log flushes into it.

@@ -4,6 +4,7 @@
  * message naming the variable, never a stack trace.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { isTimeZone, parseDayStart, type DayRule } from '@/lib/stats/day';
@@ -159,6 +160,18 @@ const envSchema = z.object({
     .trim()
     .refine((v) => /^postgres(?:ql)?:\/\/[^\s]+$/.test(v), 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** Several nodes (docs/architecture.md): the Redis they share. Absent: one node, nothing shared. */
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v), 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** This node's name in the cluster (in the lease, the logs and /api/health); default host name and process id. */
+  CALLBOARD_NODE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1 to 64 letters, digits, ., _, : or -')
+    .optional(),
 });
 
 /** Bounds on the state a PBX can make us hold; each one hit is logged, counted and shown as a warning. */
@@ -204,6 +217,13 @@ export interface Config {
   demoAlerts: boolean;
   /** What "today" means for today's figures (docs/metrics.md). */
   day: DayRule;
+  /** Several nodes sharing Redis; null: one node on its own. */
+  cluster: ClusterConfig | null;
+}
+
+export interface ClusterConfig {
+  redisUrl: string;
+  node: string;
 }
 
 export interface HistoryConfig {
@@ -294,6 +314,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     security,
     history: { enabled: e.CALLBOARD_HISTORY, databaseUrl: e.DATABASE_URL ?? null, retentionDays: e.CALLBOARD_HISTORY_DAYS },
     demoAlerts: e.CALLBOARD_DEMO_ALERTS,
+    cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, node: e.CALLBOARD_NODE ?? `${os.hostname()}-${process.pid}` } : null,
     day: {
       timeZone: e.CALLBOARD_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
       startMinutes: parseDayStart(e.CALLBOARD_DAY_START) ?? 0,

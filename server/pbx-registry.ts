@@ -4,16 +4,31 @@
  * seq). The first is the default: the one the old one-PBX REST paths mean.
  */
 import type { OriginateConfig } from './pbx-config';
-import type { PbxSession } from './pbx-session';
-import type { Fanout } from './realtime/fanout';
+import type { PbxHealth, ResyncReason } from './pbx-session';
+import type { Fanout, OpSource } from './realtime/fanout';
+import type { PbxCommands } from './actions/runner';
+import type { ClusterPbx } from './cluster/cluster-pbx';
 import type { PbxInfo } from '@/lib/protocol';
+
+/**
+ * What the fan-out, the routes and the actions need of a PBX: its board, its
+ * health, a way to send actions and to run the lists. On one node that is
+ * the PbxSession itself; with several, the node's mirror of the stream with
+ * its own action link (server/cluster/cluster-pbx.ts).
+ */
+export interface PbxBoard extends OpSource, PbxCommands {
+  health(): PbxHealth;
+  resync(reason?: ResyncReason): Promise<void>;
+}
 
 export interface PbxRuntime {
   id: string;
   label: string;
   demo: boolean;
-  session: PbxSession;
+  session: PbxBoard;
   fanout: Fanout;
+  /** Its part in a cluster of nodes; absent on one node. */
+  cluster?: ClusterPbx;
   originate: OriginateConfig;
   pauseReasons: readonly string[];
   parkingContext: string;

@@ -4,6 +4,7 @@
  * (server/http/util.ts lists the codes). Identity: the session cookie, or
  * `Authorization: Bearer <token>`.
  */
+import { NotReaderError } from '../cluster/cluster-pbx';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ActionErrorCode, ActionResult } from '@/lib/protocol';
@@ -219,6 +220,7 @@ function pbxHealth(pbx: PbxRuntime) {
     drift,
     // Lists this Asterisk does not know, such as PJSIPShowEndpoints without res_pjsip: normal, so not a board warning.
     absentLists,
+    ...(pbx.cluster && { cluster: pbx.cluster.healthInfo() }),
   };
 }
 
@@ -382,7 +384,13 @@ async function resync(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     ctx.audit.record({ ...entry, result: 'link-down', message: 'The PBX link is down' });
     throw new HttpError(503, 'The PBX link is down; the lists run again as soon as it is back');
   }
-  await pbx.session.resync();
+  try {
+    await pbx.session.resync();
+  } catch (err) {
+    if (!(err instanceof NotReaderError)) throw err;
+    ctx.audit.record({ ...entry, result: 'failed', message: err.message });
+    throw new HttpError(409, err.message);
+  }
   const { lastResync, warnings } = pbx.session.state.pbx;
   ctx.audit.record({ ...entry, result: 'ok', message: 'Resynced' });
   sendJson(res, 200, { ok: true, lastResync, warnings });

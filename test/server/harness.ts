@@ -2,6 +2,7 @@
  * A real Callboard (no Next) on 127.0.0.1:0 against a real demo PBX, and
  * socket.io clients that mirror the state exactly as the browser does.
  */
+import type { PbxState } from '@/lib/protocol';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,7 +139,7 @@ export async function login(url: string, username: string, password: string): Pr
  * what the client held at the same seq; retried if the client skipped it.
  */
 export async function stateAtSameSeq(
-  app: Pick<Callboard, 'fanout' | 'session'>,
+  app: { fanout: Callboard['fanout']; session: { readonly state: PbxState } },
   client: MirrorClient,
 ): Promise<{ server: unknown; client: unknown; seq: number }> {
   for (let attempt = 0; attempt < 5; attempt++) {

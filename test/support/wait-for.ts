@@ -45,3 +45,27 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 export function observeFor(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** `waitFor` for a check that must ask something over the network: each attempt is awaited before the next. */
+export async function waitForAsync<T>(
+  check: () => Promise<T | undefined | null | false>,
+  what: string,
+  options: number | WaitOptions = {},
+): Promise<T> {
+  const { timeoutMs = 10_000, intervalMs = 20 } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== null && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out waiting for ${what}${why}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

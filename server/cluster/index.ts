@@ -1,0 +1,66 @@
+/**
+ * Several Callboard nodes on one Redis (docs/architecture.md, "Several
+ * nodes"): one connection for the leases and appends of every PBX, one
+ * blocking reader per PBX's stream, one action link per PBX.
+ */
+import type { AmiClientOptions } from '@/lib/ami/client';
+import type { ClusterConfig } from '../config';
+import type { Logger } from '../log';
+import type { AmiTarget, PbxSession } from '../pbx-session';
+import { ActionLink } from './action-link';
+import { ClusterPbx, type ClusterTiming } from './cluster-pbx';
+import { openRedis, redisUrlForLog } from './redis-connection';
+
+export type { ClusterTiming } from './cluster-pbx';
+export { NotReaderError } from './cluster-pbx';
+
+export interface ClusterStart {
+  config: ClusterConfig;
+  log: Logger;
+  now: () => number;
+  timing?: ClusterTiming;
+  amiClient?: Partial<AmiClientOptions>;
+  pbxs: { id: string; label: string; demo: boolean; ami: AmiTarget; session: PbxSession }[];
+}
+
+export interface Cluster {
+  node: string;
+  pbxs: ClusterPbx[];
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function startCluster(opts: ClusterStart): Cluster {
+  const { config, log } = opts;
+  const node = config.node;
+  const redis = openRedis(config.redisUrl, log, `callboard:${node}`);
+  const readers = opts.pbxs.map((p) => openRedis(config.redisUrl, log, `callboard:${node}:read:${p.id}`));
+  const pbxs = opts.pbxs.map(
+    (p, i) =>
+      new ClusterPbx({
+        pbx: p.id,
+        node,
+        redis,
+        reader: readers[i],
+        session: p.session,
+        actions: new ActionLink(p.ami, log, opts.amiClient),
+        log,
+        label: p.label,
+        demo: p.demo,
+        now: opts.now,
+        timing: opts.timing,
+      }),
+  );
+  log.info({ node, redis: redisUrlForLog(config.redisUrl), pbxs: opts.pbxs.length }, 'cluster: this node shares its PBXs through Redis');
+  return {
+    node,
+    pbxs,
+    start() {
+      for (const p of pbxs) p.start();
+    },
+    async stop() {
+      await Promise.all(pbxs.map((p) => p.stop()));
+      for (const r of [redis, ...readers]) r.disconnect();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The event reader's side of a PBX's op stream: every op batch of its
+ * session, a snapshot at intervals, and a heartbeat each second, each
+ * appended through the fenced script, so nothing is written once the lease
+ * is another node's.
+ *
+ * Until its first snapshot a new term sends status ops only: the link
+ * coming up, the lists running. Mirrors keep showing the last board, marked
+ * syncing, exactly like one node does on a reconnect. The snapshot goes out
+ * in place of the batch that makes the board live, so no client ever sees
+ * a live board that is not the new reader's.
+ *
+ * An append that failed (Redis away) leaves a hole no mirror could see, so
+ * the next entry after a failure is a snapshot.
+ */
+import type { Redis } from 'ioredis';
+import { isPbxLive } from '@/lib/pbx/model';
+import type { Op, PbxState } from '@/lib/protocol';
+import type { PbxHealth } from '../pbx-session';
+import type { PbxKeys } from './keys';
+import type { LeaseTerm } from './lease';
+import type { StreamEntry } from './entries';
+import { FENCED_APPEND } from './scripts';
+
+/** What the writer reads of the event session. */
+export interface WriterSource {
+  readonly state: PbxState;
+  readonly connected: boolean;
+  onOps(listener: (ops: readonly Op[]) => void): () => void;
+  health(): PbxHealth;
+}
+
+export interface StreamWriterOptions {
+  redis: Redis;
+  keys: PbxKeys;
+  term: LeaseTerm;
+  node: string;
+  source: WriterSource;
+  /** Stream length kept (approximate trim). */
+  maxLen?: number;
+  snapshotMs?: number;
+  heartbeatMs?: number;
+  /** The script refused: the lease is not ours any more. */
+  onFenced(): void;
+  onError?(err: unknown): void;
+}
+
+type Body = { t: 'ops'; ops: Op[] } | { t: 'snap' } | { t: 'hb' };
+
+export class StreamWriter {
+  private s = 0;
+  private pending: Op[] = [];
+  private flushQueued = false;
+  private snapped = false;
+  private needSnapshot = false;
+  private stopped = false;
+  private readonly unsubscribe: () => void;
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** Counters for /api/health and the bench. */
+  readonly stats = { entries: 0, bytes: 0, snapshots: 0, failures: 0 };
+
+  constructor(private readonly opts: StreamWriterOptions) {
+    this.unsubscribe = opts.source.onOps((ops) => this.take(ops));
+    this.timers.push(setInterval(() => this.beat(), opts.heartbeatMs ?? 1_000));
+    this.timers.push(
+      setInterval(() => {
+        if (this.snapped) this.needSnapshot = true;
+        this.queueFlush();
+      }, opts.snapshotMs ?? 10_000),
+    );
+    // A node that takes over a board already live (its session kept running) snapshots at once.
+    if (isPbxLive(opts.source.state.pbx)) this.needSnapshot = true;
+    this.append({ t: 'hb' });
+    this.queueFlush();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe();
+    for (const t of this.timers) clearInterval(t);
+    this.pending = [];
+  }
+
+  /** A snapshot owed since a failure is the heartbeat too: it is retried here, not in a loop while Redis is away. */
+  private beat(): void {
+    if (this.needSnapshot) this.queueFlush();
+    else this.append({ t: 'hb' });
+  }
+
+  private take(ops: readonly Op[]): void {
+    if (this.stopped) return;
+    for (const op of ops) this.pending.push(op);
+    this.queueFlush();
+  }
+
+  /** One entry per turn of the event loop: a burst of events is one append, not one each. */
+  private queueFlush(): void {
+    if (this.flushQueued || this.stopped) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.stopped) return;
+    const ops = this.pending;
+    this.pending = [];
+    const live = isPbxLive(this.opts.source.state.pbx);
+    if (this.needSnapshot || (!this.snapped && live)) {
+      // The snapshot holds these ops already: they were applied to the session's state before we heard them.
+      this.needSnapshot = false;
+      this.snapped = true;
+      this.append({ t: 'snap' });
+      return;
+    }
+    if (!this.snapped) {
+      const statusOnly = ops.filter((op) => op[0] === 's');
+      if (statusOnly.length) this.append({ t: 'ops', ops: statusOnly });
+      return;
+    }
+    if (ops.length) this.append({ t: 'ops', ops });
+  }
+
+  private append(body: Body): void {
+    if (this.stopped) return;
+    const { redis, keys, term, node, source } = this.opts;
+    const headOf = { ep: term.epoch, tk: term.token, s: ++this.s, node };
+    let entry: StreamEntry;
+    if (body.t === 'snap') entry = { ...headOf, t: 'snap', state: source.state };
+    else if (body.t === 'hb') entry = { ...headOf, t: 'hb', health: source.health(), connected: source.connected };
+    else entry = { ...headOf, t: 'ops', ops: body.ops };
+    const text = JSON.stringify(entry);
+    this.stats.entries++;
+    this.stats.bytes += text.length;
+    if (body.t === 'snap') this.stats.snapshots++;
+    redis
+      .eval(
+        FENCED_APPEND,
+        3,
+        keys.lease,
+        keys.ops,
+        keys.snapshot,
+        term.value,
+        text,
+        body.t === 'snap' ? '1' : '0',
+        this.opts.maxLen ?? 10_000,
+      )
+      .then(
+        (id) => {
+          if (id === null && !this.stopped) this.opts.onFenced();
+        },
+        (err: unknown) => {
+          if (this.stopped) return;
+          this.stats.failures++;
+          // A hole: mirrors would skip it unseen. The next entry is a snapshot, whatever the order of failures.
+          if (this.snapped) this.needSnapshot = true;
+          this.opts.onError?.(err);
+        },
+      );
+  }
+}

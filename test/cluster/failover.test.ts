@@ -1,0 +1,112 @@
+/**
+ * Several nodes on one Redis (docs/architecture.md, "Several nodes"): one
+ * event reader per PBX, every node mirroring it, and the failure cases of
+ * issue 16 through a TCP proxy of our own between each node and Redis.
+ * After each, every node's REST board must equal the PBX's own lists.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { redisOrSkip, startRedis, type TestRedis } from '../support/redis';
+import { waitFor, waitForAsync } from '../support/wait-for';
+import type { DemoPbx } from '../server/harness';
+import { boardOf, expectBoardsEqualPbx, startClusterPbx, startNode, type TestNode } from './nodes';
+
+const { bin, skip } = redisOrSkip();
+
+describe.skipIf(skip)('several nodes on Redis', () => {
+  let redis: TestRedis;
+  let pbx: DemoPbx;
+  let nodes: TestNode[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis(bin!);
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(nodes.map((n) => n.close()));
+    nodes = [];
+    await pbx?.close();
+    // Each test starts from an empty Redis.
+    const r = new Redis(redis.url);
+    await r.flushall();
+    r.disconnect();
+  });
+
+  async function threeNodes(): Promise<TestNode[]> {
+    pbx = await startClusterPbx();
+    nodes = await Promise.all(['n1', 'n2', 'n3'].map((name) => startNode(name, pbx, redis)));
+    await waitFor(() => nodes.filter((n) => n.app.pbxs.default.cluster!.reading).length === 1, 'one event reader');
+    return nodes;
+  }
+
+  const reader = () => nodes.find((n) => n.app.pbxs.default.cluster!.reading);
+
+  it('has exactly one event reader, and every node shows what the PBX has', async () => {
+    await threeNodes();
+    const channels = await expectBoardsEqualPbx(pbx, nodes);
+    expect(channels).toBeGreaterThan(0);
+    // One node reads events; the others hold only their action links.
+    await waitFor(() => pbx.snapshot().sessions === 1 + nodes.length, 'one event session and one action link per node');
+  });
+
+  it('a reader that loses Redis but keeps AMI stops before its lease ends; writers never interleave', async () => {
+    await threeNodes();
+    expect(await expectBoardsEqualPbx(pbx, nodes)).toBeGreaterThan(0);
+    const first = reader()!;
+    first.proxy.stall();
+    const stalledAt = Date.now();
+    // It fences itself: its event session closes, without Redis telling it anything.
+    await waitFor(
+      () => !first.app.pbxs.default.cluster!.reading && !first.app.session.connected,
+      'the cut-off reader to stop reading',
+      10_000,
+    );
+    const stoppedAfter = Date.now() - stalledAt;
+    const next = await waitFor(() => reader(), 'another node to read events', 10_000);
+    expect(next).not.toBe(first);
+    // Within the lease's TTL (2 s in these tests), less its margin.
+    expect(stoppedAfter).toBeLessThan(2_000);
+    const others = nodes.filter((n) => n !== first);
+    expect(await expectBoardsEqualPbx(pbx, others)).toBeGreaterThan(0);
+    // Every entry in the stream, in order: tokens never go back, so no two writers interleaved.
+    const r = new Redis(redis.url);
+    const entries = await r.xrange(first.app.pbxs.default.cluster!.keys.ops, '-', '+');
+    r.disconnect();
+    const tokens = entries.map(([, f]) => (JSON.parse(f[1]) as { tk: number }).tk);
+    expect(new Set(tokens).size).toBeGreaterThanOrEqual(2);
+    expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+    // Its clients saw the board stale, and it recovers once Redis is back.
+    expect((await boardOf(first)).state.pbx.link).toBe('disconnected');
+    first.proxy.heal();
+    expect(await expectBoardsEqualPbx(pbx, nodes)).toBeGreaterThan(0);
+  });
+
+  it('a follower cut off from Redis shows Stale, then recovers', async () => {
+    await threeNodes();
+    expect(await expectBoardsEqualPbx(pbx, nodes)).toBeGreaterThan(0);
+    const follower = nodes.find((n) => n !== reader())!;
+    follower.proxy.cut();
+    await waitForAsync(
+      async () => (await boardOf(follower)).state.pbx.link === 'disconnected',
+      'the follower to show the board stale',
+      5_000,
+    );
+    // The others stay live meanwhile.
+    for (const n of nodes.filter((x) => x !== follower)) expect((await boardOf(n)).state.pbx.link).toBe('connected');
+    follower.proxy.heal();
+    expect(await expectBoardsEqualPbx(pbx, nodes)).toBeGreaterThan(0);
+  });
+
+  it('Redis restarting: every board Stale while it is gone, then the lease is won again and boards converge', async () => {
+    await threeNodes();
+    expect(await expectBoardsEqualPbx(pbx, nodes)).toBeGreaterThan(0);
+    await redis.kill();
+    for (const n of nodes)
+      await waitForAsync(async () => (await boardOf(n)).state.pbx.link === 'disconnected', `${n.name} to show Stale`, 5_000);
+    await redis.start();
+    await waitFor(() => reader(), 'a reader again', 10_000);
+    expect(await expectBoardsEqualPbx(pbx, nodes)).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Several Callboard nodes for the multi-node tests: one demo PBX, one
+ * throwaway Redis, and each node behind a TCP proxy of its own to Redis, so
+ * a test can partition one node while the others stay up.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { createCallboard, type Callboard } from '@/server/app';
+import type { ClusterTiming } from '@/server/cluster';
+import { loadConfig } from '@/server/config';
+import { startDemoPbx } from '@/server/demo-pbx/index';
+import { createLogger } from '@/server/log';
+import type { PbxState } from '@/lib/protocol';
+import { TestAmi } from '../demo-pbx/ami-test-client';
+import { viewOf, viewOfLists, type View } from '../faults/truth';
+import { login, type DemoPbx } from '../server/harness';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import type { TestRedis } from '../support/redis';
+import { waitForAsync } from '../support/wait-for';
+
+/** Short enough for a test, in the same proportions as the defaults (5 s TTL, 1.5 s renewal, 1 s margin). */
+export const TEST_TIMING: ClusterTiming = {
+  lease: { ttlMs: 2_000, renewMs: 500, takeMs: 200, safetyMs: 500 },
+  staleAfterMs: 1_000,
+  heartbeatMs: 200,
+  snapshotMs: 2_000,
+};
+
+export interface TestNode {
+  name: string;
+  app: Callboard;
+  url: string;
+  proxy: TcpProxy;
+  cookie: string;
+  close(): Promise<void>;
+}
+
+/** A slow, steady demo PBX: calls last, so quiet moments with calls up are common. */
+export function startClusterPbx(seed = 11): Promise<DemoPbx> {
+  return startDemoPbx({ port: 0, seed, speed: 2, traffic: { callsPerMinute: 40, maxConcurrentCalls: 8 } });
+}
+
+export async function startNode(name: string, pbx: DemoPbx, redis: TestRedis, timing: ClusterTiming = TEST_TIMING): Promise<TestNode> {
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: redis.port });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `cb-node-${name}-`));
+  const config = loadConfig({
+    CALLBOARD_DATA: dataDir,
+    CALLBOARD_BATCH_MS: '20',
+    CALLBOARD_SNAPSHOTS_PER_MINUTE: '10000',
+    CALLBOARD_HISTORY: 'off',
+    ORIGINATE_CONTEXT: 'internal',
+    REDIS_URL: proxy.url,
+    CALLBOARD_NODE: name,
+  });
+  const account = pbx.users[0];
+  const app = await createCallboard(config, {
+    log: createLogger(process.env.TEST_LOG ?? 'silent'),
+    ami: { host: pbx.host, port: pbx.port, username: account.username, secret: account.secret, tls: false },
+    demo: true,
+    amiClient: { backoff: { initialMs: 50, maxMs: 200 } },
+    clusterTiming: timing,
+  });
+  const address = await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    name,
+    app,
+    url,
+    proxy,
+    cookie: await login(url, 'admin', 'admin'),
+    async close() {
+      await app.close();
+      await proxy.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Board {
+  state: PbxState;
+  seq: number;
+}
+
+/** A node's board as a client gets it over REST. */
+export async function boardOf(node: { url: string; cookie: string }): Promise<Board> {
+  const res = await fetch(`${node.url}/api/snapshot`, { headers: { cookie: node.cookie } });
+  if (res.status !== 200) throw new Error(`snapshot from ${node.url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Board;
+}
+
+export const isLive = (state: PbxState) => state.pbx.link === 'connected' && state.pbx.lastResync >= state.pbx.linkSince;
+
+/**
+ * Waits for a moment when the PBX's own lists and every node's board agree,
+ * with no PBX event from before the lists to after the last board: then
+ * each board must equal the lists, or it shows a ghost or misses something.
+ * Returns how many channels were compared.
+ */
+export async function expectBoardsEqualPbx(pbx: DemoPbx, nodes: { url: string; cookie: string }[], timeoutMs = 20_000): Promise<number> {
+  const user = pbx.users[0];
+  const ami = await TestAmi.login(pbx.port, user.username, user.secret, { Events: 'off' });
+  let last: { lists: View; boards: View[] } | null = null;
+  try {
+    return await waitForAsync(
+      async () => {
+        const before = pbx.snapshot().events;
+        const [c, q, b] = await Promise.all([
+          ami.list({ Action: 'CoreShowChannels' }),
+          ami.list({ Action: 'QueueStatus' }),
+          ami.list({ Action: 'BridgeList' }),
+        ]);
+        const lists = viewOfLists(...([c, q, b].map((r) => r.items.map((i) => i.fields)) as [never, never, never]));
+        const boards = await Promise.all(nodes.map(boardOf));
+        if (pbx.snapshot().events !== before) return false;
+        last = { lists, boards: boards.map((x) => viewOf(x.state)) };
+        const same = boards.every((x) => isLive(x.state) && isDeepStrictEqual(viewOf(x.state), lists));
+        return same && c.items.length > 0 ? c.items.length : false;
+      },
+      'every node to equal the PBX lists at a quiet moment',
+      { timeoutMs, intervalMs: 50 },
+    );
+  } catch (err) {
+    if (last) process.stderr.write(`last comparison: ${JSON.stringify(last).slice(0, 3000)}\n`);
+    throw err;
+  } finally {
+    ami.close();
+  }
+}
