@@ -43,6 +43,7 @@ import { PreferencesStore } from './auth/preferences-store';
 import { CallbackService } from './callbacks/service';
 import type { CallbackStore } from './callbacks/store';
 import { AlertService } from './alerts/service';
+import type { AlertActions } from './alerts/alert-actions';
 import { EMPTY_RULE_SOURCE } from './alerts/static-source';
 import type { AlertRuleSource, EventSink } from './alerts/ports';
 
@@ -263,7 +264,14 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
         now,
         timing: opts.clusterTiming,
         amiClient: opts.amiClient,
-        pbxs: targets.map((t, i) => ({ id: t.config.id, label: t.config.label, demo: t.demo, ami: t.ami, session: pbxSessions[i] })),
+        pbxs: targets.map((t, i) => ({
+          id: t.config.id,
+          label: t.config.label,
+          demo: t.demo,
+          ami: t.ami,
+          session: pbxSessions[i],
+          alerts: alerts.get(t.config.id),
+        })),
       })
     : null;
   const boards: PbxBoard[] = cluster ? cluster.pbxs : pbxSessions;
@@ -316,6 +324,9 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     deliveryDesk: opts.deliveryDesk ?? delivery,
     webhookStats: () => delivery.stats(),
     alerts,
+    alertActions: new Map<string, AlertActions>(
+      targets.map((t, i) => [t.config.id, cluster ? cluster.alertActions[i] : alerts.get(t.config.id)!]),
+    ),
   } as const;
   const stopSockets = wireSockets({
     io,

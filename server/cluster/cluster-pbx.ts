@@ -17,6 +17,7 @@ import type { Op, PbxState } from '@/lib/protocol';
 import type { Logger } from '../log';
 import type { PbxHealth, PbxSession, ResyncReason } from '../pbx-session';
 import type { ActionLink } from './action-link';
+import type { AlertCommandReader } from './alert-commands';
 import { pbxKeys, type PbxKeys } from './keys';
 import { Lease, type LeaseOptions, type LeaseTerm } from './lease';
 import { StreamMirror } from './stream-mirror';
@@ -43,6 +44,8 @@ export interface ClusterPbxOptions {
   /** The event session: started only while the lease is ours. */
   session: PbxSession;
   actions: ActionLink;
+  /** Applies the other nodes' alert requests while this node reads (absent: no alert engine). */
+  alertCommands?: AlertCommandReader;
   log: Logger;
   label: string;
   demo: boolean;
@@ -175,6 +178,7 @@ export class ClusterPbx {
       onError: (err) => this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'cluster: append failed'),
     });
     this.opts.session.start();
+    this.opts.alertCommands?.start();
   }
 
   private lost(term: LeaseTerm, why: string): void {
@@ -185,6 +189,7 @@ export class ClusterPbx {
 
   /** Stop writing first, then close the event session: its last "disconnected" is not the board's truth. */
   private stopReading(): void {
+    this.opts.alertCommands?.stop();
     this.writer?.stop();
     this.writer = null;
     this.opts.session.stop();

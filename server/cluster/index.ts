@@ -7,7 +7,10 @@ import type { AmiClientOptions } from '@/lib/ami/client';
 import type { ClusterConfig } from '../config';
 import type { Logger } from '../log';
 import type { AmiTarget, PbxSession } from '../pbx-session';
+import type { AlertService } from '../alerts/service';
 import { ActionLink } from './action-link';
+import { AlertCommandReader, ClusterAlertActions } from './alert-commands';
+import { pbxKeys } from './keys';
 import { ClusterPbx, type ClusterTiming } from './cluster-pbx';
 import { openRedis, redisUrlForLog } from './redis-connection';
 
@@ -20,12 +23,14 @@ export interface ClusterStart {
   now: () => number;
   timing?: ClusterTiming;
   amiClient?: Partial<AmiClientOptions>;
-  pbxs: { id: string; label: string; demo: boolean; ami: AmiTarget; session: PbxSession }[];
+  pbxs: { id: string; label: string; demo: boolean; ami: AmiTarget; session: PbxSession; alerts?: AlertService }[];
 }
 
 export interface Cluster {
   node: string;
   pbxs: ClusterPbx[];
+  /** Per PBX, acknowledging and snoozing from this node, wherever the alert engine runs. */
+  alertActions: ClusterAlertActions[];
   start(): void;
   stop(): Promise<void>;
 }
@@ -35,6 +40,8 @@ export function startCluster(opts: ClusterStart): Cluster {
   const node = config.node;
   const redis = openRedis(config.redisUrl, log, `callboard:${node}`);
   const readers = opts.pbxs.map((p) => openRedis(config.redisUrl, log, `callboard:${node}:read:${p.id}`));
+  // Blocking reads need connections of their own: the op stream's, and the alert requests' while this node reads.
+  const commandReaders = opts.pbxs.map((p) => (p.alerts ? openRedis(config.redisUrl, log, `callboard:${node}:cmd:${p.id}`) : null));
   const pbxs = opts.pbxs.map(
     (p, i) =>
       new ClusterPbx({
@@ -44,6 +51,9 @@ export function startCluster(opts: ClusterStart): Cluster {
         reader: readers[i],
         session: p.session,
         actions: new ActionLink(p.ami, log, opts.amiClient),
+        ...(p.alerts && {
+          alertCommands: new AlertCommandReader(commandReaders[i]!, pbxKeys(p.id), p.alerts, log.child({ module: 'cluster', pbx: p.id })),
+        }),
         log,
         label: p.label,
         demo: p.demo,
@@ -51,16 +61,28 @@ export function startCluster(opts: ClusterStart): Cluster {
         timing: opts.timing,
       }),
   );
+  const alertActions = pbxs.map(
+    (cluster, i) =>
+      new ClusterAlertActions({
+        redis,
+        keys: cluster.keys,
+        node,
+        mirror: cluster.mirror,
+        local: opts.pbxs[i].alerts!,
+        reading: () => cluster.reading,
+      }),
+  );
   log.info({ node, redis: redisUrlForLog(config.redisUrl), pbxs: opts.pbxs.length }, 'cluster: this node shares its PBXs through Redis');
   return {
     node,
     pbxs,
+    alertActions,
     start() {
       for (const p of pbxs) p.start();
     },
     async stop() {
       await Promise.all(pbxs.map((p) => p.stop()));
-      for (const r of [redis, ...readers]) r.disconnect();
+      for (const r of [redis, ...readers, ...commandReaders]) r?.disconnect();
     },
   };
 }

@@ -13,9 +13,11 @@ export interface PbxKeys {
   ops: string;
   /** The latest snapshot with its stream id, where a joining node starts. */
   snapshot: string;
+  /** Requests to the event reader from the other nodes (alert acknowledgements and snoozes). */
+  commands: string;
 }
 
 export function pbxKeys(pbx: string, prefix = 'cb'): PbxKeys {
   const tag = `${prefix}:{${pbx}}`;
-  return { lease: `${tag}:lease`, fence: `${tag}:fence`, ops: `${tag}:ops`, snapshot: `${tag}:snap` };
+  return { lease: `${tag}:lease`, fence: `${tag}:fence`, ops: `${tag}:ops`, snapshot: `${tag}:snap`, commands: `${tag}:cmd` };
 }

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { mayAct } from '@/lib/grants';
 import { PBX_ID } from '@/lib/protocol';
-import type { AlertChange } from '@/lib/alerts/acknowledge';
+import { AlertActionTimeout, type AlertAnswer } from '../alerts/alert-actions';
 import type { Identity } from '../auth/auth';
 import { scopeOf, visibleIn } from '../realtime/scopes';
 import type { ApiContext } from './api';
@@ -63,7 +63,12 @@ function attempt(ctx: ApiContext, req: IncomingMessage, m: RegExpExecArray, acti
   };
   const refuse = (status: number, message: string, pbx?: string): never => {
     // Audited as refusals, which the audit log throttles: a looping client cannot fill the disk.
-    ctx.audit.record({ ...entry, ...(pbx ? { pbx } : {}), result: status === 403 || status === 401 ? 'forbidden' : 'invalid', message });
+    ctx.audit.record({
+      ...entry,
+      ...(pbx ? { pbx } : {}),
+      result: status === 403 || status === 401 ? 'forbidden' : status >= 500 ? 'failed' : 'invalid',
+      message,
+    });
     throw new HttpError(status, message);
   };
   if (!identity) return refuse(401, 'Not logged in (or the token is not valid)');
@@ -74,7 +79,7 @@ function attempt(ctx: ApiContext, req: IncomingMessage, m: RegExpExecArray, acti
   }
   const { pbx, id } = parsed.data;
   entry.params = { id };
-  const service = ctx.alerts?.get(pbx);
+  const service = ctx.alertActions?.get(pbx);
   if (!service) return refuse(404, `No PBX "${pbx.slice(0, 40)}" is configured; GET /api/pbx lists them`, pbx);
   if (!mayAct(identity.grants, 'acknowledge')) return refuse(403, 'Your account may not acknowledge or snooze alerts', pbx);
   return {
@@ -97,9 +102,22 @@ function seen(ctx: ApiContext, identity: Identity, pbx: string, id: string): boo
   return scope === null || visibleIn(state, scope).get('alerts')!.has(id);
 }
 
+/** With several nodes the answer comes from another node's engine: no answer in time is a 503, audited. */
+async function settle(
+  change: AlertAnswer | Promise<AlertAnswer>,
+  refuse: (status: number, message: string) => never,
+): Promise<AlertAnswer> {
+  try {
+    return await change;
+  } catch (err) {
+    if (err instanceof AlertActionTimeout) refuse(503, err.message);
+    throw err;
+  }
+}
+
 function answer(
   res: ServerResponse,
-  change: AlertChange,
+  change: AlertAnswer,
   done: (message: string) => void,
   refuse: (status: number, message: string) => never,
   message: string,
@@ -117,7 +135,7 @@ function answer(
 async function ack(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
   const { identity, pbx, id, service, entry, refuse } = attempt(ctx, req, m, 'alert-ack');
   if (!seen(ctx, identity, pbx, id)) refuse(404, notFound(pbx, id));
-  const change = service.acknowledge(id, identity.user);
+  const change = await settle(service.acknowledge(id, identity.user), refuse);
   answer(res, change, (message) => ctx.audit.record({ ...entry, result: 'ok', message }), refuse, 'Acknowledged', notFound(pbx, id));
 }
 
@@ -139,7 +157,7 @@ async function snoozeRoute(ctx: ApiContext, req: IncomingMessage, res: ServerRes
   const { minutes } = parsed.data;
   const audited = { ...entry, params: { id, minutes } };
   if (!seen(ctx, identity, pbx, id)) refuse(404, notFound(pbx, id));
-  const change = service.snooze(id, identity.user, minutes);
+  const change = await settle(service.snooze(id, identity.user, minutes), refuse);
   answer(
     res,
     change,

@@ -30,6 +30,7 @@ import type { AlertConfigStore } from '../alerts/config-store';
 import type { DeliveryDesk } from '../alerts/ports';
 import { alertAckRoutes } from './alert-ack-routes';
 import type { AlertService } from '../alerts/service';
+import type { AlertActions } from '../alerts/alert-actions';
 import type { DispatcherStats } from '../webhooks/dispatcher';
 import type { HistoryStore } from '../history/store';
 import { clientAddress, HttpError, originAllowed, readJson, sendError, sendJson, sendJsonBytes } from './util';
@@ -59,6 +60,8 @@ export interface ApiContext {
   deliveryDesk?: DeliveryDesk;
   /** Each PBX's alert engine, by PBX id, for acknowledge and snooze. */
   alerts?: ReadonlyMap<string, AlertService>;
+  /** Acknowledge and snooze, per PBX: the engine itself, or with several nodes a request to the reader's. */
+  alertActions?: ReadonlyMap<string, AlertActions>;
   /** What the webhook delivery has queued, sent and dropped, for /api/health. */
   webhookStats?: () => DispatcherStats;
 }

@@ -6,6 +6,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import type { CallboardOptions } from '@/server/app';
+import { StaticRuleSource } from '@/server/alerts/static-source';
+import { rule } from '../alerts/fixtures';
 import { redisOrSkip, startRedis, type TestRedis } from '../support/redis';
 import { waitFor, waitForAsync } from '../support/wait-for';
 import type { DemoPbx } from '../server/harness';
@@ -34,9 +37,9 @@ describe.skipIf(skip)('several nodes on Redis', () => {
     r.disconnect();
   });
 
-  async function threeNodes(): Promise<TestNode[]> {
+  async function threeNodes(app?: Partial<CallboardOptions>): Promise<TestNode[]> {
     pbx = await startClusterPbx();
-    nodes = await Promise.all(['n1', 'n2', 'n3'].map((name) => startNode(name, pbx, redis)));
+    nodes = await Promise.all(['n1', 'n2', 'n3'].map((name) => startNode(name, pbx, redis, { app })));
     await waitFor(() => nodes.filter((n) => n.app.pbxs.default.cluster!.reading).length === 1, 'one event reader');
     return nodes;
   }
@@ -108,5 +111,32 @@ describe.skipIf(skip)('several nodes on Redis', () => {
     await redis.start();
     await waitFor(() => reader(), 'a reader again', 10_000);
     expect(await expectBoardsEqualPbx(pbx, nodes)).toBeGreaterThan(0);
+  });
+
+  it('an alert acknowledged on a follower is applied by the reader, audited once where it was asked, seen everywhere', async () => {
+    const source = new StaticRuleSource();
+    await threeNodes({ alerts: { rules: source, sink: { alert() {}, call() {} } } });
+    const waiting = rule({ kind: 'waiting', threshold: 0, name: 'Anyone waiting' });
+    source.set([waiting]);
+    const id = `${waiting.id}|sales`;
+    await waitForAsync(
+      async () => (await Promise.all(nodes.map(boardOf))).every((b) => Object.hasOwn(b.state.alerts, id)),
+      'the alert on every node',
+    );
+    const follower = nodes.find((n) => n !== reader())!;
+    const ack = () =>
+      fetch(`${follower.url}/api/pbx/${follower.app.pbxs.default.id}/alerts/${encodeURIComponent(id)}/ack`, {
+        method: 'POST',
+        headers: { cookie: follower.cookie },
+      });
+    const res = await ack();
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { alert: { ackedBy: string } }).alert.ackedBy).toBe('admin');
+    for (const n of nodes) expect((await boardOf(n)).state.alerts[id].ackedBy).toBe('admin');
+    // A second time: refused from the mirror, without a round trip.
+    expect((await ack()).status).toBe(409);
+    const audited = async (n: TestNode) => (await n.app.audit.tail(100)).filter((e) => e.action === 'alert-ack' && e.result === 'ok');
+    expect(await audited(follower)).toHaveLength(1);
+    for (const n of nodes.filter((x) => x !== follower)) expect(await audited(n)).toHaveLength(0);
   });
 });

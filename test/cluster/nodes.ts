@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { createCallboard, type Callboard } from '@/server/app';
+import { createCallboard, type Callboard, type CallboardOptions } from '@/server/app';
 import type { ClusterTiming } from '@/server/cluster';
 import { loadConfig } from '@/server/config';
 import { startDemoPbx } from '@/server/demo-pbx/index';
@@ -42,7 +42,12 @@ export function startClusterPbx(seed = 11): Promise<DemoPbx> {
   return startDemoPbx({ port: 0, seed, speed: 2, traffic: { callsPerMinute: 40, maxConcurrentCalls: 8 } });
 }
 
-export async function startNode(name: string, pbx: DemoPbx, redis: TestRedis, timing: ClusterTiming = TEST_TIMING): Promise<TestNode> {
+export async function startNode(
+  name: string,
+  pbx: DemoPbx,
+  redis: TestRedis,
+  opts: { timing?: ClusterTiming; app?: Partial<CallboardOptions> } = {},
+): Promise<TestNode> {
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: redis.port });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `cb-node-${name}-`));
   const config = loadConfig({
@@ -60,7 +65,8 @@ export async function startNode(name: string, pbx: DemoPbx, redis: TestRedis, ti
     ami: { host: pbx.host, port: pbx.port, username: account.username, secret: account.secret, tls: false },
     demo: true,
     amiClient: { backoff: { initialMs: 50, maxMs: 200 } },
-    clusterTiming: timing,
+    clusterTiming: opts.timing ?? TEST_TIMING,
+    ...opts.app,
   });
   const address = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
