@@ -28,7 +28,7 @@ import type { Logger } from './log';
 import { trunkPredicate } from '@/lib/pbx';
 import { PbxSession, type PbxSessionOptions } from './pbx-session';
 import { PbxRegistry, type PbxBoard, type PbxRuntime } from './pbx-registry';
-import { startCluster, type ClusterTiming } from './cluster';
+import { shareAcrossNodes, startCluster, type ClusterTiming } from './cluster';
 import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
 import { HISTORY_READS, HistoryRecorder } from './history/recorder';
@@ -275,6 +275,8 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       })
     : null;
   const boards: PbxBoard[] = cluster ? cluster.pbxs : pbxSessions;
+  // Cross-node broadcasts (socket.io's Redis streams adapter), and the users, tokens and sessions shared through it.
+  const shared = cluster && config.cluster ? shareAcrossNodes({ io, redisUrl: config.cluster.redisUrl, cluster, auth, log, now }) : null;
   const pbxs = new PbxRegistry(
     targets.map(({ config: pbx, demo: isDemo }, i): PbxRuntime => ({
       id: pbx.id,
@@ -371,6 +373,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     },
     async close() {
       stopSockets();
+      shared?.stop();
       for (const service of alerts.values()) service.close();
       for (const pbx of pbxs.list) pbx.fanout.close();
       // The lease is released first, so another node need not wait out its TTL.
@@ -386,6 +389,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       await history?.closeCallbacks();
       audit.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      shared?.disconnect();
       httpServer.closeAllConnections();
     },
   };

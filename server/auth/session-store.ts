@@ -33,7 +33,16 @@ const added = z.object({
   expires: z.number(),
 });
 const removed = z.object({ del: z.string() });
+const sessionRecord = z.object({
+  kind: z.enum(['user', 'token']),
+  subject: z.string().max(200),
+  stamp: z.string().max(200),
+  expires: z.number(),
+});
 const journalLine = z.union([added, removed]);
+
+/** A change to the live sessions, as several nodes pass it on: a session by the hash of its id, or its end. */
+export type SessionChange = { add: string; record: SessionRecord } | { del: string };
 
 export interface SessionStoreOptions {
   /** Live sessions kept at most; past it the oldest go. */
@@ -54,6 +63,7 @@ export class SessionStore {
   private readonly maxSessions: number;
   private readonly maxPerSubject: number;
   private journalLines = 0;
+  private readonly listeners = new Set<(change: SessionChange, origin: 'local' | 'remote') => void>();
 
   constructor(dataDir: string, opts: SessionStoreOptions = {}) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -77,7 +87,50 @@ export class SessionStore {
     const hash = hashOf(id);
     this.append({ add: hash, ...record });
     this.live.set(hash, record);
+    this.tell({ add: hash, record });
     return id;
+  }
+
+  /** Told of every session started or ended, here (`local`) or by another node (`remote`, through `apply`); not of expiries. */
+  onChange(listener: (change: SessionChange, origin: 'local' | 'remote') => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Another node's change, kept like our own (journalled), told as `remote`. */
+  apply(change: SessionChange, now: number): void {
+    if ('del' in change) {
+      if (typeof change.del !== 'string' || !this.live.has(change.del)) return;
+      this.append({ del: change.del });
+      this.live.delete(change.del);
+      this.tell(change, 'remote');
+      return;
+    }
+    const record = sessionRecord.safeParse(change.record);
+    if (!record.success || record.data.expires <= now || typeof change.add !== 'string' || !/^[0-9a-f]{64}$/.test(change.add)) return;
+    while (this.live.size >= this.maxSessions) this.remove(this.live.keys().next().value!);
+    this.append({ add: change.add, ...record.data });
+    this.live.set(change.add, record.data);
+    this.tell({ add: change.add, record: record.data }, 'remote');
+  }
+
+  /** Every live session by the hash of its id, for a node that joins. */
+  entries(now: number): [string, SessionRecord][] {
+    return [...this.live].filter(([, r]) => r.expires > now);
+  }
+
+  /** The cluster's sessions replace ours: one ended while this node was away must not come back. */
+  replaceAll(entries: readonly [string, SessionRecord][], now: number): void {
+    this.live.clear();
+    for (const [hash, record] of entries) {
+      const parsed = sessionRecord.safeParse(record);
+      if (parsed.success && parsed.data.expires > now && /^[0-9a-f]{64}$/.test(hash)) this.live.set(hash, parsed.data);
+    }
+    this.compact();
+  }
+
+  private tell(change: SessionChange, origin: 'local' | 'remote' = 'local'): void {
+    for (const listener of this.listeners) listener(change, origin);
   }
 
   get(id: string | undefined, now: number): SessionRecord | null {
@@ -109,6 +162,7 @@ export class SessionStore {
   private remove(hash: string): void {
     this.append({ del: hash });
     this.live.delete(hash);
+    this.tell({ del: hash });
   }
 
   private sweep(now: number): void {

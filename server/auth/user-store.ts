@@ -64,6 +64,8 @@ const usersFile = z.object({
 });
 
 export type StoredUser = z.infer<typeof storedUser>;
+/** The whole store: what several nodes share (server/cluster/shared-auth.ts). */
+export type UsersDocument = z.infer<typeof usersFile>;
 
 /** A change to a user: undefined keeps a field, null clears a setting. */
 export interface UserChange {
@@ -193,6 +195,28 @@ export class UserStore {
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
+  }
+
+  /** A copy of every user and token, as stored (password and token hashes included: never for a browser). */
+  document(): UsersDocument {
+    this.refresh();
+    return structuredClone(this.data);
+  }
+
+  /**
+   * Takes another node's users and tokens as ours, written to our file so
+   * they survive a restart. False when the document is not valid (it is
+   * then not taken) or already ours.
+   */
+  adopt(document: unknown): boolean {
+    const parsed = usersFile.safeParse(document);
+    if (!parsed.success) return false;
+    const next = parsed.data;
+    return this.update((d) => {
+      if (JSON.stringify(d) === JSON.stringify(next)) return false;
+      d.users = next.users;
+      d.tokens = next.tokens;
+    });
   }
 
   get users(): readonly StoredUser[] {

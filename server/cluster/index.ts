@@ -3,6 +3,11 @@
  * nodes"): one connection for the leases and appends of every PBX, one
  * blocking reader per PBX's stream, one action link per PBX.
  */
+import { Redis } from 'ioredis';
+import type { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Auth } from '../auth/auth';
+import { shareAuth } from './shared-auth';
 import type { AmiClientOptions } from '@/lib/ami/client';
 import type { ClusterConfig } from '../config';
 import type { Logger } from '../log';
@@ -28,6 +33,8 @@ export interface ClusterStart {
 
 export interface Cluster {
   node: string;
+  /** The commands connection (leases, appends, the shared users and sessions). */
+  redis: Redis;
   pbxs: ClusterPbx[];
   /** Per PBX, acknowledging and snoozing from this node, wherever the alert engine runs. */
   alertActions: ClusterAlertActions[];
@@ -75,6 +82,7 @@ export function startCluster(opts: ClusterStart): Cluster {
   log.info({ node, redis: redisUrlForLog(config.redisUrl), pbxs: opts.pbxs.length }, 'cluster: this node shares its PBXs through Redis');
   return {
     node,
+    redis,
     pbxs,
     alertActions,
     start() {
@@ -84,5 +92,31 @@ export function startCluster(opts: ClusterStart): Cluster {
       await Promise.all(pbxs.map((p) => p.stop()));
       for (const r of [redis, ...readers, ...commandReaders]) r?.disconnect();
     },
+  };
+}
+
+/**
+ * The socket.io adapter on its own connection (it blocks on its stream, and
+ * wants the offline queue our cluster connections turn off), and the auth
+ * records passed between nodes through it.
+ */
+export function shareAcrossNodes(opts: { io: Server; redisUrl: string; cluster: Cluster; auth: Auth; log: Logger; now: () => number }): {
+  stop(): void;
+  disconnect(): void;
+} {
+  const adapterRedis = new Redis(opts.redisUrl, { connectionName: `callboard:${opts.cluster.node}:adapter` });
+  adapterRedis.on('error', () => {}); // the cluster connections already say when Redis is gone
+  opts.io.adapter(createAdapter(adapterRedis));
+  const auth = shareAuth({
+    io: opts.io,
+    redis: opts.cluster.redis,
+    auth: opts.auth,
+    node: opts.cluster.node,
+    log: opts.log,
+    now: opts.now,
+  });
+  return {
+    stop: () => auth.stop(),
+    disconnect: () => adapterRedis.disconnect(),
   };
 }

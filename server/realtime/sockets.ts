@@ -164,9 +164,14 @@ export function wireSockets(ctx: SocketContext): () => void {
   timer.unref();
   // An admin's change in this process reaches open sockets at once; the CLI's, at the next recheck.
   const unsubscribe = ctx.auth.store.onChange(recheck);
+  // A session ended here or on another node (a logout, a user's sessions revoked) closes its sockets at once too.
+  const unsubscribeSessions = ctx.auth.sessions.onChange((change) => {
+    if ('del' in change) recheck();
+  });
   return () => {
     clearInterval(timer);
     unsubscribe();
+    unsubscribeSessions();
   };
 }
 

@@ -11,7 +11,7 @@ import { StaticRuleSource } from '@/server/alerts/static-source';
 import { rule } from '../alerts/fixtures';
 import { redisOrSkip, startRedis, type TestRedis } from '../support/redis';
 import { waitFor, waitForAsync } from '../support/wait-for';
-import type { DemoPbx } from '../server/harness';
+import { login, MirrorClient, type DemoPbx } from '../server/harness';
 import { boardOf, expectBoardsEqualPbx, startClusterPbx, startNode, type TestNode } from './nodes';
 
 const { bin, skip } = redisOrSkip();
@@ -20,6 +20,7 @@ describe.skipIf(skip)('several nodes on Redis', () => {
   let redis: TestRedis;
   let pbx: DemoPbx;
   let nodes: TestNode[] = [];
+  const cleanups: (() => unknown)[] = [];
 
   beforeAll(async () => {
     redis = await startRedis(bin!);
@@ -28,6 +29,7 @@ describe.skipIf(skip)('several nodes on Redis', () => {
     await redis?.stop();
   });
   afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
     await Promise.all(nodes.map((n) => n.close()));
     nodes = [];
     await pbx?.close();
@@ -138,5 +140,27 @@ describe.skipIf(skip)('several nodes on Redis', () => {
     const audited = async (n: TestNode) => (await n.app.audit.tail(100)).filter((e) => e.action === 'alert-ack' && e.result === 'ok');
     expect(await audited(follower)).toHaveLength(1);
     for (const n of nodes.filter((x) => x !== follower)) expect(await audited(n)).toHaveLength(0);
+  });
+
+  it('a token revoked on node A closes a socket held on node C; a logout on A ends the session on C', async () => {
+    await threeNodes();
+    const [a, , c] = nodes;
+    const { id, token } = a.app.auth.store.createToken('wall-tv', 'viewer');
+    await waitFor(() => c.app.auth.store.findToken(token), 'node C to know the token');
+    const client = new MirrorClient(c.url, { token });
+    cleanups.push(() => client.close());
+    await waitFor(() => client.snapshots === 1, 'a snapshot on node C');
+    const revokedAt = Date.now();
+    expect(a.app.auth.store.revokeToken(id)).toBe(true);
+    await waitFor(() => !client.socket.connected, 'the socket on node C to close', 3_000);
+    // Heard, not waited out: well inside the 5 s recheck.
+    expect(Date.now() - revokedAt).toBeLessThan(2_000);
+    expect(c.app.auth.store.findToken(token)).toBeUndefined();
+
+    // A session started on A is good on C at once, and a logout on A ends it on C.
+    const cookie = await login(a.url, 'supervisor', 'supervisor');
+    await waitForAsync(async () => (await fetch(`${c.url}/api/me`, { headers: { cookie } })).status === 200, 'the session on node C');
+    await fetch(`${a.url}/api/logout`, { method: 'POST', headers: { cookie, origin: a.url } });
+    await waitForAsync(async () => (await fetch(`${c.url}/api/me`, { headers: { cookie } })).status === 401, 'the logout on node C');
   });
 });
