@@ -13,7 +13,7 @@
 import type { Redis } from 'ioredis';
 import type { AmiAction } from '@/lib/ami/client';
 import type { AmiPacket } from '@/lib/ami/packet';
-import type { Op, PbxState } from '@/lib/protocol';
+import { remove, upsert, type Op, type PbxState } from '@/lib/protocol';
 import type { Logger } from '../log';
 import type { PbxHealth, PbxSession, ResyncReason } from '../pbx-session';
 import type { ActionLink } from './action-link';
@@ -177,8 +177,23 @@ export class ClusterPbx {
       },
       onError: (err) => this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'cluster: append failed'),
     });
+    this.inheritAlerts();
     this.opts.session.start();
     this.opts.alertCommands?.start();
+  }
+
+  /**
+   * The alerts the cluster shows become this engine's, before it first
+   * evaluates: an acknowledged alert stays acknowledged across a change of
+   * reader, and one still true is not raised (nor sent to webhooks) again.
+   */
+  private inheritAlerts(): void {
+    const shown = this.mirror.state.alerts;
+    const held = this.opts.session.state.alerts;
+    const ops: Op[] = [];
+    for (const id in held) if (!Object.hasOwn(shown, id)) ops.push(remove('alerts', id));
+    for (const id in shown) ops.push(upsert('alerts', id, shown[id]));
+    if (ops.length) this.opts.session.publish(ops);
   }
 
   private lost(term: LeaseTerm, why: string): void {

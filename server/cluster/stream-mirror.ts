@@ -157,7 +157,7 @@ export class StreamMirror {
       this.hole(entry);
       return;
     }
-    this.accept(entry);
+    this.accept(entry, later);
   }
 
   private hole(entry: StreamEntry): void {
@@ -175,8 +175,9 @@ export class StreamMirror {
     this.heard();
   }
 
-  private accept(entry: StreamEntry): void {
-    this.heard();
+  /** `newTerm`: the first entry of a new reader that has sent no snapshot yet. */
+  private accept(entry: StreamEntry, newTerm = false): void {
+    this.heard(newTerm);
     this.ep = entry.ep;
     this.tk = entry.tk;
     this.s = entry.s;
@@ -199,14 +200,27 @@ export class StreamMirror {
     }
   }
 
-  private heard(): void {
+  /**
+   * News from a writer ends the silence. From the same writer, its link
+   * status comes back as it was. From a new one, the board it will replace
+   * is not live any more: Syncing (link up, lists not read since) until its
+   * snapshot, never the old reader's Live.
+   */
+  private heard(newTerm = false): void {
     this.lastHeard = performance.now();
     this.lastHeardAt = this.now();
+    const pbx = this.state.pbx;
     if (this.hidden) {
-      const back = this.hidden;
+      const back = newTerm ? this.syncing(pbx.lastLiveAt) : this.hidden;
       this.hidden = null;
       this.emit([status(back)]);
+    } else if (newTerm) {
+      this.emit([status(this.syncing(isPbxLive(pbx) ? this.now() : pbx.lastLiveAt))]);
     }
+  }
+
+  private syncing(lastLiveAt: number): LinkFields {
+    return { link: 'connected', linkSince: this.now(), lastLiveAt };
   }
 
   private checkSilence(): void {

@@ -12,7 +12,7 @@ import { rule } from '../alerts/fixtures';
 import { redisOrSkip, startRedis, type TestRedis } from '../support/redis';
 import { waitFor, waitForAsync } from '../support/wait-for';
 import { login, MirrorClient, type DemoPbx } from '../server/harness';
-import { boardOf, expectBoardsEqualPbx, startClusterPbx, startNode, type TestNode } from './nodes';
+import { boardOf, expectBoardsEqualPbx, isLive, startClusterPbx, startNode, type TestNode } from './nodes';
 
 const { bin, skip } = redisOrSkip();
 
@@ -134,12 +134,31 @@ describe.skipIf(skip)('several nodes on Redis', () => {
     const res = await ack();
     expect(res.status, await res.clone().text()).toBe(200);
     expect(((await res.json()) as { alert: { ackedBy: string } }).alert.ackedBy).toBe('admin');
-    for (const n of nodes) expect((await boardOf(n)).state.alerts[id].ackedBy).toBe('admin');
+    // The node that asked answered once its own mirror showed it; the others follow their streams.
+    await waitForAsync(
+      async () => (await Promise.all(nodes.map(boardOf))).every((b) => b.state.alerts[id]?.ackedBy === 'admin'),
+      'the acknowledgement on every node',
+    );
     // A second time: refused from the mirror, without a round trip.
     expect((await ack()).status).toBe(409);
     const audited = async (n: TestNode) => (await n.app.audit.tail(100)).filter((e) => e.action === 'alert-ack' && e.result === 'ok');
     expect(await audited(follower)).toHaveLength(1);
     for (const n of nodes.filter((x) => x !== follower)) expect(await audited(n)).toHaveLength(0);
+
+    // The reader goes: the next one takes the alerts as the cluster shows them, acknowledgement and all.
+    const old = reader()!;
+    const oldToken = old.app.pbxs.default.cluster!.mirror.position.token;
+    old.proxy.cut();
+    const rest = nodes.filter((n) => n !== old);
+    await waitFor(
+      () => rest.every((n) => n.app.pbxs.default.cluster!.mirror.position.token > oldToken),
+      'the next reader’s entries everywhere',
+      10_000,
+    );
+    await waitForAsync(
+      async () => (await Promise.all(rest.map(boardOf))).every((b) => isLive(b.state) && b.state.alerts[id]?.ackedBy === 'admin'),
+      'the acknowledged alert, live, under the new reader',
+    );
   });
 
   it('a token revoked on node A closes a socket held on node C; a logout on A ends the session on C', async () => {
