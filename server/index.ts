@@ -24,10 +24,19 @@ try {
 }
 
 const log = createLogger(config.logLevel);
+
+/** A reason not to start that the operator can fix: the message alone, no stack. */
+class StartError extends Error {}
 const closers: (() => Promise<void> | void)[] = [];
 
 /** Each PBX's AMI target: the configured Asterisk, or a demo PBX started here for it. */
 async function targets(): Promise<PbxTarget[]> {
+  // Each node would start its own embedded demo PBX under the same id: several boards that are not one PBX.
+  if (config.cluster && config.pbxs.some((p) => !p.ami)) {
+    throw new StartError(
+      'REDIS_URL is set, so this node shares its PBXs with other nodes, but a PBX is the embedded demo, which would be a different one on every node. Set AMI_HOST (or CALLBOARD_CONFIG) to a real Asterisk, or to one standalone demo PBX every node reaches: npm run demo-pbx -- --host 0.0.0.0 --port 5038',
+    );
+  }
   const out: PbxTarget[] = [];
   for (const pbx of config.pbxs) {
     if (pbx.ami) {
@@ -60,6 +69,11 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  if (config.cluster && config.history.enabled && !config.history.databaseUrl) {
+    log.warn(
+      "REDIS_URL without DATABASE_URL: each node keeps its own call history in SQLite, so today's figures and the history change with the node that reads the PBX. Point every node at one PostgreSQL (DATABASE_URL).",
+    );
+  }
   const callboard = await createCallboard(config, {
     log,
     pbxs,
@@ -105,7 +119,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 main().catch((err: unknown) => {
   // Our own startup errors carry a message meant for the operator; anything else gets its stack.
-  if (err instanceof UserStoreError) log.fatal(`Callboard could not start: ${err.message}`);
+  if (err instanceof UserStoreError || err instanceof StartError) log.fatal(`Callboard could not start: ${err.message}`);
   else log.fatal({ err }, 'Callboard could not start');
   process.exit(1);
 });
