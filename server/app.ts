@@ -29,6 +29,7 @@ import { trunkPredicate } from '@/lib/pbx';
 import { PbxSession, type PbxSessionOptions } from './pbx-session';
 import { PbxRegistry, type PbxBoard, type PbxRuntime } from './pbx-registry';
 import { shareAcrossNodes, startCluster, type ClusterTiming } from './cluster';
+import { SharedAudit } from './cluster/shared-audit';
 import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
 import { HISTORY_READS, HistoryRecorder } from './history/recorder';
@@ -275,6 +276,8 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       })
     : null;
   const boards: PbxBoard[] = cluster ? cluster.pbxs : pbxSessions;
+  // Nodes that share PostgreSQL share one audit log too; with SQLite each node's is its own.
+  const sharedAudit = cluster && history?.store.dialect === 'postgres' ? new SharedAudit(history.store, audit, cluster.node, log) : null;
   // Cross-node broadcasts (socket.io's Redis streams adapter), and the users, tokens and sessions shared through it.
   const shared = cluster && config.cluster ? shareAcrossNodes({ io, redisUrl: config.cluster.redisUrl, cluster, auth, log, now }) : null;
   const pbxs = new PbxRegistry(
@@ -326,6 +329,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     deliveryDesk: opts.deliveryDesk ?? delivery,
     webhookStats: () => delivery.stats(),
     alerts,
+    auditReader: sharedAudit ?? audit,
     alertActions: new Map<string, AlertActions>(
       targets.map((t, i) => [t.config.id, cluster ? cluster.alertActions[i] : alerts.get(t.config.id)!]),
     ),
@@ -343,6 +347,8 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     pendingPerAddress: security.pendingSocketsPerAddress,
     handshakeTimeoutMs: security.handshakeTimeoutMs,
   });
+  // Serve once this node holds the cluster's users and sessions, or after 3 s without Redis (it catches up then).
+  if (shared) await Promise.race([shared.ready, new Promise((r) => setTimeout(r, 3_000).unref())]);
   history?.recorder.start();
   const todayRead = Promise.all(today.map((t) => t.start()));
   if (cluster) cluster.start();
@@ -384,6 +390,7 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
       // Before the history closes its database: the delivery log flushes into it.
       callEvents.stop();
       await delivery.close();
+      await sharedAudit?.close();
       // After the sessions: no event comes in while the ended calls are written.
       await history?.recorder.close();
       await history?.closeCallbacks();

@@ -135,7 +135,7 @@ export class ClusterPbx {
   /** The lists run on the event session, so only the reader can run them. */
   resync(reason?: ResyncReason): Promise<void> {
     if (!this.reading) {
-      const node = this.mirror.writer?.node;
+      const node = this.mirror.readerNode;
       return Promise.reject(
         new NotReaderError(
           `This node does not read this PBX's events${node ? `: node "${node}" does` : ''}. Ask that node, or wait for its next drift check.`,

@@ -101,6 +101,7 @@ export function startCluster(opts: ClusterStart): Cluster {
  * records passed between nodes through it.
  */
 export function shareAcrossNodes(opts: { io: Server; redisUrl: string; cluster: Cluster; auth: Auth; log: Logger; now: () => number }): {
+  ready: Promise<void>;
   stop(): void;
   disconnect(): void;
 } {
@@ -116,6 +117,7 @@ export function shareAcrossNodes(opts: { io: Server; redisUrl: string; cluster: 
     now: opts.now,
   });
   return {
+    ready: auth.ready,
     stop: () => auth.stop(),
     disconnect: () => adapterRedis.disconnect(),
   };

@@ -74,15 +74,13 @@ export function shareAuth(opts: SharedAuthOptions): SharedAuth {
     lastDigest = digestOf(store.document());
   };
 
+  /** Sessions started or ended here while joining: the cluster's copy is read before them, and must not undo them. */
+  let duringJoin: SessionChange[] | null = [];
   const onSession = (change: SessionChange, origin: 'local' | 'remote') => {
     if (origin !== 'local' || stopped) return;
+    duringJoin?.push(change);
     if ('del' in change) redis.del(SESSION_PREFIX + change.del).catch((err: unknown) => warn('a session end could not be stored', err));
-    else {
-      const ttl = Math.max(1, Math.round(change.record.expires - now()));
-      redis
-        .set(SESSION_PREFIX + change.add, JSON.stringify(change.record), 'PX', ttl)
-        .catch((err: unknown) => warn('a session could not be stored', err));
-    }
+    else if (!duringJoin) storeSession(change.add, change.record).catch((err: unknown) => warn('a session could not be stored', err));
     io.serverSideEmit('cb:session', change);
   };
 
@@ -102,11 +100,18 @@ export function shareAuth(opts: SharedAuthOptions): SharedAuth {
   const join = async () => {
     for (let attempt = 0; !stopped; attempt++) {
       try {
+        if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
         const stored = await redis.get(USERS_KEY);
         if (stored) {
           takeUsers(JSON.parse(stored));
-          auth.sessions.replaceAll(await storedSessions(redis), now());
+          const sessions = await storedSessions(redis);
+          auth.sessions.replaceAll(sessions, now());
+          for (const change of duringJoin ?? []) {
+            auth.sessions.apply(change, now());
+            if ('add' in change) await storeSession(change.add, change.record);
+          }
         } else await seed();
+        duringJoin = null;
         return;
       } catch (err) {
         if (attempt === 0) warn('the shared users and sessions could not be read yet; retrying', err);
@@ -119,9 +124,10 @@ export function shareAuth(opts: SharedAuthOptions): SharedAuth {
     const message: UsersMessage = { rev, node, doc: store.document() };
     await redis.set(USERS_KEY, JSON.stringify(message), 'NX');
     const t = now();
-    for (const [hash, record] of auth.sessions.entries(t))
-      await redis.set(SESSION_PREFIX + hash, JSON.stringify(record), 'PX', Math.max(1, Math.round(record.expires - t)));
+    for (const [hash, record] of auth.sessions.entries(t)) await storeSession(hash, record);
   };
+  const storeSession = (hash: string, record: SessionRecord) =>
+    redis.set(SESSION_PREFIX + hash, JSON.stringify(record), 'PX', Math.max(1, Math.round(record.expires - now())));
   // Redis came back empty after a restart: the nodes give it their copies again.
   let wasDown = false;
   const onError = () => (wasDown = true);

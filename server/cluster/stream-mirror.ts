@@ -53,6 +53,8 @@ export class StreamMirror {
   private hidden: LinkFields | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private remote: { health: PbxHealth; connected: boolean; node: string } | null = null;
+  /** The node whose entries came last: the event reader, as far as this mirror knows. */
+  private writerNode: string | null = null;
   private readonly now: () => number;
   private readonly staleAfterMs: number;
   readonly stats = { entries: 0, snapshots: 0, holes: 0, ignored: 0, bad: 0, stale: 0 };
@@ -71,6 +73,10 @@ export class StreamMirror {
   /** The writer's health from its last heartbeat; null before one came. */
   get writer(): { health: PbxHealth; connected: boolean; node: string } | null {
     return this.remote;
+  }
+
+  get readerNode(): string | null {
+    return this.writerNode;
   }
 
   /** Whether the board is shown down for lack of entries (not because the writer's AMI link is down). */
@@ -178,6 +184,7 @@ export class StreamMirror {
   /** `newTerm`: the first entry of a new reader that has sent no snapshot yet. */
   private accept(entry: StreamEntry, newTerm = false): void {
     this.heard(newTerm);
+    this.writerNode = entry.node;
     this.ep = entry.ep;
     this.tk = entry.tk;
     this.s = entry.s;

@@ -184,6 +184,32 @@ const webhookDeliveries: Migration = {
   },
 };
 
+/**
+ * The audit log of several nodes in one place (server/cluster/shared-audit.ts): each node still writes its own
+ * file first, then this table, which is what an admin reads when the nodes share PostgreSQL.
+ */
+function sharedAudit(dialect: HistoryDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('shared_audit')
+        .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('node', 'text', (c) => c.notNull())
+        .addColumn('who', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('pbx', 'text')
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('entry', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('shared_audit').execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -194,6 +220,7 @@ export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
         '0004_history_indexes': historyIndexes,
         '0005_alerts': alerts,
         '0006_webhook_deliveries': webhookDeliveries,
+        '0007_shared_audit': sharedAudit(dialect),
       }),
   };
 }

@@ -5,6 +5,7 @@
  * `Authorization: Bearer <token>`.
  */
 import { NotReaderError } from '../cluster/cluster-pbx';
+import type { AuditReader } from '../cluster/shared-audit';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ActionErrorCode, ActionResult } from '@/lib/protocol';
@@ -60,6 +61,8 @@ export interface ApiContext {
   deliveryDesk?: DeliveryDesk;
   /** Each PBX's alert engine, by PBX id, for acknowledge and snooze. */
   alerts?: ReadonlyMap<string, AlertService>;
+  /** Where the admin reads the audit log: this node's file, or with several nodes on PostgreSQL the shared table. */
+  auditReader?: AuditReader;
   /** Acknowledge and snooze, per PBX: the engine itself, or with several nodes a request to the reader's. */
   alertActions?: ReadonlyMap<string, AlertActions>;
   /** What the webhook delivery has queued, sent and dropped, for /api/health. */
@@ -363,7 +366,7 @@ async function audit(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   const url = new URL(req.url ?? '/', 'http://x');
   const query = auditQuery.safeParse(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== '')));
   if (!query.success) throw new HttpError(400, query.error.issues[0]?.message ?? 'Bad query');
-  sendJson(res, 200, await ctx.audit.page(query.data));
+  sendJson(res, 200, await (ctx.auditReader ?? ctx.audit).page(query.data));
 }
 
 /** Re-reads Asterisk's lists now (they also run on every connect); for an admin who doubts the board. */

@@ -46,7 +46,7 @@ export async function startNode(
   name: string,
   pbx: DemoPbx,
   redis: TestRedis,
-  opts: { timing?: ClusterTiming; app?: Partial<CallboardOptions> } = {},
+  opts: { timing?: ClusterTiming; app?: Partial<CallboardOptions>; env?: Record<string, string> } = {},
 ): Promise<TestNode> {
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: redis.port });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `cb-node-${name}-`));
@@ -58,6 +58,7 @@ export async function startNode(
     ORIGINATE_CONTEXT: 'internal',
     REDIS_URL: proxy.url,
     CALLBOARD_NODE: name,
+    ...opts.env,
   });
   const account = pbx.users[0];
   const app = await createCallboard(config, {

@@ -1,0 +1,69 @@
+/**
+ * What several nodes share besides the board, on a real PostgreSQL and a real
+ * Redis: one audit log (an action taken on node A is in node C's audit
+ * page), and the lists that only the event reader can run (a resync asked of
+ * another node is refused, saying which node reads).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '@/server/actions/audit';
+import type { DemoPbx } from '../server/harness';
+import { postgresAvailability, startPostgres, type TestPostgres } from '../support/postgres';
+import { redisOrSkip, startRedis, type TestRedis } from '../support/redis';
+import { waitFor, waitForAsync } from '../support/wait-for';
+import { isLive, startClusterPbx, startNode, type TestNode } from './nodes';
+
+const { bin, skip } = redisOrSkip();
+const pg = postgresAvailability();
+
+describe.skipIf(skip || 'skip' in pg)('several nodes on one PostgreSQL', () => {
+  let redis: TestRedis;
+  let postgres: TestPostgres;
+  let pbx: DemoPbx;
+  let nodes: TestNode[] = [];
+
+  beforeAll(async () => {
+    [redis, postgres, pbx] = await Promise.all([startRedis(bin!), startPostgres((pg as { bin: string }).bin), startClusterPbx(17)]);
+    // One after another: the first makes the tables, the others find them (Kysely's migration lock holds either way).
+    for (const name of ['r1', 'r2', 'r3'])
+      nodes.push(await startNode(name, pbx, redis, { env: { DATABASE_URL: postgres.url, CALLBOARD_HISTORY: 'on' } }));
+    await waitFor(() => nodes.some((n) => n.app.pbxs.default.cluster!.reading), 'an event reader');
+    await waitFor(() => nodes.every((n) => isLive(n.app.pbxs.default.session.state)), 'every board live');
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.close()));
+    nodes = [];
+    await pbx?.close();
+    await Promise.all([redis?.stop(), postgres?.stop()]);
+  });
+
+  const resync = (n: TestNode) =>
+    fetch(`${n.url}/api/resync`, {
+      method: 'POST',
+      headers: { cookie: n.cookie, origin: n.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
+
+  it('a resync asked of a node that does not read is refused, naming the reader; the reader runs it', async () => {
+    const reader = nodes.find((n) => n.app.pbxs.default.cluster!.reading)!;
+    const other = nodes.find((n) => n !== reader)!;
+    const refused = await resync(other);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: string }).error).toContain(`node "${reader.name}" does`);
+    expect((await resync(reader)).status).toBe(200);
+  });
+
+  it('one audit log: what node A audited is in node C’s audit page, once', async () => {
+    const [a, , c] = nodes;
+    await resync(a);
+    const mine = (entries: AuditEntry[]) => entries.filter((e) => e.action === 'resync' && e.who === 'admin');
+    const page = await waitForAsync(async () => {
+      const res = await fetch(`${c.url}/api/audit?limit=50`, { headers: { cookie: c.cookie } });
+      const body = (await res.json()) as { entries: AuditEntry[] };
+      // Both tests' resyncs: three entries from three requests, whichever nodes took them.
+      return mine(body.entries).length >= 3 ? body : false;
+    }, 'node A’s resync in node C’s audit page');
+    expect(mine(page.entries)).toHaveLength(3);
+    // Node C's own file has none of them: the page is the shared table's.
+    expect(mine(await c.app.audit.tail(50)).length).toBeLessThan(3);
+  });
+});
