@@ -18,7 +18,7 @@ import { SessionStore } from './auth/session-store';
 import { UserStore } from './auth/user-store';
 import { AuditLog } from './actions/audit';
 import { CliPolicy } from './actions/cli-policy';
-import { ActionRunner } from './actions/runner';
+import { ActionRunner, DEFAULT_ACTION_RATE } from './actions/runner';
 import { RateLimiter } from './rate-limit';
 import { handleApi } from './http/api';
 import { gatePage, listPublicFiles } from './http/page-gate';
@@ -30,6 +30,7 @@ import { PbxSession, type PbxSessionOptions } from './pbx-session';
 import { PbxRegistry, type PbxBoard, type PbxRuntime } from './pbx-registry';
 import { shareAcrossNodes, startCluster, type ClusterTiming } from './cluster';
 import { SharedAudit } from './cluster/shared-audit';
+import { SharedRateLimiter } from './cluster/shared-rate-limit';
 import { Fanout, type CallboardServer } from './realtime/fanout';
 import { wireSockets } from './realtime/sockets';
 import { HISTORY_READS, HistoryRecorder } from './history/recorder';
@@ -309,6 +310,13 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     audit,
     log: log.child({ module: 'actions' }),
     rateLimit: opts.actionRateLimit,
+    ...(cluster && {
+      limiter: new SharedRateLimiter(
+        cluster.redis,
+        (opts.actionRateLimit ?? DEFAULT_ACTION_RATE).limit,
+        (opts.actionRateLimit ?? DEFAULT_ACTION_RATE).windowMs,
+      ),
+    }),
     now,
   });
   const apiContext = {

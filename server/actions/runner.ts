@@ -14,6 +14,7 @@ import { CliPolicy } from './cli-policy';
 import { PBX_ID, type ActionErrorCode, type ActionResult, type PbxState, type Role } from '@/lib/protocol';
 import type { Logger } from '../log';
 import { RateLimiter } from '../rate-limit';
+import type { ActionLimiter } from '../cluster/shared-rate-limit';
 import { boundedCopy, type AuditLog } from './audit';
 import { answeringLeg, bridgedPeer, callerLeg, findCall, legOf, spyTarget } from './call-legs';
 
@@ -54,10 +55,14 @@ export interface ActionRunnerOptions {
   log: Logger;
   /** Actions per user per window. */
   rateLimit?: { limit: number; windowMs: number };
+  /** Where that limit is counted: this process (default), or with several nodes Redis (server/cluster/shared-rate-limit.ts). */
+  limiter?: ActionLimiter;
   now?: () => number;
 }
 
 const ACTING_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
+/** Actions per user: 10 in any 10 s. */
+export const DEFAULT_ACTION_RATE = { limit: 10, windowMs: 10_000 } as const;
 const HANGUP_TIMEOUT_MS = 10_000;
 const QUEUE_TIMEOUT_MS = 10_000;
 const CALL_ACTION_TIMEOUT_MS = 10_000;
@@ -75,13 +80,13 @@ class Refusal extends Error {
 }
 
 export class ActionRunner {
-  private readonly limiter: RateLimiter;
+  private readonly limiter: ActionLimiter;
   private readonly now: () => number;
   private readonly cli: CliPolicy;
 
   constructor(private readonly opts: ActionRunnerOptions) {
-    const rl = opts.rateLimit ?? { limit: 10, windowMs: 10_000 };
-    this.limiter = new RateLimiter(rl.limit, rl.windowMs);
+    const rl = opts.rateLimit ?? DEFAULT_ACTION_RATE;
+    this.limiter = opts.limiter ?? new RateLimiter(rl.limit, rl.windowMs);
     this.now = opts.now ?? Date.now;
     this.cli = opts.cli ?? new CliPolicy();
   }
@@ -102,7 +107,7 @@ export class ActionRunner {
       if (!ACTING_ROLES.has(actor.role)) throw new Refusal('forbidden', `Role ${actor.role} may not ${request.type}`);
       const grants = actor.grants ?? grantsFor(actor.role);
       if (!mayAct(grants, request.type)) throw new Refusal('forbidden', `Your account may not ${request.type}`);
-      const limit = this.limiter.hit(actor.user, this.now());
+      const limit = await this.limiter.hit(actor.user, this.now());
       if (!limit.ok) throw new Refusal('rate-limited', `Too many actions. Try again in ${Math.ceil(limit.retryAfterMs / 1000)} s.`);
       const target = this.opts.pbx(request.pbx);
       if (!target) throw new Refusal('invalid', `No PBX "${request.pbx}" is configured`);

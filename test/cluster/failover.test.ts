@@ -182,4 +182,16 @@ describe.skipIf(skip)('several nodes on Redis', () => {
     await fetch(`${a.url}/api/logout`, { method: 'POST', headers: { cookie, origin: a.url } });
     await waitForAsync(async () => (await fetch(`${c.url}/api/me`, { headers: { cookie } })).status === 401, 'the logout on node C');
   });
+
+  it('a user’s action limit holds across nodes, not once per node', async () => {
+    await threeNodes({ actionRateLimit: { limit: 4, windowMs: 60_000 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const n = nodes[i % 3];
+      const res = await fetch(`${n.url}/api/calls/no-such-call/hangup`, { method: 'POST', headers: { cookie: n.cookie, origin: n.url } });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 4)).not.toContain(429);
+    expect(statuses.slice(4)).toEqual([429, 429]);
+  });
 });
