@@ -73,7 +73,7 @@ function merged(stored: object, change: unknown): unknown {
 export class AlertConfigStore implements AlertRuleSource, WebhookSource {
   private readonly db: Kysely<HistoryDb & AlertConfigDb>;
   private readonly now: () => number;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(origin: 'local' | 'remote') => void>();
   private ruleList: readonly AlertRule[] = [];
   private webhookList: readonly WebhookConfig[] = [];
   private readonly ruleById = new Map<string, AlertRule>();
@@ -100,6 +100,9 @@ export class AlertConfigStore implements AlertRuleSource, WebhookSource {
       this.db.selectFrom('alert_rules').selectAll().orderBy('created_at').orderBy('id').execute(),
       this.db.selectFrom('webhooks').selectAll().orderBy('created_at').orderBy('id').execute(),
     ]);
+    // Emptied only now: while the rows are read, lookups still answer from the cache as it was.
+    this.ruleById.clear();
+    this.webhookById.clear();
     for (const row of webhooks) {
       const parsed = webhookInputSchema.safeParse(safeJson(row.body));
       if (!parsed.success) {
@@ -154,7 +157,17 @@ export class AlertConfigStore implements AlertRuleSource, WebhookSource {
     return this.webhookById.get(id);
   }
 
-  onChange(listener: () => void): () => void {
+  /**
+   * Reads every rule and webhook again: another node changed them in the
+   * shared database. Listeners are told, with `remote`, so they do not pass
+   * the change on again.
+   */
+  reload(): Promise<void> {
+    return this.serially(() => this.load(), 'remote');
+  }
+
+  /** Told after every change: `local` for this store's own writes, `remote` after a `reload`. */
+  onChange(listener: (origin: 'local' | 'remote') => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -304,12 +317,12 @@ export class AlertConfigStore implements AlertRuleSource, WebhookSource {
   }
 
   /** One write at a time; after one that succeeded, the cache is republished and listeners told. */
-  private serially<T>(write: () => Promise<T>): Promise<T> {
+  private serially<T>(write: () => Promise<T>, origin: 'local' | 'remote' = 'local'): Promise<T> {
     const run = this.chain.then(write);
     this.chain = run.catch(() => undefined);
     return run.then((value) => {
       this.publish();
-      this.emit();
+      this.emit(origin);
       return value;
     });
   }
@@ -319,10 +332,10 @@ export class AlertConfigStore implements AlertRuleSource, WebhookSource {
     this.webhookList = Object.freeze([...this.webhookById.values()]);
   }
 
-  private emit(): void {
+  private emit(origin: 'local' | 'remote'): void {
     for (const listener of this.listeners) {
       try {
-        listener();
+        listener(origin);
       } catch (err) {
         this.opts.onListenerError?.(err);
       }

@@ -8,6 +8,8 @@ import type { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Auth } from '../auth/auth';
 import { shareAuth } from './shared-auth';
+import { shareAlertConfig } from './shared-config';
+import type { AlertConfigStore } from '../alerts/config-store';
 import type { AmiClientOptions } from '@/lib/ami/client';
 import type { ClusterConfig } from '../config';
 import type { Logger } from '../log';
@@ -98,9 +100,18 @@ export function startCluster(opts: ClusterStart): Cluster {
 /**
  * The socket.io adapter on its own connection (it blocks on its stream, and
  * wants the offline queue our cluster connections turn off), and the auth
- * records passed between nodes through it.
+ * records and alert settings passed between nodes through it.
  */
-export function shareAcrossNodes(opts: { io: Server; redisUrl: string; cluster: Cluster; auth: Auth; log: Logger; now: () => number }): {
+export function shareAcrossNodes(opts: {
+  io: Server;
+  redisUrl: string;
+  cluster: Cluster;
+  auth: Auth;
+  /** The alert rules and webhooks, when the nodes share a database for them. */
+  alertConfig: AlertConfigStore | null;
+  log: Logger;
+  now: () => number;
+}): {
   ready: Promise<void>;
   stop(): void;
   disconnect(): void;
@@ -116,9 +127,13 @@ export function shareAcrossNodes(opts: { io: Server; redisUrl: string; cluster: 
     log: opts.log,
     now: opts.now,
   });
+  const stopConfig = opts.alertConfig ? shareAlertConfig(opts.io, opts.alertConfig, opts.log) : () => {};
   return {
     ready: auth.ready,
-    stop: () => auth.stop(),
+    stop: () => {
+      auth.stop();
+      stopConfig();
+    },
     disconnect: () => adapterRedis.disconnect(),
   };
 }

@@ -66,4 +66,22 @@ describe.skipIf(skip || 'skip' in pg)('several nodes on one PostgreSQL', () => {
     // Node C's own file has none of them: the page is the shared table's.
     expect(mine(await c.app.audit.tail(50)).length).toBeLessThan(3);
   });
+
+  it('an alert rule made on a follower is evaluated by the reader, and its alert shows on every node', async () => {
+    const reader = nodes.find((n) => n.app.pbxs.default.cluster!.reading)!;
+    const follower = nodes.find((n) => n !== reader)!;
+    const made = await follower.app.alertConfig!.createRule(
+      { name: 'Anyone waiting (cluster)', kind: 'waiting', threshold: 0, severity: 'warning', queue: 'sales' },
+      'admin',
+    );
+    await waitFor(() => reader.app.alertConfig!.rule(made.id), 'the reader to know the rule');
+    const id = `${made.id}|sales`;
+    await waitForAsync(async () => {
+      for (const n of nodes) {
+        const res = await fetch(`${n.url}/api/snapshot`, { headers: { cookie: n.cookie } });
+        if (!Object.hasOwn(((await res.json()) as { state: { alerts: object } }).state.alerts, id)) return false;
+      }
+      return true;
+    }, 'the rule’s alert on every node');
+  });
 });
