@@ -281,7 +281,9 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   const sharedAudit = cluster && history?.store.dialect === 'postgres' ? new SharedAudit(history.store, audit, cluster.node, log) : null;
   // Cross-node broadcasts (socket.io's Redis streams adapter), and the users, tokens and sessions shared through it.
   const shared =
-    cluster && config.cluster ? shareAcrossNodes({ io, redisUrl: config.cluster.redisUrl, cluster, auth, alertConfig, log, now }) : null;
+    cluster && config.cluster
+      ? shareAcrossNodes({ io, redisUrl: config.cluster.redisUrl, cluster, auth, alertConfig, history: history?.store ?? null, log, now })
+      : null;
   const pbxs = new PbxRegistry(
     targets.map(({ config: pbx, demo: isDemo }, i): PbxRuntime => ({
       id: pbx.id,

@@ -9,6 +9,8 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Auth } from '../auth/auth';
 import { shareAuth } from './shared-auth';
 import { shareAlertConfig } from './shared-config';
+import { postgresUsersCopy, redisUsersCopy } from './users-copy';
+import type { HistoryStore } from '../history/store';
 import type { AlertConfigStore } from '../alerts/config-store';
 import type { AmiClientOptions } from '@/lib/ami/client';
 import type { ClusterConfig } from '../config';
@@ -109,6 +111,8 @@ export function shareAcrossNodes(opts: {
   auth: Auth;
   /** The alert rules and webhooks, when the nodes share a database for them. */
   alertConfig: AlertConfigStore | null;
+  /** The history's database: with PostgreSQL, the users' shared copy is kept there. */
+  history: HistoryStore | null;
   log: Logger;
   now: () => number;
 }): {
@@ -122,6 +126,7 @@ export function shareAcrossNodes(opts: {
   const auth = shareAuth({
     io: opts.io,
     redis: opts.cluster.redis,
+    users: opts.history?.dialect === 'postgres' ? postgresUsersCopy(opts.history) : redisUsersCopy(opts.cluster.redis),
     auth: opts.auth,
     node: opts.cluster.node,
     log: opts.log,
@@ -134,6 +139,10 @@ export function shareAcrossNodes(opts: {
       auth.stop();
       stopConfig();
     },
-    disconnect: () => adapterRedis.disconnect(),
+    // QUIT when connected, not a hang-up: the adapter may have a publish in flight, whose promise nobody of ours holds.
+    disconnect: () => {
+      if (adapterRedis.status === 'ready') adapterRedis.quit().catch(() => {});
+      else adapterRedis.disconnect();
+    },
   };
 }

@@ -19,16 +19,17 @@ import { z } from 'zod';
 import type { Auth } from '../auth/auth';
 import type { SessionChange, SessionRecord } from '../auth/session-store';
 import type { Logger } from '../log';
+import type { UsersCopy, UsersMessage } from './users-copy';
 
-const USERS_KEY = 'cb:auth:users';
 const SESSION_PREFIX = 'cb:auth:session:';
 
 const usersMessage = z.object({ rev: z.number().int().nonnegative(), node: z.string().max(200), doc: z.unknown() });
-type UsersMessage = z.infer<typeof usersMessage>;
 
 export interface SharedAuthOptions {
   io: Server;
   redis: Redis;
+  /** The cluster's copy of the users for a joining node (server/cluster/users-copy.ts). */
+  users: UsersCopy;
   auth: Auth;
   node: string;
   log: Logger;
@@ -60,7 +61,7 @@ export function shareAuth(opts: SharedAuthOptions): SharedAuth {
     lastDigest = digest;
     rev++;
     const message: UsersMessage = { rev, node, doc };
-    redis.set(USERS_KEY, JSON.stringify(message)).catch((err: unknown) => warn('the users could not be stored in Redis', err));
+    opts.users.write(message).catch((err: unknown) => warn('the users could not be stored for the other nodes', err));
     io.serverSideEmit('cb:users', message);
   };
 
@@ -101,9 +102,9 @@ export function shareAuth(opts: SharedAuthOptions): SharedAuth {
     for (let attempt = 0; !stopped; attempt++) {
       try {
         if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
-        const stored = await redis.get(USERS_KEY);
+        const stored = await opts.users.read();
         if (stored) {
-          takeUsers(JSON.parse(stored));
+          takeUsers(stored);
           const sessions = await storedSessions(redis);
           auth.sessions.replaceAll(sessions, now());
           for (const change of duringJoin ?? []) {
@@ -122,7 +123,7 @@ export function shareAuth(opts: SharedAuthOptions): SharedAuth {
   const seed = async () => {
     rev = Math.max(rev, 1);
     const message: UsersMessage = { rev, node, doc: store.document() };
-    await redis.set(USERS_KEY, JSON.stringify(message), 'NX');
+    await opts.users.seed(message);
     const t = now();
     for (const [hash, record] of auth.sessions.entries(t)) await storeSession(hash, record);
   };

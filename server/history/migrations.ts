@@ -210,6 +210,22 @@ function sharedAudit(dialect: HistoryDialect): Migration {
   };
 }
 
+/** The users and tokens several nodes share (server/cluster/shared-auth.ts): one row, the document and its revision. */
+const sharedUsers: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('shared_users')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('rev', 'bigint', (c) => c.notNull())
+      .addColumn('node', 'text', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('shared_users').execute();
+  },
+};
+
 export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -221,6 +237,7 @@ export function migrationProvider(dialect: HistoryDialect): MigrationProvider {
         '0005_alerts': alerts,
         '0006_webhook_deliveries': webhookDeliveries,
         '0007_shared_audit': sharedAudit(dialect),
+        '0008_shared_users': sharedUsers,
       }),
   };
 }

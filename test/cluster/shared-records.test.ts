@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '@/server/actions/audit';
-import type { DemoPbx } from '../server/harness';
+import { Redis } from 'ioredis';
+import { login, type DemoPbx } from '../server/harness';
 import { postgresAvailability, startPostgres, type TestPostgres } from '../support/postgres';
 import { redisOrSkip, startRedis, type TestRedis } from '../support/redis';
 import { waitFor, waitForAsync } from '../support/wait-for';
@@ -30,7 +31,7 @@ describe.skipIf(skip || 'skip' in pg)('several nodes on one PostgreSQL', () => {
     await waitFor(() => nodes.every((n) => isLive(n.app.pbxs.default.session.state)), 'every board live');
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.close()));
+    for (const n of nodes) await n.close();
     nodes = [];
     await pbx?.close();
     await Promise.all([redis?.stop(), postgres?.stop()]);
@@ -83,5 +84,18 @@ describe.skipIf(skip || 'skip' in pg)('several nodes on one PostgreSQL', () => {
       }
       return true;
     }, 'the rule’s alert on every node');
+  });
+
+  it('users and tokens are a record in PostgreSQL: a node joining after Redis lost everything still has them', async () => {
+    await nodes[0].app.auth.store.addUser('lead', 'supervisor', 'lead-password');
+    await waitFor(() => nodes.every((n) => n.app.auth.store.getUser('lead')), 'every node to know the new user');
+    const r = new Redis(redis.url);
+    await r.flushall();
+    r.disconnect();
+    const late = await startNode('r4', pbx, redis, { env: { DATABASE_URL: postgres.url, CALLBOARD_HISTORY: 'on' } });
+    nodes.push(late);
+    // Its own data directory is new: the user can only have come from the shared record.
+    await waitFor(() => late.app.auth.store.getUser('lead'), 'the late node to know the user');
+    expect((await login(late.url, 'lead', 'lead-password')).length).toBeGreaterThan(0);
   });
 });
