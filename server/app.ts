@@ -120,10 +120,13 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
   const store = new UserStore(config.dataDir, {
     onError: (err) => log.error(`${err.message}. Still using the users as they were before this change.`),
   });
-  if (!demo) {
+  // With several nodes the first admin waits for the cluster's users: a node joining must not make one of its own.
+  const firstAdmin = async () => {
+    if (demo) return;
     const first = await ensureFirstAdmin(store);
     if (first) opts.onFirstAdmin?.(first);
-  }
+  };
+  if (!config.cluster) await firstAdmin();
   const sessions = new SessionStore(config.dataDir, { now, onWarning: (message) => log.warn(message) });
   const auth = new Auth(store, sessions, loadOrCreateKey(config.dataDir), demo ? (opts.demoAccounts ?? DEMO_ACCOUNTS) : [], {
     throttle: { ...security.login, ...opts.loginLimits },
@@ -359,7 +362,10 @@ export async function createCallboard(config: Config, opts: CallboardOptions): P
     handshakeTimeoutMs: security.handshakeTimeoutMs,
   });
   // Serve once this node holds the cluster's users and sessions, or after 3 s without Redis (it catches up then).
-  if (shared) await Promise.race([shared.ready, new Promise((r) => setTimeout(r, 3_000).unref())]);
+  if (shared) {
+    await Promise.race([shared.ready, new Promise((r) => setTimeout(r, 3_000).unref())]);
+    await firstAdmin();
+  }
   history?.recorder.start();
   const todayRead = Promise.all(today.map((t) => t.start()));
   if (cluster) cluster.start();

@@ -23,9 +23,12 @@ describe.skipIf(skip)('the event reader killed with SIGKILL', () => {
     pbx = await startClusterPbx(13);
   });
   afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.stop()));
-    await pbx?.close();
-    await redis?.stop();
+    try {
+      await Promise.all(nodes.map((n) => n.stop()));
+      await pbx?.close();
+    } finally {
+      await redis?.stop();
+    }
   });
 
   it('another node reads within the default 5 s TTL, and every board converges on the PBX', { timeout: 60_000 }, async () => {

@@ -20,7 +20,7 @@ describe.skipIf(skip || 'skip' in pg)('several nodes on one PostgreSQL', () => {
   let redis: TestRedis;
   let postgres: TestPostgres;
   let pbx: DemoPbx;
-  let nodes: TestNode[] = [];
+  const nodes: TestNode[] = [];
 
   beforeAll(async () => {
     [redis, postgres, pbx] = await Promise.all([startRedis(bin!), startPostgres((pg as { bin: string }).bin), startClusterPbx(17)]);
@@ -31,10 +31,13 @@ describe.skipIf(skip || 'skip' in pg)('several nodes on one PostgreSQL', () => {
     await waitFor(() => nodes.every((n) => isLive(n.app.pbxs.default.session.state)), 'every board live');
   }, 60_000);
   afterAll(async () => {
-    for (const n of nodes) await n.close();
-    nodes = [];
-    await pbx?.close();
-    await Promise.all([redis?.stop(), postgres?.stop()]);
+    try {
+      for (const n of nodes) await n.close();
+      await pbx?.close();
+    } finally {
+      // Whatever failed above, no server outlives the file.
+      await Promise.all([redis?.stop(), postgres?.stop()]);
+    }
   });
 
   const resync = (n: TestNode) =>
