@@ -15,7 +15,7 @@
  */
 import type { Redis } from 'ioredis';
 import { isPbxLive } from '@/lib/pbx/model';
-import type { Op, PbxState } from '@/lib/protocol';
+import { status, type Op, type PbxState } from '@/lib/protocol';
 import type { PbxHealth } from '../pbx-session';
 import type { PbxKeys } from './keys';
 import type { LeaseTerm } from './lease';
@@ -116,7 +116,12 @@ export class StreamWriter {
       return;
     }
     if (!this.snapped) {
-      const statusOnly = ops.filter((op) => op[0] === 's');
+      // The link's steps only: when the data was last good is the mirrors' to say until this reader's snapshot.
+      const statusOnly = ops.flatMap((op): Op[] => {
+        if (op[0] !== 's') return [];
+        const { lastLiveAt: _, ...rest } = op[1];
+        return Object.keys(rest).length ? [status(rest)] : [];
+      });
       if (statusOnly.length) this.append({ t: 'ops', ops: statusOnly });
       return;
     }
