@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { CallboardOptions } from '@/server/app';
+import type { ActionResult } from '@/lib/protocol';
 import { StaticRuleSource } from '@/server/alerts/static-source';
 import { rule } from '../alerts/fixtures';
 import { redisOrSkip, startRedis, type TestRedis } from '../support/redis';
@@ -193,5 +194,33 @@ describe.skipIf(skip)('several nodes on Redis', () => {
     }
     expect(statuses.slice(0, 4)).not.toContain(429);
     expect(statuses.slice(4)).toEqual([429, 429]);
+  });
+
+  it('an action on a follower cut off mid-flight answers link-down, is sent once, and the boards converge', async () => {
+    await threeNodes();
+    expect(await expectBoardsEqualPbx(pbx, nodes)).toBeGreaterThan(0);
+    const follower = nodes.find((n) => n !== reader())!;
+    const supervisor = new MirrorClient(follower.url, { cookie: await login(follower.url, 'supervisor', 'supervisor') });
+    cleanups.push(() => supervisor.close());
+    await waitFor(() => supervisor.snapshots === 1, 'snapshot');
+    const board = follower.app.pbxs.default.session.state;
+    const ch = await waitFor(() => Object.values(board.channels).find((c) => c.state === 6), 'an answered channel', 20_000);
+    const wire = `Action: Hangup\r\nChannel: ${ch.name}\r\n`;
+    const count = () => pbx.received().split(wire).length - 1;
+    // The PBX takes the action in on the follower's own action link, never answers, and the link is cut mid-packet.
+    pbx.faults.stall(true);
+    const pending: Promise<ActionResult> = supervisor.socket
+      .timeout(20_000)
+      .emitWithAck('action', { type: 'hangup', pbx: follower.app.pbxs.default.id, channel: ch.id });
+    await waitFor(() => pbx.received().includes(wire), 'the hangup on the wire');
+    pbx.faults.cutMidPacket();
+    pbx.faults.stall(false);
+    expect(await pending).toMatchObject({ ok: false, code: 'link-down', message: expect.stringMatching(/may or may not have happened/) });
+    const events = pbx.snapshot().events;
+    await waitFor(() => pbx.snapshot().events > events + 10, 'traffic after the cut');
+    expect(count()).toBe(1);
+    expect(await expectBoardsEqualPbx(pbx, nodes)).toBeGreaterThan(0);
+    const audited = (await follower.app.audit.tail(20)).filter((e) => e.action === 'hangup');
+    expect(audited).toMatchObject([{ result: 'link-down' }]);
   });
 });
