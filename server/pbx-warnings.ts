@@ -35,8 +35,9 @@ interface Window {
   suppressed: number;
 }
 
-export class PbxWarnings {
-  readonly counts: WarningCounts = {
+/** Nothing went wrong yet. */
+export function noWarnings(): WarningCounts {
+  return {
     oversizedPackets: 0,
     reducerErrors: 0,
     listenerErrors: 0,
@@ -46,6 +47,10 @@ export class PbxWarnings {
     idsRefused: 0,
     fieldsCut: 0,
   };
+}
+
+export class PbxWarnings {
+  readonly counts: WarningCounts = noWarnings();
   private readonly windows = new Map<string, Window>();
 
   constructor(

@@ -16,6 +16,7 @@ import type { AmiPacket } from '@/lib/ami/packet';
 import { remove, upsert, type Op, type PbxState } from '@/lib/protocol';
 import type { Logger } from '../log';
 import type { PbxHealth, PbxSession, ResyncReason } from '../pbx-session';
+import { noWarnings } from '../pbx-warnings';
 import type { ActionLink } from './action-link';
 import type { AlertCommandReader } from './alert-commands';
 import { pbxKeys, type PbxKeys } from './keys';
@@ -57,16 +58,7 @@ export interface ClusterPbxOptions {
 /** Before the reader's first heartbeat: nothing known, and so not complete. */
 const NO_HEALTH: PbxHealth = {
   complete: false,
-  warnings: {
-    oversizedPackets: 0,
-    reducerErrors: 0,
-    listenerErrors: 0,
-    listFailures: 0,
-    listItemsDropped: 0,
-    entitiesDropped: {},
-    idsRefused: 0,
-    fieldsCut: 0,
-  },
+  warnings: noWarnings(),
   drift: { intervalMs: 0, checks: 0, lastCheckedAt: null, lastReason: null, lastDifferences: 0, lastByKind: {}, totalDifferences: 0 },
   absentLists: [],
 };
