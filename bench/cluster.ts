@@ -111,6 +111,8 @@ try {
       inKBPerS: r.inBytesPerSec / 1000,
       outKBPerS: r.outBytesPerSec / 1000,
       usedMemoryMB: r.usedMemoryMB,
+      streamEntries: r.streamEntries,
+      streamMB: r.streamMB,
       pbxEvPerS: cluster.pbxEventsPerSec,
     },
   });

@@ -29,6 +29,9 @@ export interface RedisFigures {
   inBytesPerSec: number;
   outBytesPerSec: number;
   usedMemoryMB: number;
+  /** The op streams at the window's end: entries in all, and the memory Redis reports for them. */
+  streamEntries: number;
+  streamMB: number;
 }
 
 export async function redisMeter(url: string): Promise<{ start(): Promise<void>; stop(): Promise<RedisFigures>; close(): void }> {
@@ -52,11 +55,18 @@ export async function redisMeter(url: string): Promise<{ start(): Promise<void>;
       const now = await sample();
       const seconds = (now.t - at.t) / 1000;
       const memory = info(await redis.info('memory'), 'used_memory');
+      let [streamEntries, streamBytes] = [0, 0];
+      for (const key of await redis.keys('cb:*:ops')) {
+        streamEntries += await redis.xlen(key);
+        streamBytes += Number(await redis.memory('USAGE', key, 'SAMPLES', '0'));
+      }
       return {
         cpuPct: ((now.cpu - at.cpu) / seconds) * 100,
         inBytesPerSec: (now.input - at.input) / seconds,
         outBytesPerSec: (now.output - at.output) / seconds,
         usedMemoryMB: Math.round((memory / 1024 / 1024) * 10) / 10,
+        streamEntries,
+        streamMB: Math.round((streamBytes / 1024 / 1024) * 10) / 10,
       };
     },
     close: () => redis.disconnect(),
