@@ -14,6 +14,7 @@
  * engine.io), counted per client.
  */
 import { io as connect, type Socket } from 'socket.io-client';
+import { Decoder, Encoder } from 'socket.io-parser';
 import { applyOps, type OpBatch, type PbxState, type Snapshot } from '@/lib/protocol';
 import { BoardsSync } from '@/lib/sync-client';
 import { cpuMeter, percentile, serve } from './ipc';
@@ -31,6 +32,14 @@ const count = Number(process.env.CLIENTS ?? 50);
  * garbage collector, not the server.
  */
 const fullCopies = Number(process.env.FULL_COPIES ?? 10);
+/**
+ * How many clients parse what they receive (default: all). The others are
+ * "light" (bench/cluster.ts): their socket receives every frame and counts
+ * its bytes, but op batches and snapshots are not JSON-parsed, since on
+ * 2 cores 1,500 parsing clients would measure the clients. The server
+ * cannot tell them apart; latency comes from the parsing ones only.
+ */
+const parsing = Number(process.env.PARSE_CLIENTS ?? Infinity);
 
 let measuring = false;
 let bytes = 0;
@@ -53,16 +62,38 @@ interface Client {
   ready: boolean;
 }
 
+/** A socket.io decoder that drops op batches unparsed and reports snapshots without parsing them. */
+function lightParser(onSnapshot: () => void) {
+  class LightDecoder extends Decoder {
+    add(obj: unknown): void {
+      if (typeof obj === 'string' && obj.startsWith('2["ops"')) return;
+      if (typeof obj === 'string' && obj.startsWith('2["snapshot"')) return onSnapshot();
+      super.add(obj);
+    }
+  }
+  return { Encoder, Decoder: LightDecoder };
+}
+
 let opened = 0;
 function open(): Client {
-  const keepState = opened++ < fullCopies;
+  const index = opened++;
+  const keepState = index < fullCopies;
+  const light = index >= parsing;
+  let c: Client | null = null;
   const socket = connect(url, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
+    ...(light && {
+      parser: lightParser(() => {
+        if (!c) return;
+        c.known.set(`snapshot-${c.known.size}`, new Set());
+        c.ready = c.known.size >= c.expected;
+      }),
+    }),
     ...(cookie ? { extraHeaders: { cookie } } : { auth: token ? { token } : {} }),
   });
-  const c: Client = { socket, states: new Map(), known: new Map(), expected: Infinity, naive: new Map(), ready: false };
+  c = { socket, states: new Map(), known: new Map(), expected: Infinity, naive: new Map(), ready: false };
   socket.on('connect_error', (err) => process.stderr.write(`clients: connect error: ${err.message}\n`));
   socket.io.on('open', () => {
     socket.io.engine.on('data', (data: unknown) => {
@@ -71,7 +102,9 @@ function open(): Client {
       messages++;
     });
   });
-  if (mode === 'ours') {
+  if (light) {
+    socket.on('pbxs', (list: unknown[]) => (c.expected = list.length));
+  } else if (mode === 'ours') {
     // The one sync client the browser uses; the sink records latency and keeps what this client keeps.
     const sync = new BoardsSync(
       { requestSnapshot: (pbx) => socket.emit('resync', pbx) },

@@ -4,7 +4,11 @@ import { serverStats } from './server-stats';
 import { startBenchServer } from './start-server';
 import { SESSION_COOKIE } from '@/server/auth/session-cookie';
 
-const { app, url } = await startBenchServer();
+// REDIS_URL set (bench/cluster.ts): one node of several, each PBX's board the mirror of its Redis stream.
+const cluster: Record<string, string> = process.env.REDIS_URL
+  ? { REDIS_URL: process.env.REDIS_URL, CALLBOARD_NODE: process.env.CALLBOARD_NODE ?? 'bench' }
+  : {};
+const { app, url } = await startBenchServer(cluster);
 // A viewer: a wallboard token is sent aggregates only, and the clients measure channels.
 const { token } = app.auth.store.createToken('bench', 'viewer');
 // A viewer limited to one queue, for the scoped clients: a session cookie, since tokens are never scoped.
@@ -63,6 +67,9 @@ const ipc = serve({
       batches: sum((p) => p.fanout.stats.batches),
       cutOffs: sum((p) => p.fanout.stats.cutOffs),
       historyWritten: app.history?.recorder.stats().written ?? 0,
+      // Several nodes: which PBXs' events this node reads, and what its writers appended (bytes of entry JSON).
+      reading: app.pbxs.list.filter((p) => p.cluster?.reading).map((p) => p.id),
+      streamBytes: sum((p) => p.cluster?.healthInfo().writer?.bytes ?? 0),
     };
   },
   state: () => ({ channels: channelCount(), clients: app.io.of('/').sockets.size }),

@@ -1,0 +1,130 @@
+/**
+ * The processes of bench/cluster.ts, built on bench/e2e's children: demo
+ * PBXs in load mode, Callboard nodes (bench/e2e/server.ts, with REDIS_URL
+ * for a node of several), client processes; and one measured window over
+ * all of them at once.
+ */
+import { Child, type Reply } from '../e2e/ipc';
+import { mergeClients } from '../e2e/report';
+import type { RedisFigures } from './redis-meter';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+/** Every child the bench started, so that an error or ^C leaves none behind. */
+export class Fleet {
+  private readonly children = new Set<Child>();
+
+  spawn(file: string, env: Record<string, string>): Child {
+    const c = new Child(file, env);
+    this.children.add(c);
+    c.proc.once('exit', () => this.children.delete(c));
+    return c;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.children].map((c) => c.stop()));
+  }
+}
+
+export interface Pbx {
+  child: Child;
+  port: number;
+  username: string;
+  secret: string;
+}
+
+export async function startPbx(fleet: Fleet, channels: number, eps: number): Promise<Pbx> {
+  const child = fleet.spawn('pbx.ts', { PBX_CHANNELS: String(channels), PBX_EPS: String(eps) });
+  const r = await child.ready;
+  return { child, port: Number(r.port), username: String(r.username), secret: String(r.secret) };
+}
+
+/** The bench server's environment for two PBXs (bench/e2e/start-server.ts). */
+export function twoPbxEnv([a, b]: Pbx[]): Record<string, string> {
+  return {
+    PBX_PORT: String(a.port),
+    PBX_USER: a.username,
+    PBX_SECRET: a.secret,
+    PBX2_PORT: String(b.port),
+    PBX2_USER: b.username,
+    PBX2_SECRET: b.secret,
+    // Off on both sides: with several nodes the history belongs in PostgreSQL, not one SQLite file per node.
+    BENCH_HISTORY: 'off',
+  };
+}
+
+export interface Node {
+  name: string;
+  child: Child;
+  info: Reply;
+}
+
+export async function startNode(fleet: Fleet, name: string, env: Record<string, string>): Promise<Node> {
+  const child = fleet.spawn('server.ts', env);
+  return { name, child, info: await child.ready };
+}
+
+export interface Window {
+  /** Per node: the server's figures and its clients' merged figures. */
+  nodes: { name: string; server: Reply; clients: Reply }[];
+  pbxEventsPerSec: number;
+  pbxs: Reply[];
+  redis: RedisFigures | null;
+  seconds: number;
+}
+
+export interface WindowOptions {
+  clientsPerNode: number;
+  /** Client processes per node: one process cannot parse what 200 clients of two PBXs receive. */
+  procsPerNode: number;
+  /** Clients per process that parse what they receive (the rest are light: bench/e2e/clients.ts). */
+  parsePerProc: number;
+  seconds: number;
+  warmupMs: number;
+  redis?: { start(): Promise<void>; stop(): Promise<RedisFigures> };
+}
+
+/** Clients onto every node, a warm-up, then one window measured on every process at once. */
+export async function measureWindow(fleet: Fleet, nodes: Node[], pbxs: Pbx[], o: WindowOptions): Promise<Window> {
+  const perNode = nodes.map((node) =>
+    Array.from({ length: o.procsPerNode }, (_, i) =>
+      fleet.spawn('clients.ts', {
+        SERVER_URL: String(node.info.url),
+        SERVER_TOKEN: String(node.info.token ?? ''),
+        MODE: 'ours',
+        CLIENTS: String(Math.floor(o.clientsPerNode / o.procsPerNode) + (i < o.clientsPerNode % o.procsPerNode ? 1 : 0)),
+        PARSE_CLIENTS: String(o.parsePerProc),
+        FULL_COPIES: '2',
+      }),
+    ),
+  );
+  const all = perNode.flat();
+  const ready = await Promise.all(all.map((c) => c.ready));
+  const connected = ready.reduce((n, r) => n + Number(r.clients), 0);
+  log(`${connected}/${o.clientsPerNode * nodes.length} clients ready on ${nodes.length} node(s) in ${all.length} processes; warming up`);
+  await sleep(o.warmupMs);
+  const t0 = performance.now();
+  await Promise.all([
+    ...pbxs.map((p) => p.child.request('measure-start')),
+    ...nodes.map((n) => n.child.request('measure-start')),
+    ...all.map((c) => c.request('measure-start')),
+    o.redis?.start(),
+  ]);
+  await sleep(o.seconds * 1000);
+  const [servers, clients, pbxFigures, redis] = await Promise.all([
+    Promise.all(nodes.map((n) => n.child.request('measure-stop'))),
+    Promise.all(perNode.map((cs) => Promise.all(cs.map((c) => c.request('measure-stop'))))),
+    Promise.all(pbxs.map((p) => p.child.request('measure-stop'))),
+    o.redis?.stop() ?? null,
+  ]);
+  const seconds = (performance.now() - t0) / 1000;
+  await Promise.all(all.map((c) => c.stop()));
+  return {
+    nodes: nodes.map((n, i) => ({ name: n.name, server: servers[i], clients: mergeClients(clients[i]) })),
+    pbxEventsPerSec: pbxFigures.reduce((n, p) => n + Number(p.eventsPerSec), 0),
+    pbxs: pbxFigures,
+    redis,
+    seconds,
+  };
+}
