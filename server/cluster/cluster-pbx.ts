@@ -38,8 +38,10 @@ export interface ClusterTiming {
 export interface ClusterPbxOptions {
   pbx: string;
   node: string;
-  /** Commands: the lease and the appends. */
+  /** Commands: the appends, the alert requests. */
   redis: Redis;
+  /** The lease's own connection: a renewal must never wait behind a snapshot's append. */
+  leases: Redis;
   /** The mirror's own connection (it blocks). */
   reader: Redis;
   /** The event session: started only while the lease is ours. */
@@ -86,7 +88,7 @@ export class ClusterPbx {
       demo: opts.demo,
     });
     this.lease = new Lease({
-      redis: opts.redis,
+      redis: opts.leases,
       keys: this.keys,
       node: opts.node,
       ...timing.lease,

@@ -6,6 +6,17 @@
  */
 import { z } from 'zod';
 import type { Op, PbxState } from '@/lib/protocol';
+
+/** A snapshot's state, as stored under its marker's key. */
+export function decodeState(text: string | null): PbxState | null {
+  if (!text) return null;
+  try {
+    const state = JSON.parse(text) as unknown;
+    return state && typeof state === 'object' && 'pbx' in state && 'channels' in state ? (state as PbxState) : null;
+  } catch {
+    return null;
+  }
+}
 import type { PbxHealth } from '../pbx-session';
 
 interface Head {
@@ -19,7 +30,8 @@ interface Head {
 
 export type StreamEntry =
   | (Head & { t: 'ops'; ops: Op[] })
-  | (Head & { t: 'snap'; state: PbxState })
+  /** A snapshot: the state is in `key` (it expires), not in the stream. */
+  | (Head & { t: 'snap'; key: string })
   /** The writer is alive; what it knows of its link that the state does not hold. */
   | (Head & { t: 'hb'; health: PbxHealth; connected: boolean });
 
@@ -28,7 +40,7 @@ export type StreamEntry =
 const head = { ep: z.string().max(100), tk: z.number().int().positive(), s: z.number().int().positive(), node: z.string().max(200) };
 const entrySchema = z.discriminatedUnion('t', [
   z.object({ ...head, t: z.literal('ops'), ops: z.array(z.array(z.unknown())) }),
-  z.object({ ...head, t: z.literal('snap'), state: z.record(z.string(), z.unknown()) }),
+  z.object({ ...head, t: z.literal('snap'), key: z.string().max(300) }),
   z.object({ ...head, t: z.literal('hb'), health: z.record(z.string(), z.unknown()), connected: z.boolean() }),
 ]);
 

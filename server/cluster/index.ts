@@ -50,6 +50,7 @@ export function startCluster(opts: ClusterStart): Cluster {
   const { config, log } = opts;
   const node = config.node;
   const redis = openRedis(config.redisUrl, log, `callboard:${node}`);
+  const leases = openRedis(config.redisUrl, log, `callboard:${node}:leases`);
   const readers = opts.pbxs.map((p) => openRedis(config.redisUrl, log, `callboard:${node}:read:${p.id}`));
   // Blocking reads need connections of their own: the op stream's, and the alert requests' while this node reads.
   const commandReaders = opts.pbxs.map((p) => (p.alerts ? openRedis(config.redisUrl, log, `callboard:${node}:cmd:${p.id}`) : null));
@@ -59,6 +60,7 @@ export function startCluster(opts: ClusterStart): Cluster {
         pbx: p.id,
         node,
         redis,
+        leases,
         reader: readers[i],
         session: p.session,
         actions: new ActionLink(p.ami, log, opts.amiClient),
@@ -94,7 +96,7 @@ export function startCluster(opts: ClusterStart): Cluster {
     },
     async stop() {
       await Promise.all(pbxs.map((p) => p.stop()));
-      for (const r of [redis, ...readers, ...commandReaders]) r?.disconnect();
+      for (const r of [redis, leases, ...readers, ...commandReaders]) r?.disconnect();
     },
   };
 }

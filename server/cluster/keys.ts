@@ -11,7 +11,7 @@ export interface PbxKeys {
   fence: string;
   /** The op stream: batches, snapshots, heartbeats. */
   ops: string;
-  /** The latest snapshot with its stream id, where a joining node starts. */
+  /** The latest snapshot's marker with its stream id, where a joining node starts. */
   snapshot: string;
   /** Requests to the event reader from the other nodes (alert acknowledgements and snoozes). */
   commands: string;
@@ -20,4 +20,9 @@ export interface PbxKeys {
 export function pbxKeys(pbx: string, prefix = 'cb'): PbxKeys {
   const tag = `${prefix}:{${pbx}}`;
   return { lease: `${tag}:lease`, fence: `${tag}:fence`, ops: `${tag}:ops`, snapshot: `${tag}:snap`, commands: `${tag}:cmd` };
+}
+
+/** Where one snapshot's state is kept (for a minute): beside its PBX's keys, so one script can write both. */
+export function snapshotStateKey(keys: PbxKeys, token: number, s: number): string {
+  return `${keys.snapshot}:${token}:${s}`;
 }

@@ -37,16 +37,22 @@ return 1
 `;
 
 /**
- * Append one entry, only while the lease is ours. A snapshot entry also
- * becomes the PBX's latest snapshot, with the id the stream gave it.
+ * Append one entry, only while the lease is ours. A snapshot's entry is a
+ * small marker: the state itself goes to a key of its own that expires, so
+ * the stream never holds megabytes, and a mirror that is in step never has
+ * to read it. The marker also becomes the PBX's latest snapshot pointer.
  *
- * KEYS: lease, ops, snapshot. ARGV: our lease value, the entry's JSON,
- * '1' if it is a snapshot, the stream's approximate length cap.
+ * KEYS: lease, ops, the latest-snapshot pointer, the snapshot's state key.
+ * ARGV: our lease value, the entry's JSON, '1' if it is a snapshot, the
+ * stream's approximate length cap, the state's JSON, the state key's TTL ms.
  * Returns the entry's id, or nil when the lease is not ours.
  */
 export const FENCED_APPEND = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return nil end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'e', ARGV[2])
-if ARGV[3] == '1' then redis.call('SET', KEYS[3], id .. ' ' .. ARGV[2]) end
+if ARGV[3] == '1' then
+  redis.call('SET', KEYS[4], ARGV[5], 'PX', ARGV[6])
+  redis.call('SET', KEYS[3], id .. ' ' .. ARGV[2])
+end
 return id
 `;

@@ -18,7 +18,7 @@ import { emptyState, isPbxLive, type PbxStatus } from '@/lib/pbx/model';
 import { applyOps, status, type Op, type PbxState } from '@/lib/protocol';
 import type { Logger } from '../log';
 import type { PbxHealth } from '../pbx-session';
-import { decodeEntry, decodeSnapshotKey, isLaterTerm, type StreamEntry } from './entries';
+import { decodeEntry, decodeSnapshotKey, decodeState, isLaterTerm, type StreamEntry } from './entries';
 import type { PbxKeys } from './keys';
 
 export interface StreamMirrorOptions {
@@ -57,7 +57,7 @@ export class StreamMirror {
   private writerNode: string | null = null;
   private readonly now: () => number;
   private readonly staleAfterMs: number;
-  readonly stats = { entries: 0, snapshots: 0, holes: 0, ignored: 0, bad: 0, stale: 0 };
+  readonly stats = { entries: 0, snapshots: 0, snapshotsSkipped: 0, holes: 0, ignored: 0, bad: 0, stale: 0 };
 
   constructor(private readonly opts: StreamMirrorOptions) {
     this.now = opts.now ?? Date.now;
@@ -113,7 +113,7 @@ export class StreamMirror {
         for (const [, entries] of answer ?? []) {
           for (const [id, fields] of entries) {
             this.lastId = id;
-            this.read(fields[0] === 'e' ? fields[1] : '');
+            await this.read(fields[0] === 'e' ? fields[1] : '');
           }
         }
       } catch (err) {
@@ -135,13 +135,15 @@ export class StreamMirror {
       this.lastId = '0-0';
       return;
     }
-    if (compareIds(snap.id, this.lastId) > 0 || isLaterTerm(snap.entry, this.ep, this.tk)) {
-      this.lastId = snap.id;
-      this.accept(snap.entry);
-    }
+    if (compareIds(snap.id, this.lastId) <= 0 && !isLaterTerm(snap.entry, this.ep, this.tk)) return;
+    const state = decodeState(await this.opts.redis.get(snap.entry.key));
+    // Read on from the latest marker either way: if its state expired (no reader for a minute), the next comes soon.
+    this.lastId = snap.id;
+    if (state) this.accept(snap.entry, false, state);
+    else this.follow(snap.entry);
   }
 
-  private read(text: string): void {
+  private async read(text: string): Promise<void> {
     const entry = decodeEntry(text);
     if (!entry) {
       this.stats.bad++;
@@ -154,8 +156,19 @@ export class StreamMirror {
       this.stats.ignored++;
       return;
     }
+    // A new reader's board replaces ours: until its snapshot comes, only its link steps are taken.
+    if (later) this.needSnapshot = true;
     if (entry.t === 'snap') {
-      this.accept(entry);
+      const continuous = !later && entry.s === this.s + 1;
+      // In step, the snapshot holds nothing this board lacks: its state is not even read.
+      if (continuous && !this.needSnapshot) {
+        this.stats.snapshotsSkipped++;
+        this.accept(entry);
+        return;
+      }
+      const state = decodeState(await this.opts.redis.get(entry.key));
+      if (state) this.accept(entry, false, state);
+      else this.hole(entry);
       return;
     }
     const next = later ? entry.s === 1 : entry.s === this.s + 1;
@@ -172,30 +185,36 @@ export class StreamMirror {
       this.needSnapshot = true;
       this.opts.log.warn({ at: this.lastId, s: entry.s, expected: this.s + 1 }, 'cluster: a hole in the op stream; waiting for a snapshot');
       this.needJoin = true;
+      // Ops are missing until the snapshot: the board must not say Live meanwhile.
+      const pbx = this.state.pbx;
+      if (!this.hidden && isPbxLive(pbx)) this.emit([status(this.syncing(this.now()))]);
     }
-    // Follow the term, so what comes next is judged against it.
-    this.ep = entry.ep;
-    this.tk = entry.tk;
-    this.s = entry.s;
+    this.follow(entry);
     // Still news from a writer: the board is not stale, but it is not complete either until the snapshot.
     this.heard();
   }
 
-  /** `newTerm`: the first entry of a new reader that has sent no snapshot yet. */
-  private accept(entry: StreamEntry, newTerm = false): void {
-    this.heard(newTerm);
+  /** Follow the entry's term and place, so what comes next is judged against it. */
+  private follow(entry: StreamEntry): void {
     this.writerNode = entry.node;
     this.ep = entry.ep;
     this.tk = entry.tk;
     this.s = entry.s;
+  }
+
+  /** `newTerm`: the first entry of a new reader that has sent no snapshot yet. `state`: a snapshot's, read from its key. */
+  private accept(entry: StreamEntry, newTerm = false, state?: PbxState): void {
+    this.heard(newTerm);
+    this.follow(entry);
     if (entry.t === 'hb') {
       this.remote = { health: entry.health, connected: entry.connected, node: entry.node };
       return;
     }
     if (entry.t === 'snap') {
+      if (!state) return;
       this.stats.snapshots++;
       this.needSnapshot = false;
-      this.emit(stateDifference(this.state, entry.state));
+      this.emit(stateDifference(this.state, state));
       return;
     }
     try {

@@ -17,7 +17,7 @@ import type { Redis } from 'ioredis';
 import { isPbxLive } from '@/lib/pbx/model';
 import { status, type Op, type PbxState } from '@/lib/protocol';
 import type { PbxHealth } from '../pbx-session';
-import type { PbxKeys } from './keys';
+import { snapshotStateKey, type PbxKeys } from './keys';
 import type { LeaseTerm } from './lease';
 import type { StreamEntry } from './entries';
 import { FENCED_APPEND } from './scripts';
@@ -46,6 +46,9 @@ export interface StreamWriterOptions {
 }
 
 type Body = { t: 'ops'; ops: Op[] } | { t: 'snap' } | { t: 'hb' };
+
+/** A snapshot's state outlives a few later ones (one every 10 s): long enough for any mirror that needs it to read it. */
+const SNAPSHOT_TTL_MS = 60_000;
 
 export class StreamWriter {
   private s = 0;
@@ -133,24 +136,31 @@ export class StreamWriter {
     const { redis, keys, term, node, source } = this.opts;
     const headOf = { ep: term.epoch, tk: term.token, s: ++this.s, node };
     let entry: StreamEntry;
-    if (body.t === 'snap') entry = { ...headOf, t: 'snap', state: source.state };
-    else if (body.t === 'hb') entry = { ...headOf, t: 'hb', health: source.health(), connected: source.connected };
+    let state = '';
+    const stateKey = snapshotStateKey(keys, term.token, headOf.s);
+    if (body.t === 'snap') {
+      entry = { ...headOf, t: 'snap', key: stateKey };
+      state = JSON.stringify(source.state);
+    } else if (body.t === 'hb') entry = { ...headOf, t: 'hb', health: source.health(), connected: source.connected };
     else entry = { ...headOf, t: 'ops', ops: body.ops };
     const text = JSON.stringify(entry);
     this.stats.entries++;
-    this.stats.bytes += text.length;
+    this.stats.bytes += Buffer.byteLength(text) + Buffer.byteLength(state);
     if (body.t === 'snap') this.stats.snapshots++;
     redis
       .eval(
         FENCED_APPEND,
-        3,
+        4,
         keys.lease,
         keys.ops,
         keys.snapshot,
+        stateKey,
         term.value,
         text,
         body.t === 'snap' ? '1' : '0',
         this.opts.maxLen ?? 10_000,
+        state,
+        SNAPSHOT_TTL_MS,
       )
       .then(
         (id) => {
