@@ -13,7 +13,8 @@ const { app, url } = await startBenchServer(cluster);
 const { token } = app.auth.store.createToken('bench', 'viewer');
 // A viewer limited to one queue, for the scoped clients: a session cookie, since tokens are never scoped.
 const scopedQueue = Object.keys(app.pbxs.default.session.state.queues).sort()[0] ?? 'none';
-await app.auth.store.addUser('bench-lead', 'viewer', 'bench-lead-password');
+// With several nodes the users are shared: another node may have made this one already.
+if (!app.auth.store.getUser('bench-lead')) await app.auth.store.addUser('bench-lead', 'viewer', 'bench-lead-password');
 app.auth.store.updateUser('bench-lead', { queues: [scopedQueue] });
 const lead = await app.auth.login('bench-lead', 'bench-lead-password', '127.0.0.1', Date.now());
 if (!lead.ok) throw new Error(`bench: the scoped user could not log in: ${lead.error}`);

@@ -49,6 +49,7 @@ type Body = { t: 'ops'; ops: Op[] } | { t: 'snap' } | { t: 'hb' };
 
 /** A snapshot's state outlives a few later ones (one every 10 s): long enough for any mirror that needs it to read it. */
 const SNAPSHOT_TTL_MS = 60_000;
+const MIN_SNAPSHOT_GAP_MS = 2_000;
 
 export class StreamWriter {
   private s = 0;
@@ -56,6 +57,7 @@ export class StreamWriter {
   private flushQueued = false;
   private snapped = false;
   private needSnapshot = false;
+  private lastSnapshotAt = -Infinity;
   private stopped = false;
   private readonly unsubscribe: () => void;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -86,7 +88,7 @@ export class StreamWriter {
 
   /** A snapshot owed since a failure is the heartbeat too: it is retried here, not in a loop while Redis is away. */
   private beat(): void {
-    if (this.needSnapshot) this.queueFlush();
+    if (this.needSnapshot && performance.now() - this.lastSnapshotAt >= MIN_SNAPSHOT_GAP_MS) this.queueFlush();
     else this.append({ t: 'hb' });
   }
 
@@ -111,10 +113,15 @@ export class StreamWriter {
     const ops = this.pending;
     this.pending = [];
     const live = isPbxLive(this.opts.source.state.pbx);
-    if (this.needSnapshot || (!this.snapped && live)) {
+    const now = performance.now();
+    // At most one snapshot per gap: an append that timed out may well have landed, and a snapshot per timeout on a
+    // loaded node would load it more. Mirrors find a real hole by `s` anyway, and wait for the snapshot.
+    const snapshotDue = this.needSnapshot && now - this.lastSnapshotAt >= MIN_SNAPSHOT_GAP_MS;
+    if (snapshotDue || (!this.snapped && live)) {
       // The snapshot holds these ops already: they were applied to the session's state before we heard them.
       this.needSnapshot = false;
       this.snapped = true;
+      this.lastSnapshotAt = now;
       this.append({ t: 'snap' });
       return;
     }
