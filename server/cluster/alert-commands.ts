@@ -86,9 +86,10 @@ export class ClusterAlertActions implements AlertActions {
         if (answer) finish(answer);
       };
       const stop = mirror.onOps(check);
+      const timeoutMs = this.opts.timeoutMs ?? 5_000;
       const timer = setTimeout(
-        () => finish(new AlertActionTimeout('The node that reads this PBX did not confirm within 5 s; try again')),
-        this.opts.timeoutMs ?? 5_000,
+        () => finish(new AlertActionTimeout(`The node that reads this PBX did not confirm within ${timeoutMs / 1000} s; try again`)),
+        timeoutMs,
       );
       redis.xadd(keys.commands, 'MAXLEN', '~', '1000', '*', 'c', JSON.stringify(cmd)).catch((err: unknown) => {
         finish(new AlertActionTimeout(`The request could not reach the other nodes: ${err instanceof Error ? err.message : String(err)}`));

@@ -52,7 +52,7 @@ export class StreamMirror {
   /** The writer's link fields while we show the board down for lack of news. */
   private hidden: LinkFields | null = null;
   private watchdog: NodeJS.Timeout | null = null;
-  private remote: { health: PbxHealth; connected: boolean; node: string } | null = null;
+  private remote: { health: PbxHealth; connected: boolean } | null = null;
   /** The node whose entries came last: the event reader, as far as this mirror knows. */
   private writerNode: string | null = null;
   private readonly now: () => number;
@@ -71,7 +71,7 @@ export class StreamMirror {
   }
 
   /** The writer's health from its last heartbeat; null before one came. */
-  get writer(): { health: PbxHealth; connected: boolean; node: string } | null {
+  get writer(): { health: PbxHealth; connected: boolean } | null {
     return this.remote;
   }
 
@@ -207,7 +207,7 @@ export class StreamMirror {
     this.heard(newTerm);
     this.follow(entry);
     if (entry.t === 'hb') {
-      this.remote = { health: entry.health, connected: entry.connected, node: entry.node };
+      this.remote = { health: entry.health, connected: entry.connected };
       return;
     }
     if (entry.t === 'snap') {
