@@ -17,7 +17,7 @@ import { boardOf, expectBoardsEqualPbx, isLive, startClusterPbx, startNode, type
 
 const { bin, skip } = redisOrSkip();
 
-describe.skipIf(skip)('several nodes on Redis', () => {
+describe.skipIf(skip)('several nodes on Redis', { timeout: 60_000 }, () => {
   let redis: TestRedis;
   let pbx: DemoPbx;
   let nodes: TestNode[] = [];

@@ -16,7 +16,7 @@ import { isLive, startClusterPbx, startNode, type TestNode } from './nodes';
 const { bin, skip } = redisOrSkip();
 const pg = postgresAvailability();
 
-describe.skipIf(skip || 'skip' in pg)('several nodes on one PostgreSQL', () => {
+describe.skipIf(skip || 'skip' in pg)('several nodes on one PostgreSQL', { timeout: 60_000 }, () => {
   let redis: TestRedis;
   let postgres: TestPostgres;
   let pbx: DemoPbx;
