@@ -40,6 +40,8 @@ export interface StreamWriterOptions {
   maxLen?: number;
   snapshotMs?: number;
   heartbeatMs?: number;
+  /** At least this long between two snapshots, however many appends failed. */
+  minSnapshotGapMs?: number;
   /** The script refused: the lease is not ours any more. */
   onFenced(): void;
   onError?(err: unknown): void;
@@ -58,6 +60,7 @@ export class StreamWriter {
   private snapped = false;
   private needSnapshot = false;
   private lastSnapshotAt = -Infinity;
+  private readonly minSnapshotGapMs: number;
   private stopped = false;
   private readonly unsubscribe: () => void;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -65,6 +68,7 @@ export class StreamWriter {
   readonly stats = { entries: 0, bytes: 0, snapshots: 0, failures: 0 };
 
   constructor(private readonly opts: StreamWriterOptions) {
+    this.minSnapshotGapMs = opts.minSnapshotGapMs ?? MIN_SNAPSHOT_GAP_MS;
     this.unsubscribe = opts.source.onOps((ops) => this.take(ops));
     this.timers.push(setInterval(() => this.beat(), opts.heartbeatMs ?? 1_000));
     this.timers.push(
@@ -88,7 +92,7 @@ export class StreamWriter {
 
   /** A snapshot owed since a failure is the heartbeat too: it is retried here, not in a loop while Redis is away. */
   private beat(): void {
-    if (this.needSnapshot && performance.now() - this.lastSnapshotAt >= MIN_SNAPSHOT_GAP_MS) this.queueFlush();
+    if (this.needSnapshot && performance.now() - this.lastSnapshotAt >= this.minSnapshotGapMs) this.queueFlush();
     else this.append({ t: 'hb' });
   }
 
@@ -116,9 +120,11 @@ export class StreamWriter {
     const now = performance.now();
     // At most one snapshot per gap: an append that timed out may well have landed, and a snapshot per timeout on a
     // loaded node would load it more. Mirrors find a real hole by `s` anyway, and wait for the snapshot.
-    const snapshotDue = this.needSnapshot && now - this.lastSnapshotAt >= MIN_SNAPSHOT_GAP_MS;
+    const snapshotDue = this.needSnapshot && now - this.lastSnapshotAt >= this.minSnapshotGapMs;
     if (snapshotDue || (!this.snapped && live)) {
-      // The snapshot holds these ops already: they were applied to the session's state before we heard them.
+      // The snapshot holds these ops already (the session applied them before we heard them), but a mirror in step
+      // skips a snapshot unread: it must get them as ops first. Before this term's first snapshot no mirror is in step.
+      if (this.snapped && ops.length) this.append({ t: 'ops', ops });
       this.needSnapshot = false;
       this.snapped = true;
       this.lastSnapshotAt = now;

@@ -108,7 +108,7 @@ export const isLive = (state: PbxState) => state.pbx.link === 'connected' && sta
 export async function expectBoardsEqualPbx(pbx: DemoPbx, nodes: { url: string; cookie: string }[], timeoutMs = 20_000): Promise<number> {
   const user = pbx.users[0];
   const ami = await TestAmi.login(pbx.port, user.username, user.secret, { Events: 'off' });
-  let last: { lists: View; boards: View[] } | null = null;
+  let last: { lists: View; boards: (View & { link: string })[] } | null = null;
   try {
     return await waitForAsync(
       async () => {
@@ -121,7 +121,7 @@ export async function expectBoardsEqualPbx(pbx: DemoPbx, nodes: { url: string; c
         const lists = viewOfLists(...([c, q, b].map((r) => r.items.map((i) => i.fields)) as [never, never, never]));
         const boards = await Promise.all(nodes.map(boardOf));
         if (pbx.snapshot().events !== before) return false;
-        last = { lists, boards: boards.map((x) => viewOf(x.state)) };
+        last = { lists, boards: boards.map((x) => ({ ...viewOf(x.state), link: linkOf(x.state) })) };
         const same = boards.every((x) => isLive(x.state) && isDeepStrictEqual(viewOf(x.state), lists));
         return same && c.items.length > 0 ? c.items.length : false;
       },
@@ -129,9 +129,31 @@ export async function expectBoardsEqualPbx(pbx: DemoPbx, nodes: { url: string; c
       { timeoutMs, intervalMs: 50 },
     );
   } catch (err) {
-    if (last) process.stderr.write(`last comparison: ${JSON.stringify(last).slice(0, 3000)}\n`);
+    if (last) process.stderr.write(`last comparison: ${describeDifferences(last)}\n`);
     throw err;
   } finally {
     ami.close();
   }
+}
+
+const linkOf = ({ pbx }: PbxState) => `${pbx.link}, lastResync ${pbx.lastResync - pbx.linkSince} ms after linkSince`;
+
+/** Per board: its link, and each table's ids it lacks, has too many of, or shows differently from the lists. */
+function describeDifferences({ lists, boards }: { lists: View; boards: (View & { link: string })[] }): string {
+  return boards
+    .map((board, i) => {
+      const tables = (Object.keys(lists) as (keyof View)[]).flatMap((t) => {
+        const want = lists[t];
+        const got = board[t];
+        const missing = Object.keys(want).filter((id) => !Object.hasOwn(got, id));
+        const ghosts = Object.keys(got).filter((id) => !Object.hasOwn(want, id));
+        const changed = Object.keys(want).filter((id) => Object.hasOwn(got, id) && !isDeepStrictEqual(want[id], got[id]));
+        if (!missing.length && !ghosts.length && !changed.length) return [];
+        const first = changed[0];
+        const example = first ? ` e.g. ${first}: ${JSON.stringify(got[first])} for ${JSON.stringify(want[first])}` : '';
+        return [`${t}: missing [${missing.join(' ')}] ghosts [${ghosts.join(' ')}] changed [${changed.join(' ')}]${example}`];
+      });
+      return `board ${i} (${board.link}): ${tables.join('; ') || 'equal'}`;
+    })
+    .join('\n');
 }
