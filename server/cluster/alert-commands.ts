@@ -39,6 +39,9 @@ export interface AlertCommandsOptions {
   timeoutMs?: number;
 }
 
+/** How long a node waits for its request to show on its mirror: a request younger than this is still awaited. */
+export const ALERT_REQUEST_TIMEOUT_MS = 5_000;
+
 export class ClusterAlertActions implements AlertActions {
   constructor(private readonly opts: AlertCommandsOptions) {}
 
@@ -86,7 +89,7 @@ export class ClusterAlertActions implements AlertActions {
         if (answer) finish(answer);
       };
       const stop = mirror.onOps(check);
-      const timeoutMs = this.opts.timeoutMs ?? 5_000;
+      const timeoutMs = this.opts.timeoutMs ?? ALERT_REQUEST_TIMEOUT_MS;
       const timer = setTimeout(
         () => finish(new AlertActionTimeout(`The node that reads this PBX did not confirm within ${timeoutMs / 1000} s; try again`)),
         timeoutMs,
@@ -100,7 +103,12 @@ export class ClusterAlertActions implements AlertActions {
 
 /**
  * The reader's side: while this node reads the PBX, it applies the requests
- * that arrive (from when it began reading; an older one was answered 503).
+ * that arrive, and those still awaited when it began: a request older than
+ * the asking node's wait was answered 503 there.
+ *
+ * Where to start is Redis's clock, not the newest entry: a node that has
+ * just won the lease may reach Redis only after a request was written, and
+ * would otherwise skip it as "already there".
  */
 export class AlertCommandReader {
   private running = false;
@@ -111,6 +119,7 @@ export class AlertCommandReader {
     private readonly keys: PbxKeys,
     private readonly local: AlertService,
     private readonly log: Logger,
+    private readonly windowMs = ALERT_REQUEST_TIMEOUT_MS,
   ) {}
 
   start(): void {
@@ -127,10 +136,10 @@ export class AlertCommandReader {
     let placed = false;
     while (this.running) {
       try {
-        // From the newest entry on: a request older than this term was already answered 503 by its node.
         if (!placed) {
-          const [newest] = (await this.redis.xrevrange(this.keys.commands, '+', '-', 'COUNT', 1)) as [string, string[]][];
-          this.lastId = newest?.[0] ?? '0-0';
+          const [seconds, micros] = await this.redis.time();
+          const nowMs = Number(seconds) * 1_000 + Math.floor(Number(micros) / 1_000);
+          this.lastId = `${Math.max(0, nowMs - this.windowMs)}-0`;
           placed = true;
         }
         const answer = (await this.redis.xread('COUNT', 100, 'BLOCK', 1_000, 'STREAMS', this.keys.commands, this.lastId)) as
