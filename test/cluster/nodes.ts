@@ -14,7 +14,7 @@ import { startDemoPbx } from '@/server/demo-pbx/index';
 import { createLogger } from '@/server/log';
 import type { PbxState } from '@/lib/protocol';
 import { TestAmi } from '../demo-pbx/ami-test-client';
-import { viewOf, viewOfLists, type View } from '../faults/truth';
+import { parkedOf, parkedOfList, viewOf, viewOfLists, type View } from '../faults/truth';
 import { login, type DemoPbx } from '../server/harness';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import type { TestRedis } from '../support/redis';
@@ -97,6 +97,9 @@ export async function boardOf(node: { url: string; cookie: string }): Promise<Bo
   return (await res.json()) as Board;
 }
 
+/** What is compared with the PBX: the fault tests' view, and parked calls. */
+type Truth = View & { parked: Record<string, unknown> };
+
 export const isLive = (state: PbxState) => state.pbx.link === 'connected' && state.pbx.lastResync >= state.pbx.linkSince;
 
 /**
@@ -108,21 +111,24 @@ export const isLive = (state: PbxState) => state.pbx.link === 'connected' && sta
 export async function expectBoardsEqualPbx(pbx: DemoPbx, nodes: { url: string; cookie: string }[], timeoutMs = 20_000): Promise<number> {
   const user = pbx.users[0];
   const ami = await TestAmi.login(pbx.port, user.username, user.secret, { Events: 'off' });
-  let last: { lists: View; boards: (View & { link: string })[] } | null = null;
+  let last: { lists: Truth; boards: (Truth & { link: string })[] } | null = null;
   try {
     return await waitForAsync(
       async () => {
         const before = pbx.snapshot().events;
-        const [c, q, b] = await Promise.all([
+        const [c, q, b, p] = await Promise.all([
           ami.list({ Action: 'CoreShowChannels' }),
           ami.list({ Action: 'QueueStatus' }),
           ami.list({ Action: 'BridgeList' }),
+          ami.list({ Action: 'ParkedCalls' }),
         ]);
-        const lists = viewOfLists(...([c, q, b].map((r) => r.items.map((i) => i.fields)) as [never, never, never]));
+        const fields = (r: typeof c) => r.items.map((i) => i.fields);
+        const lists: Truth = { ...viewOfLists(fields(c), fields(q), fields(b)), parked: parkedOfList(fields(p)) };
         const boards = await Promise.all(nodes.map(boardOf));
         if (pbx.snapshot().events !== before) return false;
-        last = { lists, boards: boards.map((x) => ({ ...viewOf(x.state), link: linkOf(x.state) })) };
-        const same = boards.every((x) => isLive(x.state) && isDeepStrictEqual(viewOf(x.state), lists));
+        const truthOf = (state: PbxState): Truth => ({ ...viewOf(state), parked: parkedOf(state) });
+        last = { lists, boards: boards.map((x) => ({ ...truthOf(x.state), link: linkOf(x.state) })) };
+        const same = boards.every((x) => isLive(x.state) && isDeepStrictEqual(truthOf(x.state), lists));
         return same && c.items.length > 0 ? c.items.length : false;
       },
       'every node to equal the PBX lists at a quiet moment',
@@ -139,10 +145,10 @@ export async function expectBoardsEqualPbx(pbx: DemoPbx, nodes: { url: string; c
 const linkOf = ({ pbx }: PbxState) => `${pbx.link}, lastResync ${pbx.lastResync - pbx.linkSince} ms after linkSince`;
 
 /** Per board: its link, and each table's ids it lacks, has too many of, or shows differently from the lists. */
-function describeDifferences({ lists, boards }: { lists: View; boards: (View & { link: string })[] }): string {
+function describeDifferences({ lists, boards }: { lists: Truth; boards: (Truth & { link: string })[] }): string {
   return boards
     .map((board, i) => {
-      const tables = (Object.keys(lists) as (keyof View)[]).flatMap((t) => {
+      const tables = (Object.keys(lists) as (keyof Truth)[]).flatMap((t) => {
         const want = lists[t];
         const got = board[t];
         const missing = Object.keys(want).filter((id) => !Object.hasOwn(got, id));

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { PbxState } from '@/lib/pbx/model';
-import { callerId, memberId, table } from '@/lib/pbx/model';
+import { callerId, memberId, parkedId, table } from '@/lib/pbx/model';
 import { TestAmi } from '../demo-pbx/ami-test-client';
 import { waitFor, type Stack } from '../server/harness';
 import { withTimeout } from '../support/wait-for';
@@ -93,6 +93,19 @@ export function viewOf(state: PbxState): View {
 }
 
 /** Every call row accounts for live channels only, each channel exactly once. */
+/** Parked calls as the ParkedCalls list gives them, and the same of a state: `lot|space` to the parkee. */
+export function parkedOfList(items: Fields[]): Record<string, unknown> {
+  const view = table<unknown>();
+  for (const f of items) view[parkedId(f.Parkinglot, f.ParkingSpace)] = { channel: f.ParkeeUniqueid };
+  return view;
+}
+
+export function parkedOf(state: PbxState): Record<string, unknown> {
+  const view = table<unknown>();
+  for (const p of Object.values(state.parked)) view[p.id] = { channel: p.channel };
+  return view;
+}
+
 export function callsCoverChannels(state: PbxState): boolean {
   const seen: string[] = [];
   for (const call of Object.values(state.calls)) {
