@@ -18,14 +18,11 @@ import type { Logger } from '../log';
 import type { PbxHealth, PbxSession, ResyncReason } from '../pbx-session';
 import { noWarnings } from '../pbx-warnings';
 import type { ActionLink } from './action-link';
-import type { AlertCommandReader } from './alert-commands';
+import { askReader, type CommandReader } from './commands';
 import { pbxKeys, type PbxKeys } from './keys';
 import { Lease, type LeaseOptions, type LeaseTerm } from './lease';
 import { StreamMirror } from './stream-mirror';
 import { StreamWriter } from './stream-writer';
-
-/** A resync asked of a node that does not read the PBX's events. */
-export class NotReaderError extends Error {}
 
 export interface ClusterTiming {
   lease?: Pick<LeaseOptions, 'ttlMs' | 'renewMs' | 'takeMs' | 'safetyMs'>;
@@ -47,8 +44,8 @@ export interface ClusterPbxOptions {
   /** The event session: started only while the lease is ours. */
   session: PbxSession;
   actions: ActionLink;
-  /** Applies the other nodes' alert requests while this node reads (absent: no alert engine). */
-  alertCommands?: AlertCommandReader;
+  /** Applies the other nodes' requests while this node reads. */
+  commands?: CommandReader;
   log: Logger;
   label: string;
   demo: boolean;
@@ -126,17 +123,17 @@ export class ClusterPbx {
     return this.opts.actions.command(action, timeoutMs);
   }
 
-  /** The lists run on the event session, so only the reader can run them. */
+  /**
+   * The lists run on the event session, so only the reader can run them: another node asks it, and answers once its
+   * own mirror shows a resync done after the request.
+   */
   resync(reason?: ResyncReason): Promise<void> {
-    if (!this.reading) {
-      const node = this.mirror.readerNode;
-      return Promise.reject(
-        new NotReaderError(
-          `This node does not read this PBX's events${node ? `: node "${node}" does` : ''}. Ask that node, or wait for its next drift check.`,
-        ),
-      );
-    }
-    return this.opts.session.resync(reason);
+    if (this.reading) return this.opts.session.resync(reason);
+    const before = this.mirror.state.pbx.lastResync;
+    const asked = { redis: this.opts.redis, keys: this.keys, mirror: this.mirror };
+    return askReader(asked, { k: 'resync', node: this.opts.node }, () => (this.mirror.state.pbx.lastResync > before ? true : null)).then(
+      () => undefined,
+    );
   }
 
   start(): void {
@@ -173,7 +170,7 @@ export class ClusterPbx {
     });
     this.inheritAlerts();
     this.opts.session.start();
-    this.opts.alertCommands?.start();
+    this.opts.commands?.start();
   }
 
   /**
@@ -198,7 +195,7 @@ export class ClusterPbx {
 
   /** Stop writing first, then close the event session: its last "disconnected" is not the board's truth. */
   private stopReading(): void {
-    this.opts.alertCommands?.stop();
+    this.opts.commands?.stop();
     this.writer?.stop();
     this.writer = null;
     this.opts.session.stop();

@@ -18,13 +18,14 @@ import type { Logger } from '../log';
 import type { AmiTarget, PbxSession } from '../pbx-session';
 import type { AlertService } from '../alerts/service';
 import { ActionLink } from './action-link';
-import { AlertCommandReader, ClusterAlertActions } from './alert-commands';
+import { ClusterAlertActions } from './alert-commands';
+import { CommandReader } from './commands';
 import { pbxKeys } from './keys';
 import { ClusterPbx, type ClusterTiming } from './cluster-pbx';
 import { openRedis, redisUrlForLog } from './redis-connection';
 
 export type { ClusterTiming } from './cluster-pbx';
-export { NotReaderError } from './cluster-pbx';
+export { ReaderDidNotAnswer } from './commands';
 
 export interface ClusterStart {
   config: ClusterConfig;
@@ -52,8 +53,8 @@ export function startCluster(opts: ClusterStart): Cluster {
   const redis = openRedis(config.redisUrl, log, `callboard:${node}`);
   const leases = openRedis(config.redisUrl, log, `callboard:${node}:leases`);
   const readers = opts.pbxs.map((p) => openRedis(config.redisUrl, log, `callboard:${node}:read:${p.id}`));
-  // Blocking reads need connections of their own: the op stream's, and the alert requests' while this node reads.
-  const commandReaders = opts.pbxs.map((p) => (p.alerts ? openRedis(config.redisUrl, log, `callboard:${node}:cmd:${p.id}`) : null));
+  // Blocking reads need connections of their own: the op stream's, and the other nodes' requests while this node reads.
+  const commandReaders = opts.pbxs.map((p) => openRedis(config.redisUrl, log, `callboard:${node}:cmd:${p.id}`));
   const pbxs = opts.pbxs.map(
     (p, i) =>
       new ClusterPbx({
@@ -64,9 +65,12 @@ export function startCluster(opts: ClusterStart): Cluster {
         reader: readers[i],
         session: p.session,
         actions: new ActionLink(p.ami, log, opts.amiClient),
-        ...(p.alerts && {
-          alertCommands: new AlertCommandReader(commandReaders[i]!, pbxKeys(p.id), p.alerts, log.child({ module: 'cluster', pbx: p.id })),
-        }),
+        commands: new CommandReader(
+          commandReaders[i],
+          pbxKeys(p.id),
+          { alerts: p.alerts, resync: () => p.session.resync('manual') },
+          log.child({ module: 'cluster', pbx: p.id }),
+        ),
         log,
         label: p.label,
         demo: p.demo,

@@ -4,7 +4,7 @@
  * (server/http/util.ts lists the codes). Identity: the session cookie, or
  * `Authorization: Bearer <token>`.
  */
-import { NotReaderError } from '../cluster/cluster-pbx';
+import { ReaderDidNotAnswer } from '../cluster/commands';
 import type { AuditReader } from '../cluster/shared-audit';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -391,11 +391,12 @@ async function resync(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     throw new HttpError(503, 'The PBX link is down; the lists run again as soon as it is back');
   }
   try {
+    // On a node of several that does not read this PBX, the reader runs the lists and this waits for its board.
     await pbx.session.resync();
   } catch (err) {
-    if (!(err instanceof NotReaderError)) throw err;
-    ctx.audit.record({ ...entry, result: 'failed', message: err.message });
-    throw new HttpError(409, err.message);
+    if (!(err instanceof ReaderDidNotAnswer)) throw err;
+    ctx.audit.record({ ...entry, result: 'link-down', message: err.message });
+    throw new HttpError(503, err.message);
   }
   const { lastResync, warnings } = pbx.session.state.pbx;
   ctx.audit.record({ ...entry, result: 'ok', message: 'Resynced' });
