@@ -17,6 +17,7 @@ import type { Identity } from '../auth/auth';
 import { scopeOf, visibleIn } from '../realtime/scopes';
 import type { ApiContext } from './api';
 import { clientAddress, HttpError, readJson, sendJson } from './util';
+import { spend } from './user-limits';
 
 type Route = [
   method: string,
@@ -82,6 +83,12 @@ function attempt(ctx: ApiContext, req: IncomingMessage, m: RegExpExecArray, acti
   const service = ctx.alertActions?.get(pbx);
   if (!service) return refuse(404, `No PBX "${pbx.slice(0, 40)}" is configured; GET /api/pbx lists them`, pbx);
   if (!mayAct(identity.grants, 'acknowledge')) return refuse(403, 'Your account may not acknowledge or snooze alerts', pbx);
+  try {
+    spend(ctx, 'alert-ack', identity.user);
+  } catch (err) {
+    if (err instanceof HttpError) ctx.audit.record({ ...entry, pbx, result: 'rate-limited', message: err.message });
+    throw err;
+  }
   return {
     identity,
     pbx,

@@ -22,9 +22,9 @@ import { AlertConfigError, type AlertConfigStore } from '../alerts/config-store'
 import { testEvent, testRule } from '../alerts/config-test-event';
 import { shownUrl, webhookView } from '../alerts/config-view';
 import type { DeliveryDesk } from '../alerts/ports';
-import { RateLimiter } from '../rate-limit';
 import type { ApiContext } from './api';
 import { clientAddress, HttpError, originAllowed, readJson, sendJson, type ErrorCode } from './util';
+import { spend, USER_LIMITS } from './user-limits';
 
 type Route = [
   method: string,
@@ -34,17 +34,9 @@ type Route = [
 
 /** A webhook with 500 queues named is some 40 KB of JSON. */
 const MAX_CONFIG_BODY = 64 * 1024;
-export const WRITES_PER_MINUTE = 30;
+export const WRITES_PER_MINUTE = USER_LIMITS['alert-config'].perMinute;
 export const HISTORY_OFF = "Alerts keep their rules in the call history's database; CALLBOARD_HISTORY is off";
 const DELIVERY_OFF = 'Webhook delivery is not running on this server, so nothing can be sent or shown yet';
-
-/** One limiter per running server (tests start several in one process). */
-const limiters = new WeakMap<ApiContext, RateLimiter>();
-function writeLimiter(ctx: ApiContext): RateLimiter {
-  let limiter = limiters.get(ctx);
-  if (!limiter) limiters.set(ctx, (limiter = new RateLimiter(WRITES_PER_MINUTE, 60_000)));
-  return limiter;
-}
 
 function identityOf(ctx: ApiContext, req: IncomingMessage): Identity {
   const identity = ctx.auth.fromRequest(req, ctx.now());
@@ -154,13 +146,7 @@ async function write(ctx: ApiContext, req: IncomingMessage, res: ServerResponse,
     if (!identity) throw new HttpError(401, 'Not logged in (or the token is not valid)');
     requireAdmin(identity, spec.what);
     const store = storeOf(ctx);
-    const limit = writeLimiter(ctx).hit(identity.user, ctx.now());
-    if (!limit.ok) {
-      const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
-      throw new HttpError(429, `Too many changes to alerts at once; try again in ${seconds} s`, 'rate-limited', {
-        'retry-after': String(seconds),
-      });
-    }
+    spend(ctx, 'alert-config', identity.user);
     const outcome = await spec.run(store, identity, body);
     params = { ...params, ...outcome.params };
     record('ok', outcome.message);

@@ -8,6 +8,7 @@ import { preferencesSchema } from '@/lib/preferences';
 import { describeIssue } from '../auth/user-store';
 import type { ApiContext } from './api';
 import { clientAddress, HttpError, readJson, sendJson } from './util';
+import { spend } from './user-limits';
 
 type Route = [method: string, path: RegExp, handler: (ctx: ApiContext, req: IncomingMessage, res: ServerResponse) => Promise<void> | void];
 
@@ -35,6 +36,12 @@ async function write(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
     action: 'preferences',
     params: {},
   };
+  try {
+    spend(ctx, 'preferences', identity.user);
+  } catch (err) {
+    if (err instanceof HttpError) ctx.audit.record({ ...entry, result: 'rate-limited', message: err.message });
+    throw err;
+  }
   if (!parsed.success) {
     const message = describeIssue(parsed.error.issues[0]);
     ctx.audit.record({ ...entry, result: 'invalid', message });

@@ -10,6 +10,7 @@ import type { AlertEvent, AlertRule } from '@/lib/alerts/model';
 import { StaticRuleSource } from '@/server/alerts/static-source';
 import { clientPool, login, startStack, waitFor, type Stack } from '../server/harness';
 import { rule } from './fixtures';
+import { USER_LIMITS } from '@/server/http/user-limits';
 
 let stack: Stack;
 const source = new StaticRuleSource();
@@ -139,5 +140,26 @@ describe('alerts on the board', () => {
     source.set([]);
     await waitFor(() => Object.keys(full.state!.alerts).length === 0, 'no alerts left');
     expect(stack.app.alerts.get(stack.app.pbxs.default.id)!.health()).toMatchObject({ alerts: 0, sinkErrors: 0, dropped: 0 });
+  });
+
+  it('a looping client is held at its per-user limit: 429 with Retry-After, audited; another user goes on', async () => {
+    await stack.app.auth.store.addUser('looper', 'supervisor', 'looper-password');
+    const looper = await login(stack.url, 'looper', 'looper-password');
+    const limit = USER_LIMITS['alert-ack'].perMinute;
+    const statuses: number[] = [];
+    for (let i = 0; i <= limit; i++)
+      statuses.push((await post(alertPath(`nope-${i}`, i % 2 ? 'ack' : 'snooze'), looper, { minutes: 5 })).status);
+    // Every attempt counts, found or not: a loop over made-up ids is the case to stop.
+    expect(statuses.slice(0, limit).every((s) => s === 404)).toBe(true);
+    const over = await post(alertPath('nope', 'ack'), looper);
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await over.json()) as { error: string }).error).toMatch(/Too many acknowledgements and snoozes at once; try again in \d+ s/);
+    // Each attempt is audited, or counted with the next line the audit throttle lets through.
+    stack.app.audit.flushSuppressed();
+    const lines = (await stack.app.audit.tail(500)).filter((e) => e.who === 'looper');
+    const summary = (e: { message: string }) => /similar refusals? suppressed/.test(e.message);
+    expect(lines.reduce((n, e) => n + (summary(e) ? 0 : 1) + (e.unwritten ?? 0), 0)).toBe(limit + 2);
+    expect((await post(alertPath('nope', 'ack'), cookies.lead)).status).toBe(404);
   });
 });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PreferencesStore } from '@/server/auth/preferences-store';
+import { USER_LIMITS } from '@/server/http/user-limits';
 import { json, login, startStack, type Stack } from './harness';
 
 let stack: Stack;
@@ -64,6 +65,20 @@ describe('/api/me/preferences', () => {
     expect((await put({ sound: true }, { cookie: '', authorization: `Bearer ${token}` })).status).toBe(403);
     const cross = await put({ sound: true }, { cookie, origin: 'https://evil.example' });
     expect(cross.status).toBe(403);
+  });
+
+  it(`takes ${USER_LIMITS.preferences.perMinute} saves a minute from one person, then says when to retry`, async () => {
+    const admin = await login(stack.url, 'admin', 'admin');
+    for (let i = 0; i < USER_LIMITS.preferences.perMinute; i++)
+      expect((await put({ sound: i % 2 === 0 }, { cookie: admin })).status).toBe(200);
+    const over = await put({ sound: true }, { cookie: admin });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(
+      (await stack.app.audit.tail(50)).some((e) => e.action === 'preferences' && e.who === 'admin' && e.result === 'rate-limited'),
+    ).toBe(true);
+    // Someone else is not held back.
+    expect((await put({ sound: false })).status).toBe(200);
   });
 
   it('leaves a broken file alone and starts from the defaults', () => {
