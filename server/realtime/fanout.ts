@@ -276,7 +276,7 @@ export class Fanout {
       if (view === 'wallboard') this.wallboardActiveCalls = redacted.activeCalls;
       if (view !== 'full') this.stats.redactedBatches++;
       // One broadcast per group: socket.io encodes the packet once for every member of the room.
-      this.io.to(group.room).emit('ops', { pbx: this.opts.pbx, seq, ops: redacted.ops });
+      this.io.local.to(group.room).emit('ops', { pbx: this.opts.pbx, seq, ops: redacted.ops });
     }
     this.stats.batches++;
     this.checkBacklogs();
@@ -320,7 +320,7 @@ export class Fanout {
       // for snapshots without reading must still hit the bound.
       const before = group.map((s) => unsentBytes(s));
       // A broadcast to the sockets' own rooms: encoded once for all of them.
-      this.io.to(group.map((s) => s.id)).emit('snapshot', snapshot);
+      this.io.local.to(group.map((s) => s.id)).emit('snapshot', snapshot);
       for (const [i, socket] of group.entries()) {
         this.snapshotBytes.set(socket, unsentBytes(socket) - before[i]);
         socket.join(g.room);

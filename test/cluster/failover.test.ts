@@ -57,6 +57,21 @@ describe.skipIf(skip)('several nodes on Redis', { timeout: 60_000 }, () => {
     await waitFor(() => pbx.snapshot().sessions === 1 + nodes.length, 'one event session and one action link per node');
   });
 
+  it('a socket on each node hears its own node only: one snapshot, no gap, every batch once', async () => {
+    await threeNodes();
+    await expectBoardsEqualPbx(pbx, nodes);
+    const clients = nodes.map((n) => new MirrorClient(n.url, { cookie: n.cookie }));
+    cleanups.push(() => clients.forEach((c) => c.close()));
+    await waitFor(() => clients.every((c) => c.snapshots === 1), 'a snapshot on every client');
+    // The rooms have the same names on every node: a broadcast through the Redis adapter would reach every node's
+    // sockets, each with its own node's seq, so batches would come three times and look like gaps.
+    await waitFor(() => clients.every((c) => c.batches >= 5), 'five batches on every client', 15_000);
+    for (const c of clients) expect({ snapshots: c.snapshots, gaps: c.gaps }).toEqual({ snapshots: 1, gaps: 0 });
+    const seqs = (c: MirrorClient) =>
+      c.received.filter((t) => t.startsWith('ops ')).map((t) => (JSON.parse(t.slice(4)) as { seq: number }).seq);
+    for (const c of clients) expect(new Set(seqs(c)).size).toBe(seqs(c).length);
+  });
+
   it('a reader that loses Redis but keeps AMI stops before its lease ends; writers never interleave', async () => {
     await threeNodes();
     expect(await expectBoardsEqualPbx(pbx, nodes)).toBeGreaterThan(0);
