@@ -10,23 +10,27 @@
  *
  * BENCH_CLIENTS is per node; BENCH_PROCS client processes per node, in each
  * of which BENCH_PARSE clients parse everything (the latency is theirs) and
- * the rest are light (bench/e2e/clients.ts). Prints tables, then one JSON line.
+ * the rest are light (bench/e2e/clients.ts). BENCH_MIX=all:50,scoped:350,wallboard:100
+ * puts those groups on every node instead: on All, limited to one queue, TV
+ * wallboards. Prints tables, then one JSON line.
  */
 import fs from 'node:fs';
 import { findRedisServer, startRedis } from '../test/support/redis';
 import { n1, table } from './e2e/report';
-import { Fleet, log, measureWindow, startNode, startPbx, twoPbxEnv, type Node, type Window } from './cluster/fleet';
+import { Fleet, log, measureWindow, parseMix, startNode, startPbx, twoPbxEnv, type Node, type Window } from './cluster/fleet';
 import { redisMeter } from './cluster/redis-meter';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 12);
 const channels = Number(process.env.BENCH_CHANNELS ?? 2000);
 const eps = Number(process.env.BENCH_EPS ?? 1000);
-const clientsPerNode = Number(process.env.BENCH_CLIENTS ?? 500);
+const mix = process.env.BENCH_MIX ? parseMix(process.env.BENCH_MIX) : undefined;
+const clientsPerNode = mix ? mix.reduce((n, g) => n + g.count, 0) : Number(process.env.BENCH_CLIENTS ?? 500);
 const nodeCount = Number(process.env.BENCH_NODES ?? 3);
 const procsPerNode = Number(process.env.BENCH_PROCS ?? 2);
 const parsePerProc = Number(process.env.BENCH_PARSE ?? 20);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-const options = { clientsPerNode, procsPerNode, parsePerProc, seconds, warmupMs: 4_000 };
+const who = mix ? `${clientsPerNode} clients (${process.env.BENCH_MIX})` : `${clientsPerNode} clients`;
+const options = { clientsPerNode, mix, procsPerNode, parsePerProc, seconds, warmupMs: 4_000 };
 
 const fleet = new Fleet();
 process.on('SIGINT', () => void fleet.stopAll().then(() => process.exit(130)));
@@ -74,7 +78,7 @@ function totals(w: Window) {
   };
 }
 
-const result: Record<string, unknown> = { seconds, channels, eps, clientsPerNode, nodeCount, procsPerNode, parsePerProc };
+const result: Record<string, unknown> = { seconds, channels, eps, clientsPerNode, mix, nodeCount, procsPerNode, parsePerProc };
 try {
   log(`load ${loadavg()}; two PBXs: ${channels} channels and ${eps} events/s each`);
   const pbxs = [await startPbx(fleet, channels, eps), await startPbx(fleet, channels, eps)];
@@ -82,28 +86,33 @@ try {
 
   let single: Window | null = null;
   if (only !== 'cluster') {
-    log(`one node, no Redis, ${clientsPerNode} clients`);
+    log(`one node, no Redis, ${who}`);
     const node = await startNode(fleet, 'single', env);
     single = await measureWindow(fleet, [node], pbxs, options);
     await node.child.stop();
-    table(`One node, no Redis (embedded default): ${clientsPerNode} clients on two PBXs at ${eps} events/s each`, rows(single));
+    table(`One node, no Redis (embedded default): ${who} on two PBXs at ${eps} events/s each`, rows(single));
     result.single = { nodes: rows(single), totals: totals(single) };
   }
 
-  log(`load ${loadavg()}; ${nodeCount} nodes on one Redis, ${clientsPerNode} clients each`);
+  log(`load ${loadavg()}; ${nodeCount} nodes on one Redis, ${who} each`);
   const redis = await startRedis(bin);
-  const meter = await redisMeter(redis.url);
-  const nodes: Node[] = [];
-  // One after the other: the first one takes both leases, as a rolling start of a real cluster would leave them.
-  for (let i = 1; i <= nodeCount; i++) {
-    const name = `node${i}`;
-    nodes.push(await startNode(fleet, name, { ...env, REDIS_URL: redis.url, CALLBOARD_NODE: name }));
+  let cluster: Window;
+  try {
+    const meter = await redisMeter(redis.url);
+    const nodes: Node[] = [];
+    // One after the other: the first one takes both leases, as a rolling start of a real cluster would leave them.
+    for (let i = 1; i <= nodeCount; i++) {
+      const name = `node${i}`;
+      nodes.push(await startNode(fleet, name, { ...env, REDIS_URL: redis.url, CALLBOARD_NODE: name }));
+    }
+    cluster = await measureWindow(fleet, nodes, pbxs, { ...options, redis: meter });
+    await Promise.all(nodes.map((n) => n.child.stop()));
+    meter.close();
+  } finally {
+    // A child that failed must not leave a redis-server behind.
+    await redis.stop();
   }
-  const cluster = await measureWindow(fleet, nodes, pbxs, { ...options, redis: meter });
-  await Promise.all(nodes.map((n) => n.child.stop()));
-  meter.close();
-  await redis.stop();
-  table(`${nodeCount} nodes on one Redis: ${clientsPerNode} clients each, the same two PBXs`, rows(cluster));
+  table(`${nodeCount} nodes on one Redis: ${who} each, the same two PBXs`, rows(cluster));
   const r = cluster.redis!;
   table('Redis over the same window', {
     redis: {

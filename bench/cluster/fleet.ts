@@ -74,8 +74,26 @@ export interface Window {
   seconds: number;
 }
 
+/** Who the clients are: on the whole board (All), limited to one queue (a session cookie), or TV wallboards. */
+export type ClientKind = 'all' | 'scoped' | 'wallboard';
+export interface ClientGroup {
+  kind: ClientKind;
+  count: number;
+}
+
+/** `all:50,scoped:350,wallboard:100`: per node. */
+export function parseMix(text: string): ClientGroup[] {
+  return text.split(',').map((part) => {
+    const [kind, count] = part.split(':');
+    if (!['all', 'scoped', 'wallboard'].includes(kind) || !(Number(count) > 0)) throw new Error(`BENCH_MIX: cannot read "${part}"`);
+    return { kind: kind as ClientKind, count: Number(count) };
+  });
+}
+
 export interface WindowOptions {
   clientsPerNode: number;
+  /** Instead of `clientsPerNode` clients on All: these groups on every node. */
+  mix?: ClientGroup[];
   /** Client processes per node: one process cannot parse what 200 clients of two PBXs receive. */
   procsPerNode: number;
   /** Clients per process that parse what they receive (the rest are light: bench/e2e/clients.ts). */
@@ -85,20 +103,32 @@ export interface WindowOptions {
   redis?: { start(): Promise<void>; stop(): Promise<RedisFigures> };
 }
 
+/**
+ * The client processes of one node. Those on All get `procsPerNode` processes and mostly light clients (they
+ * receive everything); a scoped or wallboard group gets one process, every client parsing what it receives.
+ */
+function clientEnvs(node: Node, o: WindowOptions): Record<string, string>[] {
+  const groups = o.mix ?? [{ kind: 'all', count: o.clientsPerNode }];
+  return groups.flatMap(({ kind, count }) => {
+    const procs = kind === 'all' ? o.procsPerNode : 1;
+    const who: Record<string, string> =
+      kind === 'scoped'
+        ? { SERVER_COOKIE: String(node.info.scopedCookie) }
+        : { SERVER_TOKEN: String((kind === 'wallboard' ? node.info.wallboardToken : node.info.token) ?? '') };
+    return Array.from({ length: procs }, (_, i) => ({
+      SERVER_URL: String(node.info.url),
+      MODE: 'ours',
+      ...who,
+      CLIENTS: String(Math.floor(count / procs) + (i < count % procs ? 1 : 0)),
+      PARSE_CLIENTS: kind === 'all' ? String(o.parsePerProc) : 'Infinity',
+      FULL_COPIES: kind === 'all' ? '2' : '0',
+    }));
+  });
+}
+
 /** Clients onto every node, a warm-up, then one window measured on every process at once. */
 export async function measureWindow(fleet: Fleet, nodes: Node[], pbxs: Pbx[], o: WindowOptions): Promise<Window> {
-  const perNode = nodes.map((node) =>
-    Array.from({ length: o.procsPerNode }, (_, i) =>
-      fleet.spawn('clients.ts', {
-        SERVER_URL: String(node.info.url),
-        SERVER_TOKEN: String(node.info.token ?? ''),
-        MODE: 'ours',
-        CLIENTS: String(Math.floor(o.clientsPerNode / o.procsPerNode) + (i < o.clientsPerNode % o.procsPerNode ? 1 : 0)),
-        PARSE_CLIENTS: String(o.parsePerProc),
-        FULL_COPIES: '2',
-      }),
-    ),
-  );
+  const perNode = nodes.map((node) => clientEnvs(node, o).map((env) => fleet.spawn('clients.ts', env)));
   const all = perNode.flat();
   const ready = await Promise.all(all.map((c) => c.ready));
   const connected = ready.reduce((n, r) => n + Number(r.clients), 0);

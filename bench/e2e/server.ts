@@ -11,6 +11,8 @@ const cluster: Record<string, string> = process.env.REDIS_URL
 const { app, url } = await startBenchServer(cluster);
 // A viewer: a wallboard token is sent aggregates only, and the clients measure channels.
 const { token } = app.auth.store.createToken('bench', 'viewer');
+// A TV's token, for the wallboard clients of a mix (bench/cluster.ts BENCH_MIX).
+const wallboardToken = app.auth.store.createToken('bench-tv', 'wallboard').token;
 // A viewer limited to one queue, for the scoped clients: a session cookie, since tokens are never scoped.
 const scopedQueue = Object.keys(app.pbxs.default.session.state.queues).sort()[0] ?? 'none';
 // With several nodes the users are shared: another node may have made this one already.
@@ -78,4 +80,4 @@ const ipc = serve({
 process.on('SIGTERM', () => {
   void app.close().finally(() => process.exit(0));
 });
-ipc.ready({ url, token, scopedCookie, scopedQueue, channels: channelCount() });
+ipc.ready({ url, token, wallboardToken, scopedCookie, scopedQueue, channels: channelCount() });

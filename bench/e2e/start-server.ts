@@ -23,7 +23,8 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   const prefixes = process.env.PBX2_PORT ? ['PBX', 'PBX2'] : ['PBX'];
   const app = await createCallboard(config, {
     // Cut-offs and link changes are counted in the figures; warnings would only interleave with the tables.
-    log: createLogger('error'),
+    // BENCH_LOG=warn sends them to stderr, one JSON line each, to find out why a run went as it did.
+    log: createLogger(process.env.BENCH_LOG ?? 'error', { stream: process.stderr, pretty: false }),
     pbxs: prefixes.map((prefix, i) => ({
       config: { ...config.pbxs[0], id: i === 0 ? 'demo' : `demo${i + 1}`, label: `Demo PBX ${i + 1}` },
       ami: {
