@@ -17,6 +17,7 @@ import { remove, upsert, type Op, type PbxState } from '@/lib/protocol';
 import type { Logger } from '../log';
 import type { PbxHealth, PbxSession, ResyncReason } from '../pbx-session';
 import { noWarnings } from '../pbx-warnings';
+import { noDrift } from '../pbx/drift';
 import type { ActionLink } from './action-link';
 import { askReader, type CommandReader } from './commands';
 import { pbxKeys, type PbxKeys } from './keys';
@@ -58,7 +59,7 @@ export interface ClusterPbxOptions {
 const NO_HEALTH: PbxHealth = {
   complete: false,
   warnings: noWarnings(),
-  drift: { intervalMs: 0, checks: 0, lastCheckedAt: null, lastReason: null, lastDifferences: 0, lastByKind: {}, totalDifferences: 0 },
+  drift: noDrift(),
   absentLists: [],
 };
 

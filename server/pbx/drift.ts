@@ -26,6 +26,11 @@ export interface DriftStatus {
   totalDifferences: number;
 }
 
+/** Nothing checked yet. */
+export function noDrift(intervalMs = 0): DriftStatus {
+  return { intervalMs, checks: 0, lastCheckedAt: null, lastReason: null, lastDifferences: 0, lastByKind: {}, totalDifferences: 0 };
+}
+
 export class DriftLog {
   private readonly status: DriftStatus;
 
@@ -33,15 +38,7 @@ export class DriftLog {
     private readonly log: Logger,
     intervalMs: number,
   ) {
-    this.status = {
-      intervalMs,
-      checks: 0,
-      lastCheckedAt: null,
-      lastReason: null,
-      lastDifferences: 0,
-      lastByKind: {},
-      totalDifferences: 0,
-    };
+    this.status = noDrift(intervalMs);
   }
 
   /** A copy: /api/health must not hold a live reference. */

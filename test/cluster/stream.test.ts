@@ -15,6 +15,7 @@ import { StreamMirror } from '@/server/cluster/stream-mirror';
 import { StreamWriter, type WriterSource } from '@/server/cluster/stream-writer';
 import { noWarnings } from '@/server/pbx-warnings';
 import type { PbxHealth } from '@/server/pbx-session';
+import { noDrift } from '@/server/pbx/drift';
 import { redisOrSkip, startRedis, type TestRedis } from '../support/redis';
 import { waitFor } from '../support/wait-for';
 
@@ -34,16 +35,7 @@ class Source implements WriterSource {
     for (const l of this.listeners) l(ops);
   }
   health(): PbxHealth {
-    const drift = {
-      intervalMs: 0,
-      checks: 0,
-      lastCheckedAt: null,
-      lastReason: null,
-      lastDifferences: 0,
-      lastByKind: {},
-      totalDifferences: 0,
-    };
-    return { complete: true, warnings: noWarnings(), drift, absentLists: [] };
+    return { complete: true, warnings: noWarnings(), drift: noDrift(), absentLists: [] };
   }
 }
 
