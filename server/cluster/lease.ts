@@ -1,7 +1,8 @@
 /**
  * One PBX's event-reader lease (docs/architecture.md, "Several nodes").
  *
- * Not holding: try to take it every `takeMs`. Holding: renew every
+ * Not holding: try to take it when the holder's TTL ends (Redis tells us
+ * how long is left), and at least every `takeMs`. Holding: renew every
  * `renewMs`, and count it lost at our own deadline, `safetyMs` before the
  * TTL could end, counted from when the last successful renewal was *sent*.
  * So a holder that cannot reach Redis gives up before anyone else can win,
@@ -34,7 +35,15 @@ export interface LeaseOptions {
   onError?(err: unknown): void;
 }
 
-export const LEASE_DEFAULTS = { ttlMs: 5_000, renewMs: 1_500, takeMs: 1_000, safetyMs: 1_000 } as const;
+/**
+ * A 4 s TTL keeps a failover under the issue's 5 s even when the reader dies
+ * just after a renewal; renewing every second leaves two missed renewals
+ * before the holder's own deadline (TTL − safety) ends its term.
+ */
+export const LEASE_DEFAULTS = { ttlMs: 4_000, renewMs: 1_000, takeMs: 1_000, safetyMs: 1_000 } as const;
+
+/** Past the holder's TTL, so our attempt lands after Redis has expired it. */
+const AFTER_EXPIRY_MS = 2;
 
 export class Lease {
   private term: LeaseTerm | null = null;
@@ -91,25 +100,29 @@ export class Lease {
     this.timer = null;
     const round = this.round;
     const sentAt = performance.now();
+    let next = this.takeMs;
     try {
       if (this.term) await this.renew(this.term, round, sentAt);
-      else await this.take(round, sentAt);
+      else next = await this.take(round, sentAt);
     } catch (err) {
       // No answer: a holder keeps its deadline, which ends the term if Redis stays away.
       this.opts.onError?.(err);
     }
-    this.schedule(this.term ? this.renewMs : this.takeMs);
+    this.schedule(this.term ? this.renewMs : next);
   }
 
-  private async take(round: number, sentAt: number): Promise<void> {
+  /** Resolves to when to try again if the lease is someone else's. */
+  private async take(round: number, sentAt: number): Promise<number> {
     const { redis, keys, node } = this.opts;
-    const won = (await redis.eval(TAKE_LEASE, 2, keys.lease, keys.fence, node, this.ttlMs, randomUUID())) as [string, number] | null;
-    if (!won || round !== this.round || !this.running) return;
+    const won = (await redis.eval(TAKE_LEASE, 2, keys.lease, keys.fence, node, this.ttlMs, randomUUID())) as [string, number] | number;
+    if (typeof won === 'number') return won >= 0 ? Math.min(this.takeMs, won + AFTER_EXPIRY_MS) : this.takeMs;
+    if (round !== this.round || !this.running) return this.takeMs;
     const [epoch, token] = won;
     this.round++;
     this.term = { value: `${node} ${epoch} ${token}`, epoch, token: Number(token) };
     this.extendTo(sentAt);
     this.opts.onGained(this.term);
+    return this.takeMs;
   }
 
   private async renew(term: LeaseTerm, round: number, sentAt: number): Promise<void> {

@@ -11,10 +11,13 @@
  * mirrors know its small tokens are new, not late.
  *
  * KEYS: lease, fence. ARGV: node, ttl ms, a candidate epoch.
- * Returns {epoch, token} when won, nil otherwise.
+ * Returns {epoch, token} when won; otherwise the holder's milliseconds left
+ * (PTTL), so a follower can try again the moment the lease ends instead of
+ * up to a polling interval later.
  */
 export const TAKE_LEASE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return nil end
+local left = redis.call('PTTL', KEYS[1])
+if left ~= -2 then return left end
 redis.call('HSETNX', KEYS[2], 'epoch', ARGV[3])
 local epoch = redis.call('HGET', KEYS[2], 'epoch')
 local token = redis.call('HINCRBY', KEYS[2], 'token', 1)
