@@ -1,6 +1,6 @@
 /**
  * Several nodes on Redis (issue 16), failover: three nodes (each its own
- * process, test/cluster/node-main.ts, default timings: 5 s lease TTL) on one
+ * process, test/cluster/node-main.ts, the default lease timings) on one
  * demo PBX in load mode and one Redis. Each run kills the event reader with
  * SIGKILL and times, from the signal, until another node reads and until
  * every survivor's board is live again (bench/cluster/watch-failover.ts);
@@ -16,6 +16,7 @@ import type { DemoPbx } from '../test/server/harness';
 import { login } from '../test/server/harness';
 import { spawnNode, type NodeProcess } from '../test/cluster/node-process';
 import { findRedisServer, startRedis } from '../test/support/redis';
+import { LEASE_DEFAULTS } from '../server/cluster/lease';
 import { table } from './e2e/report';
 import { Fleet, log, startPbx } from './cluster/fleet';
 import { watchFailover, type FailoverRun, type Watched } from './cluster/watch-failover';
@@ -96,7 +97,7 @@ try {
     worst: { readingMs: Math.max(...sorted((r) => r.readingMs)), allLiveMs: Math.max(...sorted((r) => r.allLiveMs)) },
     best: { readingMs: Math.min(...sorted((r) => r.readingMs)), allLiveMs: Math.min(...sorted((r) => r.allLiveMs)) },
   };
-  table('Failover: SIGKILL to the event reader, three nodes, 5 s lease TTL (ms from the signal)', rows);
+  table(`Failover: SIGKILL to the event reader, three nodes, ${LEASE_DEFAULTS.ttlMs / 1000} s lease TTL (ms from the signal)`, rows);
   table(`Over ${done.length} runs`, summary);
   log(`load ${loadavg()}`);
   process.stdout.write(`${JSON.stringify({ runs: done, summary, load: loadavg() })}\n`);
