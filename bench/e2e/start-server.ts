@@ -17,6 +17,8 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   // BENCH_HISTORY=off: the same server without the call history (and so without today's figures), to set beside it.
   const config = loadConfig({
     CALLBOARD_DATA: dataDir,
+    // Every bench client comes from 127.0.0.1: the per-address cap on sockets not yet let in would refuse a wave.
+    CALLBOARD_PENDING_SOCKETS_PER_ADDRESS: '10000',
     ...(process.env.BENCH_HISTORY ? { CALLBOARD_HISTORY: process.env.BENCH_HISTORY } : {}),
     ...env,
   });
