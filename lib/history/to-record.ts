@@ -28,7 +28,8 @@ export function toRecord(pbx: string, c: Conversation): CallRecord {
   const waitFrom = c.queuedAt || c.startedAt;
   const waitTo = answeredAt || c.endedAt;
   const personAnswered = c.agent !== null || (answeredAt > 0 && to !== undefined && to.channel !== '');
-  const cause = causeOf(c, callerSide, calleeSide);
+  const gone = handedOver(c);
+  const cause = causeOf(c, callerSide, calleeSide, gone);
   const outcome = outcomeOf({
     answered: answeredAt > 0,
     personAnswered,
@@ -63,7 +64,7 @@ export function toRecord(pbx: string, c: Conversation): CallRecord {
     outcome,
     withinSla: slaOf(c, outcome, waitSeconds),
     hangupCause: cause,
-    hungUpBy: sideThatEnded(c, callerSide, calleeSide),
+    hungUpBy: sideThatEnded(c, callerSide, calleeSide, gone),
     transfers: c.transfers,
     parks: c.parks,
     actions: c.actions,
@@ -87,11 +88,30 @@ function sideOf(c: Conversation, uids: readonly string[]): Set<string> {
   return out;
 }
 
-function sideThatEnded(c: Conversation, caller: Set<string>, callee: Set<string>): HangupSide {
+/**
+ * Legs that left the call by handing it on, not by hanging up: the transferer
+ * of a transfer that succeeded (Asterisk hangs it up once the transferee is
+ * on its way), and the phone a call was parked from (a bridged Park hangs it
+ * up). Their hangups say nothing about who ended the conversation.
+ */
+function handedOver(c: Conversation): Set<string> {
+  const by = new Set(c.transfers.filter((t) => t.result === 'Success').map((t) => t.by));
+  const out = new Set<string>();
+  for (const leg of c.legs.values()) {
+    const parked = c.parks.some((p) => p.parker !== '' && leg.channel.startsWith(`${p.parker}-`) && leg.endedAt >= p.at);
+    if (!by.has(leg.channel) && !parked) continue;
+    out.add(leg.uniqueid);
+    if (leg.twin) out.add(leg.twin);
+  }
+  return out;
+}
+
+function sideThatEnded(c: Conversation, caller: Set<string>, callee: Set<string>, gone: Set<string>): HangupSide {
   // app_queue knows which side left the member's bridge; the channels' hangups only show who went first.
   if (c.completeReason === 'caller') return 'caller';
   if (c.completeReason === 'agent') return 'callee';
   for (const uid of c.marks) {
+    if (gone.has(uid)) continue;
     if (caller.has(uid)) return 'caller';
     if (callee.has(uid)) return 'callee';
   }
@@ -99,10 +119,10 @@ function sideThatEnded(c: Conversation, caller: Set<string>, callee: Set<string>
 }
 
 /** The cause the first of the two parties hung up with; else the originator's. */
-function causeOf(c: Conversation, caller: Set<string>, callee: Set<string>): { code: number; text: string } {
+function causeOf(c: Conversation, caller: Set<string>, callee: Set<string>, gone: Set<string>): { code: number; text: string } {
   let first: Leg | undefined;
   for (const leg of c.legs.values()) {
-    if (leg.open || leg.endedAt === 0 || !(caller.has(leg.uniqueid) || callee.has(leg.uniqueid))) continue;
+    if (leg.open || leg.endedAt === 0 || gone.has(leg.uniqueid) || !(caller.has(leg.uniqueid) || callee.has(leg.uniqueid))) continue;
     if (first === undefined || leg.endedAt < first.endedAt || (first.cause === 0 && leg.cause !== 0 && leg.endedAt === first.endedAt))
       first = leg;
   }

@@ -95,6 +95,10 @@ describe('call journal, 09: a queue call transferred, parked and picked up; thre
     const own = r.cdrs.filter((c) => c.uniqueid === r.id).reduce((a, c) => a + c.billableSeconds, 0);
     expect(Math.abs(own - r.talkSeconds)).toBeLessThanOrEqual(1);
     expect(r.holdSeconds).toBeGreaterThan(0); // the Hold before the transfer
+    // The agent's leg hung up as the transferer and 205's as the phone it was parked from: neither ended the
+    // conversation. The customer's own leg, hung up at the end by another session, did.
+    expect(r.hungUpBy).toBe('caller');
+    expect(r.hangupCause).toEqual({ code: 16, text: 'Normal Clearing' });
     expectTimesConsistent(r);
   });
 
