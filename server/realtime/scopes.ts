@@ -11,6 +11,10 @@
  * queues and of the PBX link. Everything else (other queues,
  * calls that never went through a queue of the scope) is not.
  *
+ * A bridge in scope lists only the channels the scope sees: a transfer or a
+ * conference can bridge an in-scope call with a channel of another queue's,
+ * and its id (`PJSIP/205-…` in the name's uniqueid) is not the scope's to know.
+ *
  * Visibility is decided from the state alone, so a batch's filtered ops are
  * computed from the state after the batch: an entity that comes into scope
  * (a call whose queue was just set, and its channels) is sent whole, one that
@@ -18,7 +22,17 @@
  * as they are. Each scope is filtered once per batch, however many clients
  * share it (server/realtime/fanout.ts).
  */
-import { ENTITY_KINDS, setTable, table, tableOf, type EntityKind, type EntityOf, type EntityTables, type PbxState } from '@/lib/pbx/model';
+import {
+  ENTITY_KINDS,
+  setTable,
+  table,
+  tableOf,
+  type Bridge,
+  type EntityKind,
+  type EntityOf,
+  type EntityTables,
+  type PbxState,
+} from '@/lib/pbx/model';
 import { remove, upsert, type Op } from '@/lib/protocol';
 
 export interface Scope {
@@ -86,7 +100,22 @@ export function visibleIn(state: PbxState, scope: Scope): Visible {
 export function stateInScope(state: PbxState, visible: Visible): PbxState {
   const out = { ...state };
   for (const kind of ENTITY_KINDS) copyVisible(out, state, kind, visible.get(kind)!);
+  const bridges = table<Bridge>();
+  for (const id in out.bridges) bridges[id] = { ...out.bridges[id], channels: channelsSeen(state, id, visible) };
+  out.bridges = bridges;
   return out;
+}
+
+/** A bridge's member channels that the scope sees, in the bridge's order. */
+function channelsSeen(state: PbxState, bridge: string, visible: Visible): string[] {
+  const seen = visible.get('channels')!;
+  return (state.bridges[bridge]?.channels ?? []).filter((ch) => seen.has(ch));
+}
+
+/** Bridge ops as the scope must get them: their channel lists cut to what it sees. */
+function cutBridgeOp(op: Op, state: PbxState, visible: Visible): Op {
+  if (op[0] !== 'u' || op[1] !== 'bridges' || !('channels' in op[3])) return op;
+  return upsert('bridges', op[2], { ...op[3], channels: channelsSeen(state, op[2], visible) });
 }
 
 function copyVisible<K extends EntityKind>(out: EntityTables, state: EntityTables, kind: K, ids: ReadonlySet<string>): void {
@@ -103,12 +132,21 @@ function copyVisible<K extends EntityKind>(out: EntityTables, state: EntityTable
  */
 export class ScopeTracker {
   private visible: Visible;
+  /** Per bridge in scope, the channel list its clients hold, joined: a change of it alone must reach them too. */
+  private bridgeChannels: Map<string, string>;
 
   constructor(
     readonly scope: Scope,
     state: PbxState,
   ) {
     this.visible = visibleIn(state, scope);
+    this.bridgeChannels = this.heldBridgeChannels(state);
+  }
+
+  private heldBridgeChannels(state: PbxState): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const id of this.visible.get('bridges')!) out.set(id, channelsSeen(state, id, this.visible).join(' '));
+    return out;
   }
 
   /** The state at this tracker's seq, as the scope sees it. */
@@ -127,7 +165,15 @@ export class ScopeTracker {
       else if (before.get(op[1])!.has(op[2]) && after.get(op[1])!.has(op[2])) out.push(op);
     }
     for (const kind of ENTITY_KINDS) changes(state, kind, before.get(kind)!, after.get(kind)!, out);
+    for (let i = 0; i < out.length; i++) out[i] = cutBridgeOp(out[i], state, after);
     this.visible = after;
+    // A bridge that stayed in scope while one of its channels came into it or left it: its list changed without an op.
+    const held = this.bridgeChannels;
+    this.bridgeChannels = this.heldBridgeChannels(state);
+    const sent = new Set(out.filter((op) => op[0] === 'u' && op[1] === 'bridges' && 'channels' in op[3]).map((op) => op[2] as string));
+    for (const [id, channels] of this.bridgeChannels)
+      if (held.has(id) && held.get(id) !== channels && !sent.has(id))
+        out.push(upsert('bridges', id, { channels: channelsSeen(state, id, after) }));
     return out;
   }
 }

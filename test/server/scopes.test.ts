@@ -152,6 +152,43 @@ describe('the scope filter', () => {
     expect(Object.keys(seen.spies)).toEqual(['s1']);
   });
 
+  it("lists a bridge's channels that the scope sees only, and follows a channel coming into scope", () => {
+    const state = emptyState();
+    applyOps(state, [
+      upsert('queues', 'sales', {}),
+      upsert('channels', 'u1', { linkedId: 'c1', bridgeId: 'b1' }),
+      upsert('channels', 'u9', { linkedId: 'c2', bridgeId: 'b1' }),
+      // A conference of a sales call with a support call: the support leg's id is not the sales scope's.
+      upsert('bridges', 'b1', { channels: ['u1', 'u9'] }),
+      upsert('calls', 'c1', { queue: 'sales', channels: ['u1'] }),
+      upsert('calls', 'c2', { queue: 'support', channels: ['u9'] }),
+    ]);
+    const tracker = new ScopeTracker(sales, state);
+    const client = wireCopy(tracker.state(state));
+    expect(client.bridges.b1.channels).toEqual(['u1']);
+    expect(state.bridges.b1.channels).toEqual(['u1', 'u9']);
+
+    const enter: Op[] = [
+      upsert('channels', 'u7', { linkedId: 'c3', bridgeId: 'b1' }),
+      upsert('bridges', 'b1', { channels: ['u1', 'u9', 'u7'] }),
+    ];
+    applyOps(state, enter);
+    const entered = tracker.update(enter, state);
+    expect(entered).toEqual([upsert('bridges', 'b1', { channels: ['u1'] })]);
+    applyOps(client, entered);
+
+    // The support call moves to sales: its leg comes into scope, and the bridge's list with it, without a bridge op.
+    const move: Op[] = [upsert('calls', 'c2', { queue: 'sales' })];
+    applyOps(state, move);
+    const out = tracker.update(move, state);
+    expect(out).toContainEqual(['u', 'channels', 'u9', state.channels.u9]);
+    expect(out).toContainEqual(upsert('bridges', 'b1', { channels: ['u1', 'u9'] }));
+    applyOps(client, out);
+    // The scoped client's copy is the scope's view of the server's state.
+    expect(client).toEqual(wireCopy(tracker.state(state)));
+    expect(client.bridges.b1.channels).toEqual(['u1', 'u9']);
+  });
+
   it("sees the endpoints that are an in-scope member's interface or stateInterface, and their contacts only", () => {
     const state = emptyState();
     applyOps(state, [
