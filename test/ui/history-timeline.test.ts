@@ -61,7 +61,7 @@ describe('timeline, 10: a busy hour of queue and direct calls', () => {
 describe('timeline, 09: a queue call transferred and parked', () => {
   const calls = byId(replayJournal('09-supervisor-tools').records);
 
-  it('the customer: answered by Jon Park, held, blind-transferred to 205, parked on 801, the callee hung up', () => {
+  it('the customer: answered by Jon Park, held, blind-transferred to 205, parked on 801, its own leg ended it', () => {
     const r = calls.get('1796114697.41')!;
     expect(brief(r)).toEqual([
       ['start', 'Started: Account 601 (29001) called 601', ''],
@@ -71,8 +71,8 @@ describe('timeline, 09: a queue call transferred and parked', () => {
       ['hold', 'On hold 0:05 in all', ''],
       ['transfer', 'Blind transfer to 205@internal', 'Success, asked by PJSIP/202-00000015'],
       ['park', 'Parked on 801', 'Lot default, returns to PJSIP/205'],
-      // After the transfer the far end is Mia Chen, not the agent.
-      ['hangup', 'Hung up by the callee', 'Cause 16 Normal Clearing'],
+      // Jon Park left by the transfer and Mia Chen by the park, both hung up by Asterisk: neither ended the call.
+      ['hangup', 'Hung up by the caller', 'Cause 16 Normal Clearing'],
       ['end', 'Ended', 'Wait 0:01, talk 0:43'],
     ]);
     const t = timeline(r);
