@@ -202,9 +202,9 @@ export class Auth {
   }
 }
 
-/** A token acts with its role's grants: every queue, every action the role allows. */
+/** A token acts with its role's grants: every action the role allows, on every queue unless it was made for some. */
 function tokenIdentity(stored: StoredToken): Identity {
-  return { user: `token:${stored.name}`, role: stored.role, via: 'token', grants: grantsFor(stored.role) };
+  return { user: `token:${stored.name}`, role: stored.role, via: 'token', grants: grantsFor(stored.role, { queues: stored.queues }) };
 }
 
 function tooMany(retryAfterMs: number): LoginResult {

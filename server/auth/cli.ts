@@ -6,7 +6,7 @@
  *   npm run user -- set NAME [--role R] [--actions pause,listen|all] [--queues sales,support|all] [--extension 206|none]
  *   npm run user -- del NAME
  *   npm run user -- list
- *   npm run -s user -- token NAME --role viewer|supervisor|wallboard   (prints only the token)
+ *   npm run -s user -- token NAME --role viewer|supervisor|wallboard [--queues sales,support]   (prints only the token)
  *   npm run -s user -- token --revoke TOKEN_OR_ID
  *
  * Without --password the password is read from stdin (one line) or, on a
@@ -28,7 +28,7 @@ const USAGE = `Usage:
   user set NAME [--role viewer|supervisor|admin] [--actions KIND,KIND|all] [--queues QUEUE,QUEUE|all] [--extension EXT|none]
   user del NAME
   user list
-  user token NAME --role viewer|supervisor|wallboard
+  user token NAME --role viewer|supervisor|wallboard [--queues QUEUE,QUEUE]
   user token --revoke TOKEN_OR_ID
 Action kinds: ${ACTION_KINDS.join(', ')}
 Data directory: $CALLBOARD_DATA (default ./data)`;
@@ -115,7 +115,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     }
     case 'list': {
       for (const u of store.users) out(`${u.name}\t${u.role}\t${u.created}\t${describe(userView(u))}`);
-      for (const t of store.tokens) out(`token ${t.id}\t${t.name}\t${t.role}\t${t.created}`);
+      for (const t of store.tokens) out(`token ${t.id}\t${t.name}\t${t.role}\t${t.created}\tqueues=${t.queues?.join(',') ?? 'all'}`);
       return;
     }
     case 'token': {
@@ -127,8 +127,12 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       if (!name) throw new UsageError('token needs a name (what the token is for)');
       const role = values.role as TokenRole;
       if (!TOKEN_ROLES.includes(role)) throw new UsageError(`--role must be one of ${TOKEN_ROLES.join(', ')}`);
+      const change = changeFromCli({ queues: values.queues });
+      if (!change.ok) throw new UsageError(change.message);
+      const queues = change.change.queues ?? undefined;
+      if (queues && !queues.length) throw new UsageError('--queues needs at least one queue (or leave it out for every queue)');
       // Only the token on stdout, so that `TOKEN=$(npm run -s user -- token …)` works.
-      out(store.createToken(name, role).token);
+      out(store.createToken(name, role, queues).token);
       return;
     }
     default:

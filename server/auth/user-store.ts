@@ -56,6 +56,8 @@ const storedToken = z.object({
   /** sha256 of the whole token, hex. The token itself is never stored. */
   hash: z.string(),
   created: z.string(),
+  /** The queues a token is limited to (a team's TV); absent = every queue. */
+  queues: userGrantFields.queues,
 });
 const usersFile = z.object({
   version: z.literal(1),
@@ -290,12 +292,14 @@ export class UserStore {
   }
 
   /** Creates a token; the returned `token` is the only time it exists in clear. */
-  createToken(name: string, role: TokenRole): { id: string; token: string } {
+  /** `queues`: limit what the token sees to these queues, enforced where every scope is (server/realtime/scopes.ts). */
+  createToken(name: string, role: TokenRole, queues?: readonly string[]): { id: string; token: string } {
     usernameSchema.parse(name);
+    const limited = queues === undefined ? undefined : [...new Set(userGrantFields.queues.unwrap().parse(queues))].sort();
     const id = randomBytes(5).toString('hex');
     const token = `${TOKEN_PREFIX}${id}.${randomBytes(32).toString('base64url')}`;
     this.update((d) => {
-      d.tokens.push({ id, name, role, hash: sha256(token), created: new Date().toISOString() });
+      d.tokens.push({ id, name, role, hash: sha256(token), created: new Date().toISOString(), ...(limited && { queues: limited }) });
     });
     return { id, token };
   }

@@ -95,8 +95,8 @@ export class Fanout {
   private readonly viewStates = new Map<string, { seq: number; state: PbxState }>();
   /** Per group, the REST snapshot's JSON bytes at one seq, without its serverTime. */
   private readonly snapshotTexts = new Map<string, { seq: number; head: Buffer }>();
-  /** The calls-in-progress count the wallboard room holds. */
-  private wallboardActiveCalls = 0;
+  /** Per wallboard room (one per scope), the calls-in-progress count its clients hold. */
+  private readonly wallboardActiveCalls = new Map<string, number>();
   private readonly maskRoles: ReadonlySet<Role>;
   private readonly unsubscribe: () => void;
   private readonly maxBuffered: number;
@@ -136,11 +136,11 @@ export class Fanout {
   }
 
   /**
-   * The group of a view and a grant's queues. A wallboard is never scoped:
-   * its counts are the PBX's (scoped wallboard tokens are not built).
+   * The group of a view and a grant's queues. A wallboard token made for
+   * some queues is scoped like a person: its counts are its queues'.
    */
   private group(view: View, queues: readonly string[] | null): Group {
-    const scope = view === 'wallboard' ? null : scopeOf(queues);
+    const scope = scopeOf(queues);
     const room = scope ? `live:${this.opts.pbx}:${view}:q:${scope.key}` : `live:${this.opts.pbx}:${view}`;
     let group = this.groups.get(room);
     if (!group) this.groups.set(room, (group = { room, view, scope }));
@@ -200,7 +200,7 @@ export class Fanout {
       this.viewStates.set(group.room, cached);
       this.stats.redactedStates++;
     }
-    if (group.view === 'wallboard') this.wallboardActiveCalls = cached.state.pbx.activeCalls ?? 0;
+    if (group.view === 'wallboard') this.wallboardActiveCalls.set(group.room, cached.state.pbx.activeCalls ?? 0);
     return cached.state;
   }
 
@@ -272,8 +272,10 @@ export class Fanout {
       const { view, scope } = group;
       const base = scope ? scopedOps.get(scope.key) : ops;
       if (!base) continue; // cannot happen: a followed scope has a tracker (made with its clients' snapshot)
-      const redacted = opsForView(base, view, this.source.state, this.wallboardActiveCalls);
-      if (view === 'wallboard') this.wallboardActiveCalls = redacted.activeCalls;
+      // A scoped wall counts its scope's calls only (the tracker is at this seq already).
+      const counted = view === 'wallboard' && scope ? this.scopedState(scope) : this.source.state;
+      const redacted = opsForView(base, view, counted, this.wallboardActiveCalls.get(group.room) ?? 0);
+      if (view === 'wallboard') this.wallboardActiveCalls.set(group.room, redacted.activeCalls);
       if (view !== 'full') this.stats.redactedBatches++;
       // One broadcast per group: socket.io encodes the packet once for every member of the room.
       this.io.local.to(group.room).emit('ops', { pbx: this.opts.pbx, seq, ops: redacted.ops });

@@ -217,6 +217,26 @@ describe('user CLI', () => {
     }
   });
 
+  it('makes a token for some queues, lists them, and refuses a bad queue name with the reason', async () => {
+    const dir = tempDir();
+    const prev = process.env.CALLBOARD_DATA;
+    process.env.CALLBOARD_DATA = dir;
+    try {
+      const lines: string[] = [];
+      const out = (l: string) => lines.push(l);
+      await userCli(['token', 'sales-tv', '--role', 'wallboard', '--queues', 'support,sales,sales'], out);
+      const token = lines.pop()!;
+      expect(new UserStore(dir).findToken(token)?.queues).toEqual(['sales', 'support']);
+      await userCli(['list'], out);
+      expect(lines.join('\n')).toMatch(/sales-tv\twallboard\t\S+\tqueues=sales,support/);
+      await expect(userCli(['token', 'bad', '--role', 'wallboard', '--queues', 'sales\r\nAction: Logoff'], out)).rejects.toThrow(/queue/i);
+      await expect(userCli(['token', 'none', '--role', 'wallboard', '--queues', ','], out)).rejects.toThrow(/at least one queue/);
+      expect(new UserStore(dir).tokens.map((t) => t.name)).toEqual(['sales-tv']);
+    } finally {
+      process.env.CALLBOARD_DATA = prev;
+    }
+  });
+
   it('`npm run -s user -- token` prints only the token, and --revoke revokes it', async () => {
     const dir = tempDir();
     // A .env in the working directory must not add noise to stdout either.

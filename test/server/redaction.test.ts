@@ -10,6 +10,7 @@ import { loadConfig } from '@/server/config';
 import { queueStats } from '@/lib/ui/queues';
 import { countActiveCalls, maskNumber, maskText, opsForView, stateForView } from '@/server/realtime/views';
 import { emptyState } from '@/lib/pbx/model';
+import { scopeOf, stateInScope, visibleIn } from '@/server/realtime/scopes';
 import { applyOps, upsert } from '@/lib/protocol';
 import { clientPool, json, login, type MirrorClient, startStack, stateAtSameSeq, waitFor, wireCopy, type Stack } from './harness';
 
@@ -193,6 +194,28 @@ describe('views on the wire', () => {
 
     const v = await stateAtSameSeq(stack.app, viewer);
     expect(v.client).toEqual(wireCopy(stateForView(v.server as PbxState, 'masked')));
+  }, 30_000);
+
+  it('a wallboard token made for one queue is sent that queue only, and counts its calls only', async () => {
+    const { token } = stack.app.auth.store.createToken('sales-tv', 'wallboard', ['sales']);
+    const wall = client({ token });
+    await wall.connected();
+    await waitFor(() => wall.batches >= 5, 'a few batches');
+    // Until a sales call is in progress the count would agree by chance.
+    await waitFor(() => Object.values(stack.app.session.state.calls).some((c) => c.queue === 'sales'), 'a sales call');
+    const w = await stateAtSameSeq(stack.app, wall);
+    const server = w.server as PbxState;
+    const board = w.client as PbxState;
+    expect(board).toEqual(wireCopy(stateForView(stateInScope(server, visibleIn(server, scopeOf(['sales'])!)), 'wallboard')));
+    expect(Object.keys(board.queues)).toEqual(['sales']);
+    expect(new Set(Object.values(board.members).map((m) => m.queue))).toEqual(new Set(['sales']));
+    const salesCalls = Object.fromEntries(Object.entries(server.calls).filter(([, c]) => c.queue === 'sales'));
+    expect(board.pbx.activeCalls).toBe(countActiveCalls(salesCalls));
+    expect(board.pbx.activeCalls).toBeLessThan(countActiveCalls(server.calls));
+    // Over REST too.
+    const rest = await fetch(`${stack.url}/api/snapshot`, { headers: { authorization: `Bearer ${token}` } });
+    const restState = ((await json(rest)).state ?? {}) as PbxState;
+    expect(Object.keys(restState.queues)).toEqual(['sales']);
   }, 30_000);
 
   it("closes a socket whose user's role changes to a masked one, so it comes back masked", async () => {
