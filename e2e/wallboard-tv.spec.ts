@@ -32,13 +32,13 @@ test.afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function wallUrl(query: string): string {
-  const { token } = new UserStore(dataDir).createToken(`e2e-tv-${Date.now()}-${Math.random()}`, 'wallboard');
+function wallUrl(query: string, queues?: string[]): string {
+  const { token } = new UserStore(dataDir).createToken(`e2e-tv-${Date.now()}-${Math.random()}`, 'wallboard', queues);
   return `${baseURL}/wallboard?token=${encodeURIComponent(token)}&${query}`;
 }
 
-async function open(page: Page, query: string): Promise<void> {
-  await page.goto(wallUrl(query));
+async function open(page: Page, query: string, queues?: string[]): Promise<void> {
+  await page.goto(wallUrl(query, queues));
   await expect(page.getByTestId('link-badge')).toHaveText('Live');
   await expect(page.getByTestId('wallboard-queue').first()).toBeVisible();
 }
@@ -86,6 +86,26 @@ test('three queues by ?queues=, in that order, fit whole on 720p, 1080p and 4K, 
       .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(label, `${at}: label size`).toBeGreaterThanOrEqual(0.028 * viewport.height);
   }
+});
+
+test('a TV token made for two queues shows those only, whatever the URL asks', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  const frames: string[] = [];
+  // Every socket.io packet the server sends, over long-polling (the first snapshot) and the WebSocket.
+  await rewriteServerPackets(page, (packet) => {
+    frames.push(packet);
+    return packet;
+  });
+  await open(page, 'queues=billing,sales,support', ['sales', 'support']);
+  await expect
+    .poll(() => page.getByTestId('wallboard-queue').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.queue)))
+    .toEqual(['sales', 'support']);
+  // Billing is not the token's: the wall says it has no such queue, as for a name that exists nowhere.
+  await expect(page.getByTestId('wallboard-unknown')).toContainText('“billing”');
+  await page.screenshot({ path: test.info().outputPath('wallboard-scoped.png') });
+  // The server never sent it: not in the snapshot, not in a batch.
+  expect(frames.some((f) => f.includes('"snapshot"'))).toBe(true);
+  expect(frames.filter((f) => f.includes('billing'))).toEqual([]);
 });
 
 test('a queue or PBX the wall does not have is said on screen; the others still show', async ({ page }) => {
