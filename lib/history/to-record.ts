@@ -95,15 +95,26 @@ function sideOf(c: Conversation, uids: readonly string[]): Set<string> {
  * up). Their hangups say nothing about who ended the conversation.
  */
 function handedOver(c: Conversation): Set<string> {
-  const by = new Set(c.transfers.filter((t) => t.result === 'Success').map((t) => t.by));
+  // Blind only: an attended transfer may leave its transferer in a three-way bridge, whose hangup is real.
+  const by = new Set(c.transfers.filter((t) => t.kind === 'blind' && t.result === 'Success').map((t) => t.by));
   const out = new Set<string>();
   for (const leg of c.legs.values()) {
-    const parked = c.parks.some((p) => p.parker !== '' && leg.channel.startsWith(`${p.parker}-`) && leg.endedAt >= p.at);
+    // The parker's own leg, in the call when it was parked: not the call coming back to that phone afterwards.
+    const parked = c.parks.some(
+      (p) => p.parker !== '' && deviceOf(leg.channel) === p.parker && leg.startedAt <= p.at && leg.endedAt >= p.at,
+    );
     if (!by.has(leg.channel) && !parked) continue;
     out.add(leg.uniqueid);
     if (leg.twin) out.add(leg.twin);
   }
   return out;
+}
+
+/** `PJSIP/205-00000019` → `PJSIP/205`; `Local/29001@callers-0000000a;1` → `Local/29001@callers`. */
+function deviceOf(channel: string): string {
+  const name = channel.replace(/;\d+$/, '');
+  const dash = name.lastIndexOf('-');
+  return dash > 0 ? name.slice(0, dash) : name;
 }
 
 function sideThatEnded(c: Conversation, caller: Set<string>, callee: Set<string>, gone: Set<string>): HangupSide {
