@@ -116,8 +116,12 @@ export class Lease {
     const { redis, keys, node } = this.opts;
     const won = (await redis.eval(TAKE_LEASE, 2, keys.lease, keys.fence, node, this.ttlMs, randomUUID())) as [string, number] | number;
     if (typeof won === 'number') return won >= 0 ? Math.min(this.takeMs, won + AFTER_EXPIRY_MS) : this.takeMs;
-    if (round !== this.round || !this.running) return this.takeMs;
     const [epoch, token] = won;
+    if (round !== this.round || !this.running) {
+      // Won after we stopped: give it back at once, or the next node waits out the TTL for nothing.
+      await redis.eval(RELEASE_LEASE, 1, keys.lease, `${node} ${epoch} ${token}`).catch((err: unknown) => this.opts.onError?.(err));
+      return this.takeMs;
+    }
     this.round++;
     this.term = { value: `${node} ${epoch} ${token}`, epoch, token: Number(token) };
     this.extendTo(sentAt);
