@@ -103,7 +103,12 @@ function open(): Client {
     });
   });
   if (light) {
-    socket.on('pbxs', (list: unknown[]) => (c.expected = list.length));
+    // socket.io-client hands decoded packets to the socket a tick later, while the light parser counts snapshots as
+    // they are decoded: small snapshots can all be counted before the 'pbxs' list that came first reaches us.
+    socket.on('pbxs', (list: unknown[]) => {
+      c.expected = list.length;
+      c.ready = c.known.size >= c.expected;
+    });
   } else if (mode === 'ours') {
     // The one sync client the browser uses; the sink records latency and keeps what this client keeps.
     const sync = new BoardsSync(
