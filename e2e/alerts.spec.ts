@@ -121,6 +121,20 @@ test('a long wait raises the banner and the title count; an acknowledgement reac
     await Promise.all([pageA.goto('/'), pageB.goto('/')]);
     const placed = await placing;
     expect(placed.status(), await placed.text()).toBe(200);
+    // The alert may first rise for one of the demo's own callers, whom an agent still ringing as the pauses
+    // landed can answer, clearing it again (CI saw the banner go mid-test). Our caller, with every agent
+    // paused, waits on: once it has waited past the threshold the alert stays up.
+    await expect
+      .poll(
+        async () => {
+          const { state } = await fetchSnapshot(admin.request);
+          return Object.values(state.callers).some(
+            (c) => c.queue === QUEUE && c.channel.startsWith(`PJSIP/${idle}-`) && Date.now() - c.waitingSince > (THRESHOLD + 1) * 1000,
+          );
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
 
     const rowA = await bannerRow(pageA, alertId);
     await expect(rowA).toHaveAttribute('data-severity', 'critical');
