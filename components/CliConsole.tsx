@@ -29,6 +29,8 @@ export function CliConsole() {
   const uid = useId();
   const [pbxs, setPbxs] = useState<{ id: string; label: string }[]>([]);
   const [pbx, setPbx] = useState('');
+  /** Why there is no PBX to send to: the list failed to load (null while it loads or once it has). */
+  const [listError, setListError] = useState<string | null>(null);
   const [command, setCommand] = useState('core show uptime');
   const [busy, setBusy] = useState(false);
   const [entries, setEntries] = useState<Entry[]>([]);
@@ -40,12 +42,13 @@ export function CliConsole() {
     fetch('/api/pbx', { credentials: 'same-origin', cache: 'no-store' })
       .then(async (res) => {
         if (res.status === 401) return goToLogin();
-        if (!res.ok) return;
+        if (!res.ok) return setListError(`The PBX list did not load (HTTP ${res.status}). Reload the page to try again.`);
         const list = (await res.json()) as { id: string; label: string }[];
         setPbxs(list);
         setPbx((current) => current || list[0]?.id || '');
+        if (list.length === 0) setListError('No PBX is configured.');
       })
-      .catch(() => undefined);
+      .catch(() => setListError('The server could not be reached. Reload the page to try again.'));
   }, []);
 
   const submit = async (e: FormEvent) => {
@@ -127,6 +130,12 @@ export function CliConsole() {
           {busy ? 'Running…' : 'Run'}
         </button>
       </form>
+      {/* Run stays disabled without a PBX: say why, so a command typed meanwhile is not a silent no-op. */}
+      {!pbx && (
+        <p role="status" data-testid="cli-status" className="text-sm text-zinc-600 dark:text-zinc-400">
+          {listError ?? 'Loading the PBX list…'}
+        </p>
+      )}
       <div className="flex flex-col gap-3" aria-live="polite">
         {entries.map((e) => (
           <section

@@ -7,6 +7,7 @@ test('an admin runs core show uptime in the CLI console, and a refused command s
   await page.goto('/admin/console');
   // Run is enabled once the page knows its PBX: an Enter before that is dropped (CI saw it once).
   await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+  await expect(page.getByTestId('cli-status')).toHaveCount(0);
   const field = page.getByLabel('Command');
   await field.fill('core show uptime');
   await field.press('Enter');
@@ -25,6 +26,16 @@ test('an admin runs core show uptime in the CLI console, and a refused command s
   await field.press('ArrowUp');
   await expect(field).toHaveValue('core stop now');
   await page.screenshot({ path: test.info().outputPath('cli-console.png') });
+  await context.close();
+});
+
+test('without the PBX list the console says why it cannot run a command', async ({ browser }) => {
+  const context = await loggedIn(browser, 'admin');
+  const page = await context.newPage();
+  await page.route('**/api/pbx', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }));
+  await page.goto('/admin/console');
+  await expect(page.getByTestId('cli-status')).toContainText('The PBX list did not load (HTTP 503)');
+  await expect(page.getByRole('button', { name: 'Run' })).toBeDisabled();
   await context.close();
 });
 
