@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import next from 'next';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../e2e/chromium';
 import { createCallboard } from '../server/app';
 import { loadConfig } from '../server/config';
 import { startDemoPbx } from '../server/demo-pbx/index';
@@ -121,10 +122,7 @@ async function main(): Promise<void> {
   const address = await callboard.listen(0, '127.0.0.1');
   const baseURL = `http://127.0.0.1:${address.port}`;
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-timer-throttling'],
-  });
+  const browser = await chromium.launch({ ...CHROMIUM_LAUNCH, args: [...CHROMIUM_LAUNCH.args, '--disable-background-timer-throttling'] });
   try {
     const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 } });
     const login = await context.request.post('/api/login', { data: { username: 'admin', password: 'admin' } });

@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../e2e/chromium';
 import { UserStore } from '../server/auth/user-store';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, rounds: { type: 'string', default: '2' } } });
@@ -51,17 +52,7 @@ const MEASURE = `async (ms) => {
   return { frames, slowFrames: slow, longestTaskMs: longest, fps: frames / (ms / 1000) };
 }`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 const results: Record<'plain' | 'charts', Window[]> = { plain: [], charts: [] };
 try {
   for (let round = 0; round < Number(values.rounds); round++) {

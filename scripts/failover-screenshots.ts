@@ -7,11 +7,13 @@
  *
  *   npm run build && npx tsx scripts/failover-screenshots.ts
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../e2e/chromium';
+import { startPrivateServer, waitAllLive } from '../e2e/private-server';
 import { UserStore } from '../server/auth/user-store';
 import { startDemoPbx } from '../server/demo-pbx';
 import { findRedisServer, startRedis } from '../test/support/redis';
@@ -29,47 +31,30 @@ const redis = await startRedis(bin);
 const pbx = await startDemoPbx({ warmup: { minutes: 5 } });
 const account = pbx.users[0];
 const children: ChildProcess[] = [];
+/** npx, tsx and the node under them, all at once, as SIGKILL takes a real server. */
+const kill9 = (child: ChildProcess) => process.kill(-child.pid!, 'SIGKILL');
 
 async function startNode(name: string, withAdmin: boolean) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), `cb-shots-${name}-`));
   if (withAdmin) await new UserStore(data).addUser('admin', 'admin', password);
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      CALLBOARD_DATA: data,
-      CALLBOARD_HISTORY: 'off',
-      AMI_HOST: pbx.host,
-      AMI_PORT: String(pbx.port),
-      AMI_USERNAME: account.username,
-      AMI_SECRET: account.secret,
-      REDIS_URL: redis.url,
-      CALLBOARD_NODE: name,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const child = startPrivateServer(port, {
+    CALLBOARD_DATA: data,
+    CALLBOARD_HISTORY: 'off',
+    AMI_HOST: pbx.host,
+    AMI_PORT: String(pbx.port),
+    AMI_USERNAME: account.username,
+    AMI_SECRET: account.secret,
+    REDIS_URL: redis.url,
+    CALLBOARD_NODE: name,
   });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
-  await waitForAsync(async () => (await fetch(`${url}/api/health`).catch(() => null))?.ok ?? false, `node ${name}`, 60_000);
+  await waitAllLive(url);
   return { name, url, child };
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
   const a = await startNode('node-a', true);
   await waitForAsync(() => isReading(a.url), 'node-a to read the PBX', 20_000);
@@ -83,7 +68,7 @@ try {
   await badge.filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
   await page.waitForTimeout(2_000);
 
-  a.child.kill('SIGKILL');
+  kill9(a.child);
   const killedAt = performance.now();
   const steps: { label: string; ms: number }[] = [];
   let shotStale = false;
@@ -106,7 +91,7 @@ try {
   for (const { label, ms } of steps) console.log(`${label}: ${Math.round(ms)} ms after the SIGKILL`);
 } finally {
   await browser.close();
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) kill9(c);
   await pbx.close();
   await redis.stop();
 }

@@ -12,6 +12,7 @@
  * CALLBOARD_SHOTS=alerts takes only the alerting ones.
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../e2e/chromium';
 import path from 'node:path';
 import { alertShots } from './screenshots-alerts';
 
@@ -29,10 +30,7 @@ async function settle(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     if (process.env.CALLBOARD_SHOTS === 'alerts') return await alertShots(browser, base, out);
     for (const theme of ['light', 'dark'] as const) {

@@ -14,6 +14,7 @@
  * warning, a snoozed notice), so it needs no alert rule on the server.
  */
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../e2e/chromium';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { UserStore } from '../server/auth/user-store';
@@ -42,10 +43,7 @@ async function signIn(context: BrowserContext): Promise<string> {
 
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     for (const viewport of SIZES) {
       const context = await browser.newContext({ baseURL: base, viewport, deviceScaleFactor: 1 });

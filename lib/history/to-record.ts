@@ -1,4 +1,5 @@
 /** A followed conversation as its CallRecord: parties, times, outcome, who hung up. */
+import { deviceOf } from '../pbx/fields';
 import { outcomeOf } from './outcome';
 import type { Conversation, Leg } from './conversation';
 import type { CallLeg, CallRecord, HangupSide, LegParty } from './record';
@@ -108,13 +109,6 @@ function handedOver(c: Conversation): Set<string> {
     if (leg.twin) out.add(leg.twin);
   }
   return out;
-}
-
-/** `PJSIP/205-00000019` → `PJSIP/205`; `Local/29001@callers-0000000a;1` → `Local/29001@callers`. */
-function deviceOf(channel: string): string {
-  const name = channel.replace(/;\d+$/, '');
-  const dash = name.lastIndexOf('-');
-  return dash > 0 ? name.slice(0, dash) : name;
 }
 
 function sideThatEnded(c: Conversation, caller: Set<string>, callee: Set<string>, gone: Set<string>): HangupSide {

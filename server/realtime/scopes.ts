@@ -22,17 +22,7 @@
  * as they are. Each scope is filtered once per batch, however many clients
  * share it (server/realtime/fanout.ts).
  */
-import {
-  ENTITY_KINDS,
-  setTable,
-  table,
-  tableOf,
-  type Bridge,
-  type EntityKind,
-  type EntityOf,
-  type EntityTables,
-  type PbxState,
-} from '@/lib/pbx/model';
+import { ENTITY_KINDS, setTable, table, tableOf, type EntityKind, type EntityOf, type EntityTables, type PbxState } from '@/lib/pbx/model';
 import { remove, upsert, type Op } from '@/lib/protocol';
 
 export interface Scope {
@@ -100,9 +90,8 @@ export function visibleIn(state: PbxState, scope: Scope): Visible {
 export function stateInScope(state: PbxState, visible: Visible): PbxState {
   const out = { ...state };
   for (const kind of ENTITY_KINDS) copyVisible(out, state, kind, visible.get(kind)!);
-  const bridges = table<Bridge>();
-  for (const id in out.bridges) bridges[id] = { ...out.bridges[id], channels: channelsSeen(state, id, visible) };
-  out.bridges = bridges;
+  // The tables are the copy's own by now: only the bridge entities themselves must not be shared.
+  for (const id in out.bridges) out.bridges[id] = { ...out.bridges[id], channels: channelsSeen(state, id, visible) };
   return out;
 }
 

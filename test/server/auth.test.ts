@@ -196,13 +196,21 @@ describe('users and sessions', () => {
 });
 
 describe('user CLI', () => {
-  it('adds, lists, changes and deletes users', async () => {
+  /** Runs `body` with the CLI pointed at a fresh data directory, and what it printed collected in `lines`. */
+  async function inDataDir(body: (dir: string, out: (line: string) => void, lines: string[]) => Promise<void>): Promise<void> {
     const dir = tempDir();
     const prev = process.env.CALLBOARD_DATA;
     process.env.CALLBOARD_DATA = dir;
+    const lines: string[] = [];
     try {
-      const lines: string[] = [];
-      const out = (l: string) => lines.push(l);
+      await body(dir, (l) => lines.push(l), lines);
+    } finally {
+      process.env.CALLBOARD_DATA = prev;
+    }
+  }
+
+  it('adds, lists, changes and deletes users', async () => {
+    await inDataDir(async (dir, out, lines) => {
       await userCli(['add', 'carol', '--role', 'supervisor', '--password', 'longenough'], out);
       await userCli(['list'], out);
       expect(lines.join('\n')).toMatch(/carol\tsupervisor/);
@@ -212,18 +220,11 @@ describe('user CLI', () => {
       expect(await verifyPassword('evenlonger', new UserStore(dir).getUser('carol')!.password)).toBe(true);
       await userCli(['del', 'carol'], out);
       expect(new UserStore(dir).users).toEqual([]);
-    } finally {
-      process.env.CALLBOARD_DATA = prev;
-    }
+    });
   });
 
   it('makes a token for some queues, lists them, and refuses a bad queue name with the reason', async () => {
-    const dir = tempDir();
-    const prev = process.env.CALLBOARD_DATA;
-    process.env.CALLBOARD_DATA = dir;
-    try {
-      const lines: string[] = [];
-      const out = (l: string) => lines.push(l);
+    await inDataDir(async (dir, out, lines) => {
       await userCli(['token', 'sales-tv', '--role', 'wallboard', '--queues', 'support,sales,sales'], out);
       const token = lines.pop()!;
       expect(new UserStore(dir).findToken(token)?.queues).toEqual(['sales', 'support']);
@@ -232,9 +233,7 @@ describe('user CLI', () => {
       await expect(userCli(['token', 'bad', '--role', 'wallboard', '--queues', 'sales\r\nAction: Logoff'], out)).rejects.toThrow(/queue/i);
       await expect(userCli(['token', 'none', '--role', 'wallboard', '--queues', ','], out)).rejects.toThrow(/at least one queue/);
       expect(new UserStore(dir).tokens.map((t) => t.name)).toEqual(['sales-tv']);
-    } finally {
-      process.env.CALLBOARD_DATA = prev;
-    }
+    });
   });
 
   it('`npm run -s user -- token` prints only the token, and --revoke revokes it', async () => {
