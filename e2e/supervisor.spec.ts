@@ -36,6 +36,19 @@ async function talkingQueueRow() {
     )
     .not.toBe('');
   const row = page.locator(`[data-testid="call-row"][data-call-id="${id}"]`);
+  // The list is virtual: with many calls, a new one (shortest, at the bottom by duration) is not in the page
+  // until the list is scrolled to it (CI saw that once). Walk the list a screen at a time until it is.
+  const scroller = page.getByTestId('calls-scroller');
+  await expect
+    .poll(async () => {
+      if ((await row.count()) > 0) return true;
+      await scroller.evaluate((el) => {
+        el.scrollTop = el.scrollTop + el.clientHeight >= el.scrollHeight ? 0 : el.scrollTop + el.clientHeight;
+      });
+      return false;
+    })
+    .toBe(true);
+  await row.scrollIntoViewIfNeeded();
   await expect(row).toBeVisible();
   return { id, row };
 }
